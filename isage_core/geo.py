@@ -1,0 +1,133 @@
+"""Rasters and coordinates: opening frames with clear errors, frame facts, fingerprints, pixel/map maths."""
+
+from __future__ import annotations
+
+import hashlib
+import warnings
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+import rasterio
+from rasterio.crs import CRS
+from rasterio.errors import NotGeoreferencedWarning, RasterioIOError
+from rasterio.transform import Affine
+from rasterio.windows import Window
+
+from .errors import IsageError
+
+FINGERPRINT_SAMPLE = 64  # side of the pixel windows hashed into a fingerprint
+
+
+def open_raster(path: str | Path, purpose: str = "frame"):
+    """Open a raster for reading, turning every failure into a one-line :class:`IsageError`."""
+    path = Path(path)
+    if not path.exists():
+        raise IsageError(f"{path}: {purpose} raster not found; check the path or re-link the frame")
+    if path.is_dir():
+        raise IsageError(f"{path}: is a folder, not a {purpose} raster; give a GeoTIFF or other raster file")
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", NotGeoreferencedWarning)
+            return rasterio.open(path)
+    except RasterioIOError as exc:
+        raise IsageError(
+            f"{path}: not a readable raster ({str(exc).splitlines()[0][:120]}); give a GeoTIFF or other GDAL raster"
+        ) from exc
+
+
+@dataclass(frozen=True)
+class FrameInfo:
+    """What the record keeps about a frame raster."""
+
+    width: int
+    height: int
+    band_count: int
+    dtype: str
+    crs_wkt: str
+    transform: tuple[float, float, float, float, float, float]
+    nodata: float | None
+    fingerprint: str
+
+    @property
+    def affine(self) -> Affine:
+        return Affine(*self.transform)
+
+    @property
+    def crs(self) -> CRS | None:
+        return CRS.from_wkt(self.crs_wkt) if self.crs_wkt else None
+
+
+def frame_info(path: str | Path) -> FrameInfo:
+    """Read a frame's size, bands, CRS, transform and fingerprint without reading the whole raster."""
+    with open_raster(path) as src:
+        return FrameInfo(
+            width=src.width,
+            height=src.height,
+            band_count=src.count,
+            dtype=src.dtypes[0],
+            crs_wkt=src.crs.to_wkt() if src.crs else "",
+            transform=tuple(src.transform)[:6],
+            nodata=src.nodata,
+            fingerprint=fingerprint(src),
+        )
+
+
+def fingerprint(src) -> str:
+    """A cheap identity for a raster: its shape, georeference and a hash of a few small pixel windows.
+
+    Copies of a raster (another folder, another machine) share it; it reads at most four 64x64 windows.
+    """
+    digest = hashlib.sha1()
+    header = f"{src.width}x{src.height}x{src.count}:{src.dtypes[0]}:{tuple(src.transform)[:6]}"
+    digest.update(header.encode())
+    side = min(FINGERPRINT_SAMPLE, src.width, src.height)
+    anchors = {
+        (0, 0),
+        (max(src.height // 2 - side // 2, 0), max(src.width // 2 - side // 2, 0)),
+        (src.height - side, src.width - side),
+        (max(src.height // 3, 0), max(src.width - side - src.width // 3, 0)),
+    }
+    for row, col in sorted(anchors):
+        block = src.read(window=Window(col, row, side, side))
+        digest.update(np.ascontiguousarray(block).tobytes())
+    return digest.hexdigest()[:20]
+
+
+def pixel_center(transform: Affine, row: int, col: int) -> tuple[float, float]:
+    """Map coordinates of the centre of pixel ``(row, col)``."""
+    x, y = transform * (col + 0.5, row + 0.5)
+    return float(x), float(y)
+
+
+def map_to_pixel(transform: Affine, x: float, y: float) -> tuple[int, int]:
+    """The ``(row, col)`` of the pixel containing map point ``(x, y)`` (may lie outside the raster)."""
+    col, row = ~transform * (x, y)
+    return int(np.floor(row)), int(np.floor(col))
+
+
+def reproject_points(xs, ys, src_crs: CRS | str, dst_crs: CRS | str) -> tuple[np.ndarray, np.ndarray]:
+    """Transform point coordinates between CRSs (always x/easting, y/northing order)."""
+    from pyproj import Transformer
+
+    src = CRS.from_user_input(src_crs)
+    dst = CRS.from_user_input(dst_crs)
+    if src == dst:
+        return np.asarray(xs, dtype=float), np.asarray(ys, dtype=float)
+    transformer = Transformer.from_crs(src.to_wkt(), dst.to_wkt(), always_xy=True)
+    out_x, out_y = transformer.transform(np.asarray(xs, dtype=float), np.asarray(ys, dtype=float))
+    return np.asarray(out_x), np.asarray(out_y)
+
+
+def valid_mask(src, window: Window | None = None) -> np.ndarray:
+    """Boolean mask (rows, cols) of pixels that hold data in every band (nodata and masks honoured)."""
+    masks = src.read_masks(window=window)
+    return np.all(masks > 0, axis=0)
+
+
+def iter_blocks(width: int, height: int, size: int) -> Iterator[Window]:
+    """Non-overlapping windows of at most ``size`` x ``size`` covering a raster, row by row."""
+    for row in range(0, height, size):
+        for col in range(0, width, size):
+            yield Window(col, row, min(size, width - col), min(size, height - row))
