@@ -1,1 +1,3 @@
-"""iSAGE engine."""
+"""iSAGE engine: iterative sparse annotation guided by an expert, for georeferenced imagery."""
+
+__version__ = "0.1.0"

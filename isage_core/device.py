@@ -1,0 +1,69 @@
+"""Choosing and describing the compute device: CUDA, then Apple MPS, then CPU."""
+
+from __future__ import annotations
+
+import logging
+import platform
+
+from .errors import IsageError
+
+log = logging.getLogger(__name__)
+
+
+def select_device(requested: str = "auto"):
+    """Return a ``torch.device``: the requested one, or the best available for ``"auto"``."""
+    import torch
+
+    if requested in ("", "auto", None):
+        if torch.cuda.is_available():
+            return torch.device("cuda")
+        mps = getattr(torch.backends, "mps", None)
+        if mps is not None and mps.is_available():
+            return torch.device("mps")
+        return torch.device("cpu")
+    try:
+        device = torch.device(requested)
+    except RuntimeError as exc:
+        raise IsageError(f"device '{requested}' is not a device name; use auto, cpu, cuda or mps") from exc
+    if device.type == "cuda" and not torch.cuda.is_available():
+        raise IsageError(f"device '{requested}': no CUDA GPU is available to this torch; use --device auto")
+    if device.type == "mps" and not (getattr(torch.backends, "mps", None) and torch.backends.mps.is_available()):
+        raise IsageError(f"device '{requested}': Apple MPS is not available; use --device auto")
+    return device
+
+
+def describe_device(device) -> str:
+    """A short human name for a device, such as ``cuda:0 (NVIDIA H100)`` or ``cpu (2 threads)``."""
+    import torch
+
+    if device.type == "cuda":
+        index = device.index or 0
+        return f"cuda:{index} ({torch.cuda.get_device_name(index)})"
+    if device.type == "mps":
+        return "mps (Apple GPU)"
+    return f"cpu ({torch.get_num_threads()} threads, {platform.machine()})"
+
+
+def environment_report() -> dict:
+    """What ``isage info`` prints: versions and the devices found."""
+    import torch
+
+    from . import __version__
+
+    report = {
+        "isage": __version__,
+        "python": platform.python_version(),
+        "torch": torch.__version__,
+        "cuda_available": torch.cuda.is_available(),
+        "device": describe_device(select_device("auto")),
+    }
+    if torch.cuda.is_available():
+        report["gpus"] = [torch.cuda.get_device_name(i) for i in range(torch.cuda.device_count())]
+    for module in ("segmentation_models_pytorch", "timm", "rasterio", "geopandas"):
+        try:
+            report[module.split("_")[0] if module != "segmentation_models_pytorch" else "smp"] = (
+                __import__(module).__version__
+            )
+        except Exception as exc:  # reported, not fatal: info is a diagnosis tool
+            report[module] = f"unavailable ({exc})"
+    return report

@@ -1,0 +1,103 @@
+"""Typed settings, built once by the CLI (or the plugin) and consumed by the engine."""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, field
+from typing import Literal
+
+Architecture = Literal["unet", "unetplusplus", "fpn", "deeplabv3plus", "linknet", "pspnet", "manet"]
+WeightsChoice = Literal["auto", "offline", "imagenet", "none"]
+LossName = Literal["ewdl", "ce"]
+HeatmapName = Literal["confidence", "change", "error"]
+
+
+@dataclass
+class ModelSettings:
+    """Which network to build.
+
+    ``weights``: ``auto`` uses the offline ImageNet weights shipped by a Python package when one exists
+    for the encoder, else ImageNet weights from the internet, else random initialisation (with a
+    warning); ``offline``, ``imagenet`` and ``none`` force one of those.
+    """
+
+    architecture: Architecture = "unet"
+    encoder: str = "tu-efficientnet_lite0"
+    weights: WeightsChoice = "auto"
+    decoder_channels: tuple[int, ...] | None = None
+    bands: tuple[int, ...] | None = None  # 1-based band indexes; None: every band of the first frame
+
+
+@dataclass
+class TrainSettings:
+    """How one training run (one iteration) goes.
+
+    The default schedule (``steps`` and ``epochs`` both None) is sized to finish in about a minute on a
+    laptop CPU for the bundled sample: ``first_steps`` for a model trained from scratch, ``steps_per_run``
+    when warm-starting. ``epochs`` switches to an epoch schedule for GPUs: one epoch draws one patch per
+    unretracted click.
+    """
+
+    steps: int | None = None
+    epochs: int | None = None
+    first_steps: int = 120
+    steps_per_run: int = 60
+    batch_size: int = 4
+    patch_size: int = 256
+    learning_rate: float = 1e-3
+    weight_decay: float = 1e-4
+    loss: LossName = "ewdl"
+    error_weight: float = 5.0  # lambda of the Error-Weighted Dice Loss; 1 gives plain Dice
+    augment: bool = True
+    amp: bool = True  # mixed precision, used on CUDA only
+    device: str = "auto"
+    seed: int = 0
+    warm_start: bool = True
+    stats_samples: int = 64  # windows read to estimate per-band normalisation on a first run
+
+
+@dataclass
+class PredictSettings:
+    """Sliding-window inference and which rasters to write."""
+
+    tile_size: int = 512
+    overlap: int = 128
+    batch_size: int = 4
+    block_size: int = 2048  # output block computed at once; bounds memory whatever the raster size
+    device: str = "auto"
+    heatmaps: tuple[HeatmapName, ...] = ("confidence", "change", "error")
+    extent: tuple[float, float, float, float] | None = None  # xmin, ymin, xmax, ymax in the frame CRS
+    aoi: str | None = None  # a vector file whose polygons limit the prediction
+    reference: str | None = None  # a reference class raster for the confident-error heatmap
+    amp: bool = True
+
+
+@dataclass
+class ModelMeta:
+    """Everything stored with the weights that prediction and warm starts need."""
+
+    architecture: str
+    encoder: str
+    in_channels: int
+    class_ids: list[int]
+    class_names: list[str]
+    class_colors: list[str]
+    bands: list[int]
+    mean: list[float]
+    std: list[float]
+    decoder_channels: list[int] | None = None
+    iteration: int = 0
+    clicks_hash: str = ""
+    clicks_used: int = 0
+    weights_origin: str = "none"
+    patch_size: int = 256
+    created_utc: str = ""
+    format_version: int = 1
+    extra: dict = field(default_factory=dict)
+
+    def to_dict(self) -> dict:
+        return asdict(self)
+
+    @classmethod
+    def from_dict(cls, data: dict) -> ModelMeta:
+        known = {k: v for k, v in data.items() if k in cls.__dataclass_fields__}
+        return cls(**known)
