@@ -1,0 +1,677 @@
+"""The click record: one GeoPackage holding the expert's clicks (the training set), frames, classes, runs.
+
+Every public mutating method is exactly one SQLite transaction on a fresh connection, so a crash never
+leaves a half-written file and the file can stay open in QGIS meanwhile. Clicks are never deleted or
+rewritten: database triggers refuse DELETE, changes to anything but the note and the retraction fields,
+and un-retracting, whoever edits the file. ``row``/``col`` in the frame are the truth used for training;
+the point geometry is the pixel centre in the record CRS, for display.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import logging
+import operator
+import os
+import re
+import sqlite3
+import uuid
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from rasterio.crs import CRS
+from rasterio.windows import Window
+
+from . import geo, gpkg
+from .atomic import atomic_output
+from .errors import IsageError, is_no_space
+from .events import utc_now
+
+if TYPE_CHECKING:
+    from .merge import MergeReport
+
+SCHEMA_VERSION = 1
+log = logging.getLogger(__name__)
+_COLOR = re.compile(r"^#[0-9a-fA-F]{6}$")
+_FIXED = ("fid", "geom", "uid", "frame", "row", "col", "class_id", "iteration", "annotator", "created_utc")
+_CLICK_COLS = (
+    "fid, uid, frame, row, col, class_id, iteration, annotator, created_utc, note, retracted, "
+    "retracted_utc, retracted_by, retract_reason, geom"
+)
+_FRAME_COLS = "name, path, width, height, band_count, dtype, crs_wkt, transform, nodata, fingerprint"
+_RUN_COLS = (
+    "iteration, model_path, clicks_used, clicks_hash, metrics, unresolved, started_utc, "
+    "finished_utc, duration_s, device"
+)
+_SCHEMA = (
+    """CREATE TABLE clicks (fid INTEGER PRIMARY KEY AUTOINCREMENT, geom POINT, uid TEXT NOT NULL UNIQUE,
+        frame TEXT NOT NULL, row INTEGER NOT NULL, col INTEGER NOT NULL, class_id INTEGER NOT NULL,
+        iteration INTEGER NOT NULL, annotator TEXT, created_utc TEXT NOT NULL, note TEXT,
+        retracted INTEGER NOT NULL DEFAULT 0, retracted_utc TEXT, retracted_by TEXT, retract_reason TEXT)""",
+    "CREATE TABLE classes (fid INTEGER PRIMARY KEY AUTOINCREMENT, id INTEGER NOT NULL UNIQUE, name TEXT, "
+    "color TEXT)",
+    """CREATE TABLE frames (fid INTEGER PRIMARY KEY AUTOINCREMENT, name TEXT NOT NULL UNIQUE, path TEXT,
+        width INTEGER, height INTEGER, band_count INTEGER, dtype TEXT, crs_wkt TEXT, transform TEXT,
+        nodata REAL, fingerprint TEXT, added_utc TEXT)""",
+    """CREATE TABLE runs (fid INTEGER PRIMARY KEY AUTOINCREMENT, iteration INTEGER NOT NULL, model_path TEXT,
+        clicks_used INTEGER, clicks_hash TEXT, metrics TEXT, unresolved TEXT, started_utc TEXT,
+        finished_utc TEXT, duration_s REAL, device TEXT)""",
+    "CREATE TABLE isage_meta (fid INTEGER PRIMARY KEY AUTOINCREMENT, key TEXT NOT NULL UNIQUE, value TEXT)",
+    """CREATE TRIGGER isage_clicks_no_delete BEFORE DELETE ON clicks BEGIN SELECT RAISE(ABORT,
+        'iSAGE clicks are retracted, not deleted: set retracted = 1 (with retracted_by and retract_reason)');
+        END""",
+    "CREATE TRIGGER isage_clicks_fixed BEFORE UPDATE ON clicks WHEN "
+    + " OR ".join(f"NEW.{c} IS NOT OLD.{c}" for c in _FIXED)
+    + """ BEGIN SELECT RAISE(ABORT, 'iSAGE clicks cannot be changed, only retracted: edit only note,
+        retracted, retracted_utc, retracted_by and retract_reason; add a new click instead'); END""",
+    """CREATE TRIGGER isage_clicks_no_unretract BEFORE UPDATE ON clicks
+        WHEN OLD.retracted = 1 AND NEW.retracted IS NOT 1 BEGIN SELECT RAISE(ABORT,
+        'a retracted iSAGE click cannot be restored: add a new click instead'); END""",
+)
+
+
+@dataclass(frozen=True)
+class ClassDef:
+    id: int
+    name: str
+    color: str  # '#rrggbb'
+
+
+@dataclass(frozen=True)
+class Frame:
+    name: str
+    path: Path  # absolute; may not exist (then re-link it)
+    stored_path: str  # relative to the record's folder (posix) when possible, else absolute
+    info: geo.FrameInfo  # as stored in the record, not re-read
+
+    @property
+    def exists(self) -> bool:
+        return self.path.is_file()
+
+
+@dataclass(frozen=True)
+class Click:
+    fid: int
+    uid: str
+    frame: str
+    row: int
+    col: int
+    class_id: int
+    iteration: int
+    annotator: str
+    created_utc: str
+    note: str
+    retracted: bool
+    retracted_utc: str | None
+    retracted_by: str | None
+    retract_reason: str | None
+    x: float  # pixel centre in the record CRS
+    y: float
+
+
+@dataclass(frozen=True)
+class Run:
+    iteration: int
+    model_path: str  # relative to the workspace folder
+    clicks_used: int
+    clicks_hash: str
+    metrics: dict
+    unresolved: list
+    started_utc: str
+    finished_utc: str
+    duration_s: float
+    device: str
+
+
+def _json(value: Any) -> str:
+    return json.dumps(value, default=lambda v: v.item() if hasattr(v, "item") else str(v))
+
+
+def _click(row: tuple) -> Click:
+    x, y = gpkg.decode_point(row[14]) if row[14] is not None else (float("nan"), float("nan"))
+    return Click(*row[:9], row[9] or "", bool(row[10]), *row[11:14], x, y)
+
+
+def unique_name(wanted: str, taken: set[str]) -> str:
+    """``wanted``, or ``wanted_2``, ``wanted_3``... whichever is not in ``taken``."""
+    name, n = wanted, 1
+    while name in taken:
+        n += 1
+        name = f"{wanted}_{n}"
+    return name
+
+
+class ClickRecord:
+    """A click record GeoPackage; use :meth:`create` or :meth:`open`."""
+
+    BUSY_TIMEOUT_MS = 5000  # how long a write waits for another program's lock
+
+    def __init__(self, path: str | Path):
+        self.path = Path(path).resolve()
+
+    # ---- opening -------------------------------------------------------------------------------
+    @classmethod
+    def create(cls, path: str | Path, classes: list[ClassDef], crs=None) -> ClickRecord:
+        """Create a new record; refuses to overwrite. ``crs`` None: the first frame added sets it."""
+        path = Path(path).resolve()
+        if path.exists():
+            raise IsageError(f"{path}: already exists; open it, or choose another file name for a new record")
+        if path.suffix.lower() != ".gpkg":
+            raise IsageError(f"{path}: a click record must be a GeoPackage; give a name ending in .gpkg")
+        if len({c.id for c in classes}) != len(classes):
+            raise IsageError(f"{path}: class ids must be unique; fix the class list")
+        for c in classes:
+            _check_class(path, c, [])
+        rcrs = None if crs is None else _as_crs(crs, path)
+        with atomic_output(path) as tmp:
+            conn = gpkg.create_geopackage(tmp)
+            try:
+                conn.execute("BEGIN")
+                for sql in _SCHEMA:
+                    conn.execute(sql)
+                srs_id = gpkg.ensure_srs(conn, rcrs) if rcrs else gpkg.UNDEFINED_CARTESIAN
+                gpkg.register_features(conn, "clicks", "geom", "POINT", srs_id, "iSAGE expert clicks")
+                for table, text in (
+                    ("classes", "classes"),
+                    ("frames", "image frames"),
+                    ("runs", "training runs"),
+                    ("isage_meta", "iSAGE record metadata"),
+                ):
+                    gpkg.register_attributes(conn, table, f"iSAGE {text}")
+                meta = {
+                    "schema_version": str(SCHEMA_VERSION),
+                    "crs_wkt": rcrs.to_wkt() if rcrs else "",
+                    "created_utc": utc_now(),
+                }
+                conn.executemany("INSERT INTO isage_meta (key, value) VALUES (?, ?)", meta.items())
+                conn.executemany(
+                    "INSERT INTO classes (id, name, color) VALUES (?, ?, ?)",
+                    [(c.id, c.name, c.color.lower()) for c in classes],
+                )
+                conn.execute("COMMIT")
+            except sqlite3.Error as exc:
+                raise IsageError(f"{path}: could not create the record ({exc}); check the folder") from exc
+            finally:
+                conn.close()
+        return cls(path)
+
+    @classmethod
+    def open(cls, path: str | Path) -> ClickRecord:
+        """Open an existing record, checking it is an iSAGE GeoPackage this version understands."""
+        path = Path(path).resolve()
+        if not path.is_file():
+            what = "is a folder" if path.is_dir() else "not found"
+            raise IsageError(f"{path}: click record {what}; give the .gpkg file, or create a record first")
+        with open(path, "rb") as fh:
+            if fh.read(16) != gpkg.SQLITE_HEADER:
+                raise IsageError(f"{path}: not a GeoPackage (not an SQLite file); give an iSAGE click record")
+        record = cls(path)
+        with record._connect(write=False) as conn:
+            if not gpkg.is_geopackage(conn):
+                raise IsageError(f"{path}: not a GeoPackage; give an iSAGE click record (.gpkg)")
+            tables = {r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
+            if not {"isage_meta", "clicks", "classes", "frames", "runs"} <= tables:
+                raise IsageError(f"{path}: a GeoPackage but not an iSAGE click record; create one with iSAGE")
+            row = conn.execute("SELECT value FROM isage_meta WHERE key = 'schema_version'").fetchone()
+            version = int(row[0]) if row and str(row[0]).isdigit() else None
+        if version is None:
+            raise IsageError(
+                f"{path}: iSAGE record without a schema version (damaged); restore it from a copy"
+            )
+        if version > SCHEMA_VERSION:
+            raise IsageError(
+                f"{path}: written by a newer iSAGE (record schema {version}, this one reads {SCHEMA_VERSION});"
+                " upgrade iSAGE"
+            )
+        return record
+
+    # ---- connections ---------------------------------------------------------------------------
+    @contextmanager
+    def _connect(self, write: bool) -> Iterator[sqlite3.Connection]:
+        """One transaction on a fresh connection; sqlite errors become one-line :class:`IsageError`."""
+        writable = os.access(self.path, os.W_OK) and self.path.exists() and self.path.stat().st_mode & 0o222
+        if write and not writable:
+            raise IsageError(
+                f"{self.path}: the click record is read-only; fix its permissions or work on a copy"
+            )
+        try:
+            conn = gpkg.connect(self.path, readonly=not writable, busy_timeout_ms=self.BUSY_TIMEOUT_MS)
+        except sqlite3.Error as exc:
+            raise self._db_error(exc) from exc
+        try:
+            conn.execute("BEGIN IMMEDIATE" if write else "BEGIN")
+            yield conn
+            conn.execute("COMMIT")
+        except BaseException as exc:
+            if conn.in_transaction:
+                try:
+                    conn.execute("ROLLBACK")
+                except sqlite3.Error:
+                    pass
+            if isinstance(exc, sqlite3.Error):
+                raise self._db_error(exc) from exc
+            raise
+        finally:
+            conn.close()
+
+    def _db_error(self, exc: sqlite3.Error) -> IsageError:
+        text = str(exc)
+        low = text.lower()
+        if "locked" in low or "busy" in low:
+            return IsageError(
+                f"{self.path}: the click record is locked by another program; close it there "
+                "(or save/stop editing the layer in QGIS) and retry"
+            )
+        if "readonly" in low or "read-only" in low:
+            return IsageError(
+                f"{self.path}: the click record is read-only; fix its permissions or work on a copy"
+            )
+        if is_no_space(exc) or "full" in low:
+            return IsageError(f"{self.path}: not enough disk space to write the record; free some space")
+        if "not a database" in low or "malformed" in low:
+            return IsageError(
+                f"{self.path}: not a valid GeoPackage (damaged or not SQLite); restore it from a copy"
+            )
+        if "unable to open" in low:
+            return IsageError(
+                f"{self.path}: cannot open the click record; check it exists and its folder is writable"
+            )
+        if isinstance(exc, sqlite3.IntegrityError):
+            return IsageError(f"{self.path}: refused by the record ({text})")
+        return IsageError(f"{self.path}: database error ({text}); close other programs using it and retry")
+
+    # ---- CRS, classes ----------------------------------------------------------------------------
+    def _meta(self, conn: sqlite3.Connection, key: str) -> str | None:
+        row = conn.execute("SELECT value FROM isage_meta WHERE key = ?", (key,)).fetchone()
+        return row[0] if row else None
+
+    @property
+    def crs(self) -> CRS | None:
+        with self._connect(write=False) as conn:
+            wkt = self._meta(conn, "crs_wkt")
+        return CRS.from_wkt(wkt) if wkt else None
+
+    def classes(self) -> list[ClassDef]:
+        with self._connect(write=False) as conn:
+            return self._load_classes(conn)
+
+    def class_ids(self) -> list[int]:
+        return [c.id for c in self.classes()]
+
+    def _load_classes(self, conn: sqlite3.Connection) -> list[ClassDef]:
+        return [ClassDef(*r) for r in conn.execute("SELECT id, name, color FROM classes ORDER BY id")]
+
+    def set_class(self, c: ClassDef) -> None:
+        """Add a class, or rename/recolour the class with this id."""
+        with self._connect(write=True) as conn:
+            _check_class(self.path, c, [k for k in self._load_classes(conn) if k.id != c.id])
+            conn.execute(
+                "INSERT INTO classes (id, name, color) VALUES (?, ?, ?) ON CONFLICT(id) DO UPDATE "
+                "SET name = excluded.name, color = excluded.color",
+                (c.id, c.name, c.color.lower()),
+            )
+            gpkg.touch(conn, "classes")
+
+    # ---- frames ----------------------------------------------------------------------------------
+    def frames(self) -> list[Frame]:
+        with self._connect(write=False) as conn:
+            return self._load_frames(conn)
+
+    def frame(self, name: str) -> Frame:
+        with self._connect(write=False) as conn:
+            return self._get_frame(conn, name)
+
+    def _load_frames(self, conn: sqlite3.Connection, where: str = "", params: tuple = ()) -> list[Frame]:
+        rows = conn.execute(f"SELECT {_FRAME_COLS} FROM frames {where} ORDER BY fid", params).fetchall()
+        return [self._frame(r) for r in rows]
+
+    def _frame(self, r: tuple) -> Frame:
+        stored = r[1] or ""
+        info = geo.FrameInfo(
+            int(r[2]), int(r[3]), int(r[4]), r[5], r[6] or "", tuple(json.loads(r[7])), r[8], r[9]
+        )
+        path = Path(stored) if Path(stored).is_absolute() else self.path.parent / stored
+        return Frame(r[0], path.resolve(), stored, info)
+
+    def _get_frame(self, conn: sqlite3.Connection, name: str) -> Frame:
+        found = self._load_frames(conn, "WHERE name = ?", (name,))
+        if not found:
+            known = ", ".join(f.name for f in self._load_frames(conn)) or "none"
+            raise IsageError(f"{self.path}: no frame named '{name}' (frames: {known}); add the frame first")
+        return found[0]
+
+    def stored_path(self, path: str | Path) -> str:
+        """``path`` as the record stores it: relative to its folder unless they share only the root."""
+        target, base = Path(path).resolve(), self.path.parent
+        try:
+            common = Path(os.path.commonpath([target, base]))
+        except ValueError:  # another drive
+            return target.as_posix()
+        if common == Path(common.anchor):
+            return target.as_posix()
+        return Path(os.path.relpath(target, base)).as_posix()
+
+    def add_frame(self, path: str | Path, name: str | None = None) -> Frame:
+        """Add a frame raster; ``name`` defaults to its file stem, made unique."""
+        info = geo.frame_info(path)
+        with self._connect(write=True) as conn:
+            frames = self._load_frames(conn)
+            for f in frames:
+                if f.info.fingerprint == info.fingerprint:
+                    raise IsageError(
+                        f"{path}: already in the record {self.path} as frame '{f.name}'; use that frame"
+                    )
+            taken = {f.name for f in frames}
+            if name is not None and (not str(name).strip() or name in taken):
+                raise IsageError(f"{self.path}: frame name '{name}' is empty or taken; choose another name")
+            name = name if name is not None else unique_name(Path(path).stem, taken)
+            self._insert_frame(conn, name, self.stored_path(path), info)
+            return self._get_frame(conn, name)
+
+    def _insert_frame(self, conn: sqlite3.Connection, name: str, stored: str, info: geo.FrameInfo) -> None:
+        """Insert a frame row; the first georeferenced frame of a CRS-less, frame-less record sets its CRS."""
+        record_wkt = self._meta(conn, "crs_wkt")
+        if not record_wkt and info.crs_wkt:
+            if conn.execute("SELECT COUNT(*) FROM frames").fetchone()[0]:
+                raise IsageError(
+                    f"{stored}: georeferenced, but the record {self.path} has no CRS (its frames "
+                    "are not georeferenced); use a record of its own for this frame"
+                )
+            srs_id = gpkg.ensure_srs(conn, info.crs)
+            gpkg.set_features_srs(conn, "clicks", srs_id)
+            conn.execute("UPDATE isage_meta SET value = ? WHERE key = 'crs_wkt'", (info.crs.to_wkt(),))
+        elif record_wkt and not info.crs_wkt:
+            raise IsageError(
+                f"{stored}: frame has no CRS but the record {self.path} has one; georeference it "
+                "(assign a CRS) first"
+            )
+        conn.execute(
+            f"INSERT INTO frames ({_FRAME_COLS}, added_utc) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            (
+                name,
+                stored,
+                info.width,
+                info.height,
+                info.band_count,
+                info.dtype,
+                info.crs_wkt,
+                json.dumps(list(info.transform)),
+                info.nodata,
+                info.fingerprint,
+                utc_now(),
+            ),
+        )
+        gpkg.touch(conn, "frames")
+
+    def relink_frame(self, name: str, new_path: str | Path) -> Frame:
+        """Point frame ``name`` at ``new_path``, which must hold the same raster (same fingerprint)."""
+        info = geo.frame_info(new_path)
+        with self._connect(write=True) as conn:
+            frame = self._get_frame(conn, name)
+            if info.fingerprint != frame.info.fingerprint:
+                raise IsageError(
+                    f"{new_path}: not the raster of frame '{name}' (different size, georeference or "
+                    "pixels); give the original file"
+                )
+            conn.execute("UPDATE frames SET path = ? WHERE name = ?", (self.stored_path(new_path), name))
+            gpkg.touch(conn, "frames")
+            return self._get_frame(conn, name)
+
+    def resolve_missing_frames(self, search_dirs: list[str | Path]) -> list[str]:
+        """Re-link frames whose file is missing to a file with the same fingerprint under ``search_dirs``
+        (files with the same name first, then other rasters); returns the names re-linked."""
+        missing = [f for f in self.frames() if not f.exists]
+        if not missing:
+            return []
+        files = sorted({p.resolve() for d in search_dirs for p in Path(d).rglob("*") if p.is_file()})
+        seen: dict[Path, str | None] = {}
+        found: dict[str, Path] = {}
+        for f in missing:
+            suffixes = {
+                ".tif",
+                ".tiff",
+                ".vrt",
+                ".jp2",
+                ".img",
+                ".png",
+                ".jpg",
+                ".jpeg",
+                f.path.suffix.lower(),
+            }
+            same = [p for p in files if p.name == f.path.name]
+            other = [p for p in files if p.name != f.path.name and p.suffix.lower() in suffixes]
+            for cand in same + other:
+                if cand not in seen:
+                    try:
+                        seen[cand] = geo.frame_info(cand).fingerprint
+                    except IsageError:
+                        seen[cand] = None
+                if seen[cand] == f.info.fingerprint:
+                    found[f.name] = cand
+                    break
+        if found:
+            with self._connect(write=True) as conn:
+                for name, cand in found.items():
+                    conn.execute("UPDATE frames SET path = ? WHERE name = ?", (self.stored_path(cand), name))
+                gpkg.touch(conn, "frames")
+        for name, cand in found.items():
+            log.info("frame '%s' re-linked to %s", name, cand)
+        return list(found)
+
+    # ---- clicks ----------------------------------------------------------------------------------
+    def add_click(
+        self,
+        frame: str,
+        class_id: int,
+        *,
+        row: int | None = None,
+        col: int | None = None,
+        x: float | None = None,
+        y: float | None = None,
+        crs=None,
+        annotator: str = "",
+        note: str = "",
+        enforce_budget: bool = True,
+    ) -> Click:
+        """Record one click, given as ``row``/``col`` in the frame, or as map ``x``/``y`` (in ``crs``,
+        default the frame's CRS) snapped to the pixel containing it. If the frame file is missing the
+        click is checked against the stored size and georeference only (no nodata check)."""
+        if (row is None) != (col is None) or (x is None) != (y is None) or (row is None) == (x is None):
+            raise IsageError(f"{self.path}: give a click as row and col, or as x and y (not both)")
+        with self._connect(write=True) as conn:
+            if class_id not in {c.id for c in self._load_classes(conn)}:
+                known = ", ".join(str(c.id) for c in self._load_classes(conn)) or "none"
+                raise IsageError(
+                    f"{self.path}: unknown class {class_id} (classes: {known}); add the class first"
+                )
+            fr = self._get_frame(conn, frame)
+            if x is not None:
+                if crs is not None:
+                    if fr.info.crs is None:
+                        raise IsageError(f"{fr.path}: frame '{frame}' has no CRS; give the click as row/col")
+                    try:
+                        xs, ys = geo.reproject_points([x], [y], _as_crs(crs, self.path), fr.info.crs)
+                    except Exception as exc:
+                        raise IsageError(
+                            f"{self.path}: cannot reproject the click ({exc}); check its CRS"
+                        ) from exc
+                    x, y = float(xs[0]), float(ys[0])
+                row, col = geo.map_to_pixel(fr.info.affine, x, y)
+            row, col = operator.index(row), operator.index(col)
+            if not (0 <= row < fr.info.height and 0 <= col < fr.info.width):
+                raise IsageError(
+                    f"{fr.path}: pixel (row {row}, col {col}) is outside frame '{frame}' "
+                    f"({fr.info.width}x{fr.info.height} pixels); click inside the frame"
+                )
+            if fr.exists:
+                with geo.open_raster(fr.path) as src:
+                    if not geo.valid_mask(src, Window(col, row, 1, 1))[0, 0]:
+                        raise IsageError(
+                            f"{fr.path}: pixel (row {row}, col {col}) of frame '{frame}' is nodata; "
+                            "click on a pixel with image data"
+                        )
+            else:
+                log.warning("frame '%s' file %s is missing: nodata not checked", frame, fr.path)
+            iteration = self._current_iteration(conn)
+            if enforce_budget:
+                prior = conn.execute(
+                    "SELECT uid FROM clicks WHERE frame = ? AND class_id = ? AND iteration = ? AND retracted = 0",
+                    (frame, class_id, iteration),
+                ).fetchone()
+                if prior:
+                    raise IsageError(
+                        f"{self.path}: frame '{frame}' already has a click of class {class_id} in iteration "
+                        f"{iteration} (uid {prior[0]}); the method allows one per class per frame per iteration: "
+                        "retract that click first, or pass the budget override (enforce_budget=False)"
+                    )
+            fid = self._insert_click(
+                conn,
+                dict(
+                    uid=uuid.uuid4().hex,
+                    frame=frame,
+                    row=row,
+                    col=col,
+                    class_id=class_id,
+                    iteration=iteration,
+                    annotator=annotator,
+                    created_utc=utc_now(),
+                    note=note,
+                    retracted=0,
+                ),
+                fr.info,
+            )
+            return self._load_clicks(conn, "WHERE fid = ?", (fid,))[0]
+
+    def _insert_click(self, conn: sqlite3.Connection, values: dict, info: geo.FrameInfo) -> int:
+        """Insert a click row (its geometry computed here from row/col); returns its fid."""
+        x, y = geo.pixel_center(info.affine, values["row"], values["col"])
+        record_wkt = self._meta(conn, "crs_wkt")
+        if (
+            record_wkt
+            and info.crs_wkt
+            and info.crs_wkt != record_wkt
+            and info.crs != CRS.from_wkt(record_wkt)
+        ):
+            xs, ys = geo.reproject_points([x], [y], info.crs, CRS.from_wkt(record_wkt))
+            x, y = float(xs[0]), float(ys[0])
+        values = dict(values, geom=gpkg.encode_point(x, y, gpkg.features_srs_id(conn, "clicks")))
+        cur = conn.execute(
+            f"INSERT INTO clicks ({', '.join(values)}) VALUES ({', '.join('?' * len(values))})",
+            tuple(values.values()),
+        )
+        gpkg.touch(conn, "clicks", x, y)
+        return int(cur.lastrowid)
+
+    def _load_clicks(self, conn: sqlite3.Connection, where: str = "", params: tuple = ()) -> list[Click]:
+        rows = conn.execute(f"SELECT {_CLICK_COLS} FROM clicks {where} ORDER BY fid", params).fetchall()
+        return [_click(r) for r in rows]
+
+    def retract_click(self, uid_or_fid: str | int, by: str = "", reason: str = "") -> Click:
+        """Mark a click retracted (it stays in the record, with who, when and why)."""
+        column = "fid" if isinstance(uid_or_fid, int) else "uid"
+        with self._connect(write=True) as conn:
+            found = self._load_clicks(conn, f"WHERE {column} = ?", (uid_or_fid,))
+            if not found:
+                raise IsageError(f"{self.path}: no click with {column} {uid_or_fid}; check the click id")
+            if found[0].retracted:
+                c = found[0]
+                raise IsageError(
+                    f"{self.path}: click {c.uid} was already retracted ({c.retracted_utc}); nothing to do"
+                )
+            self._retract(conn, found[0].fid, utc_now(), by, reason)
+            return self._load_clicks(conn, "WHERE fid = ?", (found[0].fid,))[0]
+
+    def _retract(self, conn: sqlite3.Connection, fid: int, when: str | None, by: str | None, why: str | None):
+        conn.execute(
+            "UPDATE clicks SET retracted = 1, retracted_utc = ?, retracted_by = ?, retract_reason = ? "
+            "WHERE fid = ?",
+            (when, by, why, fid),
+        )
+        gpkg.touch(conn, "clicks")
+
+    def clicks(
+        self, *, include_retracted: bool = False, max_iteration: int | None = None, frame: str | None = None
+    ) -> list[Click]:
+        """Clicks in the order made; by default only unretracted ones; ``max_iteration`` is inclusive."""
+        terms, params = [], []
+        if not include_retracted:
+            terms.append("retracted = 0")
+        if max_iteration is not None:
+            terms.append("iteration <= ?")
+            params.append(max_iteration)
+        if frame is not None:
+            terms.append("frame = ?")
+            params.append(frame)
+        with self._connect(write=False) as conn:
+            return self._load_clicks(conn, "WHERE " + " AND ".join(terms) if terms else "", tuple(params))
+
+    def clicks_hash(self, max_iteration: int) -> str:
+        """SHA-1 over the unretracted clicks up to ``max_iteration`` (what a run of it trains on)."""
+        lines = sorted(
+            f"{c.uid}|{c.frame}|{c.row}|{c.col}|{c.class_id}|{c.iteration}"
+            for c in self.clicks(max_iteration=max_iteration)
+        )
+        return hashlib.sha1("\n".join(lines).encode()).hexdigest()
+
+    # ---- runs ------------------------------------------------------------------------------------
+    def _current_iteration(self, conn: sqlite3.Connection) -> int:
+        top = conn.execute("SELECT MAX(iteration) FROM runs").fetchone()[0]
+        return 0 if top is None else int(top) + 1
+
+    def current_iteration(self) -> int:
+        """0 before any run, else one more than the last run's iteration."""
+        with self._connect(write=False) as conn:
+            return self._current_iteration(conn)
+
+    def add_run(self, run: Run) -> None:
+        with self._connect(write=True) as conn:
+            conn.execute(
+                f"INSERT INTO runs ({_RUN_COLS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                (
+                    run.iteration,
+                    str(run.model_path),
+                    run.clicks_used,
+                    run.clicks_hash,
+                    _json(run.metrics),
+                    _json(run.unresolved),
+                    run.started_utc,
+                    run.finished_utc,
+                    run.duration_s,
+                    run.device,
+                ),
+            )
+            gpkg.touch(conn, "runs")
+
+    def runs(self) -> list[Run]:
+        with self._connect(write=False) as conn:
+            rows = conn.execute(f"SELECT {_RUN_COLS} FROM runs ORDER BY iteration, fid").fetchall()
+        return [Run(*r[:4], json.loads(r[4] or "{}"), json.loads(r[5] or "[]"), *r[6:]) for r in rows]
+
+    def merge_from(self, other_path: str | Path) -> MergeReport:
+        """Merge another record's clicks, retractions, frames and classes into this one."""
+        from .merge import merge_records
+
+        return merge_records(self, other_path)
+
+
+def _as_crs(crs, path: Path) -> CRS:
+    try:
+        return CRS.from_user_input(crs)
+    except Exception as exc:
+        raise IsageError(
+            f"{path}: unknown CRS {crs!r}; give an EPSG code such as 'EPSG:31983' or WKT"
+        ) from exc
+
+
+def _check_class(path: Path, c: ClassDef, others: list[ClassDef]) -> None:
+    if not isinstance(c.id, int) or c.id < 0 or not str(c.name).strip() or not _COLOR.match(str(c.color)):
+        raise IsageError(f"{path}: invalid class {c!r}; give an id >= 0, a name and a colour like '#ff0000'")
+    for o in others:
+        if o.name == c.name:
+            raise IsageError(
+                f"{path}: class name '{c.name}' is already used by class {o.id}; choose another name"
+            )
