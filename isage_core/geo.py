@@ -97,13 +97,15 @@ def fingerprint(src) -> str:
 
 def pixel_center(transform: Affine, row: int, col: int) -> tuple[float, float]:
     """Map coordinates of the centre of pixel ``(row, col)``."""
-    x, y = transform * (col + 0.5, row + 0.5)
-    return float(x), float(y)
+    c, r = col + 0.5, row + 0.5
+    return float(transform.a * c + transform.b * r + transform.c), float(transform.d * c + transform.e * r + transform.f)
 
 
 def map_to_pixel(transform: Affine, x: float, y: float) -> tuple[int, int]:
     """The ``(row, col)`` of the pixel containing map point ``(x, y)`` (may lie outside the raster)."""
-    col, row = ~transform * (x, y)
+    inverse = ~transform
+    col = inverse.a * x + inverse.b * y + inverse.c
+    row = inverse.d * x + inverse.e * y + inverse.f
     return int(np.floor(row)), int(np.floor(col))
 
 

@@ -6,13 +6,17 @@ spatial index: its R-tree triggers call SQL functions that only GDAL/SpatiaLite 
 
 from __future__ import annotations
 
+import os
 import sqlite3
 import struct
+from contextlib import contextmanager
 from pathlib import Path
 
 import pyproj
 import shapely
 from shapely.geometry import Point
+
+from .errors import IsageError, is_no_space
 
 APPLICATION_ID = 0x47504B47  # 'GPKG'
 USER_VERSION = 10300  # GeoPackage 1.3.0
@@ -47,6 +51,62 @@ def connect(path: str | Path, *, readonly: bool = False, busy_timeout_ms: int = 
     conn = sqlite3.connect(uri, uri=True, isolation_level=None, timeout=busy_timeout_ms / 1000)
     conn.execute(f"PRAGMA busy_timeout = {int(busy_timeout_ms)}")
     return conn
+
+
+def is_writable(path: Path) -> bool:
+    """False when the file is missing, or read-only by its permission bits (even for root)."""
+    return path.is_file() and os.access(path, os.W_OK) and bool(path.stat().st_mode & 0o222)
+
+
+@contextmanager
+def transaction(path: Path, write: bool, busy_timeout_ms: int = 5000, what: str = "GeoPackage"):
+    """One transaction (``BEGIN IMMEDIATE`` when writing) on a fresh connection, closed afterwards.
+
+    Commits on success, rolls back on any exception; sqlite errors become a one-line
+    :class:`IsageError` naming the file (``what`` says what it is) and the fix.
+    """
+    writable = is_writable(path)
+    if write and not writable:
+        raise IsageError(f"{path}: the {what} is read-only; fix its permissions or work on a copy")
+    try:
+        conn = connect(path, readonly=not writable, busy_timeout_ms=busy_timeout_ms)
+    except sqlite3.Error as exc:
+        raise sqlite_error(path, exc, what) from exc
+    try:
+        conn.execute("BEGIN IMMEDIATE" if write else "BEGIN")
+        yield conn
+        conn.execute("COMMIT")
+    except BaseException as exc:
+        if conn.in_transaction:
+            try:
+                conn.execute("ROLLBACK")
+            except sqlite3.Error:
+                pass
+        if isinstance(exc, sqlite3.Error):
+            raise sqlite_error(path, exc, what) from exc
+        raise
+    finally:
+        conn.close()
+
+
+def sqlite_error(path: Path, exc: sqlite3.Error, what: str = "GeoPackage") -> IsageError:
+    """The one-line error for an sqlite failure on ``path``."""
+    text = str(exc)
+    low = text.lower()
+    if "locked" in low or "busy" in low:
+        fix = "close it there (or save/stop editing its layers in QGIS) and retry"
+        return IsageError(f"{path}: the {what} is locked by another program; {fix}")
+    if "readonly" in low or "read-only" in low:
+        return IsageError(f"{path}: the {what} is read-only; fix its permissions or work on a copy")
+    if is_no_space(exc) or "disk is full" in low:
+        return IsageError(f"{path}: not enough disk space to write the {what}; free some space")
+    if "not a database" in low or "malformed" in low:
+        return IsageError(f"{path}: not a valid GeoPackage (damaged or not SQLite); restore it from a copy")
+    if "unable to open" in low:
+        return IsageError(f"{path}: cannot open the {what}; check it exists and its folder is writable")
+    if isinstance(exc, sqlite3.IntegrityError):
+        return IsageError(f"{path}: refused by the {what} ({text})")
+    return IsageError(f"{path}: database error ({text}); close other programs using it and retry")
 
 
 def create_geopackage(path: str | Path) -> sqlite3.Connection:

@@ -9,6 +9,7 @@ the point geometry is the pixel centre in the record CRS, for display.
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import json
 import logging
@@ -19,16 +20,17 @@ import sqlite3
 import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+import numpy as np
 from rasterio.crs import CRS
 from rasterio.windows import Window
 
 from . import geo, gpkg
 from .atomic import atomic_output
-from .errors import IsageError, is_no_space
+from .errors import IsageError
 from .events import utc_now
 
 if TYPE_CHECKING:
@@ -37,6 +39,7 @@ if TYPE_CHECKING:
 SCHEMA_VERSION = 1
 log = logging.getLogger(__name__)
 _COLOR = re.compile(r"^#[0-9a-fA-F]{6}$")
+_RASTER_SUFFIXES = {".tif", ".tiff", ".vrt", ".jp2", ".img", ".png", ".jpg", ".jpeg"}
 _FIXED = ("fid", "geom", "uid", "frame", "row", "col", "class_id", "iteration", "annotator", "created_utc")
 _CLICK_COLS = (
     "fid, uid, frame, row, col, class_id, iteration, annotator, created_utc, note, retracted, "
@@ -51,7 +54,8 @@ _SCHEMA = (
     """CREATE TABLE clicks (fid INTEGER PRIMARY KEY AUTOINCREMENT, geom POINT, uid TEXT NOT NULL UNIQUE,
         frame TEXT NOT NULL, row INTEGER NOT NULL, col INTEGER NOT NULL, class_id INTEGER NOT NULL,
         iteration INTEGER NOT NULL, annotator TEXT, created_utc TEXT NOT NULL, note TEXT,
-        retracted INTEGER NOT NULL DEFAULT 0, retracted_utc TEXT, retracted_by TEXT, retract_reason TEXT)""",
+        retracted INTEGER NOT NULL DEFAULT 0 CHECK (retracted IN (0, 1)), retracted_utc TEXT,
+        retracted_by TEXT, retract_reason TEXT)""",
     "CREATE TABLE classes (fid INTEGER PRIMARY KEY AUTOINCREMENT, id INTEGER NOT NULL UNIQUE, name TEXT, "
     "color TEXT)",
     """CREATE TABLE frames (fid INTEGER PRIMARY KEY AUTOINCREMENT, name TEXT NOT NULL UNIQUE, path TEXT,
@@ -175,23 +179,12 @@ class ClickRecord:
                     conn.execute(sql)
                 srs_id = gpkg.ensure_srs(conn, rcrs) if rcrs else gpkg.UNDEFINED_CARTESIAN
                 gpkg.register_features(conn, "clicks", "geom", "POINT", srs_id, "iSAGE expert clicks")
-                for table, text in (
-                    ("classes", "classes"),
-                    ("frames", "image frames"),
-                    ("runs", "training runs"),
-                    ("isage_meta", "iSAGE record metadata"),
-                ):
-                    gpkg.register_attributes(conn, table, f"iSAGE {text}")
-                meta = {
-                    "schema_version": str(SCHEMA_VERSION),
-                    "crs_wkt": rcrs.to_wkt() if rcrs else "",
-                    "created_utc": utc_now(),
-                }
-                conn.executemany("INSERT INTO isage_meta (key, value) VALUES (?, ?)", meta.items())
-                conn.executemany(
-                    "INSERT INTO classes (id, name, color) VALUES (?, ?, ?)",
-                    [(c.id, c.name, c.color.lower()) for c in classes],
-                )
+                for table in ("classes", "frames", "runs", "isage_meta"):
+                    gpkg.register_attributes(conn, table, f"iSAGE {table}")
+                meta = [("schema_version", str(SCHEMA_VERSION)), ("crs_wkt", rcrs.to_wkt() if rcrs else "")]
+                conn.executemany("INSERT INTO isage_meta (key, value) VALUES (?, ?)", meta)
+                rows = [(c.id, c.name, c.color.lower()) for c in classes]
+                conn.executemany("INSERT INTO classes (id, name, color) VALUES (?, ?, ?)", rows)
                 conn.execute("COMMIT")
             except sqlite3.Error as exc:
                 raise IsageError(f"{path}: could not create the record ({exc}); check the folder") from exc
@@ -219,70 +212,17 @@ class ClickRecord:
             row = conn.execute("SELECT value FROM isage_meta WHERE key = 'schema_version'").fetchone()
             version = int(row[0]) if row and str(row[0]).isdigit() else None
         if version is None:
-            raise IsageError(
-                f"{path}: iSAGE record without a schema version (damaged); restore it from a copy"
-            )
+            raise IsageError(f"{path}: iSAGE record without a schema version; restore it from a copy")
         if version > SCHEMA_VERSION:
-            raise IsageError(
-                f"{path}: written by a newer iSAGE (record schema {version}, this one reads {SCHEMA_VERSION});"
-                " upgrade iSAGE"
-            )
+            newer = f"record schema {version}, this iSAGE reads {SCHEMA_VERSION}"
+            raise IsageError(f"{path}: written by a newer iSAGE ({newer}); upgrade iSAGE")
         return record
 
-    # ---- connections ---------------------------------------------------------------------------
     @contextmanager
     def _connect(self, write: bool) -> Iterator[sqlite3.Connection]:
         """One transaction on a fresh connection; sqlite errors become one-line :class:`IsageError`."""
-        writable = os.access(self.path, os.W_OK) and self.path.exists() and self.path.stat().st_mode & 0o222
-        if write and not writable:
-            raise IsageError(
-                f"{self.path}: the click record is read-only; fix its permissions or work on a copy"
-            )
-        try:
-            conn = gpkg.connect(self.path, readonly=not writable, busy_timeout_ms=self.BUSY_TIMEOUT_MS)
-        except sqlite3.Error as exc:
-            raise self._db_error(exc) from exc
-        try:
-            conn.execute("BEGIN IMMEDIATE" if write else "BEGIN")
+        with gpkg.transaction(self.path, write, self.BUSY_TIMEOUT_MS, "click record") as conn:
             yield conn
-            conn.execute("COMMIT")
-        except BaseException as exc:
-            if conn.in_transaction:
-                try:
-                    conn.execute("ROLLBACK")
-                except sqlite3.Error:
-                    pass
-            if isinstance(exc, sqlite3.Error):
-                raise self._db_error(exc) from exc
-            raise
-        finally:
-            conn.close()
-
-    def _db_error(self, exc: sqlite3.Error) -> IsageError:
-        text = str(exc)
-        low = text.lower()
-        if "locked" in low or "busy" in low:
-            return IsageError(
-                f"{self.path}: the click record is locked by another program; close it there "
-                "(or save/stop editing the layer in QGIS) and retry"
-            )
-        if "readonly" in low or "read-only" in low:
-            return IsageError(
-                f"{self.path}: the click record is read-only; fix its permissions or work on a copy"
-            )
-        if is_no_space(exc) or "full" in low:
-            return IsageError(f"{self.path}: not enough disk space to write the record; free some space")
-        if "not a database" in low or "malformed" in low:
-            return IsageError(
-                f"{self.path}: not a valid GeoPackage (damaged or not SQLite); restore it from a copy"
-            )
-        if "unable to open" in low:
-            return IsageError(
-                f"{self.path}: cannot open the click record; check it exists and its folder is writable"
-            )
-        if isinstance(exc, sqlite3.IntegrityError):
-            return IsageError(f"{self.path}: refused by the record ({text})")
-        return IsageError(f"{self.path}: database error ({text}); close other programs using it and retry")
 
     # ---- CRS, classes ----------------------------------------------------------------------------
     def _meta(self, conn: sqlite3.Connection, key: str) -> str | None:
@@ -331,9 +271,7 @@ class ClickRecord:
 
     def _frame(self, r: tuple) -> Frame:
         stored = r[1] or ""
-        info = geo.FrameInfo(
-            int(r[2]), int(r[3]), int(r[4]), r[5], r[6] or "", tuple(json.loads(r[7])), r[8], r[9]
-        )
+        info = geo.FrameInfo(*map(int, r[2:5]), r[5], r[6] or "", tuple(json.loads(r[7])), r[8], r[9])
         path = Path(stored) if Path(stored).is_absolute() else self.path.parent / stored
         return Frame(r[0], path.resolve(), stored, info)
 
@@ -362,9 +300,7 @@ class ClickRecord:
             frames = self._load_frames(conn)
             for f in frames:
                 if f.info.fingerprint == info.fingerprint:
-                    raise IsageError(
-                        f"{path}: already in the record {self.path} as frame '{f.name}'; use that frame"
-                    )
+                    raise IsageError(f"{path}: already in the record {self.path} as frame '{f.name}'")
             taken = {f.name for f in frames}
             if name is not None and (not str(name).strip() or name in taken):
                 raise IsageError(f"{self.path}: frame name '{name}' is empty or taken; choose another name")
@@ -377,33 +313,19 @@ class ClickRecord:
         record_wkt = self._meta(conn, "crs_wkt")
         if not record_wkt and info.crs_wkt:
             if conn.execute("SELECT COUNT(*) FROM frames").fetchone()[0]:
-                raise IsageError(
-                    f"{stored}: georeferenced, but the record {self.path} has no CRS (its frames "
-                    "are not georeferenced); use a record of its own for this frame"
-                )
+                why = f"the record {self.path} has no CRS (its frames are not georeferenced)"
+                raise IsageError(f"{stored}: georeferenced, but {why}; use a record of its own for it")
             srs_id = gpkg.ensure_srs(conn, info.crs)
             gpkg.set_features_srs(conn, "clicks", srs_id)
             conn.execute("UPDATE isage_meta SET value = ? WHERE key = 'crs_wkt'", (info.crs.to_wkt(),))
         elif record_wkt and not info.crs_wkt:
             raise IsageError(
-                f"{stored}: frame has no CRS but the record {self.path} has one; georeference it "
-                "(assign a CRS) first"
+                f"{stored}: frame has no CRS but the record {self.path} has one; georeference it"
             )
+        values = dict(asdict(info), transform=json.dumps(list(info.transform)))
         conn.execute(
-            f"INSERT INTO frames ({_FRAME_COLS}, added_utc) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-            (
-                name,
-                stored,
-                info.width,
-                info.height,
-                info.band_count,
-                info.dtype,
-                info.crs_wkt,
-                json.dumps(list(info.transform)),
-                info.nodata,
-                info.fingerprint,
-                utc_now(),
-            ),
+            f"INSERT INTO frames ({_FRAME_COLS}, added_utc) VALUES ({', '.join('?' * 11)})",
+            (name, stored, *values.values(), utc_now()),
         )
         gpkg.touch(conn, "frames")
 
@@ -413,9 +335,9 @@ class ClickRecord:
         with self._connect(write=True) as conn:
             frame = self._get_frame(conn, name)
             if info.fingerprint != frame.info.fingerprint:
+                why = "different size, georeference or pixels"
                 raise IsageError(
-                    f"{new_path}: not the raster of frame '{name}' (different size, georeference or "
-                    "pixels); give the original file"
+                    f"{new_path}: not the raster of frame '{name}' ({why}); give the original file"
                 )
             conn.execute("UPDATE frames SET path = ? WHERE name = ?", (self.stored_path(new_path), name))
             gpkg.touch(conn, "frames")
@@ -431,17 +353,7 @@ class ClickRecord:
         seen: dict[Path, str | None] = {}
         found: dict[str, Path] = {}
         for f in missing:
-            suffixes = {
-                ".tif",
-                ".tiff",
-                ".vrt",
-                ".jp2",
-                ".img",
-                ".png",
-                ".jpg",
-                ".jpeg",
-                f.path.suffix.lower(),
-            }
+            suffixes = _RASTER_SUFFIXES | {f.path.suffix.lower()}
             same = [p for p in files if p.name == f.path.name]
             other = [p for p in files if p.name != f.path.name and p.suffix.lower() in suffixes]
             for cand in same + other:
@@ -483,86 +395,63 @@ class ClickRecord:
         if (row is None) != (col is None) or (x is None) != (y is None) or (row is None) == (x is None):
             raise IsageError(f"{self.path}: give a click as row and col, or as x and y (not both)")
         with self._connect(write=True) as conn:
-            if class_id not in {c.id for c in self._load_classes(conn)}:
-                known = ", ".join(str(c.id) for c in self._load_classes(conn)) or "none"
-                raise IsageError(
-                    f"{self.path}: unknown class {class_id} (classes: {known}); add the class first"
-                )
+            known = {c.id for c in self._load_classes(conn)}
+            if class_id not in known:
+                ids = ", ".join(map(str, sorted(known))) or "none"
+                raise IsageError(f"{self.path}: unknown class {class_id!r} (classes: {ids}); add it first")
+            class_id = int(class_id)
             fr = self._get_frame(conn, frame)
             if x is not None:
                 if crs is not None:
                     if fr.info.crs is None:
                         raise IsageError(f"{fr.path}: frame '{frame}' has no CRS; give the click as row/col")
-                    try:
-                        xs, ys = geo.reproject_points([x], [y], _as_crs(crs, self.path), fr.info.crs)
-                    except Exception as exc:
+                    to_frame = _transformer(_as_crs(crs, self.path).to_wkt(), fr.info.crs_wkt)
+                    x, y = (float(v) for v in to_frame.transform(x, y)) if to_frame else (x, y)
+                    if not (np.isfinite(x) and np.isfinite(y)):
                         raise IsageError(
-                            f"{self.path}: cannot reproject the click ({exc}); check its CRS"
-                        ) from exc
-                    x, y = float(xs[0]), float(ys[0])
+                            f"{self.path}: the click cannot be placed in CRS {crs!r}; check its CRS"
+                        )
                 row, col = geo.map_to_pixel(fr.info.affine, x, y)
             row, col = operator.index(row), operator.index(col)
+            where = f"pixel (row {row}, col {col})"
             if not (0 <= row < fr.info.height and 0 <= col < fr.info.width):
-                raise IsageError(
-                    f"{fr.path}: pixel (row {row}, col {col}) is outside frame '{frame}' "
-                    f"({fr.info.width}x{fr.info.height} pixels); click inside the frame"
-                )
+                size = f"{fr.info.width}x{fr.info.height} pixels"
+                raise IsageError(f"{fr.path}: {where} is outside frame '{frame}' ({size}); click inside it")
             if fr.exists:
                 with geo.open_raster(fr.path) as src:
                     if not geo.valid_mask(src, Window(col, row, 1, 1))[0, 0]:
                         raise IsageError(
-                            f"{fr.path}: pixel (row {row}, col {col}) of frame '{frame}' is nodata; "
-                            "click on a pixel with image data"
+                            f"{fr.path}: {where} of frame '{frame}' is nodata; click on image data"
                         )
             else:
                 log.warning("frame '%s' file %s is missing: nodata not checked", frame, fr.path)
             iteration = self._current_iteration(conn)
             if enforce_budget:
+                where = "frame = ? AND class_id = ? AND iteration = ? AND retracted = 0"
                 prior = conn.execute(
-                    "SELECT uid FROM clicks WHERE frame = ? AND class_id = ? AND iteration = ? AND retracted = 0",
-                    (frame, class_id, iteration),
+                    f"SELECT uid FROM clicks WHERE {where}", (frame, class_id, iteration)
                 ).fetchone()
                 if prior:
+                    rule = "the method allows one click per class per frame per iteration"
+                    fix = "retract that click first, or pass the budget override (enforce_budget=False)"
                     raise IsageError(
                         f"{self.path}: frame '{frame}' already has a click of class {class_id} in iteration "
-                        f"{iteration} (uid {prior[0]}); the method allows one per class per frame per iteration: "
-                        "retract that click first, or pass the budget override (enforce_budget=False)"
+                        f"{iteration} (uid {prior[0]}); {rule}: {fix}"
                     )
-            fid = self._insert_click(
-                conn,
-                dict(
-                    uid=uuid.uuid4().hex,
-                    frame=frame,
-                    row=row,
-                    col=col,
-                    class_id=class_id,
-                    iteration=iteration,
-                    annotator=annotator,
-                    created_utc=utc_now(),
-                    note=note,
-                    retracted=0,
-                ),
-                fr.info,
-            )
+            values = dict(uid=uuid.uuid4().hex, frame=frame, row=row, col=col, class_id=class_id, note=note)
+            values.update(iteration=iteration, annotator=annotator, created_utc=utc_now(), retracted=0)
+            fid = self._insert_click(conn, values, fr.info)
             return self._load_clicks(conn, "WHERE fid = ?", (fid,))[0]
 
     def _insert_click(self, conn: sqlite3.Connection, values: dict, info: geo.FrameInfo) -> int:
         """Insert a click row (its geometry computed here from row/col); returns its fid."""
         x, y = geo.pixel_center(info.affine, values["row"], values["col"])
-        record_wkt = self._meta(conn, "crs_wkt")
-        if (
-            record_wkt
-            and info.crs_wkt
-            and info.crs_wkt != record_wkt
-            and info.crs != CRS.from_wkt(record_wkt)
-        ):
-            xs, ys = geo.reproject_points([x], [y], info.crs, CRS.from_wkt(record_wkt))
-            x, y = float(xs[0]), float(ys[0])
+        to_record = _transformer(info.crs_wkt, self._meta(conn, "crs_wkt") or "")
+        if to_record is not None:
+            x, y = (float(v) for v in to_record.transform(x, y))
         values = dict(values, geom=gpkg.encode_point(x, y, gpkg.features_srs_id(conn, "clicks")))
-        cur = conn.execute(
-            f"INSERT INTO clicks ({', '.join(values)}) VALUES ({', '.join('?' * len(values))})",
-            tuple(values.values()),
-        )
+        sql = f"INSERT INTO clicks ({', '.join(values)}) VALUES ({', '.join('?' * len(values))})"
+        cur = conn.execute(sql, tuple(values.values()))
         gpkg.touch(conn, "clicks", x, y)
         return int(cur.lastrowid)
 
@@ -578,19 +467,13 @@ class ClickRecord:
             if not found:
                 raise IsageError(f"{self.path}: no click with {column} {uid_or_fid}; check the click id")
             if found[0].retracted:
-                c = found[0]
-                raise IsageError(
-                    f"{self.path}: click {c.uid} was already retracted ({c.retracted_utc}); nothing to do"
-                )
+                raise IsageError(f"{self.path}: click {found[0].uid} was already retracted; nothing to do")
             self._retract(conn, found[0].fid, utc_now(), by, reason)
             return self._load_clicks(conn, "WHERE fid = ?", (found[0].fid,))[0]
 
     def _retract(self, conn: sqlite3.Connection, fid: int, when: str | None, by: str | None, why: str | None):
-        conn.execute(
-            "UPDATE clicks SET retracted = 1, retracted_utc = ?, retracted_by = ?, retract_reason = ? "
-            "WHERE fid = ?",
-            (when, by, why, fid),
-        )
+        sets = "retracted = 1, retracted_utc = ?, retracted_by = ?, retract_reason = ?"
+        conn.execute(f"UPDATE clicks SET {sets} WHERE fid = ?", (when, by, why, fid))
         gpkg.touch(conn, "clicks")
 
     def clicks(
@@ -629,20 +512,10 @@ class ClickRecord:
 
     def add_run(self, run: Run) -> None:
         with self._connect(write=True) as conn:
+            values = dict(asdict(run), model_path=str(run.model_path))
+            values.update(metrics=_json(run.metrics), unresolved=_json(run.unresolved))
             conn.execute(
-                f"INSERT INTO runs ({_RUN_COLS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                (
-                    run.iteration,
-                    str(run.model_path),
-                    run.clicks_used,
-                    run.clicks_hash,
-                    _json(run.metrics),
-                    _json(run.unresolved),
-                    run.started_utc,
-                    run.finished_utc,
-                    run.duration_s,
-                    run.device,
-                ),
+                f"INSERT INTO runs ({_RUN_COLS}) VALUES ({', '.join('?' * 10)})", tuple(values.values())
             )
             gpkg.touch(conn, "runs")
 
@@ -658,13 +531,21 @@ class ClickRecord:
         return merge_records(self, other_path)
 
 
+@functools.lru_cache(maxsize=32)
+def _transformer(src_wkt: str, dst_wkt: str):
+    """A cached frame-to-record pyproj transformer; None when no reprojection is needed."""
+    if not src_wkt or not dst_wkt or src_wkt == dst_wkt or CRS.from_wkt(src_wkt) == CRS.from_wkt(dst_wkt):
+        return None
+    from pyproj import Transformer
+
+    return Transformer.from_crs(src_wkt, dst_wkt, always_xy=True)
+
+
 def _as_crs(crs, path: Path) -> CRS:
     try:
         return CRS.from_user_input(crs)
     except Exception as exc:
-        raise IsageError(
-            f"{path}: unknown CRS {crs!r}; give an EPSG code such as 'EPSG:31983' or WKT"
-        ) from exc
+        raise IsageError(f"{path}: unknown CRS {crs!r}; give an EPSG code like 'EPSG:31983' or WKT") from exc
 
 
 def _check_class(path: Path, c: ClassDef, others: list[ClassDef]) -> None:
@@ -672,6 +553,4 @@ def _check_class(path: Path, c: ClassDef, others: list[ClassDef]) -> None:
         raise IsageError(f"{path}: invalid class {c!r}; give an id >= 0, a name and a colour like '#ff0000'")
     for o in others:
         if o.name == c.name:
-            raise IsageError(
-                f"{path}: class name '{c.name}' is already used by class {o.id}; choose another name"
-            )
+            raise IsageError(f"{path}: class name '{c.name}' is used by class {o.id}; choose another name")
