@@ -55,7 +55,7 @@ def run_demo(
         record.add_frame(path, name=name)
     for name, picks in layout.seed_clicks.items():
         for row, col, class_id in picks:
-            record.add_click(name, class_id, row=row, col=col, annotator="authors' seed clicks")
+            record.add_click(name, class_id, row=row, col=col, annotator="authors' seed clicks", enforce_budget=False)
     log.info("workspace %s: %d frames, %d seed clicks", out, len(layout.train.images), len(record.clicks()))
 
     class_ids = [c.id for c in SAMPLE_CLASSES]
