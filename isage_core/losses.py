@@ -23,9 +23,15 @@ def _zero(logits: torch.Tensor) -> torch.Tensor:
     return logits.sum() * 0.0
 
 
+def _as_float(logits: torch.Tensor) -> torch.Tensor:
+    """Half-precision logits (autocast) are promoted; float32/float64 are kept."""
+    return logits.float() if logits.dtype in (torch.float16, torch.bfloat16) else logits
+
+
 def _check_labels(labels: torch.Tensor, classes: int) -> None:
     if labels.numel() and (int(labels.min()) < IGNORE or int(labels.max()) >= classes):
-        raise ValueError(f"labels must lie in {IGNORE}..{classes - 1}, got {int(labels.min())}..{int(labels.max())}")
+        low, high = int(labels.min()), int(labels.max())
+        raise ValueError(f"labels must lie in {IGNORE}..{classes - 1}, got {low}..{high}")
 
 
 def error_weighted_dice_loss(
@@ -51,12 +57,13 @@ def error_weighted_dice_loss(
     count = int(mask.sum())
     if count == 0:
         return _zero(logits)
-    probs = torch.softmax(logits.float(), dim=1).permute(0, 2, 3, 1)[mask]  # (N, C)
+    probs = torch.softmax(_as_float(logits), dim=1).permute(0, 2, 3, 1)[mask]  # (N, C)
     target = labels[mask]
     onehot = F.one_hot(target, classes).to(probs.dtype)
     with torch.no_grad():
         wrong = probs.argmax(dim=1) != target
-        weights = torch.where(wrong, torch.full_like(probs[:, 0], float(error_weight)), torch.ones_like(probs[:, 0]))
+        ones = torch.ones_like(probs[:, 0])
+        weights = torch.where(wrong, ones * float(error_weight), ones)
         weights = (weights * (count / weights.sum()))[:, None]
     intersection = (weights * onehot * probs).sum(dim=0)
     total = (weights * (onehot + probs)).sum(dim=0)
@@ -69,7 +76,7 @@ def masked_cross_entropy(logits: torch.Tensor, labels: torch.Tensor) -> torch.Te
     _check_labels(labels, logits.shape[1])
     if not bool((labels != IGNORE).any()):
         return _zero(logits)
-    return F.cross_entropy(logits.float(), labels, ignore_index=IGNORE)
+    return F.cross_entropy(_as_float(logits), labels, ignore_index=IGNORE)
 
 
 def make_loss(settings: TrainSettings) -> LossFn:
