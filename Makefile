@@ -25,8 +25,9 @@ $(STAMP): pyproject.toml constraints.txt | system-packages
 	$(PIP) install -q -c constraints.txt -e '.[dev]'
 	@touch $(STAMP)
 
+# QGIS runs headless in the tests (pytest-qgis); the platform must be set before Qt starts.
 test: install
-	$(PY) -m pytest -q
+	QT_QPA_PLATFORM=offscreen $(PY) -m pytest -q
 
 demo: install
 	$(VENV)/bin/isage demo --out demo_workspace
