@@ -37,9 +37,13 @@ def read_meta(path: str | Path) -> ModelMeta:
         with safe_open(str(path), framework="pt") as handle:
             raw = (handle.metadata() or {}).get(META_KEY)
     except Exception as exc:
-        raise IsageError(f"{path}: not a readable iSAGE checkpoint ({exc}); retrain to write a new one") from exc
+        raise IsageError(
+            f"{path}: not a readable iSAGE checkpoint ({exc}); retrain to write a new one"
+        ) from exc
     if not raw:
-        raise IsageError(f"{path}: safetensors file without iSAGE metadata; use a model written by `isage train`")
+        raise IsageError(
+            f"{path}: safetensors file without iSAGE metadata; use a model written by `isage train`"
+        )
     try:
         return ModelMeta.from_dict(json.loads(raw))
     except (ValueError, TypeError) as exc:
@@ -58,14 +62,18 @@ def load_checkpoint(path: str | Path, device="cpu"):
     try:
         network.load_state_dict(state, strict=True)
     except RuntimeError as exc:
-        raise IsageError(f"{path}: weights do not fit {meta.architecture}/{meta.encoder}; the file is damaged") from exc
+        raise IsageError(
+            f"{path}: weights do not fit {meta.architecture}/{meta.encoder}; the file is damaged"
+        ) from exc
     return network.to(device).eval(), meta
 
 
 def _check_file(path: str | Path) -> Path:
     path = Path(path)
     if not path.is_file():
-        raise IsageError(f"{path}: model file not found; train first (`isage train`) or give an existing model")
+        raise IsageError(
+            f"{path}: model file not found; train first (`isage train`) or give an existing model"
+        )
     with path.open("rb") as handle:
         head = handle.read(8)
     if head.startswith(PICKLE_MARKERS):

@@ -33,7 +33,9 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = command("init", c.init, "create a workspace folder with an empty click GeoPackage")
     p.add_argument("workspace")
-    p.add_argument("--classes", required=True, help='"id:name:#rrggbb,..." or a JSON file [{"id","name","color"}]')
+    p.add_argument(
+        "--classes", required=True, help='"id:name:#rrggbb,..." or a JSON file [{"id","name","color"}]'
+    )
     p.add_argument("--crs", help="the record's CRS (default: the first frame's)")
 
     p = command("frames", c.frames, "add, list, re-link or find the frame rasters of a workspace")
@@ -64,7 +66,9 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--note", default="")
     p.add_argument("--reason", default="", help="retract: why")
     p.add_argument("--unlabelled", type=int, default=255, help="import: value of unlabelled pixels")
-    p.add_argument("--over-budget", action="store_true", help="allow more than one click per class/frame/iteration")
+    p.add_argument(
+        "--over-budget", action="store_true", help="allow more than one click per class/frame/iteration"
+    )
     p.add_argument("--all", action="store_true", help="list: include retracted clicks")
 
     p = command("merge", c.merge, "merge another annotator's click GeoPackage into the workspace")
@@ -124,10 +128,14 @@ def main(argv: Sequence[str] | None = None) -> int:
             args.handler(args, reporter, token)
         return 0
     except Cancelled as exc:
-        reporter.error(f"{exc}; outputs of this run were discarded, earlier models and clicks are intact", True)
+        reporter.error(
+            f"{exc}; outputs of this run were discarded, earlier models and clicks are intact", True
+        )
         return EXIT_CANCELLED
     except KeyboardInterrupt:
-        reporter.error("interrupted; outputs of this run were discarded, earlier models and clicks are intact", True)
+        reporter.error(
+            "interrupted; outputs of this run were discarded, earlier models and clicks are intact", True
+        )
         return EXIT_CANCELLED
     except IsageError as exc:
         reporter.error(str(exc))

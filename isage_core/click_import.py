@@ -8,8 +8,9 @@ from .errors import IsageError
 from .geo import iter_blocks, open_raster
 
 
-def import_sparse_mask(record, frame: str, path, unlabelled: int = 255, annotator: str = "",
-                       enforce_budget: bool = True) -> int:
+def import_sparse_mask(
+    record, frame: str, path, unlabelled: int = 255, annotator: str = "", enforce_budget: bool = True
+) -> int:
     """Add a click for every labelled pixel of ``path`` (same size as the frame); returns how many."""
     target = record.frame(frame)
     with open_raster(path, "sparse label") as src:
@@ -22,7 +23,12 @@ def import_sparse_mask(record, frame: str, path, unlabelled: int = 255, annotato
         for window in iter_blocks(src.width, src.height, 1024):
             data = src.read(1, window=window)
             rows, cols = np.nonzero(data != unlabelled)
-            picks += [(int(r + window.row_off), int(c + window.col_off), int(data[r, c])) for r, c in zip(rows, cols)]
+            picks += [
+                (int(r + window.row_off), int(c + window.col_off), int(data[r, c]))
+                for r, c in zip(rows, cols, strict=True)
+            ]
     for row, col, class_id in picks:
-        record.add_click(frame, class_id, row=row, col=col, annotator=annotator, enforce_budget=enforce_budget)
+        record.add_click(
+            frame, class_id, row=row, col=col, annotator=annotator, enforce_budget=enforce_budget
+        )
     return len(picks)

@@ -70,9 +70,18 @@ def model_settings(a: argparse.Namespace) -> ModelSettings:
 
 def train_settings(a: argparse.Namespace) -> TrainSettings:
     return TrainSettings(
-        steps=a.steps, epochs=a.epochs, batch_size=a.batch_size, patch_size=a.patch_size, learning_rate=a.lr,
-        loss=a.loss, error_weight=a.error_weight, augment=not a.no_augment, amp=not a.no_amp, device=a.device,
-        seed=a.seed, warm_start=not a.no_warm_start,
+        steps=a.steps,
+        epochs=a.epochs,
+        batch_size=a.batch_size,
+        patch_size=a.patch_size,
+        learning_rate=a.lr,
+        loss=a.loss,
+        error_weight=a.error_weight,
+        augment=not a.no_augment,
+        amp=not a.no_amp,
+        device=a.device,
+        seed=a.seed,
+        warm_start=not a.no_warm_start,
     )
 
 
@@ -82,8 +91,14 @@ def predict_settings(a: argparse.Namespace) -> PredictSettings:
     if wrong:
         raise IsageError(f"unknown heatmap {', '.join(wrong)}; choose among confidence, change, error")
     return PredictSettings(
-        tile_size=a.tile_size, overlap=a.overlap, batch_size=a.batch_size, device=a.device, heatmaps=heatmaps,
-        extent=tuple(a.extent) if a.extent else None, aoi=a.aoi, reference=a.reference,
+        tile_size=a.tile_size,
+        overlap=a.overlap,
+        batch_size=a.batch_size,
+        device=a.device,
+        heatmaps=heatmaps,
+        extent=tuple(a.extent) if a.extent else None,
+        aoi=a.aoi,
+        reference=a.reference,
     )
 
 
@@ -95,12 +110,16 @@ def parse_classes(text: str) -> list[ClassDef]:
             items = json.loads(path.read_text())
             return [ClassDef(int(i["id"]), str(i["name"]), str(i["color"])) for i in items]
         except (OSError, ValueError, KeyError, TypeError) as exc:
-            raise IsageError(f"{path}: not a JSON list of {{id, name, color}} objects ({exc}); fix the file") from exc
+            raise IsageError(
+                f"{path}: not a JSON list of {{id, name, color}} objects ({exc}); fix the file"
+            ) from exc
     classes = []
     for part in text.split(","):
         fields = part.strip().split(":")
         if len(fields) != 3 or not fields[0].strip().isdigit() or not COLOR.match(fields[2].strip()):
-            raise IsageError(f"class '{part}' is not id:name:#rrggbb; write e.g. 0:background:#9e9e9e,1:car:#e53935")
+            raise IsageError(
+                f"class '{part}' is not id:name:#rrggbb; write e.g. 0:background:#9e9e9e,1:car:#e53935"
+            )
         classes.append(ClassDef(int(fields[0]), fields[1].strip(), fields[2].strip()))
     return classes
 
@@ -132,8 +151,13 @@ def frames(a, reporter: Reporter, cancel: CancelToken) -> None:
         reporter.result(relinked=names, still_missing=missing)
     else:
         rows = {
-            f.name: {"path": str(f.path), "exists": f.path.exists(), "size": [f.info.width, f.info.height],
-                     "bands": f.info.band_count, "dtype": f.info.dtype}
+            f.name: {
+                "path": str(f.path),
+                "exists": f.path.exists(),
+                "size": [f.info.width, f.info.height],
+                "bands": f.info.band_count,
+                "dtype": f.info.dtype,
+            }
             for f in record.frames()
         }
         reporter.result(frames=rows)
@@ -157,8 +181,16 @@ def click(a, reporter: Reporter, cancel: CancelToken) -> None:
         if a.frame is None or a.class_id is None:
             raise IsageError("click add: give --frame and --class, and --row/--col or --x/--y")
         c = record.add_click(
-            a.frame, a.class_id, row=a.row, col=a.col, x=a.x, y=a.y, crs=a.crs, annotator=a.annotator,
-            note=a.note, enforce_budget=not a.over_budget,
+            a.frame,
+            a.class_id,
+            row=a.row,
+            col=a.col,
+            x=a.x,
+            y=a.y,
+            crs=a.crs,
+            annotator=a.annotator,
+            note=a.note,
+            enforce_budget=not a.over_budget,
         )
         reporter.result(click=_click_dict(c))
     elif a.action == "retract":
@@ -170,17 +202,41 @@ def click(a, reporter: Reporter, cancel: CancelToken) -> None:
     elif a.action == "import":
         if not a.target or not a.frame:
             raise IsageError("click import: give a sparse label raster and --frame")
-        added = import_sparse_mask(record, a.frame, a.target, unlabelled=a.unlabelled, annotator=a.annotator,
-                                   enforce_budget=not a.over_budget)
+        added = import_sparse_mask(
+            record,
+            a.frame,
+            a.target,
+            unlabelled=a.unlabelled,
+            annotator=a.annotator,
+            enforce_budget=not a.over_budget,
+        )
         reporter.result(added=added)
     else:
-        reporter.result(clicks=[_click_dict(c) for c in record.clicks(include_retracted=a.all)],
-                        iteration=record.current_iteration())
+        reporter.result(
+            clicks=[_click_dict(c) for c in record.clicks(include_retracted=a.all)],
+            iteration=record.current_iteration(),
+        )
 
 
 def _click_dict(c) -> dict:
-    return {k: getattr(c, k) for k in ("fid", "uid", "frame", "row", "col", "class_id", "iteration", "annotator",
-                                       "created_utc", "note", "retracted", "x", "y")}
+    return {
+        k: getattr(c, k)
+        for k in (
+            "fid",
+            "uid",
+            "frame",
+            "row",
+            "col",
+            "class_id",
+            "iteration",
+            "annotator",
+            "created_utc",
+            "note",
+            "retracted",
+            "x",
+            "y",
+        )
+    }
 
 
 def merge(a, reporter: Reporter, cancel: CancelToken) -> None:
@@ -189,8 +245,10 @@ def merge(a, reporter: Reporter, cancel: CancelToken) -> None:
     for conflict in report.conflicts:
         reporter.log(f"conflict ({conflict.kind}): {conflict.message}", "warning")
     reporter.result(
-        added_clicks=report.added_clicks, added_retractions=report.added_retractions,
-        added_frames=report.added_frames, added_classes=report.added_classes,
+        added_clicks=report.added_clicks,
+        added_retractions=report.added_retractions,
+        added_frames=report.added_frames,
+        added_classes=report.added_classes,
         conflicts=[{"kind": c.kind, "message": c.message, "uids": list(c.uids)} for c in report.conflicts],
     )
 
@@ -199,11 +257,19 @@ def train(a, reporter: Reporter, cancel: CancelToken) -> None:
     from .train import train_iteration
 
     ws = Workspace.open(a.workspace)
-    result = train_iteration(ws, model_settings(a), train_settings(a), progress=reporter.progress, cancel=cancel)
+    result = train_iteration(
+        ws, model_settings(a), train_settings(a), progress=reporter.progress, cancel=cancel
+    )
     reporter.result(
-        outputs={"model": result.model_path.resolve()}, iteration=result.iteration, device=result.device,
-        clicks_used=result.clicks_used, steps=result.steps, final_loss=result.final_loss,
-        seconds_per_step=result.seconds_per_step, weights=result.weights_origin, unresolved=result.unresolved,
+        outputs={"model": result.model_path.resolve()},
+        iteration=result.iteration,
+        device=result.device,
+        clicks_used=result.clicks_used,
+        steps=result.steps,
+        final_loss=result.final_loss,
+        seconds_per_step=result.seconds_per_step,
+        weights=result.weights_origin,
+        unresolved=result.unresolved,
     )
 
 
@@ -220,9 +286,18 @@ def predict(a, reporter: Reporter, cancel: CancelToken) -> None:
         network, meta = load_checkpoint(a.model, device)
         out = Path(a.out)
         out.mkdir(parents=True, exist_ok=True)
-        files = predict_frame(Path(a.raster), network, meta, out, Path(a.raster).stem, settings, device=device,
-                              reference=Path(a.reference) if a.reference else None,
-                              progress=reporter.progress, cancel=cancel)
+        files = predict_frame(
+            Path(a.raster),
+            network,
+            meta,
+            out,
+            Path(a.raster).stem,
+            settings,
+            device=device,
+            reference=Path(a.reference) if a.reference else None,
+            progress=reporter.progress,
+            cancel=cancel,
+        )
         reporter.result(outputs={k: Path(v).resolve() for k, v in files.items()})
         return
     if not a.workspace:
@@ -230,9 +305,18 @@ def predict(a, reporter: Reporter, cancel: CancelToken) -> None:
     from .loop import predict_workspace
 
     ws = Workspace.open(a.workspace)
-    results = predict_workspace(ws, settings, frames=a.frame, model_path=a.model, out_dir=a.out,
-                                progress=reporter.progress, cancel=cancel)
-    outputs = {f"{frame}_{kind}": Path(p).resolve() for frame, files in results.items() for kind, p in files.items()}
+    results = predict_workspace(
+        ws,
+        settings,
+        frames=a.frame,
+        model_path=a.model,
+        out_dir=a.out,
+        progress=reporter.progress,
+        cancel=cancel,
+    )
+    outputs = {
+        f"{frame}_{kind}": Path(p).resolve() for frame, files in results.items() for kind, p in files.items()
+    }
     reporter.result(outputs=outputs)
 
 
@@ -292,8 +376,9 @@ def info(a, reporter: Reporter, cancel: CancelToken) -> None:
 def demo(a, reporter: Reporter, cancel: CancelToken) -> None:
     from .demo import DemoSettings, run_demo
 
-    settings = DemoSettings(iterations=a.iterations, strategy=a.strategy, model=model_settings(a),
-                            train=train_settings(a))
+    settings = DemoSettings(
+        iterations=a.iterations, strategy=a.strategy, model=model_settings(a), train=train_settings(a)
+    )
     summary = run_demo(a.out, settings, progress=reporter.progress, cancel=cancel)
     reporter.result(
         outputs={"workspace": summary["workspace"], "record": summary["record"]},

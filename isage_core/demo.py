@@ -1,4 +1,4 @@
-"""A short simulated iSAGE session on the bundled sample: seed clicks, train, predict, click errors, repeat."""
+"""A short simulated iSAGE session on the bundled sample: seed clicks, train, predict, click errors."""
 
 from __future__ import annotations
 
@@ -55,7 +55,9 @@ def run_demo(
         record.add_frame(path, name=name)
     for name, picks in layout.seed_clicks.items():
         for row, col, class_id in picks:
-            record.add_click(name, class_id, row=row, col=col, annotator="authors' seed clicks", enforce_budget=False)
+            record.add_click(
+                name, class_id, row=row, col=col, annotator="authors' seed clicks", enforce_budget=False
+            )
     log.info("workspace %s: %d frames, %d seed clicks", out, len(layout.train.images), len(record.clicks()))
 
     class_ids = [c.id for c in SAMPLE_CLASSES]
@@ -78,7 +80,10 @@ def run_demo(
             names,
         )
         train_outputs = predict_workspace(
-            workspace, settings.predict, progress=_sub(report, base + share * 0.7, share * 0.25), cancel=cancel,
+            workspace,
+            settings.predict,
+            progress=_sub(report, base + share * 0.7, share * 0.25),
+            cancel=cancel,
             references=layout.train.masks,
         )
         entry = {
@@ -93,7 +98,10 @@ def run_demo(
         history.append(entry)
         log.info(
             "iteration %d: %d clicks (%.4f%% of pixels), validation mIoU %.3f, %d unresolved clicks",
-            result.iteration, result.clicks_used, 100 * entry["labelled_pixel_fraction"], scores["miou"],
+            result.iteration,
+            result.clicks_used,
+            100 * entry["labelled_pixel_fraction"],
+            scores["miou"],
             len(result.unresolved),
         )
         if index + 1 < settings.iterations:
@@ -118,7 +126,9 @@ def _expert_round(workspace, outputs, masks, class_ids, strategy) -> int:
         with rasterio.open(masks[name]) as m:
             reference = m.read(1)
         for row, col, class_id in pick_error_clicks(prediction, confidence, reference, class_ids, strategy):
-            workspace.record.add_click(name, class_id, row=row, col=col, annotator=f"simulated expert ({strategy})")
+            workspace.record.add_click(
+                name, class_id, row=row, col=col, annotator=f"simulated expert ({strategy})"
+            )
             added += 1
     return added
 

@@ -27,7 +27,9 @@ def select_device(requested: str = "auto"):
         raise IsageError(f"device '{requested}' is not a device name; use auto, cpu, cuda or mps") from exc
     if device.type == "cuda" and not torch.cuda.is_available():
         raise IsageError(f"device '{requested}': no CUDA GPU is available to this torch; use --device auto")
-    if device.type == "mps" and not (getattr(torch.backends, "mps", None) and torch.backends.mps.is_available()):
+    if device.type == "mps" and not (
+        getattr(torch.backends, "mps", None) and torch.backends.mps.is_available()
+    ):
         raise IsageError(f"device '{requested}': Apple MPS is not available; use --device auto")
     return device
 
@@ -61,9 +63,9 @@ def environment_report() -> dict:
         report["gpus"] = [torch.cuda.get_device_name(i) for i in range(torch.cuda.device_count())]
     for module in ("segmentation_models_pytorch", "timm", "rasterio", "geopandas"):
         try:
-            report[module.split("_")[0] if module != "segmentation_models_pytorch" else "smp"] = (
-                __import__(module).__version__
-            )
+            report[module.split("_")[0] if module != "segmentation_models_pytorch" else "smp"] = __import__(
+                module
+            ).__version__
         except Exception as exc:  # reported, not fatal: info is a diagnosis tool
             report[module] = f"unavailable ({exc})"
     return report

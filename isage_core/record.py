@@ -433,7 +433,9 @@ class ClickRecord:
                 ).fetchone()
                 if prior:
                     rule = "the method allows one click per class per frame per iteration"
-                    fix = "retract that click first, or override the budget (--over-budget on the command line)"
+                    fix = (
+                        "retract that click first, or override the budget (--over-budget on the command line)"
+                    )
                     raise IsageError(
                         f"{self.path}: frame '{frame}' already has a click of class {class_id} in iteration "
                         f"{iteration} (uid {prior[0]}); {rule}: {fix}"

@@ -92,12 +92,16 @@ def export_sample(dest: str | Path) -> SampleLayout:
             image = np.asarray(Image.open(root / f"image_{split}" / f"{stem}.png").convert("RGB"))
             mask = np.asarray(Image.open(root / f"mask_{split}" / f"{stem}.png"))
             transform = patch_transform(split, index, image.shape[0])
-            result.images[name] = _write(dest / split / "images" / f"{name}.tif", image.transpose(2, 0, 1), transform)
-            result.masks[name] = _write(dest / split / "masks" / f"{name}.tif", mask[None], transform, nodata=255)
+            result.images[name] = _write(
+                dest / split / "images" / f"{name}.tif", image.transpose(2, 0, 1), transform
+            )
+            result.masks[name] = _write(
+                dest / split / "masks" / f"{name}.tif", mask[None], transform, nodata=255
+            )
             if split == "train":
                 sparse = np.asarray(Image.open(root / "sparse_masks_iter0" / f"{stem}.png"))
                 rows, cols = np.nonzero(sparse != UNLABELLED)
-                seeds[name] = [(int(r), int(c), int(sparse[r, c])) for r, c in zip(rows, cols)]
+                seeds[name] = [(int(r), int(c), int(sparse[r, c])) for r, c in zip(rows, cols, strict=True)]
         splits[split] = result
     return SampleLayout(train=splits["train"], val=splits["val"], seed_clicks=seeds)
 
@@ -105,9 +109,17 @@ def export_sample(dest: str | Path) -> SampleLayout:
 def _write(path: Path, data: np.ndarray, transform, nodata=None) -> Path:
     path.parent.mkdir(parents=True, exist_ok=True)
     profile = {
-        "driver": "GTiff", "width": data.shape[2], "height": data.shape[1], "count": data.shape[0],
-        "dtype": data.dtype.name, "crs": PLACEHOLDER_CRS, "transform": transform, "compress": "deflate",
-        "tiled": True, "blockxsize": 256, "blockysize": 256,
+        "driver": "GTiff",
+        "width": data.shape[2],
+        "height": data.shape[1],
+        "count": data.shape[0],
+        "dtype": data.dtype.name,
+        "crs": PLACEHOLDER_CRS,
+        "transform": transform,
+        "compress": "deflate",
+        "tiled": True,
+        "blockxsize": 256,
+        "blockysize": 256,
     }
     if nodata is not None:
         profile["nodata"] = nodata

@@ -22,14 +22,18 @@ class Workspace:
         """Create the folder layout and an empty click record; refuses to reuse an existing record."""
         folder = Path(folder)
         if (folder / RECORD_NAME).exists():
-            raise IsageError(f"{folder / RECORD_NAME}: a workspace already exists here; open it or pick a new folder")
+            raise IsageError(
+                f"{folder / RECORD_NAME}: a workspace already exists here; open it or pick a new folder"
+            )
         if folder.exists() and not folder.is_dir():
             raise IsageError(f"{folder}: is a file; give a folder for the workspace")
         try:
             for sub in ("", "models", "outputs"):
                 (folder / sub).mkdir(parents=True, exist_ok=True)
         except OSError as exc:
-            raise IsageError(f"{folder}: cannot create the workspace folder ({exc.strerror}); choose another") from exc
+            raise IsageError(
+                f"{folder}: cannot create the workspace folder ({exc.strerror}); choose another"
+            ) from exc
         return cls(folder, ClickRecord.create(folder / RECORD_NAME, classes, crs=crs))
 
     @classmethod

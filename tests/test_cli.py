@@ -92,7 +92,9 @@ def test_loop_train_predict_evaluate_vectorize(capsys, workspace, sample, tmp_pa
     fractions = [e["fraction"] for e in events if e["event"] == "progress"]
     assert fractions == sorted(fractions) and 0 <= fractions[0] and fractions[-1] <= 1
     result = events[-1]
-    assert result["iteration"] == 0 and result["clicks_used"] == len(sample.seed_clicks["train_1"]) + len(sample.seed_clicks["train_11"])
+    assert result["iteration"] == 0 and result["clicks_used"] == len(sample.seed_clicks["train_1"]) + len(
+        sample.seed_clicks["train_11"]
+    )
     assert Path(result["outputs"]["model"]).is_file()
 
     status, events = run_json(
