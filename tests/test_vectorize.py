@@ -1,0 +1,100 @@
+"""Vectorising class rasters: exact areas, polygons merged across strips, nodata, names, atomic output."""
+
+from __future__ import annotations
+
+import sqlite3
+from pathlib import Path
+
+import geopandas as gpd
+import numpy as np
+import pytest
+import rasterio
+from PIL import Image
+from rasterio.features import rasterize
+from rasterio.transform import from_origin
+from scipy import ndimage
+
+from isage_core.cancel import CancelToken
+from isage_core.errors import Cancelled, IsageError
+from isage_core.rasterout import ClassTable, write_geotiff
+from isage_core.sample_data import sample_root
+from isage_core.vectorize import vectorize
+
+MASK = sample_root() / "mask_train" / "1.png"
+TRANSFORM = from_origin(190000.0, 8250000.0, 0.5, 0.5)
+CRS = "EPSG:31983"
+NAMES = ["forest", "water", "road", "building", "grass"]
+
+
+@pytest.fixture()
+def mask() -> np.ndarray:
+    return np.array(Image.open(MASK))
+
+
+def class_raster(path: Path, classes: np.ndarray) -> Path:
+    table = ClassTable(list(range(5)), NAMES, ["#000000"] * 5)
+    return write_geotiff(path, classes, crs=CRS, transform=TRANSFORM, kind="classes", classes=table)
+
+
+def components(classes: np.ndarray, value: int) -> int:
+    return int(ndimage.label(classes == value)[1])  # default structure: 4-connectivity
+
+
+def burn(frame: gpd.GeoDataFrame, shape) -> np.ndarray:
+    pairs = [(geom, int(v)) for geom, v in zip(frame.geometry, frame.class_id, strict=True)]
+    return rasterize(pairs, out_shape=shape, transform=TRANSFORM, fill=255, dtype="uint8")
+
+
+def test_real_mask_polygons_match_pixels_and_merge_across_strips(tmp_path, mask):
+    raster = class_raster(tmp_path / "classes.tif", mask)
+    out = vectorize(raster, tmp_path / "poly.gpkg", strip_rows=7)  # 37 strips: most regions are cut
+    frame = gpd.read_file(out, layer="classes")
+    assert frame.crs == CRS and set(frame.columns) >= {"class_id", "class_name", "area", "geometry"}
+    assert frame.geom_type.eq("Polygon").all() and frame.is_valid.all()
+    pixel_area = 0.25
+    for value in range(5):
+        mine = frame[frame.class_id == value]
+        assert mine.area.sum() / pixel_area == pytest.approx((mask == value).sum())
+        assert mine["area"].sum() == pytest.approx(mine.area.sum())
+        assert len(mine) == components(mask, value), value  # cut polygons were merged back
+        assert set(mine.class_name) == {NAMES[value]}
+    np.testing.assert_array_equal(burn(frame, mask.shape), mask)
+    heights = (frame.bounds.maxy - frame.bounds.miny) / 0.5
+    assert heights.max() > 100  # polygons spanning many strips exist, in one piece
+    whole = gpd.read_file(vectorize(raster, tmp_path / "whole.gpkg", strip_rows=1024))
+    assert sorted(whole.area.round(6)) == sorted(frame.area.round(6))
+    with sqlite3.connect(out) as conn:
+        assert conn.execute("PRAGMA user_version").fetchone()[0] == 10300  # GeoPackage 1.3
+
+
+def test_nodata_is_not_vectorised_and_names_can_be_given(tmp_path, mask):
+    classes = mask.copy()
+    classes[100:140, 30:200] = 255
+    raster = class_raster(tmp_path / "classes.tif", classes)
+    frame = gpd.read_file(vectorize(raster, tmp_path / "p.gpkg", class_names={0: "a", 4: "e"}, strip_rows=50))
+    np.testing.assert_array_equal(burn(frame, mask.shape), classes)
+    assert set(frame.class_name) == {"a", "1", "2", "3", "e"}
+
+
+def test_sieve_removes_small_regions(tmp_path, mask):
+    raster = class_raster(tmp_path / "classes.tif", mask)
+    frame = gpd.read_file(vectorize(raster, tmp_path / "p.gpkg", min_area_pixels=30, strip_rows=64))
+    plain = gpd.read_file(vectorize(raster, tmp_path / "q.gpkg"))
+    assert (plain.area / 0.25).min() < 30 and len(frame) < len(plain)
+    assert (frame.area / 0.25).min() >= 30
+    assert frame.area.sum() == pytest.approx(plain.area.sum())  # regions merged into neighbours, not dropped
+
+
+def test_cancel_and_bad_input_leave_the_old_output(tmp_path, mask):
+    raster = class_raster(tmp_path / "classes.tif", mask)
+    out = tmp_path / "p.gpkg"
+    out.write_bytes(b"old")
+    token = CancelToken()
+    with pytest.raises(Cancelled):
+        vectorize(raster, out, strip_rows=16, progress=lambda f, m: token.cancel(), cancel=token)
+    assert out.read_bytes() == b"old"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["classes.tif", "classes.tif.aux.xml", "p.gpkg"]
+    with pytest.raises(IsageError, match="not found"):
+        vectorize(tmp_path / "missing.tif", out)
+    with rasterio.open(raster) as src:
+        assert src.count == 1
