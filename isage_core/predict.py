@@ -385,12 +385,16 @@ def aoi_mask(aoi, block: Window, transform) -> np.ndarray:
 def predict_at_pixels(
     network, meta: ModelMeta, src, pixels: Sequence[tuple[int, int]], settings: PredictSettings, device
 ) -> list[tuple[int, float]]:
-    """``(class_id, confidence)`` at each ``(row, col)`` of an open raster, from a tile centred on it."""
+    """``(class_id, confidence)`` at each ``(row, col)`` of an open raster.
+
+    Pixels are grouped into tiles of ``settings.tile_size`` so that each lies at least a quarter tile from
+    the edge of its tile (or on the raster's own edge): one network pass serves every click of a small
+    frame, and clicks far apart get tiles of their own.
+    """
     if settings.tile_size < 1 or settings.batch_size < 1:
         raise IsageError("tile size and batch size must be at least 1; use for example --tile-size 512")
     runner = _Runner(network, meta, settings, device, None)
     check_bands(src.name, src.count, meta.bands)
-    tile, half = settings.tile_size, settings.tile_size // 2
     for row, col in pixels:
         if not (0 <= row < src.height and 0 <= col < src.width):
             raise IsageError(
@@ -400,15 +404,51 @@ def predict_at_pixels(
     def read(win: Window) -> np.ndarray:
         return normalise(read_bands(src, meta.bands, win), meta.mean, meta.std)
 
-    results: list[tuple[int, float]] = []
-    for start in range(0, len(pixels), settings.batch_size):
-        chunk = pixels[start : start + settings.batch_size]
+    groups = pixel_tiles(pixels, src.height, src.width, settings.tile_size)
+    results: list[tuple[int, float]] = [(0, 0.0)] * len(pixels)
+    tile = settings.tile_size
+    for start in range(0, len(groups), settings.batch_size):
+        chunk = groups[start : start + settings.batch_size]
         tiles = [
-            padded_read(read, src.height, src.width, r - half, r - half + tile, c - half, c - half + tile)
-            for r, c in chunk
+            padded_read(read, src.height, src.width, r0, r0 + tile, c0, c0 + tile) for (r0, c0), _ in chunk
         ]
-        probs = runner.run(np.stack(tiles))[:, :, half, half].cpu().numpy()
-        for p in probs:
-            best = int(np.argmax(p))
-            results.append((int(meta.class_ids[best]), float(p[best])))
+        probs = runner.run(np.stack(tiles)).cpu().numpy()
+        for ((r0, c0), members), p in zip(chunk, probs, strict=True):
+            for index in members:
+                row, col = pixels[index]
+                vector = p[:, row - r0, col - c0]
+                best = int(np.argmax(vector))
+                results[index] = (int(meta.class_ids[best]), float(vector[best]))
     return results
+
+
+def pixel_tiles(
+    pixels: Sequence[tuple[int, int]], height: int, width: int, tile: int
+) -> list[tuple[tuple[int, int], list[int]]]:
+    """Tile origins ``(row0, col0)`` with the indexes of the pixels each one serves.
+
+    A pixel is served by a tile when it lies at least ``tile // 4`` inside it, or on the raster's edge.
+    """
+    margin = tile // 4
+
+    def origin(value: int, size: int) -> int:
+        if size <= tile:
+            return 0
+        return min(max(value - tile // 2, 0), size - tile)
+
+    def inner(start: int, size: int) -> tuple[int, int]:
+        low = start + margin if start > 0 else 0
+        high = start + tile - margin if start + tile < size else size
+        return low, high
+
+    pending = list(range(len(pixels)))
+    groups = []
+    while pending:
+        row, col = pixels[pending[0]]
+        r0, c0 = origin(row, height), origin(col, width)
+        (rlo, rhi), (clo, chi) = inner(r0, height), inner(c0, width)
+        members = [i for i in pending if rlo <= pixels[i][0] < rhi and clo <= pixels[i][1] < chi]
+        groups.append(((r0, c0), members))
+        taken = set(members)
+        pending = [i for i in pending if i not in taken]
+    return groups

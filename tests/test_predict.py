@@ -21,6 +21,7 @@ from isage_core.cancel import CancelToken
 from isage_core.errors import Cancelled, IsageError
 from isage_core.model import build_network
 from isage_core.predict import (
+    pixel_tiles,
     predict_at_pixels,
     predict_frame,
     predict_probabilities,
@@ -462,3 +463,27 @@ def test_predict_at_pixels_agrees_with_the_map(tmp_path, mosaic):
     for (row, col), (class_id, confidence) in zip(pixels, got, strict=True):
         assert class_id == probs[:, row, col].argmax()
         assert confidence == pytest.approx(probs[:, row, col].max(), abs=1e-6)
+
+
+def test_pixel_tiles_serve_each_pixel_once_away_from_tile_edges():
+    rng = np.random.default_rng(4)
+    height, width, tile = 700, 1000, 128
+    pixels = [
+        (int(r), int(c))
+        for r, c in zip(rng.integers(0, height, 300), rng.integers(0, width, 300), strict=True)
+    ]
+    groups = pixel_tiles(pixels, height, width, tile)
+    served = sorted(i for _, members in groups for i in members)
+    assert served == list(range(len(pixels)))
+    for (r0, c0), members in groups:
+        assert 0 <= r0 <= height - tile and 0 <= c0 <= width - tile
+        for i in members:
+            row, col = pixels[i]
+            assert r0 <= row < r0 + tile and c0 <= col < c0 + tile
+            assert row - r0 >= tile // 4 or r0 == 0
+            assert r0 + tile - row > tile // 4 or r0 + tile == height
+            assert col - c0 >= tile // 4 or c0 == 0
+            assert c0 + tile - col > tile // 4 or c0 + tile == width
+    assert len(groups) < len(pixels) / 2  # nearby clicks share tiles
+    # A frame no larger than a tile needs a single pass for all its clicks.
+    assert len(pixel_tiles([(0, 0), (255, 255), (128, 3)], 256, 256, 256)) == 1
