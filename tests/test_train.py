@@ -15,7 +15,6 @@ import numpy as np
 import pytest
 import rasterio
 import torch
-from conftest import BSB_CLASSES, write_record_frame
 from rasterio.transform import from_origin
 from safetensors.torch import load_file
 
@@ -28,6 +27,7 @@ from isage_core.sampling import ClickPatchSampler
 from isage_core.settings import ModelSettings, TrainSettings
 from isage_core.train import train_iteration
 from isage_core.workspace import Workspace
+from tests.conftest import BSB_CLASSES, write_record_frame
 
 TINY = ModelSettings(encoder="tu-mobilenetv3_small_100", weights="none", decoder_channels=(64, 32, 16, 16, 8))
 REPO = Path(__file__).resolve().parents[1]

@@ -1,0 +1,227 @@
+"""What every iSAGE algorithm shares: parameter helpers, the engine's Python, delivering outputs."""
+
+from __future__ import annotations
+
+import logging
+import os
+import shutil
+import tempfile
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+from qgis.core import (
+    QgsCoordinateReferenceSystem,
+    QgsProcessingAlgorithm,
+    QgsProcessingContext,
+    QgsProcessingException,
+    QgsProcessingFeedback,
+    QgsProcessingParameterDefinition,
+    QgsProcessingParameterEnum,
+    QgsProcessingParameterExtent,
+    QgsProcessingParameterFile,
+    QgsProcessingParameterNumber,
+    QgsRasterLayer,
+)
+from qgis.PyQt.QtCore import QCoreApplication
+
+from ..compat import FILE_BEHAVIOR_FILE, FLAG_ADVANCED, NUMBER_DOUBLE, NUMBER_INTEGER
+from ..settings import PluginSettings, find_engine_python
+from ..worker import missing_engine_message, run_engine_blocking
+
+log = logging.getLogger(__name__)
+
+DEVICES = ["auto", "cpu", "cuda", "mps"]
+# "All files (*)" lets a folder path through validation; QGIS's default filter demands an extension.
+WORKSPACE_FILTER = "GeoPackage (*.gpkg *.GPKG);;All files (*)"
+
+
+class IsageAlgorithm(QgsProcessingAlgorithm):
+    """Base of the iSAGE algorithms: subclasses define ``NAME``, ``DISPLAY``, ``GROUP``, ``HELP``,
+    ``initAlgorithm`` and ``processAlgorithm``; they never touch ``iface`` (batch, Modeler, qgis_process)."""
+
+    NAME = ""
+    DISPLAY = ""
+    GROUP = ""
+    HELP = ""
+
+    def tr(self, text: str) -> str:
+        return QCoreApplication.translate("iSAGE", text)
+
+    def createInstance(self) -> IsageAlgorithm:  # noqa: N802 (QGIS API names)
+        return type(self)()
+
+    def name(self) -> str:
+        return self.NAME
+
+    def displayName(self) -> str:  # noqa: N802
+        return self.tr(self.DISPLAY)
+
+    def group(self) -> str:
+        return self.tr(self.GROUP)
+
+    def groupId(self) -> str:  # noqa: N802
+        return self.GROUP.lower().replace(" ", "")
+
+    def shortHelpString(self) -> str:  # noqa: N802
+        return self.tr(self.HELP)
+
+    # ---- parameters ---------------------------------------------------------------------------------
+    def add(
+        self, parameter: QgsProcessingParameterDefinition, help_text: str, advanced: bool = False
+    ) -> QgsProcessingParameterDefinition:
+        """Add ``parameter`` with its help text, in the advanced section when asked."""
+        parameter.setHelp(self.tr(help_text))
+        if advanced:
+            parameter.setFlags(parameter.flags() | FLAG_ADVANCED)
+        self.addParameter(parameter)
+        return parameter
+
+    def add_int(self, key: str, label: str, default: int | None, help_text: str, minimum: int = 0) -> None:
+        """An advanced integer; ``default`` None makes it optional (0 or unset: the engine's default)."""
+        param = QgsProcessingParameterNumber(
+            key, self.tr(label), NUMBER_INTEGER, default, default is None, minimum
+        )
+        self.add(param, help_text, advanced=True)
+
+    def add_float(self, key: str, label: str, default: float, help_text: str, minimum: float = 0.0) -> None:
+        param = QgsProcessingParameterNumber(key, self.tr(label), NUMBER_DOUBLE, default, False, minimum)
+        self.add(param, help_text, advanced=True)
+
+    def add_device(self) -> None:
+        self.add(
+            QgsProcessingParameterEnum(
+                "DEVICE", self.tr("Compute device"), ["settings", *DEVICES], False, 0, optional=True
+            ),
+            "Where the network runs: 'settings' uses the device chosen in the iSAGE settings (default auto: "
+            "a CUDA GPU, else Apple MPS, else the CPU).",
+            advanced=True,
+        )
+
+    def add_workspace(self, help_text: str, optional: bool = False) -> None:
+        """``WORKSPACE``: the click GeoPackage or the workspace folder (both pass validation)."""
+        parameter = QgsProcessingParameterFile(
+            "WORKSPACE", self.tr("Workspace (clicks.gpkg or its folder)"), FILE_BEHAVIOR_FILE,
+            optional=optional, fileFilter=WORKSPACE_FILTER,
+        )  # fmt: skip
+        self.add(parameter, help_text)
+
+    def add_extent(self) -> None:
+        self.add(
+            QgsProcessingParameterExtent("EXTENT", self.tr("Extent"), optional=True),
+            "Only predict the part of the raster inside this extent (any CRS: it is reprojected to the "
+            "raster's). Empty: the whole raster.",
+        )
+
+    def add_prediction_options(self) -> None:
+        """Model file, extent, tiling and device: what every prediction algorithm asks."""
+        self.add(
+            QgsProcessingParameterFile("MODEL", self.tr("Model file"), FILE_BEHAVIOR_FILE, "safetensors"),
+            "An iSAGE model (models/iteration_NNN.safetensors of a workspace, written by 'Train model').",
+        )
+        self.add_extent()
+        self.add_int(
+            "TILE_SIZE", "Tile size (pixels)", 512, "Side of the tiles the network sees.", minimum=32
+        )
+        self.add_int(
+            "OVERLAP",
+            "Tile overlap (pixels)",
+            128,
+            "Overlap of neighbouring tiles, blended to hide seams; less than half the tile size.",
+        )
+        self.add_int(
+            "BATCH_SIZE", "Batch size", 4, "Tiles per network call (lower it if memory runs out).", minimum=1
+        )
+        self.add_device()
+
+    def prediction_args(self, parameters: dict, context: QgsProcessingContext, raster: str, crs) -> list[str]:
+        """``predict --raster ... --model ...`` arguments, without ``--out`` and heatmap choices."""
+        return [
+            "predict",
+            "--raster",
+            raster,
+            "--model",
+            self.parameterAsFile(parameters, "MODEL", context),
+            "--tile-size",
+            str(self.parameterAsInt(parameters, "TILE_SIZE", context)),
+            "--overlap",
+            str(self.parameterAsInt(parameters, "OVERLAP", context)),
+            "--batch-size",
+            str(self.parameterAsInt(parameters, "BATCH_SIZE", context)),
+            "--device",
+            self.device(parameters, context),
+            *self.extent_args(parameters, context, crs),
+        ]
+
+    def device(self, parameters: dict, context: QgsProcessingContext) -> str:
+        choice = self.parameterAsEnum(parameters, "DEVICE", context)
+        if choice == 0:
+            return PluginSettings.load().device or "auto"
+        return DEVICES[choice - 1]
+
+    def extent_args(self, parameters: dict, context: QgsProcessingContext, crs) -> list[str]:
+        """``--extent XMIN YMIN XMAX YMAX`` in ``crs`` when an extent was given, else nothing."""
+        if parameters.get("EXTENT") in (None, ""):
+            return []
+        rect = self.parameterAsExtent(parameters, "EXTENT", context, crs)
+        if rect.isNull() or rect.isEmpty():
+            return []
+        return [
+            "--extent",
+            *(repr(v) for v in (rect.xMinimum(), rect.yMinimum(), rect.xMaximum(), rect.yMaximum())),
+        ]
+
+    def raster_path(self, parameters: dict, key: str, context: QgsProcessingContext) -> tuple[str, object]:
+        """File path (or GDAL dataset name) and CRS of a raster layer parameter."""
+        layer = self.parameterAsRasterLayer(parameters, key, context)
+        if layer is None or not isinstance(layer, QgsRasterLayer) or not layer.isValid():
+            raise QgsProcessingException(self.tr(f"{key}: not a readable raster layer"))
+        if layer.providerType() != "gdal":
+            raise QgsProcessingException(
+                self.tr(
+                    f"{key}: '{layer.name()}' is a {layer.providerType()} layer; iSAGE reads raster files, "
+                    "so save it as a GeoTIFF first (Export > Save As)"
+                )
+            )
+        return layer.source(), layer.crs() if layer.crs().isValid() else QgsCoordinateReferenceSystem()
+
+    # ---- the engine ---------------------------------------------------------------------------------
+    def engine_python(self) -> str:
+        python = find_engine_python(PluginSettings.load())
+        if python is None:
+            raise QgsProcessingException(missing_engine_message(PluginSettings.load().engine_python or None))
+        return python
+
+    def run_engine(self, args: list[str], feedback: QgsProcessingFeedback) -> dict:
+        """Run ``isage --json *args`` with progress and cancel through ``feedback``; the result event."""
+        feedback.pushInfo(self.tr("Running the iSAGE engine: isage ") + " ".join(str(a) for a in args))
+        return run_engine_blocking(self.engine_python(), args, feedback)
+
+
+@contextmanager
+def staging_folder(destination: str) -> Iterator[Path]:
+    """A hidden temporary folder beside ``destination`` (same disk: moving out of it is a rename)."""
+    parent = Path(destination).resolve().parent
+    parent.mkdir(parents=True, exist_ok=True)
+    folder = Path(tempfile.mkdtemp(prefix=".isage-", dir=parent))
+    try:
+        yield folder
+    finally:
+        shutil.rmtree(folder, ignore_errors=True)
+
+
+def deliver(produced: str | Path, destination: str) -> str:
+    """Move an engine output (a GeoTIFF) to the path the user chose; refuses other raster formats."""
+    target = Path(destination)
+    if target.suffix.lower() not in (".tif", ".tiff"):
+        raise QgsProcessingException(
+            f"{destination}: iSAGE writes GeoTIFF rasters; choose a file name ending in .tif"
+        )
+    target.parent.mkdir(parents=True, exist_ok=True)
+    stale = Path(f"{target}.aux.xml")
+    if stale.exists():  # statistics of a previous file with this name would describe other pixels
+        stale.unlink()
+    shutil.move(str(produced), str(target))
+    for sidecar in Path(produced).parent.glob(Path(produced).name + ".*"):
+        shutil.move(str(sidecar), f"{target}{sidecar.name[len(Path(produced).name) :]}")
+    return os.fspath(target)

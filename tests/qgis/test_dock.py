@@ -1,0 +1,324 @@
+"""The iSAGE dock end to end: real engine runs (EngineRun over QProcess) started from the dock's buttons,
+layers added on success, cancel, a missing or dying engine, frames removed mid-run, visible-extent predict."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import signal
+import sqlite3
+import time
+from contextlib import closing
+from pathlib import Path
+from types import SimpleNamespace
+
+import pytest
+from qgis.core import (
+    Qgis,
+    QgsApplication,
+    QgsCoordinateReferenceSystem,
+    QgsCoordinateTransform,
+    QgsCoordinateTransformContext,
+    QgsRasterLayer,
+    QgsRectangle,
+)
+from qgis.PyQt.QtCore import QEventLoop, QTimer
+
+from isage_qgis import dock as dock_module
+from isage_qgis import dock_model as dm
+from isage_qgis import layers
+from isage_qgis.dock import IsageDock
+from isage_qgis.dock_ui import frames_text
+from isage_qgis.plugin import IsagePlugin
+from isage_qgis.record_model import ClassInfo
+from isage_qgis.record_view import read_record
+from isage_qgis.session import IsageSession
+from isage_qgis.settings import PluginSettings
+from isage_qgis.settings_dialog import SettingsDialog
+
+CRITICAL, SUCCESS, INFO = Qgis.MessageLevel.Critical, Qgis.MessageLevel.Success, Qgis.MessageLevel.Info
+
+
+def spin(condition, timeout: float = 150.0) -> None:
+    """Run the Qt event loop until ``condition()`` holds (fails after ``timeout`` seconds)."""
+    deadline = time.monotonic() + timeout
+    loop = QEventLoop()
+    while not condition() and time.monotonic() < deadline:
+        QTimer.singleShot(50, loop.quit)
+        loop.exec()
+    assert condition(), f"not reached within {timeout} s"
+
+
+@pytest.fixture
+def make_dock(qgis_iface, qgis_new_project, engine_python, tiny_model):
+    """``make_dock(python=..., workspace=None)``: a dock whose session uses the given engine Python."""
+    docks = []
+
+    def make(python: str = engine_python, workspace: Path | None = None, steps: int = 3) -> IsageDock:
+        settings = PluginSettings(engine_python=python, device="cpu", annotator="tester")
+        session = IsageSession(qgis_new_project, settings_loader=lambda: settings)
+        session.train_extra = [*tiny_model, "--steps", str(steps)]
+        dock = IsageDock(qgis_iface, session=session)
+        docks.append(dock)
+        if workspace is not None:
+            assert session.open_record(workspace / "clicks.gpkg")
+        return dock
+
+    qgis_iface.messageBar().clear_messages()
+    yield make
+    for dock in docks:
+        dock.session.cancel()
+        spin(lambda d=dock: not d.session.busy, 30)
+        dock.cleanup()
+        dock.deleteLater()
+    qgis_new_project.removeAllMapLayers()
+    qgis_new_project.layerTreeRoot().removeAllChildren()
+
+
+def messages(iface, level) -> list[str]:
+    return iface.messageBar().get_messages(level)
+
+
+def test_dock_trains_through_the_worker_and_adds_styled_layers(
+    make_dock, engine_workspace, qgis_iface, qgis_new_project
+):
+    ws = engine_workspace.copy("dock_train")
+    dock = make_dock(workspace=ws)
+    assert dock.session.state.iteration == 1 and dock.ui.train_button.isEnabled()
+    assert layers.find_click_layer(qgis_new_project, ws / "clicks.gpkg") is not None
+    seen = []
+    dock.session.progress.connect(lambda fraction, text: seen.append(fraction))
+    dock.ui.train_button.click()
+    assert dock.session.busy and not dock.ui.train_button.isEnabled() and dock.ui.cancel_button.isEnabled()
+    assert not dock.click_action.isEnabled() and dock._record_for_tool() is None  # no clicking meanwhile
+    spin(lambda: not dock.session.busy)
+    assert not messages(qgis_iface, CRITICAL), messages(qgis_iface, CRITICAL)
+    assert any("iteration 1 trained" in m for m in messages(qgis_iface, SUCCESS))
+    assert seen and max(seen) == pytest.approx(1.0)
+
+    root = qgis_new_project.layerTreeRoot()
+    group = root.findGroup("iSAGE iteration 1")
+    assert group is not None, [c.name() for c in root.children()]
+    assert sorted(c.name() for c in group.children()) == ["train_1", "train_1000"]
+    record = read_record(ws / "clicks.gpkg")
+    colours = [(c.id, c.color, c.name) for c in record.classes]
+    for frame in ("train_1", "train_1000"):
+        classes_layer = qgis_new_project.mapLayersByName(f"{frame} classes")[0]
+        assert root.findLayer(classes_layer.id()).parent().parent() is group
+        palette = classes_layer.renderer()
+        assert palette.type() == "paletted"
+        assert [(int(c.value), c.color.name(), c.label) for c in palette.classes()] == colours
+        assert "iteration_001" in classes_layer.source()
+        heat = qgis_new_project.mapLayersByName(f"{frame} confidence")[0]
+        assert heat.renderer().type() == "singlebandpseudocolor"
+    assert dock.session.state.iteration == 2 and "iteration 1" in dock.ui.run_label.text()
+    assert dock.ui.train_button.isEnabled() and not dock.ui.cancel_button.isEnabled()
+
+
+def test_cancel_stops_a_run(make_dock, engine_workspace, qgis_iface):
+    ws = engine_workspace.copy("dock_cancel")
+    dock = make_dock(workspace=ws, steps=5000)
+    progress = []
+    dock.session.progress.connect(lambda fraction, text: progress.append(text))
+    dock.ui.train_button.click()
+    spin(lambda: any("step" in t for t in progress), 120)  # training has begun
+    dock.ui.cancel_button.click()
+    spin(lambda: not dock.session.busy, 60)
+    assert any("cancelled" in m for m in messages(qgis_iface, INFO))
+    assert not messages(qgis_iface, CRITICAL)
+    assert len(read_record(ws / "clicks.gpkg").runs) == 1  # no run 1 recorded
+    assert not (ws / "models" / "iteration_001.safetensors").exists()
+    assert dock.ui.train_button.isEnabled() and dock.click_action.isEnabled()
+
+
+def test_missing_engine_python_is_a_message_bar_error(make_dock, engine_workspace, qgis_iface, tmp_path):
+    ws = engine_workspace.copy("dock_missing")
+    dock = make_dock(python=str(tmp_path / "no" / "python"), workspace=ws)
+    dock.ui.predict_button.click()
+    spin(lambda: not dock.session.busy, 30)
+    errors = messages(qgis_iface, CRITICAL)
+    assert errors and "does not exist" in errors[-1] and "settings" in errors[-1]
+    assert dock.ui.predict_button.isEnabled()
+
+
+def test_a_dead_worker_is_a_message_bar_error(make_dock, engine_workspace, qgis_iface):
+    ws = engine_workspace.copy("dock_dead")
+    dock = make_dock(workspace=ws, steps=5000)
+    dock.ui.train_button.click()
+    run = dock.session.pipeline._run
+    spin(lambda: run._process is not None and run._process.processId() > 0, 30)
+    os.kill(run._process.processId(), signal.SIGKILL)
+    spin(lambda: not dock.session.busy, 60)
+    errors = messages(qgis_iface, CRITICAL)
+    assert errors and "stopped unexpectedly" in errors[-1]
+    assert dock.ui.train_button.isEnabled()
+
+
+def test_frames_removed_mid_run_and_missing_files(make_dock, engine_workspace, qgis_iface, qgis_new_project):
+    ws = engine_workspace.copy("dock_removed")
+    dock = make_dock(workspace=ws)
+    frames = [QgsRasterLayer(str(p), name) for name, p in engine_workspace.images.items()]
+    qgis_new_project.addMapLayers(frames)
+    dock.ui.predict_button.click()
+    qgis_new_project.removeMapLayers([lyr.id() for lyr in frames])  # the user removes the frames meanwhile
+    spin(lambda: not dock.session.busy)
+    assert not messages(qgis_iface, CRITICAL)
+    assert qgis_new_project.mapLayersByName("train_1 classes")  # results still arrive, nothing crashed
+    # a frame file gone from disk: the engine's message (with the fix) reaches the message bar
+    moved = ws.parent / "moved_train_1000.tif"
+    frame = read_record(ws / "clicks.gpkg").frame("train_1000")
+    Path(frame.path).rename(moved)
+    try:
+        dock.ui.predict_button.click()
+        spin(lambda: not dock.session.busy)
+    finally:
+        moved.rename(frame.path)
+    errors = messages(qgis_iface, CRITICAL)
+    assert errors and "train_1000" in errors[-1] and "relink" in errors[-1]
+
+
+def test_predict_visible_extent_only_predicts_frames_on_screen(
+    make_dock, engine_workspace, qgis_iface, qgis_new_project
+):
+    ws = engine_workspace.copy("dock_extent")
+    dock = make_dock(workspace=ws)
+    record = read_record(ws / "clicks.gpkg")
+    xmin, ymin, xmax, ymax = record.frame("train_1").bounds()
+    crs = QgsCoordinateReferenceSystem("EPSG:31983")
+    dock.canvas.setDestinationCrs(crs)
+    dock.canvas.resize(400, 400)
+    dock.canvas.setExtent(QgsRectangle(xmin + 10, ymin + 10, xmin + 30, ymin + 30))
+    dock.ui.scope_combo.setCurrentIndex(1)  # visible extent
+    assert dock.extent() is not None
+    dock.ui.predict_button.click()
+    spin(lambda: not dock.session.busy)
+    assert not messages(qgis_iface, CRITICAL), messages(qgis_iface, CRITICAL)
+    group = qgis_new_project.layerTreeRoot().findGroup("iSAGE iteration 0")
+    assert [c.name() for c in group.children()] == ["train_1 (extent)"]
+    layer = qgis_new_project.mapLayersByName("train_1 classes")[0]
+    assert "extent" in Path(layer.source()).parent.name
+    assert layer.width() < 256 and layer.height() < 256  # only the visible part was predicted
+    dock.canvas.setExtent(QgsRectangle(0, 0, 10, 10))  # nowhere near a frame
+    assert not dock.session.predict(dock.extent())
+    assert any("overlaps no frame" in m for m in messages(qgis_iface, Qgis.MessageLevel.Warning))
+
+
+def test_create_workspace_classes_and_class_keys(make_dock, engine_workspace, qgis_new_project, tmp_path):
+    dock = make_dock()
+    assert not dock.ui.train_button.isEnabled() and not dock.click_action.isEnabled()
+    classes = [ClassInfo(0, "soil, bare", "#aa7744"), ClassInfo(1, "water: open", "#2266ff")]
+    folder = tmp_path / "new_ws"
+    assert dock.session.create_workspace(str(folder), classes, [str(engine_workspace.images["train_1"])])
+    spin(lambda: not dock.session.busy, 60)
+    state = dock.session.state
+    assert state.record_path == str((folder / "clicks.gpkg").resolve()) and state.frame_names == ["train_1"]
+    assert [(c.name, c.color) for c in state.classes] == [
+        ("soil, bare", "#aa7744"),
+        ("water: open", "#2266ff"),
+    ]
+    click_layer = layers.find_click_layer(qgis_new_project, folder / "clicks.gpkg")
+    assert click_layer is not None and click_layer.crs().authid() == "EPSG:31983"
+    assert dock.ui.class_table.rowCount() == 2 and dock.ui.train_button.isEnabled()
+    assert "click at least once" in state.train_blocker()
+    dock.tool.classKeyPressed.emit(1)  # key 2
+    assert dock.active_class_id == 1
+    assert dock.session.set_class(ClassInfo(1, "lake", "#0000ff"))
+    assert [c.name for c in read_record(folder / "clicks.gpkg").classes] == ["soil, bare", "lake"]
+    categories = {int(c.value()): c.symbol().color().name() for c in click_layer.renderer().categories()}
+    assert categories == {0: "#aa7744", 1: "#0000ff"}
+
+
+def test_extent_jobs_transform_the_canvas_extent_per_frame_crs(engine_workspace):
+    snapshot = read_record(engine_workspace.record)
+    xmin, ymin, xmax, ymax = snapshot.frame("train_1").bounds()
+    utm = QgsCoordinateReferenceSystem("EPSG:31983")
+    wgs84 = QgsCoordinateReferenceSystem("EPSG:4326")
+    to_wgs = QgsCoordinateTransform(utm, wgs84, QgsCoordinateTransformContext())
+    view = to_wgs.transformBoundingBox(QgsRectangle(xmin + 5, ymin + 5, xmin + 20, ymin + 20))
+    jobs = dm.extent_jobs(snapshot, view, wgs84)  # the canvas in another CRS than the frames
+    assert [frames for frames, _ in jobs] == [["train_1"]]
+    box = jobs[0][1]
+    assert box[0] == pytest.approx(xmin + 5, abs=0.5) and box[3] == pytest.approx(ymin + 20, abs=0.5)
+    steps = dm.predict_steps("ws", "cpu", jobs, "ws/outputs/iteration_000/extent")
+    assert steps[0].args[:6] == ["predict", "ws", "--device", "cpu", "--frame", "train_1"]
+    assert steps[0].args[6] == "--extent" and steps[0].args[-2:] == [
+        "--out",
+        "ws/outputs/iteration_000/extent",
+    ]
+    assert dm.extent_jobs(snapshot, QgsRectangle(0, 0, 1, 1), wgs84) == []
+
+
+def test_dock_model_texts():
+    classes = dm.parse_class_lines("soil, bare #AA7744\n\nwater\nroad #3c3c3c")
+    assert [(c.id, c.name) for c in classes] == [(0, "soil, bare"), (1, "water"), (2, "road")]
+    assert classes[0].color == "#aa7744" and classes[1].color.startswith("#")
+    assert dm.parse_class_lines(dm.class_lines(classes)) == classes
+    assert dm.next_class(classes).id == 3
+    state = dm.DockState(frame_names=[f"f{i}" for i in range(6)], missing_frames=["f5"])
+    assert frames_text(state) == "Frames (6): f0, f1, f2 and 3 more — missing on disk: f5"
+
+
+def test_plugin_gui_processing_and_unload(qgis_iface, qgis_new_project):
+    registry = QgsApplication.processingRegistry()
+    before = registry.providerById("isage")
+    plugin = IsagePlugin(qgis_iface)
+    plugin.initGui()
+    assert registry.providerById("isage") is not None
+    assert [a.text() for a in plugin.actions] == ["iSAGE panel", "iSAGE click tool", "iSAGE settings…"]
+    assert all(not a.icon().isNull() for a in plugin.actions)
+    plugin.toggle_dock(True)
+    assert plugin.dock is not None and not plugin.dock.isHidden()
+    plugin.activate_click_tool()  # no record open: a warning, not a crash
+    assert any("open or create" in m for m in messages(qgis_iface, Qgis.MessageLevel.Warning))
+    plugin.unload()
+    assert plugin.dock is None and not plugin.actions
+    assert registry.providerById("isage") is before  # removed if it added it, untouched otherwise
+
+
+def test_settings_dialog_reports_the_engine(qgis_app, engine_python, tmp_path):
+    chosen = PluginSettings(engine_python=engine_python, device="cpu", enforce_budget=False, annotator="ana")
+    dialog = SettingsDialog(chosen)
+    assert dialog.settings() == chosen
+    dialog.check_engine()
+    spin(lambda: "Checking" not in dialog.status_label.text(), 120)
+    text = dialog.status_label.text()
+    assert engine_python in text and "torch 2." in text and "GPU (CUDA) detected:" in text, text
+    dialog.python_edit.setText(str(tmp_path / "none" / "python"))
+    dialog.check_engine()
+    spin(lambda: "Checking" not in dialog.status_label.text(), 30)
+    assert "not usable" in dialog.status_label.text() and "does not exist" in dialog.status_label.text()
+
+
+def test_relink_missing_frames_from_the_dock(make_dock, engine_workspace, qgis_iface, monkeypatch):
+    ws = engine_workspace.copy("dock_relink")
+    original = Path(read_record(ws / "clicks.gpkg").frame("train_1000").path)
+    folder = ws.parent / "colleague_frames"
+    folder.mkdir()
+    moved = folder / original.name
+    dock = make_dock()
+    original.rename(moved)  # the frame lives elsewhere on this machine
+    try:
+        assert dock.session.open_record(ws / "clicks.gpkg")
+        state = dock.session.state
+        assert state.missing_frames == ["train_1000"] and state.missing_text == "1 frame not found"
+        assert dock.ui.missing_label.text() == "1 frame not found" and not dock.ui.relink_button.isHidden()
+        warnings = messages(qgis_iface, Qgis.MessageLevel.Warning)
+        assert any("train_1000" in m and "Re-link frames" in m for m in warnings), warnings
+        asked = []
+        chooser = SimpleNamespace(getExistingDirectory=lambda *a: asked.append(a) or str(folder))
+        monkeypatch.setattr(dock_module, "QFileDialog", chooser)
+        dock.ui.relink_button.click()
+        assert asked and dock.session.busy
+        spin(lambda: not dock.session.busy, 60)
+        assert not messages(qgis_iface, CRITICAL), messages(qgis_iface, CRITICAL)
+        assert dock.session.state.missing_frames == [] and dock.ui.relink_button.isHidden()
+        with closing(sqlite3.connect(ws / "clicks.gpkg")) as conn:
+            (stored,) = conn.execute("SELECT path FROM frames WHERE name = 'train_1000'").fetchone()
+        assert (
+            (ws / stored) if not Path(stored).is_absolute() else Path(stored)
+        ).resolve() == moved.resolve()
+        assert any("1 frame(s) re-linked" in m for m in messages(qgis_iface, SUCCESS))
+        assert not dock.session.relink_frames([])  # no folder chosen: nothing runs
+    finally:
+        if not original.exists():  # other tests share the sample rasters
+            shutil.copy2(moved, original)

@@ -1,0 +1,157 @@
+"""Result layers: class rasters paletted in the class colours, heatmaps in pseudocolour, grouped per
+iteration; the click layer styled. Rasters are real engine outputs (made in a subprocess)."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+from qgis.core import QgsLayerTree, QgsRasterLayer
+
+from isage_qgis import layers
+from isage_qgis.record_model import ClassInfo
+from isage_qgis.styles import heatmap_ramp
+
+CLASSES = [
+    ClassInfo(0, "background", "#9e9e9e"),
+    ClassInfo(1, "car", "#e53935"),
+    ClassInfo(2, "road", "#3c3c3c"),
+    ClassInfo(3, "building", "#ff9800"),
+    ClassInfo(4, "permeable", "#43a047"),
+]
+
+
+@pytest.fixture
+def outputs(engine_workspace, tmp_path):
+    """Engine outputs laid out as a workspace's: ``outputs/iteration_NNN/<frame>_<kind>.tif``."""
+    predicted = engine_workspace.root / "predicted"
+    classes, confidence = predicted / "train_1_classes.tif", predicted / "train_1_confidence.tif"
+    assert classes.is_file() and confidence.is_file()
+
+    def make(
+        iteration: int, frame: str = "train_1", kinds=("classes", "confidence"), scope: str = ""
+    ) -> dict:
+        folder = tmp_path / "outputs" / f"iteration_{iteration:03d}" / scope
+        folder.mkdir(parents=True, exist_ok=True)
+        result = {}
+        for kind in kinds:
+            target = folder / f"{frame}_{kind}.tif"
+            shutil.copy(classes if kind == "classes" else confidence, target)
+            result[f"{frame}_{kind}"] = str(target)
+        return result
+
+    return make
+
+
+def tree_names(group) -> list[str]:
+    return [child.name() for child in group.children()]
+
+
+def test_split_outputs_by_frame_iteration_and_scope(tmp_path):
+    base = tmp_path / "outputs" / "iteration_003"
+    found = layers.split_outputs(
+        {
+            "train_1_classes": str(base / "train_1_classes.tif"),
+            "train_1_confidence": str(base / "train_1_confidence.tif"),
+            "scene_a_b_change": str(base / "extent" / "scene_a_b_change.tif"),
+            "model": str(tmp_path / "m.safetensors"),  # not a raster output: ignored
+        }
+    )
+    by_frame = {f.frame: f for f in found}
+    assert set(by_frame) == {"train_1", "scene_a_b"}
+    assert by_frame["train_1"].iteration == 3 and set(by_frame["train_1"].paths) == {"classes", "confidence"}
+    assert (
+        by_frame["scene_a_b"].scope == "extent" and by_frame["scene_a_b"].group_name == "scene_a_b (extent)"
+    )
+    assert layers.split_outputs({"x_classes": "/elsewhere/x_classes.tif"}, iteration=7)[0].iteration == 7
+
+
+def test_results_are_styled_and_grouped_per_iteration(outputs, qgis_new_project):
+    added = layers.add_results(
+        qgis_new_project, outputs(2, kinds=("classes", "confidence", "change", "error")), CLASSES
+    )
+    assert len(added) == 4 and all(isinstance(lyr, QgsRasterLayer) and lyr.isValid() for lyr in added)
+    root = qgis_new_project.layerTreeRoot()
+    group = root.findGroup("iSAGE iteration 2")
+    assert group is not None and tree_names(group) == ["train_1"]
+    frame_group = group.findGroup("train_1")
+    assert tree_names(frame_group) == [
+        "train_1 classes",
+        "train_1 confidence",
+        "train_1 change",
+        "train_1 error",
+    ]
+    classes_layer = qgis_new_project.mapLayersByName("train_1 classes")[0]
+    renderer = classes_layer.renderer()
+    assert renderer.type() == "paletted"
+    assert [(int(c.value), c.color.name(), c.label) for c in renderer.classes()] == [
+        (c.id, c.color, c.name) for c in CLASSES
+    ]
+    for kind in ("confidence", "change", "error"):
+        layer = qgis_new_project.mapLayersByName(f"train_1 {kind}")[0]
+        heat = layer.renderer()
+        assert heat.type() == "singlebandpseudocolor", kind
+        assert (heat.classificationMin(), heat.classificationMax()) == (0.0, 1.0)
+        items = heat.shader().rasterShaderFunction().colorRampItemList()
+        assert items[0].value == 0.0 and items[-1].value == 1.0
+        ramp = heatmap_ramp(kind)
+        assert (
+            items[0].color.name() == ramp.color(0.0).name()
+            and items[-1].color.name() == ramp.color(1.0).name()
+        )
+        assert root.findLayer(layer.id()).itemVisibilityChecked() is False  # heatmaps start hidden
+    assert root.findLayer(classes_layer.id()).itemVisibilityChecked() is True
+
+
+def test_same_iteration_and_frame_replaces_newer_iteration_goes_on_top(outputs, qgis_new_project):
+    first = {lyr.id() for lyr in layers.add_results(qgis_new_project, outputs(0), CLASSES)}
+    again = {lyr.id() for lyr in layers.add_results(qgis_new_project, outputs(0), CLASSES)}
+    assert len(qgis_new_project.mapLayers()) == 2  # replaced, not duplicated
+    assert not first & set(qgis_new_project.mapLayers())
+    layers.add_results(qgis_new_project, outputs(0, frame="train_1000"), CLASSES)
+    layers.add_results(qgis_new_project, outputs(0, scope="extent"), CLASSES)
+    group0 = qgis_new_project.layerTreeRoot().findGroup("iSAGE iteration 0")
+    assert tree_names(group0) == ["train_1", "train_1000", "train_1 (extent)"]
+    layers.add_results(qgis_new_project, outputs(1), CLASSES)
+    root = qgis_new_project.layerTreeRoot()
+    assert tree_names(root)[:2] == ["iSAGE iteration 1", "iSAGE iteration 0"]
+    assert root.findGroup("iSAGE iteration 0").itemVisibilityChecked() is False  # older results hidden
+    assert root.findGroup("iSAGE iteration 1").itemVisibilityChecked() is True
+    assert again <= set(qgis_new_project.mapLayers())
+
+
+def test_click_layer_styled_on_top_and_results_below(outputs, qgis_new_project, engine_workspace):
+    click_layer = layers.add_click_layer(qgis_new_project, engine_workspace.record, CLASSES)
+    assert click_layer is not None and click_layer.isValid()
+    assert layers.add_click_layer(qgis_new_project, engine_workspace.record, CLASSES) is click_layer  # reused
+    renderer = click_layer.renderer()
+    assert renderer.type() == "categorizedSymbol"
+    assert {int(c.value()): c.symbol().color().name() for c in renderer.categories()} == {
+        c.id: c.color for c in CLASSES
+    }
+    layers.add_results(qgis_new_project, outputs(0), CLASSES)
+    layers.add_results(qgis_new_project, outputs(1), CLASSES)
+    top = qgis_new_project.layerTreeRoot().children()
+    assert QgsLayerTree.isLayer(top[0]) and top[0].layer() is click_layer
+    assert [n.name() for n in top[1:]] == ["iSAGE iteration 1", "iSAGE iteration 0"]
+    layers.remove_click_layers(qgis_new_project, engine_workspace.record)
+    assert layers.find_click_layer(qgis_new_project, engine_workspace.record) is None
+
+
+def test_restyle_after_a_class_edit(outputs, qgis_new_project):
+    layers.add_results(qgis_new_project, outputs(0), CLASSES)
+    recoloured = [c if c.id != 1 else ClassInfo(1, "vehicle", "#0000ff") for c in CLASSES]
+    assert layers.restyle_classes(qgis_new_project, recoloured) == 1
+    palette = qgis_new_project.mapLayersByName("train_1 classes")[0].renderer().classes()
+    assert (palette[1].color.name(), palette[1].label) == ("#0000ff", "vehicle")
+
+
+def test_unreadable_output_is_skipped_and_release_frees_files(outputs, qgis_new_project, tmp_path):
+    made = outputs(4)
+    broken = Path(made["train_1_confidence"])
+    broken.write_bytes(b"not a raster")
+    added = layers.add_results(qgis_new_project, made, CLASSES)
+    assert [lyr.name() for lyr in added] == ["train_1 classes"]
+    assert layers.release_layers_under(qgis_new_project, tmp_path / "outputs" / "iteration_004") == 1
+    assert not qgis_new_project.mapLayers()

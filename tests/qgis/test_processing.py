@@ -1,0 +1,277 @@
+"""Every iSAGE algorithm through ``processing.run`` on real data, in a Modeler chain, and qgis_process."""
+
+from __future__ import annotations
+
+import ast
+import json
+import os
+import shutil
+import subprocess
+from pathlib import Path
+
+import pytest
+from qgis.core import (
+    QgsCoordinateReferenceSystem,
+    QgsCoordinateTransform,
+    QgsProcessingException,
+    QgsProcessingModelAlgorithm,
+    QgsProcessingModelChildAlgorithm,
+    QgsProcessingModelChildParameterSource,
+    QgsProcessingModelOutput,
+    QgsProcessingModelParameter,
+    QgsProcessingParameterFile,
+    QgsProcessingParameterRasterLayer,
+    QgsProject,
+    QgsRasterLayer,
+    QgsVectorLayer,
+    QgsWkbTypes,
+)
+
+REPO = Path(__file__).resolve().parents[2]
+SAMPLE_CRS = "EPSG:31983"
+FAST_PREDICT = {"TILE_SIZE": 128, "OVERLAP": 16, "BATCH_SIZE": 4}
+EXPECTED_IDS = {"train", "predict", "errorheatmap", "evaluate", "vectorize", "mergeclicks"}
+
+
+def run(algorithm: str, parameters: dict) -> dict:
+    import processing  # QGIS's Processing plugin, initialised by the qgis_processing fixture
+
+    return processing.run(f"isage:{algorithm}", parameters)
+
+
+def raster(path: str) -> QgsRasterLayer:
+    layer = QgsRasterLayer(str(path), "test", "gdal")
+    assert layer.isValid(), path
+    return layer
+
+
+def test_provider_lists_documented_algorithms(isage_provider):
+    algorithms = {a.name(): a for a in isage_provider.algorithms()}
+    assert set(algorithms) == EXPECTED_IDS
+    for algorithm in algorithms.values():
+        assert algorithm.shortHelpString().strip(), algorithm.name()
+        assert algorithm.group() and algorithm.displayName()
+        for parameter in algorithm.parameterDefinitions():
+            assert parameter.name() == parameter.name().upper(), parameter.name()
+            assert parameter.help().strip(), f"{algorithm.name()}.{parameter.name()} has no help"
+
+
+def test_plugin_code_imports_only_qgis_and_stdlib():
+    forbidden = {"torch", "rasterio", "geopandas", "numpy", "isage_core", "shapely", "pyproj", "osgeo"}
+    mine = [
+        "worker.py",
+        "engine_protocol.py",
+        "settings.py",
+        "engine_env.py",
+        "log.py",
+        "compat.py",
+        *(f"processing/{p.name}" for p in (REPO / "isage_qgis" / "processing").glob("*.py")),
+    ]
+    for name in mine:
+        source = (REPO / "isage_qgis" / name).read_text()
+        tree = ast.parse(source)
+        for node in ast.walk(tree):
+            if isinstance(node, ast.Import):
+                roots = {a.name.split(".")[0] for a in node.names}
+            elif isinstance(node, ast.ImportFrom) and node.level == 0:
+                roots = {node.module.split(".")[0]}
+            else:
+                continue
+            assert not roots & forbidden, f"{name} imports {roots & forbidden}"
+            assert "qgis.utils" not in {getattr(node, "module", None), *(a.name for a in node.names)}, name
+        assert "iface." not in source, f"{name} uses iface (breaks the Modeler and qgis_process)"
+
+
+def test_train_writes_the_next_iteration(isage_provider, engine_workspace):
+    ws = engine_workspace.copy("ws_train_alg")
+    result = run("train", {
+        "WORKSPACE": str(ws / "clicks.gpkg"), "STEPS": 1, "BATCH_SIZE": 2, "PATCH_SIZE": 64,
+        "DEVICE": 2,  # cpu
+    })  # fmt: skip
+    model = Path(result["MODEL"])
+    assert model.is_file() and model.parent == (ws / "models").resolve()
+    assert result["ITERATION"] == 1 and model.name == "iteration_001.safetensors"
+    assert result["CLICKS_USED"] >= 5 and result["UNRESOLVED"] >= 0
+
+
+def test_predict_with_extent_in_another_crs(isage_provider, engine_workspace, tmp_path):
+    image = engine_workspace.images["train_1"]
+    layer = raster(image)
+    full = layer.extent()
+    # the north-west quarter of the frame, given in WGS 84: the algorithm reprojects it
+    box = full.buffered(0)
+    box.setXMaximum(full.xMinimum() + full.width() / 2)
+    box.setYMinimum(full.yMaximum() - full.height() / 2)
+    wgs84 = QgsCoordinateReferenceSystem("EPSG:4326")
+    to_wgs = QgsCoordinateTransform(layer.crs(), wgs84, QgsProject.instance())
+    geo = to_wgs.transformBoundingBox(box)
+    extent = f"{geo.xMinimum()!r},{geo.xMaximum()!r},{geo.yMinimum()!r},{geo.yMaximum()!r} [EPSG:4326]"
+    classes, confidence = tmp_path / "out" / "classes.tif", tmp_path / "out" / "confidence.tif"
+    result = run("predict", {
+        "INPUT": str(image), "MODEL": str(engine_workspace.model), "EXTENT": extent,
+        "OUTPUT_CLASSES": str(classes), "OUTPUT_CONFIDENCE": str(confidence), **FAST_PREDICT,
+    })  # fmt: skip
+    assert result["OUTPUT_CLASSES"] == str(classes) and result["OUTPUT_CONFIDENCE"] == str(confidence)
+    for path in (classes, confidence):
+        out = raster(path)
+        assert out.crs().authid() == SAMPLE_CRS
+        assert 120 <= out.width() <= 140 and 120 <= out.height() <= 140  # about half of 256, both ways
+        assert out.extent().intersects(box)
+    assert raster(classes).dataProvider().dataType(1) == raster(image).dataProvider().dataType(1)  # Byte
+    assert not [p for p in classes.parent.iterdir() if p.name.startswith(".isage-")]  # staging removed
+
+
+def test_predict_temporary_output_without_heatmap(isage_provider, engine_workspace):
+    result = run("predict", {
+        "INPUT": str(engine_workspace.images["train_1000"]), "MODEL": str(engine_workspace.model),
+        "OUTPUT_CLASSES": "TEMPORARY_OUTPUT", "OUTPUT_CONFIDENCE": None, **FAST_PREDICT,
+    })  # fmt: skip
+    out = raster(result["OUTPUT_CLASSES"])
+    assert (out.width(), out.height()) == (256, 256) and out.crs().authid() == SAMPLE_CRS
+    assert not result.get("OUTPUT_CONFIDENCE")
+    assert not list(Path(result["OUTPUT_CLASSES"]).parent.glob("*confidence*"))
+
+
+def test_error_heatmap(isage_provider, engine_workspace, tmp_path):
+    result = run("errorheatmap", {
+        "INPUT": str(engine_workspace.images["train_1"]), "REFERENCE": str(engine_workspace.masks["train_1"]),
+        "MODEL": str(engine_workspace.model), "OUTPUT": str(tmp_path / "error.tif"), **FAST_PREDICT,
+    })  # fmt: skip
+    heat = raster(result["OUTPUT"])
+    assert heat.crs().authid() == SAMPLE_CRS and (heat.width(), heat.height()) == (256, 256)
+    stats = heat.dataProvider().bandStatistics(1)
+    assert 0.0 <= stats.minimumValue and stats.maximumValue <= 1.0
+    assert not (tmp_path / "error_classes.tif").exists() and sorted(p.name for p in tmp_path.iterdir()) == [
+        "error.tif"
+    ]
+
+
+def test_evaluate_writes_json_and_miou(isage_provider, engine_workspace, tmp_path):
+    out, reference = tmp_path / "scores.json", engine_workspace.masks["train_1"]
+    result = run("evaluate", {
+        "PREDICTION": str(engine_workspace.classes_raster), "REFERENCE": str(reference),
+        "WORKSPACE": str(engine_workspace.workspace), "OUTPUT": str(out),
+    })  # fmt: skip
+    scores = json.loads(out.read_text())
+    assert result["OUTPUT"] == str(out)
+    assert 0.0 <= result["MIOU"] <= 1.0 and result["MIOU"] == pytest.approx(scores["miou"])
+    assert set(scores["per_class_iou"]) == {"background", "car", "road", "building", "permeable"}
+    with pytest.raises(QgsProcessingException, match="model file or the workspace"):
+        run("evaluate", {
+            "PREDICTION": str(engine_workspace.classes_raster), "REFERENCE": str(reference),
+            "OUTPUT": str(tmp_path / "never.json"),
+        })  # fmt: skip
+
+
+@pytest.mark.parametrize("suffix", [".gpkg", ".shp"])
+def test_vectorize(isage_provider, engine_workspace, tmp_path, suffix):
+    out = tmp_path / f"polygons{suffix}"
+    result = run(
+        "vectorize", {"INPUT": str(engine_workspace.classes_raster), "MIN_AREA": 4, "OUTPUT": str(out)}
+    )
+    layer = QgsVectorLayer(result["OUTPUT"], "polygons", "ogr")
+    assert layer.isValid() and layer.featureCount() > 0
+    assert layer.crs().authid() == SAMPLE_CRS
+    assert QgsWkbTypes.geometryType(layer.wkbType()) == QgsWkbTypes.GeometryType.PolygonGeometry
+    assert layer.fields().indexOf("class_id") >= 0
+
+
+def test_merge_clicks_reports_conflicts(isage_provider, engine_workspace, engine_cli, tmp_path):
+    def add_click(ws: Path, frame: str, class_id: int, row: int, col: int) -> None:
+        engine_cli("click", "add", str(ws), "--frame", frame, "--class", str(class_id), "--row", str(row),
+                   "--col", str(col), "--annotator", ws.name)  # fmt: skip
+
+    mine, theirs = engine_workspace.copy("ws_merge_mine"), engine_workspace.copy("ws_merge_theirs")
+    add_click(mine, "train_1", 1, 5, 5)
+    add_click(theirs, "train_1", 2, 5, 5)  # same pixel, another class: a conflict
+    add_click(theirs, "train_1000", 3, 9, 9)
+    report = tmp_path / "merge.json"
+    result = run("mergeclicks", {
+        "WORKSPACE": str(mine), "OTHER": str(theirs / "clicks.gpkg"), "REPORT": str(report),
+    })  # fmt: skip
+    assert result["ADDED_CLICKS"] == 2 and result["CONFLICTS"] >= 1
+    written = json.loads(report.read_text())
+    assert len(written["conflicts"]) == result["CONFLICTS"]
+
+
+def test_modeler_chain_predict_then_vectorize(isage_provider, engine_workspace, tmp_path):
+    model = QgsProcessingModelAlgorithm("predict and vectorize", "tests")
+    model.addModelParameter(
+        QgsProcessingParameterRasterLayer("RASTER", "Raster"), QgsProcessingModelParameter("RASTER")
+    )
+    model.addModelParameter(
+        QgsProcessingParameterFile("MODEL_FILE", "Model"), QgsProcessingModelParameter("MODEL_FILE")
+    )
+    predict = QgsProcessingModelChildAlgorithm("isage:predict")
+    predict.setChildId("predict")
+    predict.addParameterSources(
+        "INPUT", [QgsProcessingModelChildParameterSource.fromModelParameter("RASTER")]
+    )
+    predict.addParameterSources(
+        "MODEL", [QgsProcessingModelChildParameterSource.fromModelParameter("MODEL_FILE")]
+    )
+    for key, value in FAST_PREDICT.items():
+        predict.addParameterSources(key, [QgsProcessingModelChildParameterSource.fromStaticValue(value)])
+    vectorize = QgsProcessingModelChildAlgorithm("isage:vectorize")
+    vectorize.setChildId("vectorize")
+    vectorize.addParameterSources(
+        "INPUT", [QgsProcessingModelChildParameterSource.fromChildOutput("predict", "OUTPUT_CLASSES")]
+    )
+    vectorize.addParameterSources("MIN_AREA", [QgsProcessingModelChildParameterSource.fromStaticValue(0)])
+    output = QgsProcessingModelOutput("polygons")
+    output.setChildId("vectorize")
+    output.setChildOutputName("OUTPUT")
+    vectorize.setModelOutputs({"polygons": output})
+    model.addChildAlgorithm(predict)
+    model.addChildAlgorithm(vectorize)
+    ok, issues = model.validate() if hasattr(model, "validate") else (True, [])
+    assert ok, issues
+    import processing
+
+    out = tmp_path / "chain.gpkg"
+    result = processing.run(model, {
+        "RASTER": str(engine_workspace.images["train_1000"]), "MODEL_FILE": str(engine_workspace.model),
+        "vectorize:polygons": str(out),
+    })  # fmt: skip
+    layer = QgsVectorLayer(result["vectorize:polygons"], "chain", "ogr")
+    assert layer.isValid() and layer.featureCount() > 0 and layer.crs().authid() == SAMPLE_CRS
+
+
+def _qgis_process() -> str:
+    # Debian's /usr/bin/qgis_process wrapper passes --noversioncheck, which qgis_process 3.22 refuses.
+    found = shutil.which("qgis_process.bin") or shutil.which("qgis_process")
+    assert found, "qgis_process is not installed (Debian package qgis)"
+    return found
+
+
+def test_qgis_process_runs_an_algorithm(engine_workspace, engine_python, tmp_path):
+    plugins = tmp_path / "plugins"
+    staged = plugins / "isage_qgis"
+    shutil.copytree(REPO / "isage_qgis", staged, ignore=shutil.ignore_patterns("__pycache__"))
+    if (REPO / "metadata.txt").is_file():
+        shutil.copy(REPO / "metadata.txt", staged / "metadata.txt")
+    else:
+        (staged / "metadata.txt").write_text(
+            "[general]\nname=iSAGE\nqgisMinimumVersion=3.22\ndescription=iSAGE\nversion=0.1.0\n"
+            "author=iSAGE\nemail=isage@example.org\nhasProcessingProvider=yes\n"
+        )
+    env = {
+        **os.environ, "QT_QPA_PLATFORM": "offscreen", "QGIS_PLUGINPATH": str(plugins),
+        "QGIS_CUSTOM_CONFIG_PATH": str(tmp_path / "profile"), "ISAGE_PYTHON": engine_python,
+    }  # fmt: skip
+    binary = _qgis_process()
+    enable = subprocess.run(
+        [binary, "plugins", "enable", "isage_qgis"], env=env, capture_output=True, text=True, timeout=120
+    )
+    assert enable.returncode == 0, enable.stdout + enable.stderr
+    out = tmp_path / "qp_polygons.gpkg"
+    done = subprocess.run(
+        [binary, "--json", "run", "isage:vectorize", "--", f"INPUT={engine_workspace.classes_raster}",
+         "MIN_AREA=0", f"OUTPUT={out}"],
+        env=env, capture_output=True, text=True, timeout=300,
+    )  # fmt: skip
+    assert done.returncode == 0, done.stdout[-3000:] + done.stderr[-3000:]
+    payload = json.loads(done.stdout[done.stdout.index("{") :])
+    assert payload["results"]["OUTPUT"] == str(out)
+    layer = QgsVectorLayer(str(out), "qp", "ogr")
+    assert layer.isValid() and layer.featureCount() > 0 and layer.crs().authid() == SAMPLE_CRS
