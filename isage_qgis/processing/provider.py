@@ -2,11 +2,10 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-
 from qgis.core import QgsProcessingProvider
 from qgis.PyQt.QtGui import QIcon
 
+from ..resources import icon, icon_path
 from .error_heatmap import ErrorHeatmapAlgorithm
 from .evaluate import EvaluateAlgorithm
 from .merge_clicks import MergeClicksAlgorithm
@@ -22,8 +21,6 @@ ALGORITHMS = (
     VectorizeAlgorithm,
     MergeClicksAlgorithm,
 )
-_PACKAGE = Path(__file__).resolve().parents[1]
-ICON_CANDIDATES = (_PACKAGE / "icons" / "isage.svg", _PACKAGE.parent / "icons" / "isage.svg")
 
 
 class IsageProvider(QgsProcessingProvider):
@@ -39,13 +36,10 @@ class IsageProvider(QgsProcessingProvider):
         return "iSAGE: iterative sparse annotation guided by an expert"
 
     def icon(self) -> QIcon:
-        for path in ICON_CANDIDATES:
-            if path.is_file():
-                return QIcon(str(path))
-        return super().icon()
+        return icon("isage")
 
     def svgIconPath(self) -> str:  # noqa: N802
-        return next((str(p) for p in ICON_CANDIDATES if p.is_file()), super().svgIconPath())
+        return icon_path("isage")
 
     def loadAlgorithms(self) -> None:  # noqa: N802
         for algorithm in ALGORITHMS:
