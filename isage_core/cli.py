@@ -110,6 +110,22 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--strategy", choices=["confident", "interior"], default="confident")
     c.add_model_options(p)
     c.add_train_options(p)
+
+    p = command("benchmark", c.benchmark, "compare click strategies with simulated annotators (sample)")
+    p.add_argument("--out", required=True, help="new folder for the workspaces, JSON, CSV, plot and report")
+    p.add_argument("--dataset", help="folder with train/ and val/, each images/ and masks/ (default: sample)")
+    p.add_argument("--iterations", type=int, default=4)
+    p.add_argument(
+        "--methods",
+        default="expert-confident,expert-interior,random",
+        help="comma list of expert-confident, expert-interior, expert-random, random, entropy",
+    )
+    p.add_argument("--first-steps", type=int, help="steps of the first (cold) training run")
+    p.add_argument("--max-train-frames", type=int, help="use only the first N training frames")
+    p.add_argument("--max-val-frames", type=int, help="use only the first N validation frames")
+    p.add_argument("--margin", type=int, default=3, help="seed clicks lie this many pixels inside a class")
+    c.add_model_options(p)
+    c.add_train_options(p)
     return parser
 
 

@@ -385,3 +385,34 @@ def demo(a, reporter: Reporter, cancel: CancelToken) -> None:
         miou_per_iteration={e["iteration"]: round(e["val_miou"], 4) for e in summary["iterations"]},
         wall_seconds=summary["wall_seconds"],
     )
+
+
+def benchmark(a, reporter: Reporter, cancel: CancelToken) -> None:
+    from dataclasses import replace
+
+    from .benchmark.runner import run_benchmark
+
+    train = train_settings(a)
+    if a.first_steps is not None:  # --steps then sets the warm-start runs only
+        train = replace(
+            train, steps=None, first_steps=a.first_steps, steps_per_run=a.steps or train.steps_per_run
+        )
+    summary = run_benchmark(
+        a.out,
+        [m.strip() for m in a.methods.split(",") if m.strip()],
+        a.iterations,
+        train,
+        model_settings(a),
+        seed=a.seed,
+        dataset=a.dataset,
+        max_train_frames=a.max_train_frames,
+        max_val_frames=a.max_val_frames,
+        margin=a.margin,
+        progress=reporter.progress,
+        cancel=cancel,
+    )
+    reporter.result(
+        outputs=summary["outputs"],
+        miou={f"{r['method']}@{r['iteration']}": r["val_miou"] for r in summary["rows"]},
+        wall_seconds=summary["wall_seconds"],
+    )

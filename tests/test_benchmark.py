@@ -1,0 +1,147 @@
+"""The simulated-expert benchmark: pickers on hand-made arrays, and the runner end to end (tiny model)."""
+
+import csv
+import json
+
+import numpy as np
+import pytest
+
+from isage_core.benchmark import pickers
+from isage_core.cli import main
+
+IDS = [0, 1, 2]
+
+
+def scene():
+    """Reference: class 0 everywhere, class 1 a 12x12 square, class 2 a 4x20 strip."""
+    ref = np.zeros((32, 32), np.uint8)
+    ref[2:14, 2:14] = 1
+    ref[20:24, 5:25] = 2
+    return ref
+
+
+def test_confident_picks_the_most_confident_error_and_holds_the_budget():
+    ref = scene()
+    pred = ref.copy()
+    pred[3:6, 3:6] = 0  # errors of class 1
+    conf = np.full(ref.shape, 0.5, np.float32)
+    conf[4, 5] = 0.99
+    conf[25, 25] = 1.0  # most confident pixel overall, but not an error
+    picks = pickers.expert_clicks(pred, conf, ref, IDS, "confident", np.random.default_rng(0))
+    assert picks == [(4, 5, 1)]  # no error of class 0 or 2: no click for them
+
+
+def test_interior_picks_inside_the_largest_wrong_region_and_margin_inside_the_reference():
+    ref = scene()
+    pred = ref.copy()
+    pred[2:14, 2:9] = 0  # large wrong region of class 1 touching its reference boundary
+    pred[12, 12] = 0  # a one-pixel sliver
+    conf = np.ones(ref.shape, np.float32)
+    ((row, col, cid),) = pickers.expert_clicks(
+        pred, conf, ref, IDS, "interior", np.random.default_rng(0), margin=3
+    )
+    assert cid == 1 and 2 <= row < 14 and 2 <= col < 9  # in the largest region, not the sliver
+    assert row - 2 >= 3 and 13 - row >= 3 and col - 2 >= 3  # at least the margin inside the square
+
+
+def test_random_error_lands_on_errors_one_per_class_and_is_deterministic():
+    ref = scene()
+    pred = np.zeros_like(ref)  # every pixel of classes 1 and 2 is wrong, class 0 is right
+    conf = np.ones(ref.shape, np.float32)
+    a = pickers.expert_clicks(pred, conf, ref, IDS, "random_error", np.random.default_rng(7))
+    b = pickers.expert_clicks(pred, conf, ref, IDS, "random_error", np.random.default_rng(7))
+    assert a == b and [c for _, _, c in a] == [1, 2]
+    assert all(ref[r, c] == cid and pred[r, c] != cid for r, c, cid in a)
+    many = {
+        pickers.expert_clicks(pred, conf, ref, IDS, "random_error", np.random.default_rng(s))[0][:2]
+        for s in range(20)
+    }
+    assert len(many) > 1  # really random across seeds
+
+
+def test_no_click_where_the_prediction_is_right():
+    ref = scene()
+    for strategy in ("confident", "interior", "random_error"):
+        assert (
+            pickers.expert_clicks(ref, np.ones(ref.shape), ref, IDS, strategy, np.random.default_rng(0)) == []
+        )
+    with pytest.raises(ValueError):
+        pickers.expert_clicks(ref, np.ones(ref.shape), ref, IDS, "bogus", np.random.default_rng(0))
+
+
+def test_seed_clicks_stay_away_from_boundaries_and_fall_back_to_the_innermost_pixel():
+    ref = scene()
+    ref[0, 31] = 2  # a one-pixel fragment of class 2 too thin for the margin elsewhere
+    for seed in range(10):
+        picks = pickers.seed_clicks(ref, IDS + [3], margin=3, rng=np.random.default_rng(seed))
+        assert [c for _, _, c in picks] == IDS  # one per class present, none for absent class 3
+        (r0, c0, _), (r1, c1, _), (r2, c2, _) = picks
+        assert ref[r0, c0] == 0 and ref[r1, c1] == 1 and ref[r2, c2] == 2
+        assert 5 <= r1 <= 10 and 5 <= c1 <= 10  # more than 3 px inside the 12x12 square
+    thin = scene()  # class 2 strip is 4 px thick: no pixel 3 px deep, so its innermost row
+    (_, _, _), (_, _, _), (r2, _, _) = pickers.seed_clicks(thin, IDS, margin=3, rng=np.random.default_rng(0))
+    assert r2 in (21, 22)
+    a = pickers.seed_clicks(ref, IDS, 3, np.random.default_rng(1))
+    assert a == pickers.seed_clicks(ref, IDS, 3, np.random.default_rng(1))
+
+
+def test_uniform_random_one_per_reference_class_errors_or_not():
+    ref = scene()
+    picks = pickers.uniform_random_clicks(ref, IDS, np.random.default_rng(3))
+    assert [c for _, _, c in picks] == IDS and all(ref[r, c] == cid for r, c, cid in picks)
+    ref[0, 0] = 255  # unlabelled reference pixels are never picked
+    for s in range(30):
+        assert (0, 0) not in [
+            p[:2] for p in pickers.uniform_random_clicks(ref, IDS, np.random.default_rng(s))
+        ]
+
+
+def test_entropy_oracle_picks_the_most_uncertain_pixel_per_predicted_class():
+    ref = scene()
+    probs = np.zeros((3, 32, 32), np.float32)
+    probs[0] = 0.9
+    probs[1] = 0.05
+    probs[2] = 0.05
+    probs[:, 8, 8] = [0.4, 0.35, 0.25]  # uncertain, predicted 0, reference 1
+    probs[:, 21, 10] = [0.1, 0.5, 0.4]  # predicted 1, reference 2
+    picks = pickers.entropy_oracle_clicks(probs, ref, IDS)
+    assert picks == [(8, 8, 1), (21, 10, 2)]  # labelled from the reference; class 2 never predicted
+    assert pickers.entropy(np.full((4, 1, 1), 0.25))[0, 0] == pytest.approx(np.log(4))
+
+
+TINY = [
+    "--encoder", "tu-mobilenetv3_small_100", "--weights", "none", "--decoder-channels", "64,32,16,16,8",
+    "--batch-size", "2", "--patch-size", "64", "--device", "cpu",
+]  # fmt: skip
+
+
+@pytest.mark.timeout(120)
+def test_benchmark_end_to_end(tmp_path, capsys):
+    out = tmp_path / "bench"
+    argv = [
+        "--json", "benchmark", "--out", str(out), "--iterations", "2", "--methods", "expert-confident,random",
+        "--steps", "2", "--first-steps", "3", "--seed", "5",
+        "--max-train-frames", "3", "--max-val-frames", "2",
+        *TINY,
+    ]  # fmt: skip
+    assert main(argv) == 0
+    events = [json.loads(line) for line in capsys.readouterr().out.splitlines() if line.startswith("{")]
+    result = next(e for e in events if e["event"] == "result")
+    for name in ("benchmark.json", "benchmark.csv", "benchmark.png", "benchmark.md"):
+        assert (out / name).stat().st_size > 0
+    summary = json.loads((out / "benchmark.json").read_text())
+    assert summary["seed"] == 5 and len(summary["train_frames"]) == 3 and len(summary["val_frames"]) == 2
+    rows = summary["rows"]
+    assert [(r["method"], r["iteration"]) for r in rows] == [
+        ("expert-confident", 0), ("expert-confident", 1), ("random", 0), ("random", 1)
+    ]  # fmt: skip
+    seeds = rows[0]["clicks"]
+    assert rows[2]["clicks"] == seeds  # the same seed clicks for every method
+    for first, second in (rows[:2], rows[2:]):
+        assert 0 <= first["new_clicks"] <= 3 * 5  # at most one per class per frame
+        assert second["clicks"] == first["clicks"] + first["new_clicks"]
+        assert second["labelled_pixel_fraction"] > 0 and first["labelled_pixel_fraction"] < 1e-3
+    assert all(0 <= r["val_miou"] <= 1 for r in rows)
+    assert len(list(csv.DictReader(open(out / "benchmark.csv")))) == 4
+    assert "| expert-confident | 1 |" in (out / "benchmark.md").read_text()
+    assert set(result["outputs"]) >= {"json", "csv", "plot", "markdown"}
