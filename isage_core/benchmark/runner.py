@@ -39,6 +39,26 @@ class Split:
     masks: dict[str, Path]
 
 
+@dataclass
+class _Context:
+    """What every method of one benchmark shares: data, seed clicks and settings."""
+
+    classes: list[ClassDef]
+    crs: str | None
+    train: Split
+    val: Split
+    references: dict[str, np.ndarray]
+    seeds: dict[str, list[tuple[int, int, int]]]
+    iterations: int
+    model_settings: ModelSettings
+    train_settings: TrainSettings
+    predict_settings: PredictSettings
+    seed: int
+    margin: int
+    train_pixels: int
+    cancel: CancelToken | None
+
+
 def load_dataset(source: str | Path | None, work: Path, max_train: int | None, max_val: int | None):
     """``(train, val, classes, crs)`` from the bundled sample (``source`` None) or a folder holding
     ``train/`` and ``val/``, each with ``images/`` and ``masks/`` of rasters with matching file names."""
@@ -132,6 +152,22 @@ def run_benchmark(
         len(val.images),
         sum(map(len, seeds.values())),
     )
+    context = _Context(
+        classes,
+        crs,
+        train,
+        val,
+        references,
+        seeds,
+        iterations,
+        model_settings,
+        train_settings,
+        predict_settings,
+        seed,
+        margin,
+        train_pixels,
+        cancel,
+    )
     rows = []
     span = 1 / len(methods)
     for m, method in enumerate(methods):
@@ -139,25 +175,7 @@ def run_benchmark(
         def sub(fraction, message="", m=m, method=method):
             report((m + float(np.clip(fraction, 0, 1))) * span, f"{method}: {message}")
 
-        rows += _run_method(
-            out / "methods" / method,
-            method,
-            classes,
-            crs,
-            train,
-            val,
-            references,
-            seeds,
-            iterations,
-            model_settings,
-            train_settings,
-            predict_settings,
-            seed,
-            margin,
-            train_pixels,
-            sub,
-            cancel,
-        )
+        rows += _run_method(context, out / "methods" / method, method, sub)
     summary = {
         "methods": list(methods),
         "iterations": iterations,
@@ -178,36 +196,32 @@ def run_benchmark(
     return summary
 
 
-def _run_method(
-    folder,
-    method,
-    classes,
-    crs,
-    train,
-    val,
-    references,
-    seeds,
-    iterations,
-    model_settings,
-    train_settings,
-    predict_settings,
-    seed,
-    margin,
-    train_pixels,
-    report,
-    cancel,
-) -> list[dict]:
+def _run_method(ctx: _Context, folder: Path, method: str, report: ProgressCallback) -> list[dict]:
     from ..checkpoint import load_checkpoint
     from ..device import select_device
 
-    workspace = Workspace.create(folder, classes, crs=crs)
+    classes, train, val, references, iterations = (
+        ctx.classes,
+        ctx.train,
+        ctx.val,
+        ctx.references,
+        ctx.iterations,
+    )
+    predict_settings, margin, train_pixels, cancel = (
+        ctx.predict_settings,
+        ctx.margin,
+        ctx.train_pixels,
+        ctx.cancel,
+    )
+
+    workspace = Workspace.create(folder, classes, crs=ctx.crs)
     record = workspace.record
     for name, path in train.images.items():
         record.add_frame(path, name=name)
-    for name, picks in seeds.items():
+    for name, picks in ctx.seeds.items():
         for row, col, class_id in picks:
             record.add_click(name, class_id, row=row, col=col, annotator="benchmark seed")
-    rng = np.random.default_rng([seed, METHODS.index(method)])
+    rng = np.random.default_rng([ctx.seed, METHODS.index(method)])
     device = select_device(predict_settings.device)
     class_ids = [c.id for c in classes]
     names = [c.name for c in classes]
@@ -219,7 +233,9 @@ def _run_method(
         def step(fraction, message="", base=base, share=share):
             report(base + share * 0.8 * fraction, message)
 
-        result = train_iteration(workspace, model_settings, train_settings, progress=step, cancel=cancel)
+        result = train_iteration(
+            workspace, ctx.model_settings, ctx.train_settings, progress=step, cancel=cancel
+        )
         network, meta = load_checkpoint(result.model_path, device)
         cm = np.zeros((len(class_ids), len(class_ids)), dtype=np.int64)
         for name, path in val.images.items():
