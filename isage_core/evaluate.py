@@ -101,8 +101,11 @@ def evaluate(
     if len(names) != len(ids):
         raise IsageError(f"{len(names)} class names for {len(ids)} class ids; give one name per class")
     cm = np.zeros((len(ids), len(ids)), dtype=np.int64)
+    unscored = 0
     for pred_path, ref_path in zip(preds, refs, strict=True):
-        cm += _confusion_of_files(pred_path, ref_path, ids, ignore_value)
+        pair, foreign = _confusion_of_files(pred_path, ref_path, ids, ignore_value)
+        cm += pair
+        unscored += foreign
     scores = scores_from_confusion(cm)
     result = {
         "miou": scores["miou"],
@@ -111,13 +114,17 @@ def evaluate(
         "pixels": scores["pixels"],
         "class_ids": ids,
         "confusion_matrix": cm.tolist(),
+        "unscored_reference_pixels": unscored,
     }
     if labelled_pixels is not None:
         result["labelled_pixel_fraction"] = labelled_pixels / scores["pixels"] if scores["pixels"] else None
     return result
 
 
-def _confusion_of_files(pred_path: Path, ref_path: Path, ids: list[int], ignore_value: int) -> np.ndarray:
+def _confusion_of_files(
+    pred_path: Path, ref_path: Path, ids: list[int], ignore_value: int
+) -> tuple[np.ndarray, int]:
+    """The confusion matrix of one pair, and how many reference pixels hold a value that is no class id."""
     with (
         gdal_cache_limit(64 << 20),
         open_raster(pred_path, "prediction") as pred,
@@ -129,6 +136,7 @@ def _confusion_of_files(pred_path: Path, ref_path: Path, ids: list[int], ignore_
                 f"{ref.width}x{ref.height}; compare a prediction with the reference of the same frame"
             )
         cm = np.zeros((len(ids), len(ids)), dtype=np.int64)
+        foreign = 0
         for window in iter_blocks(pred.width, pred.height, WINDOW):
             p = pred.read(1, window=window).astype(np.int64)
             r = ref.read(1, window=window).astype(np.int64)
@@ -136,5 +144,14 @@ def _confusion_of_files(pred_path: Path, ref_path: Path, ids: list[int], ignore_
                 if src.nodata is not None and float(src.nodata).is_integer():
                     values[values == int(src.nodata)] = ignore_value
             cm += confusion_matrix(p, r, ids, ignore_value)
+            foreign += int(np.count_nonzero(~np.isin(r, ids) & (r != ignore_value)))
     log.debug("scored %s against %s: %d pixels", pred_path.name, ref_path.name, int(cm.sum()))
-    return cm
+    if foreign:
+        log.warning(
+            "%s: %d reference pixels hold values that are not class ids %s and were not scored; "
+            "check that the reference uses the model's class ids",
+            ref_path,
+            foreign,
+            ids,
+        )
+    return cm, foreign

@@ -104,3 +104,16 @@ def test_size_mismatch_names_both_files(tmp_path):
         evaluate(a, b, [0, 1])
     with pytest.raises(IsageError, match="not found"):
         evaluate(tmp_path / "missing.tif", b, [0, 1])
+
+
+def test_reference_values_outside_the_classes_are_counted_and_warned(tmp_path, caplog):
+    # A reference coded 1..3 scored against classes 0..2: the 3s are not silently dropped.
+    reference = np.array([[1, 2, 3, 3], [1, 2, 3, 255]], dtype=np.uint8)
+    prediction = np.array([[1, 2, 2, 2], [1, 2, 0, 0]], dtype=np.uint8)
+    ref, pred = write(tmp_path / "ref.tif", reference), write(tmp_path / "pred.tif", prediction)
+    with caplog.at_level("WARNING", logger="isage_core.evaluate"):
+        scores = evaluate(pred, ref, [0, 1, 2])
+    assert scores["unscored_reference_pixels"] == 3
+    assert scores["pixels"] == 4
+    assert "ref.tif" in caplog.text and "not class ids" in caplog.text
+    assert evaluate(pred, pred, [0, 1, 2])["unscored_reference_pixels"] == 0
