@@ -276,28 +276,21 @@ def train(a, reporter: Reporter, cancel: CancelToken) -> None:
 def predict(a, reporter: Reporter, cancel: CancelToken) -> None:
     settings = predict_settings(a)
     if a.raster:
-        from .checkpoint import load_checkpoint
-        from .device import select_device
-        from .predict import predict_frame
+        from .loop import predict_rasters
 
         if not a.model or not a.out:
             raise IsageError("predict --raster: give --model and --out as well")
-        device = select_device(settings.device)
-        network, meta = load_checkpoint(a.model, device)
-        out = Path(a.out)
-        out.mkdir(parents=True, exist_ok=True)
-        files = predict_frame(
-            Path(a.raster),
-            network,
-            meta,
-            out,
-            Path(a.raster).stem,
+        stem = Path(a.raster).stem
+        references = {stem: Path(a.reference)} if a.reference else None
+        files = predict_rasters(
+            {stem: Path(a.raster)},
+            a.model,
+            a.out,
             settings,
-            device=device,
-            reference=Path(a.reference) if a.reference else None,
+            references=references,
             progress=reporter.progress,
             cancel=cancel,
-        )
+        )[stem]
         reporter.result(outputs={k: Path(v).resolve() for k, v in files.items()})
         return
     if not a.workspace:

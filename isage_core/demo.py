@@ -16,7 +16,7 @@ from .errors import IsageError
 from .evaluate import evaluate
 from .events import ProgressCallback
 from .expert import Strategy, pick_error_clicks
-from .loop import predict_workspace
+from .loop import predict_rasters, predict_workspace
 from .sample_data import PLACEHOLDER_CRS, SAMPLE_CLASSES, export_sample
 from .settings import ModelSettings, PredictSettings, TrainSettings
 from .train import train_iteration
@@ -72,7 +72,7 @@ def run_demo(
         )
         val_dir = workspace.output_dir(result.iteration) / "validation"
         val_frames = {n: p for n, p in layout.val.images.items()}
-        predictions = _predict_files(val_frames, result.model_path, val_dir, settings.predict, cancel)
+        predictions = predict_rasters(val_frames, result.model_path, val_dir, settings.predict, cancel=cancel)
         scores = evaluate(
             [predictions[n]["classes"] for n in val_frames],
             [layout.val.masks[n] for n in val_frames],
@@ -131,20 +131,6 @@ def _expert_round(workspace, outputs, masks, class_ids, strategy) -> int:
             )
             added += 1
     return added
-
-
-def _predict_files(frames: dict[str, Path], model_path: Path, out_dir: Path, settings, cancel):
-    from .checkpoint import load_checkpoint
-    from .device import select_device
-    from .predict import predict_frame
-
-    out_dir.mkdir(parents=True, exist_ok=True)
-    device = select_device(settings.device)
-    network, meta = load_checkpoint(model_path, device)
-    return {
-        name: predict_frame(path, network, meta, out_dir, name, settings, device=device, cancel=cancel)
-        for name, path in frames.items()
-    }
 
 
 def _pixels(path: Path) -> int:

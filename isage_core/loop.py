@@ -29,6 +29,45 @@ def resolve_model(workspace: Workspace, model_path: str | Path | None = None) ->
     return latest[1]
 
 
+def predict_rasters(
+    rasters: dict[str, Path],
+    model_path: str | Path,
+    out_dir: str | Path,
+    settings: PredictSettings,
+    *,
+    references: dict[str, Path] | None = None,
+    progress: ProgressCallback | None = None,
+    cancel: CancelToken | None = None,
+) -> dict[str, dict[str, Path]]:
+    """Predict any rasters (name -> path) with one model into ``out_dir``, outside a workspace."""
+    device = select_device(settings.device)
+    network, meta = load_checkpoint(model_path, device)
+    target = Path(out_dir)
+    target.mkdir(parents=True, exist_ok=True)
+    results = {}
+    for index, (name, path) in enumerate(rasters.items()):
+        step = None
+        if progress is not None:
+
+            def step(fraction: float, message: str = "", index=index) -> None:
+                progress((index + fraction) / len(rasters), message)
+
+        reference = (references or {}).get(name)
+        results[name] = predict_frame(
+            Path(path),
+            network,
+            meta,
+            target,
+            name,
+            settings,
+            device=device,
+            reference=reference,
+            progress=step,
+            cancel=cancel,
+        )
+    return results
+
+
 def predict_workspace(
     workspace: Workspace,
     settings: PredictSettings,
