@@ -22,7 +22,7 @@ system-packages:
 $(STAMP): pyproject.toml constraints.txt | system-packages
 	@[ -x $(PY) ] || /usr/bin/python3 -m venv --system-site-packages $(VENV)
 	$(PIP) install -q -c constraints.txt torch==2.13.0
-	$(PIP) install -q -c constraints.txt -e '.[dev]'
+	$(PIP) install -q -c constraints.txt -e '.[dev,benchmark]'
 	@touch $(STAMP)
 
 # QGIS runs headless in the tests (pytest-qgis); the platform must be set before Qt starts.

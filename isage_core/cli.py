@@ -9,6 +9,7 @@ import sys
 from collections.abc import Sequence
 
 from . import __version__
+from .benchmark.config import DEFAULT_METHODS
 from .cancel import CancelToken, cancel_on_signals
 from .errors import Cancelled, IsageError
 from .events import HumanReporter, JsonLinesReporter, Reporter, ReporterLogHandler
@@ -111,18 +112,21 @@ def build_parser() -> argparse.ArgumentParser:
     c.add_model_options(p)
     c.add_train_options(p)
 
-    p = command("benchmark", c.benchmark, "compare click strategies with simulated annotators (sample)")
+    p = command("benchmark", c.benchmark, "compare click strategies and baselines with simulated annotators")
     p.add_argument("--out", required=True, help="new folder for the workspaces, JSON, CSV, plot and report")
     p.add_argument("--dataset", help="folder with train/ and val/, each images/ and masks/ (default: sample)")
-    p.add_argument("--iterations", type=int, default=4)
+    p.add_argument("--iterations", type=int, default=4, help="rounds, the shared seed round included")
     p.add_argument(
         "--methods",
-        default="expert-confident,expert-interior,random",
-        help="comma list of expert-confident, expert-interior, expert-random, random, entropy",
+        default=",".join(DEFAULT_METHODS),
+        help="comma list of expert-confident, expert-interior, expert-random, random, entropy, "
+        "pseudo-T (T a confidence threshold, e.g. pseudo-0.95), superpixel, dense",
     )
+    p.add_argument("--seeds", help="comma list of seeds (default: --seed); several give mean and spread")
     p.add_argument("--first-steps", type=int, help="steps of the first (cold) training run")
     p.add_argument("--max-train-frames", type=int, help="use only the first N training frames")
     p.add_argument("--max-val-frames", type=int, help="use only the first N validation frames")
+    p.add_argument("--holdout", type=int, help="tune: score on the last N training frames, not on val")
     p.add_argument("--margin", type=int, default=3, help="seed clicks lie this many pixels inside a class")
     c.add_model_options(p)
     c.add_train_options(p)

@@ -34,6 +34,9 @@ def add_train_options(p: argparse.ArgumentParser) -> None:
     p.add_argument("--batch-size", type=int, default=d.batch_size)
     p.add_argument("--patch-size", type=int, default=d.patch_size)
     p.add_argument("--lr", type=float, default=d.learning_rate)
+    p.add_argument(
+        "--lr-schedule", choices=["constant", "cosine"], default=d.lr_schedule, help="learning rate in a run"
+    )
     p.add_argument("--loss", choices=["ewdl", "ce"], default=d.loss)
     p.add_argument("--error-weight", type=float, default=d.error_weight, help="lambda of the EWDL (1: Dice)")
     p.add_argument("--no-augment", action="store_true")
@@ -75,6 +78,7 @@ def train_settings(a: argparse.Namespace) -> TrainSettings:
         batch_size=a.batch_size,
         patch_size=a.patch_size,
         learning_rate=a.lr,
+        lr_schedule=a.lr_schedule,
         loss=a.loss,
         error_weight=a.error_weight,
         augment=not a.no_augment,
@@ -383,29 +387,28 @@ def demo(a, reporter: Reporter, cancel: CancelToken) -> None:
 def benchmark(a, reporter: Reporter, cancel: CancelToken) -> None:
     from dataclasses import replace
 
-    from .benchmark.runner import run_benchmark
+    from .benchmark.runner import BenchmarkSettings, run_benchmark
 
     train = train_settings(a)
     if a.first_steps is not None:  # --steps then sets the warm-start runs only
         train = replace(
             train, steps=None, first_steps=a.first_steps, steps_per_run=a.steps or train.steps_per_run
         )
-    summary = run_benchmark(
-        a.out,
-        [m.strip() for m in a.methods.split(",") if m.strip()],
-        a.iterations,
-        train,
-        model_settings(a),
-        seed=a.seed,
+    settings = BenchmarkSettings(
+        methods=tuple(m.strip() for m in a.methods.split(",") if m.strip()),
+        iterations=a.iterations,
+        seeds=_ints(a.seeds) or (a.seed,),
         dataset=a.dataset,
         max_train_frames=a.max_train_frames,
         max_val_frames=a.max_val_frames,
+        holdout=a.holdout,
         margin=a.margin,
-        progress=reporter.progress,
-        cancel=cancel,
+    )
+    summary = run_benchmark(
+        a.out, settings, train, model_settings(a), progress=reporter.progress, cancel=cancel
     )
     reporter.result(
         outputs=summary["outputs"],
-        miou={f"{r['method']}@{r['iteration']}": r["val_miou"] for r in summary["rows"]},
+        miou={f"{r['method']}@{r['iteration']}/seed{r['seed']}": r["val_miou"] for r in summary["rows"]},
         wall_seconds=summary["wall_seconds"],
     )

@@ -1,4 +1,9 @@
-"""Training patches around clicks, read window by window so frames of any size work."""
+"""Training patches, read window by window so frames of any size work.
+
+:class:`ClickPatchSampler` draws patches around the clicks of a record; :class:`LabelMapSampler` draws
+them around the labelled pixels of in-memory label maps (dense masks, or masks with unlabelled pixels).
+Both choose a class uniformly first, so rare classes are seen as often as common ones.
+"""
 
 from __future__ import annotations
 
@@ -15,19 +20,17 @@ from .normalization import normalise, read_bands
 from .record import Click
 
 
-class ClickPatchSampler:
-    """Draws square patches that contain a click, with every click inside the patch as a label.
+class PatchSampler:
+    """What both samplers share: raster handles, patch placement, reading, augmentation and batching.
 
-    A class is chosen uniformly among the classes that have clicks, then one of its clicks; the patch is
-    placed so that click falls at a random position in it. Windows stay inside rasters larger than the
-    patch; rasters smaller than it are reflect-padded (labels padded with :data:`IGNORE`). Nodata pixels
-    are never labelled and read as the band mean (0 after normalisation). Use as a context manager, or
-    call :meth:`close`, to close the rasters it keeps open.
+    A subclass provides :meth:`choose` (an anchor index), :meth:`anchor` (its frame, row and column) and
+    :meth:`labels` (the label window). The patch is placed so the anchor pixel falls at a random position
+    in it. Windows stay inside rasters larger than the patch; rasters smaller than it are reflect-padded
+    (labels padded with :data:`IGNORE`). Nodata pixels are never labelled and read as the band mean (0
+    after normalisation). Use as a context manager, or call :meth:`close`, to close the rasters.
 
     Args:
-        frames: frame name to raster path, for every frame a click refers to.
-        clicks: the clicks to train on.
-        class_ids: the model's class ids; a label is the index of the click's class in this list.
+        frames: frame name to raster path.
         bands: 1-based band indexes read from every frame.
         mean, std: per-band normalisation.
         patch_size: side of the square patches in pixels.
@@ -38,8 +41,6 @@ class ClickPatchSampler:
     def __init__(
         self,
         frames: Mapping[str, str | Path],
-        clicks: Sequence[Click],
-        class_ids: Sequence[int],
         bands: Sequence[int],
         mean: Sequence[float],
         std: Sequence[float],
@@ -49,7 +50,6 @@ class ClickPatchSampler:
     ):
         if patch_size < 1:
             raise ValueError(f"patch_size must be positive, got {patch_size}")
-        channel = {int(cid): i for i, cid in enumerate(class_ids)}
         self.frames = {name: Path(path) for name, path in frames.items()}
         self.bands = list(bands)
         self.mean = list(mean)
@@ -57,24 +57,20 @@ class ClickPatchSampler:
         self.patch_size = int(patch_size)
         self.augment = augment
         self.rng = np.random.default_rng(seed)
-        self._clicks: list[tuple[str, int, int, int]] = []
-        for click in clicks:
-            if click.frame not in self.frames:
-                raise ValueError(f"click {click.uid} is on frame '{click.frame}', which was not given")
-            if click.class_id not in channel:
-                raise ValueError(f"click {click.uid} has class {click.class_id}, not in {list(class_ids)}")
-            self._clicks.append((click.frame, int(click.row), int(click.col), channel[click.class_id]))
-        if not self._clicks:
-            raise ValueError("no clicks to sample patches around")
-        by_class: dict[int, list[int]] = {}
-        by_frame: dict[str, list[int]] = {}
-        for index, (frame, _, _, ch) in enumerate(self._clicks):
-            by_class.setdefault(ch, []).append(index)
-            by_frame.setdefault(frame, []).append(index)
-        self._by_class = {ch: np.asarray(v) for ch, v in sorted(by_class.items())}
-        table = np.asarray([c[1:] for c in self._clicks], dtype=np.int64)  # row, col, channel
-        self._frame_labels = {name: table[np.asarray(idx)] for name, idx in by_frame.items()}
         self._sources: dict[str, object] = {}
+
+    # ---- what a subclass provides ----------------------------------------------------------------
+    def choose(self) -> int:
+        """Index of the next anchor."""
+        raise NotImplementedError
+
+    def anchor(self, index: int) -> tuple[str, int, int]:
+        """Frame name, row and column of anchor ``index``."""
+        raise NotImplementedError
+
+    def labels(self, index: int, name: str, row0: int, col0: int, height: int, width: int) -> np.ndarray:
+        """int64 ``(height, width)`` class channel indexes of a window, :data:`IGNORE` where unlabelled."""
+        raise NotImplementedError
 
     # ---- rasters ---------------------------------------------------------------------------------
     def _source(self, name: str):
@@ -89,21 +85,15 @@ class ClickPatchSampler:
             src.close()
         self._sources.clear()
 
-    def __enter__(self) -> ClickPatchSampler:
+    def __enter__(self):
         return self
 
     def __exit__(self, *exc) -> None:
         self.close()
 
     # ---- patches ---------------------------------------------------------------------------------
-    def choose(self) -> int:
-        """Index of a click: a class uniformly among those with clicks, then one of its clicks."""
-        classes = list(self._by_class)
-        members = self._by_class[classes[int(self.rng.integers(len(classes)))]]
-        return int(members[int(self.rng.integers(len(members)))])
-
     def _place(self, position: int, size: int) -> tuple[int, int, int]:
-        """Along one axis: (window start, window length, padding before) for a click at ``position``."""
+        """Along one axis: (window start, window length, padding before) for an anchor at ``position``."""
         side = self.patch_size
         if size >= side:
             offset = int(self.rng.integers(side))
@@ -111,8 +101,8 @@ class ClickPatchSampler:
         return 0, size, int(self.rng.integers(side - size + 1))
 
     def patch(self, index: int) -> tuple[np.ndarray, np.ndarray]:
-        """Normalised image ``(bands, P, P)`` float32 and labels ``(P, P)`` int64 around click ``index``."""
-        name, row, col, ch = self._clicks[index]
+        """Normalised image ``(bands, P, P)`` float32 and labels ``(P, P)`` int64 around anchor ``index``."""
+        name, row, col = self.anchor(index)
         src = self._source(name)
         row0, height, pad_top = self._place(row, src.height)
         col0, width, pad_left = self._place(col, src.width)
@@ -120,13 +110,7 @@ class ClickPatchSampler:
         valid = geo.valid_mask(src, window)
         image = normalise(read_bands(src, self.bands, window), self.mean, self.std)
         image[:, ~valid] = 0.0
-        labels = np.full((height, width), IGNORE, dtype=np.int64)
-        table = self._frame_labels[name]
-        rows, cols = table[:, 0] - row0, table[:, 1] - col0
-        inside = (rows >= 0) & (rows < height) & (cols >= 0) & (cols < width)
-        labels[rows[inside], cols[inside]] = table[inside, 2]
-        if 0 <= row - row0 < height and 0 <= col - col0 < width:
-            labels[row - row0, col - col0] = ch  # the chosen click wins a conflict on its pixel
+        labels = self.labels(index, name, row0, col0, height, width)
         labels[~valid] = IGNORE
         side = self.patch_size
         if height < side or width < side:
@@ -152,3 +136,132 @@ class ClickPatchSampler:
         images = torch.from_numpy(np.stack([p[0] for p in pairs]))
         labels = torch.from_numpy(np.stack([p[1] for p in pairs]))
         return images, labels
+
+
+class ClickPatchSampler(PatchSampler):
+    """Square patches that contain a click, with every click inside the patch as a label.
+
+    A class is chosen uniformly among the classes that have clicks, then one of its clicks.
+
+    Args:
+        frames: frame name to raster path, for every frame a click refers to.
+        clicks: the clicks to train on.
+        class_ids: the model's class ids; a label is the index of the click's class in this list.
+        The other arguments are :class:`PatchSampler`'s.
+    """
+
+    def __init__(
+        self,
+        frames: Mapping[str, str | Path],
+        clicks: Sequence[Click],
+        class_ids: Sequence[int],
+        bands: Sequence[int],
+        mean: Sequence[float],
+        std: Sequence[float],
+        patch_size: int,
+        augment: bool = True,
+        seed: int | Sequence[int] = 0,
+    ):
+        super().__init__(frames, bands, mean, std, patch_size, augment, seed)
+        channel = {int(cid): i for i, cid in enumerate(class_ids)}
+        self._clicks: list[tuple[str, int, int, int]] = []
+        for click in clicks:
+            if click.frame not in self.frames:
+                raise ValueError(f"click {click.uid} is on frame '{click.frame}', which was not given")
+            if click.class_id not in channel:
+                raise ValueError(f"click {click.uid} has class {click.class_id}, not in {list(class_ids)}")
+            self._clicks.append((click.frame, int(click.row), int(click.col), channel[click.class_id]))
+        if not self._clicks:
+            raise ValueError("no clicks to sample patches around")
+        by_class: dict[int, list[int]] = {}
+        by_frame: dict[str, list[int]] = {}
+        for index, (frame, _, _, ch) in enumerate(self._clicks):
+            by_class.setdefault(ch, []).append(index)
+            by_frame.setdefault(frame, []).append(index)
+        self._by_class = {ch: np.asarray(v) for ch, v in sorted(by_class.items())}
+        table = np.asarray([c[1:] for c in self._clicks], dtype=np.int64)  # row, col, channel
+        self._frame_labels = {name: table[np.asarray(idx)] for name, idx in by_frame.items()}
+
+    def choose(self) -> int:
+        """Index of a click: a class uniformly among those with clicks, then one of its clicks."""
+        classes = list(self._by_class)
+        members = self._by_class[classes[int(self.rng.integers(len(classes)))]]
+        return int(members[int(self.rng.integers(len(members)))])
+
+    def anchor(self, index: int) -> tuple[str, int, int]:
+        name, row, col, _ = self._clicks[index]
+        return name, row, col
+
+    def labels(self, index: int, name: str, row0: int, col0: int, height: int, width: int) -> np.ndarray:
+        labels = np.full((height, width), IGNORE, dtype=np.int64)
+        table = self._frame_labels[name]
+        rows, cols = table[:, 0] - row0, table[:, 1] - col0
+        inside = (rows >= 0) & (rows < height) & (cols >= 0) & (cols < width)
+        labels[rows[inside], cols[inside]] = table[inside, 2]
+        _, row, col, ch = self._clicks[index]
+        if 0 <= row - row0 < height and 0 <= col - col0 < width:
+            labels[row - row0, col - col0] = ch  # the chosen click wins a conflict on its pixel
+        return labels
+
+
+class LabelMapSampler(PatchSampler):
+    """Square patches around labelled pixels of label maps held in memory, one map per frame.
+
+    A class is chosen uniformly among the classes with labelled pixels, then one of its pixels in any
+    frame; every labelled pixel inside the patch is a label.
+
+    Args:
+        frames: frame name to raster path.
+        label_maps: frame name to an integer array of the frame's shape holding class *channel* indexes
+            (``0 .. C-1``) and :data:`IGNORE` (or any negative value) where unlabelled.
+        The other arguments are :class:`PatchSampler`'s.
+    """
+
+    def __init__(
+        self,
+        frames: Mapping[str, str | Path],
+        label_maps: Mapping[str, np.ndarray],
+        bands: Sequence[int],
+        mean: Sequence[float],
+        std: Sequence[float],
+        patch_size: int,
+        augment: bool = True,
+        seed: int | Sequence[int] = 0,
+    ):
+        super().__init__(frames, bands, mean, std, patch_size, augment, seed)
+        missing = sorted(set(label_maps) - set(self.frames))
+        if missing:
+            raise ValueError(f"label maps of frames {missing[:3]}, which were not given")
+        self._names = list(label_maps)
+        self._maps = [np.asarray(label_maps[n]) for n in self._names]
+        frame_of, position_of, channel_of = [], [], []
+        for f, labels in enumerate(self._maps):
+            flat = labels.ravel()
+            positions = np.flatnonzero(flat >= 0)
+            frame_of.append(np.full(len(positions), f, dtype=np.int32))
+            position_of.append(positions)
+            channel_of.append(flat[positions])
+        if not frame_of or not sum(len(p) for p in position_of):
+            raise ValueError("no labelled pixels to sample patches around")
+        frames_all, positions_all = np.concatenate(frame_of), np.concatenate(position_of)
+        channels_all = np.concatenate(channel_of)
+        self._anchors = [
+            (frames_all[channels_all == ch], positions_all[channels_all == ch])
+            for ch in np.unique(channels_all)
+        ]
+
+    def choose(self) -> int:
+        """Encodes (class slot, member) as one index: a class uniformly, then one of its pixels."""
+        slot = int(self.rng.integers(len(self._anchors)))
+        return slot * (1 << 40) + int(self.rng.integers(len(self._anchors[slot][0])))
+
+    def anchor(self, index: int) -> tuple[str, int, int]:
+        slot, member = divmod(index, 1 << 40)
+        frames, positions = self._anchors[slot]
+        f = int(frames[member])
+        row, col = divmod(int(positions[member]), self._maps[f].shape[1])
+        return self._names[f], row, col
+
+    def labels(self, index: int, name: str, row0: int, col0: int, height: int, width: int) -> np.ndarray:
+        window = self._maps[self._names.index(name)][row0 : row0 + height, col0 : col0 + width]
+        return np.where(window >= 0, window, IGNORE).astype(np.int64)

@@ -8,6 +8,7 @@ from typing import Literal
 Architecture = Literal["unet", "unetplusplus", "fpn", "deeplabv3plus", "linknet", "pspnet", "manet"]
 WeightsChoice = Literal["auto", "offline", "imagenet", "none"]
 LossName = Literal["ewdl", "ce"]
+LrSchedule = Literal["constant", "cosine"]
 HeatmapName = Literal["confidence", "change", "error"]
 
 
@@ -45,6 +46,8 @@ class TrainSettings:
     patch_size: int = 256
     learning_rate: float = 1e-3
     weight_decay: float = 1e-4
+    lr_schedule: LrSchedule = "constant"  # cosine: decays within each run to final_lr_fraction
+    final_lr_fraction: float = 0.05
     loss: LossName = "ewdl"
     error_weight: float = 5.0  # lambda of the Error-Weighted Dice Loss; 1 gives plain Dice
     augment: bool = True

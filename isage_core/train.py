@@ -26,13 +26,14 @@ from .model import build_network, initialise_encoder
 from .normalization import check_bands, estimate_stats
 from .predict import predict_at_pixels
 from .record import ClassDef, Click, Frame, Run
-from .sampling import ClickPatchSampler
+from .sampling import ClickPatchSampler, PatchSampler
 from .settings import ModelMeta, ModelSettings, PredictSettings, TrainSettings
 from .workspace import Workspace
 
 log = logging.getLogger(__name__)
 TRAIN_SHARE = 0.9  # share of the progress bar given to the optimisation steps
-RUN_SETTINGS = ("loss", "error_weight", "batch_size", "patch_size", "learning_rate", "seed")  # into metrics
+# training settings copied into the run metrics
+RUN_SETTINGS = ("loss", "error_weight", "batch_size", "patch_size", "learning_rate", "lr_schedule", "seed")
 
 
 @dataclass
@@ -85,11 +86,21 @@ def train_iteration(
     )
     torch.manual_seed(train_settings.seed)
     network, meta, origin, warm = _prepare_network(workspace, model_settings, train_settings, classes, frames)
-    steps = _schedule(train_settings, len(clicks), warm)
+    steps = schedule_steps(train_settings, len(clicks), warm)
     check()
-    losses, seconds = _optimise(
-        network, meta, train_settings, frames, clicks, steps, device, iteration, report, check
+    sampler = ClickPatchSampler(
+        {name: f.path for name, f in frames.items()},
+        clicks,
+        meta.class_ids,
+        meta.bands,
+        meta.mean,
+        meta.std,
+        train_settings.patch_size,
+        augment=train_settings.augment,
+        seed=[train_settings.seed, iteration],
     )
+    with sampler:
+        losses, seconds = optimise(network, train_settings, sampler, steps, device, report, check)
     report(TRAIN_SHARE, "checking the clicks")
     unresolved, per_class = _unresolved(network, meta, frames, clicks, train_settings, device, check)
     check()
@@ -304,7 +315,8 @@ def _fresh_network(
     return network, meta, origin
 
 
-def _schedule(ts: TrainSettings, clicks: int, warm: bool) -> int:
+def schedule_steps(ts: TrainSettings, clicks: int, warm: bool) -> int:
+    """Optimisation steps of a run over ``clicks`` clicks: ``steps``, else ``epochs``, else the default."""
     if ts.steps is not None:
         return ts.steps
     if ts.epochs is not None:
@@ -313,19 +325,26 @@ def _schedule(ts: TrainSettings, clicks: int, warm: bool) -> int:
 
 
 # ---- optimisation ----------------------------------------------------------------------------------
-def _optimise(
+def learning_rate(ts: TrainSettings, step: int, steps: int) -> float:
+    """The learning rate of ``step`` (0-based) of a ``steps``-step run: constant, or a cosine decay from
+    ``ts.learning_rate`` down to ``ts.final_lr_fraction`` of it at the last step."""
+    if ts.lr_schedule == "constant" or steps <= 1:
+        return ts.learning_rate
+    floor = ts.learning_rate * ts.final_lr_fraction
+    return floor + (ts.learning_rate - floor) * 0.5 * (1 + math.cos(math.pi * step / (steps - 1)))
+
+
+def optimise(
     network,
-    meta: ModelMeta,
     ts: TrainSettings,
-    frames: dict[str, Frame],
-    clicks: list[Click],
+    sampler: PatchSampler,
     steps: int,
     device,
-    iteration: int,
     report: ProgressCallback,
     check,
 ) -> tuple[list[float], float]:
-    """Run ``steps`` optimisation steps; return the loss of each step and the seconds per step."""
+    """Run ``steps`` Adam steps on batches from ``sampler``; return the loss of each step and the seconds
+    per step. The network is left in eval mode on ``device``."""
     import torch
 
     network.to(device).train()
@@ -334,41 +353,31 @@ def _optimise(
     amp = bool(ts.amp) and device.type == "cuda"
     scaler = torch.amp.GradScaler("cuda") if amp else None
     losses: list[float] = []
-    paths = {name: f.path for name, f in frames.items()}
     begin = time.monotonic()
-    with ClickPatchSampler(
-        paths,
-        clicks,
-        meta.class_ids,
-        meta.bands,
-        meta.mean,
-        meta.std,
-        ts.patch_size,
-        augment=ts.augment,
-        seed=[ts.seed, iteration],
-    ) as sampler:
-        for step in range(steps):
-            check()
-            images, labels = sampler.batch(ts.batch_size)
-            images, labels = images.to(device, non_blocking=True), labels.to(device, non_blocking=True)
-            optimizer.zero_grad(set_to_none=True)
-            with torch.autocast(device_type=device.type, dtype=torch.float16, enabled=amp):
-                logits = network(images)
-            loss = loss_fn(logits.float(), labels)
-            if scaler is not None:
-                scaler.scale(loss).backward()
-                scaler.step(optimizer)
-                scaler.update()
-            else:
-                loss.backward()
-                optimizer.step()
-            value = float(loss.detach())
-            if not math.isfinite(value):
-                raise IsageError(
-                    f"training diverged at step {step + 1} (loss {value}); lower --lr or use --no-amp"
-                )
-            losses.append(value)
-            report(TRAIN_SHARE * (step + 1) / steps, f"step {step + 1}/{steps} loss {value:.4f}")
+    for step in range(steps):
+        check()
+        for group in optimizer.param_groups:
+            group["lr"] = learning_rate(ts, step, steps)
+        images, labels = sampler.batch(ts.batch_size)
+        images, labels = images.to(device, non_blocking=True), labels.to(device, non_blocking=True)
+        optimizer.zero_grad(set_to_none=True)
+        with torch.autocast(device_type=device.type, dtype=torch.float16, enabled=amp):
+            logits = network(images)
+        loss = loss_fn(logits.float(), labels)
+        if scaler is not None:
+            scaler.scale(loss).backward()
+            scaler.step(optimizer)
+            scaler.update()
+        else:
+            loss.backward()
+            optimizer.step()
+        value = float(loss.detach())
+        if not math.isfinite(value):
+            raise IsageError(
+                f"training diverged at step {step + 1} (loss {value}); lower --lr or use --no-amp"
+            )
+        losses.append(value)
+        report(TRAIN_SHARE * (step + 1) / steps, f"step {step + 1}/{steps} loss {value:.4f}")
     seconds = (time.monotonic() - begin) / steps if steps else 0.0
     network.eval()
     return losses, seconds

@@ -130,17 +130,18 @@ def test_benchmark_end_to_end(tmp_path, capsys):
     for name in ("benchmark.json", "benchmark.csv", "benchmark.png", "benchmark.md"):
         assert (out / name).stat().st_size > 0
     summary = json.loads((out / "benchmark.json").read_text())
-    assert summary["seed"] == 5 and len(summary["train_frames"]) == 3 and len(summary["val_frames"]) == 2
+    assert summary["seeds"] == [5] and len(summary["train_frames"]) == 3 and len(summary["val_frames"]) == 2
     rows = summary["rows"]
     assert [(r["method"], r["iteration"]) for r in rows] == [
         ("expert-confident", 0), ("expert-confident", 1), ("random", 0), ("random", 1)
     ]  # fmt: skip
     seeds = rows[0]["clicks"]
-    assert rows[2]["clicks"] == seeds  # the same seed clicks for every method
+    assert rows[2]["clicks"] == seeds and rows[2]["val_miou"] == rows[0]["val_miou"]  # one shared seed round
     for first, second in (rows[:2], rows[2:]):
         assert 0 <= first["new_clicks"] <= 3 * 5  # at most one per class per frame
         assert second["clicks"] == first["clicks"] + first["new_clicks"]
         assert second["labelled_pixel_fraction"] > 0 and first["labelled_pixel_fraction"] < 1e-3
+        assert second["steps"] == 2 and first["steps"] == 3
     assert all(0 <= r["val_miou"] <= 1 for r in rows)
     assert len(list(csv.DictReader(open(out / "benchmark.csv")))) == 4
     assert "| expert-confident | 1 |" in (out / "benchmark.md").read_text()

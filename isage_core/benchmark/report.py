@@ -1,4 +1,8 @@
-"""The benchmark's outputs: JSON, CSV of the per-iteration metrics, a PNG plot and a Markdown report."""
+"""The benchmark's outputs: JSON, CSV of the per-iteration metrics, a PNG plot and a Markdown report.
+
+Rows are per seed, method and iteration; the plot and the report show the mean over seeds with the
+spread (standard deviation) when there are several.
+"""
 
 from __future__ import annotations
 
@@ -7,43 +11,112 @@ import json
 import logging
 from pathlib import Path
 
+import numpy as np
+
 from ..atomic import atomic_output
 
 log = logging.getLogger(__name__)
 
 COLUMNS = (
+    "seed",
     "method",
     "iteration",
     "clicks",
     "labelled_pixel_fraction",
+    "trained_pixel_fraction",
     "val_miou",
     "val_overall_accuracy",
     "new_clicks",
+    "steps",
     "train_seconds",
-    "seconds",
+    "elapsed_seconds",
 )
+CEILING = "dense"
+
+
+def aggregate(rows: list[dict]) -> list[dict]:
+    """Per method and iteration: mean and standard deviation over seeds of mIoU, fractions and time."""
+    groups: dict[tuple[str, int], list[dict]] = {}
+    for row in rows:
+        groups.setdefault((row["method"], row["iteration"]), []).append(row)
+    out = []
+    for (method, iteration), members in groups.items():
+        miou = np.array([m["val_miou"] if m["val_miou"] is not None else np.nan for m in members], float)
+        out.append(
+            {
+                "method": method,
+                "iteration": iteration,
+                "seeds": len(members),
+                "miou": float(np.nanmean(miou)),
+                "miou_std": float(np.nanstd(miou)) if len(members) > 1 else None,
+                "clicks": float(np.mean([m["clicks"] for m in members])),
+                "labelled": float(np.mean([m["labelled_pixel_fraction"] for m in members])),
+                "trained": float(np.mean([m["trained_pixel_fraction"] for m in members])),
+                "elapsed": float(np.mean([m["elapsed_seconds"] for m in members])),
+                "per_class": {
+                    c: float(
+                        np.nanmean(
+                            [
+                                np.nan if m["val_per_class_iou"][c] is None else m["val_per_class_iou"][c]
+                                for m in members
+                            ]
+                        )
+                    )
+                    for c in members[0]["val_per_class_iou"]
+                },
+            }
+        )
+    return out
+
+
+def final_rows(aggregated: list[dict]) -> dict[str, dict]:
+    """Each method's last iteration."""
+    last: dict[str, dict] = {}
+    for row in aggregated:
+        if row["method"] not in last or row["iteration"] > last[row["method"]]["iteration"]:
+            last[row["method"]] = row
+    return last
 
 
 def write_outputs(out: Path, summary: dict) -> dict[str, str]:
     """Write ``benchmark.json``, ``.csv``, ``.png`` (when matplotlib is there) and ``.md``; their paths."""
     paths = {"json": out / "benchmark.json", "csv": out / "benchmark.csv", "markdown": out / "benchmark.md"}
     classes = summary["classes"]
-    with open(paths["csv"], "w", newline="") as f:
+    with atomic_output(paths["csv"]) as tmp, open(tmp, "w", newline="") as f:
         writer = csv.writer(f)
         writer.writerow([*COLUMNS, *(f"iou_{c}" for c in classes)])
         for row in summary["rows"]:
             writer.writerow([row[k] for k in COLUMNS] + [row["val_per_class_iou"].get(c) for c in classes])
+    aggregated = aggregate(summary["rows"])
     plot = out / "benchmark.png"
-    if write_plot(plot, summary["rows"]):
+    if write_plot(plot, aggregated):
         paths["plot"] = plot
     outputs = {k: str(p.resolve()) for k, p in paths.items()}
-    paths["markdown"].write_text(markdown(summary, plot.name if "plot" in paths else None))
-    paths["json"].write_text(json.dumps({**summary, "outputs": outputs}, indent=2, default=str))
+    summary["summary"] = {m: _final_entry(r, aggregated) for m, r in final_rows(aggregated).items()}
+    with atomic_output(paths["markdown"]) as tmp:
+        tmp.write_text(markdown(summary, aggregated, plot.name if "plot" in paths else None))
+    with atomic_output(paths["json"]) as tmp:
+        tmp.write_text(json.dumps({**summary, "outputs": outputs}, indent=2, default=str))
     return outputs
 
 
-def write_plot(path: Path, rows: list[dict]) -> bool:
-    """mIoU against iteration and against the labelled-pixel fraction, one line per method."""
+def _final_entry(row: dict, aggregated: list[dict]) -> dict:
+    ceiling = final_rows(aggregated).get(CEILING)
+    percent = 100 * row["miou"] / ceiling["miou"] if ceiling and ceiling["miou"] else None
+    return {
+        "iteration": row["iteration"],
+        "val_miou": round(row["miou"], 4),
+        "val_miou_std": None if row["miou_std"] is None else round(row["miou_std"], 4),
+        "percent_of_dense": None if percent is None else round(percent, 1),
+        "labelled_pixel_fraction": row["labelled"],
+        "trained_pixel_fraction": row["trained"],
+        "elapsed_seconds": round(row["elapsed"], 1),
+    }
+
+
+def write_plot(path: Path, aggregated: list[dict]) -> bool:
+    """mIoU against iteration, labelled-pixel fraction and wall time, one line per method (mean, with a
+    band of one standard deviation over seeds); the dense ceiling as a dashed line."""
     try:
         import matplotlib
 
@@ -53,50 +126,124 @@ def write_plot(path: Path, rows: list[dict]) -> bool:
     except ImportError:
         log.warning("matplotlib is not installed: no benchmark plot (pip install matplotlib)")
         return False
-    fig, (left, right) = plt.subplots(1, 2, figsize=(11, 4.2))
-    for method in dict.fromkeys(r["method"] for r in rows):
-        mine = [r for r in rows if r["method"] == method]
-        miou = [r["val_miou"] if r["val_miou"] is not None else float("nan") for r in mine]
-        left.plot([r["iteration"] for r in mine], miou, marker="o", label=method)
-        right.plot([100 * (r["labelled_pixel_fraction"] or 0) for r in mine], miou, marker="o", label=method)
-    left.set(xlabel="iteration", ylabel="validation mIoU", title="mIoU per iteration")
-    right.set(xlabel="labelled pixels (%)", ylabel="validation mIoU", title="mIoU per labelled pixels")
-    left.xaxis.set_major_locator(MaxNLocator(integer=True))
-    for axis in (left, right):
+    fig, axes = plt.subplots(1, 3, figsize=(16, 5))
+    ceiling = final_rows(aggregated).get(CEILING)
+    colours = plt.get_cmap("tab10")
+    methods = [m for m in dict.fromkeys(r["method"] for r in aggregated) if m != CEILING]
+    for k, method in enumerate(methods):
+        mine = sorted((r for r in aggregated if r["method"] == method), key=lambda r: r["iteration"])
+        miou = np.array([r["miou"] for r in mine])
+        spread = np.array([r["miou_std"] or 0.0 for r in mine])
+        style = {
+            "marker": "o",
+            "color": colours(k % 10),
+            "label": method,
+            "lw": 2.2 if "expert" in method else 1.4,
+        }
+        xs = (
+            [r["iteration"] for r in mine],
+            [100 * r["labelled"] for r in mine],
+            [r["elapsed"] / 60 for r in mine],
+        )
+        for axis, x in zip(axes, xs, strict=True):
+            axis.plot(x, miou, **style)
+            if spread.any():
+                axis.fill_between(x, miou - spread, miou + spread, color=style["color"], alpha=0.12)
+    if ceiling:
+        for axis in axes:
+            axis.axhline(
+                ceiling["miou"],
+                color="black",
+                ls="--",
+                lw=1.2,
+                label=f"dense ceiling ({ceiling['miou']:.3f})",
+            )
+    axes[0].set(xlabel="iteration", ylabel="validation mIoU", title="mIoU per iteration")
+    axes[1].set(xlabel="labelled pixels (%, log)", title="mIoU per labelled pixels", xscale="log")
+    axes[2].set(xlabel="wall time (min, seed round included)", title="mIoU per wall time")
+    axes[0].xaxis.set_major_locator(MaxNLocator(integer=True))
+    for axis in axes:
         axis.grid(alpha=0.3)
-    left.legend()
+    axes[0].legend(fontsize=8)
     fig.tight_layout()
     with atomic_output(path) as tmp:
-        fig.savefig(tmp, format="png", dpi=110)
+        fig.savefig(tmp, format="png", dpi=100)
     plt.close(fig)
     return True
 
 
-def markdown(summary: dict, plot: str | None) -> str:
-    """A short report: the setting, the seeds and the per-iteration table."""
+def _miou(row: dict) -> str:
+    text = f"{row['miou']:.4f}"
+    return text + (f" ± {row['miou_std']:.4f}" if row["miou_std"] is not None else "")
+
+
+def markdown(summary: dict, aggregated: list[dict], plot: str | None) -> str:
+    """A short report: the setting, the final table against the dense ceiling, then every iteration."""
     model, train = summary["model_settings"], summary["train_settings"]
+    schedule = (
+        f"{train.get('steps')} steps per run"
+        if train.get("steps") is not None
+        else f"{train.get('epochs')} epochs per run"
+        if train.get("epochs") is not None
+        else f"{train.get('first_steps')} steps in the seed round, {train.get('steps_per_run')} per later run"
+    )
     lines = [
         "# iSAGE simulated-expert benchmark",
         "",
-        f"- dataset: {summary['dataset']} ({len(summary['train_frames'])} train, "
-        f"{len(summary['val_frames'])} validation frames)",
-        f"- methods: {', '.join(summary['methods'])}; iterations: {summary['iterations']}",
-        f"- seed: {summary['seed']} (seed clicks, pickers and training); "
-        f"seed-click margin: {summary['margin']} px",
-        f"- encoder: {model.get('encoder')}; steps: {train.get('steps')}, "
-        f"first steps: {train.get('first_steps')}, warm-start steps: {train.get('steps_per_run')}",
+        f"- dataset: {summary['dataset']} ({len(summary['train_frames'])} train frames, "
+        f"{len(summary['val_frames'])} scored on {summary['validation']})",
+        f"- methods: {', '.join(summary['methods'])}",
+        f"- iterations: {summary['iterations']} (the seed round included)",
+        f"- seeds: {', '.join(map(str, summary['seeds']))} (seed clicks, pickers and training); "
+        f"margin: {summary['margin']} px",
+        f"- model: {model.get('architecture')} / {model.get('encoder')}; {schedule}; "
+        f"batch {train.get('batch_size')} x {train.get('patch_size')} px; "
+        f"Adam lr {train.get('learning_rate')} ({train.get('lr_schedule')}); "
+        f"loss {train.get('loss')}, lambda {train.get('error_weight')}",
         f"- wall time: {summary['wall_seconds']} s",
         "",
-        "| method | iteration | clicks | labelled pixels (%) | val mIoU | clicks added next | seconds |",
-        "|---|---:|---:|---:|---:|---:|---:|",
+        "## Last iteration",
+        "",
+        "| method | val mIoU | % of dense | labelled pixels (%) | trained pixels (%) | wall time (s) |",
+        "|---|---:|---:|---:|---:|---:|",
     ]
-    for r in summary["rows"]:
-        miou = f"{r['val_miou']:.4f}" if r["val_miou"] is not None else "n/a"
-        fraction = 100 * (r["labelled_pixel_fraction"] or 0)
+    for method, entry in summary["summary"].items():
+        row = final_rows(aggregated)[method]
+        percent = "" if entry["percent_of_dense"] is None else f"{entry['percent_of_dense']:.1f}"
         lines.append(
-            f"| {r['method']} | {r['iteration']} | {r['clicks']} | {fraction:.4f} | {miou} | "
-            f"{r['new_clicks']} | {r['seconds']} |"
+            f"| {method} | {_miou(row)} | {percent} | {100 * row['labelled']:.4f} | "
+            f"{100 * row['trained']:.3f} | {row['elapsed']:.0f} |"
         )
+    lines += [
+        "",
+        "Labelled pixels are those whose label came from the reference (clicks; every pixel for dense).",
+        "Trained pixels carry a training label, expanded ones included (pseudo-labels, superpixels).",
+        "",
+    ]
     if plot:
-        lines += ["", f"![mIoU per iteration and per labelled pixels]({plot})"]
+        lines += [f"![mIoU per iteration, per labelled pixels and per wall time]({plot})", ""]
+    lines += [
+        "## Every iteration",
+        "",
+        "| method | iteration | clicks | labelled pixels (%) | val mIoU | wall time (s) |",
+        "|---|---:|---:|---:|---:|---:|",
+    ]
+    for r in aggregated:
+        lines.append(
+            f"| {r['method']} | {r['iteration']} | {r['clicks']:.0f} | {100 * r['labelled']:.4f} | "
+            f"{_miou(r)} | {r['elapsed']:.0f} |"
+        )
+    classes = summary["classes"]
+    lines += [
+        "",
+        "## Per-class IoU, last iteration",
+        "",
+        "| method | " + " | ".join(classes) + " |",
+        "|---|" + "---:|" * len(classes),
+    ]
+    for method, row in final_rows(aggregated).items():
+        values = [row["per_class"].get(c) for c in classes]
+        lines.append(
+            f"| {method} | " + " | ".join("n/a" if np.isnan(v) else f"{v:.3f}" for v in values) + " |"
+        )
     return "\n".join(lines) + "\n"

@@ -1,15 +1,17 @@
 """Run the iSAGE protocol with simulated annotators on a dataset with dense references, per method.
 
-Every method gets its own fresh workspace and the same seed clicks (iteration 0); then, per iteration,
-it trains (warm start), scores the validation split, and, unless it is the last iteration, predicts the
-training frames and adds the next round of clicks chosen by its picker.
+A seed round is shared by every method: one click per reference class present per training frame,
+a model trained on them (iteration 0) and its score. Then each method, from those clicks and that model,
+labels the training frames its own way after every round (from the latest model's prediction), retrains
+with a warm start and is scored on the validation split. With ``holdout`` the validation split is set
+aside and the last training frames score instead: tuning never sees the validation split.
 """
 
 from __future__ import annotations
 
 import logging
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 import numpy as np
@@ -25,11 +27,12 @@ from ..settings import ModelSettings, PredictSettings, TrainSettings
 from ..train import train_iteration
 from ..workspace import Workspace
 from . import pickers
+from .config import DEFAULT_METHODS, BenchmarkSettings
+from .methods import Dataset, TrainedRound, check_method, make_method
 from .report import write_outputs
 
 log = logging.getLogger(__name__)
 
-METHODS = ("expert-confident", "expert-interior", "expert-random", "random", "entropy")
 PALETTE = ("#9e9e9e", "#e53935", "#3c3c3c", "#ff9800", "#43a047", "#1e88e5", "#8e24aa", "#fdd835")
 
 
@@ -39,29 +42,16 @@ class Split:
     masks: dict[str, Path]
 
 
-@dataclass
-class _Context:
-    """What every method of one benchmark shares: data, seed clicks and settings."""
-
-    classes: list[ClassDef]
-    crs: str | None
-    train: Split
-    val: Split
-    references: dict[str, np.ndarray]
-    seeds: dict[str, list[tuple[int, int, int]]]
-    iterations: int
-    model_settings: ModelSettings
-    train_settings: TrainSettings
-    predict_settings: PredictSettings
-    seed: int
-    margin: int
-    train_pixels: int
-    cancel: CancelToken | None
-
-
-def load_dataset(source: str | Path | None, work: Path, max_train: int | None, max_val: int | None):
+def load_dataset(
+    source: str | Path | None,
+    work: Path,
+    max_train: int | None,
+    max_val: int | None,
+    holdout: int | None = None,
+):
     """``(train, val, classes, crs)`` from the bundled sample (``source`` None) or a folder holding
-    ``train/`` and ``val/``, each with ``images/`` and ``masks/`` of rasters with matching file names."""
+    ``train/`` and ``val/``, each with ``images/`` and ``masks/`` of rasters with matching file names.
+    ``holdout`` N: the last N training frames become the validation split (for tuning)."""
     if source is None:
         layout = export_sample(work / "sample")
         train, val = (
@@ -73,6 +63,13 @@ def load_dataset(source: str | Path | None, work: Path, max_train: int | None, m
         train, val = _folder_split(Path(source), "train"), _folder_split(Path(source), "val")
         classes, crs = _classes_of(list(train.masks.values()) + list(val.masks.values())), None
     train, val = _limit(train, max_train), _limit(val, max_val)
+    if holdout:
+        if holdout >= len(train.images):
+            raise IsageError(f"--holdout {holdout} leaves no training frame of {len(train.images)}; lower it")
+        names = list(train.images)
+        fit, held = names[:-holdout], names[-holdout:]
+        val = Split({n: train.images[n] for n in held}, {n: train.masks[n] for n in held})
+        train = Split({n: train.images[n] for n in fit}, {n: train.masks[n] for n in fit})
     if not train.images or not val.images:
         raise IsageError(f"{source or 'sample'}: the benchmark needs at least one train and one val frame")
     return train, val, classes, crs
@@ -106,88 +103,88 @@ def _read_mask(path: Path) -> np.ndarray:
 
 def run_benchmark(
     out_dir: str | Path,
-    methods: list[str],
-    iterations: int,
+    settings: BenchmarkSettings,
     train_settings: TrainSettings,
     model_settings: ModelSettings,
-    seed: int = 0,
-    dataset: str | Path | None = None,
-    max_train_frames: int | None = None,
-    max_val_frames: int | None = None,
-    margin: int = 3,
     predict_settings: PredictSettings | None = None,
     progress: ProgressCallback | None = None,
     cancel: CancelToken | None = None,
 ) -> dict:
-    """Benchmark ``methods`` over ``iterations`` rounds in the new folder ``out_dir``; return the summary.
+    """Benchmark ``settings.methods`` in the new folder ``out_dir`` once per seed; return the summary.
 
-    The summary (also ``benchmark.json``) holds the settings, the seeds and ``rows``: one dict per method
-    and iteration with ``val_miou``, ``val_per_class_iou``, ``clicks``, ``labelled_pixel_fraction``,
-    ``new_clicks`` (added after this iteration) and ``seconds``. ``benchmark.csv``, ``benchmark.png``
-    and ``benchmark.md`` are written beside it.
+    The summary (also ``benchmark.json``) holds the settings and ``rows``: one dict per seed, method and
+    iteration with ``val_miou``, ``val_per_class_iou``, ``clicks``, ``labelled_pixel_fraction``,
+    ``trained_pixel_fraction``, ``new_clicks`` (added after this iteration), ``train_seconds`` and
+    ``elapsed_seconds`` (the method's time so far, the seed round included). ``benchmark.csv``,
+    ``benchmark.png`` and ``benchmark.md`` are written beside it.
     """
     out = Path(out_dir)
     if out.exists() and any(out.iterdir()):
         raise IsageError(f"{out}: folder is not empty; remove it or give another --out for the benchmark")
-    unknown = [m for m in methods if m not in METHODS]
-    if unknown or not methods:
-        raise IsageError(f"unknown benchmark methods {unknown}; choose from {', '.join(METHODS)}")
-    if iterations < 1:
+    if not settings.methods:
+        raise IsageError("no benchmark method given; choose from " + ", ".join(DEFAULT_METHODS))
+    for method in settings.methods:
+        check_method(method)
+    if settings.iterations < 1:
         raise IsageError("the benchmark needs at least one iteration; use --iterations 1 or more")
+    if not settings.seeds:
+        raise IsageError("the benchmark needs at least one seed; use e.g. --seeds 0,1,2")
     report = progress or (lambda fraction, message="": None)
     predict_settings = predict_settings or PredictSettings(
-        tile_size=256, overlap=64, device=train_settings.device
+        tile_size=train_settings.patch_size,
+        overlap=train_settings.patch_size // 4,
+        device=train_settings.device,
     )
     started = time.monotonic()
     out.mkdir(parents=True, exist_ok=True)
-    train, val, classes, crs = load_dataset(dataset, out, max_train_frames, max_val_frames)
+    train, val, classes, crs = load_dataset(
+        settings.dataset, out, settings.max_train_frames, settings.max_val_frames, settings.holdout
+    )
     class_ids = [c.id for c in classes]
     references = {n: _read_mask(p) for n, p in train.masks.items()}
+    val_references = {n: _read_mask(p) for n, p in val.masks.items()}
     train_pixels = sum(int(np.isin(r, class_ids).sum()) for r in references.values())
-    seed_rng = np.random.default_rng(seed)
-    seeds = {n: pickers.seed_clicks(references[n], class_ids, margin, seed_rng) for n in train.images}
-    log.info(
-        "benchmark: %d train and %d val frames, %d seed clicks",
-        len(train.images),
-        len(val.images),
-        sum(map(len, seeds.values())),
-    )
-    context = _Context(
-        classes,
-        crs,
-        train,
-        val,
-        references,
-        seeds,
-        iterations,
-        model_settings,
-        train_settings,
-        predict_settings,
-        seed,
-        margin,
-        train_pixels,
-        cancel,
-    )
-    rows = []
-    span = 1 / len(methods)
-    for m, method in enumerate(methods):
+    log.info("benchmark: %d train and %d validation frames", len(train.images), len(val.images))
+    rows: list[dict] = []
+    span = 1 / len(settings.seeds)
+    for s, seed in enumerate(settings.seeds):
 
-        def sub(fraction, message="", m=m, method=method):
-            report((m + float(np.clip(fraction, 0, 1))) * span, f"{method}: {message}")
+        def sub(fraction, message="", s=s, seed=seed):
+            report((s + float(np.clip(fraction, 0, 1))) * span, f"seed {seed}: {message}")
 
-        rows += _run_method(context, out / "methods" / method, method, sub)
+        run = _SeedRun(
+            out / f"seed_{seed}" if len(settings.seeds) > 1 else out,
+            settings,
+            replace(train_settings, seed=seed),
+            model_settings,
+            predict_settings,
+            classes,
+            crs,
+            train,
+            val_references,
+            val,
+            references,
+            train_pixels,
+            seed,
+            cancel,
+        )
+        rows += run.run(sub)
     summary = {
-        "methods": list(methods),
-        "iterations": iterations,
-        "seed": seed,
-        "margin": margin,
-        "dataset": str(dataset) if dataset else "bundled sample (BsB Aerial toy)",
+        "methods": list(settings.methods),
+        "iterations": settings.iterations,
+        "seeds": list(settings.seeds),
+        "margin": settings.margin,
+        "dataset": str(settings.dataset) if settings.dataset else "bundled sample (BsB Aerial toy)",
+        "validation": f"last {settings.holdout} training frames (tuning)"
+        if settings.holdout
+        else "val split",
         "train_frames": list(train.images),
         "val_frames": list(val.images),
         "train_labelled_pixels": train_pixels,
         "classes": [c.name for c in classes],
         "train_settings": vars(train_settings).copy(),
         "model_settings": vars(model_settings).copy(),
+        "predict_settings": vars(predict_settings).copy(),
         "rows": rows,
         "wall_seconds": round(time.monotonic() - started, 1),
     }
@@ -196,91 +193,133 @@ def run_benchmark(
     return summary
 
 
-def _run_method(ctx: _Context, folder: Path, method: str, report: ProgressCallback) -> list[dict]:
-    from ..checkpoint import load_checkpoint
-    from ..device import select_device
+@dataclass
+class _SeedRun:
+    """One seed of a benchmark: the shared seed round, then every method from it."""
 
-    classes, train, val, references, iterations = (
-        ctx.classes,
-        ctx.train,
-        ctx.val,
-        ctx.references,
-        ctx.iterations,
-    )
-    predict_settings, margin, train_pixels, cancel = (
-        ctx.predict_settings,
-        ctx.margin,
-        ctx.train_pixels,
-        ctx.cancel,
-    )
+    folder: Path
+    settings: BenchmarkSettings
+    train_settings: TrainSettings
+    model_settings: ModelSettings
+    predict_settings: PredictSettings
+    classes: list[ClassDef]
+    crs: str | None
+    train: Split
+    val_references: dict[str, np.ndarray]
+    val: Split
+    references: dict[str, np.ndarray]
+    train_pixels: int
+    seed: int
+    cancel: CancelToken | None
 
-    workspace = Workspace.create(folder, classes, crs=ctx.crs)
-    record = workspace.record
-    for name, path in train.images.items():
-        record.add_frame(path, name=name)
-    for name, picks in ctx.seeds.items():
-        for row, col, class_id in picks:
-            record.add_click(name, class_id, row=row, col=col, annotator="benchmark seed")
-    rng = np.random.default_rng([ctx.seed, METHODS.index(method)])
-    device = select_device(predict_settings.device)
-    class_ids = [c.id for c in classes]
-    names = [c.name for c in classes]
-    rows = []
-    for index in range(iterations):
+    def run(self, report: ProgressCallback) -> list[dict]:
+        class_ids = [c.id for c in self.classes]
+        rng = np.random.default_rng(self.seed)
+        seeds = {
+            n: pickers.seed_clicks(self.references[n], class_ids, self.settings.margin, rng)
+            for n in self.train.images
+        }
+        data = Dataset(
+            dict(self.train.images), self.references, class_ids, seeds, self.settings.margin,
+            self.train_settings, self.model_settings, self.cancel,
+        )  # fmt: skip
+        log.info("seed %d: %d seed clicks", self.seed, data.seed_count)
+        methods, iterations = self.settings.methods, self.settings.iterations
+        share = 1 / (1 + len(methods) * max(iterations - 1, 0))
         clock = time.monotonic()
-        base, share = index / iterations, 1 / iterations
-
-        def step(fraction, message="", base=base, share=share):
-            report(base + share * 0.8 * fraction, message)
-
+        seed_workspace = self._seed_workspace(seeds)
         result = train_iteration(
-            workspace, ctx.model_settings, ctx.train_settings, progress=step, cancel=cancel
+            seed_workspace, self.model_settings, self.train_settings,
+            progress=lambda f, m="": report(share * 0.8 * f, f"seed round: {m}"), cancel=self.cancel,
+        )  # fmt: skip
+        seed_scores = self._score(result.model_path)
+        seed_probs = self._train_probabilities(result.model_path) if iterations > 1 else {}
+        seed_seconds = time.monotonic() - clock
+        seed_round = TrainedRound(
+            result.model_path, result.clicks_used, result.clicks_used, result.steps, result.duration_s
         )
-        network, meta = load_checkpoint(result.model_path, device)
-        cm = np.zeros((len(class_ids), len(class_ids)), dtype=np.int64)
-        for name, path in val.images.items():
-            probs = _probabilities(path, network, meta, predict_settings, device, cancel)
-            prediction = np.asarray(meta.class_ids)[np.argmax(probs, axis=0)]
-            cm += confusion_matrix(prediction, _read_mask(val.masks[name]), class_ids)
-        scores = scores_from_confusion(cm)
-        added = 0
-        if index + 1 < iterations:
-            report(base + share * 0.9, "simulated clicks")
-            for name, path in train.images.items():
-                probs = _probabilities(path, network, meta, predict_settings, device, cancel)
-                picks = _pick(method, probs, meta.class_ids, references[name], class_ids, rng, margin)
-                for row, col, class_id in picks:
-                    record.add_click(
-                        name,
-                        class_id,
-                        row=row,
-                        col=col,
-                        annotator=f"benchmark {method}",
-                        enforce_budget=method != "entropy",
-                    )
-                added += len(picks)
-        row = {
+        rows = []
+        for m, name in enumerate(methods):
+            method = make_method(name, self.folder / "methods" / name, data, seed_workspace, self.seed)
+            elapsed = seed_seconds
+            rows.append(self._row(name, 0, seed_round, seed_scores, 0, elapsed))
+            probs, model_ids = seed_probs, list(class_ids)
+            for iteration in range(1, iterations):
+                begin = time.monotonic()
+                base = share * (1 + m * (iterations - 1) + iteration - 1)
+
+                def step(f, msg="", base=base, name=name):
+                    report(base + share * 0.8 * f, f"{name}: {msg}")
+
+                added = method.add_labels(probs, model_ids)
+                rows[-1]["new_clicks"] = added
+                trained = method.train(iteration, step)
+                scores = self._score(trained.model_path)
+                if iteration + 1 < iterations:
+                    report(base + share * 0.9, f"{name}: predicting the training frames")
+                    probs = self._train_probabilities(trained.model_path)
+                elapsed += time.monotonic() - begin
+                rows.append(self._row(name, iteration, trained, scores, 0, elapsed))
+                log.info(
+                    "seed %d, %s iteration %d: %d clicks, validation mIoU %.4f",
+                    self.seed, name, iteration, trained.clicks, scores["miou"] or 0.0,
+                )  # fmt: skip
+        return rows
+
+    def _seed_workspace(self, seeds) -> Workspace:
+        workspace = Workspace.create(self.folder / "seed_round", self.classes, crs=self.crs)
+        for name, path in self.train.images.items():
+            workspace.record.add_frame(path, name=name)
+        for name, picks in seeds.items():
+            for row, col, class_id in picks:
+                workspace.record.add_click(name, class_id, row=row, col=col, annotator="benchmark seed")
+        return workspace
+
+    def _row(self, method, iteration, trained: TrainedRound, scores, added, elapsed) -> dict:
+        names = [c.name for c in self.classes]
+        pixels = self.train_pixels or 1
+        return {
+            "seed": self.seed,
             "method": method,
-            "iteration": result.iteration,
-            "clicks": result.clicks_used,
-            "labelled_pixel_fraction": result.clicks_used / train_pixels if train_pixels else None,
+            "iteration": iteration,
+            "clicks": trained.clicks,
+            "labelled_pixel_fraction": trained.clicks / pixels,
+            "trained_pixel_fraction": trained.trained_pixels / pixels,
             "val_miou": scores["miou"],
             "val_overall_accuracy": scores["overall_accuracy"],
             "val_per_class_iou": dict(zip(names, scores["iou"], strict=True)),
             "new_clicks": added,
-            "train_seconds": round(result.duration_s, 2),
-            "seconds": round(time.monotonic() - clock, 2),
+            "steps": trained.steps,
+            "train_seconds": round(trained.train_seconds, 2),
+            "elapsed_seconds": round(elapsed, 2),
         }
-        rows.append(row)
-        log.info(
-            "%s iteration %d: %d clicks, validation mIoU %.3f, %d new clicks",
-            method,
-            result.iteration,
-            result.clicks_used,
-            scores["miou"] or 0.0,
-            added,
-        )
-    return rows
+
+    def _score(self, model_path: Path) -> dict:
+        from ..checkpoint import load_checkpoint
+        from ..device import select_device
+
+        device = select_device(self.predict_settings.device)
+        network, meta = load_checkpoint(model_path, device)
+        class_ids = [c.id for c in self.classes]
+        cm = np.zeros((len(class_ids), len(class_ids)), dtype=np.int64)
+        for name, path in self.val.images.items():
+            probs = _probabilities(path, network, meta, self.predict_settings, device, self.cancel)
+            prediction = np.asarray(meta.class_ids)[np.argmax(probs, axis=0)]
+            cm += confusion_matrix(prediction, self.val_references[name], class_ids)
+        return scores_from_confusion(cm)
+
+    def _train_probabilities(self, model_path: Path) -> dict[str, np.ndarray]:
+        from ..checkpoint import load_checkpoint
+        from ..device import select_device
+
+        device = select_device(self.predict_settings.device)
+        network, meta = load_checkpoint(model_path, device)
+        if list(meta.class_ids) != [c.id for c in self.classes]:
+            raise IsageError(f"{model_path}: the model's classes differ from the benchmark's")
+        return {
+            name: _probabilities(path, network, meta, self.predict_settings, device, self.cancel)
+            for name, path in self.train.images.items()
+        }
 
 
 def _probabilities(path, network, meta, settings, device, cancel) -> np.ndarray:
@@ -289,14 +328,3 @@ def _probabilities(path, network, meta, settings, device, cancel) -> np.ndarray:
     with rasterio.open(path) as src:
         image = src.read(list(meta.bands))
     return predict_probabilities(network, meta, image, settings, device, cancel)
-
-
-def _pick(method, probs, model_ids, reference, class_ids, rng, margin):
-    prediction = np.asarray(model_ids)[np.argmax(probs, axis=0)]
-    confidence = probs.max(axis=0)
-    if method.startswith("expert-"):
-        strategy = {"confident": "confident", "interior": "interior", "random": "random_error"}[method[7:]]
-        return pickers.expert_clicks(prediction, confidence, reference, class_ids, strategy, rng, margin)
-    if method == "random":
-        return pickers.uniform_random_clicks(reference, class_ids, rng)
-    return pickers.entropy_oracle_clicks(probs, reference, list(model_ids))

@@ -1,0 +1,32 @@
+"""What a benchmark compares (light: the CLI reads it before torch loads)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+DEFAULT_METHODS = (
+    "expert-confident",
+    "expert-interior",
+    "expert-random",
+    "random",
+    "entropy",
+    "pseudo-0.90",
+    "pseudo-0.99",
+    "superpixel",
+    "dense",
+)
+
+
+@dataclass
+class BenchmarkSettings:
+    """What one benchmark run compares, on what, and how long."""
+
+    methods: tuple[str, ...] = DEFAULT_METHODS
+    iterations: int = 4
+    seeds: tuple[int, ...] = (0,)
+    dataset: str | Path | None = None  # None: the bundled sample
+    max_train_frames: int | None = None
+    max_val_frames: int | None = None
+    holdout: int | None = None  # tune on the training split: its last N frames score
+    margin: int = 3  # seed clicks and interior picks lie this many pixels inside a class

@@ -1,0 +1,251 @@
+"""The benchmark's methods: how each one labels the training frames after a round, and how it trains.
+
+Click methods (the simulated expert's strategies, uniform random clicks, the entropy oracle) keep a real
+click record and train with :func:`isage_core.train.train_iteration`, exactly as a user's workspace does.
+Label-map methods (dense supervision, pseudo-labels, superpixel propagation) train on label maps with
+:func:`isage_core.label_training.train_on_label_maps`, the same network, optimiser, loss and steps.
+Every method starts from the shared seed round (its clicks and its iteration-0 model).
+"""
+
+from __future__ import annotations
+
+import shutil
+import zlib
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import numpy as np
+import rasterio
+
+from ..cancel import CancelToken
+from ..errors import IsageError
+from ..events import ProgressCallback
+from ..label_training import train_on_label_maps
+from ..settings import ModelSettings, TrainSettings
+from ..train import schedule_steps, train_iteration
+from ..workspace import Workspace
+from . import expansion, pickers
+
+EXPERT_STRATEGIES = {
+    "expert-confident": "confident",
+    "expert-interior": "interior",
+    "expert-random": "random_error",
+}
+CLICK_METHODS = (*EXPERT_STRATEGIES, "random", "entropy")
+LABEL_METHODS = ("dense", "superpixel")  # and pseudo-<threshold>, e.g. pseudo-0.95
+SUPERPIXEL_STRATEGY = "interior"  # the superpixel baseline spreads the person-like expert's clicks
+Pick = tuple[int, int, int]
+
+
+def check_method(name: str) -> None:
+    """Raise :class:`IsageError` unless ``name`` is a known method."""
+    if name in CLICK_METHODS or name in LABEL_METHODS:
+        return
+    if name.startswith("pseudo-"):
+        try:
+            threshold = float(name[len("pseudo-") :])
+        except ValueError:
+            threshold = -1.0
+        if 0.0 < threshold < 1.0:
+            return
+    raise IsageError(
+        f"unknown benchmark method '{name}'; choose from {', '.join(CLICK_METHODS + LABEL_METHODS)} "
+        "or pseudo-T with a confidence threshold 0 < T < 1 (e.g. pseudo-0.95)"
+    )
+
+
+@dataclass
+class Dataset:
+    """The training side every method shares."""
+
+    frames: dict[str, Path]  # train frame name -> image path
+    references: dict[str, np.ndarray]  # train frame name -> reference class ids
+    class_ids: list[int]
+    seeds: dict[str, list[Pick]]
+    margin: int
+    train_settings: TrainSettings
+    model_settings: ModelSettings
+    cancel: CancelToken | None = None
+    images: dict[str, np.ndarray] = field(default_factory=dict)  # read on demand (superpixels)
+
+    @property
+    def seed_count(self) -> int:
+        return sum(map(len, self.seeds.values()))
+
+    def image(self, name: str) -> np.ndarray:
+        if name not in self.images:
+            with rasterio.open(self.frames[name]) as src:
+                self.images[name] = src.read()
+        return self.images[name]
+
+
+@dataclass
+class TrainedRound:
+    """One method's training run of one iteration."""
+
+    model_path: Path
+    clicks: int  # pixels labelled from the reference: clicks, or every pixel for dense supervision
+    trained_pixels: int  # pixels carrying a training label (more than clicks when labels are expanded)
+    steps: int
+    train_seconds: float
+
+
+class Method:
+    """A method's state across iterations; :meth:`add_labels` after each round, :meth:`train` for the next."""
+
+    def __init__(self, name: str, folder: Path, data: Dataset, seed_workspace: Workspace, rng_seed: int):
+        self.name, self.folder, self.data = name, folder, data
+        self.rng = np.random.default_rng([rng_seed, zlib.crc32(name.encode())])
+
+    def add_labels(self, probabilities: dict[str, np.ndarray], model_ids: list[int]) -> int:
+        """Label the training frames for the next round from the latest model's probabilities (C, H, W)
+        per frame; return the number of new clicks."""
+        raise NotImplementedError
+
+    def train(self, iteration: int, progress: ProgressCallback) -> TrainedRound:
+        raise NotImplementedError
+
+
+class ClickMethod(Method):
+    """A click record in a workspace copied from the seed round's, trained like a user's workspace."""
+
+    def __init__(self, name: str, folder: Path, data: Dataset, seed_workspace: Workspace, rng_seed: int):
+        super().__init__(name, folder, data, seed_workspace, rng_seed)
+        shutil.copytree(seed_workspace.folder, folder)
+        self.workspace = Workspace.open(folder)
+        for name, path in data.frames.items():  # frame paths are kept relative to the workspace
+            self.workspace.record.relink_frame(name, path)
+
+    def picks(self, probabilities: np.ndarray, model_ids: list[int], reference: np.ndarray) -> list[Pick]:
+        prediction = np.asarray(model_ids)[np.argmax(probabilities, axis=0)]
+        ids = self.data.class_ids
+        if self.name in EXPERT_STRATEGIES:
+            confidence = probabilities.max(axis=0)
+            strategy = EXPERT_STRATEGIES[self.name]
+            return pickers.expert_clicks(
+                prediction, confidence, reference, ids, strategy, self.rng, self.data.margin
+            )
+        if self.name == "random":
+            return pickers.uniform_random_clicks(reference, ids, self.rng)
+        return pickers.entropy_oracle_clicks(probabilities, reference, model_ids)
+
+    def add_labels(self, probabilities: dict[str, np.ndarray], model_ids: list[int]) -> int:
+        record, added = self.workspace.record, 0
+        for name, probs in probabilities.items():
+            for row, col, class_id in self.picks(probs, model_ids, self.data.references[name]):
+                # the entropy oracle's budget is per predicted class, so two picks may share a class
+                record.add_click(
+                    name, class_id, row=row, col=col, annotator=f"benchmark {self.name}",
+                    enforce_budget=self.name != "entropy",
+                )  # fmt: skip
+                added += 1
+        return added
+
+    def train(self, iteration: int, progress: ProgressCallback) -> TrainedRound:
+        result = train_iteration(
+            self.workspace,
+            self.data.model_settings,
+            self.data.train_settings,
+            progress=progress,
+            cancel=self.data.cancel,
+        )
+        if result.iteration != iteration:
+            raise IsageError(f"{self.folder}: expected iteration {iteration}, trained {result.iteration}")
+        return TrainedRound(
+            result.model_path, result.clicks_used, result.clicks_used, result.steps, result.duration_s
+        )
+
+
+class LabelMapMethod(Method):
+    """Label maps per frame, trained with the same steps a click method with the random baseline's
+    click count would get (the seed round's click count times the number of rounds)."""
+
+    def __init__(self, name: str, folder: Path, data: Dataset, seed_workspace: Workspace, rng_seed: int):
+        super().__init__(name, folder, data, seed_workspace, rng_seed)
+        (folder / "models").mkdir(parents=True)
+        self.model_path = seed_workspace.latest_model()[1]
+        self.clicks = {n: list(p) for n, p in data.seeds.items()}
+        self.maps: dict[str, np.ndarray] = {}
+        self.labelled_from_reference = data.seed_count
+
+    def train(self, iteration: int, progress: ProgressCallback) -> TrainedRound:
+        ts = self.data.train_settings
+        steps = schedule_steps(ts, self.data.seed_count * (iteration + 1), warm=True)
+        path = self.folder / "models" / f"iteration_{iteration:03d}.safetensors"
+        frames = {n: self.data.frames[n] for n in self.maps}
+        result = train_on_label_maps(
+            self.model_path, frames, self.maps, ts, path, iteration, steps,
+            progress=progress, cancel=self.data.cancel,
+        )  # fmt: skip
+        self.model_path = path
+        return TrainedRound(
+            path, self.labelled_from_reference, result.labelled_pixels, steps, result.duration_s
+        )
+
+
+class DenseMethod(LabelMapMethod):
+    """The ceiling: every reference pixel is a label from iteration 1 on."""
+
+    def add_labels(self, probabilities: dict[str, np.ndarray], model_ids: list[int]) -> int:
+        ids = self.data.class_ids
+        self.maps = {
+            n: np.where(np.isin(r, ids), r, expansion.UNLABELLED) for n, r in self.data.references.items()
+        }
+        self.labelled_from_reference = int(sum(int((m >= 0).sum()) for m in self.maps.values()))
+        return 0
+
+
+class PseudoLabelMethod(LabelMapMethod):
+    """Self-training: the seed clicks plus the latest model's predictions at or above a confidence."""
+
+    def __init__(self, name: str, folder: Path, data: Dataset, seed_workspace: Workspace, rng_seed: int):
+        super().__init__(name, folder, data, seed_workspace, rng_seed)
+        self.threshold = float(name[len("pseudo-") :])
+
+    def add_labels(self, probabilities: dict[str, np.ndarray], model_ids: list[int]) -> int:
+        self.maps = {
+            n: expansion.pseudo_label_map(p, model_ids, self.threshold, self.clicks[n])
+            for n, p in probabilities.items()
+        }
+        return 0
+
+
+class SuperpixelMethod(LabelMapMethod):
+    """The person-like expert's clicks, each spread over its SLIC superpixel."""
+
+    def __init__(self, name: str, folder: Path, data: Dataset, seed_workspace: Workspace, rng_seed: int):
+        super().__init__(name, folder, data, seed_workspace, rng_seed)
+        self.segments: dict[str, np.ndarray] = {}
+
+    def add_labels(self, probabilities: dict[str, np.ndarray], model_ids: list[int]) -> int:
+        added = 0
+        for name, probs in probabilities.items():
+            reference = self.data.references[name]
+            prediction = np.asarray(model_ids)[np.argmax(probs, axis=0)]
+            picks = pickers.expert_clicks(
+                prediction, probs.max(axis=0), reference, self.data.class_ids, SUPERPIXEL_STRATEGY,
+                self.rng, self.data.margin,
+            )  # fmt: skip
+            self.clicks[name] += picks
+            added += len(picks)
+            if name not in self.segments:
+                self.segments[name] = expansion.superpixels(self.data.image(name))
+            self.maps[name] = expansion.propagate_clicks(self.segments[name], self.clicks[name])
+        self.labelled_from_reference = sum(map(len, self.clicks.values()))
+        return added
+
+
+def make_method(name: str, folder: Path, data: Dataset, seed_workspace: Workspace, rng_seed: int) -> Method:
+    """The method called ``name`` (see :func:`check_method`), starting from the seed round."""
+    check_method(name)
+    kind: Callable[..., Method]
+    if name in CLICK_METHODS:
+        kind = ClickMethod
+    elif name == "dense":
+        kind = DenseMethod
+    elif name == "superpixel":
+        kind = SuperpixelMethod
+    else:
+        kind = PseudoLabelMethod
+    return kind(name, folder, data, seed_workspace, rng_seed)
