@@ -101,6 +101,7 @@ def train_on_label_maps(
         created_utc=utc_now(),
         extra={**meta.extra, "trained_on": "label maps"},
     )
+    Path(out_path).parent.mkdir(parents=True, exist_ok=True)
     save_checkpoint(out_path, network, meta)
     final = float(np.mean(losses[-10:])) if losses else float("nan")
     duration = time.monotonic() - clock

@@ -1,10 +1,15 @@
 """Shared test fixtures."""
 
+import os
 import warnings
 from pathlib import Path
 
 import numpy as np
 import pytest
+
+# As the CLI does, before torch loads: OpenMP threads spinning while idle starve other processes on
+# small shared machines (a test slowed from 15 s to over 3 min beside another torch process).
+os.environ.setdefault("OMP_WAIT_POLICY", "PASSIVE")
 
 # ---- click record fixtures (tests/test_record.py, tests/test_merge.py) --------------------------------
 RECORD_PIXEL = 0.24  # metres, as the BSB aerial patches

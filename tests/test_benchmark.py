@@ -6,7 +6,7 @@ import json
 import numpy as np
 import pytest
 
-from isage_core.benchmark import pickers
+from isage_core.benchmark import expansion, pickers
 from isage_core.cli import main
 
 IDS = [0, 1, 2]
@@ -146,3 +146,89 @@ def test_benchmark_end_to_end(tmp_path, capsys):
     assert len(list(csv.DictReader(open(out / "benchmark.csv")))) == 4
     assert "| expert-confident | 1 |" in (out / "benchmark.md").read_text()
     assert set(result["outputs"]) >= {"json", "csv", "plot", "markdown"}
+
+
+# ---- label-expansion baselines -------------------------------------------------------------------
+def test_pseudo_labels_keep_confident_predictions_and_the_clicks_on_top():
+    probs = np.zeros((3, 2, 3))
+    probs[:, 0, :] = [[0.96, 0.5, 0.1], [0.02, 0.3, 0.1], [0.02, 0.2, 0.8]]  # channels x columns
+    probs[:, 1, :] = [[0.1, 0.05, 0.34], [0.85, 0.05, 0.33], [0.05, 0.9, 0.33]]
+    labels = expansion.pseudo_label_map(probs, [10, 20, 30], 0.9, clicks=[(0, 1, 20)])
+    np.testing.assert_array_equal(labels, [[10, 20, -1], [-1, 30, -1]])
+    assert (expansion.pseudo_label_map(probs, [10, 20, 30], 0.99, []) == -1).all()
+
+
+def test_clicks_spread_over_their_superpixel_and_a_disputed_one_keeps_only_its_clicks():
+    segments = np.array([[0, 0, 1, 1], [0, 0, 1, 1], [2, 2, 3, 3]])
+    labels = expansion.propagate_clicks(segments, [(0, 0, 7), (1, 2, 8), (0, 3, 9), (2, 0, 7)])
+    np.testing.assert_array_equal(labels, [[7, 7, -1, 9], [7, 7, 8, -1], [7, 7, -1, -1]])
+
+
+def test_superpixels_of_a_real_patch_follow_the_requested_size(bsb_train_frames):
+    import rasterio
+
+    path, mask = next(iter(bsb_train_frames.values()))
+    with rasterio.open(path) as src:
+        image = src.read()
+    segments = expansion.superpixels(image, pixels_per_segment=256)
+    assert segments.shape == mask.shape
+    assert 100 < len(np.unique(segments)) < 400  # about 65536 / 256
+    # a superpixel mostly holds one reference class (they follow image edges, like the classes)
+    purity = [np.bincount(mask[segments == s]).max() / (segments == s).sum() for s in np.unique(segments)]
+    assert np.mean(purity) > 0.8
+
+
+@pytest.mark.timeout(180)
+def test_benchmark_baselines_and_holdout(tmp_path):
+    from isage_core.benchmark.config import BenchmarkSettings
+    from isage_core.benchmark.runner import run_benchmark
+    from isage_core.settings import ModelSettings, TrainSettings
+
+    settings = BenchmarkSettings(
+        methods=("dense", "pseudo-0.5", "superpixel"), iterations=2, seeds=(1, 2), max_train_frames=4,
+        holdout=2,
+    )  # fmt: skip
+    model = ModelSettings(
+        encoder="tu-mobilenetv3_small_100", weights="none", decoder_channels=(64, 32, 16, 16, 8)
+    )
+    ts = TrainSettings(steps=2, batch_size=2, patch_size=64, device="cpu", stats_samples=4)
+    summary = run_benchmark(tmp_path / "b", settings, ts, model)
+    # tuning: the last two of the four training frames score, the validation split is not read
+    assert len(summary["train_frames"]) == 2 and len(summary["val_frames"]) == 2
+    assert all(n.startswith("train_") for n in summary["train_frames"] + summary["val_frames"])
+    assert not set(summary["train_frames"]) & set(summary["val_frames"])
+    rows = {(r["seed"], r["method"], r["iteration"]): r for r in summary["rows"]}
+    assert len(rows) == 2 * 3 * 2
+    for seed in (1, 2):
+        dense, pseudo, spread = (rows[(seed, m, 1)] for m in ("dense", "pseudo-0.5", "superpixel"))
+        assert dense["labelled_pixel_fraction"] == 1.0 and dense["trained_pixel_fraction"] == 1.0
+        seed_clicks = rows[(seed, "dense", 0)]["clicks"]
+        assert (
+            pseudo["clicks"] == seed_clicks
+            and pseudo["trained_pixel_fraction"] > 10 * pseudo["labelled_pixel_fraction"]
+        )
+        assert (
+            spread["clicks"] > seed_clicks
+            and spread["trained_pixel_fraction"] > 20 * spread["labelled_pixel_fraction"]
+        )
+    assert (
+        tmp_path / "b" / "seed_2" / "methods" / "superpixel" / "models" / "iteration_001.safetensors"
+    ).is_file()
+    text = (tmp_path / "b" / "benchmark.md").read_text()
+    assert "| dense | " in text and "±" in text and "% of dense" in text
+    assert summary["summary"]["dense"]["percent_of_dense"] == 100.0
+
+
+def test_benchmark_refuses_unknown_methods_and_an_empty_training_split(tmp_path):
+    from isage_core.benchmark.config import BenchmarkSettings
+    from isage_core.benchmark.runner import run_benchmark
+    from isage_core.errors import IsageError
+    from isage_core.settings import ModelSettings, TrainSettings
+
+    with pytest.raises(IsageError, match="unknown benchmark method 'pseudo-2'"):
+        run_benchmark(
+            tmp_path / "a", BenchmarkSettings(methods=("pseudo-2",)), TrainSettings(), ModelSettings()
+        )
+    with pytest.raises(IsageError, match="--holdout 3 leaves no training frame"):
+        settings = BenchmarkSettings(max_train_frames=3, holdout=3)
+        run_benchmark(tmp_path / "b", settings, TrainSettings(), ModelSettings())
