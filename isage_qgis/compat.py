@@ -37,6 +37,9 @@ NUMBER_DOUBLE = _pick(
 FILE_BEHAVIOR_FILE = _pick(
     "ProcessingFileParameterBehavior.File", lambda: QgsProcessingParameterFile.Behavior.File
 )
+FILE_BEHAVIOR_FOLDER = _pick(
+    "ProcessingFileParameterBehavior.Folder", lambda: QgsProcessingParameterFile.Behavior.Folder
+)
 VECTOR_POLYGON = _pick(
     "ProcessingSourceType.VectorPolygon", lambda: QgsProcessing.SourceType.TypeVectorPolygon
 )

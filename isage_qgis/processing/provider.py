@@ -6,6 +6,7 @@ from qgis.core import QgsProcessingProvider
 from qgis.PyQt.QtGui import QIcon
 
 from ..resources import icon, icon_path
+from .benchmark import BenchmarkAlgorithm
 from .error_heatmap import ErrorHeatmapAlgorithm
 from .evaluate import EvaluateAlgorithm
 from .merge_clicks import MergeClicksAlgorithm
@@ -20,6 +21,7 @@ ALGORITHMS = (
     EvaluateAlgorithm,
     VectorizeAlgorithm,
     MergeClicksAlgorithm,
+    BenchmarkAlgorithm,
 )
 
 

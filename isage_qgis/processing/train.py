@@ -2,21 +2,13 @@
 
 from __future__ import annotations
 
-from qgis.core import (
-    QgsProcessingOutputFile,
-    QgsProcessingOutputNumber,
-    QgsProcessingParameterBoolean,
-    QgsProcessingParameterEnum,
-    QgsProcessingParameterString,
-)
+from qgis.core import QgsProcessingOutputFile, QgsProcessingOutputNumber, QgsProcessingParameterBoolean
 
 from .base import IsageAlgorithm
-
-LOSSES = ["ewdl", "ce"]
-WEIGHTS = ["auto", "offline", "imagenet", "none"]
+from .training_options import TrainingOptions
 
 
-class TrainAlgorithm(IsageAlgorithm):
+class TrainAlgorithm(TrainingOptions, IsageAlgorithm):
     """``isage train``: one training run (one iteration) from every unretracted click so far."""
 
     NAME = "train"
@@ -33,60 +25,7 @@ class TrainAlgorithm(IsageAlgorithm):
         self.add_workspace(
             "The workspace's click GeoPackage (clicks.gpkg) or the workspace folder holding it."
         )
-        self.add_int(
-            "STEPS",
-            "Optimisation steps",
-            None,
-            "Number of optimisation steps; empty or 0: the engine's schedule (120 for a new model, "
-            "60 when warm-starting, about a minute on a laptop CPU for the sample).",
-        )
-        self.add_int(
-            "EPOCHS",
-            "Epochs (instead of steps)",
-            None,
-            "Epoch schedule instead of steps (one patch per click per epoch; for GPUs). Empty or 0: "
-            "use steps.",
-        )
-        self.add_int("BATCH_SIZE", "Batch size", 4, "Patches per optimisation step.", minimum=1)
-        self.add_int(
-            "PATCH_SIZE",
-            "Patch size (pixels)",
-            256,
-            "Side of the square patches cut around the clicks.",
-            minimum=16,
-        )
-        self.add_float("LEARNING_RATE", "Learning rate", 0.001, "Adam learning rate.")
-        self.add_float(
-            "ERROR_WEIGHT",
-            "Error weight (lambda)",
-            5.0,
-            "Lambda of the Error-Weighted Dice Loss: how much more a clicked pixel the model gets "
-            "wrong counts than one it gets right (1: plain Dice).",
-            minimum=1.0,
-        )
-        self.add(
-            QgsProcessingParameterEnum("LOSS", self.tr("Loss"), LOSSES, False, 0),
-            "ewdl: the Error-Weighted Dice Loss of the method; ce: cross-entropy on the clicks.",
-            advanced=True,
-        )
-        self.add(
-            QgsProcessingParameterString("ENCODER", self.tr("Encoder"), "tu-efficientnet_lite0"),
-            "segmentation-models-pytorch encoder of a new model (a warm start keeps the previous "
-            "model's network).",
-            advanced=True,
-        )
-        self.add(
-            QgsProcessingParameterEnum("WEIGHTS", self.tr("Encoder weights"), WEIGHTS, False, 0),
-            "Initial encoder weights of a new model: auto (offline ImageNet weights when packaged, else "
-            "downloaded, else random), offline, imagenet or none (random).",
-            advanced=True,
-        )
-        self.add(
-            QgsProcessingParameterString("DECODER_CHANNELS", self.tr("Decoder channels"), optional=True),
-            "U-Net decoder channels of a new model, comma-separated (e.g. 64,32,16,16,8); empty: the "
-            "architecture's default.",
-            advanced=True,
-        )
+        self.add_training_options()
         self.add(
             QgsProcessingParameterBoolean("WARM_START", self.tr("Warm start"), True),
             "Start from the latest model of the workspace (uncheck to train a new network, e.g. with "
@@ -103,32 +42,7 @@ class TrainAlgorithm(IsageAlgorithm):
     def processAlgorithm(self, parameters, context, feedback):  # noqa: N802
         workspace = self.parameterAsFile(parameters, "WORKSPACE", context)
         args = ["train", workspace]
-        for key, flag in (("STEPS", "--steps"), ("EPOCHS", "--epochs")):
-            value = self.parameterAsInt(parameters, key, context)
-            if value > 0:
-                args += [flag, str(value)]
-        args += [
-            "--batch-size",
-            str(self.parameterAsInt(parameters, "BATCH_SIZE", context)),
-            "--patch-size",
-            str(self.parameterAsInt(parameters, "PATCH_SIZE", context)),
-            "--lr",
-            repr(self.parameterAsDouble(parameters, "LEARNING_RATE", context)),
-            "--error-weight",
-            repr(self.parameterAsDouble(parameters, "ERROR_WEIGHT", context)),
-            "--loss",
-            LOSSES[self.parameterAsEnum(parameters, "LOSS", context)],
-            "--weights",
-            WEIGHTS[self.parameterAsEnum(parameters, "WEIGHTS", context)],
-            "--device",
-            self.device(parameters, context),
-        ]
-        encoder = self.parameterAsString(parameters, "ENCODER", context).strip()
-        if encoder:
-            args += ["--encoder", encoder]
-        channels = self.parameterAsString(parameters, "DECODER_CHANNELS", context).strip()
-        if channels:
-            args += ["--decoder-channels", channels]
+        args += self.training_args(parameters, context)
         if not self.parameterAsBool(parameters, "WARM_START", context):
             args.append("--no-warm-start")
         result = self.run_engine(args, feedback)

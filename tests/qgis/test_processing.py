@@ -30,7 +30,7 @@ from qgis.core import (
 REPO = Path(__file__).resolve().parents[2]
 SAMPLE_CRS = "EPSG:31983"
 FAST_PREDICT = {"TILE_SIZE": 128, "OVERLAP": 16, "BATCH_SIZE": 4}
-EXPECTED_IDS = {"train", "predict", "errorheatmap", "evaluate", "vectorize", "mergeclicks"}
+EXPECTED_IDS = {"train", "predict", "errorheatmap", "evaluate", "vectorize", "mergeclicks", "benchmark"}
 
 
 def run(algorithm: str, parameters: dict) -> dict:
@@ -92,6 +92,25 @@ def test_train_writes_the_next_iteration(isage_provider, engine_workspace):
     assert model.is_file() and model.parent == (ws / "models").resolve()
     assert result["ITERATION"] == 1 and model.name == "iteration_001.safetensors"
     assert result["CLICKS_USED"] >= 5 and result["UNRESOLVED"] >= 0
+
+
+@pytest.mark.timeout(300)
+def test_benchmark_writes_the_report_table_and_plot(isage_provider, tmp_path):
+    out = tmp_path / "bench"
+    result = run("benchmark", {
+        "METHODS": "expert-interior,dense", "ITERATIONS": 2, "SEEDS": "3", "MAX_TRAIN_FRAMES": 2,
+        "MAX_VAL_FRAMES": 1, "FIRST_STEPS": 2, "STEPS": 1, "BATCH_SIZE": 2, "PATCH_SIZE": 64,
+        "ENCODER": "tu-mobilenetv3_small_100", "WEIGHTS": 3, "DECODER_CHANNELS": "64,32,16,16,8",
+        "LR_SCHEDULE": 1, "DEVICE": 2, "OUTPUT": str(out),
+    })  # fmt: skip
+    summary = json.loads(Path(result["JSON"]).read_text())
+    assert summary["seeds"] == [3] and summary["train_settings"]["lr_schedule"] == "cosine"
+    assert [(r["method"], r["iteration"]) for r in summary["rows"]] == [
+        ("expert-interior", 0), ("expert-interior", 1), ("dense", 0), ("dense", 1)
+    ]  # fmt: skip
+    assert Path(result["PLOT"]).stat().st_size > 10_000 and "| dense |" in Path(result["REPORT"]).read_text()
+    with pytest.raises(QgsProcessingException, match="must be new or empty"):
+        run("benchmark", {"OUTPUT": str(out)})
 
 
 def test_predict_with_extent_in_another_crs(isage_provider, engine_workspace, tmp_path):
