@@ -46,7 +46,7 @@ class TrainSettings:
     patch_size: int = 256
     learning_rate: float = 1e-3
     weight_decay: float = 1e-4
-    lr_schedule: LrSchedule = "constant"  # cosine: decays within each run to final_lr_fraction
+    lr_schedule: LrSchedule = "cosine"  # decays within each run to final_lr_fraction; or "constant"
     final_lr_fraction: float = 0.05
     loss: LossName = "ewdl"
     error_weight: float = 5.0  # lambda of the Error-Weighted Dice Loss; 1 gives plain Dice

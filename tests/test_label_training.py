@@ -65,7 +65,7 @@ def test_cosine_learning_rate_runs_from_the_base_to_the_floor():
     rates = [learning_rate(ts, step, 11) for step in range(11)]
     assert rates[0] == pytest.approx(1e-3) and rates[-1] == pytest.approx(1e-4)
     assert rates[5] == pytest.approx(5.5e-4) and all(a > b for a, b in zip(rates, rates[1:], strict=False))
-    flat = TrainSettings(learning_rate=1e-3)
+    flat = TrainSettings(learning_rate=1e-3, lr_schedule="constant")
     assert {learning_rate(flat, s, 11) for s in range(11)} == {1e-3}
     assert not math.isnan(learning_rate(ts, 0, 1))
 

@@ -6,7 +6,7 @@ from qgis.core import QgsProcessingParameterEnum, QgsProcessingParameterString
 
 LOSSES = ["ewdl", "ce"]
 WEIGHTS = ["auto", "offline", "imagenet", "none"]
-LR_SCHEDULES = ["constant", "cosine"]
+LR_SCHEDULES = ["cosine", "constant"]  # the engine's default first
 
 
 class TrainingOptions:
@@ -41,7 +41,8 @@ class TrainingOptions:
             QgsProcessingParameterEnum(
                 "LR_SCHEDULE", self.tr("Learning-rate schedule"), LR_SCHEDULES, False, 0
             ),
-            "constant: the same rate for every step; cosine: decays within each run to 5% of the rate.",
+            "cosine: decays within each run to 5% of the rate (measured better on the sample); constant: "
+            "the same rate for every step.",
             advanced=True,
         )
         self.add_float(

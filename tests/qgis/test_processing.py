@@ -104,7 +104,7 @@ def test_benchmark_writes_the_report_table_and_plot(isage_provider, tmp_path):
         "LR_SCHEDULE": 1, "DEVICE": 2, "OUTPUT": str(out),
     })  # fmt: skip
     summary = json.loads(Path(result["JSON"]).read_text())
-    assert summary["seeds"] == [3] and summary["train_settings"]["lr_schedule"] == "cosine"
+    assert summary["seeds"] == [3] and summary["train_settings"]["lr_schedule"] == "constant"
     assert [(r["method"], r["iteration"]) for r in summary["rows"]] == [
         ("expert-interior", 0), ("expert-interior", 1), ("dense", 0), ("dense", 1)
     ]  # fmt: skip
