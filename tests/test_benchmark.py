@@ -142,6 +142,9 @@ def test_benchmark_end_to_end(tmp_path, capsys):
         assert second["clicks"] == first["clicks"] + first["new_clicks"]
         assert second["labelled_pixel_fraction"] > 0 and first["labelled_pixel_fraction"] < 1e-3
         assert second["steps"] == 2 and first["steps"] == 3
+        assert second["new_clicks_on_errors"] is None  # the last round adds no clicks
+    assert rows[0]["new_clicks_on_errors"] == rows[0]["new_clicks"]  # the expert only clicks errors
+    assert 0 <= rows[2]["new_clicks_on_errors"] <= rows[2]["new_clicks"]
     assert all(0 <= r["val_miou"] <= 1 for r in rows)
     assert len(list(csv.DictReader(open(out / "benchmark.csv")))) == 4
     assert "| expert-confident | 1 |" in (out / "benchmark.md").read_text()

@@ -96,6 +96,7 @@ class Method:
 
     def __init__(self, name: str, folder: Path, data: Dataset, seed_workspace: Workspace, rng_seed: int):
         self.name, self.folder, self.data = name, folder, data
+        self.new_on_errors: int | None = None  # of the last round's new clicks, those the model got wrong
         self.rng = np.random.default_rng([rng_seed, zlib.crc32(name.encode())])
 
     def add_labels(self, probabilities: dict[str, np.ndarray], model_ids: list[int]) -> int:
@@ -131,9 +132,11 @@ class ClickMethod(Method):
         return pickers.entropy_oracle_clicks(probabilities, reference, model_ids)
 
     def add_labels(self, probabilities: dict[str, np.ndarray], model_ids: list[int]) -> int:
-        record, added = self.workspace.record, 0
+        record, added, self.new_on_errors = self.workspace.record, 0, 0
         for name, probs in probabilities.items():
+            predicted = np.asarray(model_ids)[np.argmax(probs, axis=0)]
             for row, col, class_id in self.picks(probs, model_ids, self.data.references[name]):
+                self.new_on_errors += int(predicted[row, col] != class_id)
                 # the entropy oracle's budget is per predicted class, so two picks may share a class
                 record.add_click(
                     name, class_id, row=row, col=col, annotator=f"benchmark {self.name}",
@@ -219,7 +222,7 @@ class SuperpixelMethod(LabelMapMethod):
         self.segments: dict[str, np.ndarray] = {}
 
     def add_labels(self, probabilities: dict[str, np.ndarray], model_ids: list[int]) -> int:
-        added = 0
+        added, self.new_on_errors = 0, 0
         for name, probs in probabilities.items():
             reference = self.data.references[name]
             prediction = np.asarray(model_ids)[np.argmax(probs, axis=0)]
@@ -229,6 +232,7 @@ class SuperpixelMethod(LabelMapMethod):
             )  # fmt: skip
             self.clicks[name] += picks
             added += len(picks)
+            self.new_on_errors = (self.new_on_errors or 0) + len(picks)  # expert clicks are all on errors
             if name not in self.segments:
                 self.segments[name] = expansion.superpixels(self.data.image(name))
             self.maps[name] = expansion.propagate_clicks(self.segments[name], self.clicks[name])

@@ -27,6 +27,7 @@ COLUMNS = (
     "val_miou",
     "val_overall_accuracy",
     "new_clicks",
+    "new_clicks_on_errors",
     "steps",
     "train_seconds",
     "elapsed_seconds",

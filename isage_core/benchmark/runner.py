@@ -114,7 +114,8 @@ def run_benchmark(
 
     The summary (also ``benchmark.json``) holds the settings and ``rows``: one dict per seed, method and
     iteration with ``val_miou``, ``val_per_class_iou``, ``clicks``, ``labelled_pixel_fraction``,
-    ``trained_pixel_fraction``, ``new_clicks`` (added after this iteration), ``train_seconds`` and
+    ``trained_pixel_fraction``, ``new_clicks`` (added after this iteration) and how many of them the
+    model got wrong (``new_clicks_on_errors``), ``train_seconds`` and
     ``elapsed_seconds`` (the method's time so far, the seed round included). ``benchmark.csv``,
     ``benchmark.png`` and ``benchmark.md`` are written beside it.
     """
@@ -253,6 +254,7 @@ class _SeedRun:
 
                 added = method.add_labels(probs, model_ids)
                 rows[-1]["new_clicks"] = added
+                rows[-1]["new_clicks_on_errors"] = method.new_on_errors
                 trained = method.train(iteration, step)
                 scores = self._score(trained.model_path)
                 if iteration + 1 < iterations:
@@ -289,6 +291,7 @@ class _SeedRun:
             "val_overall_accuracy": scores["overall_accuracy"],
             "val_per_class_iou": dict(zip(names, scores["iou"], strict=True)),
             "new_clicks": added,
+            "new_clicks_on_errors": None,
             "steps": trained.steps,
             "train_seconds": round(trained.train_seconds, 2),
             "elapsed_seconds": round(elapsed, 2),
