@@ -108,7 +108,12 @@ def build_parser() -> argparse.ArgumentParser:
     p = command("demo", c.demo, "a short simulated session on the bundled BsB Aerial sample")
     p.add_argument("--out", default="demo_workspace")
     p.add_argument("--iterations", type=int, default=4)
-    p.add_argument("--strategy", choices=["confident", "interior"], default="confident")
+    p.add_argument(
+        "--strategy",
+        choices=["confident", "interior"],
+        default="interior",
+        help="simulated expert: inside the largest wrong region, or its most confident error",
+    )
     c.add_model_options(p)
     c.add_train_options(p)
 
