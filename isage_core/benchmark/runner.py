@@ -243,7 +243,7 @@ class _SeedRun:
         for m, name in enumerate(methods):
             method = make_method(name, self.folder / "methods" / name, data, seed_workspace, self.seed)
             elapsed = seed_seconds
-            rows.append(self._row(name, 0, seed_round, seed_scores, 0, elapsed))
+            rows.append(self._row(name, 0, seed_round, seed_scores, elapsed))
             probs, model_ids = seed_probs, list(class_ids)
             for iteration in range(1, iterations):
                 begin = time.monotonic()
@@ -261,7 +261,7 @@ class _SeedRun:
                     report(base + share * 0.9, f"{name}: predicting the training frames")
                     probs = self._train_probabilities(trained.model_path)
                 elapsed += time.monotonic() - begin
-                rows.append(self._row(name, iteration, trained, scores, 0, elapsed))
+                rows.append(self._row(name, iteration, trained, scores, elapsed))
                 log.info(
                     "seed %d, %s iteration %d: %d clicks, validation mIoU %.4f",
                     self.seed, name, iteration, trained.clicks, scores["miou"] or 0.0,
@@ -277,7 +277,8 @@ class _SeedRun:
                 workspace.record.add_click(name, class_id, row=row, col=col, annotator="benchmark seed")
         return workspace
 
-    def _row(self, method, iteration, trained: TrainedRound, scores, added, elapsed) -> dict:
+    def _row(self, method, iteration, trained: TrainedRound, scores, elapsed) -> dict:
+        """A result row; ``new_clicks`` are filled in when the next round labels."""
         names = [c.name for c in self.classes]
         pixels = self.train_pixels or 1
         return {
@@ -290,7 +291,7 @@ class _SeedRun:
             "val_miou": scores["miou"],
             "val_overall_accuracy": scores["overall_accuracy"],
             "val_per_class_iou": dict(zip(names, scores["iou"], strict=True)),
-            "new_clicks": added,
+            "new_clicks": 0,
             "new_clicks_on_errors": None,
             "steps": trained.steps,
             "train_seconds": round(trained.train_seconds, 2),
