@@ -101,10 +101,24 @@ def write_outputs(out: Path, summary: dict) -> dict[str, str]:
     return outputs
 
 
+def is_expert(method: str) -> bool:
+    return method.startswith("expert-")
+
+
+def best_baseline(aggregated: list[dict]) -> dict | None:
+    """The last-iteration row of the best method that is neither an expert strategy nor the ceiling."""
+    rows = [r for m, r in final_rows(aggregated).items() if not is_expert(m) and m != CEILING]
+    return max(rows, key=lambda r: r["miou"], default=None)
+
+
 def _final_entry(row: dict, aggregated: list[dict]) -> dict:
     ceiling = final_rows(aggregated).get(CEILING)
     percent = 100 * row["miou"] / ceiling["miou"] if ceiling and ceiling["miou"] else None
+    baseline = best_baseline(aggregated)
+    lead = row["miou"] - baseline["miou"] if baseline and is_expert(row["method"]) else None
     return {
+        "lead_over_best_baseline": None if lead is None else round(lead, 4),
+        "best_baseline": baseline["method"] if lead is not None else None,
         "iteration": row["iteration"],
         "val_miou": round(row["miou"], 4),
         "val_miou_std": None if row["miou_std"] is None else round(row["miou_std"], 4),
@@ -205,20 +219,26 @@ def markdown(summary: dict, aggregated: list[dict], plot: str | None) -> str:
         "",
         "## Last iteration",
         "",
-        "| method | val mIoU | % of dense | labelled pixels (%) | trained pixels (%) | wall time (s) |",
-        "|---|---:|---:|---:|---:|---:|",
+        "| method | val mIoU | % of dense | lead over the best baseline | labelled pixels (%) | "
+        "trained pixels (%) | wall time (s) |",
+        "|---|---:|---:|---:|---:|---:|---:|",
     ]
     for method, entry in summary["summary"].items():
         row = final_rows(aggregated)[method]
         percent = "" if entry["percent_of_dense"] is None else f"{entry['percent_of_dense']:.1f}"
+        lead = "" if entry["lead_over_best_baseline"] is None else f"{entry['lead_over_best_baseline']:+.4f}"
         lines.append(
-            f"| {method} | {_miou(row)} | {percent} | {100 * row['labelled']:.4f} | "
+            f"| {method} | {_miou(row)} | {percent} | {lead} | {100 * row['labelled']:.4f} | "
             f"{100 * row['trained']:.3f} | {row['elapsed']:.0f} |"
         )
+    baseline = best_baseline(aggregated)
     lines += [
         "",
         "Labelled pixels are those whose label came from the reference (clicks; every pixel for dense).",
         "Trained pixels carry a training label, expanded ones included (pseudo-labels, superpixels).",
+        "The lead is an expert strategy's mIoU minus that of the best baseline"
+        + (f" ({baseline['method']})" if baseline else "")
+        + ", dense supervision excepted.",
         "",
     ]
     if plot:
