@@ -5,7 +5,8 @@ prediction != c), and none where c has no error: the method's budget.
 
 Strategies:
 - ``confident``: the single error pixel the model is most confident about.
-- ``interior``: a person-like pick, the innermost pixel of the largest wrong region, kept at least
+- ``interior``: a person-like pick, the innermost pixel of the largest confidently-wrong region (errors
+  predicted with at least ``min_confidence``; all errors when none is that confident), kept at least
   ``margin`` pixels inside the reference region when possible (reference masks are imprecise at
   boundaries, and a person does not click a one-pixel sliver).
 """
@@ -18,6 +19,7 @@ import numpy as np
 from scipy import ndimage
 
 Strategy = Literal["confident", "interior"]
+CONFIDENTLY_WRONG = 0.5  # an error is confident when the wrong class has at least this probability
 
 
 def pick_error_clicks(
@@ -28,6 +30,7 @@ def pick_error_clicks(
     strategy: Strategy = "confident",
     margin: int = 3,
     valid: np.ndarray | None = None,
+    min_confidence: float = CONFIDENTLY_WRONG,
 ) -> list[tuple[int, int, int]]:
     """Return ``[(row, col, class_id)]``, at most one per reference class with errors."""
     valid = np.ones(reference.shape, bool) if valid is None else valid
@@ -39,7 +42,9 @@ def pick_error_clicks(
         if strategy == "confident":
             scores = np.where(errors, confidence, -np.inf)
         elif strategy == "interior":
-            scores = _interior_scores(errors, (reference == class_id) & valid, margin)
+            confident = errors & (confidence >= min_confidence)
+            wrong = confident if confident.any() else errors
+            scores = _interior_scores(wrong, (reference == class_id) & valid, margin)
         else:
             raise ValueError(f"unknown expert strategy {strategy!r}")
         row, col = np.unravel_index(int(np.argmax(scores)), scores.shape)

@@ -44,6 +44,21 @@ def test_interior_picks_inside_the_largest_wrong_region_and_margin_inside_the_re
     assert row - 2 >= 3 and 13 - row >= 3 and col - 2 >= 3  # at least the margin inside the square
 
 
+def test_interior_prefers_the_largest_confidently_wrong_region_and_falls_back_to_any_error():
+    ref = np.ones((40, 40), np.uint8)  # class 1 everywhere
+    pred = ref.copy()
+    pred[2:20, 2:38] = 0  # a large wrong region the model is unsure of
+    pred[26:36, 10:20] = 2  # a smaller one it is sure of
+    conf = np.full(ref.shape, 0.9, np.float32)
+    conf[2:20, 2:38] = 0.35
+    ((row, col, cid),) = pickers.expert_clicks(pred, conf, ref, IDS, "interior", np.random.default_rng(0))
+    assert cid == 1 and 26 <= row < 36 and 10 <= col < 20  # in the confident region, not the larger one
+    assert min(row - 26, 35 - row, col - 10, 19 - col) >= 3  # and inside it
+    unsure = np.full(ref.shape, 0.35, np.float32)  # no error is confident: the largest region wins
+    ((row, col, _),) = pickers.expert_clicks(pred, unsure, ref, IDS, "interior", np.random.default_rng(0))
+    assert 2 <= row < 20 and 2 <= col < 38
+
+
 def test_random_error_lands_on_errors_one_per_class_and_is_deterministic():
     ref = scene()
     pred = np.zeros_like(ref)  # every pixel of classes 1 and 2 is wrong, class 0 is right
