@@ -250,3 +250,24 @@ def test_benchmark_refuses_unknown_methods_and_an_empty_training_split(tmp_path)
     with pytest.raises(IsageError, match="--holdout 3 leaves no training frame"):
         settings = BenchmarkSettings(max_train_frames=3, holdout=3)
         run_benchmark(tmp_path / "b", settings, TrainSettings(), ModelSettings())
+
+
+def test_benchmark_refuses_a_mask_of_another_size_naming_it(tmp_path):
+    from PIL import Image
+
+    from isage_core.benchmark.config import BenchmarkSettings
+    from isage_core.benchmark.runner import run_benchmark
+    from isage_core.errors import IsageError
+    from isage_core.settings import ModelSettings, TrainSettings
+
+    for split in ("train", "val"):
+        (tmp_path / "data" / split / "images").mkdir(parents=True)
+        (tmp_path / "data" / split / "masks").mkdir(parents=True)
+        Image.fromarray(np.zeros((32, 32, 3), np.uint8)).save(tmp_path / "data" / split / "images" / "a.png")
+        Image.fromarray(np.zeros((32, 32), np.uint8)).save(tmp_path / "data" / split / "masks" / "a.png")
+    Image.fromarray(np.zeros((30, 32), np.uint8)).save(tmp_path / "data" / "val" / "masks" / "a.png")
+    settings = BenchmarkSettings(dataset=tmp_path / "data")
+    with pytest.raises(
+        IsageError, match=r"val/masks/a.png: the mask is 30x32 pixels but its image .* is 32x32"
+    ):
+        run_benchmark(tmp_path / "out", settings, TrainSettings(), ModelSettings())

@@ -96,6 +96,17 @@ def _limit(split: Split, count: int | None) -> Split:
     return Split({n: split.images[n] for n in names}, {n: split.masks[n] for n in names})
 
 
+def _check_sizes(split: Split, masks: dict[str, np.ndarray]) -> None:
+    for name, path in split.images.items():
+        with rasterio.open(path) as src:
+            size = (src.height, src.width)
+        if masks[name].shape != size:
+            raise IsageError(
+                f"{split.masks[name]}: the mask is {masks[name].shape[0]}x{masks[name].shape[1]} pixels but "
+                f"its image {path} is {size[0]}x{size[1]}; give each mask its image's size"
+            )
+
+
 def _read_mask(path: Path) -> np.ndarray:
     with rasterio.open(path) as src:
         return src.read(1)
@@ -144,6 +155,8 @@ def run_benchmark(
     class_ids = [c.id for c in classes]
     references = {n: _read_mask(p) for n, p in train.masks.items()}
     val_references = {n: _read_mask(p) for n, p in val.masks.items()}
+    for split, masks in ((train, references), (val, val_references)):
+        _check_sizes(split, masks)
     train_pixels = sum(int(np.isin(r, class_ids).sum()) for r in references.values())
     log.info("benchmark: %d train and %d validation frames", len(train.images), len(val.images))
     rows: list[dict] = []
