@@ -120,7 +120,7 @@ def build_parser() -> argparse.ArgumentParser:
     p = command("benchmark", c.benchmark, "compare click strategies and baselines with simulated annotators")
     p.add_argument("--out", required=True, help="new folder for the workspaces, JSON, CSV, plot and report")
     p.add_argument("--dataset", help="folder with train/ and val/, each images/ and masks/ (default: sample)")
-    p.add_argument("--iterations", type=int, default=4, help="rounds, the shared seed round included")
+    p.add_argument("--iterations", type=int, default=5, help="rounds, the shared seed round included")
     p.add_argument(
         "--methods",
         default=",".join(DEFAULT_METHODS),

@@ -23,7 +23,7 @@ class BenchmarkSettings:
     """What one benchmark run compares, on what, and how long."""
 
     methods: tuple[str, ...] = DEFAULT_METHODS
-    iterations: int = 4
+    iterations: int = 5
     seeds: tuple[int, ...] = (0,)
     dataset: str | Path | None = None  # None: the bundled sample
     max_train_frames: int | None = None

@@ -51,7 +51,7 @@ class BenchmarkAlgorithm(TrainingOptions, IsageAlgorithm):
             "Comma list of expert-confident, expert-interior, expert-random, random, entropy, pseudo-T "
             "(T a confidence threshold, e.g. pseudo-0.95), superpixel and dense.",
         )
-        self.add_int("ITERATIONS", "Iterations", 4, "Rounds, the shared seed round included.", minimum=1)
+        self.add_int("ITERATIONS", "Iterations", 5, "Rounds, the shared seed round included.", minimum=1)
         self.add(
             QgsProcessingParameterString("SEEDS", self.tr("Seeds"), "0"),
             "Comma list of seeds (seed clicks, pickers and training); several give the mean and spread.",
