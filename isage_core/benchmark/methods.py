@@ -115,8 +115,8 @@ class ClickMethod(Method):
         super().__init__(name, folder, data, seed_workspace, rng_seed)
         shutil.copytree(seed_workspace.folder, folder)
         self.workspace = Workspace.open(folder)
-        for name, path in data.frames.items():  # frame paths are kept relative to the workspace
-            self.workspace.record.relink_frame(name, path)
+        for frame, path in data.frames.items():  # frame paths are stored relative to the workspace
+            self.workspace.record.relink_frame(frame, path)
 
     def picks(self, probabilities: np.ndarray, model_ids: list[int], reference: np.ndarray) -> list[Pick]:
         prediction = np.asarray(model_ids)[np.argmax(probabilities, axis=0)]
