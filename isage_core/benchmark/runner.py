@@ -246,8 +246,7 @@ class _SeedRun:
             seed_workspace, self.model_settings, self.train_settings,
             progress=lambda f, m="": report(share * 0.8 * f, f"seed round: {m}"), cancel=self.cancel,
         )  # fmt: skip
-        seed_scores = self._score(result.model_path)
-        seed_probs = self._train_probabilities(result.model_path) if iterations > 1 else {}
+        seed_scores, seed_probs = self._assess(result.model_path, predict_train=iterations > 1)
         seed_seconds = time.monotonic() - clock
         seed_round = TrainedRound(
             result.model_path, result.clicks_used, result.clicks_used, result.steps, result.duration_s
@@ -269,10 +268,8 @@ class _SeedRun:
                 rows[-1]["new_clicks"] = added
                 rows[-1]["new_clicks_on_errors"] = method.new_on_errors
                 trained = method.train(iteration, step)
-                scores = self._score(trained.model_path)
-                if iteration + 1 < iterations:
-                    report(base + share * 0.9, f"{name}: predicting the training frames")
-                    probs = self._train_probabilities(trained.model_path)
+                report(base + share * 0.85, f"{name}: scoring and predicting the training frames")
+                scores, probs = self._assess(trained.model_path, predict_train=iteration + 1 < iterations)
                 elapsed += time.monotonic() - begin
                 rows.append(self._row(name, iteration, trained, scores, elapsed))
                 log.info(
@@ -311,32 +308,27 @@ class _SeedRun:
             "elapsed_seconds": round(elapsed, 2),
         }
 
-    def _score(self, model_path: Path) -> dict:
+    def _assess(self, model_path: Path, predict_train: bool) -> tuple[dict, dict[str, np.ndarray]]:
+        """Load the model once: its validation scores and, when asked, its probabilities on every
+        training frame (what the next round labels from; empty otherwise)."""
         from ..checkpoint import load_checkpoint
         from ..device import select_device
 
         device = select_device(self.predict_settings.device)
         network, meta = load_checkpoint(model_path, device)
         class_ids = [c.id for c in self.classes]
+        if list(meta.class_ids) != class_ids:
+            raise IsageError(f"{model_path}: the model's classes differ from the benchmark's")
         cm = np.zeros((len(class_ids), len(class_ids)), dtype=np.int64)
         for name, path in self.val.images.items():
             probs = _probabilities(path, network, meta, self.predict_settings, device, self.cancel)
             prediction = np.asarray(meta.class_ids)[np.argmax(probs, axis=0)]
             cm += confusion_matrix(prediction, self.val_references[name], class_ids)
-        return scores_from_confusion(cm)
-
-    def _train_probabilities(self, model_path: Path) -> dict[str, np.ndarray]:
-        from ..checkpoint import load_checkpoint
-        from ..device import select_device
-
-        device = select_device(self.predict_settings.device)
-        network, meta = load_checkpoint(model_path, device)
-        if list(meta.class_ids) != [c.id for c in self.classes]:
-            raise IsageError(f"{model_path}: the model's classes differ from the benchmark's")
-        return {
+        train_probs = {
             name: _probabilities(path, network, meta, self.predict_settings, device, self.cancel)
-            for name, path in self.train.images.items()
+            for name, path in (self.train.images.items() if predict_train else ())
         }
+        return scores_from_confusion(cm), train_probs
 
 
 def _probabilities(path, network, meta, settings, device, cancel) -> np.ndarray:
