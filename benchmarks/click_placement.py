@@ -24,7 +24,7 @@ from scipy import ndimage
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from isage_core.record import ClickRecord  # noqa: E402
+from isage_core.record.click_record import ClickRecord  # noqa: E402
 
 
 def boundary_distance(mask: np.ndarray) -> np.ndarray:

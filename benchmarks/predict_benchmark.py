@@ -70,8 +70,8 @@ def child(args: argparse.Namespace) -> dict:
     """Build the model, predict the raster, report time and this process's peak RSS."""
     import torch
 
-    from isage_core.model import build_network
-    from isage_core.predict import predict_frame
+    from isage_core.inference.predict import predict_frame
+    from isage_core.model.network import build_network
     from isage_core.settings import ModelMeta, PredictSettings
 
     encoder = "tu-mobilenetv3_small_100" if args.tiny else args.encoder

@@ -31,7 +31,7 @@ def engine(python: str, *args: str) -> None:
 
 def prepare(python: str, work: Path, frame: str) -> Path:
     script = (
-        "import json, sys; from isage_core.sample_data import export_sample; "
+        "import json, sys; from isage_core.benchmark.sample_data import export_sample; "
         "layout = export_sample(sys.argv[1]); "
         "sys.stdout.write(json.dumps({'image': str(layout.train.images[sys.argv[2]]), "
         "'clicks': layout.seed_clicks[sys.argv[2]]}))"
@@ -68,7 +68,7 @@ def main() -> None:
 
     app = QgsApplication([], False)
     app.initQgis()
-    from isage_qgis.session import IsageSession
+    from isage_qgis.panel.session import IsageSession
     from isage_qgis.settings import PluginSettings
 
     with tempfile.TemporaryDirectory() as tmp:

@@ -4,10 +4,12 @@ from __future__ import annotations
 
 from qgis.core import (
     Qgis,
+    QgsFeatureRequest,
     QgsProcessing,
     QgsProcessingParameterDefinition,
     QgsProcessingParameterFile,
     QgsProcessingParameterNumber,
+    QgsRaster,
 )
 
 
@@ -48,3 +50,21 @@ VECTOR_POLYGON = _pick(
 LEVEL_INFO = Qgis.MessageLevel.Info
 LEVEL_WARNING = Qgis.MessageLevel.Warning
 LEVEL_CRITICAL = Qgis.MessageLevel.Critical
+
+
+def _pick_first(*candidates: tuple[object, str]):
+    """The first ``owner.name`` that exists (the new scoped spelling first, then the QGIS 3.22 one)."""
+    for owner, name in candidates:
+        if owner is not None and hasattr(owner, name):
+            return getattr(owner, name)
+    raise AttributeError(f"none of {[n for _, n in candidates]} exists in this QGIS")
+
+
+NO_GEOMETRY = _pick_first(
+    (getattr(Qgis, "FeatureRequestFlag", None), "NoGeometry"),
+    (getattr(QgsFeatureRequest, "Flag", None), "NoGeometry"),
+)
+ALPHA_BAND = _pick_first(
+    (getattr(Qgis, "RasterColorInterpretation", None), "AlphaBand"),
+    (getattr(QgsRaster, "ColorInterpretation", None), "AlphaBand"),
+)

@@ -65,7 +65,7 @@ class IsagePlugin:
     def ensure_dock(self):
         """The dock, created and docked on first use."""
         if self.dock is None:
-            from .dock import IsageDock
+            from .panel.dock import IsageDock
 
             self.dock = IsageDock(self.iface, self.iface.mainWindow())
             self.iface.addDockWidget(Qt.DockWidgetArea.RightDockWidgetArea, self.dock)
@@ -93,8 +93,8 @@ class IsagePlugin:
             dock.show_message("warning", "iSAGE", "open or create a click record first (or wait for the run)")
 
     def open_settings(self) -> None:
+        from .panel.settings_dialog import SettingsDialog
         from .settings import PluginSettings
-        from .settings_dialog import SettingsDialog
 
         SettingsDialog(PluginSettings.load(), self.iface.mainWindow()).exec()
 

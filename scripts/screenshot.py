@@ -29,7 +29,7 @@ CLASSES = "0:background:#9e9e9e,1:car:#e53935,2:road:#3c3c3c,3:building:#ff9800,
 GRID = (0, 1, 2, 3, 6, 7, 8, 9, 12, 13, 14, 15)  # a 4x3 block of the sample's 6-column grid
 _EXPORT = """
 import json, sys
-from isage_core.sample_data import export_sample, sample_root
+from isage_core.benchmark.sample_data import export_sample, sample_root
 layout = export_sample(sys.argv[1])
 seeds = sample_root() / "sparse_masks_iter0"
 print(json.dumps({"images": {k: str(v) for k, v in layout.train.images.items()},

@@ -70,7 +70,7 @@ def record_frames(tmp_path):
 
 @pytest.fixture
 def record_classes():
-    from isage_core.record import ClassDef
+    from isage_core.record.click_record import ClassDef
 
     return [
         ClassDef(0, "background", "#000000"),
@@ -82,7 +82,7 @@ def record_classes():
 @pytest.fixture
 def click_record(tmp_path, record_frames, record_classes):
     """A new record in ``tmp_path/ws`` (CRS from its first frame) holding frames ``a`` and ``b``."""
-    from isage_core.record import ClickRecord
+    from isage_core.record.click_record import ClickRecord
 
     (tmp_path / "ws").mkdir()
     record = ClickRecord.create(tmp_path / "ws" / "record.gpkg", record_classes)

@@ -7,7 +7,7 @@ import numpy as np
 import pytest
 
 from isage_core.benchmark import expansion, pickers
-from isage_core.cli import main
+from isage_core.cli.main import main
 
 IDS = [0, 1, 2]
 

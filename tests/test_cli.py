@@ -11,8 +11,8 @@ import numpy as np
 import pytest
 import rasterio
 
-from isage_core.cli import main
-from isage_core.sample_data import export_sample
+from isage_core.benchmark.sample_data import export_sample
+from isage_core.cli.main import main
 
 TINY = [
     "--encoder",
@@ -227,7 +227,7 @@ def test_disk_full_on_output_keeps_record_and_models(capsys, workspace, sample, 
     script = (
         "import resource, signal, sys; signal.signal(signal.SIGXFSZ, signal.SIG_IGN); "
         "resource.setrlimit(resource.RLIMIT_FSIZE, (65536, 65536)); "
-        "from isage_core.cli import main; sys.exit(main(sys.argv[1:]))"
+        "from isage_core.cli.main import main; sys.exit(main(sys.argv[1:]))"
     )
     out = tmp_path / "out"
     out.mkdir()

@@ -10,9 +10,9 @@ import pytest
 import rasterio
 from rasterio.transform import from_origin
 
+from isage_core.benchmark.sample_data import sample_root
 from isage_core.errors import IsageError
-from isage_core.evaluate import confusion_matrix, evaluate, scores_from_confusion
-from isage_core.sample_data import sample_root
+from isage_core.inference.evaluate import confusion_matrix, evaluate, scores_from_confusion
 
 MASKS = sample_root() / "mask_train"
 
@@ -58,7 +58,7 @@ def test_absent_class_is_none_and_left_out_of_the_mean():
 
 
 def test_evaluate_files_streams_and_honours_nodata(tmp_path, monkeypatch):
-    import isage_core.evaluate as module
+    import isage_core.inference.evaluate as module
 
     monkeypatch.setattr(module, "WINDOW", 7)  # many windows, some partial
     rng = np.random.default_rng(0)
@@ -111,7 +111,7 @@ def test_reference_values_outside_the_classes_are_counted_and_warned(tmp_path, c
     reference = np.array([[1, 2, 3, 3], [1, 2, 3, 255]], dtype=np.uint8)
     prediction = np.array([[1, 2, 2, 2], [1, 2, 0, 0]], dtype=np.uint8)
     ref, pred = write(tmp_path / "ref.tif", reference), write(tmp_path / "pred.tif", prediction)
-    with caplog.at_level("WARNING", logger="isage_core.evaluate"):
+    with caplog.at_level("WARNING", logger="isage_core.inference.evaluate"):
         scores = evaluate(pred, ref, [0, 1, 2])
     assert scores["unscored_reference_pixels"] == 3
     assert scores["pixels"] == 4

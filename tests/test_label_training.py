@@ -8,14 +8,14 @@ import pytest
 import rasterio
 from rasterio.transform import from_origin
 
-from isage_core.checkpoint import load_checkpoint, read_meta, save_checkpoint
 from isage_core.errors import IsageError
-from isage_core.label_training import channel_maps, train_on_label_maps
-from isage_core.losses import IGNORE
-from isage_core.model import build_network
-from isage_core.sampling import LabelMapSampler
+from isage_core.model.checkpoint import load_checkpoint, read_meta, save_checkpoint
+from isage_core.model.network import build_network
 from isage_core.settings import ModelMeta, TrainSettings
-from isage_core.train import learning_rate
+from isage_core.training.label_maps import channel_maps, train_on_label_maps
+from isage_core.training.losses import IGNORE
+from isage_core.training.optimiser import learning_rate
+from isage_core.training.sampling import LabelMapSampler
 from tests.conftest import BSB_CLASSES, write_record_frame
 
 

@@ -8,8 +8,8 @@ import pytest
 import torch
 
 from isage_core.errors import IsageError
-from isage_core.losses import IGNORE, error_weighted_dice_loss, make_loss, masked_cross_entropy
 from isage_core.settings import TrainSettings
+from isage_core.training.losses import IGNORE, error_weighted_dice_loss, make_loss, masked_cross_entropy
 
 # A 1x3x2x2 batch: pixel (row, col) -> logits of classes 0, 1, 2 and its label.
 PIXELS = {

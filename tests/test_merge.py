@@ -9,8 +9,8 @@ import pytest
 import rasterio
 
 from isage_core.errors import IsageError
-from isage_core.merge import Conflict, MergeReport, conflicts_in, merge_records
-from isage_core.record import ClassDef, ClickRecord, Run
+from isage_core.record.click_record import ClassDef, ClickRecord, Run
+from isage_core.record.merge import Conflict, MergeReport, conflicts_in, merge_records
 
 
 @pytest.fixture
@@ -46,7 +46,7 @@ def two_annotators(tmp_path, click_record, record_frames):
 def test_merge_keeps_everything_and_reports_each_conflict(two_annotators):
     ana, bob, s1, s2 = two_annotators
     before = {c.uid for c in ana.clicks(include_retracted=True)}
-    report = ana.merge_from(bob.path)
+    report = merge_records(ana, bob.path)
     assert isinstance(report, MergeReport)
     assert report.added_clicks == 4 and report.added_retractions == 1
     assert report.added_frames == ["wgs"] and report.added_classes == [3]
@@ -94,7 +94,7 @@ def test_merging_twice_adds_nothing_and_both_ways_agree(two_annotators):
     ana, bob, _, _ = two_annotators
     merge_records(ana, bob.path)
     n_clicks, n_frames = len(ana.clicks(include_retracted=True)), len(ana.frames())
-    again = ana.merge_from(bob.path)
+    again = merge_records(ana, bob.path)
     assert (again.added_clicks, again.added_retractions, again.added_frames, again.added_classes) == (
         0,
         0,
@@ -102,11 +102,11 @@ def test_merging_twice_adds_nothing_and_both_ways_agree(two_annotators):
         [],
     )
     assert len(ana.clicks(include_retracted=True)) == n_clicks and len(ana.frames()) == n_frames
-    back = bob.merge_from(ana.path)
+    back = merge_records(bob, ana.path)
     assert back.added_clicks == 2 and back.added_retractions == 0 and back.added_frames == []
     state = {(c.uid, c.retracted) for c in ana.clicks(include_retracted=True)}
     assert state == {(c.uid, c.retracted) for c in bob.clicks(include_retracted=True)}
-    assert ana.merge_from(ana.path).added_clicks == 0  # merging a record into itself is harmless
+    assert merge_records(ana, ana.path).added_clicks == 0  # merging a record into itself is harmless
 
 
 def test_merge_is_all_or_nothing(tmp_path, click_record, record_classes):
@@ -121,9 +121,9 @@ def test_merge_is_all_or_nothing(tmp_path, click_record, record_classes):
     other.add_frame(plain)
     other.add_click("plain", 4, row=2, col=2)
     with pytest.raises(IsageError, match="no CRS"):
-        ana.merge_from(other.path)
+        merge_records(ana, other.path)
     assert len(ana.clicks()) == 1 and ana.class_ids() == [0, 1, 2] and len(ana.frames()) == 2
     junk = tmp_path / "junk.gpkg"
     junk.write_bytes(b"not a database at all" * 10)
     with pytest.raises(IsageError, match="not a GeoPackage"):
-        ana.merge_from(junk)
+        merge_records(ana, junk)

@@ -5,9 +5,9 @@ import pickle
 import pytest
 import torch
 
-from isage_core.checkpoint import load_checkpoint, read_meta, save_checkpoint
 from isage_core.errors import IsageError
-from isage_core.model import build_network, initialise_encoder, offline_weights_file
+from isage_core.model.checkpoint import load_checkpoint, read_meta, save_checkpoint
+from isage_core.model.network import build_network, initialise_encoder, offline_weights_file
 from isage_core.settings import ModelMeta
 
 

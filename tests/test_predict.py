@@ -17,10 +17,10 @@ from PIL import Image
 from rasterio.transform import from_origin
 from rasterio.windows import Window
 
+from isage_core.benchmark.sample_data import sample_root
 from isage_core.cancel import CancelToken
 from isage_core.errors import Cancelled, IsageError
-from isage_core.model import build_network
-from isage_core.predict import (
+from isage_core.inference.predict import (
     pixel_tiles,
     predict_at_pixels,
     predict_frame,
@@ -28,8 +28,8 @@ from isage_core.predict import (
     tile_starts,
     tile_weights,
 )
-from isage_core.rasterout import overview_factors
-from isage_core.sample_data import sample_root
+from isage_core.inference.rasterout import overview_factors
+from isage_core.model.network import build_network
 from isage_core.settings import ModelMeta, PredictSettings
 
 DATA = sample_root()
@@ -400,7 +400,7 @@ def test_disk_full_is_a_one_line_error_without_partial_files(tmp_path, mosaic):
         sys.path.insert(0, {str(Path(__file__).parent)!r})
         from test_predict import make_meta, pointwise_model
         from isage_core.errors import IsageError
-        from isage_core.predict import predict_frame
+        from isage_core.inference.predict import predict_frame
         from isage_core.settings import PredictSettings
         network, meta = pointwise_model(), make_meta()
         resource.setrlimit(resource.RLIMIT_FSIZE, (200_000, resource.RLIM_INFINITY))

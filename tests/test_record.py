@@ -12,9 +12,10 @@ import pytest
 import rasterio
 from rasterio.crs import CRS
 
-from isage_core import geo, gpkg
+from isage_core import geo
 from isage_core.errors import IsageError
-from isage_core.record import SCHEMA_VERSION, ClassDef, ClickRecord, Run
+from isage_core.record import gpkg
+from isage_core.record.click_record import SCHEMA_VERSION, ClassDef, ClickRecord, Run
 
 UTM = CRS.from_epsg(31983)
 

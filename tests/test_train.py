@@ -19,14 +19,14 @@ from rasterio.transform import from_origin
 from safetensors.torch import load_file
 
 from isage_core.cancel import CancelToken
-from isage_core.checkpoint import load_checkpoint, read_meta
 from isage_core.errors import Cancelled, IsageError
-from isage_core.losses import IGNORE, error_weighted_dice_loss
-from isage_core.record import ClassDef, Click
-from isage_core.sampling import ClickPatchSampler
+from isage_core.loop.train import train_iteration
+from isage_core.model.checkpoint import load_checkpoint, read_meta
+from isage_core.record.click_record import ClassDef, Click
+from isage_core.record.workspace import Workspace
 from isage_core.settings import ModelSettings, TrainSettings
-from isage_core.train import train_iteration
-from isage_core.workspace import Workspace
+from isage_core.training.losses import IGNORE, error_weighted_dice_loss
+from isage_core.training.sampling import ClickPatchSampler
 from tests.conftest import BSB_CLASSES, write_record_frame
 
 TINY = ModelSettings(encoder="tu-mobilenetv3_small_100", weights="none", decoder_channels=(64, 32, 16, 16, 8))
@@ -358,8 +358,8 @@ import sys
 from isage_core.cancel import CancelToken, cancel_on_signals
 from isage_core.errors import Cancelled
 from isage_core.settings import ModelSettings, TrainSettings
-from isage_core.train import train_iteration
-from isage_core.workspace import Workspace
+from isage_core.loop.train import train_iteration
+from isage_core.record.workspace import Workspace
 
 started = []
 def progress(fraction, message):

@@ -14,11 +14,11 @@ from rasterio.features import rasterize
 from rasterio.transform import from_origin
 from scipy import ndimage
 
+from isage_core.benchmark.sample_data import sample_root
 from isage_core.cancel import CancelToken
 from isage_core.errors import Cancelled, IsageError
-from isage_core.rasterout import ClassTable, write_geotiff
-from isage_core.sample_data import sample_root
-from isage_core.vectorize import vectorize
+from isage_core.inference.rasterout import ClassTable, write_geotiff
+from isage_core.inference.vectorize import vectorize
 
 MASK = sample_root() / "mask_train" / "1.png"
 TRANSFORM = from_origin(190000.0, 8250000.0, 0.5, 0.5)

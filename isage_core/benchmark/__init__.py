@@ -1,1 +1,2 @@
-"""A simulated-expert benchmark of the iSAGE protocol: pickers, the runner and its report."""
+"""The simulated expert and what runs it: the benchmark of click strategies against baselines
+(pickers, methods, runner, report), the demo session, and the bundled sample they use."""

@@ -1,7 +1,7 @@
 """The benchmark's methods: how each one labels the training frames after a round, and how it trains.
 
 Click methods (the simulated expert's strategies, uniform random clicks, the entropy oracle) keep a real
-click record and train with :func:`isage_core.train.train_iteration`, exactly as a user's workspace does.
+click record and train with :func:`isage_core.loop.train.train_iteration`, exactly as a user's workspace does.
 Label-map methods (dense supervision, pseudo-labels, superpixel propagation) train on label maps with
 :func:`isage_core.label_training.train_on_label_maps`, the same network, optimiser, loss and steps.
 Every method starts from the shared seed round (its clicks and its iteration-0 model).
@@ -21,10 +21,11 @@ import rasterio
 from ..cancel import CancelToken
 from ..errors import IsageError
 from ..events import ProgressCallback
-from ..label_training import train_on_label_maps
+from ..loop.train import train_iteration
+from ..record.workspace import Workspace
 from ..settings import ModelSettings, TrainSettings
-from ..train import schedule_steps, train_iteration
-from ..workspace import Workspace
+from ..training.label_maps import train_on_label_maps
+from ..training.optimiser import schedule_steps
 from . import expansion, pickers
 
 EXPERT_STRATEGIES = {

@@ -21,7 +21,7 @@ from typing import Literal
 import numpy as np
 from scipy import ndimage
 
-from ..expert import pick_error_clicks
+from .expert import pick_error_clicks
 
 ExpertStrategy = Literal["confident", "interior", "random_error"]
 Pick = tuple[int, int, int]

@@ -19,17 +19,17 @@ import rasterio
 
 from ..cancel import CancelToken
 from ..errors import IsageError
-from ..evaluate import confusion_matrix, scores_from_confusion
 from ..events import ProgressCallback
-from ..record import ClassDef
-from ..sample_data import PLACEHOLDER_CRS, SAMPLE_CLASSES, export_sample
+from ..inference.evaluate import confusion_matrix, scores_from_confusion
+from ..loop.train import train_iteration
+from ..record.click_record import ClassDef
+from ..record.workspace import Workspace
 from ..settings import ModelSettings, PredictSettings, TrainSettings
-from ..train import train_iteration
-from ..workspace import Workspace
 from . import pickers
 from .config import DEFAULT_METHODS, BenchmarkSettings
 from .methods import Dataset, TrainedRound, check_method, make_method
 from .report import write_outputs
+from .sample_data import PLACEHOLDER_CRS, SAMPLE_CLASSES, export_sample
 
 log = logging.getLogger(__name__)
 
@@ -311,8 +311,8 @@ class _SeedRun:
     def _assess(self, model_path: Path, predict_train: bool) -> tuple[dict, dict[str, np.ndarray]]:
         """Load the model once: its validation scores and, when asked, its probabilities on every
         training frame (what the next round labels from; empty otherwise)."""
-        from ..checkpoint import load_checkpoint
         from ..device import select_device
+        from ..model.checkpoint import load_checkpoint
 
         device = select_device(self.predict_settings.device)
         network, meta = load_checkpoint(model_path, device)
@@ -332,7 +332,7 @@ class _SeedRun:
 
 
 def _probabilities(path, network, meta, settings, device, cancel) -> np.ndarray:
-    from ..predict import predict_probabilities
+    from ..inference.predict import predict_probabilities
 
     with rasterio.open(path) as src:
         image = src.read(list(meta.bands))

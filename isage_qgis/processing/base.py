@@ -26,8 +26,9 @@ from qgis.core import (
 from qgis.PyQt.QtCore import QCoreApplication
 
 from ..compat import FILE_BEHAVIOR_FILE, FLAG_ADVANCED, NUMBER_DOUBLE, NUMBER_INTEGER
-from ..settings import PluginSettings, find_engine_python
-from ..worker import missing_engine_message, run_engine_blocking
+from ..engine.discovery import find_engine_python
+from ..engine.worker import missing_engine_message, run_engine_blocking
+from ..settings import PluginSettings
 
 log = logging.getLogger(__name__)
 

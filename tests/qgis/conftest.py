@@ -30,7 +30,7 @@ FRAMES = ("train_1", "train_1000")  # train_1's seed clicks cover the five class
 SAMPLE_CRS = "EPSG:31983"
 _EXPORT = (
     "import json, sys\n"
-    "from isage_core.sample_data import export_sample\n"
+    "from isage_core.benchmark.sample_data import export_sample\n"
     "layout = export_sample(sys.argv[1])\n"
     "print(json.dumps({'images': {k: str(v) for k, v in layout.train.images.items()},\n"
     "                  'masks': {k: str(v) for k, v in layout.train.masks.items()},\n"
@@ -148,7 +148,9 @@ def click_template(tmp_path_factory) -> Path:
     from tests.qgis.click_testutil import CLICK_CLASSES, PY, engine, write_nodata_frame
 
     base = tmp_path_factory.mktemp("clicks")
-    code = f"from isage_core.sample_data import export_sample; export_sample({str(base / 'data')!r})"
+    code = (
+        f"from isage_core.benchmark.sample_data import export_sample; export_sample({str(base / 'data')!r})"
+    )
     subprocess.run([PY, "-c", code], check=True, capture_output=True, timeout=120)
     images = base / "data" / "train" / "images"
     nd = write_nodata_frame(base / "data" / "nd.tif")
@@ -172,7 +174,7 @@ def click_workspace(click_template: Path, request) -> Path:
 @pytest.fixture
 def click_record(click_workspace: Path, qgis_new_project):
     """The workspace's record opened through QGIS; the project is cleared and the record closed after."""
-    from isage_qgis.clicks_layer import ClickRecordLayer
+    from isage_qgis.clicks.layer import ClickRecordLayer
 
     rec = ClickRecordLayer.open(click_workspace / "clicks.gpkg")
     yield rec

@@ -13,7 +13,7 @@ import pytest
 from osgeo import gdal
 from qgis.core import QgsPointXY, QgsVectorLayer
 
-from isage_qgis.clicks_layer import (
+from isage_qgis.clicks.layer import (
     BudgetExceeded,
     ClassInfo,
     ClickRecordError,

@@ -24,17 +24,17 @@ from qgis.core import (
 )
 from qgis.PyQt.QtCore import QEventLoop, QTimer
 
-from isage_qgis import dock as dock_module
-from isage_qgis import dock_model as dm
-from isage_qgis import layers
-from isage_qgis.dock import IsageDock
-from isage_qgis.dock_ui import frames_text
+from isage_qgis.layers import results as layers
+from isage_qgis.panel import dock as dock_module
+from isage_qgis.panel import model as dm
+from isage_qgis.panel.dock import IsageDock
+from isage_qgis.panel.session import IsageSession
+from isage_qgis.panel.settings_dialog import SettingsDialog
+from isage_qgis.panel.widgets import frames_text
 from isage_qgis.plugin import IsagePlugin
-from isage_qgis.record_model import ClassInfo
-from isage_qgis.record_view import read_record
-from isage_qgis.session import IsageSession
+from isage_qgis.record.model import ClassInfo
+from isage_qgis.record.view import read_record
 from isage_qgis.settings import PluginSettings
-from isage_qgis.settings_dialog import SettingsDialog
 
 CRITICAL, SUCCESS, INFO = Qgis.MessageLevel.Critical, Qgis.MessageLevel.Success, Qgis.MessageLevel.Info
 

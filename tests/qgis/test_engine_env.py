@@ -10,16 +10,12 @@ from pathlib import Path
 import pytest
 from qgis.PyQt.QtCore import QEventLoop, QTimer
 
-from isage_qgis import engine_env, settings
-from isage_qgis.engine_env import (
-    EnvironmentBuilder,
-    build_env_commands,
-    default_env_dir,
-    env_python,
-    find_base_python,
-)
-from isage_qgis.settings import PluginSettings, find_engine_python, probe_engine
-from isage_qgis.worker import EngineError
+from isage_qgis.engine import discovery
+from isage_qgis.engine import environment as engine_env
+from isage_qgis.engine.discovery import default_env_dir, env_python, find_engine_python, probe_engine
+from isage_qgis.engine.environment import EnvironmentBuilder, build_env_commands, find_base_python
+from isage_qgis.engine.worker import EngineError
+from isage_qgis.settings import PluginSettings
 
 REPO = Path(__file__).resolve().parents[2]
 
@@ -107,8 +103,8 @@ def test_environment_builder_creates_a_working_engine_env(engine_wheel, tmp_path
     assert str(env) in check.stdout  # installed in the new env, not found in QGIS's Python or the repo
     isolated = subprocess.run([str(python), "-c", "import qgis"], capture_output=True, cwd=tmp_path)
     assert isolated.returncode != 0  # a plain venv: QGIS's (system) packages are not mixed in
-    settings.clear_engine_cache()
-    assert settings.can_import_engine(str(python))
+    discovery.clear_engine_cache()
+    assert discovery.can_import_engine(str(python))
 
 
 def test_environment_builder_reports_failure_and_cancel(tmp_path):
@@ -135,7 +131,7 @@ def test_plugin_settings_round_trip():
 
 
 def test_find_engine_python_order(engine_python, monkeypatch, tmp_path):
-    settings.clear_engine_cache()
+    discovery.clear_engine_cache()
     chosen = PluginSettings(engine_python=engine_python)
     assert find_engine_python(chosen) == engine_python
     # a setting that is not a Python with the engine is skipped; ISAGE_PYTHON comes next
@@ -144,7 +140,7 @@ def test_find_engine_python_order(engine_python, monkeypatch, tmp_path):
     fake.chmod(0o755)
     monkeypatch.setenv("ISAGE_PYTHON", engine_python)
     assert find_engine_python(PluginSettings(engine_python=str(fake))) == engine_python
-    candidates = settings.engine_python_candidates(PluginSettings(engine_python=str(fake)))
+    candidates = discovery.engine_python_candidates(PluginSettings(engine_python=str(fake)))
     assert candidates[:2] == [str(fake), engine_python]
     assert str(REPO / ".venv" / "bin" / "python") in candidates  # the checkout's own venv
     assert str(env_python(default_env_dir())) in candidates

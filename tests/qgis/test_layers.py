@@ -9,9 +9,9 @@ from pathlib import Path
 import pytest
 from qgis.core import QgsLayerTree, QgsRasterLayer
 
-from isage_qgis import layers
-from isage_qgis.record_model import ClassInfo
-from isage_qgis.styles import heatmap_ramp
+from isage_qgis.layers import results as layers
+from isage_qgis.layers.styles import heatmap_ramp
+from isage_qgis.record.model import ClassInfo
 
 CLASSES = [
     ClassInfo(0, "background", "#9e9e9e"),

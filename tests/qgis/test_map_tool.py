@@ -23,9 +23,9 @@ from qgis.PyQt.QtGui import QKeyEvent
 from qgis.PyQt.QtTest import QTest
 from qgis.PyQt.QtWidgets import QApplication
 
-from isage_qgis.click_actions import ClickSettings
-from isage_qgis.click_style import click_renderer
-from isage_qgis.map_tool import ClickMapTool
+from isage_qgis.clicks.actions import ClickSettings
+from isage_qgis.clicks.map_tool import ClickMapTool
+from isage_qgis.clicks.style import click_renderer
 from tests.qgis.click_testutil import ND_CORNER, PY, engine_clicks, gdal_centre, gdal_pixel, rows
 
 SAMPLE = QgsCoordinateReferenceSystem("EPSG:31983")
@@ -280,7 +280,7 @@ def test_renderer_hides_retracted_clicks(click_record):
 
 def test_plugin_modules_import_nothing_heavy():
     code = (
-        "import sys; import isage_qgis.clicks_layer, isage_qgis.map_tool, isage_qgis.click_style;"
+        "import sys; import isage_qgis.clicks.layer, isage_qgis.clicks.map_tool, isage_qgis.clicks.style;"
         "bad = sorted(m for m in ('torch', 'rasterio', 'geopandas', 'shapely', 'pyproj', 'isage_core') "
         "if m in sys.modules); print(bad)"
     )

@@ -59,10 +59,11 @@ def test_provider_lists_documented_algorithms(isage_provider):
 def test_plugin_code_imports_only_qgis_and_stdlib():
     forbidden = {"torch", "rasterio", "geopandas", "numpy", "isage_core", "shapely", "pyproj", "osgeo"}
     mine = [
-        "worker.py",
-        "engine_protocol.py",
+        "engine/worker.py",
+        "engine/protocol.py",
+        "engine/discovery.py",
         "settings.py",
-        "engine_env.py",
+        "engine/environment.py",
         "log.py",
         "compat.py",
         *(f"processing/{p.name}" for p in (REPO / "isage_qgis" / "processing").glob("*.py")),

@@ -11,7 +11,7 @@ import pytest
 from qgis.core import QgsProcessingException, QgsProcessingFeedback
 from qgis.PyQt.QtCore import QEventLoop, QTimer
 
-from isage_qgis.worker import EngineRun, engine_command, parse_event, run_engine, run_engine_blocking
+from isage_qgis.engine.worker import EngineRun, engine_command, parse_event, run_engine, run_engine_blocking
 
 
 class Recorder:

@@ -1,0 +1,416 @@
+"""What each ``isage`` subcommand does: parse its arguments into settings, call the engine, report."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import re
+from pathlib import Path
+
+from ..cancel import CancelToken
+from ..errors import IsageError
+from ..record.click_record import ClassDef
+from ..record.workspace import Workspace
+from ..settings import ModelSettings, PredictSettings, TrainSettings
+from .reporters import Reporter
+
+COLOR = re.compile(r"^#[0-9a-fA-F]{6}$")
+
+
+# ---- options shared by several commands -------------------------------------------------------------
+def add_model_options(p: argparse.ArgumentParser) -> None:
+    d = ModelSettings()
+    p.add_argument("--architecture", default=d.architecture, help="smp architecture (unet, fpn, ...)")
+    p.add_argument("--encoder", default=d.encoder, help="smp encoder name")
+    p.add_argument("--weights", default=d.weights, choices=["auto", "offline", "imagenet", "none"])
+    p.add_argument("--decoder-channels", help="comma-separated, e.g. 64,32,16,16,8 (U-Net)")
+    p.add_argument("--bands", help="1-based bands to use, comma-separated (default: all)")
+
+
+def add_train_options(p: argparse.ArgumentParser) -> None:
+    d = TrainSettings()
+    p.add_argument("--steps", type=int, help="optimisation steps (default: the schedule for a laptop CPU)")
+    p.add_argument("--epochs", type=int, help="epoch schedule instead (one patch per click per epoch; GPUs)")
+    p.add_argument("--batch-size", type=int, default=d.batch_size)
+    p.add_argument("--patch-size", type=int, default=d.patch_size)
+    p.add_argument("--lr", type=float, default=d.learning_rate)
+    p.add_argument(
+        "--lr-schedule", choices=["constant", "cosine"], default=d.lr_schedule, help="learning rate in a run"
+    )
+    p.add_argument("--loss", choices=["ewdl", "ce"], default=d.loss)
+    p.add_argument("--error-weight", type=float, default=d.error_weight, help="lambda of the EWDL (1: Dice)")
+    p.add_argument("--no-augment", action="store_true")
+    p.add_argument("--no-warm-start", action="store_true")
+    p.add_argument("--no-amp", action="store_true")
+    p.add_argument("--device", default=d.device, help="auto, cpu, cuda, cuda:1, mps")
+    p.add_argument("--seed", type=int, default=d.seed)
+
+
+def add_predict_options(p: argparse.ArgumentParser) -> None:
+    d = PredictSettings()
+    p.add_argument("--tile-size", type=int, default=d.tile_size)
+    p.add_argument("--overlap", type=int, default=d.overlap)
+    p.add_argument("--batch-size", type=int, default=d.batch_size)
+    p.add_argument("--device", default=d.device)
+    p.add_argument("--extent", nargs=4, type=float, metavar=("XMIN", "YMIN", "XMAX", "YMAX"))
+    p.add_argument("--aoi", help="vector file whose polygons limit the prediction")
+    p.add_argument("--reference", help="reference class raster: adds the confident-error heatmap")
+    p.add_argument("--heatmaps", default=",".join(d.heatmaps), help="comma list of confidence,change,error")
+
+
+def _ints(text: str | None) -> tuple[int, ...] | None:
+    if not text:
+        return None
+    try:
+        return tuple(int(v) for v in text.split(","))
+    except ValueError as exc:
+        raise IsageError(f"'{text}' is not a comma-separated list of integers; write e.g. 1,2,3") from exc
+
+
+def model_settings(a: argparse.Namespace) -> ModelSettings:
+    return ModelSettings(a.architecture, a.encoder, a.weights, _ints(a.decoder_channels), _ints(a.bands))
+
+
+def train_settings(a: argparse.Namespace) -> TrainSettings:
+    return TrainSettings(
+        steps=a.steps,
+        epochs=a.epochs,
+        batch_size=a.batch_size,
+        patch_size=a.patch_size,
+        learning_rate=a.lr,
+        lr_schedule=a.lr_schedule,
+        loss=a.loss,
+        error_weight=a.error_weight,
+        augment=not a.no_augment,
+        amp=not a.no_amp,
+        device=a.device,
+        seed=a.seed,
+        warm_start=not a.no_warm_start,
+    )
+
+
+def predict_settings(a: argparse.Namespace) -> PredictSettings:
+    heatmaps = tuple(h for h in a.heatmaps.split(",") if h)
+    wrong = [h for h in heatmaps if h not in ("confidence", "change", "error")]
+    if wrong:
+        raise IsageError(f"unknown heatmap {', '.join(wrong)}; choose among confidence, change, error")
+    return PredictSettings(
+        tile_size=a.tile_size,
+        overlap=a.overlap,
+        batch_size=a.batch_size,
+        device=a.device,
+        heatmaps=heatmaps,
+        extent=tuple(a.extent) if a.extent else None,
+        aoi=a.aoi,
+        reference=a.reference,
+    )
+
+
+def parse_classes(text: str) -> list[ClassDef]:
+    """Classes from ``id:name:#rrggbb,...`` or a JSON file of ``{"id", "name", "color"}`` objects."""
+    path = Path(text)
+    if path.suffix.lower() == ".json":
+        try:
+            items = json.loads(path.read_text())
+            return [ClassDef(int(i["id"]), str(i["name"]), str(i["color"])) for i in items]
+        except (OSError, ValueError, KeyError, TypeError) as exc:
+            raise IsageError(
+                f"{path}: not a JSON list of {{id, name, color}} objects ({exc}); fix the file"
+            ) from exc
+    classes = []
+    for part in text.split(","):
+        fields = part.strip().split(":")
+        if len(fields) != 3 or not fields[0].strip().isdigit() or not COLOR.match(fields[2].strip()):
+            raise IsageError(
+                f"class '{part}' is not id:name:#rrggbb; write e.g. 0:background:#9e9e9e,1:car:#e53935"
+            )
+        classes.append(ClassDef(int(fields[0]), fields[1].strip(), fields[2].strip()))
+    return classes
+
+
+# ---- subcommands -----------------------------------------------------------------------------------
+def init(a, reporter: Reporter, cancel: CancelToken) -> None:
+    ws = Workspace.create(a.workspace, parse_classes(a.classes), crs=a.crs)
+    reporter.result(outputs={"workspace": ws.folder.resolve(), "record": ws.record.path.resolve()})
+
+
+def frames(a, reporter: Reporter, cancel: CancelToken) -> None:
+    ws = Workspace.open(a.workspace)
+    record = ws.record
+    if a.action == "add":
+        if not a.paths:
+            raise IsageError("frames add: give at least one raster path")
+        if a.name and len(a.paths) > 1:
+            raise IsageError("frames add: --name applies to a single raster; add the others separately")
+        added = [record.add_frame(p, name=a.name).name for p in a.paths]
+        reporter.result(added=added, frames=len(record.frames()))
+    elif a.action == "relink":
+        if len(a.paths) != 2:
+            raise IsageError("frames relink: give NAME NEW_PATH")
+        frame = record.relink_frame(a.paths[0], a.paths[1])
+        reporter.result(relinked={frame.name: str(frame.path)})
+    elif a.action == "find":
+        names = record.resolve_missing_frames([Path(p) for p in a.paths or ["."]])
+        missing = [f.name for f in record.frames() if not f.path.exists()]
+        reporter.result(relinked=names, still_missing=missing)
+    else:
+        rows = {
+            f.name: {
+                "path": str(f.path),
+                "exists": f.path.exists(),
+                "size": [f.info.width, f.info.height],
+                "bands": f.info.band_count,
+                "dtype": f.info.dtype,
+            }
+            for f in record.frames()
+        }
+        reporter.result(frames=rows)
+
+
+def classes(a, reporter: Reporter, cancel: CancelToken) -> None:
+    ws = Workspace.open(a.workspace)
+    if a.action == "set":
+        if a.id is None or not a.name or not a.color or not COLOR.match(a.color):
+            raise IsageError("classes set: give --id, --name and --color #rrggbb")
+        ws.record.set_class(ClassDef(a.id, a.name, a.color))
+    reporter.result(classes={c.id: {"name": c.name, "color": c.color} for c in ws.record.classes()})
+
+
+def click(a, reporter: Reporter, cancel: CancelToken) -> None:
+    from ..record.mask_import import import_sparse_mask
+
+    ws = Workspace.open(a.workspace)
+    record = ws.record
+    if a.action == "add":
+        if a.frame is None or a.class_id is None:
+            raise IsageError("click add: give --frame and --class, and --row/--col or --x/--y")
+        c = record.add_click(
+            a.frame,
+            a.class_id,
+            row=a.row,
+            col=a.col,
+            x=a.x,
+            y=a.y,
+            crs=a.crs,
+            annotator=a.annotator,
+            note=a.note,
+            enforce_budget=not a.over_budget,
+        )
+        reporter.result(click=_click_dict(c))
+    elif a.action == "retract":
+        if not a.target:
+            raise IsageError("click retract: give the click's uid or fid")
+        target = int(a.target) if a.target.isdigit() else a.target
+        c = record.retract_click(target, by=a.annotator, reason=a.reason)
+        reporter.result(click=_click_dict(c))
+    elif a.action == "import":
+        if not a.target or not a.frame:
+            raise IsageError("click import: give a sparse label raster and --frame")
+        added = import_sparse_mask(
+            record,
+            a.frame,
+            a.target,
+            unlabelled=a.unlabelled,
+            annotator=a.annotator,
+            enforce_budget=not a.over_budget,
+        )
+        reporter.result(added=added)
+    else:
+        reporter.result(
+            clicks=[_click_dict(c) for c in record.clicks(include_retracted=a.all)],
+            iteration=record.current_iteration(),
+        )
+
+
+def _click_dict(c) -> dict:
+    return {
+        k: getattr(c, k)
+        for k in (
+            "fid",
+            "uid",
+            "frame",
+            "row",
+            "col",
+            "class_id",
+            "iteration",
+            "annotator",
+            "created_utc",
+            "note",
+            "retracted",
+            "x",
+            "y",
+        )
+    }
+
+
+def merge(a, reporter: Reporter, cancel: CancelToken) -> None:
+    ws = Workspace.open(a.workspace)
+    from ..record.merge import merge_records
+
+    report = merge_records(ws.record, a.other)
+    for conflict in report.conflicts:
+        reporter.log(f"conflict ({conflict.kind}): {conflict.message}", "warning")
+    reporter.result(
+        added_clicks=report.added_clicks,
+        added_retractions=report.added_retractions,
+        added_frames=report.added_frames,
+        added_classes=report.added_classes,
+        conflicts=[{"kind": c.kind, "message": c.message, "uids": list(c.uids)} for c in report.conflicts],
+    )
+
+
+def train(a, reporter: Reporter, cancel: CancelToken) -> None:
+    from ..loop.train import train_iteration
+
+    ws = Workspace.open(a.workspace)
+    result = train_iteration(
+        ws, model_settings(a), train_settings(a), progress=reporter.progress, cancel=cancel
+    )
+    reporter.result(
+        outputs={"model": result.model_path.resolve()},
+        iteration=result.iteration,
+        device=result.device,
+        clicks_used=result.clicks_used,
+        steps=result.steps,
+        final_loss=result.final_loss,
+        seconds_per_step=result.seconds_per_step,
+        weights=result.weights_origin,
+        unresolved=result.unresolved,
+    )
+
+
+def predict(a, reporter: Reporter, cancel: CancelToken) -> None:
+    settings = predict_settings(a)
+    if a.raster:
+        from ..inference.batch import predict_rasters
+
+        if not a.model or not a.out:
+            raise IsageError("predict --raster: give --model and --out as well")
+        stem = Path(a.raster).stem
+        references = {stem: Path(a.reference)} if a.reference else None
+        files = predict_rasters(
+            {stem: Path(a.raster)},
+            a.model,
+            a.out,
+            settings,
+            references=references,
+            progress=reporter.progress,
+            cancel=cancel,
+        )[stem]
+        reporter.result(outputs={k: Path(v).resolve() for k, v in files.items()})
+        return
+    if not a.workspace:
+        raise IsageError("predict: give a workspace, or --raster with --model and --out")
+    from ..loop.predict import predict_workspace
+
+    ws = Workspace.open(a.workspace)
+    results = predict_workspace(
+        ws,
+        settings,
+        frames=a.frame,
+        model_path=a.model,
+        out_dir=a.out,
+        progress=reporter.progress,
+        cancel=cancel,
+    )
+    outputs = {
+        f"{frame}_{kind}": Path(p).resolve() for frame, files in results.items() for kind, p in files.items()
+    }
+    reporter.result(outputs=outputs)
+
+
+def evaluate_cmd(a, reporter: Reporter, cancel: CancelToken) -> None:
+    from ..atomic import write_bytes_atomic
+    from ..inference.evaluate import evaluate
+    from ..model.checkpoint import read_meta
+
+    if len(a.prediction) != len(a.reference):
+        raise IsageError("evaluate: give as many --reference as --prediction, in the same order")
+    class_ids, names, labelled = None, None, None
+    if a.model:
+        meta = read_meta(a.model)
+        class_ids, names = meta.class_ids, meta.class_names
+    if a.workspace:
+        ws = Workspace.open(a.workspace)
+        labelled = len(ws.record.clicks())
+        class_ids = class_ids or ws.record.class_ids()
+        names = names or [c.name for c in ws.record.classes()]
+    if class_ids is None:
+        raise IsageError("evaluate: give --workspace or --model so the classes are known")
+    scores = evaluate(a.prediction, a.reference, class_ids, names, labelled_pixels=labelled)
+    if a.out:
+        write_bytes_atomic(a.out, json.dumps(scores, indent=2).encode())
+    reporter.result(metrics=scores, outputs={"json": Path(a.out).resolve()} if a.out else {})
+
+
+def vectorize_cmd(a, reporter: Reporter, cancel: CancelToken) -> None:
+    from ..inference.vectorize import vectorize
+
+    out = vectorize(a.raster, a.output, min_area_pixels=a.min_area, progress=reporter.progress, cancel=cancel)
+    reporter.result(outputs={"polygons": Path(out).resolve()})
+
+
+def info(a, reporter: Reporter, cancel: CancelToken) -> None:
+    from ..device import environment_report
+
+    payload = {"environment": environment_report()}
+    if a.workspace:
+        ws = Workspace.open(a.workspace)
+        record = ws.record
+        clicks = record.clicks()
+        runs = record.runs()
+        payload["workspace"] = {
+            "record": str(record.path.resolve()),
+            "crs": record.crs.to_string() if record.crs else None,
+            "iteration": record.current_iteration(),
+            "frames": len(record.frames()),
+            "clicks": len(clicks),
+            "retracted": len(record.clicks(include_retracted=True)) - len(clicks),
+            "clicks_per_class": {c.name: sum(k.class_id == c.id for k in clicks) for c in record.classes()},
+            "last_run": runs[-1].metrics if runs else None,
+        }
+    reporter.result(**payload)
+
+
+def demo(a, reporter: Reporter, cancel: CancelToken) -> None:
+    from ..benchmark.demo import DemoSettings, run_demo
+
+    settings = DemoSettings(
+        iterations=a.iterations, strategy=a.strategy, model=model_settings(a), train=train_settings(a)
+    )
+    summary = run_demo(a.out, settings, progress=reporter.progress, cancel=cancel)
+    reporter.result(
+        outputs={"workspace": summary["workspace"], "record": summary["record"]},
+        miou_per_iteration={e["iteration"]: round(e["val_miou"], 4) for e in summary["iterations"]},
+        wall_seconds=summary["wall_seconds"],
+    )
+
+
+def benchmark(a, reporter: Reporter, cancel: CancelToken) -> None:
+    from dataclasses import replace
+
+    from ..benchmark.runner import BenchmarkSettings, run_benchmark
+
+    train = train_settings(a)
+    if a.first_steps is not None:  # --steps then sets the warm-start runs only
+        train = replace(
+            train, steps=None, first_steps=a.first_steps, steps_per_run=a.steps or train.steps_per_run
+        )
+    settings = BenchmarkSettings(
+        methods=tuple(m.strip() for m in a.methods.split(",") if m.strip()),
+        iterations=a.iterations,
+        seeds=_ints(a.seeds) or (a.seed,),
+        dataset=a.dataset,
+        max_train_frames=a.max_train_frames,
+        max_val_frames=a.max_val_frames,
+        holdout=a.holdout,
+        margin=a.margin,
+    )
+    summary = run_benchmark(
+        a.out, settings, train, model_settings(a), progress=reporter.progress, cancel=cancel
+    )
+    reporter.result(
+        outputs=summary["outputs"],
+        miou={f"{r['method']}@{r['iteration']}/seed{r['seed']}": r["val_miou"] for r in summary["rows"]},
+        wall_seconds=summary["wall_seconds"],
+    )

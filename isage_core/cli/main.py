@@ -1,0 +1,181 @@
+"""The ``isage`` command line: the whole loop, for a person (progress bars) or a program (``--json``)."""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import os
+import sys
+from collections.abc import Sequence
+
+from .. import __version__
+from ..benchmark.config import DEFAULT_METHODS
+from ..cancel import CancelToken, cancel_on_signals
+from ..errors import Cancelled, IsageError
+from .reporters import HumanReporter, JsonLinesReporter, Reporter, ReporterLogHandler
+
+EXIT_USER_ERROR = 2
+EXIT_CANCELLED = 130
+
+
+def build_parser() -> argparse.ArgumentParser:
+    """The argument parser of every subcommand."""
+    from . import commands as c
+
+    parser = argparse.ArgumentParser(prog="isage", description=__doc__)
+    parser.add_argument("--version", action="version", version=f"isage {__version__}")
+    parser.add_argument("--json", action="store_true", help="emit JSON-lines events on stdout (for programs)")
+    parser.add_argument("-v", "--verbose", action="store_true", help="log debug messages too")
+    sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+
+    def command(name: str, handler, help_text: str) -> argparse.ArgumentParser:
+        p = sub.add_parser(name, help=help_text, description=help_text)
+        p.set_defaults(handler=handler)
+        return p
+
+    p = command("init", c.init, "create a workspace folder with an empty click GeoPackage")
+    p.add_argument("workspace")
+    p.add_argument(
+        "--classes", required=True, help='"id:name:#rrggbb,..." or a JSON file [{"id","name","color"}]'
+    )
+    p.add_argument("--crs", help="the record's CRS (default: the first frame's)")
+
+    p = command("frames", c.frames, "add, list, re-link or find the frame rasters of a workspace")
+    p.add_argument("action", choices=["add", "list", "relink", "find"])
+    p.add_argument("workspace")
+    p.add_argument("paths", nargs="*", help="add: rasters; relink: NAME NEW_PATH; find: folders to search")
+    p.add_argument("--name", help="frame name for a single added raster (default: file name)")
+
+    p = command("classes", c.classes, "list the classes or add/rename/recolour one")
+    p.add_argument("action", choices=["list", "set"])
+    p.add_argument("workspace")
+    p.add_argument("--id", type=int)
+    p.add_argument("--name")
+    p.add_argument("--color", help="#rrggbb")
+
+    p = command("click", c.click, "add, retract, list or import clicks")
+    p.add_argument("action", choices=["add", "retract", "list", "import"])
+    p.add_argument("workspace")
+    p.add_argument("target", nargs="?", help="retract: the click's uid or fid; import: a sparse label raster")
+    p.add_argument("--frame")
+    p.add_argument("--class", dest="class_id", type=int)
+    p.add_argument("--row", type=int)
+    p.add_argument("--col", type=int)
+    p.add_argument("--x", type=float)
+    p.add_argument("--y", type=float)
+    p.add_argument("--crs", help="CRS of --x/--y (default: the frame's)")
+    p.add_argument("--annotator", default="")
+    p.add_argument("--note", default="")
+    p.add_argument("--reason", default="", help="retract: why")
+    p.add_argument("--unlabelled", type=int, default=255, help="import: value of unlabelled pixels")
+    p.add_argument(
+        "--over-budget", action="store_true", help="allow more than one click per class/frame/iteration"
+    )
+    p.add_argument("--all", action="store_true", help="list: include retracted clicks")
+
+    p = command("merge", c.merge, "merge another annotator's click GeoPackage into the workspace")
+    p.add_argument("workspace")
+    p.add_argument("other", help="the other GeoPackage")
+
+    p = command("train", c.train, "train the next iteration's model from the clicks")
+    p.add_argument("workspace")
+    c.add_model_options(p)
+    c.add_train_options(p)
+
+    p = command("predict", c.predict, "predict class rasters and heatmaps for frames or any raster")
+    p.add_argument("workspace", nargs="?", help="workspace (omit with --raster and --model)")
+    p.add_argument("--frame", action="append", help="frame name (repeatable; default all)")
+    p.add_argument("--raster", help="predict this raster file instead of workspace frames")
+    p.add_argument("--model", help="model file (default: the workspace's latest)")
+    p.add_argument("--out", help="output folder (default: workspace outputs/iteration_NNN)")
+    c.add_predict_options(p)
+
+    p = command("evaluate", c.evaluate_cmd, "score class rasters against reference masks (JSON)")
+    p.add_argument("--prediction", action="append", required=True)
+    p.add_argument("--reference", action="append", required=True)
+    p.add_argument("--workspace", help="workspace whose clicks give the labelled-pixel fraction")
+    p.add_argument("--model", help="model file whose classes name the scores")
+    p.add_argument("--out", help="write the JSON here too")
+
+    p = command("vectorize", c.vectorize_cmd, "class polygons from a class raster into a GeoPackage")
+    p.add_argument("raster")
+    p.add_argument("output")
+    p.add_argument("--min-area", type=int, default=0, help="merge regions smaller than this many pixels")
+
+    p = command("info", c.info, "versions, the compute device found, and a workspace summary")
+    p.add_argument("workspace", nargs="?")
+
+    p = command("demo", c.demo, "a short simulated session on the bundled BsB Aerial sample")
+    p.add_argument("--out", default="demo_workspace")
+    p.add_argument("--iterations", type=int, default=4)
+    p.add_argument(
+        "--strategy",
+        choices=["confident", "interior"],
+        default="interior",
+        help="simulated expert: inside the largest wrong region, or its most confident error",
+    )
+    c.add_model_options(p)
+    c.add_train_options(p)
+
+    p = command("benchmark", c.benchmark, "compare click strategies and baselines with simulated annotators")
+    p.add_argument("--out", required=True, help="new folder for the workspaces, JSON, CSV, plot and report")
+    p.add_argument("--dataset", help="folder with train/ and val/, each images/ and masks/ (default: sample)")
+    p.add_argument("--iterations", type=int, default=5, help="rounds, the shared seed round included")
+    p.add_argument(
+        "--methods",
+        default=",".join(DEFAULT_METHODS),
+        help="comma list of expert-confident, expert-interior, expert-random, random, entropy, "
+        "pseudo-T (T a confidence threshold, e.g. pseudo-0.95), superpixel, dense",
+    )
+    p.add_argument("--seeds", help="comma list of seeds (default: --seed); several give mean and spread")
+    p.add_argument("--first-steps", type=int, help="steps of the first (cold) training run")
+    p.add_argument("--max-train-frames", type=int, help="use only the first N training frames")
+    p.add_argument("--max-val-frames", type=int, help="use only the first N validation frames")
+    p.add_argument("--holdout", type=int, help="tune: score on the last N training frames, not on val")
+    p.add_argument("--margin", type=int, default=3, help="seed clicks lie this many pixels inside a class")
+    c.add_model_options(p)
+    c.add_train_options(p)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Run one command; returns the exit status (0 ok, 2 user error, 130 cancelled, 1 failure)."""
+    # Before torch loads: OpenMP threads that spin while idle halve throughput on small shared machines.
+    os.environ.setdefault("OMP_WAIT_POLICY", "PASSIVE")
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    reporter: Reporter = JsonLinesReporter() if args.json else HumanReporter()
+    handler = ReporterLogHandler(reporter, logging.DEBUG if args.verbose else logging.INFO)
+    root = logging.getLogger("isage_core")
+    root.addHandler(handler)
+    root.setLevel(handler.level)
+    token = CancelToken()
+    try:
+        with cancel_on_signals(token):
+            reporter.start(args.command)
+            args.handler(args, reporter, token)
+        return 0
+    except Cancelled as exc:
+        reporter.error(
+            f"{exc}; outputs of this run were discarded, earlier models and clicks are intact", True
+        )
+        return EXIT_CANCELLED
+    except KeyboardInterrupt:
+        reporter.error(
+            "interrupted; outputs of this run were discarded, earlier models and clicks are intact", True
+        )
+        return EXIT_CANCELLED
+    except IsageError as exc:
+        reporter.error(str(exc))
+        return EXIT_USER_ERROR
+    except Exception as exc:  # the last line of defence: still one line, still an error event
+        logging.getLogger(__name__).debug("unexpected failure", exc_info=True)
+        reporter.error(f"unexpected {type(exc).__name__}: {exc} (run with -v for details and report it)")
+        return 1
+    finally:
+        reporter.close()
+        root.removeHandler(handler)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

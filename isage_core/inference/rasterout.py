@@ -1,0 +1,323 @@
+"""The one place that writes GeoTIFFs: tiled, compressed, georeferenced, with overviews, written atomically.
+
+A class raster is uint8 (nodata 255) with a colour table, class names as GDAL categories (a PAM
+``.aux.xml`` sidecar that GDAL and QGIS read) and ``CLASS_IDS``/``CLASS_NAMES``/``CLASS_COLORS`` JSON
+tags. A heatmap is float32 in 0..1 (nodata -1). Nothing is visible at the final path until the file is
+complete; a failure or a cancel leaves no partial file and any previous output untouched.
+"""
+
+from __future__ import annotations
+
+import errno
+import json
+import logging
+import os
+import shutil
+import warnings
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Literal
+from xml.sax.saxutils import escape
+
+import numpy as np
+import rasterio
+from rasterio._err import CPLE_BaseError
+from rasterio.enums import Resampling
+from rasterio.errors import NotGeoreferencedWarning, RasterioError
+from rasterio.windows import Window
+
+from ..atomic import atomic_output
+from ..errors import Cancelled, IsageError, is_no_space, write_failed
+
+try:  # Unix only; used to recognise a file-size limit as "disk full"
+    import resource
+except ImportError:  # pragma: no cover - Windows
+    resource = None
+
+log = logging.getLogger(__name__)
+
+CLASS_NODATA = 255
+HEATMAP_NODATA = -1.0
+BLOCK = 512
+MIN_OVERVIEW_SIDE = 256
+SIDECAR = ".aux.xml"
+Kind = Literal["classes", "heatmap"]
+
+
+@dataclass(frozen=True)
+class ClassTable:
+    """Class ids with their names and ``#rrggbb`` colours, in the model's channel order."""
+
+    ids: Sequence[int]
+    names: Sequence[str]
+    colors: Sequence[str]
+
+    @classmethod
+    def from_meta(cls, meta) -> ClassTable:
+        return cls(list(meta.class_ids), list(meta.class_names), list(meta.class_colors))
+
+
+def parse_color(text: str) -> tuple[int, int, int, int]:
+    """``#rgb``, ``#rrggbb`` or ``#rrggbbaa`` to an RGBA tuple; anything else becomes grey."""
+    value = str(text).strip().lstrip("#")
+    if len(value) == 3:
+        value = "".join(c * 2 for c in value)
+    try:
+        if len(value) in (6, 8):
+            rgba = [int(value[i : i + 2], 16) for i in range(0, len(value), 2)]
+            return (*rgba[:3], rgba[3] if len(rgba) == 4 else 255)
+    except ValueError:
+        pass
+    log.warning("colour %r is not #rrggbb; using grey", text)
+    return (128, 128, 128, 255)
+
+
+def _quiet(function, *args, **kwargs):
+    """Call ``function`` without rasterio's warning about rasters that have no georeferencing (PNG frames)."""
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", NotGeoreferencedWarning)
+        return function(*args, **kwargs)
+
+
+def overview_factors(width: int, height: int) -> list[int]:
+    """2, 4, 8, ... while the smaller side of the overview stays at least 256 pixels."""
+    factors, factor = [], 2
+    while min(width, height) // factor >= MIN_OVERVIEW_SIDE:
+        factors.append(factor)
+        factor *= 2
+    return factors
+
+
+def category_xml(classes: ClassTable) -> str:
+    """A GDAL PAM document naming each class value 0..max id (empty names for unused values)."""
+    names = dict(zip(classes.ids, classes.names, strict=False))
+    entries = "".join(
+        f"      <Category>{escape(str(names.get(value, '')))}</Category>\n"
+        for value in range(max(classes.ids) + 1)
+    )
+    return (
+        '<PAMDataset>\n  <PAMRasterBand band="1">\n    <CategoryNames>\n'
+        f"{entries}    </CategoryNames>\n  </PAMRasterBand>\n</PAMDataset>\n"
+    )
+
+
+def out_of_space(path: Path) -> bool:
+    """Whether the folder of ``path`` is (nearly) full or the file reached the process's file-size limit."""
+    try:
+        if shutil.disk_usage(path.parent).free < 1 << 20:
+            return True
+        if resource is not None and path.exists():
+            soft, _ = resource.getrlimit(resource.RLIMIT_FSIZE)
+            if soft != resource.RLIM_INFINITY and path.stat().st_size + (1 << 20) >= soft:
+                return True
+    except OSError:
+        return False
+    return False
+
+
+class RasterOutput:
+    """An open GeoTIFF being written at a temporary path; see :func:`open_geotiff`."""
+
+    def __init__(
+        self,
+        tmp: Path,
+        final: Path,
+        kind: Kind,
+        width: int,
+        height: int,
+        crs,
+        transform,
+        classes: ClassTable | None,
+        tags: dict | None,
+    ):
+        self.tmp, self.final, self.kind = tmp, final, kind
+        self.width, self.height = width, height
+        self.classes = classes
+        self.nodata = CLASS_NODATA if kind == "classes" else HEATMAP_NODATA
+        self.dtype = "uint8" if kind == "classes" else "float32"
+        profile = {
+            "driver": "GTiff",
+            "width": width,
+            "height": height,
+            "count": 1,
+            "dtype": self.dtype,
+            "crs": crs,
+            "transform": transform,
+            "nodata": self.nodata,
+            "tiled": True,
+            "blockxsize": BLOCK,
+            "blockysize": BLOCK,
+            "compress": "deflate",
+            "predictor": 2 if kind == "classes" else 3,
+            "BIGTIFF": "IF_SAFER",
+        }
+        self._tags = dict(tags or {})
+        if classes is not None:
+            self._tags.update(
+                CLASS_IDS=json.dumps([int(i) for i in classes.ids]),
+                CLASS_NAMES=json.dumps([str(n) for n in classes.names]),
+                CLASS_COLORS=json.dumps([str(c) for c in classes.colors]),
+            )
+        self._dst = self._guard(lambda: _quiet(rasterio.open, tmp, "w", **profile))
+        if kind == "classes" and classes is not None:  # before any pixel, while libtiff accepts the palette
+            colormap = {int(i): parse_color(c) for i, c in zip(classes.ids, classes.colors, strict=False)}
+            colormap[CLASS_NODATA] = (0, 0, 0, 0)
+            self._guard(lambda: self._dst.write_colormap(1, colormap))
+
+    def write(self, data: np.ndarray, window: Window) -> None:
+        """Write a 2-D array at ``window`` (nodata where the caller set it)."""
+        array = np.asarray(data, dtype=self.dtype)
+        self._guard(lambda: self._dst.write(array, 1, window=window))
+
+    def finish(self) -> None:
+        """Tags, close, overviews, category sidecar; the file stays at its temporary path."""
+        if self._dst is None:
+            return
+
+        def close() -> None:
+            if self._tags:
+                self._dst.update_tags(**self._tags)
+            dst, self._dst = self._dst, None
+            dst.close()
+
+        self._guard(close)
+        factors = overview_factors(self.width, self.height)
+        if factors:
+            resampling = Resampling.nearest if self.kind == "classes" else Resampling.average
+            self._guard(lambda: self._build_overviews(factors, resampling))
+        if self.kind == "classes" and self.classes is not None and len(self.classes.ids):
+            sidecar = Path(str(self.tmp) + SIDECAR)
+            self._guard(lambda: sidecar.write_text(category_xml(self.classes), encoding="utf-8"))
+
+    def abort(self) -> None:
+        """Close without finishing (the caller's atomic context removes the files)."""
+        if self._dst is not None:
+            dst, self._dst = self._dst, None
+            try:
+                dst.close()
+            except Exception as exc:  # already failing; the temp file is removed anyway
+                log.debug("closing %s after a failure: %s", self.tmp, exc)
+
+    def _build_overviews(self, factors: list[int], resampling: Resampling) -> None:
+        with _quiet(rasterio.open, self.tmp, "r+") as dst:
+            dst.build_overviews(factors, resampling)
+            dst.update_tags(ns="rio_overview", resampling=resampling.name)
+
+    def _guard(self, action):
+        try:
+            return action()
+        except (Cancelled, IsageError):
+            raise
+        except (RasterioError, OSError) as exc:
+            if is_no_space(exc) or out_of_space(self.tmp):
+                raise write_failed(self.final, OSError(errno.ENOSPC, "No space left on device")) from exc
+            raise write_failed(self.final, exc) from exc
+        except CPLE_BaseError as exc:  # GDAL errors that rasterio did not wrap are not OSError
+            if out_of_space(self.tmp) or is_no_space(exc):
+                raise write_failed(self.final, OSError(errno.ENOSPC, "No space left on device")) from exc
+            raise write_failed(self.final, exc) from exc
+
+
+def apply_affine(t, x: float, y: float) -> tuple[float, float]:
+    """An affine transform applied to one point (spelled out: the operator changed across affine versions)."""
+    return t.a * x + t.b * y + t.c, t.d * x + t.e * y + t.f
+
+
+def grid_offset(transform, reference) -> tuple[int, int] | None:
+    """``(row, col)`` of ``reference``'s origin on the grid of ``transform``; None if the grids differ."""
+    same_scale = np.allclose(
+        (transform.a, transform.b, transform.d, transform.e),
+        (reference.a, reference.b, reference.d, reference.e),
+        rtol=1e-9,
+        atol=0,
+    )
+    col, row = apply_affine(~transform, reference.c, reference.f)
+    if not same_scale or abs(col - round(col)) > 1e-3 or abs(row - round(row)) > 1e-3:
+        return None
+    return int(round(row)), int(round(col))
+
+
+def class_reader(src, row_shift: int = 0, col_shift: int = 0):
+    """A function reading band 1 of a class raster at windows of another raster on the same grid.
+
+    ``row_shift``/``col_shift`` place the other raster's origin on this one (see :func:`grid_offset`).
+    The function returns ``(values int64, valid bool)``; pixels outside ``src`` or nodata are not valid.
+    """
+
+    def read(window: Window) -> tuple[np.ndarray, np.ndarray]:
+        h, w = int(window.height), int(window.width)
+        r0, c0 = int(window.row_off) + row_shift, int(window.col_off) + col_shift
+        out = np.full((h, w), CLASS_NODATA, dtype=np.int64)
+        rr0, rr1, cc0, cc1 = max(r0, 0), min(r0 + h, src.height), max(c0, 0), min(c0 + w, src.width)
+        if rr1 > rr0 and cc1 > cc0:
+            part = src.read(1, window=Window(cc0, rr0, cc1 - cc0, rr1 - rr0))
+            out[rr0 - r0 : rr1 - r0, cc0 - c0 : cc1 - c0] = part
+        valid = out != CLASS_NODATA
+        if src.nodata is not None:
+            valid &= out != src.nodata
+        return out, valid
+
+    return read
+
+
+@contextmanager
+def gdal_cache_limit(nbytes: int) -> Iterator[None]:
+    """Cap GDAL's block cache (by default 5% of RAM) at ``nbytes`` (at least 64 MiB) for the block."""
+    with rasterio.Env(GDAL_CACHEMAX=max(int(nbytes), 64 << 20)):
+        yield
+
+
+@contextmanager
+def open_geotiff(
+    path: str | Path,
+    *,
+    width: int,
+    height: int,
+    crs,
+    transform,
+    kind: Kind = "heatmap",
+    classes: ClassTable | None = None,
+    tags: dict | None = None,
+) -> Iterator[RasterOutput]:
+    """Create a one-band GeoTIFF; write windows into the yielded :class:`RasterOutput`.
+
+    When the block ends normally the file is finished (colour table, tags, overviews, categories) and
+    renamed over ``path``; if it raises (a cancel included) no partial file remains and an existing
+    ``path`` is unchanged. Write failures become one-line :class:`IsageError`; a full disk says so.
+    """
+    final = Path(path)
+    with atomic_output(final, sidecars=(SIDECAR,)) as tmp:
+        out = RasterOutput(tmp, final, kind, width, height, crs, transform, classes, tags)
+        try:
+            yield out
+            out.finish()
+        except BaseException:
+            out.abort()
+            raise
+    stale = Path(str(final) + SIDECAR)
+    if kind != "classes" and stale.exists():  # a sidecar of an older file would describe the wrong data
+        try:
+            os.remove(stale)
+        except OSError as exc:
+            log.warning("could not remove stale %s: %s", stale, exc)
+
+
+def write_geotiff(
+    path: str | Path,
+    data: np.ndarray,
+    *,
+    crs,
+    transform,
+    kind: Kind = "heatmap",
+    classes: ClassTable | None = None,
+    tags: dict | None = None,
+) -> Path:
+    """Write a whole in-memory 2-D array as one GeoTIFF (small rasters, tests)."""
+    height, width = data.shape
+    with open_geotiff(
+        path, width=width, height=height, crs=crs, transform=transform, kind=kind, classes=classes, tags=tags
+    ) as out:
+        out.write(data, Window(0, 0, width, height))
+    return Path(path)

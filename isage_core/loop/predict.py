@@ -1,0 +1,94 @@
+"""Predict a workspace's frames with its model: the step of the loop that follows each training run."""
+
+from __future__ import annotations
+
+import logging
+from pathlib import Path
+
+from ..cancel import CancelToken
+from ..device import describe_device, select_device
+from ..errors import IsageError
+from ..events import ProgressCallback
+from ..inference.predict import predict_frame
+from ..model.checkpoint import load_checkpoint
+from ..record.workspace import Workspace
+from ..settings import PredictSettings
+
+log = logging.getLogger(__name__)
+
+
+def resolve_model(workspace: Workspace, model_path: str | Path | None = None) -> Path:
+    """The model to predict with: the one given, else the workspace's latest."""
+    if model_path:
+        return Path(model_path)
+    latest = workspace.latest_model()
+    if latest is None:
+        raise IsageError(
+            f"{workspace.record.path}: no trained model yet; run `isage train {workspace.folder}` first"
+        )
+    return latest[1]
+
+
+def predict_workspace(
+    workspace: Workspace,
+    settings: PredictSettings,
+    *,
+    frames: list[str] | None = None,
+    model_path: str | Path | None = None,
+    out_dir: str | Path | None = None,
+    references: dict[str, Path] | None = None,
+    progress: ProgressCallback | None = None,
+    cancel: CancelToken | None = None,
+) -> dict[str, dict[str, Path]]:
+    """Predict the workspace's frames (all, or those named) with its latest model (or the one given).
+
+    Outputs go to ``outputs/iteration_NNN/`` of the model's iteration unless ``out_dir`` is given; the
+    change heatmap compares with the previous iteration's class raster of the same frame when there is one.
+    """
+    model = resolve_model(workspace, model_path)
+    device = select_device(settings.device)
+    network, meta = load_checkpoint(model, device)
+    log.info("predicting with %s (iteration %d) on %s", model.name, meta.iteration, describe_device(device))
+    known = {f.name: f for f in workspace.record.frames()}
+    names = frames or list(known)
+    unknown = [n for n in names if n not in known]
+    if unknown:
+        raise IsageError(
+            f"{workspace.record.path}: no frame named {', '.join(unknown)}; "
+            f"see `isage frames list {workspace.folder}`"
+        )
+    target = Path(out_dir) if out_dir else workspace.output_dir(meta.iteration)
+    target.mkdir(parents=True, exist_ok=True)
+    previous_dir = workspace.outputs_dir / f"iteration_{meta.iteration - 1:03d}"
+    results = {}
+    for index, name in enumerate(names):
+        frame = known[name]
+        if not frame.path.exists():
+            raise IsageError(
+                f"{frame.path}: frame '{name}' not found; re-link it with "
+                f"`isage frames relink {workspace.folder} "
+                f"{name} NEW_PATH`"
+            )
+        previous = previous_dir / f"{name}_classes.tif"
+        reference = (references or {}).get(name) or (Path(settings.reference) if settings.reference else None)
+        step = None
+        if progress is not None:
+            start, span = index / len(names), 1 / len(names)
+
+            def step(fraction: float, message: str = "", start=start, span=span, name=name) -> None:
+                progress(start + span * fraction, f"{name}: {message}" if message else name)
+
+        results[name] = predict_frame(
+            frame.path,
+            network,
+            meta,
+            target,
+            name,
+            settings,
+            device=device,
+            previous_classes=previous if previous.exists() else None,
+            reference=reference,
+            progress=step,
+            cancel=cancel,
+        )
+    return results

@@ -1,0 +1,350 @@
+"""One iteration of iSAGE training: the network learns from the expert's clicks alone.
+
+A run reads the unretracted clicks up to the current iteration, warm-starts from the latest model (or
+builds a new one), optimises the Error-Weighted Dice Loss on patches around the clicks, then writes the
+checkpoint and a run row listing the clicks the new model still gets wrong. A cancelled run writes
+nothing: the previous model stays the latest.
+"""
+
+from __future__ import annotations
+
+import logging
+import math
+import time
+from contextlib import ExitStack
+from dataclasses import dataclass, replace
+from pathlib import Path
+
+from .. import geo
+from ..cancel import CancelToken
+from ..device import describe_device, select_device
+from ..errors import IsageError
+from ..events import ProgressCallback, utc_now
+from ..inference.predict import predict_at_pixels
+from ..model.checkpoint import load_checkpoint, save_checkpoint
+from ..model.network import build_network, initialise_encoder
+from ..model.normalization import check_bands, estimate_stats
+from ..record.click_record import ClassDef, Click, Frame, Run
+from ..record.workspace import Workspace
+from ..settings import ModelMeta, ModelSettings, PredictSettings, TrainSettings
+from ..training.optimiser import TRAIN_SHARE, optimise, schedule_steps
+from ..training.sampling import ClickPatchSampler
+
+log = logging.getLogger(__name__)
+# training settings copied into the run metrics
+RUN_SETTINGS = ("loss", "error_weight", "batch_size", "patch_size", "learning_rate", "lr_schedule", "seed")
+
+
+@dataclass
+class TrainResult:
+    """What a finished training run produced."""
+
+    iteration: int
+    model_path: Path
+    clicks_used: int
+    steps: int
+    final_loss: float
+    seconds_per_step: float
+    duration_s: float
+    device: str
+    weights_origin: str
+    unresolved: list[dict]  # each {uid, frame, row, col, class_id, predicted, confidence}
+
+
+def train_iteration(
+    workspace: Workspace,
+    model_settings: ModelSettings,
+    train_settings: TrainSettings,
+    *,
+    progress: ProgressCallback | None = None,
+    cancel: CancelToken | None = None,
+) -> TrainResult:
+    """Train the model of the workspace's current iteration from its clicks; see the module docstring.
+
+    Raises :class:`IsageError` (one line naming the GeoPackage and the fix) on unusable input and
+    :class:`~isage_core.errors.Cancelled` when ``cancel`` fires, in which case nothing is written.
+    """
+    import torch
+
+    started, clock = utc_now(), time.monotonic()
+    report = progress or (lambda fraction, message="": None)
+    check = cancel.check if cancel is not None else (lambda: None)
+    record = workspace.record
+    _check_settings(record.path, train_settings)
+    iteration = record.current_iteration()
+    classes, frames, clicks = _training_inputs(workspace, iteration)
+    clicks_hash = record.clicks_hash(iteration)  # now: clicks added while training are not in this run
+    device = select_device(train_settings.device)
+    device_name = describe_device(device)
+    log.info(
+        "training iteration %d on %s: %d clicks on %d frames",
+        iteration,
+        device_name,
+        len(clicks),
+        len(frames),
+    )
+    torch.manual_seed(train_settings.seed)
+    network, meta, origin, warm = _prepare_network(workspace, model_settings, train_settings, classes, frames)
+    steps = schedule_steps(train_settings, len(clicks), warm)
+    check()
+    sampler = ClickPatchSampler(
+        {name: f.path for name, f in frames.items()},
+        clicks,
+        meta.class_ids,
+        meta.bands,
+        meta.mean,
+        meta.std,
+        train_settings.patch_size,
+        augment=train_settings.augment,
+        seed=[train_settings.seed, iteration],
+    )
+    with sampler:
+        losses, seconds = optimise(network, train_settings, sampler, steps, device, report, check)
+    report(TRAIN_SHARE, "checking the clicks")
+    unresolved, per_class = _unresolved(network, meta, frames, clicks, train_settings, device, check)
+    check()
+    path = workspace.model_path(iteration)
+    meta = replace(
+        meta,
+        iteration=iteration,
+        clicks_hash=clicks_hash,
+        clicks_used=len(clicks),
+        weights_origin=origin,
+        patch_size=train_settings.patch_size,
+        created_utc=utc_now(),
+    )
+    final_loss = sum(losses[-10:]) / len(losses[-10:]) if losses else float("nan")
+    metrics = {
+        "final_loss": None if math.isnan(final_loss) else round(final_loss, 6),
+        "initial_loss": round(losses[0], 6) if losses else None,
+        "steps": steps,
+        "seconds_per_step": round(seconds, 4),
+        "click_accuracy": round(1 - len(unresolved) / len(clicks), 6),
+        "click_accuracy_per_class": per_class,
+        "unresolved_clicks": len(unresolved),
+        "warm_start": warm,
+        "weights_origin": origin,
+        **{k: getattr(train_settings, k) for k in RUN_SETTINGS},
+    }
+    save_checkpoint(path, network, meta)
+    duration = time.monotonic() - clock
+    try:
+        record.add_run(
+            Run(
+                iteration=iteration,
+                model_path=workspace.relative(path),
+                clicks_used=len(clicks),
+                clicks_hash=meta.clicks_hash,
+                metrics=metrics,
+                unresolved=unresolved,
+                started_utc=started,
+                finished_utc=utc_now(),
+                duration_s=round(duration, 3),
+                device=device_name,
+            )
+        )
+    except BaseException:
+        path.unlink(missing_ok=True)  # a model without its run row would never be used; leave no trace
+        raise
+    report(1.0, f"iteration {iteration}: {len(unresolved)} of {len(clicks)} clicks unresolved")
+    log.info(
+        "iteration %d trained in %.1f s (%.3f s/step, final loss %.4f); %d of %d clicks unresolved",
+        iteration,
+        duration,
+        seconds,
+        final_loss,
+        len(unresolved),
+        len(clicks),
+    )
+    return TrainResult(
+        iteration, path, len(clicks), steps, final_loss, seconds, duration, device_name, origin, unresolved
+    )
+
+
+# ---- inputs ----------------------------------------------------------------------------------------
+def _check_settings(gpkg: Path, ts: TrainSettings) -> None:
+    problems = []
+    if ts.patch_size < 32 or ts.patch_size % 32:
+        problems.append(f"patch size {ts.patch_size} is not a multiple of 32 (at least 32)")
+    if ts.batch_size < 1:
+        problems.append(f"batch size {ts.batch_size} is below 1")
+    if ts.steps is not None and ts.steps < 0:
+        problems.append(f"steps {ts.steps} is negative")
+    if ts.epochs is not None and ts.epochs < 1:
+        problems.append(f"epochs {ts.epochs} is below 1")
+    if not ts.learning_rate > 0 or not ts.error_weight > 0:
+        problems.append("the learning rate and the error weight must be positive")
+    if problems:
+        raise IsageError(f"{gpkg}: cannot train: {'; '.join(problems)}; change the training settings")
+
+
+def _training_inputs(
+    workspace: Workspace, iteration: int
+) -> tuple[list[ClassDef], dict[str, Frame], list[Click]]:
+    """Classes, frames with clicks and clicks of this run, refusing input that cannot train a model."""
+    record, folder = workspace.record, workspace.folder
+    gpkg = record.path
+    all_frames = {f.name: f for f in record.frames()}
+    if not all_frames:
+        raise IsageError(f"{gpkg}: no frames to train on; add one with `isage frames add {folder} RASTER`")
+    clicks = record.clicks(max_iteration=iteration)
+    if not clicks:
+        raise IsageError(f"{gpkg}: no clicks to train on; add clicks with `isage click add {folder}`")
+    classes = record.classes()
+    counts = {c.id: 0 for c in classes}
+    for click in clicks:
+        counts[click.class_id] = counts.get(click.class_id, 0) + 1
+    empty = [c for c in classes if counts[c.id] == 0]
+    if empty:
+        c = empty[0]
+        raise IsageError(
+            f"{gpkg}: class '{c.name}' (id {c.id}) has no clicks; add a click of it "
+            f"(`isage click add {folder} --class {c.id}`) or remove the class from the record"
+        )
+    unknown = sorted({k for k in counts if k not in {c.id for c in classes}})
+    if unknown:
+        raise IsageError(f"{gpkg}: clicks of classes {unknown} not in the class table; add those classes")
+    names = sorted({c.frame for c in clicks}, key=list(all_frames).index)
+    frames = {name: all_frames[name] for name in names}
+    for frame in frames.values():
+        if not frame.exists:
+            raise IsageError(
+                f"{gpkg}: the file of frame '{frame.name}' is missing ({frame.path}); re-link it with "
+                f"`isage frames relink {folder} {frame.name} NEW_PATH`"
+            )
+    return classes, frames, clicks
+
+
+# ---- network ---------------------------------------------------------------------------------------
+def _prepare_network(
+    workspace: Workspace,
+    ms: ModelSettings,
+    ts: TrainSettings,
+    classes: list[ClassDef],
+    frames: dict[str, Frame],
+):
+    """``(network, meta, weights_origin, warm)``: the latest model when warm-starting, else a new one."""
+    latest = workspace.latest_model() if ts.warm_start else None
+    if latest is not None:
+        return (*_warm_network(workspace, ms, classes, frames, latest), True)
+    return (*_fresh_network(workspace, ms, ts, classes, frames), False)
+
+
+def _warm_network(
+    workspace: Workspace,
+    ms: ModelSettings,
+    classes: list[ClassDef],
+    frames: dict[str, Frame],
+    latest: tuple[int, Path],
+):
+    previous_iteration, path = latest
+    previous, meta = load_checkpoint(path, "cpu")
+    if ms.bands is not None and list(ms.bands) != list(meta.bands):
+        raise IsageError(
+            f"{path}: the previous model reads bands {meta.bands}, not the bands {list(ms.bands)} asked for; "
+            "keep its bands or train a new model with --no-warm-start"
+        )
+    for frame in frames.values():
+        if max(meta.bands) > frame.info.band_count:
+            raise IsageError(
+                f"{path}: the previous model reads bands {meta.bands} but frame '{frame.name}' "
+                f"({frame.path}) has {frame.info.band_count}; use frames with those bands or train a new "
+                "model with --no-warm-start"
+            )
+    if (ms.architecture, ms.encoder) != (meta.architecture, meta.encoder):
+        log.info(
+            "warm start keeps the %s/%s network of iteration %d (--no-warm-start to change it)",
+            meta.architecture,
+            meta.encoder,
+            previous_iteration,
+        )
+    ids = [c.id for c in classes]
+    new_meta = replace(
+        meta, class_ids=ids, class_names=[c.name for c in classes], class_colors=[c.color for c in classes]
+    )
+    network = previous
+    if ids != list(meta.class_ids):
+        log.warning(
+            "the classes changed since iteration %d (%s -> %s): keeping the encoder and decoder "
+            "weights, re-initialising the segmentation head",
+            previous_iteration,
+            meta.class_ids,
+            ids,
+        )
+        network = build_network(new_meta)
+        kept = {k: v for k, v in previous.state_dict().items() if not k.startswith("segmentation_head.")}
+        missing, unexpected = network.load_state_dict(kept, strict=False)
+        if unexpected or any(not k.startswith("segmentation_head.") for k in missing):
+            raise IsageError(
+                f"{path}: weights do not fit {meta.architecture}/{meta.encoder}; train with --no-warm-start"
+            )
+    log.info("warm start from iteration %d (%s)", previous_iteration, workspace.relative(path))
+    return network, new_meta, f"warm-start:{workspace.relative(path)}"
+
+
+def _fresh_network(
+    workspace: Workspace,
+    ms: ModelSettings,
+    ts: TrainSettings,
+    classes: list[ClassDef],
+    frames: dict[str, Frame],
+):
+    every = workspace.record.frames()
+    bands = list(ms.bands) if ms.bands else list(range(1, every[0].info.band_count + 1))
+    for frame in every:
+        check_bands(frame.path, frame.info.band_count, bands)
+    with ExitStack() as stack:
+        sources = [stack.enter_context(geo.open_raster(f.path)) for f in frames.values()]
+        mean, std = estimate_stats(sources, bands, samples=ts.stats_samples, size=ts.patch_size, seed=ts.seed)
+    meta = ModelMeta(
+        architecture=ms.architecture,
+        encoder=ms.encoder,
+        in_channels=len(bands),
+        class_ids=[c.id for c in classes],
+        class_names=[c.name for c in classes],
+        class_colors=[c.color for c in classes],
+        bands=bands,
+        mean=mean,
+        std=std,
+        decoder_channels=list(ms.decoder_channels) if ms.decoder_channels else None,
+    )
+    network = build_network(meta)
+    origin = initialise_encoder(network, meta, ms.weights)
+    log.info("new %s/%s network, encoder weights: %s", ms.architecture, ms.encoder, origin)
+    return network, meta, origin
+
+
+def _unresolved(
+    network, meta: ModelMeta, frames: dict[str, Frame], clicks: list[Click], ts: TrainSettings, device, check
+) -> tuple[list[dict], dict[str, float]]:
+    """The clicks the trained network still predicts wrongly, and the click accuracy of each class."""
+    # A tile of the training patch size centred on each click: the context the network learnt with.
+    settings = PredictSettings(
+        tile_size=ts.patch_size, overlap=0, batch_size=max(ts.batch_size, 8), device=ts.device, amp=ts.amp
+    )
+    wrong: list[dict] = []
+    hits = {cid: [0, 0] for cid in meta.class_ids}
+    for name, frame in frames.items():
+        check()
+        mine = [c for c in clicks if c.frame == name]
+        with geo.open_raster(frame.path) as src:
+            answers = predict_at_pixels(network, meta, src, [(c.row, c.col) for c in mine], settings, device)
+        for click, (predicted, confidence) in zip(mine, answers, strict=True):
+            hits[click.class_id][1] += 1
+            if int(predicted) == click.class_id:
+                hits[click.class_id][0] += 1
+                continue
+            wrong.append(
+                {
+                    "uid": click.uid,
+                    "frame": name,
+                    "row": click.row,
+                    "col": click.col,
+                    "class_id": click.class_id,
+                    "predicted": int(predicted),
+                    "confidence": round(float(confidence), 4),
+                }
+            )
+    names = dict(zip(meta.class_ids, meta.class_names, strict=True))
+    per_class = {names[cid]: round(h[0] / h[1], 4) for cid, h in hits.items() if h[1]}
+    return wrong, per_class

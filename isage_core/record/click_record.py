@@ -1,0 +1,455 @@
+"""The click record: one GeoPackage holding the expert's clicks (the training set), frames, classes, runs.
+
+Every public mutating method is exactly one SQLite transaction on a fresh connection, so a crash never
+leaves a half-written file and the file can stay open in QGIS meanwhile. Clicks are never deleted or
+rewritten: database triggers refuse DELETE, changes to anything but the note and the retraction fields,
+and un-retracting, whoever edits the file. ``row``/``col`` in the frame are the truth used for training;
+the point geometry is the pixel centre in the record CRS, for display.
+"""
+
+from __future__ import annotations
+
+import functools
+import hashlib
+import json
+import logging
+import operator
+import os
+import sqlite3
+import uuid
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import asdict
+from pathlib import Path
+
+import numpy as np
+from rasterio.crs import CRS
+from rasterio.windows import Window
+
+from .. import geo
+from ..atomic import atomic_output
+from ..errors import IsageError
+from ..events import utc_now
+from . import gpkg
+from .schema import (  # noqa: F401 (re-exported: the record's public types)
+    _CLICK_COLS,
+    _COLOR,
+    _FIXED,
+    _FRAME_COLS,
+    _RASTER_SUFFIXES,
+    _RUN_COLS,
+    _SCHEMA,
+    SCHEMA_VERSION,
+    ClassDef,
+    Click,
+    Frame,
+    Run,
+    _click,
+    _json,
+    unique_name,
+)
+
+log = logging.getLogger(__name__)
+
+
+class ClickRecord:
+    """A click record GeoPackage; use :meth:`create` or :meth:`open`."""
+
+    BUSY_TIMEOUT_MS = 5000  # how long a write waits for another program's lock
+
+    def __init__(self, path: str | Path):
+        self.path = Path(path).resolve()
+
+    # ---- opening -------------------------------------------------------------------------------
+    @classmethod
+    def create(cls, path: str | Path, classes: list[ClassDef], crs=None) -> ClickRecord:
+        """Create a new record; refuses to overwrite. ``crs`` None: the first frame added sets it."""
+        path = Path(path).resolve()
+        if path.exists():
+            raise IsageError(f"{path}: already exists; open it, or choose another file name for a new record")
+        if path.suffix.lower() != ".gpkg":
+            raise IsageError(f"{path}: a click record must be a GeoPackage; give a name ending in .gpkg")
+        if len({c.id for c in classes}) != len(classes):
+            raise IsageError(f"{path}: class ids must be unique; fix the class list")
+        for c in classes:
+            _check_class(path, c, [])
+        rcrs = None if crs is None else _as_crs(crs, path)
+        with atomic_output(path) as tmp:
+            conn = gpkg.create_geopackage(tmp)
+            try:
+                conn.execute("BEGIN")
+                for sql in _SCHEMA:
+                    conn.execute(sql)
+                srs_id = gpkg.ensure_srs(conn, rcrs) if rcrs else gpkg.UNDEFINED_CARTESIAN
+                gpkg.register_features(conn, "clicks", "geom", "POINT", srs_id, "iSAGE expert clicks")
+                for table in ("classes", "frames", "runs", "isage_meta"):
+                    gpkg.register_attributes(conn, table, f"iSAGE {table}")
+                meta = [("schema_version", str(SCHEMA_VERSION)), ("crs_wkt", rcrs.to_wkt() if rcrs else "")]
+                conn.executemany("INSERT INTO isage_meta (key, value) VALUES (?, ?)", meta)
+                rows = [(c.id, c.name, c.color.lower()) for c in classes]
+                conn.executemany("INSERT INTO classes (id, name, color) VALUES (?, ?, ?)", rows)
+                conn.execute("COMMIT")
+            except sqlite3.Error as exc:
+                raise IsageError(f"{path}: could not create the record ({exc}); check the folder") from exc
+            finally:
+                conn.close()
+        return cls(path)
+
+    @classmethod
+    def open(cls, path: str | Path) -> ClickRecord:
+        """Open an existing record, checking it is an iSAGE GeoPackage this version understands."""
+        path = Path(path).resolve()
+        if not path.is_file():
+            what = "is a folder" if path.is_dir() else "not found"
+            raise IsageError(f"{path}: click record {what}; give the .gpkg file, or create a record first")
+        with open(path, "rb") as fh:
+            if fh.read(16) != gpkg.SQLITE_HEADER:
+                raise IsageError(f"{path}: not a GeoPackage (not an SQLite file); give an iSAGE click record")
+        record = cls(path)
+        with record._connect(write=False) as conn:
+            if not gpkg.is_geopackage(conn):
+                raise IsageError(f"{path}: not a GeoPackage; give an iSAGE click record (.gpkg)")
+            tables = {r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
+            if not {"isage_meta", "clicks", "classes", "frames", "runs"} <= tables:
+                raise IsageError(f"{path}: a GeoPackage but not an iSAGE click record; create one with iSAGE")
+            row = conn.execute("SELECT value FROM isage_meta WHERE key = 'schema_version'").fetchone()
+            version = int(row[0]) if row and str(row[0]).isdigit() else None
+        if version is None:
+            raise IsageError(f"{path}: iSAGE record without a schema version; restore it from a copy")
+        if version > SCHEMA_VERSION:
+            newer = f"record schema {version}, this iSAGE reads {SCHEMA_VERSION}"
+            raise IsageError(f"{path}: written by a newer iSAGE ({newer}); upgrade iSAGE")
+        return record
+
+    @contextmanager
+    def _connect(self, write: bool) -> Iterator[sqlite3.Connection]:
+        """One transaction on a fresh connection; sqlite errors become one-line :class:`IsageError`."""
+        with gpkg.transaction(self.path, write, self.BUSY_TIMEOUT_MS, "click record") as conn:
+            yield conn
+
+    # ---- CRS, classes ----------------------------------------------------------------------------
+    def _meta(self, conn: sqlite3.Connection, key: str) -> str | None:
+        row = conn.execute("SELECT value FROM isage_meta WHERE key = ?", (key,)).fetchone()
+        return row[0] if row else None
+
+    @property
+    def crs(self) -> CRS | None:
+        with self._connect(write=False) as conn:
+            wkt = self._meta(conn, "crs_wkt")
+        return CRS.from_wkt(wkt) if wkt else None
+
+    def classes(self) -> list[ClassDef]:
+        with self._connect(write=False) as conn:
+            return self._load_classes(conn)
+
+    def class_ids(self) -> list[int]:
+        return [c.id for c in self.classes()]
+
+    def _load_classes(self, conn: sqlite3.Connection) -> list[ClassDef]:
+        return [ClassDef(*r) for r in conn.execute("SELECT id, name, color FROM classes ORDER BY id")]
+
+    def set_class(self, c: ClassDef) -> None:
+        """Add a class, or rename/recolour the class with this id."""
+        with self._connect(write=True) as conn:
+            _check_class(self.path, c, [k for k in self._load_classes(conn) if k.id != c.id])
+            conn.execute(
+                "INSERT INTO classes (id, name, color) VALUES (?, ?, ?) ON CONFLICT(id) DO UPDATE "
+                "SET name = excluded.name, color = excluded.color",
+                (c.id, c.name, c.color.lower()),
+            )
+            gpkg.touch(conn, "classes")
+
+    # ---- frames ----------------------------------------------------------------------------------
+    def frames(self) -> list[Frame]:
+        with self._connect(write=False) as conn:
+            return self._load_frames(conn)
+
+    def frame(self, name: str) -> Frame:
+        with self._connect(write=False) as conn:
+            return self._get_frame(conn, name)
+
+    def _load_frames(self, conn: sqlite3.Connection, where: str = "", params: tuple = ()) -> list[Frame]:
+        rows = conn.execute(f"SELECT {_FRAME_COLS} FROM frames {where} ORDER BY fid", params).fetchall()
+        return [self._frame(r) for r in rows]
+
+    def _frame(self, r: tuple) -> Frame:
+        stored = r[1] or ""
+        info = geo.FrameInfo(*map(int, r[2:5]), r[5], r[6] or "", tuple(json.loads(r[7])), r[8], r[9])
+        path = Path(stored) if Path(stored).is_absolute() else self.path.parent / stored
+        return Frame(r[0], path.resolve(), stored, info)
+
+    def _get_frame(self, conn: sqlite3.Connection, name: str) -> Frame:
+        found = self._load_frames(conn, "WHERE name = ?", (name,))
+        if not found:
+            known = ", ".join(f.name for f in self._load_frames(conn)) or "none"
+            raise IsageError(f"{self.path}: no frame named '{name}' (frames: {known}); add the frame first")
+        return found[0]
+
+    def stored_path(self, path: str | Path) -> str:
+        """``path`` as the record stores it: relative to its folder unless they share only the root."""
+        target, base = Path(path).resolve(), self.path.parent
+        try:
+            common = Path(os.path.commonpath([target, base]))
+        except ValueError:  # another drive
+            return target.as_posix()
+        if common == Path(common.anchor):
+            return target.as_posix()
+        return Path(os.path.relpath(target, base)).as_posix()
+
+    def add_frame(self, path: str | Path, name: str | None = None) -> Frame:
+        """Add a frame raster; ``name`` defaults to its file stem, made unique."""
+        info = geo.frame_info(path)
+        with self._connect(write=True) as conn:
+            frames = self._load_frames(conn)
+            for f in frames:
+                if f.info.fingerprint == info.fingerprint:
+                    raise IsageError(f"{path}: already in the record {self.path} as frame '{f.name}'")
+            taken = {f.name for f in frames}
+            if name is not None and (not str(name).strip() or name in taken):
+                raise IsageError(f"{self.path}: frame name '{name}' is empty or taken; choose another name")
+            name = name if name is not None else unique_name(Path(path).stem, taken)
+            self._insert_frame(conn, name, self.stored_path(path), info)
+            return self._get_frame(conn, name)
+
+    def _insert_frame(self, conn: sqlite3.Connection, name: str, stored: str, info: geo.FrameInfo) -> None:
+        """Insert a frame row; the first georeferenced frame of a CRS-less, frame-less record sets its CRS."""
+        record_wkt = self._meta(conn, "crs_wkt")
+        if not record_wkt and info.crs_wkt:
+            if conn.execute("SELECT COUNT(*) FROM frames").fetchone()[0]:
+                why = f"the record {self.path} has no CRS (its frames are not georeferenced)"
+                raise IsageError(f"{stored}: georeferenced, but {why}; use a record of its own for it")
+            srs_id = gpkg.ensure_srs(conn, info.crs)
+            gpkg.set_features_srs(conn, "clicks", srs_id)
+            conn.execute("UPDATE isage_meta SET value = ? WHERE key = 'crs_wkt'", (info.crs.to_wkt(),))
+        elif record_wkt and not info.crs_wkt:
+            raise IsageError(
+                f"{stored}: frame has no CRS but the record {self.path} has one; georeference it"
+            )
+        values = dict(asdict(info), transform=json.dumps(list(info.transform)))
+        conn.execute(
+            f"INSERT INTO frames ({_FRAME_COLS}, added_utc) VALUES ({', '.join('?' * 11)})",
+            (name, stored, *values.values(), utc_now()),
+        )
+        gpkg.touch(conn, "frames")
+
+    def relink_frame(self, name: str, new_path: str | Path) -> Frame:
+        """Point frame ``name`` at ``new_path``, which must hold the same raster (same fingerprint)."""
+        info = geo.frame_info(new_path)
+        with self._connect(write=True) as conn:
+            frame = self._get_frame(conn, name)
+            if info.fingerprint != frame.info.fingerprint:
+                why = "different size, georeference or pixels"
+                raise IsageError(
+                    f"{new_path}: not the raster of frame '{name}' ({why}); give the original file"
+                )
+            conn.execute("UPDATE frames SET path = ? WHERE name = ?", (self.stored_path(new_path), name))
+            gpkg.touch(conn, "frames")
+            return self._get_frame(conn, name)
+
+    def resolve_missing_frames(self, search_dirs: list[str | Path]) -> list[str]:
+        """Re-link frames whose file is missing to a file with the same fingerprint under ``search_dirs``
+        (files with the same name first, then other rasters); returns the names re-linked."""
+        missing = [f for f in self.frames() if not f.exists]
+        if not missing:
+            return []
+        files = sorted({p.resolve() for d in search_dirs for p in Path(d).rglob("*") if p.is_file()})
+        seen: dict[Path, str | None] = {}
+        found: dict[str, Path] = {}
+        for f in missing:
+            suffixes = _RASTER_SUFFIXES | {f.path.suffix.lower()}
+            same = [p for p in files if p.name == f.path.name]
+            other = [p for p in files if p.name != f.path.name and p.suffix.lower() in suffixes]
+            for cand in same + other:
+                if cand not in seen:
+                    try:
+                        seen[cand] = geo.frame_info(cand).fingerprint
+                    except IsageError:
+                        seen[cand] = None
+                if seen[cand] == f.info.fingerprint:
+                    found[f.name] = cand
+                    break
+        if found:
+            with self._connect(write=True) as conn:
+                for name, cand in found.items():
+                    conn.execute("UPDATE frames SET path = ? WHERE name = ?", (self.stored_path(cand), name))
+                gpkg.touch(conn, "frames")
+        for name, cand in found.items():
+            log.info("frame '%s' re-linked to %s", name, cand)
+        return list(found)
+
+    # ---- clicks ----------------------------------------------------------------------------------
+    def add_click(
+        self,
+        frame: str,
+        class_id: int,
+        *,
+        row: int | None = None,
+        col: int | None = None,
+        x: float | None = None,
+        y: float | None = None,
+        crs=None,
+        annotator: str = "",
+        note: str = "",
+        enforce_budget: bool = True,
+    ) -> Click:
+        """Record one click, given as ``row``/``col`` in the frame, or as map ``x``/``y`` (in ``crs``,
+        default the frame's CRS) snapped to the pixel containing it. If the frame file is missing the
+        click is checked against the stored size and georeference only (no nodata check)."""
+        if (row is None) != (col is None) or (x is None) != (y is None) or (row is None) == (x is None):
+            raise IsageError(f"{self.path}: give a click as row and col, or as x and y (not both)")
+        with self._connect(write=True) as conn:
+            known = {c.id for c in self._load_classes(conn)}
+            if class_id not in known:
+                ids = ", ".join(map(str, sorted(known))) or "none"
+                raise IsageError(f"{self.path}: unknown class {class_id!r} (classes: {ids}); add it first")
+            class_id = int(class_id)
+            fr = self._get_frame(conn, frame)
+            if x is not None:
+                if crs is not None:
+                    if fr.info.crs is None:
+                        raise IsageError(f"{fr.path}: frame '{frame}' has no CRS; give the click as row/col")
+                    to_frame = _transformer(_as_crs(crs, self.path).to_wkt(), fr.info.crs_wkt)
+                    x, y = (float(v) for v in to_frame.transform(x, y)) if to_frame else (x, y)
+                    if not (np.isfinite(x) and np.isfinite(y)):
+                        raise IsageError(
+                            f"{self.path}: the click cannot be placed in CRS {crs!r}; check its CRS"
+                        )
+                row, col = geo.map_to_pixel(fr.info.affine, x, y)
+            row, col = operator.index(row), operator.index(col)
+            where = f"pixel (row {row}, col {col})"
+            if not (0 <= row < fr.info.height and 0 <= col < fr.info.width):
+                size = f"{fr.info.width}x{fr.info.height} pixels"
+                raise IsageError(f"{fr.path}: {where} is outside frame '{frame}' ({size}); click inside it")
+            if fr.exists:
+                with geo.open_raster(fr.path) as src:
+                    if not geo.valid_mask(src, Window(col, row, 1, 1))[0, 0]:
+                        raise IsageError(
+                            f"{fr.path}: {where} of frame '{frame}' is nodata; click on image data"
+                        )
+            else:
+                log.warning("frame '%s' file %s is missing: nodata not checked", frame, fr.path)
+            iteration = self._current_iteration(conn)
+            if enforce_budget:
+                where = "frame = ? AND class_id = ? AND iteration = ? AND retracted = 0"
+                prior = conn.execute(
+                    f"SELECT uid FROM clicks WHERE {where}", (frame, class_id, iteration)
+                ).fetchone()
+                if prior:
+                    rule = "the method allows one click per class per frame per iteration"
+                    fix = (
+                        "retract that click first, or override the budget (--over-budget on the command line)"
+                    )
+                    raise IsageError(
+                        f"{self.path}: frame '{frame}' already has a click of class {class_id} in iteration "
+                        f"{iteration} (uid {prior[0]}); {rule}: {fix}"
+                    )
+            values = dict(uid=uuid.uuid4().hex, frame=frame, row=row, col=col, class_id=class_id, note=note)
+            values.update(iteration=iteration, annotator=annotator, created_utc=utc_now(), retracted=0)
+            fid = self._insert_click(conn, values, fr.info)
+            return self._load_clicks(conn, "WHERE fid = ?", (fid,))[0]
+
+    def _insert_click(self, conn: sqlite3.Connection, values: dict, info: geo.FrameInfo) -> int:
+        """Insert a click row (its geometry computed here from row/col); returns its fid."""
+        x, y = geo.pixel_center(info.affine, values["row"], values["col"])
+        to_record = _transformer(info.crs_wkt, self._meta(conn, "crs_wkt") or "")
+        if to_record is not None:
+            x, y = (float(v) for v in to_record.transform(x, y))
+        values = dict(values, geom=gpkg.encode_point(x, y, gpkg.features_srs_id(conn, "clicks")))
+        sql = f"INSERT INTO clicks ({', '.join(values)}) VALUES ({', '.join('?' * len(values))})"
+        cur = conn.execute(sql, tuple(values.values()))
+        gpkg.touch(conn, "clicks", x, y)
+        return int(cur.lastrowid)
+
+    def _load_clicks(self, conn: sqlite3.Connection, where: str = "", params: tuple = ()) -> list[Click]:
+        rows = conn.execute(f"SELECT {_CLICK_COLS} FROM clicks {where} ORDER BY fid", params).fetchall()
+        return [_click(r) for r in rows]
+
+    def retract_click(self, uid_or_fid: str | int, by: str = "", reason: str = "") -> Click:
+        """Mark a click retracted (it stays in the record, with who, when and why)."""
+        column = "fid" if isinstance(uid_or_fid, int) else "uid"
+        with self._connect(write=True) as conn:
+            found = self._load_clicks(conn, f"WHERE {column} = ?", (uid_or_fid,))
+            if not found:
+                raise IsageError(f"{self.path}: no click with {column} {uid_or_fid}; check the click id")
+            if found[0].retracted:
+                raise IsageError(f"{self.path}: click {found[0].uid} was already retracted; nothing to do")
+            self._retract(conn, found[0].fid, utc_now(), by, reason)
+            return self._load_clicks(conn, "WHERE fid = ?", (found[0].fid,))[0]
+
+    def _retract(self, conn: sqlite3.Connection, fid: int, when: str | None, by: str | None, why: str | None):
+        sets = "retracted = 1, retracted_utc = ?, retracted_by = ?, retract_reason = ?"
+        conn.execute(f"UPDATE clicks SET {sets} WHERE fid = ?", (when, by, why, fid))
+        gpkg.touch(conn, "clicks")
+
+    def clicks(
+        self, *, include_retracted: bool = False, max_iteration: int | None = None, frame: str | None = None
+    ) -> list[Click]:
+        """Clicks in the order made; by default only unretracted ones; ``max_iteration`` is inclusive."""
+        terms, params = [], []
+        if not include_retracted:
+            terms.append("retracted = 0")
+        if max_iteration is not None:
+            terms.append("iteration <= ?")
+            params.append(max_iteration)
+        if frame is not None:
+            terms.append("frame = ?")
+            params.append(frame)
+        with self._connect(write=False) as conn:
+            return self._load_clicks(conn, "WHERE " + " AND ".join(terms) if terms else "", tuple(params))
+
+    def clicks_hash(self, max_iteration: int) -> str:
+        """SHA-1 over the unretracted clicks up to ``max_iteration`` (what a run of it trains on)."""
+        lines = sorted(
+            f"{c.uid}|{c.frame}|{c.row}|{c.col}|{c.class_id}|{c.iteration}"
+            for c in self.clicks(max_iteration=max_iteration)
+        )
+        return hashlib.sha1("\n".join(lines).encode()).hexdigest()
+
+    # ---- runs ------------------------------------------------------------------------------------
+    def _current_iteration(self, conn: sqlite3.Connection) -> int:
+        top = conn.execute("SELECT MAX(iteration) FROM runs").fetchone()[0]
+        return 0 if top is None else int(top) + 1
+
+    def current_iteration(self) -> int:
+        """0 before any run, else one more than the last run's iteration."""
+        with self._connect(write=False) as conn:
+            return self._current_iteration(conn)
+
+    def add_run(self, run: Run) -> None:
+        with self._connect(write=True) as conn:
+            values = dict(asdict(run), model_path=str(run.model_path))
+            values.update(metrics=_json(run.metrics), unresolved=_json(run.unresolved))
+            conn.execute(
+                f"INSERT INTO runs ({_RUN_COLS}) VALUES ({', '.join('?' * 10)})", tuple(values.values())
+            )
+            gpkg.touch(conn, "runs")
+
+    def runs(self) -> list[Run]:
+        with self._connect(write=False) as conn:
+            rows = conn.execute(f"SELECT {_RUN_COLS} FROM runs ORDER BY iteration, fid").fetchall()
+        return [Run(*r[:4], json.loads(r[4] or "{}"), json.loads(r[5] or "[]"), *r[6:]) for r in rows]
+
+
+@functools.lru_cache(maxsize=32)
+def _transformer(src_wkt: str, dst_wkt: str):
+    """A cached frame-to-record pyproj transformer; None when no reprojection is needed."""
+    if not src_wkt or not dst_wkt or src_wkt == dst_wkt or CRS.from_wkt(src_wkt) == CRS.from_wkt(dst_wkt):
+        return None
+    from pyproj import Transformer
+
+    return Transformer.from_crs(src_wkt, dst_wkt, always_xy=True)
+
+
+def _as_crs(crs, path: Path) -> CRS:
+    try:
+        return CRS.from_user_input(crs)
+    except Exception as exc:
+        raise IsageError(f"{path}: unknown CRS {crs!r}; give an EPSG code like 'EPSG:31983' or WKT") from exc
+
+
+def _check_class(path: Path, c: ClassDef, others: list[ClassDef]) -> None:
+    if not isinstance(c.id, int) or c.id < 0 or not str(c.name).strip() or not _COLOR.match(str(c.color)):
+        raise IsageError(f"{path}: invalid class {c!r}; give an id >= 0, a name and a colour like '#ff0000'")
+    for o in others:
+        if o.name == c.name:
+            raise IsageError(f"{path}: class name '{c.name}' is used by class {o.id}; choose another name")

@@ -1,0 +1,123 @@
+"""The click record's schema: table definitions, audit triggers and the records they hold."""
+
+from __future__ import annotations
+
+import json
+import re
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from .. import geo
+from . import gpkg
+
+SCHEMA_VERSION = 1
+_COLOR = re.compile(r"^#[0-9a-fA-F]{6}$")
+_RASTER_SUFFIXES = {".tif", ".tiff", ".vrt", ".jp2", ".img", ".png", ".jpg", ".jpeg"}
+_FIXED = ("fid", "geom", "uid", "frame", "row", "col", "class_id", "iteration", "annotator", "created_utc")
+_CLICK_COLS = (
+    "fid, uid, frame, row, col, class_id, iteration, annotator, created_utc, note, retracted, "
+    "retracted_utc, retracted_by, retract_reason, geom"
+)
+_FRAME_COLS = "name, path, width, height, band_count, dtype, crs_wkt, transform, nodata, fingerprint"
+_RUN_COLS = (
+    "iteration, model_path, clicks_used, clicks_hash, metrics, unresolved, started_utc, "
+    "finished_utc, duration_s, device"
+)
+_SCHEMA = (
+    """CREATE TABLE clicks (fid INTEGER PRIMARY KEY AUTOINCREMENT, geom POINT, uid TEXT NOT NULL UNIQUE,
+        frame TEXT NOT NULL, row INTEGER NOT NULL, col INTEGER NOT NULL, class_id INTEGER NOT NULL,
+        iteration INTEGER NOT NULL, annotator TEXT, created_utc TEXT NOT NULL, note TEXT,
+        retracted INTEGER NOT NULL DEFAULT 0 CHECK (retracted IN (0, 1)), retracted_utc TEXT,
+        retracted_by TEXT, retract_reason TEXT)""",
+    "CREATE TABLE classes (fid INTEGER PRIMARY KEY AUTOINCREMENT, id INTEGER NOT NULL UNIQUE, name TEXT, "
+    "color TEXT)",
+    """CREATE TABLE frames (fid INTEGER PRIMARY KEY AUTOINCREMENT, name TEXT NOT NULL UNIQUE, path TEXT,
+        width INTEGER, height INTEGER, band_count INTEGER, dtype TEXT, crs_wkt TEXT, transform TEXT,
+        nodata REAL, fingerprint TEXT, added_utc TEXT)""",
+    """CREATE TABLE runs (fid INTEGER PRIMARY KEY AUTOINCREMENT, iteration INTEGER NOT NULL, model_path TEXT,
+        clicks_used INTEGER, clicks_hash TEXT, metrics TEXT, unresolved TEXT, started_utc TEXT,
+        finished_utc TEXT, duration_s REAL, device TEXT)""",
+    "CREATE TABLE isage_meta (fid INTEGER PRIMARY KEY AUTOINCREMENT, key TEXT NOT NULL UNIQUE, value TEXT)",
+    """CREATE TRIGGER isage_clicks_no_delete BEFORE DELETE ON clicks BEGIN SELECT RAISE(ABORT,
+        'iSAGE clicks are retracted, not deleted: set retracted = 1 (with retracted_by and retract_reason)');
+        END""",
+    "CREATE TRIGGER isage_clicks_fixed BEFORE UPDATE ON clicks WHEN "
+    + " OR ".join(f"NEW.{c} IS NOT OLD.{c}" for c in _FIXED)
+    + """ BEGIN SELECT RAISE(ABORT, 'iSAGE clicks cannot be changed, only retracted: edit only note,
+        retracted, retracted_utc, retracted_by and retract_reason; add a new click instead'); END""",
+    """CREATE TRIGGER isage_clicks_no_unretract BEFORE UPDATE ON clicks
+        WHEN OLD.retracted = 1 AND NEW.retracted IS NOT 1 BEGIN SELECT RAISE(ABORT,
+        'a retracted iSAGE click cannot be restored: add a new click instead'); END""",
+)
+
+
+@dataclass(frozen=True)
+class ClassDef:
+    id: int
+    name: str
+    color: str  # '#rrggbb'
+
+
+@dataclass(frozen=True)
+class Frame:
+    name: str
+    path: Path  # absolute; may not exist (then re-link it)
+    stored_path: str  # relative to the record's folder (posix) when possible, else absolute
+    info: geo.FrameInfo  # as stored in the record, not re-read
+
+    @property
+    def exists(self) -> bool:
+        return self.path.is_file()
+
+
+@dataclass(frozen=True)
+class Click:
+    fid: int
+    uid: str
+    frame: str
+    row: int
+    col: int
+    class_id: int
+    iteration: int
+    annotator: str
+    created_utc: str
+    note: str
+    retracted: bool
+    retracted_utc: str | None
+    retracted_by: str | None
+    retract_reason: str | None
+    x: float  # pixel centre in the record CRS
+    y: float
+
+
+@dataclass(frozen=True)
+class Run:
+    iteration: int
+    model_path: str  # relative to the workspace folder
+    clicks_used: int
+    clicks_hash: str
+    metrics: dict
+    unresolved: list
+    started_utc: str
+    finished_utc: str
+    duration_s: float
+    device: str
+
+
+def _json(value: Any) -> str:
+    return json.dumps(value, default=lambda v: v.item() if hasattr(v, "item") else str(v))
+
+
+def _click(row: tuple) -> Click:
+    x, y = gpkg.decode_point(row[14]) if row[14] is not None else (float("nan"), float("nan"))
+    return Click(*row[:9], row[9] or "", bool(row[10]), *row[11:14], x, y)
+
+
+def unique_name(wanted: str, taken: set[str]) -> str:
+    """``wanted``, or ``wanted_2``, ``wanted_3``... whichever is not in ``taken``."""
+    name, n = wanted, 1
+    while name in taken:
+        n += 1
+        name = f"{wanted}_{n}"
+    return name

@@ -1,0 +1,80 @@
+"""A workspace is a folder: the click GeoPackage, ``models/`` (one checkpoint per run) and ``outputs/``."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from ..errors import IsageError
+from .click_record import ClassDef, ClickRecord
+
+RECORD_NAME = "clicks.gpkg"
+
+
+class Workspace:
+    """The folder that holds one annotation project."""
+
+    def __init__(self, folder: Path, record: ClickRecord):
+        self.folder = folder
+        self.record = record
+
+    @classmethod
+    def create(cls, folder: str | Path, classes: list[ClassDef], crs=None) -> Workspace:
+        """Create the folder layout and an empty click record; refuses to reuse an existing record."""
+        folder = Path(folder)
+        if (folder / RECORD_NAME).exists():
+            raise IsageError(
+                f"{folder / RECORD_NAME}: a workspace already exists here; open it or pick a new folder"
+            )
+        if folder.exists() and not folder.is_dir():
+            raise IsageError(f"{folder}: is a file; give a folder for the workspace")
+        try:
+            for sub in ("", "models", "outputs"):
+                (folder / sub).mkdir(parents=True, exist_ok=True)
+        except OSError as exc:
+            raise IsageError(
+                f"{folder}: cannot create the workspace folder ({exc.strerror}); choose another"
+            ) from exc
+        return cls(folder, ClickRecord.create(folder / RECORD_NAME, classes, crs=crs))
+
+    @classmethod
+    def open(cls, location: str | Path) -> Workspace:
+        """Open a workspace by its folder or by its GeoPackage."""
+        location = Path(location)
+        gpkg = location if location.suffix.lower() == ".gpkg" else location / RECORD_NAME
+        if not gpkg.exists():
+            raise IsageError(f"{location}: no iSAGE workspace here; create one with `isage init {location}`")
+        folder = gpkg.parent
+        for sub in ("models", "outputs"):
+            (folder / sub).mkdir(exist_ok=True)
+        return cls(folder, ClickRecord.open(gpkg))
+
+    @property
+    def models_dir(self) -> Path:
+        return self.folder / "models"
+
+    @property
+    def outputs_dir(self) -> Path:
+        return self.folder / "outputs"
+
+    def model_path(self, iteration: int) -> Path:
+        return self.models_dir / f"iteration_{iteration:03d}.safetensors"
+
+    def output_dir(self, iteration: int) -> Path:
+        folder = self.outputs_dir / f"iteration_{iteration:03d}"
+        folder.mkdir(parents=True, exist_ok=True)
+        return folder
+
+    def latest_model(self) -> tuple[int, Path] | None:
+        """The iteration and file of the newest run whose model file exists."""
+        for run in sorted(self.record.runs(), key=lambda r: r.iteration, reverse=True):
+            path = self.folder / run.model_path
+            if path.is_file():
+                return run.iteration, path
+        return None
+
+    def relative(self, path: Path) -> str:
+        """``path`` relative to the workspace folder when inside it (posix separators)."""
+        try:
+            return Path(path).resolve().relative_to(self.folder.resolve()).as_posix()
+        except ValueError:
+            return str(Path(path).resolve())

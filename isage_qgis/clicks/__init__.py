@@ -1,0 +1,2 @@
+"""Clicking on the map: the map tool, what a click does (add, retract, undo), the click layer and
+its style."""

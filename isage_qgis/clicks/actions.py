@@ -1,0 +1,209 @@
+"""What a click on the map does, without any widget: find the frame pixel, validate, write, retract, undo.
+
+The map tool turns mouse and key events into these calls and the returned :class:`Outcome` into signals.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from typing import Any, Protocol
+
+from qgis.core import (
+    QgsCoordinateReferenceSystem,
+    QgsCoordinateTransform,
+    QgsMapLayer,
+    QgsPointXY,
+    QgsProject,
+    QgsRasterLayer,
+    QgsRectangle,
+)
+
+from ..record.frames import FrameInfo, frame_for_layer, pixel_of
+from ..record.model import ClickRecordError, ClickRefused
+from .layer import ClickRecordLayer
+
+RETRACT_REASON = "retracted on the map"
+
+
+class ClickSettingsLike(Protocol):
+    """What the click tools read from the settings (``settings.PluginSettings`` has these)."""
+
+    enforce_budget: bool
+    annotator: str
+
+
+@dataclass
+class ClickSettings:
+    enforce_budget: bool = True
+    annotator: str = ""
+
+
+@dataclass(frozen=True)
+class Outcome:
+    """``kind``: ``added``, ``retracted``, ``refused`` or ``nothing``; ``level`` for the message bar."""
+
+    kind: str
+    level: str
+    text: str
+    fid: int | None = None
+
+
+@dataclass(frozen=True)
+class FrameHit:
+    frame: FrameInfo
+    layer: QgsRasterLayer
+    row: int
+    col: int
+
+
+def as_getter(value: Any) -> Callable[[], Any]:
+    """A value, or a function returning it, as a function."""
+    return value if callable(value) else (lambda: value)
+
+
+class ClickActions:
+    """Click logic for one map; each argument is a value or a function returning the current one."""
+
+    def __init__(
+        self,
+        record: Any,
+        active_class: Any,
+        frame_layers: Any,
+        settings: Any = None,
+        layer_order: Callable[[], Sequence[QgsMapLayer]] | None = None,
+    ) -> None:
+        self.record: Callable[[], ClickRecordLayer | None] = as_getter(record)
+        self.active_class: Callable[[], int | None] = as_getter(active_class)
+        self.frame_layers: Callable[[], Sequence[QgsRasterLayer]] = as_getter(frame_layers)
+        self.settings: Callable[[], ClickSettingsLike] = as_getter(settings or ClickSettings())
+        self.layer_order = layer_order or (lambda: [])
+
+    def _ordered_layers(self) -> list[QgsRasterLayer]:
+        """Frame layers, those drawn on top first (the canvas order), then the others as given."""
+        order = {lyr.id(): i for i, lyr in enumerate(self.layer_order() or [])}
+        layers = [lyr for lyr in (self.frame_layers() or []) if lyr is not None and lyr.isValid()]
+        return sorted(layers, key=lambda lyr: order.get(lyr.id(), len(order)))
+
+    def locate(
+        self, record: ClickRecordLayer, point: QgsPointXY, crs: QgsCoordinateReferenceSystem
+    ) -> FrameHit | None:
+        """The topmost frame layer holding ``point`` (in ``crs``) and the pixel there."""
+        frames = record.frames()
+        for lyr in self._ordered_layers():
+            frame = frame_for_layer(lyr, frames)
+            if frame is None:
+                continue
+            here = _transform(point, crs, frame.crs() if frame.crs_wkt else lyr.crs())
+            found = pixel_of(frame, here) if here is not None else None
+            if found is not None:
+                return FrameHit(frame, lyr, *found)
+        return None
+
+    def add_at(self, point: QgsPointXY, crs: QgsCoordinateReferenceSystem) -> Outcome:
+        """Add a click of the active class at the pixel under ``point``."""
+        record = self.record()
+        if record is None:
+            return Outcome(
+                "nothing", "warning", "No click record is open: open or create one in the iSAGE panel."
+            )
+        class_id = self.active_class()
+        if class_id is None:
+            return Outcome(
+                "nothing", "warning", "No class is chosen: pick one in the iSAGE panel (keys 1-9)."
+            )
+        try:
+            hit = self.locate(record, point, crs)
+            if hit is None and not self._ordered_layers():
+                return Outcome(
+                    "refused",
+                    "warning",
+                    "No frame layer of the click record is loaded: nothing "
+                    "recorded; add the record's frames to the map.",
+                )
+            if hit is None:
+                return Outcome(
+                    "refused",
+                    "warning",
+                    "Outside every frame of the click record: nothing recorded; "
+                    "click on a frame layer of the record.",
+                )
+            settings = self.settings()
+            fid = record.add_click(
+                hit.frame.name,
+                hit.row,
+                hit.col,
+                int(class_id),
+                settings.annotator,
+                "",
+                settings.enforce_budget,
+                raster=hit.layer,
+            )
+        except ClickRefused as exc:
+            return Outcome("refused", "warning", f"Click not recorded: {exc}")
+        except ClickRecordError as exc:
+            return Outcome("refused", "critical", str(exc))
+        text = f"Click {fid}: class {class_id} on frame '{hit.frame.name}', row {hit.row}, col {hit.col}."
+        return Outcome("added", "info", text, fid)
+
+    def retract_near(self, point: QgsPointXY, crs: QgsCoordinateReferenceSystem, tolerance: float) -> Outcome:
+        """Retract the nearest unretracted click within ``tolerance`` (units of ``crs``) of ``point``."""
+        record = self.record()
+        if record is None:
+            return Outcome(
+                "nothing", "warning", "No click record is open: open or create one in the iSAGE panel."
+            )
+        fid = record.nearest_click(point, crs, tolerance_in(record.crs, point, crs, tolerance))
+        if fid is None:
+            return Outcome("nothing", "info", "No click here to retract.")
+        try:
+            record.retract(fid, self.settings().annotator, RETRACT_REASON)
+        except ClickRecordError as exc:
+            return Outcome("refused", "critical", str(exc))
+        return Outcome(
+            "retracted", "info", f"Click {fid} retracted (it stays in the record, marked retracted).", fid
+        )
+
+    def undo(self) -> Outcome:
+        """Undo the last click or retraction made in this session."""
+        record = self.record()
+        if record is None:
+            return Outcome("nothing", "warning", "No click record is open.")
+        settings = self.settings()
+        try:
+            done = record.undo(settings.annotator, settings.enforce_budget)
+        except ClickRefused as exc:
+            return Outcome("refused", "warning", f"Cannot undo: {exc}")
+        except ClickRecordError as exc:
+            return Outcome("refused", "critical", str(exc))
+        if done is None:
+            return Outcome("nothing", "info", "Nothing to undo.")
+        kind, fid = done
+        if kind == "retracted":
+            return Outcome("retracted", "info", f"Undone: click {fid} retracted.", fid)
+        return Outcome("added", "info", f"Undone: the retracted click is back as click {fid}.", fid)
+
+
+def _transform(point: QgsPointXY, src: QgsCoordinateReferenceSystem, dst: QgsCoordinateReferenceSystem):
+    if not src.isValid() or not dst.isValid() or src == dst:
+        return QgsPointXY(point)
+    try:
+        return QgsCoordinateTransform(src, dst, QgsProject.instance()).transform(point)
+    except Exception:  # noqa: BLE001 - QgsCsException: the point has no place in that CRS
+        return None
+
+
+def tolerance_in(
+    dst: QgsCoordinateReferenceSystem, point: QgsPointXY, src: QgsCoordinateReferenceSystem, tolerance: float
+) -> float:
+    """``tolerance`` (units of ``src`` around ``point``) expressed in units of ``dst``."""
+    if not src.isValid() or not dst.isValid() or src == dst:
+        return tolerance
+    box = QgsRectangle(
+        point.x() - tolerance, point.y() - tolerance, point.x() + tolerance, point.y() + tolerance
+    )
+    try:
+        out = QgsCoordinateTransform(src, dst, QgsProject.instance()).transformBoundingBox(box)
+    except Exception:  # noqa: BLE001
+        return tolerance
+    return max(out.width(), out.height()) / 2

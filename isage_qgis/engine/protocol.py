@@ -1,0 +1,87 @@
+"""The engine's side of the worker protocol: its command line, environment, events and error messages.
+
+Shared by the runners of :mod:`isage_qgis.engine.worker`, the settings and the environment builder; standard
+library only.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import os
+from pathlib import Path
+
+log = logging.getLogger("isage_qgis.engine.worker")
+
+ENGINE_MODULE = "isage_core.cli"
+CANCEL_GRACE_SECONDS = 15.0  # after SIGTERM the engine finishes its current step and cleans up
+STDERR_TAIL_LINES = 40
+# Variables of QGIS's own Python/GDAL/PROJ that must not leak into the engine's Python (OSGeo4W, QGIS.app).
+_SCRUBBED_VARIABLES = ("PYTHONHOME", "PYTHONPATH", "PYTHONSTARTUP", "GDAL_DATA", "GDAL_DRIVER_PATH",
+                       "PROJ_LIB", "PROJ_DATA", "QGIS_PREFIX_PATH")  # fmt: skip
+_LEVELS = {"debug": logging.DEBUG, "warning": logging.WARNING, "error": logging.ERROR}
+
+
+class EngineError(Exception):
+    """An engine run that failed or was cancelled; ``str()`` is the one-line message for the user."""
+
+    def __init__(self, message: str, cancelled: bool = False):
+        super().__init__(message)
+        self.cancelled = cancelled
+
+
+def missing_engine_message(python: str | None) -> str:
+    """The message for an engine Python that is not set, does not exist or cannot run the engine."""
+    what = f"The iSAGE engine Python '{python}' does not exist or is not executable" if python else (
+        "No iSAGE engine Python was found")  # fmt: skip
+    return (
+        f"{what}; set it in the iSAGE settings (engine Python), set ISAGE_PYTHON, "
+        "or create the engine environment from the iSAGE panel"
+    )
+
+
+def engine_command(python: str, args: list[str]) -> list[str]:
+    """The command line of one engine run: ``[python, -m, isage_core.cli, --json, *args]``."""
+    return [python, "-m", ENGINE_MODULE, "--json", *[str(a) for a in args]]
+
+
+def engine_environment() -> dict[str, str]:
+    """This process's environment without QGIS's Python/GDAL/PROJ variables, and unbuffered output."""
+    env = {k: v for k, v in os.environ.items() if k not in _SCRUBBED_VARIABLES}
+    env["PYTHONUNBUFFERED"] = "1"
+    env["PYTHONIOENCODING"] = "utf-8"
+    return env
+
+
+def is_executable(python: str | None) -> bool:
+    """Whether ``python`` names an existing executable file."""
+    return bool(python) and Path(python).is_file() and os.access(python, os.X_OK)
+
+
+def parse_event(line: str) -> dict | None:
+    """The event of one stdout line, or None for blank lines and noise (logged at debug)."""
+    text = line.strip()
+    if not text:
+        return None
+    try:
+        event = json.loads(text)
+    except ValueError:
+        log.debug("engine: %s", text)
+        return None
+    if not isinstance(event, dict) or "event" not in event:
+        log.debug("engine (not an event): %s", text)
+        return None
+    return event
+
+
+def log_level(level: str) -> int:
+    return _LEVELS.get(level, logging.INFO)
+
+
+def unexpected_stop(code: int, stderr_tail: list[str]) -> str:
+    if stderr_tail:
+        log.warning("the engine's last error output:\n%s", "\n".join(stderr_tail))
+    return (
+        f"The iSAGE engine stopped unexpectedly (exit status {code}) without reporting an error; "
+        "see the iSAGE log messages for its output"
+    )

@@ -1,0 +1,129 @@
+"""Small dialogs of the dock: a new workspace, one class, frame rasters from the project. Input only."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from qgis.gui import QgsColorButton
+from qgis.PyQt.QtCore import Qt
+from qgis.PyQt.QtGui import QColor
+from qgis.PyQt.QtWidgets import (
+    QDialog,
+    QDialogButtonBox,
+    QFileDialog,
+    QFormLayout,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QListWidget,
+    QListWidgetItem,
+    QPlainTextEdit,
+    QPushButton,
+    QVBoxLayout,
+    QWidget,
+)
+
+from ..record.model import ClassInfo
+from .model import DEFAULT_CLASSES, class_lines, parse_class_lines
+
+CHECKED, UNCHECKED = Qt.CheckState.Checked, Qt.CheckState.Unchecked
+USER_ROLE = Qt.ItemDataRole.UserRole
+
+
+def _buttons(dialog: QDialog) -> QDialogButtonBox:
+    box = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
+    box.accepted.connect(dialog.accept)
+    box.rejected.connect(dialog.reject)
+    return box
+
+
+def raster_list(candidates: Sequence[tuple[str, str]], checked: bool = True) -> QListWidget:
+    """A checkable list of ``(layer name, file)``; the file is the item's user data."""
+    widget = QListWidget()
+    for name, path in candidates:
+        item = QListWidgetItem(f"{name}  —  {path}")
+        item.setData(USER_ROLE, path)
+        item.setFlags(item.flags() | Qt.ItemFlag.ItemIsUserCheckable)
+        item.setCheckState(CHECKED if checked else UNCHECKED)
+        widget.addItem(item)
+    return widget
+
+
+def checked_paths(widget: QListWidget) -> list[str]:
+    items = (widget.item(i) for i in range(widget.count()))
+    return [str(item.data(USER_ROLE)) for item in items if item.checkState() == CHECKED]
+
+
+class NewWorkspaceDialog(QDialog):
+    """Folder, classes (``name #rrggbb`` per line) and the frame rasters of a new workspace."""
+
+    def __init__(self, candidates: Sequence[tuple[str, str]], parent: QWidget | None = None):
+        super().__init__(parent)
+        self.setWindowTitle("New iSAGE workspace")
+        self.folder_edit = QLineEdit()
+        browse = QPushButton("Browse…")
+        browse.clicked.connect(self._browse)
+        row = QHBoxLayout()
+        row.addWidget(self.folder_edit)
+        row.addWidget(browse)
+        self.classes_edit = QPlainTextEdit(class_lines(DEFAULT_CLASSES))
+        self.classes_edit.setToolTip("One class per line: a name, then optionally a colour #rrggbb")
+        self.frames_list = raster_list(candidates)
+        form = QFormLayout()
+        form.addRow("Folder", row)
+        form.addRow("Classes", self.classes_edit)
+        form.addRow(
+            "Frames", self.frames_list if candidates else QLabel("no raster layer in the project yet")
+        )
+        layout = QVBoxLayout(self)
+        layout.addLayout(form)
+        layout.addWidget(_buttons(self))
+
+    def _browse(self) -> None:
+        folder = QFileDialog.getExistingDirectory(self, "Workspace folder (clicks.gpkg, models, outputs)")
+        if folder:
+            self.folder_edit.setText(folder)
+
+    def folder(self) -> str:
+        return self.folder_edit.text().strip()
+
+    def classes(self) -> list[ClassInfo]:
+        return parse_class_lines(self.classes_edit.toPlainText())
+
+    def frame_paths(self) -> list[str]:
+        return checked_paths(self.frames_list)
+
+
+class ClassDialog(QDialog):
+    """Name and colour of one class (id fixed)."""
+
+    def __init__(self, c: ClassInfo, parent: QWidget | None = None):
+        super().__init__(parent)
+        self.class_id = c.id
+        self.setWindowTitle(f"iSAGE class {c.id}")
+        self.name_edit = QLineEdit(c.name)
+        self.color_button = QgsColorButton()
+        self.color_button.setColor(QColor(c.color))
+        form = QFormLayout(self)
+        form.addRow("Name", self.name_edit)
+        form.addRow("Colour", self.color_button)
+        form.addRow(_buttons(self))
+
+    def value(self) -> ClassInfo:
+        return ClassInfo(self.class_id, self.name_edit.text().strip(), self.color_button.color().name())
+
+
+class FramePickerDialog(QDialog):
+    """Choose frame rasters among the project's raster layers."""
+
+    def __init__(self, candidates: Sequence[tuple[str, str]], parent: QWidget | None = None):
+        super().__init__(parent)
+        self.setWindowTitle("Add frames to the click record")
+        self.frames_list = raster_list(candidates)
+        layout = QVBoxLayout(self)
+        layout.addWidget(QLabel("Raster layers of the project (file-based) to add as frames:"))
+        layout.addWidget(self.frames_list)
+        layout.addWidget(_buttons(self))
+
+    def frame_paths(self) -> list[str]:
+        return checked_paths(self.frames_list)

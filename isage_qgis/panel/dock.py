@@ -1,0 +1,185 @@
+"""The iSAGE panel: a thin view over :class:`~isage_qgis.panel.session.IsageSession`.
+
+It shows the record (frames, classes with click counts, iteration, the last run and its unresolved
+clicks) in :class:`~isage_qgis.panel.widgets.DockUi`, forwards button presses to the session, owns the click
+map tool, and shows the session's messages in the message bar.
+"""
+
+from __future__ import annotations
+
+import logging
+
+from qgis.core import Qgis, QgsProject, QgsRasterLayer
+from qgis.gui import QgsDockWidget
+from qgis.PyQt.QtWidgets import QFileDialog, QWidget
+
+try:  # Qt6 (QGIS 4) moved QAction to QtGui
+    from qgis.PyQt.QtGui import QAction
+except ImportError:  # Qt5
+    from qgis.PyQt.QtWidgets import QAction
+
+from ..clicks.map_tool import ClickMapTool
+from ..resources import icon
+from ..settings import PluginSettings
+from . import dialogs
+from .model import DockState, frame_candidates, next_class
+from .session import Extent, IsageSession
+from .settings_dialog import SettingsDialog
+from .widgets import DockUi
+
+log = logging.getLogger(__name__)
+LEVELS = {
+    "info": Qgis.MessageLevel.Info,
+    "success": Qgis.MessageLevel.Success,
+    "warning": Qgis.MessageLevel.Warning,
+    "critical": Qgis.MessageLevel.Critical,
+}
+
+
+class IsageDock(QgsDockWidget):
+    """The iSAGE dock; ``iface`` gives the canvas and the message bar, ``session`` the logic."""
+
+    def __init__(self, iface, parent: QWidget | None = None, session: IsageSession | None = None):
+        super().__init__("iSAGE", parent)
+        self.setObjectName("IsageDock")
+        self.iface = iface
+        self.canvas = iface.mapCanvas()
+        self.session = session or IsageSession(QgsProject.instance(), parent=self)
+        self.active_class_id: int | None = None
+        self.ui = DockUi(self)
+        self.setWidget(self.ui)
+
+        self.tool = ClickMapTool(
+            self.canvas,
+            self._record_for_tool,
+            lambda: self.active_class_id,
+            self._frame_layers,
+            PluginSettings.load,
+        )
+        self.click_action = QAction(icon("click"), "iSAGE click tool", self)
+        self.click_action.setCheckable(True)
+        self.click_action.setToolTip(
+            "Left click: add a click of the chosen class; right click: retract; keys 1-9"
+        )
+        self.click_action.triggered.connect(self.toggle_tool)
+        self.tool.setAction(self.click_action)
+        self.ui.tool_button.setDefaultAction(self.click_action)
+        self.tool.clicked.connect(lambda fid: self.session.refresh())
+        self.tool.retracted.connect(lambda fid: self.session.refresh())
+        self.tool.message.connect(lambda level, text: self.show_message(level, "iSAGE click", text))
+        self.tool.classKeyPressed.connect(self.select_class_row)
+
+        ui, s = self.ui, self.session
+        ui.class_table.itemSelectionChanged.connect(self._class_selected)
+        ui.class_table.cellDoubleClicked.connect(lambda row, col: self.edit_class())
+        ui.new_button.clicked.connect(self.new_workspace)
+        ui.open_button.clicked.connect(self.open_dialog)
+        ui.frames_button.clicked.connect(self.add_frames_dialog)
+        ui.relink_button.clicked.connect(self.relink_dialog)
+        ui.add_class_button.clicked.connect(self.add_class)
+        ui.edit_class_button.clicked.connect(self.edit_class)
+        ui.train_button.clicked.connect(lambda: s.train(self.extent()))
+        ui.predict_button.clicked.connect(lambda: s.predict(self.extent()))
+        ui.cancel_button.clicked.connect(s.cancel)
+        ui.settings_button.clicked.connect(self.open_settings)
+        s.stateChanged.connect(self.show_state)
+        s.busyChanged.connect(self.set_busy)
+        s.progress.connect(ui.show_progress)
+        s.message.connect(self.show_message)
+        self.show_state(s.state)
+
+    # ---- showing ---------------------------------------------------------------------------------
+    def show_state(self, state: DockState) -> None:
+        ids = [c.id for c in state.classes]
+        if self.active_class_id not in ids:
+            self.active_class_id = ids[0] if ids else None
+        self.ui.show_state(state, self.active_class_id)
+        self.set_busy(self.session.busy)
+
+    def set_busy(self, busy: bool) -> None:
+        is_open = self.session.state.is_open
+        self.ui.set_busy(busy, is_open)
+        self.click_action.setEnabled(not busy and is_open)
+        if busy and self.canvas.mapTool() is self.tool:
+            self.canvas.unsetMapTool(self.tool)  # the engine writes the record: no clicking meanwhile
+
+    def show_message(self, level: str, title: str, text: str) -> None:
+        """In the message bar (warnings and errors stay until closed) and in the panel's status line."""
+        self.ui.status_label.setText(text)
+        duration = 0 if level in ("critical", "warning") else 6
+        self.iface.messageBar().pushMessage(
+            title, text, level=LEVELS.get(level, LEVELS["info"]), duration=duration
+        )
+
+    # ---- map and classes -------------------------------------------------------------------------
+    def extent(self) -> Extent | None:
+        """The canvas extent and CRS when "Visible extent" is chosen, else None (whole frames)."""
+        if self.ui.whole_frames():
+            return None
+        return self.canvas.extent(), self.canvas.mapSettings().destinationCrs()
+
+    def toggle_tool(self, checked: bool) -> None:
+        if checked and not self.session.busy:
+            self.canvas.setMapTool(self.tool)
+        elif self.canvas.mapTool() is self.tool:
+            self.canvas.unsetMapTool(self.tool)
+
+    def select_class_row(self, row: int) -> None:
+        if 0 <= row < self.ui.class_table.rowCount():
+            self.ui.class_table.selectRow(row)
+
+    def _class_selected(self) -> None:
+        selected = self.ui.selected_class_id()
+        if selected is not None:
+            self.active_class_id = int(selected)
+
+    def _record_for_tool(self):
+        return None if self.session.busy else self.session.record
+
+    def _frame_layers(self) -> list[QgsRasterLayer]:
+        return [lyr for lyr in QgsProject.instance().mapLayers().values() if isinstance(lyr, QgsRasterLayer)]
+
+    # ---- dialogs ---------------------------------------------------------------------------------
+    def new_workspace(self) -> None:
+        dialog = dialogs.NewWorkspaceDialog(frame_candidates(QgsProject.instance()), self)
+        if dialog.exec() and dialog.folder():
+            self.session.create_workspace(dialog.folder(), dialog.classes(), dialog.frame_paths())
+
+    def open_dialog(self) -> None:
+        path, _ = QFileDialog.getOpenFileName(self, "Open an iSAGE click record", "", "GeoPackage (*.gpkg)")
+        if path:
+            self.session.open_record(path)
+
+    def add_frames_dialog(self) -> None:
+        candidates = frame_candidates(QgsProject.instance())
+        if not candidates:
+            self.show_message("warning", "Frames", "add the frame rasters (GeoTIFF...) to the project first")
+            return
+        dialog = dialogs.FramePickerDialog(candidates, self)
+        if dialog.exec() and dialog.frame_paths():
+            self.session.add_frames(dialog.frame_paths())
+
+    def relink_dialog(self) -> None:
+        folder = QFileDialog.getExistingDirectory(self, "Folder holding the missing frames")
+        if folder:
+            self.session.relink_frames([folder])
+
+    def add_class(self) -> None:
+        dialog = dialogs.ClassDialog(next_class(self.session.state.classes), self)
+        if dialog.exec():
+            self.session.set_class(dialog.value())
+
+    def edit_class(self) -> None:
+        current = next((c for c in self.session.state.classes if c.id == self.active_class_id), None)
+        dialog = dialogs.ClassDialog(current, self) if current is not None else None
+        if dialog is not None and dialog.exec():
+            self.session.set_class(dialog.value())
+
+    def open_settings(self) -> None:
+        SettingsDialog(PluginSettings.load(), self).exec()
+
+    def cleanup(self) -> None:
+        """Before the plugin unloads: stop any run, release the map tool."""
+        self.session.cancel()
+        if self.canvas.mapTool() is self.tool:
+            self.canvas.unsetMapTool(self.tool)

@@ -1,0 +1,300 @@
+"""What the iSAGE dock shows and which engine commands its buttons run: no widgets here.
+
+``DockState`` is built from a :class:`~isage_qgis.record.view.RecordSnapshot`; the ``*_steps``
+functions turn the user's choices into engine argument lists; :func:`extent_jobs` turns the canvas
+extent into one ``--extent`` per frame CRS.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import tempfile
+from collections import Counter
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from qgis.core import (
+    QgsCoordinateReferenceSystem,
+    QgsCoordinateTransform,
+    QgsCoordinateTransformContext,
+    QgsCsException,
+    QgsProject,
+    QgsRasterLayer,
+    QgsRectangle,
+)
+
+from ..engine.pipeline import Step
+from ..layers.results import EXTENT_SCOPE, PROP_ROLE
+from ..record.model import ClassInfo
+from ..record.view import RecordSnapshot, RunInfo
+
+DEFAULT_CLASSES = [
+    ClassInfo(0, "background", "#9e9e9e"),
+    ClassInfo(1, "building", "#ff9800"),
+    ClassInfo(2, "road", "#3c3c3c"),
+    ClassInfo(3, "vegetation", "#43a047"),
+]
+NO_OVERLAP = "the visible extent overlaps no frame; pan to a frame or predict whole frames"
+PALETTE = ("#e53935", "#1e88e5", "#fdd835", "#8e24aa", "#00acc1", "#6d4c41", "#f06292", "#c0ca33")
+
+
+@dataclass(frozen=True)
+class ClassCount:
+    id: int
+    name: str
+    color: str
+    this_iteration: int
+    total: int
+
+
+@dataclass
+class DockState:
+    """Everything the dock displays about the open record."""
+
+    record_path: str = ""
+    iteration: int = 0
+    classes: list[ClassInfo] = field(default_factory=list)
+    frame_names: list[str] = field(default_factory=list)
+    missing_frames: list[str] = field(default_factory=list)
+    counts: list[ClassCount] = field(default_factory=list)
+    run_summary: str = "no model trained yet"
+    unresolved: list[str] = field(default_factory=list)
+
+    @property
+    def is_open(self) -> bool:
+        return bool(self.record_path)
+
+    @property
+    def missing_text(self) -> str:
+        """``3 frames not found`` ("" when every frame's file is on disk)."""
+        n = len(self.missing_frames)
+        return f"{n} frame{'s' if n != 1 else ''} not found" if n else ""
+
+    def train_blocker(self) -> str:
+        """Why Train cannot run now ("" when it can)."""
+        if not self.is_open:
+            return "open or create a click record first"
+        if not self.frame_names:
+            return "add at least one frame raster to the record"
+        empty = [c.name for c in self.counts if c.total == 0]
+        if empty:
+            return f"click at least once for every class (none yet: {', '.join(empty)})"
+        return ""
+
+
+def summarize_run(run: RunInfo | None) -> str:
+    """One line about a training run: iteration, clicks, click accuracy, loss, device, time."""
+    if run is None:
+        return "no model trained yet"
+    m = run.metrics
+    parts = [f"iteration {run.iteration}: {run.clicks_used} clicks"]
+    if "click_accuracy" in m:
+        parts.append(f"click accuracy {100 * float(m['click_accuracy']):.0f}%")
+    if m.get("final_loss") is not None:
+        parts.append(f"loss {float(m['final_loss']):.3f}")
+    if m.get("steps"):
+        parts.append(f"{m['steps']} steps")
+    if run.duration_s:
+        parts.append(f"{run.duration_s:.0f} s")
+    if run.device:
+        parts.append(run.device.split(" (")[0])
+    return ", ".join(parts)
+
+
+def train_message(event: dict) -> str:
+    """The message after a training run (its ``result`` event)."""
+    unresolved = len(event.get("unresolved") or [])
+    return (
+        f"iteration {event.get('iteration')} trained on {event.get('clicks_used')} clicks; "
+        f"{unresolved} of them still predicted wrong (listed in the iSAGE panel)"
+    )
+
+
+def describe_unresolved(run: RunInfo | None, classes: Sequence[ClassInfo]) -> list[str]:
+    """One line per click the last model still gets wrong (where to click again)."""
+    if run is None:
+        return []
+    names = {c.id: c.name for c in classes}
+    lines = []
+    for u in run.unresolved:
+        if not isinstance(u, dict):
+            continue
+        wanted, got = names.get(u.get("class_id"), u.get("class_id")), names.get(u.get("predicted"), "?")
+        confidence = float(u.get("confidence") or 0.0)
+        where = f"{u.get('frame')} ({u.get('row')}, {u.get('col')})"
+        lines.append(f"{where}: {wanted} → {got} {100 * confidence:.0f}%")
+    return lines
+
+
+def build_state(snapshot: RecordSnapshot, pending: Sequence[tuple[int, int]] = ()) -> DockState:
+    """The dock state of a record; ``pending`` adds ``(class_id, iteration)`` of unsaved clicks."""
+    iteration = snapshot.iteration
+    total = Counter(c.class_id for c in snapshot.clicks) + Counter(cid for cid, _ in pending)
+    current = Counter(c.class_id for c in snapshot.clicks if c.iteration == iteration)
+    current += Counter(cid for cid, it in pending if it == iteration)
+    run = snapshot.last_run
+    return DockState(
+        record_path=snapshot.path,
+        iteration=iteration,
+        classes=list(snapshot.classes),
+        frame_names=[f.name for f in snapshot.frames],
+        missing_frames=[f.name for f in snapshot.frames if not f.exists],
+        counts=[ClassCount(c.id, c.name, c.color, current[c.id], total[c.id]) for c in snapshot.classes],
+        run_summary=summarize_run(run),
+        unresolved=describe_unresolved(run, snapshot.classes),
+    )
+
+
+def missing_warning(missing: Sequence[str]) -> str:
+    """The warning on opening a record whose frames are not on disk (a colleague's record...)."""
+    return (
+        f"{len(missing)} frame file(s) of this record not found: {', '.join(missing)}; "
+        'click "Re-link frames…" in the iSAGE panel and choose the folder that holds them'
+    )
+
+
+def relink_message(event: dict, still_missing: Sequence[str] | None = None) -> tuple[str, str]:
+    """``(level, text)`` after ``frames find`` or ``frames relink`` (their ``result`` event); the frames
+    still missing are ``still_missing`` when given (the refreshed record), else the event's."""
+    relinked = list(event.get("relinked") or [])  # a list (find) or {name: path} (relink)
+    still = list(event.get("still_missing") or []) if still_missing is None else list(still_missing)
+    text = f"{len(relinked)} frame(s) re-linked" + (f": {', '.join(relinked)}" if relinked else "")
+    if still:
+        text += f"; still missing: {', '.join(still)} (choose the folder holding them)"
+    return ("success" if relinked and not still else "warning"), text
+
+
+def next_class(classes: Sequence[ClassInfo]) -> ClassInfo:
+    """A new class with the next free id, a placeholder name and an unused palette colour."""
+    next_id = max((c.id for c in classes), default=-1) + 1
+    used = {c.color.lower() for c in classes}
+    color = next((p for p in PALETTE if p not in used), PALETTE[next_id % len(PALETTE)])
+    names = {c.name for c in classes}
+    name, n = f"class {next_id}", next_id
+    while name in names:
+        n += 1
+        name = f"class {n}"
+    return ClassInfo(next_id, name, color)
+
+
+def write_classes_json(classes: Sequence[ClassInfo], path: str | Path | None = None) -> str:
+    """Write the class list as the engine's JSON class file (names may hold commas and colons);
+    ``path`` None: a new temporary file (the caller deletes it)."""
+    if path is None:
+        handle, path = tempfile.mkstemp(prefix="isage_classes_", suffix=".json")
+        os.close(handle)
+    items = [{"id": int(c.id), "name": str(c.name), "color": str(c.color)} for c in classes]
+    Path(path).write_text(json.dumps(items, indent=1), encoding="utf-8")
+    return str(path)
+
+
+# ---- engine commands ---------------------------------------------------------------------------
+def create_steps(folder: str, classes_json: str, frame_paths: Sequence[str]) -> list[Step]:
+    """``init`` a workspace in ``folder``, then ``frames add`` the chosen rasters."""
+    steps = [Step("create workspace", ["init", folder, "--classes", classes_json], 0.2)]
+    if frame_paths:
+        steps.append(Step("add frames", ["frames", "add", folder, *frame_paths], 0.8))
+    return steps
+
+
+def add_frames_steps(workspace: str, frame_paths: Sequence[str]) -> list[Step]:
+    return [Step("add frames", ["frames", "add", workspace, *frame_paths])]
+
+
+def relink_steps(workspace: str, folders: Sequence[str]) -> list[Step]:
+    """``frames find``: re-link missing frames to files of the same fingerprint under ``folders``."""
+    return [Step("re-link frames", ["frames", "find", workspace, *folders])]
+
+
+def relink_frame_steps(workspace: str, name: str, path: str) -> list[Step]:
+    """``frames relink``: point frame ``name`` at ``path`` (the engine checks it is the same raster)."""
+    return [Step(f"re-link {name}", ["frames", "relink", workspace, name, path])]
+
+
+def train_steps(workspace: str, device: str = "auto", extra: Sequence[str] = ()) -> list[Step]:
+    return [Step("train", ["train", workspace, "--device", device or "auto", *extra], 3.0)]
+
+
+def predict_steps(
+    workspace: str,
+    device: str = "auto",
+    jobs: Sequence[tuple[list[str], tuple[float, float, float, float]]] | None = None,
+    out_dir: str | None = None,
+) -> list[Step]:
+    """Whole frames (``jobs`` None), or one run per ``(frames, extent)`` job writing to ``out_dir``."""
+    base = ["predict", workspace, "--device", device or "auto"]
+    if jobs is None:
+        return [Step("predict", base, 1.0)]
+    steps = []
+    for frames, extent in jobs:
+        args = base + [a for name in frames for a in ("--frame", name)]
+        args += ["--extent", *(repr(float(v)) for v in extent)]
+        if out_dir:
+            args += ["--out", out_dir]
+        steps.append(Step(f"predict {', '.join(frames)}", args, 1.0))
+    return steps
+
+
+def extent_out_dir(workspace: str, iteration: int) -> str:
+    """Where visible-extent predictions go, beside (not over) the whole-frame outputs."""
+    return str(Path(workspace) / "outputs" / f"iteration_{iteration:03d}" / EXTENT_SCOPE)
+
+
+def extent_jobs(
+    snapshot: RecordSnapshot,
+    extent: QgsRectangle,
+    crs: QgsCoordinateReferenceSystem,
+    context: QgsCoordinateTransformContext | None = None,
+) -> list[tuple[list[str], tuple[float, float, float, float]]]:
+    """The frames the map extent overlaps, grouped by frame CRS, with the extent in that CRS."""
+    context = context or QgsCoordinateTransformContext()
+    groups: dict[str, tuple[list[str], tuple[float, float, float, float]]] = {}
+    for frame in snapshot.frames:
+        frame_crs = QgsCoordinateReferenceSystem.fromWkt(frame.crs_wkt) if frame.crs_wkt else crs
+        try:
+            local = QgsCoordinateTransform(crs, frame_crs, context).transformBoundingBox(extent)
+        except QgsCsException:
+            continue
+        xmin, ymin, xmax, ymax = frame.bounds()
+        overlap = local.intersect(QgsRectangle(xmin, ymin, xmax, ymax))
+        if overlap.isEmpty() or overlap.width() <= 0 or overlap.height() <= 0:
+            continue
+        box = (local.xMinimum(), local.yMinimum(), local.xMaximum(), local.yMaximum())
+        groups.setdefault(frame.crs_wkt, ([], box))[0].append(frame.name)
+    return list(groups.values())
+
+
+def parse_class_lines(text: str) -> list[ClassInfo]:
+    """Classes from lines ``name #rrggbb`` (colour optional), ids 0, 1, 2... in line order."""
+    classes: list[ClassInfo] = []
+    for line in (s.strip() for s in text.splitlines()):
+        if not line:
+            continue
+        name, _, last = line.rpartition(" ")
+        if not (last.startswith("#") and len(last) == 7):
+            name, last = line, ""
+        name = name.strip().rstrip(",:").strip() or f"class {len(classes)}"
+        color = last.lower() if last else next_class(classes).color
+        classes.append(ClassInfo(len(classes), name, color))
+    return classes
+
+
+def class_lines(classes: Sequence[ClassInfo]) -> str:
+    """The inverse of :func:`parse_class_lines`."""
+    return "\n".join(f"{c.name} {c.color}" for c in classes)
+
+
+def frame_candidates(project: QgsProject) -> list[tuple[str, str]]:
+    """``(layer name, file)`` of the project's file-based rasters that are not iSAGE results."""
+    found = []
+    for layer in project.mapLayers().values():
+        if not isinstance(layer, QgsRasterLayer) or layer.providerType() != "gdal":
+            continue
+        if layer.customProperty(PROP_ROLE) == "result":
+            continue
+        path = layer.source().split("|")[0]
+        if Path(path).is_file():
+            found.append((layer.name(), str(Path(path).resolve())))
+    return sorted(found)

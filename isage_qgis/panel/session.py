@@ -1,0 +1,331 @@
+"""The dock's controller: the open click record, the engine runs and the layers they produce. No widgets.
+
+Signals carry everything the dock shows: ``stateChanged(DockState)``, ``busyChanged(bool)``,
+``progress(fraction, text)``, ``message(level, title, text)`` (level: info, success, warning, critical)
+and ``layersAdded(list)``. The engine and QGIS never write the record at once: pending edits are saved
+before a run and click editing is refused while one runs (``busy``).
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+from collections.abc import Callable, Sequence
+from pathlib import Path
+
+from qgis.core import QgsCoordinateReferenceSystem, QgsProject, QgsRectangle, QgsVectorLayer
+from qgis.PyQt.QtCore import QObject, pyqtSignal
+
+from ..clicks.layer import ClickRecordLayer
+from ..engine.discovery import find_engine_python
+from ..engine.pipeline import Pipeline, Step
+from ..engine.worker import missing_engine_message
+from ..layers import results as layers
+from ..record.model import ClassInfo, ClickRecordError
+from ..record.view import RecordError, RecordSnapshot, read_record
+from ..settings import PluginSettings
+from . import model as dm
+
+log = logging.getLogger(__name__)
+RECORD_NAME = "clicks.gpkg"
+Extent = tuple[QgsRectangle, QgsCoordinateReferenceSystem]
+
+
+class IsageSession(QObject):
+    """One open click record and at most one engine pipeline at a time."""
+
+    stateChanged = pyqtSignal(object)  # noqa: N815 - DockState
+    busyChanged = pyqtSignal(bool)  # noqa: N815
+    progress = pyqtSignal(float, str)
+    message = pyqtSignal(str, str, str)  # level, title, text
+    layersAdded = pyqtSignal(list)  # noqa: N815
+
+    def __init__(
+        self,
+        project: QgsProject | None = None,
+        settings_loader: Callable[[], PluginSettings] | None = None,
+        parent: QObject | None = None,
+    ):
+        super().__init__(parent)
+        self.project = project or QgsProject.instance()
+        self.load_settings = settings_loader or PluginSettings.load
+        self.record: ClickRecordLayer | None = None
+        self.snapshot: RecordSnapshot | None = None
+        self.state = dm.DockState()
+        self.pipeline: Pipeline | None = None
+        # extra `isage train` options (model, steps...), for experts and tests
+        self.train_extra: list[str] = []
+        self._temp_files: list[str] = []
+        self._after: Callable[[list], None] | None = None
+
+    # ---- state -----------------------------------------------------------------------------------
+    @property
+    def busy(self) -> bool:
+        return self.pipeline is not None and self.pipeline.is_running()
+
+    @property
+    def workspace(self) -> str:
+        return self.snapshot.workspace if self.snapshot else ""
+
+    def click_layer(self) -> QgsVectorLayer | None:
+        """The project's layer showing the open record's clicks."""
+        return layers.find_click_layer(self.project, self.record.path) if self.record else None
+
+    def refresh(self) -> dm.DockState:
+        """Re-read the record and publish the new state."""
+        if self.record is None:
+            self.state = dm.DockState()
+        else:
+            try:
+                self.snapshot = read_record(self.record.path)
+                self.state = dm.build_state(self.snapshot)
+            except RecordError as exc:
+                self._say("critical", "Click record", str(exc))
+        self.stateChanged.emit(self.state)
+        return self.state
+
+    def _say(self, level: str, title: str, text: str) -> None:
+        (log.error if level == "critical" else log.info)("%s: %s", title, text)
+        self.message.emit(level, title, text)
+
+    # ---- opening and creating ---------------------------------------------------------------------
+    def open_record(self, path: str | Path) -> bool:
+        """Open a click record (or a workspace folder holding one) and show its clicks layer."""
+        path = Path(path)
+        path = path / RECORD_NAME if path.is_dir() else path
+        try:
+            snapshot = read_record(path)
+            record = ClickRecordLayer(path)
+        except (RecordError, ClickRecordError) as exc:
+            self._say("critical", "Cannot open the click record", str(exc))
+            return False
+        if self.record is not None and self.record.path != record.path:
+            layers.remove_click_layers(self.project, self.record.path)
+        self.record, self.snapshot = record, snapshot
+        self._ensure_click_layer()
+        if self.refresh().missing_frames:
+            self._say("warning", "Frames not found", dm.missing_warning(self.state.missing_frames))
+        return True
+
+    def create_workspace(
+        self, folder: str, classes: Sequence[ClassInfo], frame_paths: Sequence[str] = ()
+    ) -> bool:
+        """Create a workspace in ``folder`` (``isage init``), add frames, then open it."""
+        if (Path(folder) / RECORD_NAME).exists():
+            self._say("info", "Workspace", f"{folder} already holds a workspace; it was opened instead")
+            return self.open_record(Path(folder) / RECORD_NAME)
+        if not classes:
+            self._say("warning", "Workspace", "give at least one class before creating a workspace")
+            return False
+        classes_json = dm.write_classes_json(classes)
+        self._temp_files.append(classes_json)
+        steps = dm.create_steps(str(folder), classes_json, [str(p) for p in frame_paths])
+        return self._start(steps, lambda results: self.open_record(Path(folder) / RECORD_NAME), "create")
+
+    def add_frames(self, paths: Sequence[str]) -> bool:
+        """Add frame rasters to the record (``isage frames add``); rasters already in it are skipped."""
+        if not self._require_record():
+            return False
+        known = {str(Path(f.path).resolve()) for f in self.snapshot.frames}
+        wanted = [str(p) for p in paths if str(Path(p).resolve()) not in known]
+        if not wanted:
+            self._say("info", "Frames", "these rasters are frames of the record already")
+            return False
+        missing = [p for p in wanted if not Path(p).is_file()]
+        if missing:
+            self._say(
+                "critical", "Frames", f"{missing[0]}: not a raster file on disk; save the layer to a GeoTIFF"
+            )
+            return False
+        steps = dm.add_frames_steps(self.workspace, wanted)
+        return self._start(steps, lambda results: self._reopen_click_layer(), "add frames")
+
+    def relink_frames(self, folders: Sequence[str]) -> bool:
+        """Re-link missing frames to same-fingerprint rasters under ``folders`` (``frames find``)."""
+        steps = dm.relink_steps(self.workspace, [str(f) for f in folders])
+        return bool(folders) and self._require_record() and self._start(steps, self._relinked, "re-link")
+
+    def relink_frame(self, name: str, path: str) -> bool:
+        """Point frame ``name`` at ``path``, which must hold the same raster (``frames relink``)."""
+        steps = dm.relink_frame_steps(self.workspace, name, str(path))
+        return self._require_record() and self._start(steps, self._relinked, f"re-link {name}")
+
+    def _relinked(self, results: list) -> None:
+        level, text = dm.relink_message(results[-1][1], self.state.missing_frames)
+        self._say(level, "Frames", text)
+
+    def set_class(self, c: ClassInfo) -> bool:
+        """Add or rename/recolour a class in the record, then restyle clicks and class rasters."""
+        if not self._require_record(idle=True):
+            return False
+        try:
+            self.record.set_classes([c])
+        except ClickRecordError as exc:
+            self._say("critical", "Classes", str(exc))
+            return False
+        state = self.refresh()
+        layer = self.click_layer()
+        if layer is not None:
+            layers.style_click_layer(layer, state.classes)
+        layers.restyle_classes(self.project, state.classes)
+        return True
+
+    # ---- train and predict -----------------------------------------------------------------------
+    def train(self, extent: Extent | None = None) -> bool:
+        """Train the next iteration, then predict whole frames (or the frames under ``extent``)."""
+        if not self._require_record():
+            return False
+        blocker = self.refresh().train_blocker()
+        if blocker:
+            self._say("warning", "Train", blocker)
+            return False
+        settings = self.load_settings()
+        steps = dm.train_steps(self.workspace, settings.device, self.train_extra)
+        predict = self._predict_steps(settings, extent, self.snapshot.iteration)
+        if predict is None:
+            return False
+        return self._start(steps + predict, self._show_results, "train")
+
+    def predict(self, extent: Extent | None = None) -> bool:
+        """Predict with the latest model: whole frames, or the frames the map ``extent`` overlaps."""
+        if not self._require_record():
+            return False
+        self.refresh()
+        if self.snapshot.last_run is None:
+            self._say("warning", "Predict", "no model yet: click every class at least once, then Train")
+            return False
+        predict = self._predict_steps(self.load_settings(), extent, self.snapshot.last_run.iteration)
+        return predict is not None and self._start(predict, self._show_results, "predict")
+
+    def _predict_steps(
+        self, settings: PluginSettings, extent: Extent | None, iteration: int
+    ) -> list[Step] | None:
+        jobs, out_dir = None, Path(self.workspace) / "outputs" / f"iteration_{iteration:03d}"
+        if extent is not None:
+            jobs = dm.extent_jobs(self.snapshot, extent[0], extent[1], self.project.transformContext())
+            if not jobs:
+                self._say("warning", "Predict", dm.NO_OVERLAP)
+                return None
+            out_dir = Path(dm.extent_out_dir(self.workspace, iteration))
+        if os.name == "nt":  # Windows cannot replace files QGIS holds open
+            layers.release_layers_under(self.project, out_dir)
+        return dm.predict_steps(self.workspace, settings.device, jobs, str(out_dir) if jobs else None)
+
+    def cancel(self) -> None:
+        """Stop the running engine command (its partial outputs are discarded)."""
+        if self.busy:
+            self.pipeline.cancel()
+
+    # ---- running ---------------------------------------------------------------------------------
+    def engine_python(self) -> str | None:
+        """The engine Python: the one set in the settings as given, else the one found automatically."""
+        settings = self.load_settings()
+        return settings.engine_python or find_engine_python(settings)
+
+    def _require_record(self, idle: bool = False) -> bool:
+        if self.busy:
+            self._say("warning", "iSAGE", "an engine run is in progress; wait for it or cancel it")
+            return False
+        if self.record is None and not idle:
+            self._say("warning", "iSAGE", "open or create a click record first")
+            return False
+        return self.record is not None
+
+    def _start(self, steps: list[Step], after: Callable[[list], object], what: str) -> bool:
+        if self.busy:
+            self._say("warning", "iSAGE", "an engine run is in progress; wait for it or cancel it")
+            return False
+        python = self.engine_python()
+        if not python:
+            self._say("critical", "iSAGE engine", missing_engine_message(None))
+            self._cleanup()
+            return False
+        if self.record is not None:
+            try:
+                saved = self.record.commit_pending(self.project)
+            except ClickRecordError as exc:
+                self._say("critical", "Unsaved clicks", str(exc))
+                return False
+            if saved:
+                log.info("saved pending edits of %s before the engine run", ", ".join(saved))
+        self.pipeline = Pipeline(python, steps, self)
+        self.pipeline.progress.connect(self.progress)
+        self.pipeline.succeeded.connect(self._succeeded)
+        self.pipeline.failed.connect(self._failed)
+        self._after = after
+        log.info("starting %s (%d engine command(s))", what, len(steps))
+        self.busyChanged.emit(True)
+        self.pipeline.start()
+        return True
+
+    def _succeeded(self, results: list) -> None:
+        after, self._after = self._after, None
+        self._finish()
+        try:
+            if after is not None:
+                after(results)
+        except Exception as exc:  # a layer or file problem after a good run must not crash QGIS
+            log.exception("after the engine run")
+            self._say("critical", "iSAGE", f"the run succeeded but its results could not be shown: {exc}")
+
+    def _failed(self, text: str, cancelled: bool) -> None:
+        self._after = None
+        self._finish()
+        if cancelled:
+            self._say("info", "iSAGE", "cancelled; earlier models, results and clicks are intact")
+        else:
+            self._say("critical", "iSAGE engine", text)
+
+    def _finish(self) -> None:
+        self._cleanup()
+        if self.record is not None:
+            try:
+                self.record.reload()
+            except ClickRecordError as exc:
+                self._say("critical", "Click record", str(exc))
+        self.refresh()
+        self.busyChanged.emit(False)
+
+    def _cleanup(self) -> None:
+        for path in self._temp_files:
+            Path(path).unlink(missing_ok=True)
+        self._temp_files.clear()
+
+    def _show_results(self, results: list) -> None:
+        classes = self.state.classes
+        added = []
+        for label, event in results:
+            if label == "train":
+                self._say("success", "iSAGE", dm.train_message(event))
+            outputs = event.get("outputs") or {}
+            if any(key.endswith("_classes") for key in outputs):
+                added += layers.add_results(self.project, outputs, classes)
+        layer = self.click_layer()
+        if layer is not None:
+            layer.triggerRepaint()
+        self.layersAdded.emit(added)
+
+    # ---- the click layer shown in the project -----------------------------------------------------
+    def _ensure_click_layer(self) -> QgsVectorLayer | None:
+        if self.record is None:
+            return None
+        classes = self.snapshot.classes if self.snapshot else []
+        layer = layers.add_click_layer(self.project, self.record.path, classes)
+        if layer is None:
+            self._say("critical", "Click record", f"{self.record.path}: its clicks layer cannot be read")
+        return layer
+
+    def _reopen_click_layer(self) -> None:
+        """Re-create the clicks layer (the first frame may have set the record's CRS)."""
+        if self.record is not None:
+            layers.remove_click_layers(self.project, self.record.path)
+        self.refresh()
+        self._ensure_click_layer()
+
+    def close(self) -> None:
+        """Cancel any run and forget the record (its layers stay in the project)."""
+        self.cancel()
+        if self.record is not None:
+            self.record.close()
+        self.record, self.snapshot = None, None
+        self.refresh()

@@ -1,0 +1,115 @@
+"""How the click record is written through QGIS: one provider call per edit (one SQLite transaction,
+committed at once), failures turned into one-line messages, and the project's layers on the file kept fresh.
+
+QGIS switches a local GeoPackage to WAL mode; after each write a passive checkpoint copies the committed
+pages into the ``.gpkg`` itself, so a plain copy of the file (sharing it) holds every click.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import re
+from collections.abc import Callable
+from pathlib import Path
+
+from qgis.core import QgsProject, QgsProviderRegistry, QgsVectorDataProvider, QgsVectorLayer
+
+from .frames import layer_path, same_file
+from .model import ClickRecordError
+
+log = logging.getLogger(__name__)
+
+_TRIGGER = re.compile(r"(a retracted )?iSAGE clicks?\b.*", re.IGNORECASE)
+
+
+def is_writable(path: Path) -> bool:
+    """False when the file is missing or read-only by its permission bits (even for root), as the engine."""
+    return path.is_file() and os.access(path, os.W_OK) and bool(path.stat().st_mode & 0o222)
+
+
+READ_ONLY = "the click record is read-only; fix its permissions or work on a copy"
+
+
+def check_writable(path: Path) -> None:
+    if not is_writable(path):
+        raise ClickRecordError(f"{path}: {READ_ONLY}")
+
+
+def provider_write(
+    path: Path, layer: QgsVectorLayer, action: str, call: Callable[[QgsVectorDataProvider], bool]
+) -> None:
+    """Run one edit on ``layer``'s data provider; raise :class:`ClickRecordError` saying why it failed."""
+    check_writable(path)
+    provider = layer.dataProvider()
+    provider.clearErrors()
+    if not call(provider):
+        raise ClickRecordError(error_text(path, action, provider.errors()))
+    checkpoint(path)
+    refresh_project_layers(path)
+
+
+def reason_of(errors: list[str]) -> str:
+    """The telling part of provider/commit errors, on one line: the record's own refusal when present."""
+    lines = [" ".join(str(e).split()) for e in errors if str(e).strip()]
+    for line in lines:
+        trigger = _TRIGGER.search(line)
+        if trigger:
+            return trigger.group(0).strip()
+    useful = [line for line in lines if not line.endswith(":")]
+    return "; ".join(useful[-2:]) or "no reason given"
+
+
+def error_text(path: Path, action: str, errors: list[str]) -> str:
+    """One line for a failed provider write: what went wrong and the fix."""
+    raw = reason_of(errors) if errors else "the data provider refused the edit"
+    low = raw.lower()
+    if "locked" in low or "busy" in low:
+        fix = "close it there (or save/stop editing its layers in QGIS) and retry"
+        return f"{path}: could not {action}: the click record is locked by another program; {fix}"
+    if any(word in low for word in ("readonly", "read-only", "read only", "permission")):
+        return f"{path}: could not {action}: {READ_ONLY}"
+    if "disk" in low and "full" in low:
+        return f"{path}: could not {action}: not enough disk space; free some space and retry"
+    if _TRIGGER.search(raw):
+        return f"{path}: could not {action}: refused by the click record ({raw})"
+    return f"{path}: could not {action} ({raw}); close other programs using it and retry"
+
+
+def checkpoint(path: Path) -> None:
+    """Copy committed pages from the WAL into the file (best effort: the commit already happened)."""
+    try:
+        connection = QgsProviderRegistry.instance().providerMetadata("ogr").createConnection(str(path), {})
+        connection.executeSql("PRAGMA wal_checkpoint(PASSIVE)")
+    except Exception as exc:  # noqa: BLE001 - QgsProviderConnectionException or an older QGIS
+        log.debug("WAL checkpoint of %s skipped: %s", path, exc)
+
+
+def project_layers(path: Path, project: QgsProject | None = None) -> list[QgsVectorLayer]:
+    """The project's vector layers reading this GeoPackage."""
+    layers = (project or QgsProject.instance()).mapLayers().values()
+    return [lyr for lyr in layers if isinstance(lyr, QgsVectorLayer) and same_file(layer_path(lyr), path)]
+
+
+def refresh_project_layers(path: Path, project: QgsProject | None = None) -> None:
+    """Make the project's layers on this file show what was just written."""
+    for lyr in project_layers(path, project):
+        if not lyr.isEditable():
+            lyr.reload()
+        lyr.triggerRepaint()
+
+
+def commit_pending(path: Path, project: QgsProject | None = None) -> list[str]:
+    """Save pending edits of the project's layers on this GeoPackage; returns the names of layers saved.
+    Raises when one cannot be saved (its edits stay pending, the file unchanged)."""
+    saved = []
+    for lyr in project_layers(path, project):
+        if lyr.isEditable() and lyr.isModified():
+            if not lyr.commitChanges(False):
+                why = reason_of(lyr.commitErrors())
+                raise ClickRecordError(
+                    f"{path}: edits of layer '{lyr.name()}' could not be saved ({why}); "
+                    "fix or roll them back (retract clicks instead of deleting them), then retry"
+                )
+            saved.append(lyr.name())
+    return saved
