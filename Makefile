@@ -6,7 +6,7 @@ PIP := $(PY) -m pip
 STAMP := $(VENV)/.installed
 APT_PACKAGES := qgis python3-qgis qgis-providers
 
-.PHONY: install system-packages test demo lint clean
+.PHONY: install system-packages torch-plan test demo lint clean
 
 install: $(STAMP)
 
@@ -19,11 +19,31 @@ system-packages:
 	  DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq --no-install-recommends $(APT_PACKAGES); \
 	fi
 
+# TORCH=default|cpu|cuda: default takes what the package index gives (on these machines the local CPU
+# wheel) after a dry run refuses a CUDA build nobody asked for; cpu adds PyTorch's CPU index (torch about
+# 192 MB); cuda takes PyPI's CUDA build (Linux: 29 packages, about 2.7 GB).
+TORCH ?= default
+ifeq ($(filter $(TORCH),default cpu cuda),)
+$(error TORCH=$(TORCH): use TORCH=default, TORCH=cpu or TORCH=cuda)
+endif
+TORCH_SPEC := torch==2.13.0
+TORCH_PLAN ?= $(VENV)/torch-plan.json
+TORCH_ARGS := $(shell /usr/bin/python3 -c "from isage_qgis.engine.install_plan import torch_pip_args as a; print(' '.join(a('$(TORCH)')))")
+
 $(STAMP): pyproject.toml constraints.txt | system-packages
 	@[ -x $(PY) ] || /usr/bin/python3 -m venv --system-site-packages $(VENV)
-	$(PIP) install -q -c constraints.txt torch==2.13.0
-	$(PIP) install -q -c constraints.txt -e '.[dev,benchmark]'
+	@if [ "$(TORCH)" = default ]; then $(MAKE) --no-print-directory torch-plan; fi
+	$(PIP) install -q -c constraints.txt $(TORCH_ARGS) $(TORCH_SPEC)
+	$(PIP) install -q -c constraints.txt $(TORCH_ARGS) -e '.[dev,benchmark]'
 	@touch $(STAMP)
+
+# What installing torch would download, without installing it: stops (exit 2) on an unasked-for CUDA build.
+torch-plan:
+	@[ -x $(PY) ] || /usr/bin/python3 -m venv --system-site-packages $(VENV)
+	@rm -f $(TORCH_PLAN)
+	@$(PIP) install -q --dry-run --ignore-installed --report $(TORCH_PLAN) \
+	  -c constraints.txt $(TORCH_ARGS) $(TORCH_SPEC) 2>&1 | grep -v "^WARNING: Location" || true
+	@/usr/bin/python3 -m isage_qgis.engine.install_plan $(TORCH_PLAN) $(TORCH)
 
 # QGIS runs headless in the tests (pytest-qgis); the platform must be set before Qt starts.
 test: install
@@ -46,20 +66,37 @@ PLUGIN_ZIP := dist/isage_qgis.zip
 PROFILE_DIR ?= $(HOME)/.local/share/QGIS/QGIS3/profiles/default
 SCREENSHOT_PACKAGES := xvfb xauth imagemagick
 
-.PHONY: plugin-stage package deploy screenshot-packages screenshot
+.PHONY: plugin-stage package bandit deploy screenshot-packages screenshot
 
-plugin-stage:
-	rm -rf $(dir $(PLUGIN_STAGE)) && mkdir -p $(PLUGIN_STAGE)
+ENGINE_SRC := build/engine-src
+
+# The plugin folder, with the engine of the same version in bundled/: a pure-Python wheel built from a
+# clean copy of the sources (no stale build/lib files) and the constraints it is installed under.
+plugin-stage: install
+	rm -rf $(dir $(PLUGIN_STAGE)) $(ENGINE_SRC) && mkdir -p $(PLUGIN_STAGE) $(ENGINE_SRC)
 	cp -r isage_qgis/. $(PLUGIN_STAGE)/
 	cp -r metadata.txt icons $(PLUGIN_STAGE)/
-	@[ ! -f LICENSE ] || cp LICENSE $(PLUGIN_STAGE)/
-	find $(dir $(PLUGIN_STAGE)) \( -name __pycache__ -o -name '*.pyc' \) -prune -exec rm -rf {} +
+	cp LICENSE $(PLUGIN_STAGE)/
+	cp -r pyproject.toml README.md LICENSE isage_core $(ENGINE_SRC)/
+	find $(ENGINE_SRC) $(dir $(PLUGIN_STAGE)) \( -name __pycache__ -o -name '*.pyc' \) -prune -exec rm -rf {} +
+	cd $(ENGINE_SRC) && $(CURDIR)/$(PY) -m pip wheel -q --no-deps --no-build-isolation --no-index \
+	  -w $(CURDIR)/$(PLUGIN_STAGE)/bundled . 2>&1 | grep -v "^WARNING: Location" || true
+	cp constraints.txt $(PLUGIN_STAGE)/bundled/
+	@ls $(PLUGIN_STAGE)/bundled/geoisage-$$(sed -n 's/^version=//p' metadata.txt)-py3-none-any.whl >/dev/null \
+	  || { echo "the engine wheel's version is not metadata.txt's"; exit 1; }
 
 # dist/isage_qgis.zip: installable with Plugins > Manage and Install Plugins > Install from ZIP.
 package: plugin-stage
 	@mkdir -p dist && rm -f $(PLUGIN_ZIP)
 	cd $(dir $(PLUGIN_STAGE)) && /usr/bin/python3 -m zipfile -c $(CURDIR)/$(PLUGIN_ZIP) isage_qgis
 	@/usr/bin/python3 -m zipfile -l $(PLUGIN_ZIP) | tail -n +2 | wc -l | xargs echo "$(PLUGIN_ZIP): files:"
+	@du -k $(PLUGIN_ZIP) | cut -f1 | xargs -I{} echo "$(PLUGIN_ZIP): {} KiB"
+
+# Bandit, as the official plugin repository runs it on uploads: the plugin's code and the bundled engine's.
+bandit: plugin-stage
+	rm -rf build/bandit && mkdir -p build/bandit
+	/usr/bin/python3 -m zipfile -e $(PLUGIN_STAGE)/bundled/geoisage-*.whl build/bandit/engine
+	$(VENV)/bin/bandit -r $(PLUGIN_STAGE) build/bandit/engine -q
 
 # Copy the plugin into a QGIS profile (PROFILE_DIR=... for another one); enable it in Plugins afterwards.
 deploy: plugin-stage

@@ -44,28 +44,3 @@ def describe_device(device) -> str:
     if device.type == "mps":
         return "mps (Apple GPU)"
     return f"cpu ({torch.get_num_threads()} threads, {platform.machine()})"
-
-
-def environment_report() -> dict:
-    """What ``isage info`` prints: versions and the devices found."""
-    import torch
-
-    from . import __version__
-
-    report = {
-        "isage": __version__,
-        "python": platform.python_version(),
-        "torch": torch.__version__,
-        "cuda_available": torch.cuda.is_available(),
-        "device": describe_device(select_device("auto")),
-    }
-    if torch.cuda.is_available():
-        report["gpus"] = [torch.cuda.get_device_name(i) for i in range(torch.cuda.device_count())]
-    for module in ("segmentation_models_pytorch", "timm", "rasterio", "geopandas"):
-        try:
-            report[module.split("_")[0] if module != "segmentation_models_pytorch" else "smp"] = __import__(
-                module
-            ).__version__
-        except Exception as exc:  # reported, not fatal: info is a diagnosis tool
-            report[module] = f"unavailable ({exc})"
-    return report

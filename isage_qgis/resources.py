@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import configparser
 from pathlib import Path
 
 from qgis.PyQt.QtGui import QIcon
@@ -30,3 +31,10 @@ def icon_path(name: str) -> str:
 def icon(name: str) -> QIcon:
     """A ``QIcon`` of ``icons/<name>``."""
     return QIcon(icon_path(name))
+
+
+def plugin_version() -> str:
+    """The plugin's version as ``metadata.txt`` states it (the engine it carries has the same)."""
+    parser = configparser.ConfigParser(interpolation=None)
+    parser.read(plugin_root() / "metadata.txt", encoding="utf-8")
+    return parser.get("general", "version", fallback="")

@@ -14,12 +14,15 @@ PREFIX = "isage/"
 
 @dataclass
 class PluginSettings:
-    """What the user chooses once: the engine's Python, the compute device, the click budget, their name."""
+    """What the user chooses once: the engine's Python, the compute device, the click budget, their name,
+    and how the engine environment is built (torch build, an offline folder of wheels)."""
 
     engine_python: str = ""
     device: str = "auto"
     enforce_budget: bool = True
     annotator: str = ""
+    torch: str = "default"  # default | cpu | cuda (isage_qgis.engine.install_plan)
+    wheel_folder: str = ""  # empty: the package index
 
     @classmethod
     def load(cls) -> PluginSettings:

@@ -351,9 +351,9 @@ def vectorize_cmd(a, reporter: Reporter, cancel: CancelToken) -> None:
 
 
 def info(a, reporter: Reporter, cancel: CancelToken) -> None:
-    from ..device import environment_report
+    from ..model.capabilities import engine_report
 
-    payload = {"environment": environment_report()}
+    payload = {"environment": engine_report()}
     if a.workspace:
         ws = Workspace.open(a.workspace)
         record = ws.record

@@ -17,9 +17,9 @@ import warnings
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
+from html import escape  # escapes <, >, & and quotes for the XML this module writes
 from pathlib import Path
 from typing import Literal
-from xml.sax.saxutils import escape
 
 import numpy as np
 import rasterio

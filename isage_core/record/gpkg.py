@@ -23,6 +23,7 @@ USER_VERSION = 10300  # GeoPackage 1.3.0
 CUSTOM_SRS_ID = 100000  # first srs_id given to a CRS without an EPSG code
 UNDEFINED_CARTESIAN = -1
 SQLITE_HEADER = b"SQLite format 3\x00"
+# A constant SQL expression: formatted into statements whose values are bound parameters (nosec B608).
 TIMESTAMP = "strftime('%Y-%m-%dT%H:%M:%fZ','now')"
 
 _CORE_TABLES = (
@@ -210,10 +211,10 @@ def set_features_srs(conn: sqlite3.Connection, table: str, srs_id: int) -> None:
 def touch(conn: sqlite3.Connection, table: str, x: float | None = None, y: float | None = None) -> None:
     """Record a change of ``table`` in gpkg_contents, growing its extent to hold point ``(x, y)``."""
     if x is None or y is None:
-        conn.execute(f"UPDATE gpkg_contents SET last_change = {TIMESTAMP} WHERE table_name = ?", (table,))
+        conn.execute(f"UPDATE gpkg_contents SET last_change = {TIMESTAMP} WHERE table_name = ?", (table,))  # nosec B608
         return
     conn.execute(
-        f"UPDATE gpkg_contents SET last_change = {TIMESTAMP}, "
+        f"UPDATE gpkg_contents SET last_change = {TIMESTAMP}, "  # nosec B608
         "min_x = MIN(COALESCE(min_x, :x), :x), max_x = MAX(COALESCE(max_x, :x), :x), "
         "min_y = MIN(COALESCE(min_y, :y), :y), max_y = MAX(COALESCE(max_y, :y), :y) WHERE table_name = :t",
         {"x": x, "y": y, "t": table},

@@ -3,10 +3,12 @@ environment, an ``isage`` command on the PATH; and asking it what it can do (``i
 
 from __future__ import annotations
 
+# Bandit B404/B603: the plugin runs Pythons and nvidia-smi as argument lists, never through a shell;
+# the programs are the engine's or base Python the user chose or the search found.
 import logging
 import os
 import shutil
-import subprocess
+import subprocess  # nosec B404
 import sys
 import tempfile
 from pathlib import Path
@@ -14,6 +16,7 @@ from pathlib import Path
 from qgis.PyQt.QtCore import QStandardPaths
 
 from ..settings import PluginSettings
+from .handshake import forget_verified
 from .protocol import EngineError, engine_environment, is_executable, missing_engine_message
 from .worker import run_engine
 
@@ -43,8 +46,10 @@ def env_python(env_dir: str | Path) -> Path:
 
 
 def clear_engine_cache() -> None:
-    """Forget which Pythons could import the engine (after creating or changing an environment)."""
+    """Forget which Pythons could import the engine and passed the handshake (after creating or changing
+    an environment)."""
     _engine_checks.clear()
+    forget_verified()
 
 
 def can_import_engine(python: str) -> bool:
@@ -54,7 +59,7 @@ def can_import_engine(python: str) -> bool:
     key = str(Path(python).absolute())
     if key not in _engine_checks:
         try:
-            done = subprocess.run(  # from a neutral folder: an isage_core beside the cwd must not count
+            done = subprocess.run(  # from a neutral folder: an isage_core beside the cwd must not count  # nosec B603
                 [python, "-c", "import isage_core"],
                 capture_output=True,
                 timeout=60,

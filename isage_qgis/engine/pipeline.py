@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from qgis.PyQt.QtCore import QObject, pyqtSignal
 
@@ -21,11 +21,13 @@ RunFactory = Callable[[str, list], EngineRun]
 
 @dataclass(frozen=True)
 class Step:
-    """One engine command: its arguments (after ``isage --json``) and its share of the progress bar."""
+    """One engine command: its arguments (after ``isage --json``), its share of the progress bar, and
+    an optional ``check(result event)`` whose message, when it returns one, stops the pipeline."""
 
     label: str
     args: list[str]
     weight: float = 1.0
+    check: Callable[[dict], str | None] | None = field(default=None, compare=False)
 
 
 class Pipeline(QObject):
@@ -112,7 +114,12 @@ class Pipeline(QObject):
         self.progress.emit(self._starts[self._index] + share * min(max(fraction, 0.0), 1.0), text)
 
     def _on_succeeded(self, event: dict) -> None:
-        label = self.steps[self._index].label
+        step = self.steps[self._index]
+        label = step.label
+        problem = step.check(event) if step.check is not None else None
+        if problem:
+            self._finish(problem, False)
+            return
         self.results.append((label, event))
         self.stepFinished.emit(label, event)
         self._next()

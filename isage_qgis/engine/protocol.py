@@ -81,7 +81,9 @@ def log_level(level: str) -> int:
 def unexpected_stop(code: int, stderr_tail: list[str]) -> str:
     if stderr_tail:
         log.warning("the engine's last error output:\n%s", "\n".join(stderr_tail))
+    last = next((line.strip() for line in reversed(stderr_tail) if line.strip()), "")
+    said = f" (its last words: {last[:200]})" if last else ""
     return (
-        f"The iSAGE engine stopped unexpectedly (exit status {code}) without reporting an error; "
+        f"The iSAGE engine stopped unexpectedly (exit status {code}) without reporting an error{said}; "
         "see the iSAGE log messages for its output"
     )

@@ -11,7 +11,7 @@ import logging
 
 from qgis.core import Qgis, QgsProject, QgsRasterLayer
 from qgis.gui import QgsDockWidget
-from qgis.PyQt.QtWidgets import QFileDialog, QWidget
+from qgis.PyQt.QtWidgets import QFileDialog, QPushButton, QWidget
 
 try:  # Qt6 (QGIS 4) moved QAction to QtGui
     from qgis.PyQt.QtGui import QAction
@@ -86,6 +86,7 @@ class IsageDock(QgsDockWidget):
         s.busyChanged.connect(self.set_busy)
         s.progress.connect(ui.show_progress)
         s.message.connect(self.show_message)
+        s.engineProblem.connect(self.show_engine_problem)
         self.show_state(s.state)
 
     # ---- showing ---------------------------------------------------------------------------------
@@ -110,6 +111,23 @@ class IsageDock(QgsDockWidget):
         self.iface.messageBar().pushMessage(
             title, text, level=LEVELS.get(level, LEVELS["info"]), duration=duration
         )
+
+    def show_engine_problem(self, text: str) -> None:
+        """A mismatched or broken engine: the message and an **Update engine** button in the message bar."""
+        self.ui.status_label.setText(text)
+        bar = self.iface.messageBar()
+        item = bar.createMessage("iSAGE engine", text)
+        button = QPushButton("Update engine", item)
+        button.clicked.connect(self.update_engine)
+        item.layout().addWidget(button)
+        bar.pushWidget(item, LEVELS["critical"], 0)
+
+    def update_engine(self) -> None:
+        """Open the settings and (re)build the managed environment with the engine the plugin carries."""
+        dialog = SettingsDialog(PluginSettings.load(), self)
+        dialog.show()
+        dialog.build_environment()
+        dialog.exec()
 
     # ---- map and classes -------------------------------------------------------------------------
     def extent(self) -> Extent | None:

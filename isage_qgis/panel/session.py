@@ -2,8 +2,9 @@
 
 Signals carry everything the dock shows: ``stateChanged(DockState)``, ``busyChanged(bool)``,
 ``progress(fraction, text)``, ``message(level, title, text)`` (level: info, success, warning, critical)
-and ``layersAdded(list)``. The engine and QGIS never write the record at once: pending edits are saved
-before a run and click editing is refused while one runs (``busy``).
+``layersAdded(list)`` and ``engineProblem(text)`` (the engine found is not this plugin's version or
+cannot train: the dock offers Update engine). The engine and QGIS never write the record at once: pending
+edits are saved before a run and click editing is refused while one runs (``busy``).
 """
 
 from __future__ import annotations
@@ -17,9 +18,10 @@ from qgis.core import QgsCoordinateReferenceSystem, QgsProject, QgsRectangle, Qg
 from qgis.PyQt.QtCore import QObject, pyqtSignal
 
 from ..clicks.layer import ClickRecordLayer
+from ..engine import handshake
 from ..engine.discovery import find_engine_python
 from ..engine.pipeline import Pipeline, Step
-from ..engine.worker import missing_engine_message
+from ..engine.worker import is_executable, missing_engine_message
 from ..layers import results as layers
 from ..record.model import ClassInfo, ClickRecordError
 from ..record.view import RecordError, RecordSnapshot, read_record
@@ -39,6 +41,7 @@ class IsageSession(QObject):
     progress = pyqtSignal(float, str)
     message = pyqtSignal(str, str, str)  # level, title, text
     layersAdded = pyqtSignal(list)  # noqa: N815
+    engineProblem = pyqtSignal(str)  # noqa: N815
 
     def __init__(
         self,
@@ -248,6 +251,9 @@ class IsageSession(QObject):
                 return False
             if saved:
                 log.info("saved pending edits of %s before the engine run", ", ".join(saved))
+        if is_executable(python) and not handshake.is_verified(python):  # a missing one fails at once
+            check = Step(handshake.LABEL, ["info"], 0.05, handshake.result_check(python))
+            steps = [check, *steps]
         self.pipeline = Pipeline(python, steps, self)
         self.pipeline.progress.connect(self.progress)
         self.pipeline.succeeded.connect(self._succeeded)
@@ -270,8 +276,11 @@ class IsageSession(QObject):
 
     def _failed(self, text: str, cancelled: bool) -> None:
         self._after = None
+        at_handshake = self.pipeline is not None and self.pipeline.current_label == handshake.LABEL
         self._finish()
-        if cancelled:
+        if at_handshake and not cancelled:
+            self.engineProblem.emit(text)
+        elif cancelled:
             self._say("info", "iSAGE", "cancelled; earlier models, results and clicks are intact")
         else:
             self._say("critical", "iSAGE engine", text)

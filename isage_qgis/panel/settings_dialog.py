@@ -7,6 +7,7 @@ from __future__ import annotations
 import logging
 
 from qgis.core import QgsApplication, QgsTask
+from qgis.PyQt.QtCore import Qt
 from qgis.PyQt.QtWidgets import (
     QCheckBox,
     QComboBox,
@@ -24,7 +25,8 @@ from qgis.PyQt.QtWidgets import (
     QWidget,
 )
 
-from ..engine import environment as engine_env
+from ..engine import handshake
+from ..engine.base_python import find_base_python
 from ..engine.discovery import (
     clear_engine_cache,
     default_env_dir,
@@ -32,22 +34,29 @@ from ..engine.discovery import (
     find_engine_python,
     probe_engine,
 )
+from ..engine.environment import EnvironmentBuilder, EnvRequest, build_steps, bundled_engine
+from ..engine.install_plan import TORCH_CHOICES, describe_choice, nvidia_gpu
 from ..engine.worker import EngineError
+from ..resources import plugin_version
 from ..settings import PluginSettings
 
 log = logging.getLogger(__name__)
 DEVICES = ("auto", "cpu", "cuda", "mps")
+TOOLTIP_ROLE = Qt.ItemDataRole.ToolTipRole
 
 
 def describe_report(python: str, report: dict) -> str:
-    """A short text about a probed engine: where, which torch, and which device it will use."""
+    """A short text about a probed engine: where, which version, torch and device, and whether it fits."""
     gpu = "yes" if report.get("cuda_available") else "no"
     gpus = ", ".join(report.get("gpus", []) or [])
+    problem = handshake.engine_problem(report, python)
     lines = [
         f"Engine Python: {python}",
-        f"iSAGE {report.get('isage', '?')}, Python {report.get('python', '?')}, "
-        f"torch {report.get('torch', '?')}",
+        f"iSAGE {report.get('isage', '?')} ({report.get('distribution', '?')}), "
+        f"Python {report.get('python', '?')}, "
+        f"torch {report.get('torch', '?')} ({report.get('torch_build', '?')} build)",
         f"GPU (CUDA) detected: {gpu}{f' ({gpus})' if gpus else ''}; device used: {report.get('device', '?')}",
+        f"Not usable: {problem}" if problem else f"Matches this plugin ({plugin_version()}); training works.",
     ]
     return "\n".join(lines)
 
@@ -69,7 +78,7 @@ class SettingsDialog(QDialog):
         self.setWindowTitle("iSAGE settings")
         self.setMinimumWidth(560)
         self._task: QgsTask | None = None
-        self._builder: engine_env.EnvironmentBuilder | None = None
+        self._builder: EnvironmentBuilder | None = None
 
         self.python_edit = QLineEdit(settings.engine_python)
         self.python_edit.setPlaceholderText(
@@ -101,10 +110,21 @@ class SettingsDialog(QDialog):
         self.status_label.setWordWrap(True)
         self.check_button = QPushButton("Check engine")
         self.check_button.clicked.connect(self.check_engine)
-        self.source_edit = QLineEdit()
-        self.source_edit.setPlaceholderText("empty: pip install isage; or a .whl file / a folder of wheels")
-        self.cpu_check = QCheckBox("CPU-only torch (smaller download)")
+        self.source_edit = QLineEdit(settings.wheel_folder)
+        self.source_edit.setPlaceholderText("empty: the package index; or a folder of wheels (offline)")
+        self.torch_combo = QComboBox()
+        for choice in TORCH_CHOICES:
+            self.torch_combo.addItem(choice)
+            self.torch_combo.setItemData(self.torch_combo.count() - 1, describe_choice(choice), TOOLTIP_ROLE)
+        self.torch_combo.setCurrentText(settings.torch if settings.torch in TORCH_CHOICES else "default")
+        self.torch_hint = QLabel(self._torch_hint())
+        self.torch_hint.setWordWrap(True)
+        self.torch_combo.currentTextChanged.connect(lambda _: self.torch_hint.setText(self._torch_hint()))
+        engine = bundled_engine()
         self.build_button = QPushButton("Create engine environment")
+        self.build_button.setEnabled(engine is not None)
+        if engine is None:
+            self.build_button.setToolTip("this copy of the plugin carries no engine (a development checkout)")
         self.build_button.clicked.connect(self.build_environment)
         self.progress_bar = QProgressBar()
         self.progress_bar.setRange(0, 1000)
@@ -114,8 +134,9 @@ class SettingsDialog(QDialog):
         box.addWidget(self.status_label)
         box.addWidget(self.check_button)
         env_form = QFormLayout()
-        env_form.addRow("Install from", self.source_edit)
-        env_form.addRow("", self.cpu_check)
+        env_form.addRow("Offline wheels", self.source_edit)
+        env_form.addRow("Torch", self.torch_combo)
+        env_form.addRow("", self.torch_hint)
         box.addLayout(env_form)
         box.addWidget(QLabel(f"Environment folder: {default_env_dir()}"))
         box.addWidget(self.build_button)
@@ -138,6 +159,8 @@ class SettingsDialog(QDialog):
             device=self.device_combo.currentText().strip() or "auto",
             enforce_budget=not self.over_budget_check.isChecked(),
             annotator=self.annotator_edit.text().strip(),
+            torch=self.torch_combo.currentText(),
+            wheel_folder=self.source_edit.text().strip(),
         )
 
     def accept(self) -> None:
@@ -172,27 +195,46 @@ class SettingsDialog(QDialog):
         self.check_button.setEnabled(True)
         if exception is not None or result is None:
             self.status_label.setText(f"Engine not usable: {exception or 'check cancelled'}")
+            if bundled_engine() is not None:
+                self.build_button.setText("Update engine")
             return
         python, report = result
         self.status_label.setText(describe_report(python, report))
+        if handshake.engine_problem(report, python) and bundled_engine() is not None:
+            self.build_button.setText("Update engine")
+
+    def _torch_hint(self) -> str:
+        text = describe_choice(self.torch_combo.currentText())
+        gpu = nvidia_gpu()
+        if gpu and self.torch_combo.currentText() != "cuda":
+            text += f". An NVIDIA GPU was found ({gpu}): choose cuda to train on it."
+        return text
 
     # ---- building the environment --------------------------------------------------------------------
     def build_environment(self) -> None:
+        """Create, or update, the managed environment with the engine this plugin carries."""
         if self._builder is not None and self._builder.is_running():
             self._builder.cancel()
             return
-        base = engine_env.find_base_python()
-        if base is None:
+        engine = bundled_engine()
+        if engine is None:
             self.status_label.setText(
-                "No Python 3.10+ with venv was found to build the environment from; install Python "
-                "(Debian/Ubuntu: apt install python3-venv; Windows/macOS: python.org) and try again."
+                "This copy of the plugin carries no engine (a development checkout): use the repository's "
+                ".venv, or install the plugin zip made by `make package`."
             )
             return
-        extra = list(engine_env.TORCH_CPU_PIP_ARGS) if self.cpu_check.isChecked() else []
-        commands = engine_env.build_env_commands(
-            base, default_env_dir(), self.source_edit.text().strip(), extra
+        search = find_base_python()
+        if search.python is None:
+            self.status_label.setText(search.message)
+            return
+        request = EnvRequest(
+            search.python,
+            default_env_dir(),
+            engine,
+            wheel_folder=self.source_edit.text().strip(),
+            torch=self.torch_combo.currentText(),
         )
-        self._builder = engine_env.EnvironmentBuilder(commands, self)
+        self._builder = EnvironmentBuilder(build_steps(request), self)
         self._builder.progress.connect(self._built_progress)
         self._builder.finished.connect(self._built)
         self.progress_bar.setVisible(True)

@@ -26,8 +26,9 @@ from qgis.core import (
 from qgis.PyQt.QtCore import QCoreApplication
 
 from ..compat import FILE_BEHAVIOR_FILE, FLAG_ADVANCED, NUMBER_DOUBLE, NUMBER_INTEGER
-from ..engine.discovery import find_engine_python
-from ..engine.worker import missing_engine_message, run_engine_blocking
+from ..engine import handshake
+from ..engine.discovery import find_engine_python, probe_engine
+from ..engine.worker import EngineError, missing_engine_message, run_engine_blocking
 from ..settings import PluginSettings
 
 log = logging.getLogger(__name__)
@@ -188,9 +189,18 @@ class IsageAlgorithm(QgsProcessingAlgorithm):
 
     # ---- the engine ---------------------------------------------------------------------------------
     def engine_python(self) -> str:
+        """The engine's Python, once checked to be this plugin's version and able to train."""
         python = find_engine_python(PluginSettings.load())
         if python is None:
             raise QgsProcessingException(missing_engine_message(PluginSettings.load().engine_python or None))
+        if not handshake.is_verified(python):
+            try:
+                report = probe_engine(python)
+            except EngineError as exc:
+                raise QgsProcessingException(f"{exc}; {handshake.UPDATE_HINT}") from exc
+            problem = handshake.result_check(python)({"environment": report})
+            if problem:
+                raise QgsProcessingException(problem)
         return python
 
     def run_engine(self, args: list[str], feedback: QgsProcessingFeedback) -> dict:

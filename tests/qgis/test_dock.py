@@ -3,6 +3,7 @@ layers added on success, cancel, a missing or dying engine, frames removed mid-r
 
 from __future__ import annotations
 
+import json
 import os
 import shutil
 import signal
@@ -23,7 +24,9 @@ from qgis.core import (
     QgsRectangle,
 )
 from qgis.PyQt.QtCore import QEventLoop, QTimer
+from qgis.PyQt.QtWidgets import QPushButton
 
+from isage_qgis.engine import handshake
 from isage_qgis.layers import results as layers
 from isage_qgis.panel import dock as dock_module
 from isage_qgis.panel import model as dm
@@ -145,7 +148,9 @@ def test_a_dead_worker_is_a_message_bar_error(make_dock, engine_workspace, qgis_
     ws = engine_workspace.copy("dock_dead")
     dock = make_dock(workspace=ws, steps=5000)
     dock.ui.train_button.click()
-    run = dock.session.pipeline._run
+    pipeline = dock.session.pipeline
+    spin(lambda: pipeline.current_label == "train", 60)  # past the engine check: the training run dies
+    run = pipeline._run
     spin(lambda: run._process is not None and run._process.processId() > 0, 30)
     os.kill(run._process.processId(), signal.SIGKILL)
     spin(lambda: not dock.session.busy, 60)
@@ -322,3 +327,63 @@ def test_relink_missing_frames_from_the_dock(make_dock, engine_workspace, qgis_i
     finally:
         if not original.exists():  # other tests share the sample rasters
             shutil.copy2(moved, original)
+
+
+def fake_engine(folder: Path, version: str = "0.0.9", exit_code: int = 0, stderr: str = "") -> str:
+    """An executable that answers every engine command like an old (or broken) engine would."""
+    script = folder / "python"
+    result = {"event": "result", "time": "t", "outputs": {},
+              "environment": {"isage": version, "can_train": True, "problems": []}}  # fmt: skip
+    lines = [json.dumps({"event": "start", "command": "info", "time": "t"}), json.dumps(result)]
+    body = "".join(f"echo '{line}'\n" for line in lines) if not exit_code else f"echo '{stderr}' >&2\n"
+    script.write_text(f"#!/bin/sh\n{body}exit {exit_code}\n")
+    script.chmod(0o755)
+    return str(script)
+
+
+def bar_item_texts(iface) -> tuple[str, list[str]]:
+    """The current message bar item's text and the texts of its buttons."""
+    item = iface.messageBar().currentItem()
+    assert item is not None, "nothing in the message bar"
+    return item.text(), [b.text() for b in item.findChildren(QPushButton)]
+
+
+@pytest.mark.parametrize("broken", [False, True])
+def test_a_mismatched_or_broken_engine_is_stopped_before_the_run(
+    make_dock, engine_workspace, qgis_iface, tmp_path, broken
+):
+    ws = engine_workspace.copy(f"dock_handshake_{broken}")
+    if broken:
+        python = fake_engine(tmp_path, exit_code=1, stderr="ModuleNotFoundError: No module named torch")
+    else:
+        python = fake_engine(tmp_path, version="0.0.9")
+    dock = make_dock(python=python, workspace=ws)
+    problems = []
+    dock.session.engineProblem.connect(problems.append)
+    dock.ui.train_button.click()
+    spin(lambda: not dock.session.busy, 60)
+    assert len(problems) == 1 and "\n" not in problems[0]
+    if broken:
+        assert "No module named torch" in problems[0]
+    else:
+        assert "version 0.0.9, this plugin is 0.1.0" in problems[0] and "Update engine" in problems[0]
+    text, buttons = bar_item_texts(qgis_iface)
+    assert text == problems[0] and buttons == ["Update engine"]
+    assert dock.ui.status_label.text() == problems[0]
+    assert len(read_record(ws / "clicks.gpkg").runs) == 1  # nothing ran: no iteration 1
+    assert not handshake.is_verified(python)
+
+
+def test_the_right_engine_passes_the_handshake_once(make_dock, engine_workspace, engine_python):
+    ws = engine_workspace.copy("dock_handshake_ok")
+    handshake.forget_verified()
+    dock = make_dock(workspace=ws)
+    labels = []
+    dock.session.progress.connect(lambda fraction, text: labels.append(text))
+    dock.ui.predict_button.click()
+    spin(lambda: not dock.session.busy)
+    assert labels[0] == handshake.LABEL and handshake.is_verified(engine_python)
+    labels.clear()
+    dock.ui.predict_button.click()
+    spin(lambda: not dock.session.busy)
+    assert handshake.LABEL not in labels  # checked once per engine and QGIS session

@@ -27,6 +27,9 @@ from qgis.core import (
     QgsWkbTypes,
 )
 
+from isage_qgis.engine import discovery
+from isage_qgis.settings import PluginSettings
+
 REPO = Path(__file__).resolve().parents[2]
 SAMPLE_CRS = "EPSG:31983"
 FAST_PREDICT = {"TILE_SIZE": 128, "OVERLAP": 16, "BATCH_SIZE": 4}
@@ -295,3 +298,23 @@ def test_qgis_process_runs_an_algorithm(engine_workspace, engine_python, tmp_pat
     assert payload["results"]["OUTPUT"] == str(out)
     layer = QgsVectorLayer(str(out), "qp", "ogr")
     assert layer.isValid() and layer.featureCount() > 0 and layer.crs().authid() == SAMPLE_CRS
+
+
+def test_an_engine_of_another_version_is_refused_before_the_algorithm_runs(
+    isage_provider, engine_workspace, tmp_path
+):
+    fake = tmp_path / "python"
+    result = {"event": "result", "time": "t", "outputs": {}, "environment": {"isage": "0.0.9"}}
+    fake.write_text(f"#!/bin/sh\necho '{json.dumps(result)}'\n")
+    fake.chmod(0o755)
+    saved = PluginSettings.load()
+    try:
+        PluginSettings(engine_python=str(fake)).save()
+        discovery.clear_engine_cache()
+        out = tmp_path / "polygons.gpkg"
+        with pytest.raises(QgsProcessingException, match="version 0.0.9, this plugin is 0.1.0"):
+            run("vectorize", {"INPUT": str(engine_workspace.classes_raster), "OUTPUT": str(out)})
+        assert not out.exists()
+    finally:
+        saved.save()
+        discovery.clear_engine_cache()
