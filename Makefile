@@ -62,7 +62,7 @@ clean:
 # ---- QGIS plugin: package, deploy, screenshot ---------------------------------------------------------
 # The plugin folder as QGIS installs it: isage_qgis/ with the code, metadata.txt and icons/ inside.
 PLUGIN_STAGE := build/plugin/isage_qgis
-PLUGIN_ZIP := dist/isage_qgis.zip
+PLUGIN_ZIP ?= dist/isage_qgis.zip
 PROFILE_DIR ?= $(HOME)/.local/share/QGIS/QGIS3/profiles/default
 SCREENSHOT_PACKAGES := xvfb xauth imagemagick
 
@@ -87,8 +87,8 @@ plugin-stage: install
 
 # dist/isage_qgis.zip: installable with Plugins > Manage and Install Plugins > Install from ZIP.
 package: plugin-stage
-	@mkdir -p dist && rm -f $(PLUGIN_ZIP)
-	cd $(dir $(PLUGIN_STAGE)) && /usr/bin/python3 -m zipfile -c $(CURDIR)/$(PLUGIN_ZIP) isage_qgis
+	@mkdir -p $(dir $(PLUGIN_ZIP)) && rm -f $(PLUGIN_ZIP)
+	cd $(dir $(PLUGIN_STAGE)) && /usr/bin/python3 -m zipfile -c $(abspath $(PLUGIN_ZIP)) isage_qgis
 	@/usr/bin/python3 -m zipfile -l $(PLUGIN_ZIP) | tail -n +2 | wc -l | xargs echo "$(PLUGIN_ZIP): files:"
 	@du -k $(PLUGIN_ZIP) | cut -f1 | xargs -I{} echo "$(PLUGIN_ZIP): {} KiB"
 
