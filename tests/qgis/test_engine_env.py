@@ -264,3 +264,25 @@ def test_probe_engine(engine_python, tmp_path):
         probe_engine(str(tmp_path / "missing" / "python"))
     with pytest.raises(EngineError, match="cannot import the iSAGE engine"):
         probe_engine(find_base_python().python)  # a plain system Python without isage
+
+
+def test_a_gpu_found_by_nvidia_smi_is_suggested_for_cuda_torch(qgis_app, monkeypatch, tmp_path):
+    from isage_qgis.panel.settings_dialog import SettingsDialog
+
+    smi = tmp_path / "nvidia-smi"
+    smi.write_text("#!/bin/sh\necho 'GPU 0: NVIDIA H200 (UUID: GPU-0c1d2e3f)'\n")
+    smi.chmod(0o755)
+    monkeypatch.setenv("PATH", f"{tmp_path}{os.pathsep}{os.environ['PATH']}")
+    install_plan.nvidia_gpu.cache_clear()
+    try:
+        assert install_plan.nvidia_gpu() == "NVIDIA H200"
+        dialog = SettingsDialog(PluginSettings(torch="default"))
+        assert "NVIDIA GPU was found (NVIDIA H200): choose cuda" in dialog.torch_hint.text()
+        dialog.torch_combo.setCurrentText("cuda")
+        assert "NVIDIA GPU was found" not in dialog.torch_hint.text() and "GB" in dialog.torch_hint.text()
+        assert dialog.settings().torch == "cuda"
+    finally:
+        install_plan.nvidia_gpu.cache_clear()
+    monkeypatch.setenv("PATH", "/nonexistent")
+    assert install_plan.nvidia_gpu() is None
+    install_plan.nvidia_gpu.cache_clear()
