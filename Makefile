@@ -6,17 +6,28 @@ PIP := $(PY) -m pip
 STAMP := $(VENV)/.installed
 APT_PACKAGES := qgis python3-qgis qgis-providers
 
-.PHONY: install system-packages torch-plan test demo lint clean
+.PHONY: install system-packages torch-plan test numpy2-venv demo lint clean
 
 install: $(STAMP)
 
-# Debian packages (QGIS for the plugin and its tests); skipped when already present.
+# Debian packages: QGIS for the plugin and its tests, at least QGIS_MIN (the oldest LTR users run; Debian
+# 12 ships 3.22 in main and 3.40 in bookworm-backports, which is added on Debian 12); skipped when present.
+QGIS_MIN := 3.40
+BACKPORTS_LIST := /etc/apt/sources.list.d/bookworm-backports.sources
 system-packages:
-	@if ! dpkg -s $(APT_PACKAGES) >/dev/null 2>&1; then \
-	  echo "Installing Debian packages: $(APT_PACKAGES)"; \
+	@installed=$$(dpkg-query -W -f='$${Version}' qgis 2>/dev/null || echo 0); \
+	if ! dpkg -s $(APT_PACKAGES) >/dev/null 2>&1 || ! dpkg --compare-versions "$$installed" ge $(QGIS_MIN); then \
+	  echo "Installing Debian packages: $(APT_PACKAGES) >= $(QGIS_MIN) (found: $$installed)"; \
 	  SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
+	  SUITE=""; \
+	  if grep -q '^VERSION_CODENAME=bookworm$$' /etc/os-release; then \
+	    SUITE="-t bookworm-backports"; \
+	    [ -f $(BACKPORTS_LIST) ] || printf '%s\n' 'Types: deb' 'URIs: http://deb.debian.org/debian' \
+	      'Suites: bookworm-backports' 'Components: main' \
+	      'Signed-By: /usr/share/keyrings/debian-archive-keyring.gpg' | $$SUDO tee $(BACKPORTS_LIST) >/dev/null; \
+	  fi; \
 	  $$SUDO apt-get update -qq && \
-	  DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq --no-install-recommends $(APT_PACKAGES); \
+	  DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq --no-install-recommends $$SUITE $(APT_PACKAGES); \
 	fi
 
 # TORCH=default|cpu|cuda: default takes what the package index gives (on these machines the local CPU
@@ -46,8 +57,21 @@ torch-plan:
 	@/usr/bin/python3 -m isage_qgis.engine.install_plan $(TORCH_PLAN) $(TORCH)
 
 # QGIS runs headless in the tests (pytest-qgis); the platform must be set before Qt starts.
-test: install
+# Then the engine's tests again with numpy 2 (which pyproject allows) in a venv without Debian's packages.
+test: install numpy2-venv
 	QT_QPA_PLATFORM=offscreen $(PY) -m pytest -q
+	$(NP2_VENV)/bin/python -m pytest -q -p no:pytest_qgis -m "not gdal_bindings" tests --ignore=tests/qgis
+
+NP2_VENV := build/venv-numpy2
+NP2_STAMP := $(NP2_VENV)/.installed
+numpy2-venv: $(NP2_STAMP)
+$(NP2_STAMP): pyproject.toml constraints.txt
+	@[ -x $(NP2_VENV)/bin/python ] || /usr/bin/python3 -m venv $(NP2_VENV)
+	grep -v '^numpy' constraints.txt > $(NP2_VENV)/constraints.txt && echo 'numpy>=2' >> $(NP2_VENV)/constraints.txt
+	$(NP2_VENV)/bin/pip install -q -c $(NP2_VENV)/constraints.txt $(TORCH_ARGS) $(TORCH_SPEC)
+	$(NP2_VENV)/bin/pip install -q -c $(NP2_VENV)/constraints.txt $(TORCH_ARGS) -e '.[dev,benchmark]'
+	@$(NP2_VENV)/bin/python -c "import numpy; assert int(numpy.__version__.split('.')[0]) >= 2, numpy.__version__"
+	@touch $(NP2_STAMP)
 
 demo: install
 	$(VENV)/bin/isage demo --out demo_workspace
