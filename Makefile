@@ -88,7 +88,7 @@ clean:
 PLUGIN_STAGE := build/plugin/isage_qgis
 PLUGIN_ZIP ?= dist/isage_qgis.zip
 PROFILE_DIR ?= $(HOME)/.local/share/QGIS/QGIS3/profiles/default
-SCREENSHOT_PACKAGES := xvfb xauth imagemagick
+SCREENSHOT_PACKAGES := xvfb xauth imagemagick fonts-open-sans
 
 .PHONY: plugin-stage package bandit deploy screenshot-packages screenshot
 
