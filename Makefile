@@ -6,7 +6,7 @@ PIP := $(PY) -m pip
 STAMP := $(VENV)/.installed
 APT_PACKAGES := qgis python3-qgis qgis-providers
 
-.PHONY: install system-packages torch-plan test numpy2-venv demo lint clean
+.PHONY: install system-packages torch-plan test numpy2-venv test-qgis344 demo lint clean
 
 install: $(STAMP)
 
@@ -72,6 +72,10 @@ $(NP2_STAMP): pyproject.toml constraints.txt
 	$(NP2_VENV)/bin/pip install -q -c $(NP2_VENV)/constraints.txt $(TORCH_ARGS) -e '.[dev,benchmark]'
 	@$(NP2_VENV)/bin/python -c "import numpy; assert int(numpy.__version__.split('.')[0]) >= 2, numpy.__version__"
 	@touch $(NP2_STAMP)
+
+# The QGIS-side tests on QGIS 3.44 (Debian 13) in a chroot, with the host's engine; root, run by hand.
+test-qgis344: install
+	bash scripts/test_qgis344.sh
 
 demo: install
 	$(VENV)/bin/isage demo --out demo_workspace

@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 import json
+import os
 import subprocess
 import sys
 from pathlib import Path
 
-PY = str(Path(__file__).resolve().parents[2] / ".venv" / "bin" / "python")  # the engine's Python
+PY = os.environ.get("ISAGE_TEST_ENGINE_PYTHON") or str(
+    Path(__file__).resolve().parents[2] / ".venv" / "bin" / "python"
+)  # the engine's Python
 if not Path(PY).is_file():
     PY = sys.executable
 CLICK_CLASSES = "0:background:#9e9e9e,1:car:#e53935,2:road:#3c3c3c,3:building:#ff9800,4:permeable:#43a047"

@@ -20,7 +20,8 @@ REPO = Path(__file__).resolve().parents[2]
 if str(REPO) not in sys.path:  # the plugin package is not installed: import it from the checkout
     sys.path.insert(0, str(REPO))
 
-ENGINE_PYTHON = str(REPO / ".venv" / "bin" / "python")
+# the engine's Python: the repository's venv, or another one (a QGIS in a chroot runs the host's engine)
+ENGINE_PYTHON = os.environ.get("ISAGE_TEST_ENGINE_PYTHON") or str(REPO / ".venv" / "bin" / "python")
 CLASSES = "0:background:#9e9e9e,1:car:#e53935,2:road:#3c3c3c,3:building:#ff9800,4:permeable:#43a047"
 TINY_MODEL = [
     "--encoder", "tu-mobilenetv3_small_100", "--weights", "none", "--decoder-channels", "64,32,16,16,8",

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import subprocess
+import sys
 
 import pytest
 from osgeo import osr
@@ -27,7 +28,7 @@ from qgis.PyQt.QtWidgets import QApplication
 from isage_qgis.clicks.actions import ClickSettings
 from isage_qgis.clicks.map_tool import ClickMapTool
 from isage_qgis.clicks.style import click_renderer
-from tests.qgis.click_testutil import ND_CORNER, PY, engine_clicks, gdal_centre, gdal_pixel, rows
+from tests.qgis.click_testutil import ND_CORNER, engine_clicks, gdal_centre, gdal_pixel, rows
 
 SAMPLE = QgsCoordinateReferenceSystem("EPSG:31983")
 
@@ -312,9 +313,10 @@ def test_plugin_modules_import_nothing_heavy():
     from pathlib import Path
 
     repo = Path(__file__).resolve().parents[2]
-    out = subprocess.run(
-        [PY, "-c", _SPY, ",".join(HEAVY)], capture_output=True, text=True, cwd=repo, check=True, timeout=120
+    out = subprocess.run(  # QGIS's own Python, the one running these tests
+        [sys.executable, "-c", _SPY, ",".join(HEAVY)], capture_output=True, text=True, cwd=repo, timeout=120
     )
+    assert out.returncode == 0, out.stderr
     seen = json.loads(out.stdout.strip().splitlines()[-1])
     assert seen["by_plugin"] == [] and seen["newly_loaded"] == [], seen
     assert seen["control"] == ["isage_qgis.control imports numpy"]  # the spy does see such an import
