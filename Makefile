@@ -57,10 +57,12 @@ torch-plan:
 	@/usr/bin/python3 -m isage_qgis.engine.install_plan $(TORCH_PLAN) $(TORCH)
 
 # QGIS runs headless in the tests (pytest-qgis); the platform must be set before Qt starts.
-# Then the engine's tests again with numpy 2 (which pyproject allows) in a venv without Debian's packages.
+# Then the engine's tests again with numpy 2 (which pyproject allows) in a venv without Debian's packages,
+# and the QGIS-side tests on QGIS 3.44 in a Debian 13 chroot (test-qgis344).
 test: install numpy2-venv
 	QT_QPA_PLATFORM=offscreen $(PY) -m pytest -q
 	$(NP2_VENV)/bin/python -m pytest -q -p no:pytest_qgis -m "not gdal_bindings" tests --ignore=tests/qgis
+	$(MAKE) --no-print-directory test-qgis344
 
 NP2_VENV := build/venv-numpy2
 NP2_STAMP := $(NP2_VENV)/.installed
@@ -73,9 +75,9 @@ $(NP2_STAMP): pyproject.toml constraints.txt
 	@$(NP2_VENV)/bin/python -c "import numpy; assert int(numpy.__version__.split('.')[0]) >= 2, numpy.__version__"
 	@touch $(NP2_STAMP)
 
-# The QGIS-side tests on QGIS 3.44 (Debian 13) in a chroot, with the host's engine; root, run by hand.
+# The QGIS-side tests on QGIS 3.44 (Debian 13) in a chroot under /var/tmp, with the host's engine (root).
 test-qgis344: install
-	bash scripts/test_qgis344.sh
+	$$( [ "$$(id -u)" = 0 ] || echo sudo ) bash scripts/test_qgis344.sh
 
 demo: install
 	$(VENV)/bin/isage demo --out demo_workspace
