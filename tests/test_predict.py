@@ -28,7 +28,7 @@ from isage_core.inference.predict import (
     tile_starts,
     tile_weights,
 )
-from isage_core.inference.rasterout import overview_factors
+from isage_core.inference.rasterout import ClassTable, category_xml, overview_factors
 from isage_core.model.network import build_network
 from isage_core.settings import ModelMeta, PredictSettings
 
@@ -487,3 +487,9 @@ def test_pixel_tiles_serve_each_pixel_once_away_from_tile_edges():
     assert len(groups) < len(pixels) / 2  # nearby clicks share tiles
     # A frame no larger than a tile needs a single pass for all its clicks.
     assert len(pixel_tiles([(0, 0), (255, 255), (128, 3)], 256, 256, 256)) == 1
+
+
+def test_category_names_keep_quotes_and_escape_markup():
+    """Class names go into the sidecar XML as element text: &, < and > escaped, quotes as typed."""
+    xml = category_xml(ClassTable([0, 1], ['farmer\'s "field"', "a<b&c"], ["#000000", "#ffffff"]))
+    assert '<Category>farmer\'s "field"</Category>' in xml and "<Category>a&lt;b&amp;c</Category>" in xml

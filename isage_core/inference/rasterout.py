@@ -17,7 +17,7 @@ import warnings
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
-from html import escape  # escapes <, >, & and quotes for the XML this module writes
+from html import escape  # with quote=False: &, < and >, as element text needs (what GDAL reads back)
 from pathlib import Path
 from typing import Literal
 
@@ -94,7 +94,7 @@ def category_xml(classes: ClassTable) -> str:
     """A GDAL PAM document naming each class value 0..max id (empty names for unused values)."""
     names = dict(zip(classes.ids, classes.names, strict=False))
     entries = "".join(
-        f"      <Category>{escape(str(names.get(value, '')))}</Category>\n"
+        f"      <Category>{escape(str(names.get(value, '')), quote=False)}</Category>\n"
         for value in range(max(classes.ids) + 1)
     )
     return (
