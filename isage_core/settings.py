@@ -9,6 +9,7 @@ Architecture = Literal["unet", "unetplusplus", "fpn", "deeplabv3plus", "linknet"
 WeightsChoice = Literal["auto", "offline", "imagenet", "none"]
 LossName = Literal["ewdl", "ce"]
 LrSchedule = Literal["constant", "cosine"]
+StepSchedule = Literal["fixed", "converge"]
 HeatmapName = Literal["confidence", "change", "error"]
 
 
@@ -36,6 +37,11 @@ class TrainSettings:
     laptop CPU for the bundled sample: ``first_steps`` for a model trained from scratch, ``steps_per_run``
     when warm-starting. ``epochs`` switches to an epoch schedule for GPUs: one epoch draws one patch per
     unretracted click.
+
+    ``schedule`` ``converge`` makes that step count a floor and trains on, one check of
+    ``check_steps`` steps at a time, until the labelled pixels' fit rate reaches ``fit_target`` and the
+    loss has stopped falling (less than ``plateau`` of relative improvement over the previous check),
+    or ``max_steps`` is reached. A cosine rate then spans ``max_steps``.
     """
 
     steps: int | None = None
@@ -48,6 +54,12 @@ class TrainSettings:
     weight_decay: float = 1e-4
     lr_schedule: LrSchedule = "cosine"  # decays within each run to final_lr_fraction; or "constant"
     final_lr_fraction: float = 0.05
+    grad_clip: float | None = None  # clip the gradient's norm to this; None: no clipping
+    schedule: StepSchedule = "fixed"
+    max_steps: int = 600  # the converge schedule's cap
+    check_steps: int = 10  # the converge schedule's check interval
+    fit_target: float = 0.98
+    plateau: float = 0.02
     loss: LossName = "ewdl"
     error_weight: float = 5.0  # lambda of the Error-Weighted Dice Loss; 1 gives plain Dice
     augment: bool = True

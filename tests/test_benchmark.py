@@ -8,8 +8,13 @@ import pytest
 
 from isage_core.benchmark import expansion, pickers
 from isage_core.cli.main import main
+from isage_core.errors import IsageError
 
 IDS = [0, 1, 2]
+
+
+def rng(seed=0):
+    return np.random.default_rng(seed)
 
 
 def scene():
@@ -109,6 +114,54 @@ def test_uniform_random_one_per_reference_class_errors_or_not():
         assert (0, 0) not in [
             p[:2] for p in pickers.uniform_random_clicks(ref, IDS, np.random.default_rng(s))
         ]
+
+
+def test_ritm_clicks_the_error_pixel_farthest_from_the_error_edge():
+    ref = scene()
+    pred = np.zeros_like(ref)
+    pred[2:14, 2:14] = 1
+    pred[2:6, 2:14] = 0  # class 1 wrong on rows 2..5: a 4x12 error band; class 2 all wrong
+    picks = dict(((c, (r, k)) for r, k, c in pickers.expert_clicks(pred, None, ref, IDS, "ritm", rng())))
+    assert set(picks) == {1, 2}
+    row, col = picks[1]
+    assert row in (3, 4) and 3 <= col <= 12  # the band's middle rows, away from its ends
+    assert picks[2][0] in (21, 22)
+
+
+def test_depth_matched_expert_clicks_errors_at_a_persons_depth_inside_the_class():
+    ref = scene()
+    pred = np.zeros_like(ref)  # every class-1 and class-2 pixel is wrong
+    depth_of = {1: pickers._depth(ref == 1)}
+    for target in (1.0, 3.0, 6.0):
+        for seed in range(5):
+            picks = pickers.expert_clicks(pred, None, ref, IDS, "depth", rng(seed), depths=np.array([target]))
+            ((row, col, _),) = [p for p in picks if p[2] == 1]
+            assert abs(depth_of[1][row, col] - target) <= 0.5
+    deep = pickers.expert_clicks(pred, None, ref, IDS, "depth", rng(), depths=np.array([50.0]))
+    ((row, col, _),) = [p for p in deep if p[2] == 1]
+    assert depth_of[1][row, col] == depth_of[1].max()  # none that deep: the deepest error
+    with pytest.raises(ValueError, match="depths"):
+        pickers.expert_clicks(pred, None, ref, IDS, "depth", rng())
+
+
+def test_representative_clicks_one_per_class_at_the_drawn_depth_errors_or_not():
+    ref = scene()
+    picks = pickers.representative_clicks(ref, IDS, np.array([2.0]), rng())
+    assert sorted(c for _, _, c in picks) == IDS
+    for row, col, class_id in picks:
+        assert ref[row, col] == class_id
+        assert abs(pickers._depth(ref == class_id)[row, col] - 2.0) <= 0.5
+    assert pickers.click_depths(ref, picks) == [pickers._depth(ref == c)[r, k] for r, k, c in picks]
+
+
+def test_the_authors_seed_clicks_lie_deep_inside_their_classes():
+    from isage_core.benchmark.sample_data import human_click_depths, human_seed_clicks
+
+    clicks = human_seed_clicks()
+    assert len(clicks) == 30 and sum(map(len, clicks.values())) == 149
+    depths = human_click_depths()
+    assert len(depths) >= 140  # a click the dense mask disagrees with is left out
+    assert 10 <= np.median(depths) <= 20 and np.mean(depths <= 2) < 0.05
 
 
 def test_entropy_oracle_picks_the_most_uncertain_pixel_per_predicted_class():
@@ -230,7 +283,7 @@ def test_benchmark_baselines_and_holdout(tmp_path):
             and spread["trained_pixel_fraction"] > 20 * spread["labelled_pixel_fraction"]
         )
     assert (
-        tmp_path / "b" / "seed_2" / "methods" / "superpixel" / "models" / "iteration_001.safetensors"
+        tmp_path / "b" / "work" / "seed_2" / "methods" / "superpixel" / "models" / "iteration_001.safetensors"
     ).is_file()
     text = (tmp_path / "b" / "benchmark.md").read_text()
     assert "| dense | " in text and "±" in text and "% of dense" in text
@@ -271,3 +324,85 @@ def test_benchmark_refuses_a_mask_of_another_size_naming_it(tmp_path):
         IsageError, match=r"val/masks/a.png: the mask is 30x32 pixels but its image .* is 32x32"
     ):
         run_benchmark(tmp_path / "out", settings, TrainSettings(), ModelSettings())
+    assert not (tmp_path / "out").exists()  # the refused input left nothing behind
+
+
+# ---- a benchmark built up over several sittings -----------------------------------------------------
+def _tiny_run(out, methods, seeds, cancel=None, iterations=2, progress=None):
+    from isage_core.benchmark.config import BenchmarkSettings
+    from isage_core.benchmark.runner import run_benchmark
+    from isage_core.settings import ModelSettings, TrainSettings
+
+    settings = BenchmarkSettings(
+        methods=methods, iterations=iterations, seeds=seeds, max_train_frames=3, max_val_frames=2,
+        resume=True,
+    )  # fmt: skip
+    model = ModelSettings(
+        encoder="tu-mobilenetv3_small_100", weights="none", decoder_channels=(64, 32, 16, 16, 8)
+    )
+    ts = TrainSettings(steps=2, batch_size=2, patch_size=64, device="cpu", stats_samples=4)
+    return run_benchmark(out, settings, ts, model, progress=progress, cancel=cancel)
+
+
+def test_a_benchmark_resumes_keeping_every_result_and_redoing_only_the_interrupted(tmp_path, caplog):
+    from isage_core.cancel import CancelToken
+    from isage_core.errors import Cancelled
+
+    out = tmp_path / "bench"
+    token = CancelToken()
+
+    def cancel_in_entropy(fraction, message=""):
+        if "entropy:" in message:
+            token.cancel()
+
+    with pytest.raises(Cancelled):
+        _tiny_run(out, ("random", "entropy"), (0,), cancel=token, progress=cancel_in_entropy)
+    results = out / "results" / "seed_0"
+    assert [p.name for p in results.iterdir()] == ["random.json"]  # kept the moment it finished
+    assert (out / "work" / "seed_0" / "methods" / "entropy").is_dir()  # what the kill left
+    kept = (results / "random.json").read_text()
+
+    caplog.set_level("INFO")
+    summary = _tiny_run(out, ("random", "entropy", "dense"), (0, 1))
+    assert (results / "random.json").read_text() == kept  # not rerun
+    assert "seed 0: the seed round of" in caplog.text  # nor was seed 0's seed round
+    assert summary["methods"] == ["random", "entropy", "dense"] and summary["seeds"] == [0, 1]
+    rows = {(r["seed"], r["method"], r["iteration"]) for r in summary["rows"]}
+    assert rows == {(s, m, i) for s in (0, 1) for m in ("random", "entropy", "dense") for i in (0, 1)}
+    seed_rounds = {r["val_miou"] for r in summary["rows"] if r["seed"] == 0 and r["iteration"] == 0}
+    assert len(seed_rounds) == 1  # every method of a seed starts from the same seed round
+    assert (out / "work" / ".gitignore").read_text() == "*\n"
+    assert json.loads((out / "benchmark.json").read_text())["seeds"] == [0, 1]
+
+    before = sorted(str(p) for p in out.rglob("*"))
+    config = (out / "benchmark_config.json").read_text()
+    with pytest.raises(
+        IsageError, match=r"benchmark_config.json: this benchmark was measured with other iterations"
+    ):
+        _tiny_run(out, ("random",), (0,), iterations=3)
+    assert (
+        sorted(str(p) for p in out.rglob("*")) == before
+        and (out / "benchmark_config.json").read_text() == config
+    )
+
+
+def test_a_used_folder_is_refused_without_resume_and_a_foreign_one_always(tmp_path):
+    out = tmp_path / "bench"
+    _tiny_run(out, ("random",), (0,))
+    argv = [
+        "benchmark",
+        "--out",
+        str(out),
+        "--methods",
+        "random",
+        "--iterations",
+        "2",
+        "--max-train-frames",
+        "3",
+    ]
+    assert main(argv) == 2
+    foreign = tmp_path / "photos"
+    foreign.mkdir()
+    (foreign / "a.jpg").write_bytes(b"x")
+    assert main([*argv[:2], str(foreign), *argv[3:], "--resume"]) == 2
+    assert [p.name for p in foreign.iterdir()] == ["a.jpg"]

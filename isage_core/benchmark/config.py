@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Literal
 
 DEFAULT_METHODS = (
     "expert-confident",
@@ -30,3 +31,9 @@ class BenchmarkSettings:
     max_val_frames: int | None = None
     holdout: int | None = None  # tune on the training split: its last N frames score
     margin: int = 3  # seed clicks and interior picks lie this many pixels inside a class
+    seed_clicks: Literal["simulated", "human"] = "simulated"  # human: the sample's authors' seed clicks
+    # last: each round keeps its last weights (what a user gets); reference: the weights scoring best on
+    # the scoring split's reference masks during training (the paper's protocol; no user has such masks)
+    selection: Literal["last", "reference"] = "last"
+    resume: bool = False  # go on with the benchmark already in the output folder
+    recommended: str | None = None  # the method the summary marks as the one the product recommends

@@ -32,9 +32,12 @@ EXPERT_STRATEGIES = {
     "expert-confident": "confident",
     "expert-interior": "interior",
     "expert-random": "random_error",
+    "expert-ritm": "ritm",
+    "expert-depth": "depth",
 }
-CLICK_METHODS = (*EXPERT_STRATEGIES, "random", "entropy")
+CLICK_METHODS = (*EXPERT_STRATEGIES, "random", "representative", "entropy")  # and hybrid-<rounds>
 LABEL_METHODS = ("dense", "superpixel")  # and pseudo-<threshold>, e.g. pseudo-0.95
+HYBRID_LATER = "depth"  # the expert strategy of a hybrid's rounds after its representative ones
 SUPERPIXEL_STRATEGY = "interior"  # the superpixel baseline spreads the person-like expert's clicks
 Pick = tuple[int, int, int]
 
@@ -42,6 +45,8 @@ Pick = tuple[int, int, int]
 def check_method(name: str) -> None:
     """Raise :class:`IsageError` unless ``name`` is a known method."""
     if name in CLICK_METHODS or name in LABEL_METHODS:
+        return
+    if name.startswith("hybrid-") and name[len("hybrid-") :].isdigit():
         return
     if name.startswith("pseudo-"):
         try:
@@ -51,7 +56,8 @@ def check_method(name: str) -> None:
         if 0.0 < threshold < 1.0:
             return
     raise IsageError(
-        f"unknown benchmark method '{name}'; choose from {', '.join(CLICK_METHODS + LABEL_METHODS)} "
+        f"unknown benchmark method '{name}'; choose from {', '.join(CLICK_METHODS + LABEL_METHODS)}, "
+        "hybrid-K (K representative rounds, then expert-depth) "
         "or pseudo-T with a confidence threshold 0 < T < 1 (e.g. pseudo-0.95)"
     )
 
@@ -65,6 +71,7 @@ class Dataset:
     class_ids: list[int]
     seeds: dict[str, list[Pick]]
     margin: int
+    depths: np.ndarray  # how deep a person's clicks lie inside their class (pixels)
     train_settings: TrainSettings
     model_settings: ModelSettings
     cancel: CancelToken | None = None
@@ -90,13 +97,16 @@ class TrainedRound:
     trained_pixels: int  # pixels carrying a training label (more than clicks when labels are expanded)
     steps: int
     train_seconds: float
+    fit_rate: float | None = None  # share of the labelled pixels the trained model predicts right
 
 
 class Method:
     """A method's state across iterations; :meth:`add_labels` after each round, :meth:`train` for the next."""
 
-    def __init__(self, name: str, folder: Path, data: Dataset, seed_workspace: Workspace, rng_seed: int):
-        self.name, self.folder, self.data = name, folder, data
+    def __init__(
+        self, name: str, folder: Path, data: Dataset, seed_workspace: Workspace, rng_seed: int, monitor=None
+    ):
+        self.name, self.folder, self.data, self.monitor = name, folder, data, monitor
         self.new_on_errors: int | None = None  # of the last round's new clicks, those the model got wrong
         self.rng = np.random.default_rng([rng_seed, zlib.crc32(name.encode())])
 
@@ -112,25 +122,36 @@ class Method:
 class ClickMethod(Method):
     """A click record in a workspace copied from the seed round's, trained like a user's workspace."""
 
-    def __init__(self, name: str, folder: Path, data: Dataset, seed_workspace: Workspace, rng_seed: int):
-        super().__init__(name, folder, data, seed_workspace, rng_seed)
+    def __init__(self, name, folder, data, seed_workspace, rng_seed, monitor=None):
+        super().__init__(name, folder, data, seed_workspace, rng_seed, monitor)
+        self.rounds_labelled = 0
         shutil.copytree(seed_workspace.folder, folder)
         self.workspace = Workspace.open(folder)
         for frame, path in data.frames.items():  # frame paths are stored relative to the workspace
             self.workspace.record.relink_frame(frame, path)
 
+    def strategy(self) -> str:
+        """What this round's picks follow: an expert strategy, ``random``, ``representative`` or
+        ``entropy``."""
+        if self.name.startswith("hybrid-"):
+            early = int(self.name[len("hybrid-") :])
+            return "representative" if self.rounds_labelled < early else HYBRID_LATER
+        return EXPERT_STRATEGIES.get(self.name, self.name)
+
     def picks(self, probabilities: np.ndarray, model_ids: list[int], reference: np.ndarray) -> list[Pick]:
         prediction = np.asarray(model_ids)[np.argmax(probabilities, axis=0)]
-        ids = self.data.class_ids
-        if self.name in EXPERT_STRATEGIES:
-            confidence = probabilities.max(axis=0)
-            strategy = EXPERT_STRATEGIES[self.name]
-            return pickers.expert_clicks(
-                prediction, confidence, reference, ids, strategy, self.rng, self.data.margin
-            )
-        if self.name == "random":
+        ids, strategy = self.data.class_ids, self.strategy()
+        if strategy == "random":
             return pickers.uniform_random_clicks(reference, ids, self.rng)
-        return pickers.entropy_oracle_clicks(probabilities, reference, model_ids)
+        if strategy == "representative":
+            return pickers.representative_clicks(reference, ids, self.data.depths, self.rng)
+        if strategy == "entropy":
+            return pickers.entropy_oracle_clicks(probabilities, reference, model_ids)
+        confidence = probabilities.max(axis=0)
+        return pickers.expert_clicks(
+            prediction, confidence, reference, ids, strategy, self.rng, self.data.margin,
+            depths=self.data.depths,
+        )  # fmt: skip
 
     def add_labels(self, probabilities: dict[str, np.ndarray], model_ids: list[int]) -> int:
         record, added, self.new_on_errors = self.workspace.record, 0, 0
@@ -144,6 +165,7 @@ class ClickMethod(Method):
                     enforce_budget=self.name != "entropy",
                 )  # fmt: skip
                 added += 1
+        self.rounds_labelled += 1
         return added
 
     def train(self, iteration: int, progress: ProgressCallback) -> TrainedRound:
@@ -153,20 +175,22 @@ class ClickMethod(Method):
             self.data.train_settings,
             progress=progress,
             cancel=self.data.cancel,
+            monitor=self.monitor,
         )
         if result.iteration != iteration:
             raise IsageError(f"{self.folder}: expected iteration {iteration}, trained {result.iteration}")
         return TrainedRound(
-            result.model_path, result.clicks_used, result.clicks_used, result.steps, result.duration_s
-        )
+            result.model_path, result.clicks_used, result.clicks_used, result.steps, result.duration_s,
+            1 - len(result.unresolved) / max(result.clicks_used, 1),
+        )  # fmt: skip
 
 
 class LabelMapMethod(Method):
     """Label maps per frame, trained with the same steps a click method with the random baseline's
     click count would get (the seed round's click count times the number of rounds)."""
 
-    def __init__(self, name: str, folder: Path, data: Dataset, seed_workspace: Workspace, rng_seed: int):
-        super().__init__(name, folder, data, seed_workspace, rng_seed)
+    def __init__(self, name, folder, data, seed_workspace, rng_seed, monitor=None):
+        super().__init__(name, folder, data, seed_workspace, rng_seed, monitor)
         (folder / "models").mkdir(parents=True)
         self.model_path = seed_workspace.latest_model()[1]
         self.clicks = {n: list(p) for n, p in data.seeds.items()}
@@ -180,12 +204,13 @@ class LabelMapMethod(Method):
         frames = {n: self.data.frames[n] for n in self.maps}
         result = train_on_label_maps(
             self.model_path, frames, self.maps, ts, path, iteration, steps,
-            progress=progress, cancel=self.data.cancel,
+            progress=progress, cancel=self.data.cancel, monitor=self.monitor,
         )  # fmt: skip
         self.model_path = path
         return TrainedRound(
-            path, self.labelled_from_reference, result.labelled_pixels, steps, result.duration_s
-        )
+            path, self.labelled_from_reference, result.labelled_pixels, result.steps, result.duration_s,
+            result.fit_rate,
+        )  # fmt: skip
 
 
 class DenseMethod(LabelMapMethod):
@@ -203,8 +228,8 @@ class DenseMethod(LabelMapMethod):
 class PseudoLabelMethod(LabelMapMethod):
     """Self-training: the seed clicks plus the latest model's predictions at or above a confidence."""
 
-    def __init__(self, name: str, folder: Path, data: Dataset, seed_workspace: Workspace, rng_seed: int):
-        super().__init__(name, folder, data, seed_workspace, rng_seed)
+    def __init__(self, name, folder, data, seed_workspace, rng_seed, monitor=None):
+        super().__init__(name, folder, data, seed_workspace, rng_seed, monitor)
         self.threshold = float(name[len("pseudo-") :])
 
     def add_labels(self, probabilities: dict[str, np.ndarray], model_ids: list[int]) -> int:
@@ -218,8 +243,8 @@ class PseudoLabelMethod(LabelMapMethod):
 class SuperpixelMethod(LabelMapMethod):
     """The person-like expert's clicks, each spread over its SLIC superpixel."""
 
-    def __init__(self, name: str, folder: Path, data: Dataset, seed_workspace: Workspace, rng_seed: int):
-        super().__init__(name, folder, data, seed_workspace, rng_seed)
+    def __init__(self, name, folder, data, seed_workspace, rng_seed, monitor=None):
+        super().__init__(name, folder, data, seed_workspace, rng_seed, monitor)
         self.segments: dict[str, np.ndarray] = {}
 
     def add_labels(self, probabilities: dict[str, np.ndarray], model_ids: list[int]) -> int:
@@ -241,11 +266,14 @@ class SuperpixelMethod(LabelMapMethod):
         return added
 
 
-def make_method(name: str, folder: Path, data: Dataset, seed_workspace: Workspace, rng_seed: int) -> Method:
-    """The method called ``name`` (see :func:`check_method`), starting from the seed round."""
+def make_method(
+    name: str, folder: Path, data: Dataset, seed_workspace: Workspace, rng_seed: int, monitor=None
+) -> Method:
+    """The method called ``name`` (see :func:`check_method`), starting from the seed round; ``monitor``
+    selects each round's checkpoint on reference masks (the paper's protocol), None keeps the last."""
     check_method(name)
     kind: Callable[..., Method]
-    if name in CLICK_METHODS:
+    if name in CLICK_METHODS or name.startswith("hybrid-"):
         kind = ClickMethod
     elif name == "dense":
         kind = DenseMethod
@@ -253,4 +281,4 @@ def make_method(name: str, folder: Path, data: Dataset, seed_workspace: Workspac
         kind = SuperpixelMethod
     else:
         kind = PseudoLabelMethod
-    return kind(name, folder, data, seed_workspace, rng_seed)
+    return kind(name, folder, data, seed_workspace, rng_seed, monitor)

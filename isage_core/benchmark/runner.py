@@ -10,6 +10,7 @@ aside and the last training frames score instead: tuning never sees the validati
 from __future__ import annotations
 
 import logging
+import shutil
 import time
 from dataclasses import dataclass, replace
 from pathlib import Path
@@ -29,7 +30,8 @@ from . import pickers
 from .config import DEFAULT_METHODS, BenchmarkSettings
 from .methods import Dataset, TrainedRound, check_method, make_method
 from .report import write_outputs
-from .sample_data import PLACEHOLDER_CRS, SAMPLE_CLASSES, export_sample
+from .sample_data import PLACEHOLDER_CRS, SAMPLE_CLASSES, export_sample, human_click_depths, human_seed_clicks
+from .store import ResultStore
 
 log = logging.getLogger(__name__)
 
@@ -121,26 +123,19 @@ def run_benchmark(
     progress: ProgressCallback | None = None,
     cancel: CancelToken | None = None,
 ) -> dict:
-    """Benchmark ``settings.methods`` in the new folder ``out_dir`` once per seed; return the summary.
+    """Benchmark ``settings.methods`` in ``out_dir`` once per seed; return the summary.
 
-    The summary (also ``benchmark.json``) holds the settings and ``rows``: one dict per seed, method and
-    iteration with ``val_miou``, ``val_per_class_iou``, ``clicks``, ``labelled_pixel_fraction``,
-    ``trained_pixel_fraction``, ``new_clicks`` (added after this iteration) and how many of them the
-    model got wrong (``new_clicks_on_errors``), ``train_seconds`` and
-    ``elapsed_seconds`` (the method's time so far, the seed round included). ``benchmark.csv``,
-    ``benchmark.png`` and ``benchmark.md`` are written beside it.
+    ``out_dir`` must be new or empty, or (``settings.resume``) the folder of an earlier run with the same
+    configuration: each (method, seed) already measured there is kept, not rerun (see
+    :mod:`isage_core.benchmark.store`). The summary (also ``benchmark.json``) covers every result in the
+    folder: the settings and ``rows``, one dict per seed, method and iteration with ``val_miou``,
+    ``val_per_class_iou``, ``clicks``, ``labelled_pixel_fraction``, ``trained_pixel_fraction``,
+    ``new_clicks`` (added after this iteration) and how many of them the model got wrong
+    (``new_clicks_on_errors``), ``click_fit_rate`` (labelled pixels the round's model predicts right),
+    ``steps``, ``train_seconds`` and ``elapsed_seconds`` (the method's time so far, the seed round
+    included). ``benchmark.csv``, ``benchmark.png`` and ``benchmark.md`` are written beside it.
     """
-    out = Path(out_dir)
-    if out.exists() and any(out.iterdir()):
-        raise IsageError(f"{out}: folder is not empty; remove it or give another --out for the benchmark")
-    if not settings.methods:
-        raise IsageError("no benchmark method given; choose from " + ", ".join(DEFAULT_METHODS))
-    for method in settings.methods:
-        check_method(method)
-    if settings.iterations < 1:
-        raise IsageError("the benchmark needs at least one iteration; use --iterations 1 or more")
-    if not settings.seeds:
-        raise IsageError("the benchmark needs at least one seed; use e.g. --seeds 0,1,2")
+    _check(settings)
     report = progress or (lambda fraction, message="": None)
     predict_settings = predict_settings or PredictSettings(
         tile_size=train_settings.patch_size,
@@ -148,46 +143,47 @@ def run_benchmark(
         device=train_settings.device,
     )
     started = time.monotonic()
-    out.mkdir(parents=True, exist_ok=True)
-    train, val, classes, crs = load_dataset(
-        settings.dataset, out, settings.max_train_frames, settings.max_val_frames, settings.holdout
-    )
+    store = ResultStore(out_dir, _configuration(settings, train_settings, model_settings, predict_settings),
+                        settings.resume)  # fmt: skip
+    store.create()
+    try:
+        train, val, classes, crs = load_dataset(
+            settings.dataset, store.work, settings.max_train_frames, settings.max_val_frames, settings.holdout
+        )
+        references = {n: _read_mask(p) for n, p in train.masks.items()}
+        val_references = {n: _read_mask(p) for n, p in val.masks.items()}
+        for split, masks in ((train, references), (val, val_references)):
+            _check_sizes(split, masks)
+    except BaseException:
+        store.discard()
+        raise
     class_ids = [c.id for c in classes]
-    references = {n: _read_mask(p) for n, p in train.masks.items()}
-    val_references = {n: _read_mask(p) for n, p in val.masks.items()}
-    for split, masks in ((train, references), (val, val_references)):
-        _check_sizes(split, masks)
     train_pixels = sum(int(np.isin(r, class_ids).sum()) for r in references.values())
     log.info("benchmark: %d train and %d validation frames", len(train.images), len(val.images))
-    rows: list[dict] = []
     span = 1 / len(settings.seeds)
     for s, seed in enumerate(settings.seeds):
+        pending = [m for m in settings.methods if not store.has(seed, m)]
+        if not pending:
+            log.info("seed %d: every method already measured in %s", seed, store.out)
+            continue
 
         def sub(fraction, message="", s=s, seed=seed):
             report((s + float(np.clip(fraction, 0, 1))) * span, f"seed {seed}: {message}")
 
         run = _SeedRun(
-            out / f"seed_{seed}" if len(settings.seeds) > 1 else out,
-            settings,
-            replace(train_settings, seed=seed),
-            model_settings,
-            predict_settings,
-            classes,
-            crs,
-            train,
-            val_references,
-            val,
-            references,
-            train_pixels,
-            seed,
-            cancel,
-        )
-        rows += run.run(sub)
+            store, settings, replace(train_settings, seed=seed), model_settings, predict_settings,
+            classes, crs, train, val_references, val, references, train_pixels, seed, cancel,
+        )  # fmt: skip
+        run.run(pending, sub)
+    rows = store.all_rows(list(settings.methods))
     summary = {
-        "methods": list(settings.methods),
+        "methods": list(dict.fromkeys(r["method"] for r in rows)),
         "iterations": settings.iterations,
-        "seeds": list(settings.seeds),
+        "seeds": sorted({r["seed"] for r in rows}),
         "margin": settings.margin,
+        "seed_clicks": settings.seed_clicks,
+        "selection": settings.selection,
+        "recommended": settings.recommended,
         "dataset": str(settings.dataset) if settings.dataset else "bundled sample (BsB Aerial toy)",
         "validation": f"last {settings.holdout} training frames (tuning)"
         if settings.holdout
@@ -201,17 +197,57 @@ def run_benchmark(
         "predict_settings": vars(predict_settings).copy(),
         "rows": rows,
         "wall_seconds": round(time.monotonic() - started, 1),
+        "measured_seconds": round(sum(_method_seconds(rows).values()), 1),
     }
-    summary["outputs"] = write_outputs(out, summary)
+    summary["outputs"] = write_outputs(store.out, summary)
     report(1.0, "done")
     return summary
 
 
+def _check(settings: BenchmarkSettings) -> None:
+    if not settings.methods:
+        raise IsageError("no benchmark method given; choose from " + ", ".join(DEFAULT_METHODS))
+    for method in settings.methods:
+        check_method(method)
+    if settings.recommended is not None:
+        check_method(settings.recommended)
+    if settings.iterations < 1:
+        raise IsageError("the benchmark needs at least one iteration; use --iterations 1 or more")
+    if not settings.seeds:
+        raise IsageError("the benchmark needs at least one seed; use e.g. --seeds 0,1,2")
+    if settings.seed_clicks == "human" and settings.dataset is not None:
+        raise IsageError(
+            f"{settings.dataset}: human seed clicks come with the bundled sample only; "
+            "use --seed-clicks simulated for another dataset"
+        )
+
+
+def _configuration(settings, train_settings, model_settings, predict_settings) -> dict:
+    """What every result of one benchmark folder shares: all settings but the methods, the seeds and
+    the method the summary recommends."""
+    kept = {k: v for k, v in vars(settings).items() if k not in ("methods", "seeds", "resume", "recommended")}
+    kept["dataset"] = str(settings.dataset) if settings.dataset else None
+    return {
+        **kept,
+        "train": {k: v for k, v in vars(train_settings).items() if k != "seed"},
+        "model": vars(model_settings).copy(),
+        "predict": vars(predict_settings).copy(),
+    }
+
+
+def _method_seconds(rows: list[dict]) -> dict[tuple[int, str], float]:
+    """Each (seed, method)'s measured time: its last row's elapsed seconds."""
+    last: dict[tuple[int, str], float] = {}
+    for row in rows:
+        last[(row["seed"], row["method"])] = row["elapsed_seconds"]
+    return last
+
+
 @dataclass
 class _SeedRun:
-    """One seed of a benchmark: the shared seed round, then every method from it."""
+    """One seed of a benchmark: the shared seed round, then every pending method from it."""
 
-    folder: Path
+    store: ResultStore
     settings: BenchmarkSettings
     train_settings: TrainSettings
     model_settings: ModelSettings
@@ -226,36 +262,39 @@ class _SeedRun:
     seed: int
     cancel: CancelToken | None
 
-    def run(self, report: ProgressCallback) -> list[dict]:
+    def run(self, methods: list[str], report: ProgressCallback) -> None:
+        """Measure ``methods`` for this seed, saving each one's rows as it finishes."""
         class_ids = [c.id for c in self.classes]
-        rng = np.random.default_rng(self.seed)
-        seeds = {
-            n: pickers.seed_clicks(self.references[n], class_ids, self.settings.margin, rng)
-            for n in self.train.images
-        }
+        seeds = self._seed_clicks(class_ids)
         data = Dataset(
             dict(self.train.images), self.references, class_ids, seeds, self.settings.margin,
-            self.train_settings, self.model_settings, self.cancel,
+            human_click_depths(), self.train_settings, self.model_settings, self.cancel,
         )  # fmt: skip
         log.info("seed %d: %d seed clicks", self.seed, data.seed_count)
-        methods, iterations = self.settings.methods, self.settings.iterations
+        iterations = self.settings.iterations
         share = 1 / (1 + len(methods) * max(iterations - 1, 0))
+        monitor = self._monitor() if self.settings.selection == "reference" else None
         clock = time.monotonic()
-        seed_workspace = self._seed_workspace(seeds)
-        result = train_iteration(
-            seed_workspace, self.model_settings, self.train_settings,
-            progress=lambda f, m="": report(share * 0.8 * f, f"seed round: {m}"), cancel=self.cancel,
-        )  # fmt: skip
+        seed_workspace, result = self._seed_round(seeds, share, report, monitor)
         seed_scores, seed_probs = self._assess(result.model_path, predict_train=iterations > 1)
         seed_seconds = time.monotonic() - clock
+        earlier = self.store.seed_row(self.seed)
+        if not result.trained and earlier is not None:
+            seed_seconds = earlier["elapsed_seconds"]  # what the seed round took when it was measured
+        if earlier is not None and abs((earlier["val_miou"] or 0) - (seed_scores["miou"] or 0)) > 1e-6:
+            log.warning(
+                "seed %d: the seed round scores %.4f now and %.4f in the stored results; "
+                "training is not bit-reproducible on this machine",
+                self.seed, seed_scores["miou"] or 0, earlier["val_miou"] or 0,
+            )  # fmt: skip
         seed_round = TrainedRound(
-            result.model_path, result.clicks_used, result.clicks_used, result.steps, result.duration_s
+            result.model_path, result.clicks, result.clicks, result.steps, result.seconds, result.fit_rate
         )
-        rows = []
         for m, name in enumerate(methods):
-            method = make_method(name, self.folder / "methods" / name, data, seed_workspace, self.seed)
+            folder = self.store.method_folder(self.seed, name)
+            method = make_method(name, folder, data, seed_workspace, self.seed, monitor)
             elapsed = seed_seconds
-            rows.append(self._row(name, 0, seed_round, seed_scores, elapsed))
+            rows = [self._row(name, 0, seed_round, seed_scores, elapsed)]
             probs, model_ids = seed_probs, list(class_ids)
             for iteration in range(1, iterations):
                 begin = time.monotonic()
@@ -273,13 +312,76 @@ class _SeedRun:
                 elapsed += time.monotonic() - begin
                 rows.append(self._row(name, iteration, trained, scores, elapsed))
                 log.info(
-                    "seed %d, %s iteration %d: %d clicks, validation mIoU %.4f",
-                    self.seed, name, iteration, trained.clicks, scores["miou"] or 0.0,
+                    "seed %d, %s iteration %d: %d clicks, validation mIoU %.4f, clicks fit %.3f",
+                    self.seed, name, iteration, trained.clicks, scores["miou"] or 0.0, trained.fit_rate or 0,
                 )  # fmt: skip
-        return rows
+            self.store.save(self.seed, name, rows)
 
-    def _seed_workspace(self, seeds) -> Workspace:
-        workspace = Workspace.create(self.folder / "seed_round", self.classes, crs=self.crs)
+    def _seed_clicks(self, class_ids) -> dict[str, list[pickers.Pick]]:
+        if self.settings.seed_clicks == "human":
+            human = {f"train_{stem}": picks for stem, picks in human_seed_clicks().items()}
+            return {n: [p for p in human.get(n, []) if p[2] in class_ids] for n in self.train.images}
+        rng = np.random.default_rng(self.seed)
+        return {
+            n: pickers.seed_clicks(self.references[n], class_ids, self.settings.margin, rng)
+            for n in self.train.images
+        }
+
+    def _seed_round(self, seeds, share, report, monitor) -> tuple[Workspace, _SeedResult]:
+        """The seed round's workspace and model: kept from an earlier run of this folder, else trained."""
+        folder = self.store.work / f"seed_{self.seed}" / "seed_round"
+        if (folder / "clicks.gpkg").exists():
+            workspace = Workspace.open(folder)
+            latest, runs = workspace.latest_model(), workspace.record.runs()
+            if latest is not None and latest[0] == 0 and runs:
+                log.info("seed %d: the seed round of %s is kept", self.seed, folder)
+                run = runs[-1]
+                metrics = run.metrics or {}
+                fit = metrics.get("click_accuracy")
+                return workspace, _SeedResult(
+                    latest[1], run.clicks_used, int(metrics.get("steps", 0)), run.duration_s, fit, False
+                )
+            shutil.rmtree(folder)
+        elif folder.exists():
+            shutil.rmtree(folder)
+        workspace = self._seed_workspace(folder, seeds)
+        result = train_iteration(
+            workspace, self.model_settings, self.train_settings,
+            progress=lambda f, m="": report(share * 0.8 * f, f"seed round: {m}"), cancel=self.cancel,
+            monitor=monitor,
+        )  # fmt: skip
+        fit = 1 - len(result.unresolved) / max(result.clicks_used, 1)
+        return workspace, _SeedResult(
+            result.model_path, result.clicks_used, result.steps, result.duration_s, fit, True
+        )
+
+    def _monitor(self):
+        """The paper's checkpoint selection: the mIoU on the scoring split's reference masks."""
+        from ..inference.predict import predict_probabilities
+
+        images = {}
+        for name, path in self.val.images.items():
+            with rasterio.open(path) as src:
+                images[name] = src.read()
+        class_ids = [c.id for c in self.classes]
+
+        def score(network, meta) -> float:
+            device = next(network.parameters()).device
+            cm = np.zeros((len(class_ids), len(class_ids)), dtype=np.int64)
+            for name, image in images.items():
+                bands = image[[b - 1 for b in meta.bands]]
+                probs = predict_probabilities(
+                    network, meta, bands, self.predict_settings, device, self.cancel
+                )
+                prediction = np.asarray(meta.class_ids)[np.argmax(probs, axis=0)]
+                cm += confusion_matrix(prediction, self.val_references[name], class_ids)
+            return float(scores_from_confusion(cm)["miou"] or 0.0)
+
+        return score
+
+    def _seed_workspace(self, folder: Path, seeds) -> Workspace:
+        folder.parent.mkdir(parents=True, exist_ok=True)
+        workspace = Workspace.create(folder, self.classes, crs=self.crs)
         for name, path in self.train.images.items():
             workspace.record.add_frame(path, name=name)
         for name, picks in seeds.items():
@@ -303,6 +405,7 @@ class _SeedRun:
             "val_per_class_iou": dict(zip(names, scores["iou"], strict=True)),
             "new_clicks": 0,
             "new_clicks_on_errors": None,
+            "click_fit_rate": None if trained.fit_rate is None else round(trained.fit_rate, 4),
             "steps": trained.steps,
             "train_seconds": round(trained.train_seconds, 2),
             "elapsed_seconds": round(elapsed, 2),
@@ -337,3 +440,13 @@ def _probabilities(path, network, meta, settings, device, cancel) -> np.ndarray:
     with rasterio.open(path) as src:
         image = src.read(list(meta.bands))
     return predict_probabilities(network, meta, image, settings, device, cancel)
+
+
+@dataclass
+class _SeedResult:
+    model_path: Path
+    clicks: int
+    steps: int
+    seconds: float
+    fit_rate: float | None
+    trained: bool  # False: kept from an earlier run of the folder

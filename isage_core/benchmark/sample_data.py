@@ -13,6 +13,7 @@ names collide (both have ``1.png``), so exported frames are named ``train_<n>`` 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from functools import lru_cache
 from importlib import resources
 from pathlib import Path
 
@@ -84,7 +85,6 @@ def export_sample(dest: str | Path) -> SampleLayout:
     dest = Path(dest)
     root = sample_root()
     splits = {}
-    seeds: dict[str, list[tuple[int, int, int]]] = {}
     for split in ("train", "val"):
         result = SampleSplit()
         for index, stem in enumerate(patch_names(split)):
@@ -98,12 +98,35 @@ def export_sample(dest: str | Path) -> SampleLayout:
             result.masks[name] = _write(
                 dest / split / "masks" / f"{name}.tif", mask[None], transform, nodata=255
             )
-            if split == "train":
-                sparse = np.asarray(Image.open(root / "sparse_masks_iter0" / f"{stem}.png"))
-                rows, cols = np.nonzero(sparse != UNLABELLED)
-                seeds[name] = [(int(r), int(c), int(sparse[r, c])) for r, c in zip(rows, cols, strict=True)]
         splits[split] = result
+    seeds = {f"train_{stem}": picks for stem, picks in human_seed_clicks().items()}
     return SampleLayout(train=splits["train"], val=splits["val"], seed_clicks=seeds)
+
+
+def human_seed_clicks() -> dict[str, list[tuple[int, int, int]]]:
+    """The authors' seed clicks per training patch stem: ``[(row, col, class_id)]``."""
+    root = sample_root()
+    seeds = {}
+    for stem in patch_names("train"):
+        sparse = np.asarray(Image.open(root / "sparse_masks_iter0" / f"{stem}.png"))
+        rows, cols = np.nonzero(sparse != UNLABELLED)
+        seeds[stem] = [(int(r), int(c), int(sparse[r, c])) for r, c in zip(rows, cols, strict=True)]
+    return seeds
+
+
+@lru_cache(maxsize=1)
+def human_click_depths() -> np.ndarray:
+    """How deep (pixels, 1 on a boundary) the authors' seed clicks lie inside their class of the dense
+    mask: what a simulated person's click depth is drawn from. Clicks the mask disagrees with are left
+    out."""
+    from .pickers import click_depths
+
+    root = sample_root()
+    depths: list[float] = []
+    for stem, picks in human_seed_clicks().items():
+        mask = np.asarray(Image.open(root / "mask_train" / f"{stem}.png"))
+        depths += [d for d in click_depths(mask, picks) if d > 0]
+    return np.asarray(depths)
 
 
 def _write(path: Path, data: np.ndarray, transform, nodata=None) -> Path:

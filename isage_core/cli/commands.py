@@ -37,6 +37,15 @@ def add_train_options(p: argparse.ArgumentParser) -> None:
     p.add_argument(
         "--lr-schedule", choices=["constant", "cosine"], default=d.lr_schedule, help="learning rate in a run"
     )
+    p.add_argument(
+        "--schedule", choices=["fixed", "converge"], default=d.schedule,
+        help="converge: the steps are a floor; train on until the clicks fit and the loss settles",
+    )  # fmt: skip
+    p.add_argument("--max-steps", type=int, default=d.max_steps, help="the converge schedule's cap")
+    p.add_argument("--check-steps", type=int, default=d.check_steps, help="converge: steps between checks")
+    p.add_argument("--fit-target", type=float, default=d.fit_target, help="converge: clicks' fit rate")
+    p.add_argument("--plateau", type=float, default=d.plateau, help="converge: relative loss gain")
+    p.add_argument("--grad-clip", type=float, default=d.grad_clip, help="clip the gradient norm")
     p.add_argument("--loss", choices=["ewdl", "ce"], default=d.loss)
     p.add_argument("--error-weight", type=float, default=d.error_weight, help="lambda of the EWDL (1: Dice)")
     p.add_argument("--no-augment", action="store_true")
@@ -79,6 +88,12 @@ def train_settings(a: argparse.Namespace) -> TrainSettings:
         patch_size=a.patch_size,
         learning_rate=a.lr,
         lr_schedule=a.lr_schedule,
+        grad_clip=a.grad_clip,
+        schedule=a.schedule,
+        max_steps=a.max_steps,
+        check_steps=a.check_steps,
+        fit_target=a.fit_target,
+        plateau=a.plateau,
         loss=a.loss,
         error_weight=a.error_weight,
         augment=not a.no_augment,
@@ -405,6 +420,10 @@ def benchmark(a, reporter: Reporter, cancel: CancelToken) -> None:
         max_val_frames=a.max_val_frames,
         holdout=a.holdout,
         margin=a.margin,
+        seed_clicks=a.seed_clicks,
+        selection=a.selection,
+        resume=a.resume,
+        recommended=a.recommend,
     )
     summary = run_benchmark(
         a.out, settings, train, model_settings(a), progress=reporter.progress, cancel=cancel

@@ -133,6 +133,18 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--max-val-frames", type=int, help="use only the first N validation frames")
     p.add_argument("--holdout", type=int, help="tune: score on the last N training frames, not on val")
     p.add_argument("--margin", type=int, default=3, help="seed clicks lie this many pixels inside a class")
+    p.add_argument(
+        "--resume", action="store_true", help="go on with the benchmark in --out, keeping its results"
+    )
+    p.add_argument(
+        "--seed-clicks", choices=["simulated", "human"], default="simulated",
+        help="seed round: simulated clicks, or the bundled sample's human clicks",
+    )  # fmt: skip
+    p.add_argument(
+        "--selection", choices=["last", "reference"], default="last",
+        help="each round's model: the last weights, or the best on the scoring masks (paper's protocol)",
+    )  # fmt: skip
+    p.add_argument("--recommend", help="the method the summary marks as recommended to users")
     c.add_model_options(p)
     c.add_train_options(p)
     return parser

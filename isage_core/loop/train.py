@@ -11,8 +11,10 @@ from __future__ import annotations
 import logging
 import math
 import time
+from collections.abc import Callable
 from contextlib import ExitStack
 from dataclasses import dataclass, replace
+from functools import partial
 from pathlib import Path
 
 from .. import geo
@@ -58,8 +60,13 @@ def train_iteration(
     *,
     progress: ProgressCallback | None = None,
     cancel: CancelToken | None = None,
+    monitor: Callable[[object, ModelMeta], float] | None = None,
 ) -> TrainResult:
     """Train the model of the workspace's current iteration from its clicks; see the module docstring.
+
+    ``monitor`` scores the network during training and the best-scoring weights are kept (the
+    benchmark's checkpoint selection on reference masks, which no user has; see
+    :func:`~isage_core.training.optimiser.optimise`).
 
     Raises :class:`IsageError` (one line naming the GeoPackage and the fix) on unusable input and
     :class:`~isage_core.errors.Cancelled` when ``cancel`` fires, in which case nothing is written.
@@ -99,7 +106,17 @@ def train_iteration(
         seed=[train_settings.seed, iteration],
     )
     with sampler:
-        losses, seconds = optimise(network, train_settings, sampler, steps, device, report, check)
+        run = optimise(
+            network,
+            train_settings,
+            sampler,
+            steps,
+            device,
+            report,
+            check,
+            monitor and partial(monitor, meta=meta),
+        )
+    losses, seconds, steps = run.losses, run.seconds_per_step, run.steps
     report(TRAIN_SHARE, "checking the clicks")
     unresolved, per_class = _unresolved(network, meta, frames, clicks, train_settings, device, check)
     check()
@@ -118,6 +135,9 @@ def train_iteration(
         "final_loss": None if math.isnan(final_loss) else round(final_loss, 6),
         "initial_loss": round(losses[0], 6) if losses else None,
         "steps": steps,
+        "schedule": train_settings.schedule,
+        "fit_rates": run.fit_rates,
+        "selected_step": run.selected_step,
         "seconds_per_step": round(seconds, 4),
         "click_accuracy": round(1 - len(unresolved) / len(clicks), 6),
         "click_accuracy_per_class": per_class,
@@ -174,6 +194,10 @@ def _check_settings(gpkg: Path, ts: TrainSettings) -> None:
         problems.append(f"epochs {ts.epochs} is below 1")
     if not ts.learning_rate > 0 or not ts.error_weight > 0:
         problems.append("the learning rate and the error weight must be positive")
+    if ts.grad_clip is not None and not ts.grad_clip > 0:
+        problems.append(f"gradient clip {ts.grad_clip} is not positive")
+    if ts.schedule == "converge" and (ts.max_steps < 1 or ts.check_steps < 1 or not 0 < ts.fit_target <= 1):
+        problems.append("the converge schedule needs max steps and check steps >= 1 and 0 < fit target <= 1")
     if problems:
         raise IsageError(f"{gpkg}: cannot train: {'; '.join(problems)}; change the training settings")
 

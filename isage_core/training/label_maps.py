@@ -9,8 +9,9 @@ from __future__ import annotations
 
 import logging
 import time
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, replace
+from functools import partial
 from pathlib import Path
 
 import numpy as np
@@ -20,7 +21,7 @@ from ..device import select_device
 from ..errors import IsageError
 from ..events import ProgressCallback, utc_now
 from ..model.checkpoint import load_checkpoint, save_checkpoint
-from ..settings import TrainSettings
+from ..settings import ModelMeta, TrainSettings
 from .losses import IGNORE
 from .optimiser import optimise
 from .sampling import LabelMapSampler
@@ -38,6 +39,7 @@ class LabelRunResult:
     final_loss: float
     seconds_per_step: float
     duration_s: float
+    fit_rate: float | None = None  # labelled pixels the network fit in its last check of steps
 
 
 def channel_maps(label_maps: Mapping[str, np.ndarray], class_ids: list[int]) -> dict[str, np.ndarray]:
@@ -63,10 +65,12 @@ def train_on_label_maps(
     *,
     progress: ProgressCallback | None = None,
     cancel: CancelToken | None = None,
+    monitor: Callable[[object, ModelMeta], float] | None = None,
 ) -> LabelRunResult:
     """Warm-start from ``previous_model`` and train on ``label_maps`` (frame name to a class-id array of
     the frame's shape; values that are not class ids of the model are unlabelled) for ``steps`` steps of
-    ``ts``'s optimiser; write the model of ``iteration`` to ``out_path``."""
+    ``ts``'s optimiser (a floor with the converge schedule; ``monitor`` as in
+    :func:`~isage_core.training.optimiser.optimise`); write the model of ``iteration`` to ``out_path``."""
     clock = time.monotonic()
     report = progress or (lambda fraction, message="": None)
     check = cancel.check if cancel is not None else (lambda: None)
@@ -90,7 +94,10 @@ def train_on_label_maps(
         seed=[ts.seed, iteration],
     )
     with sampler:
-        losses, seconds = optimise(network, ts, sampler, steps, device, report, check)
+        run = optimise(
+            network, ts, sampler, steps, device, report, check, monitor and partial(monitor, meta=meta)
+        )
+    losses, seconds, steps = run.losses, run.seconds_per_step, run.steps
     check()
     meta = replace(
         meta,
@@ -114,4 +121,5 @@ def train_on_label_maps(
         final,
     )
     report(1.0, f"iteration {iteration}: trained on {labelled} labelled pixels")
-    return LabelRunResult(Path(out_path), labelled, steps, final, seconds, duration)
+    fit_rate = run.fit_rates[-1] if run.fit_rates else None
+    return LabelRunResult(Path(out_path), labelled, steps, final, seconds, duration, fit_rate)

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import math
 import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
 
 from ..errors import IsageError
 from ..events import ProgressCallback
@@ -32,6 +34,20 @@ def learning_rate(ts: TrainSettings, step: int, steps: int) -> float:
     return floor + (ts.learning_rate - floor) * 0.5 * (1 + math.cos(math.pi * step / (steps - 1)))
 
 
+@dataclass
+class Optimisation:
+    """What a run of :func:`optimise` did."""
+
+    losses: list[float]  # one per step
+    seconds_per_step: float
+    fit_rates: list[float] = field(default_factory=list)  # labelled pixels fit, per check of steps
+    selected_step: int | None = None  # the step whose weights a monitor kept; None: the last
+
+    @property
+    def steps(self) -> int:
+        return len(self.losses)
+
+
 def optimise(
     network,
     ts: TrainSettings,
@@ -40,9 +56,13 @@ def optimise(
     device,
     report: ProgressCallback,
     check,
-) -> tuple[list[float], float]:
-    """Run ``steps`` Adam steps on batches from ``sampler``; return the loss of each step and the seconds
-    per step. The network is left in eval mode on ``device``."""
+    monitor: Callable[[object], float] | None = None,
+) -> Optimisation:
+    """Run Adam on batches from ``sampler``: ``steps`` steps, or with the ``converge`` schedule at least
+    that many and on until the fit and the loss settle (see :class:`TrainSettings`). ``monitor`` (the
+    benchmark's checkpoint selection) scores the network in eval mode after every check of
+    ``ts.check_steps`` steps; the best-scoring weights are kept. The network is left in eval mode on
+    ``device``."""
     import torch
 
     network.to(device).train()
@@ -50,12 +70,17 @@ def optimise(
     loss_fn = make_loss(ts)
     amp = bool(ts.amp) and device.type == "cuda"
     scaler = torch.amp.GradScaler("cuda") if amp else None
-    losses: list[float] = []
+    converge = ts.schedule == "converge"
+    cap = max(ts.max_steps, steps) if converge else steps
+    every = max(1, ts.check_steps)
+    result = Optimisation([], 0.0)
+    best: tuple[float, int, dict] | None = None
+    fit, labelled, window_loss, previous_loss = 0, 0, 0.0, None
     begin = time.monotonic()
-    for step in range(steps):
+    for step in range(cap):
         check()
         for group in optimizer.param_groups:
-            group["lr"] = learning_rate(ts, step, steps)
+            group["lr"] = learning_rate(ts, step, cap)
         images, labels = sampler.batch(ts.batch_size)
         images, labels = images.to(device, non_blocking=True), labels.to(device, non_blocking=True)
         optimizer.zero_grad(set_to_none=True)
@@ -64,18 +89,47 @@ def optimise(
         loss = loss_fn(logits.float(), labels)
         if scaler is not None:
             scaler.scale(loss).backward()
+            scaler.unscale_(optimizer)
+        else:
+            loss.backward()
+        if ts.grad_clip:
+            torch.nn.utils.clip_grad_norm_(network.parameters(), ts.grad_clip)
+        if scaler is not None:
             scaler.step(optimizer)
             scaler.update()
         else:
-            loss.backward()
             optimizer.step()
         value = float(loss.detach())
         if not math.isfinite(value):
             raise IsageError(
                 f"training diverged at step {step + 1} (loss {value}); lower --lr or use --no-amp"
             )
-        losses.append(value)
-        report(TRAIN_SHARE * (step + 1) / steps, f"step {step + 1}/{steps} loss {value:.4f}")
-    seconds = (time.monotonic() - begin) / steps if steps else 0.0
+        result.losses.append(value)
+        with torch.no_grad():
+            known = labels >= 0
+            fit += int((logits.detach().argmax(1) == labels)[known].sum())
+            labelled += int(known.sum())
+        window_loss += value
+        report(TRAIN_SHARE * (step + 1) / cap, f"step {step + 1}/{cap} loss {value:.4f}")
+        if (step + 1) % every and step + 1 < cap:
+            continue
+        rate, mean_loss = fit / max(labelled, 1), window_loss / (step % every + 1)
+        result.fit_rates.append(round(rate, 4))
+        fit, labelled, window_loss = 0, 0, 0.0
+        if monitor is not None:
+            network.eval()
+            score = float(monitor(network))
+            network.train()
+            if best is None or score > best[0]:
+                state = {k: v.detach().clone() for k, v in network.state_dict().items()}
+                best = (score, step + 1, state)
+        settled = previous_loss is not None and previous_loss - mean_loss < ts.plateau * abs(previous_loss)
+        previous_loss = mean_loss
+        if converge and step + 1 >= steps and rate >= ts.fit_target and settled:
+            break
+    result.seconds_per_step = (time.monotonic() - begin) / result.steps if result.steps else 0.0
+    if best is not None:
+        network.load_state_dict(best[2])
+        result.selected_step = best[1]
     network.eval()
-    return losses, seconds
+    return result

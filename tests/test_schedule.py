@@ -1,0 +1,82 @@
+"""The optimiser's schedules on real frames: converging rounds, gradient clipping, checkpoint selection."""
+
+import torch
+
+from isage_core.loop.train import train_iteration
+from isage_core.model.checkpoint import load_checkpoint
+from isage_core.training.optimiser import optimise
+from isage_core.training.sampling import ClickPatchSampler
+from tests.test_train import TINY, fast, make_workspace
+
+
+def test_converge_trains_past_the_floor_until_the_clicks_fit_and_stops_before_the_cap(
+    tmp_path, bsb_train_frames
+):
+    ws = make_workspace(tmp_path / "ws", bsb_train_frames, names=["bsb_101"], per_class=3)
+    settings = fast(
+        steps=10, schedule="converge", max_steps=300, check_steps=5, fit_target=0.8, plateau=0.5,
+        batch_size=4, learning_rate=3e-3, warm_start=False,
+    )  # fmt: skip
+    result = train_iteration(ws, TINY, settings)
+    metrics = ws.record.runs()[-1].metrics
+    assert 10 < result.steps < 300 and result.steps % 5 == 0
+    assert metrics["steps"] == result.steps and metrics["schedule"] == "converge"
+    assert len(metrics["fit_rates"]) == result.steps // 5
+    assert metrics["fit_rates"][-1] >= 0.8 > min(metrics["fit_rates"])  # it stopped once the clicks fit
+
+
+def test_converge_stops_at_the_cap_when_the_clicks_never_fit_enough(tmp_path, bsb_train_frames):
+    ws = make_workspace(tmp_path / "ws", bsb_train_frames, names=["bsb_101"], per_class=3)
+    settings = fast(steps=2, schedule="converge", max_steps=12, check_steps=5, fit_target=1.0, plateau=0.0)
+    result = train_iteration(ws, TINY, settings)
+    assert result.steps == 12
+    assert len(ws.record.runs()[-1].metrics["fit_rates"]) == 3  # checks at 5, 10 and the last step
+
+
+def _sampler_and_network(ws, seed=3):
+    result = train_iteration(ws, TINY, fast(steps=0, warm_start=False))
+    network, meta = load_checkpoint(result.model_path)
+    frames = {f.name: f.path for f in ws.record.frames()}
+    patches = ClickPatchSampler(
+        frames, ws.record.clicks(), meta.class_ids, meta.bands, meta.mean, meta.std, 64, seed=seed
+    )
+    return network, patches
+
+
+def _grad_norm(network) -> float:
+    grads = [p.grad.norm() for p in network.parameters() if p.grad is not None]
+    return float(torch.linalg.vector_norm(torch.stack(grads)))
+
+
+def test_gradient_clipping_bounds_the_norm_of_every_step(tmp_path, bsb_train_frames):
+    ws = make_workspace(tmp_path / "ws", bsb_train_frames, names=["bsb_101"], per_class=3)
+    norms = {}
+    for clip in (None, 0.05):
+        network, patches = _sampler_and_network(ws)
+        with patches:
+            optimise(
+                network, fast(grad_clip=clip), patches, 3, torch.device("cpu"), lambda *a: None, lambda: None
+            )
+        norms[clip] = _grad_norm(network)  # the last step's gradients stay on the parameters
+    assert norms[None] > 0.1 and norms[0.05] <= 0.05 * 1.001
+
+
+def test_a_monitor_keeps_the_weights_of_its_best_check(tmp_path, bsb_train_frames):
+    ws = make_workspace(tmp_path / "ws", bsb_train_frames, names=["bsb_101"], per_class=3)
+    network, patches = _sampler_and_network(ws)
+    scores, snapshots = iter([0.2, 0.9, 0.4]), []
+
+    def monitor(net):
+        assert not net.training  # scored in eval mode
+        snapshots.append({k: v.clone() for k, v in net.state_dict().items()})
+        return next(scores)
+
+    with patches:
+        run = optimise(
+            network, fast(check_steps=2), patches, 6, torch.device("cpu"), lambda *a: None, lambda: None,
+            monitor,
+        )  # fmt: skip
+    assert run.steps == 6 and run.selected_step == 4 and len(snapshots) == 3
+    state = network.state_dict()
+    assert all(torch.equal(state[k], snapshots[1][k]) for k in state)
+    assert not all(torch.equal(state[k], snapshots[2][k]) for k in state)
