@@ -38,10 +38,11 @@ class TrainSettings:
     when warm-starting. ``epochs`` switches to an epoch schedule for GPUs: one epoch draws one patch per
     unretracted click.
 
-    ``schedule`` ``converge`` makes that step count a floor and trains on, one check of
-    ``check_steps`` steps at a time, until the labelled pixels' fit rate reaches ``fit_target`` and the
+    ``schedule`` ``converge`` makes that step count a floor and trains on at a constant rate, one check
+    of ``check_steps`` steps at a time, until the labelled pixels' fit rate reaches ``fit_target`` and the
     loss has stopped falling (less than ``plateau`` of relative improvement over the previous check),
-    or ``max_steps`` is reached. A cosine rate then spans ``max_steps``.
+    or 80 % of ``max_steps`` has passed; a cosine schedule then decays the rate over a quarter of the
+    steps so far (a constant one stops there).
     """
 
     steps: int | None = None

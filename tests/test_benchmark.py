@@ -335,7 +335,7 @@ def _tiny_run(out, methods, seeds, cancel=None, iterations=2, progress=None):
 
     settings = BenchmarkSettings(
         methods=methods, iterations=iterations, seeds=seeds, max_train_frames=3, max_val_frames=2,
-        resume=True,
+        resume=True, recommended="entropy",
     )  # fmt: skip
     model = ModelSettings(
         encoder="tu-mobilenetv3_small_100", weights="none", decoder_channels=(64, 32, 16, 16, 8)
@@ -372,7 +372,10 @@ def test_a_benchmark_resumes_keeping_every_result_and_redoing_only_the_interrupt
     seed_rounds = {r["val_miou"] for r in summary["rows"] if r["seed"] == 0 and r["iteration"] == 0}
     assert len(seed_rounds) == 1  # every method of a seed starts from the same seed round
     assert (out / "work" / ".gitignore").read_text() == "*\n"
-    assert json.loads((out / "benchmark.json").read_text())["seeds"] == [0, 1]
+    stored = json.loads((out / "benchmark.json").read_text())
+    assert stored["seeds"] == [0, 1]
+    assert [m for m, e in stored["summary"].items() if e["recommended"]] == ["entropy"]
+    assert "| **entropy** (recommended) |" in (out / "benchmark.md").read_text()
 
     before = sorted(str(p) for p in out.rglob("*"))
     config = (out / "benchmark_config.json").read_text()
@@ -406,3 +409,34 @@ def test_a_used_folder_is_refused_without_resume_and_a_foreign_one_always(tmp_pa
     (foreign / "a.jpg").write_bytes(b"x")
     assert main([*argv[:2], str(foreign), *argv[3:], "--resume"]) == 2
     assert [p.name for p in foreign.iterdir()] == ["a.jpg"]
+
+
+def test_the_authors_recipe_replaces_the_training_settings_and_states_what_it_trims():
+    from isage_core.benchmark.config import BenchmarkSettings
+    from isage_core.benchmark.recipes import apply_recipe
+    from isage_core.benchmark.report import _recipe_lines
+    from isage_core.settings import ModelSettings, TrainSettings
+
+    bench, train, model = apply_recipe(
+        "authors", BenchmarkSettings(), TrainSettings(learning_rate=0.01), ModelSettings(encoder="resnet18")
+    )
+    assert (train.batch_size, train.learning_rate, train.lr_schedule, train.grad_clip) == (
+        10,
+        1e-4,
+        "constant",
+        5.0,
+    )
+    assert (train.first_steps, train.steps_per_run, train.patch_size) == (
+        60,
+        60,
+        256,
+    )  # 20 epochs of 30 frames
+    assert (
+        model.encoder == "tu-efficientnet_lite0"
+        and bench.seed_clicks == "human"
+        and bench.recipe == "authors"
+    )
+    lines = _recipe_lines("authors")
+    assert "EfficientNet-B0" in "\n".join(lines) and len(lines) >= 4
+    with pytest.raises(IsageError, match="unknown recipe 'paper'; choose from authors"):
+        apply_recipe("paper", bench, train, model)

@@ -26,14 +26,15 @@ def meta_for(encoder="tu-efficientnet_lite0", in_channels=3, decoder=None):
     )
 
 
-def test_offline_encoder_tensors_equal_packaged_file():
-    meta = meta_for()
+@pytest.mark.parametrize("encoder, tensors", [("tu-efficientnet_lite0", 288), ("tu-efficientnet_lite2", 378)])
+def test_offline_encoder_tensors_equal_packaged_file(encoder, tensors):
+    meta = meta_for(encoder)
     network = build_network(meta)
     assert initialise_encoder(network, meta, "auto") == "offline-imagenet"
     packaged = list(torch.load(offline_weights_file(meta.encoder), weights_only=True).values())
     encoder_state = network.encoder.model.state_dict()
     # The packaged file holds the whole classifier; the encoder holds every tensor up to the head, in order.
-    assert len(encoder_state) == 288
+    assert len(encoder_state) == tensors
     for (key, tensor), expected in zip(encoder_state.items(), packaged[: len(encoder_state)], strict=True):
         assert tensor.shape == expected.shape, key
         assert torch.equal(tensor, expected.to(tensor.dtype)), key

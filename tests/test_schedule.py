@@ -4,7 +4,7 @@ import torch
 
 from isage_core.loop.train import train_iteration
 from isage_core.model.checkpoint import load_checkpoint
-from isage_core.training.optimiser import optimise
+from isage_core.training.optimiser import StepPlan, optimise
 from isage_core.training.sampling import ClickPatchSampler
 from tests.test_train import TINY, fast, make_workspace
 
@@ -15,7 +15,7 @@ def test_converge_trains_past_the_floor_until_the_clicks_fit_and_stops_before_th
     ws = make_workspace(tmp_path / "ws", bsb_train_frames, names=["bsb_101"], per_class=3)
     settings = fast(
         steps=10, schedule="converge", max_steps=300, check_steps=5, fit_target=0.8, plateau=0.5,
-        batch_size=4, learning_rate=3e-3, warm_start=False,
+        batch_size=4, learning_rate=3e-3, warm_start=False, lr_schedule="constant",
     )  # fmt: skip
     result = train_iteration(ws, TINY, settings)
     metrics = ws.record.runs()[-1].metrics
@@ -31,6 +31,21 @@ def test_converge_stops_at_the_cap_when_the_clicks_never_fit_enough(tmp_path, bs
     result = train_iteration(ws, TINY, settings)
     assert result.steps == 12
     assert len(ws.record.runs()[-1].metrics["fit_rates"]) == 3  # checks at 5, 10 and the last step
+
+
+def test_the_converge_plan_holds_the_rate_until_converged_then_decays_a_quarter_of_the_run():
+    ts = fast(schedule="converge", max_steps=100, check_steps=10, fit_target=0.9, plateau=0.1)
+    plan = StepPlan(ts, steps=20)
+    for done, fit, loss in ((10, 0.95, 1.0), (20, 0.5, 0.99), (30, 0.95, 0.5), (40, 0.95, 0.49)):
+        assert plan.rate(done - 1) == ts.learning_rate and not plan.finished(done)
+        plan.checked(done, fit, loss)  # below the floor, unfit, still falling, then converged
+    assert plan.end == 50 and plan.decay_from == 40  # a quarter of 40 steps, at least one check
+    rates = [plan.rate(s) for s in range(40, 50)]
+    assert rates[0] == ts.learning_rate and rates == sorted(rates, reverse=True)
+    assert abs(rates[-1] - ts.learning_rate * ts.final_lr_fraction) < 1e-12
+    assert plan.finished(50) and not plan.finished(49)
+    fixed = StepPlan(fast(steps=7), steps=7)
+    assert fixed.end == 7 and fixed.rate(0) > fixed.rate(6)
 
 
 def _sampler_and_network(ws, seed=3):

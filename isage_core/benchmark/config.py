@@ -36,4 +36,5 @@ class BenchmarkSettings:
     # the scoring split's reference masks during training (the paper's protocol; no user has such masks)
     selection: Literal["last", "reference"] = "last"
     resume: bool = False  # go on with the benchmark already in the output folder
+    recipe: str | None = None  # a named recipe of isage_core.benchmark.recipes, recorded in the report
     recommended: str | None = None  # the method the summary marks as the one the product recommends

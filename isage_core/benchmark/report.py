@@ -28,6 +28,7 @@ COLUMNS = (
     "val_overall_accuracy",
     "new_clicks",
     "new_clicks_on_errors",
+    "click_fit_rate",
     "steps",
     "train_seconds",
     "elapsed_seconds",
@@ -54,6 +55,8 @@ def aggregate(rows: list[dict]) -> list[dict]:
                 "labelled": float(np.mean([m["labelled_pixel_fraction"] for m in members])),
                 "trained": float(np.mean([m["trained_pixel_fraction"] for m in members])),
                 "elapsed": float(np.mean([m["elapsed_seconds"] for m in members])),
+                "fit": _mean_or_none([m.get("click_fit_rate") for m in members]),
+                "steps": float(np.mean([m["steps"] for m in members])),
                 "per_class": {
                     c: float(
                         np.nanmean(
@@ -68,6 +71,11 @@ def aggregate(rows: list[dict]) -> list[dict]:
             }
         )
     return out
+
+
+def _mean_or_none(values: list) -> float | None:
+    known = [v for v in values if v is not None]
+    return float(np.mean(known)) if known else None
 
 
 def final_rows(aggregated: list[dict]) -> dict[str, dict]:
@@ -94,6 +102,8 @@ def write_outputs(out: Path, summary: dict) -> dict[str, str]:
         paths["plot"] = plot
     outputs = {k: str(p.resolve()) for k, p in paths.items()}
     summary["summary"] = {m: _final_entry(r, aggregated) for m, r in final_rows(aggregated).items()}
+    for method, entry in summary["summary"].items():
+        entry["recommended"] = method == summary.get("recommended")
     with atomic_output(paths["markdown"]) as tmp:
         tmp.write_text(markdown(summary, aggregated, plot.name if "plot" in paths else None))
     with atomic_output(paths["json"]) as tmp:
@@ -102,7 +112,8 @@ def write_outputs(out: Path, summary: dict) -> dict[str, str]:
 
 
 def is_expert(method: str) -> bool:
-    return method.startswith("expert-")
+    """A strategy of the method's expert (clicks on the model's errors, or a hybrid ending on them)."""
+    return method.startswith(("expert-", "hybrid-"))
 
 
 def best_baseline(aggregated: list[dict]) -> dict | None:
@@ -195,12 +206,22 @@ def _miou(row: dict) -> str:
 def markdown(summary: dict, aggregated: list[dict], plot: str | None) -> str:
     """A short report: the setting, the final table against the dense ceiling, then every iteration."""
     model, train = summary["model_settings"], summary["train_settings"]
-    schedule = (
-        f"{train.get('steps')} steps per run"
-        if train.get("steps") is not None
-        else f"{train.get('epochs')} epochs per run"
-        if train.get("epochs") is not None
-        else f"{train.get('first_steps')} steps in the seed round, {train.get('steps_per_run')} per later run"
+    if train.get("schedule") == "converge":
+        floor = (
+            f"{train.get('steps')}" if train.get("steps") is not None
+            else f"{train.get('first_steps')} (seed round) / {train.get('steps_per_run')}"
+        )  # fmt: skip
+        schedule = (
+            f"converge: at least {floor} steps, until the clicks fit {train.get('fit_target')} and the loss "
+            f"settles ({train.get('plateau')}), at most {train.get('max_steps')}"
+        )
+    else:
+        schedule = _fixed_schedule(train)
+    protocol = (
+        "checkpoint of each round selected on the scoring split's reference masks (the paper's protocol; "
+        "it reads masks no user has)"
+        if summary.get("selection") == "reference"
+        else "each round keeps its last weights (the user's protocol)"
     )
     lines = [
         "# iSAGE simulated-expert benchmark",
@@ -210,12 +231,18 @@ def markdown(summary: dict, aggregated: list[dict], plot: str | None) -> str:
         f"- methods: {', '.join(summary['methods'])}",
         f"- iterations: {summary['iterations']} (the seed round included)",
         f"- seeds: {', '.join(map(str, summary['seeds']))} (seed clicks, pickers and training); "
-        f"margin: {summary['margin']} px",
+        f"seed clicks: {summary.get('seed_clicks', 'simulated')}; margin: {summary['margin']} px",
         f"- model: {model.get('architecture')} / {model.get('encoder')}; {schedule}; "
         f"batch {train.get('batch_size')} x {train.get('patch_size')} px; "
         f"Adam lr {train.get('learning_rate')} ({train.get('lr_schedule')}); "
+        f"gradient clip {train.get('grad_clip')}; "
         f"loss {train.get('loss')}, lambda {train.get('error_weight')}",
-        f"- wall time: {summary['wall_seconds']} s",
+        f"- protocol: {protocol}",
+        f"- measured time: {summary.get('measured_seconds', summary['wall_seconds'])} s "
+        f"(this sitting: {summary['wall_seconds']} s)",
+    ]
+    lines += _recipe_lines(summary.get("recipe"))
+    lines += [
         "",
         "## Last iteration",
         "",
@@ -227,10 +254,37 @@ def markdown(summary: dict, aggregated: list[dict], plot: str | None) -> str:
         row = final_rows(aggregated)[method]
         percent = "" if entry["percent_of_dense"] is None else f"{entry['percent_of_dense']:.1f}"
         lead = "" if entry["lead_over_best_baseline"] is None else f"{entry['lead_over_best_baseline']:+.4f}"
+        name = f"**{method}** (recommended)" if entry.get("recommended") else method
         lines.append(
-            f"| {method} | {_miou(row)} | {percent} | {lead} | {100 * row['labelled']:.4f} | "
+            f"| {name} | {_miou(row)} | {percent} | {lead} | {100 * row['labelled']:.4f} | "
             f"{100 * row['trained']:.3f} | {row['elapsed']:.0f} |"
         )
+    return _rest(summary, aggregated, plot, lines)
+
+
+def _recipe_lines(name: str | None) -> list[str]:
+    if not name:
+        return []
+    from .recipes import RECIPES
+
+    recipe = RECIPES[name]
+    return [
+        f"- recipe `{name}`: {recipe.summary}; what this machine trims:",
+        *(f"  - {t}" for t in recipe.trims),
+    ]
+
+
+def _fixed_schedule(train: dict) -> str:
+    return (
+        f"{train.get('steps')} steps per run"
+        if train.get("steps") is not None
+        else f"{train.get('epochs')} epochs per run"
+        if train.get("epochs") is not None
+        else f"{train.get('first_steps')} steps in the seed round, {train.get('steps_per_run')} per later run"
+    )
+
+
+def _rest(summary: dict, aggregated: list[dict], plot: str | None, lines: list[str]) -> str:
     baseline = best_baseline(aggregated)
     lines += [
         "",
@@ -246,13 +300,15 @@ def markdown(summary: dict, aggregated: list[dict], plot: str | None) -> str:
     lines += [
         "## Every iteration",
         "",
-        "| method | iteration | clicks | labelled pixels (%) | val mIoU | wall time (s) |",
-        "|---|---:|---:|---:|---:|---:|",
+        "| method | iteration | clicks | labelled pixels (%) | val mIoU | clicks fit | steps "
+        "| wall time (s) |",
+        "|---|---:|---:|---:|---:|---:|---:|---:|",
     ]
     for r in aggregated:
+        fit = "" if r["fit"] is None else f"{r['fit']:.3f}"
         lines.append(
             f"| {r['method']} | {r['iteration']} | {r['clicks']:.0f} | {100 * r['labelled']:.4f} | "
-            f"{_miou(r)} | {r['elapsed']:.0f} |"
+            f"{_miou(r)} | {fit} | {r['steps']:.0f} | {r['elapsed']:.0f} |"
         )
     classes = summary["classes"]
     lines += [

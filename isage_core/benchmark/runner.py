@@ -182,6 +182,7 @@ def run_benchmark(
         "seeds": sorted({r["seed"] for r in rows}),
         "margin": settings.margin,
         "seed_clicks": settings.seed_clicks,
+        "recipe": settings.recipe,
         "selection": settings.selection,
         "recommended": settings.recommended,
         "dataset": str(settings.dataset) if settings.dataset else "bundled sample (BsB Aerial toy)",

@@ -425,9 +425,12 @@ def benchmark(a, reporter: Reporter, cancel: CancelToken) -> None:
         resume=a.resume,
         recommended=a.recommend,
     )
-    summary = run_benchmark(
-        a.out, settings, train, model_settings(a), progress=reporter.progress, cancel=cancel
-    )
+    model = model_settings(a)
+    if a.recipe:
+        from ..benchmark.recipes import apply_recipe
+
+        settings, train, model = apply_recipe(a.recipe, settings, train, model)
+    summary = run_benchmark(a.out, settings, train, model, progress=reporter.progress, cancel=cancel)
     reporter.result(
         outputs=summary["outputs"],
         miou={f"{r['method']}@{r['iteration']}/seed{r['seed']}": r["val_miou"] for r in summary["rows"]},

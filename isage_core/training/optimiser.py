@@ -48,6 +48,45 @@ class Optimisation:
         return len(self.losses)
 
 
+class StepPlan:
+    """When a run ends and what rate each step gets.
+
+    Fixed: ``steps`` steps under :func:`learning_rate`. Converge: a constant rate until, at a check past
+    ``steps``, the labelled pixels fit (``fit_target``) and the loss has settled (``plateau``), or 80 %
+    of ``max_steps`` has passed; then the cosine schedule decays over a quarter of the steps run so far
+    (a constant schedule stops there). So an early stop never leaves the weights at a high rate.
+    """
+
+    def __init__(self, ts: TrainSettings, steps: int):
+        self.ts, self.floor = ts, steps
+        self.converge = ts.schedule == "converge"
+        self.cap = max(ts.max_steps, steps) if self.converge else steps
+        self.end = None if self.converge else steps
+        self.decay_from: int | None = None
+        self.previous_loss: float | None = None
+
+    def rate(self, step: int) -> float:
+        if not self.converge:
+            return learning_rate(self.ts, step, self.cap)
+        if self.decay_from is None or self.end is None:
+            return self.ts.learning_rate
+        return learning_rate(self.ts, step - self.decay_from, self.end - self.decay_from)
+
+    def finished(self, done: int) -> bool:
+        return done >= (self.end if self.end is not None else self.cap)
+
+    def checked(self, done: int, fit_rate: float, mean_loss: float) -> None:
+        """A check after ``done`` steps: maybe start the decay (converge)."""
+        previous, self.previous_loss = self.previous_loss, mean_loss
+        if not self.converge or self.end is not None:
+            return
+        settled = previous is not None and previous - mean_loss < self.ts.plateau * abs(previous)
+        converged = done >= self.floor and fit_rate >= self.ts.fit_target and settled
+        if converged or done >= 0.8 * self.cap:
+            decay = max(self.ts.check_steps, done // 4) if self.ts.lr_schedule == "cosine" else 0
+            self.decay_from, self.end = done, min(done + decay, self.cap)
+
+
 def optimise(
     network,
     ts: TrainSettings,
@@ -59,7 +98,7 @@ def optimise(
     monitor: Callable[[object], float] | None = None,
 ) -> Optimisation:
     """Run Adam on batches from ``sampler``: ``steps`` steps, or with the ``converge`` schedule at least
-    that many and on until the fit and the loss settle (see :class:`TrainSettings`). ``monitor`` (the
+    that many and on until the fit and the loss settle (see :class:`StepPlan`). ``monitor`` (the
     benchmark's checkpoint selection) scores the network in eval mode after every check of
     ``ts.check_steps`` steps; the best-scoring weights are kept. The network is left in eval mode on
     ``device``."""
@@ -70,17 +109,17 @@ def optimise(
     loss_fn = make_loss(ts)
     amp = bool(ts.amp) and device.type == "cuda"
     scaler = torch.amp.GradScaler("cuda") if amp else None
-    converge = ts.schedule == "converge"
-    cap = max(ts.max_steps, steps) if converge else steps
+    plan = StepPlan(ts, steps)
     every = max(1, ts.check_steps)
     result = Optimisation([], 0.0)
     best: tuple[float, int, dict] | None = None
-    fit, labelled, window_loss, previous_loss = 0, 0, 0.0, None
+    fit, labelled, window = 0, 0, []
     begin = time.monotonic()
-    for step in range(cap):
+    while not plan.finished(result.steps):
         check()
+        step = result.steps
         for group in optimizer.param_groups:
-            group["lr"] = learning_rate(ts, step, cap)
+            group["lr"] = plan.rate(step)
         images, labels = sampler.batch(ts.batch_size)
         images, labels = images.to(device, non_blocking=True), labels.to(device, non_blocking=True)
         optimizer.zero_grad(set_to_none=True)
@@ -105,28 +144,25 @@ def optimise(
                 f"training diverged at step {step + 1} (loss {value}); lower --lr or use --no-amp"
             )
         result.losses.append(value)
+        window.append(value)
         with torch.no_grad():
             known = labels >= 0
             fit += int((logits.detach().argmax(1) == labels)[known].sum())
             labelled += int(known.sum())
-        window_loss += value
-        report(TRAIN_SHARE * (step + 1) / cap, f"step {step + 1}/{cap} loss {value:.4f}")
-        if (step + 1) % every and step + 1 < cap:
+        done = step + 1
+        report(TRAIN_SHARE * done / plan.cap, f"step {done}/{plan.cap} loss {value:.4f}")
+        if done % every and not plan.finished(done):
             continue
-        rate, mean_loss = fit / max(labelled, 1), window_loss / (step % every + 1)
+        rate = fit / max(labelled, 1)
         result.fit_rates.append(round(rate, 4))
-        fit, labelled, window_loss = 0, 0, 0.0
+        plan.checked(done, rate, sum(window) / len(window))
+        fit, labelled, window = 0, 0, []
         if monitor is not None:
             network.eval()
             score = float(monitor(network))
             network.train()
             if best is None or score > best[0]:
-                state = {k: v.detach().clone() for k, v in network.state_dict().items()}
-                best = (score, step + 1, state)
-        settled = previous_loss is not None and previous_loss - mean_loss < ts.plateau * abs(previous_loss)
-        previous_loss = mean_loss
-        if converge and step + 1 >= steps and rate >= ts.fit_target and settled:
-            break
+                best = (score, done, {k: v.detach().clone() for k, v in network.state_dict().items()})
     result.seconds_per_step = (time.monotonic() - begin) / result.steps if result.steps else 0.0
     if best is not None:
         network.load_state_dict(best[2])
