@@ -220,6 +220,17 @@ def test_benchmark_end_to_end(tmp_path, capsys):
 
 
 # ---- label-expansion baselines -------------------------------------------------------------------
+@pytest.mark.parametrize("dtype", [np.uint8, np.uint16, np.int16, np.int64])
+def test_dense_labels_leave_nodata_and_foreign_values_unlabelled_whatever_the_mask_dtype(dtype):
+    mask = scene().astype(dtype)
+    mask[0, :5] = 255  # nodata
+    mask[31, :3] = 7  # not a class
+    labels = expansion.dense_label_map(mask, IDS)
+    assert labels.dtype == np.int32
+    assert (labels >= 0).sum() == 32 * 32 - 8 and (labels[0, :5] == expansion.UNLABELLED).all()
+    assert (labels[labels >= 0] == mask[labels >= 0]).all()
+
+
 def test_pseudo_labels_keep_confident_predictions_and_the_clicks_on_top():
     probs = np.zeros((3, 2, 3))
     probs[:, 0, :] = [[0.96, 0.5, 0.1], [0.02, 0.3, 0.1], [0.02, 0.2, 0.8]]  # channels x columns

@@ -16,6 +16,17 @@ import numpy as np
 from ..errors import IsageError
 
 UNLABELLED = -1
+
+
+def dense_label_map(reference: np.ndarray, class_ids) -> np.ndarray:
+    """Every reference pixel holding a class id, :data:`UNLABELLED` elsewhere (nodata, other values), as
+    int32 whatever the mask's dtype (a uint8 mask must not turn UNLABELLED into 255)."""
+    reference = np.asarray(reference)
+    return np.where(np.isin(reference, list(class_ids)), reference.astype(np.int32), UNLABELLED).astype(
+        np.int32
+    )
+
+
 Pick = tuple[int, int, int]
 
 

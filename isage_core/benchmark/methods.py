@@ -218,9 +218,7 @@ class DenseMethod(LabelMapMethod):
 
     def add_labels(self, probabilities: dict[str, np.ndarray], model_ids: list[int]) -> int:
         ids = self.data.class_ids
-        self.maps = {
-            n: np.where(np.isin(r, ids), r, expansion.UNLABELLED) for n, r in self.data.references.items()
-        }
+        self.maps = {n: expansion.dense_label_map(r, ids) for n, r in self.data.references.items()}
         self.labelled_from_reference = int(sum(int((m >= 0).sum()) for m in self.maps.values()))
         return 0
 
