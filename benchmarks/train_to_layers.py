@@ -82,14 +82,13 @@ def settings_for(args):
     return PluginSettings(engine_python=args.engine_python, device="auto")
 
 
-def press_train(ws: Path, settings, steps: int | None) -> tuple[float, list[str]]:
+def press_train(ws: Path, settings, steps: int | None, extra: list[str]) -> tuple[float, list[str]]:
     """Open the record in the panel's session, press Train, wait for the layers: seconds and names."""
     from isage_qgis.panel.session import IsageSession
 
     project = QgsProject.instance()
     session = IsageSession(project, settings_loader=lambda: settings)
-    if steps:
-        session.train_extra = ["--steps", str(steps)]
+    session.train_extra = (["--steps", str(steps)] if steps else []) + extra
     assert session.open_record(ws / "clicks.gpkg")
     added: list = []
     session.layersAdded.connect(added.append)
@@ -111,6 +110,9 @@ def main() -> None:
     parser.add_argument("--steps", type=int, help="training steps (default: the engine's schedule)")
     parser.add_argument("--warm", action="store_true", help="time a warm-start round (the second)")
     parser.add_argument("--repeat", type=int, default=1, help="presses of Train, each on a fresh copy")
+    parser.add_argument(
+        "--train-args", default="", help="extra `isage train` options, e.g. '--schedule fixed'"
+    )
     parser.add_argument("--engine-python", default=str(REPO / ".venv" / "bin" / "python"))
     args = parser.parse_args()
 
@@ -123,7 +125,7 @@ def main() -> None:
         for attempt in range(args.repeat):
             ws = Path(tmp) / f"attempt_{attempt}"
             shutil.copytree(prepared, ws)
-            seconds, layers = press_train(ws, settings_for(args), args.steps)
+            seconds, layers = press_train(ws, settings_for(args), args.steps, args.train_args.split())
             times.append(seconds)
         result = {
             "train_to_layers_s": round(statistics.median(times), 1),
@@ -131,6 +133,7 @@ def main() -> None:
             "warm_start": args.warm,
             "layers": layers,
             "steps": args.steps,
+            "train_args": args.train_args,
         }
         sys.stdout.write(json.dumps(result) + "\n")
     app.exitQgis()

@@ -8,6 +8,8 @@ from qgis.core import (
     QgsProcessingException,
     QgsProcessingOutputFile,
     QgsProcessingOutputNumber,
+    QgsProcessingParameterBoolean,
+    QgsProcessingParameterEnum,
     QgsProcessingParameterFile,
     QgsProcessingParameterFolderDestination,
     QgsProcessingParameterString,
@@ -17,6 +19,9 @@ from ..compat import FILE_BEHAVIOR_FOLDER
 from .base import IsageAlgorithm
 from .training_options import TrainingOptions
 
+SEED_CLICKS = ["simulated", "human"]
+SELECTIONS = ["last", "reference"]
+RECIPES = ["none", "authors"]
 DEFAULT_METHODS = (
     "expert-confident,expert-interior,expert-random,random,entropy,pseudo-0.90,pseudo-0.99,superpixel,dense"
 )
@@ -35,7 +40,9 @@ class BenchmarkAlgorithm(TrainingOptions, IsageAlgorithm):
         "method starts from the same seed clicks and model, and gets the same training steps.\n\n"
         "The output folder receives benchmark.md (the report), benchmark.png (mIoU against iteration, "
         "labelled pixels and wall time), benchmark.json and benchmark.csv. Without a dataset, the bundled "
-        "BsB Aerial sample is used. This takes long: about an hour on two CPU cores with the defaults."
+        "BsB Aerial sample is used. This takes long: about an hour on two CPU cores with the defaults. "
+        "Each method's result is kept as it finishes: 'Resume' goes on with the benchmark already in the "
+        "output folder, running only what is missing."
     )
 
     def initAlgorithm(self, config=None):  # noqa: N802
@@ -48,8 +55,9 @@ class BenchmarkAlgorithm(TrainingOptions, IsageAlgorithm):
         )
         self.add(
             QgsProcessingParameterString("METHODS", self.tr("Methods"), DEFAULT_METHODS),
-            "Comma list of expert-confident, expert-interior, expert-random, random, entropy, pseudo-T "
-            "(T a confidence threshold, e.g. pseudo-0.95), superpixel and dense.",
+            "Comma list of expert-confident, expert-interior, expert-random, expert-ritm, expert-depth, "
+            "hybrid-K (K representative rounds, then expert-depth), random, representative, entropy, "
+            "pseudo-T (T a confidence threshold, e.g. pseudo-0.95), superpixel and dense.",
         )
         self.add_int("ITERATIONS", "Iterations", 5, "Rounds, the shared seed round included.", minimum=1)
         self.add(
@@ -73,10 +81,35 @@ class BenchmarkAlgorithm(TrainingOptions, IsageAlgorithm):
             "Optimisation steps of the first (cold) run; 'Optimisation steps' then sets the later runs. "
             "Empty or 0: the engine's schedule.",
         )
+        self.add(
+            QgsProcessingParameterEnum("SEED_CLICKS", self.tr("Seed clicks"), SEED_CLICKS, False, 0),
+            "simulated: one click per class per frame, a random pixel inside the class; human: the "
+            "bundled sample's clicks by the method's authors (bundled sample only).",
+            advanced=True,
+        )
+        self.add(
+            QgsProcessingParameterEnum(
+                "SELECTION", self.tr("Checkpoint of each round"), SELECTIONS, False, 0
+            ),
+            "last: the round's last weights (what a user gets); reference: the weights scoring best on the "
+            "scoring split's reference masks during training (the paper's protocol, which no user can run).",
+            advanced=True,
+        )
+        self.add(
+            QgsProcessingParameterEnum("RECIPE", self.tr("Recipe"), RECIPES, False, 0),
+            "authors: the method authors' sample recipe, replacing the training options (the report "
+            "lists what this machine trims).",
+            advanced=True,
+        )
+        self.add(
+            QgsProcessingParameterBoolean("RESUME", self.tr("Resume the benchmark in the folder"), False),
+            "Keep every result already in the output folder (same settings) and run only what is missing.",
+        )
         self.add_training_options()
         self.add(
             QgsProcessingParameterFolderDestination("OUTPUT", self.tr("Benchmark folder")),
-            "A new (or empty) folder for the report, plot, JSON, CSV and the methods' workspaces.",
+            "A new (or empty) folder for the report, plot, JSON, CSV and the methods' workspaces, or the "
+            "folder of a benchmark to resume.",
         )
         self.addOutput(QgsProcessingOutputFile("REPORT", self.tr("Report (Markdown)")))
         self.addOutput(QgsProcessingOutputFile("PLOT", self.tr("Plot (PNG)")))
@@ -85,9 +118,17 @@ class BenchmarkAlgorithm(TrainingOptions, IsageAlgorithm):
 
     def processAlgorithm(self, parameters, context, feedback):  # noqa: N802
         out = self.parameterAsString(parameters, "OUTPUT", context)
-        if Path(out).is_dir() and any(Path(out).iterdir()):
-            raise QgsProcessingException(self.tr(f"{out}: the benchmark folder must be new or empty"))
+        resume = self.parameterAsBool(parameters, "RESUME", context)
+        if not resume and Path(out).is_dir() and any(Path(out).iterdir()):
+            raise QgsProcessingException(
+                self.tr(f"{out}: the benchmark folder must be new or empty, or tick 'Resume'")
+            )
         args = ["benchmark", "--out", out]
+        if resume:
+            args.append("--resume")
+        args += ["--seed-clicks", SEED_CLICKS[self.parameterAsEnum(parameters, "SEED_CLICKS", context)]]
+        args += ["--selection", SELECTIONS[self.parameterAsEnum(parameters, "SELECTION", context)]]
+        recipe = RECIPES[self.parameterAsEnum(parameters, "RECIPE", context)]
         args += ["--methods", self.parameterAsString(parameters, "METHODS", context)]
         args += ["--iterations", str(self.parameterAsInt(parameters, "ITERATIONS", context))]
         seeds = self.parameterAsString(parameters, "SEEDS", context).strip()
@@ -106,6 +147,8 @@ class BenchmarkAlgorithm(TrainingOptions, IsageAlgorithm):
             if value > 0:
                 args += [flag, str(value)]
         args += self.training_args(parameters, context)
+        if recipe != "none":
+            args += ["--recipe", recipe]
         result = self.run_engine(args, feedback)
         outputs = result.get("outputs", {})
         feedback.pushInfo(self.tr(f"Benchmark report: {outputs.get('markdown')}"))

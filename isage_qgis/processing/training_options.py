@@ -7,6 +7,7 @@ from qgis.core import QgsProcessingParameterEnum, QgsProcessingParameterString
 LOSSES = ["ewdl", "ce"]
 WEIGHTS = ["auto", "offline", "imagenet", "none"]
 LR_SCHEDULES = ["cosine", "constant"]  # the engine's default first
+STEP_SCHEDULES = ["fixed", "converge"]
 
 
 class TrainingOptions:
@@ -28,6 +29,14 @@ class TrainingOptions:
             "Epoch schedule instead of steps (one patch per click per epoch; for GPUs). Empty or 0: "
             "use steps.",
         )
+        self.add(
+            QgsProcessingParameterEnum("SCHEDULE", self.tr("Step schedule"), STEP_SCHEDULES, False, 0),
+            "fixed: the steps above; converge: those steps are a floor, and a run trains on at a constant "
+            "rate until its clicks fit and the loss settles, then decays the rate, never past the cap.",
+            advanced=True,
+        )
+        self.add_int("MAX_STEPS", "Step cap (converge)", 600, "The converge schedule's cap.", minimum=1)
+        self.add_float("GRAD_CLIP", "Gradient clip", 0.0, "Clip the gradient norm to this; 0: no clipping.")
         self.add_int("BATCH_SIZE", "Batch size", 4, "Patches per optimisation step.", minimum=1)
         self.add_int(
             "PATCH_SIZE",
@@ -61,7 +70,7 @@ class TrainingOptions:
         self.add(
             QgsProcessingParameterString("ENCODER", self.tr("Encoder"), "tu-efficientnet_lite0"),
             "segmentation-models-pytorch encoder of a new model (a warm start keeps the previous "
-            "model's network).",
+            "model's network); tu-efficientnet_lite2 is the larger one with offline weights.",
             advanced=True,
         )
         self.add(
@@ -93,6 +102,10 @@ class TrainingOptions:
             repr(self.parameterAsDouble(parameters, "LEARNING_RATE", context)),
             "--lr-schedule",
             LR_SCHEDULES[self.parameterAsEnum(parameters, "LR_SCHEDULE", context)],
+            "--schedule",
+            STEP_SCHEDULES[self.parameterAsEnum(parameters, "SCHEDULE", context)],
+            "--max-steps",
+            str(self.parameterAsInt(parameters, "MAX_STEPS", context)),
             "--error-weight",
             repr(self.parameterAsDouble(parameters, "ERROR_WEIGHT", context)),
             "--loss",
@@ -102,6 +115,9 @@ class TrainingOptions:
             "--device",
             self.device(parameters, context),
         ]
+        clip = self.parameterAsDouble(parameters, "GRAD_CLIP", context)
+        if clip > 0:
+            args += ["--grad-clip", repr(clip)]
         encoder = self.parameterAsString(parameters, "ENCODER", context).strip()
         if encoder:
             args += ["--encoder", encoder]

@@ -113,8 +113,18 @@ def test_benchmark_writes_the_report_table_and_plot(isage_provider, tmp_path):
         ("expert-interior", 0), ("expert-interior", 1), ("dense", 0), ("dense", 1)
     ]  # fmt: skip
     assert Path(result["PLOT"]).stat().st_size > 10_000 and "| dense |" in Path(result["REPORT"]).read_text()
-    with pytest.raises(QgsProcessingException, match="must be new or empty"):
+    with pytest.raises(QgsProcessingException, match="must be new or empty, or tick 'Resume'"):
         run("benchmark", {"OUTPUT": str(out)})
+    kept = (out / "results" / "seed_3" / "dense.json").read_text()
+    again = run("benchmark", {
+        "METHODS": "dense,random", "ITERATIONS": 2, "SEEDS": "3", "MAX_TRAIN_FRAMES": 2,
+        "MAX_VAL_FRAMES": 1, "FIRST_STEPS": 2, "STEPS": 1, "BATCH_SIZE": 2, "PATCH_SIZE": 64,
+        "ENCODER": "tu-mobilenetv3_small_100", "WEIGHTS": 3, "DECODER_CHANNELS": "64,32,16,16,8",
+        "LR_SCHEDULE": 1, "DEVICE": 2, "RESUME": True, "OUTPUT": str(out),
+    })  # fmt: skip
+    assert (out / "results" / "seed_3" / "dense.json").read_text() == kept  # resumed, not rerun
+    methods = json.loads(Path(again["JSON"]).read_text())["methods"]
+    assert methods == ["dense", "random", "expert-interior"]
 
 
 def test_predict_with_extent_in_another_crs(isage_provider, engine_workspace, tmp_path):
