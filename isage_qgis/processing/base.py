@@ -90,6 +90,10 @@ class IsageAlgorithm(QgsProcessingAlgorithm):
         param = QgsProcessingParameterNumber(key, self.tr(label), NUMBER_DOUBLE, default, False, minimum)
         self.add(param, help_text, advanced=True)
 
+    def add_enum(self, key: str, label: str, options: list[str], help_text: str) -> None:
+        """An advanced choice among ``options``, the first the default."""
+        self.add(QgsProcessingParameterEnum(key, self.tr(label), options, False, 0), help_text, advanced=True)
+
     def add_device(self) -> None:
         self.add(
             QgsProcessingParameterEnum(

@@ -9,7 +9,6 @@ from qgis.core import (
     QgsProcessingOutputFile,
     QgsProcessingOutputNumber,
     QgsProcessingParameterBoolean,
-    QgsProcessingParameterEnum,
     QgsProcessingParameterFile,
     QgsProcessingParameterFolderDestination,
     QgsProcessingParameterString,
@@ -81,25 +80,26 @@ class BenchmarkAlgorithm(TrainingOptions, IsageAlgorithm):
             "Optimisation steps of the first (cold) run; 'Optimisation steps' then sets the later runs. "
             "Empty or 0: the engine's schedule.",
         )
-        self.add(
-            QgsProcessingParameterEnum("SEED_CLICKS", self.tr("Seed clicks"), SEED_CLICKS, False, 0),
+        self.add_enum(
+            "SEED_CLICKS",
+            "Seed clicks",
+            SEED_CLICKS,
             "simulated: one click per class per frame, a random pixel inside the class; human: the "
             "bundled sample's clicks by the method's authors (bundled sample only).",
-            advanced=True,
         )
-        self.add(
-            QgsProcessingParameterEnum(
-                "SELECTION", self.tr("Checkpoint of each round"), SELECTIONS, False, 0
-            ),
+        self.add_enum(
+            "SELECTION",
+            "Checkpoint of each round",
+            SELECTIONS,
             "last: the round's last weights (what a user gets); reference: the weights scoring best on the "
             "scoring split's reference masks during training (the paper's protocol, which no user can run).",
-            advanced=True,
         )
-        self.add(
-            QgsProcessingParameterEnum("RECIPE", self.tr("Recipe"), RECIPES, False, 0),
+        self.add_enum(
+            "RECIPE",
+            "Recipe",
+            RECIPES,
             "authors: the method authors' sample recipe, replacing the training options (the report "
             "lists what this machine trims).",
-            advanced=True,
         )
         self.add(
             QgsProcessingParameterBoolean("RESUME", self.tr("Resume the benchmark in the folder"), False),

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from qgis.core import QgsProcessingParameterEnum, QgsProcessingParameterString
+from qgis.core import QgsProcessingParameterString
 
 LOSSES = ["ewdl", "ce"]
 WEIGHTS = ["auto", "offline", "imagenet", "none"]
@@ -29,11 +29,12 @@ class TrainingOptions:
             "Epoch schedule instead of steps (one patch per click per epoch; for GPUs). Empty or 0: "
             "use steps.",
         )
-        self.add(
-            QgsProcessingParameterEnum("SCHEDULE", self.tr("Step schedule"), STEP_SCHEDULES, False, 0),
+        self.add_enum(
+            "SCHEDULE",
+            "Step schedule",
+            STEP_SCHEDULES,
             "fixed: the steps above; converge: those steps are a floor, and a run trains on at a constant "
             "rate until its clicks fit and the loss settles, then decays the rate, never past the cap.",
-            advanced=True,
         )
         self.add_int("MAX_STEPS", "Step cap (converge)", 600, "The converge schedule's cap.", minimum=1)
         self.add_float("GRAD_CLIP", "Gradient clip", 0.0, "Clip the gradient norm to this; 0: no clipping.")
@@ -46,13 +47,12 @@ class TrainingOptions:
             minimum=16,
         )
         self.add_float("LEARNING_RATE", "Learning rate", 0.001, "Adam learning rate.")
-        self.add(
-            QgsProcessingParameterEnum(
-                "LR_SCHEDULE", self.tr("Learning-rate schedule"), LR_SCHEDULES, False, 0
-            ),
+        self.add_enum(
+            "LR_SCHEDULE",
+            "Learning-rate schedule",
+            LR_SCHEDULES,
             "cosine: decays within each run to 5% of the rate (measured better on the sample); constant: "
             "the same rate for every step.",
-            advanced=True,
         )
         self.add_float(
             "ERROR_WEIGHT",
@@ -62,10 +62,11 @@ class TrainingOptions:
             "wrong counts than one it gets right (1: plain Dice).",
             minimum=1.0,
         )
-        self.add(
-            QgsProcessingParameterEnum("LOSS", self.tr("Loss"), LOSSES, False, 0),
+        self.add_enum(
+            "LOSS",
+            "Loss",
+            LOSSES,
             "ewdl: the Error-Weighted Dice Loss of the method; ce: cross-entropy on the clicks.",
-            advanced=True,
         )
         self.add(
             QgsProcessingParameterString("ENCODER", self.tr("Encoder"), "tu-efficientnet_lite0"),
@@ -73,11 +74,12 @@ class TrainingOptions:
             "model's network); tu-efficientnet_lite2 is the larger one with offline weights.",
             advanced=True,
         )
-        self.add(
-            QgsProcessingParameterEnum("WEIGHTS", self.tr("Encoder weights"), WEIGHTS, False, 0),
+        self.add_enum(
+            "WEIGHTS",
+            "Encoder weights",
+            WEIGHTS,
             "Initial encoder weights of a new model: auto (offline ImageNet weights when packaged, else "
             "downloaded, else random), offline, imagenet or none (random).",
-            advanced=True,
         )
         self.add(
             QgsProcessingParameterString("DECODER_CHANNELS", self.tr("Decoder channels"), optional=True),
