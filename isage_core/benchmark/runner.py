@@ -276,11 +276,16 @@ class _SeedRun:
         share = 1 / (1 + len(methods) * max(iterations - 1, 0))
         monitor = self._monitor() if self.settings.selection == "reference" else None
         clock = time.monotonic()
-        seed_workspace, result = self._seed_round(seeds, share, report, monitor)
-        seed_scores, seed_probs = self._assess(result.model_path, predict_train=iterations > 1)
+        seed_workspace, trained = self._seed_round(seeds, share, report, monitor)
+        run, model_path = seed_workspace.record.runs()[-1], seed_workspace.latest_model()[1]
+        seed_round = TrainedRound(
+            model_path, run.clicks_used, run.clicks_used, int(run.metrics["steps"]), run.duration_s,
+            run.metrics.get("click_accuracy"),
+        )  # fmt: skip
+        seed_scores, seed_probs = self._assess(model_path, predict_train=iterations > 1)
         seed_seconds = time.monotonic() - clock
         earlier = self.store.seed_row(self.seed)
-        if not result.trained and earlier is not None:
+        if not trained and earlier is not None:
             seed_seconds = earlier["elapsed_seconds"]  # what the seed round took when it was measured
         if earlier is not None and abs((earlier["val_miou"] or 0) - (seed_scores["miou"] or 0)) > 1e-6:
             log.warning(
@@ -288,9 +293,6 @@ class _SeedRun:
                 "training is not bit-reproducible on this machine",
                 self.seed, seed_scores["miou"] or 0, earlier["val_miou"] or 0,
             )  # fmt: skip
-        seed_round = TrainedRound(
-            result.model_path, result.clicks, result.clicks, result.steps, result.seconds, result.fit_rate
-        )
         for m, name in enumerate(methods):
             folder = self.store.method_folder(self.seed, name)
             method = make_method(name, folder, data, seed_workspace, self.seed, monitor)
@@ -328,33 +330,25 @@ class _SeedRun:
             for n in self.train.images
         }
 
-    def _seed_round(self, seeds, share, report, monitor) -> tuple[Workspace, _SeedResult]:
-        """The seed round's workspace and model: kept from an earlier run of this folder, else trained."""
+    def _seed_round(self, seeds, share, report, monitor) -> tuple[Workspace, bool]:
+        """The seed round's workspace, its model kept from an earlier run of this folder (False) or
+        trained now (True)."""
         folder = self.store.work / f"seed_{self.seed}" / "seed_round"
         if (folder / "clicks.gpkg").exists():
             workspace = Workspace.open(folder)
-            latest, runs = workspace.latest_model(), workspace.record.runs()
-            if latest is not None and latest[0] == 0 and runs:
+            latest = workspace.latest_model()
+            if latest is not None and latest[0] == 0 and workspace.record.runs():
                 log.info("seed %d: the seed round of %s is kept", self.seed, folder)
-                run = runs[-1]
-                metrics = run.metrics or {}
-                fit = metrics.get("click_accuracy")
-                return workspace, _SeedResult(
-                    latest[1], run.clicks_used, int(metrics.get("steps", 0)), run.duration_s, fit, False
-                )
-            shutil.rmtree(folder)
-        elif folder.exists():
+                return workspace, False
+        if folder.exists():
             shutil.rmtree(folder)
         workspace = self._seed_workspace(folder, seeds)
-        result = train_iteration(
+        train_iteration(
             workspace, self.model_settings, self.train_settings,
             progress=lambda f, m="": report(share * 0.8 * f, f"seed round: {m}"), cancel=self.cancel,
             monitor=monitor,
         )  # fmt: skip
-        fit = 1 - len(result.unresolved) / max(result.clicks_used, 1)
-        return workspace, _SeedResult(
-            result.model_path, result.clicks_used, result.steps, result.duration_s, fit, True
-        )
+        return workspace, True
 
     def _monitor(self):
         """The paper's checkpoint selection: the mIoU on the scoring split's reference masks."""
@@ -441,13 +435,3 @@ def _probabilities(path, network, meta, settings, device, cancel) -> np.ndarray:
     with rasterio.open(path) as src:
         image = src.read(list(meta.bands))
     return predict_probabilities(network, meta, image, settings, device, cancel)
-
-
-@dataclass
-class _SeedResult:
-    model_path: Path
-    clicks: int
-    steps: int
-    seconds: float
-    fit_rate: float | None
-    trained: bool  # False: kept from an earlier run of the folder
