@@ -451,3 +451,23 @@ def test_the_authors_recipe_replaces_the_training_settings_and_states_what_it_tr
     assert "EfficientNet-B0" in "\n".join(lines) and len(lines) >= 4
     with pytest.raises(IsageError, match="unknown recipe 'paper'; choose from authors"):
         apply_recipe("paper", bench, train, model)
+
+
+def test_human_seed_clicks_are_kept_as_the_authors_gave_them(tmp_path):
+    """All 149 of the authors' clicks seed the round, the frame with two clicks of one class included."""
+    from isage_core.benchmark.config import BenchmarkSettings
+    from isage_core.benchmark.runner import run_benchmark
+    from isage_core.record.workspace import Workspace
+    from isage_core.settings import ModelSettings, TrainSettings
+
+    settings = BenchmarkSettings(methods=("random",), iterations=1, seeds=(0,), seed_clicks="human")
+    model = ModelSettings(
+        encoder="tu-mobilenetv3_small_100", weights="none", decoder_channels=(64, 32, 16, 16, 8)
+    )
+    ts = TrainSettings(steps=1, batch_size=2, patch_size=64, device="cpu", stats_samples=4)
+    summary = run_benchmark(tmp_path / "b", settings, ts, model)
+    assert summary["rows"][0]["clicks"] == 149
+    record = Workspace.open(tmp_path / "b" / "work" / "seed_0" / "seed_round").record
+    clicks = [c for c in record.clicks() if c.frame == "train_114"]
+    assert sorted(c.class_id for c in clicks) == [0, 1, 1, 2, 3, 4]
+    assert {c.annotator for c in clicks} == {"authors' seed clicks"}

@@ -379,9 +379,14 @@ class _SeedRun:
         workspace = Workspace.create(folder, self.classes, crs=self.crs)
         for name, path in self.train.images.items():
             workspace.record.add_frame(path, name=name)
+        human = self.settings.seed_clicks == "human"
         for name, picks in seeds.items():
             for row, col, class_id in picks:
-                workspace.record.add_click(name, class_id, row=row, col=col, annotator="benchmark seed")
+                # the authors' clicks are kept as given: one of their frames has two of one class
+                workspace.record.add_click(
+                    name, class_id, row=row, col=col, enforce_budget=not human,
+                    annotator="authors' seed clicks" if human else "benchmark seed",
+                )  # fmt: skip
         return workspace
 
     def _row(self, method, iteration, trained: TrainedRound, scores, elapsed) -> dict:
