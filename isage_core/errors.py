@@ -33,6 +33,18 @@ def is_no_space(exc: BaseException) -> bool:
     return False
 
 
+def make_folder(folder: str | Path) -> Path:
+    """Create ``folder`` (and its parents) for outputs, or fail with a one-line error naming it."""
+    folder = Path(folder)
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise IsageError(
+            f"{folder}: cannot create this output folder ({exc.strerror}); choose another"
+        ) from exc
+    return folder
+
+
 def write_failed(path: str | Path, exc: BaseException) -> IsageError:
     """The one-line error for an output that could not be written."""
     if is_no_space(exc):

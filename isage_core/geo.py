@@ -10,8 +10,9 @@ from pathlib import Path
 
 import numpy as np
 import rasterio
+from rasterio._err import CPLE_BaseError
 from rasterio.crs import CRS
-from rasterio.errors import NotGeoreferencedWarning, RasterioIOError
+from rasterio.errors import NotGeoreferencedWarning, RasterioError, RasterioIOError
 from rasterio.transform import Affine
 from rasterio.windows import Window
 
@@ -35,6 +36,19 @@ def open_raster(path: str | Path, purpose: str = "frame"):
         raise IsageError(
             f"{path}: not a readable raster ({str(exc).splitlines()[0][:120]}); "
             "give a GeoTIFF or other GDAL raster"
+        ) from exc
+
+
+def read_pixels(src, indexes=None, **kwargs) -> np.ndarray:
+    """``src.read(indexes, **kwargs)``, a damaged or truncated file becoming a one-line
+    :class:`IsageError` that names it (rather than an error blamed on whatever is being written)."""
+    try:
+        return src.read(indexes, **kwargs)
+    except (RasterioError, CPLE_BaseError) as exc:
+        reason = str(exc).splitlines()[0][:120] if str(exc) else type(exc).__name__
+        raise IsageError(
+            f"{src.name}: could not be read ({reason}); the file is damaged or incomplete: "
+            "copy or export it again"
         ) from exc
 
 
@@ -91,7 +105,7 @@ def fingerprint(src) -> str:
         (max(src.height // 3, 0), max(src.width - side - src.width // 3, 0)),
     }
     for row, col in sorted(anchors):
-        block = src.read(window=Window(col, row, side, side))
+        block = read_pixels(src, window=Window(col, row, side, side))
         digest.update(np.ascontiguousarray(block).tobytes())
     return digest.hexdigest()[:20]
 
@@ -126,9 +140,12 @@ def reproject_points(xs, ys, src_crs: CRS | str, dst_crs: CRS | str) -> tuple[np
 
 
 def valid_mask(src, window: Window | None = None) -> np.ndarray:
-    """Boolean mask (rows, cols) of pixels that hold data in every band (nodata and masks honoured)."""
-    masks = src.read_masks(window=window)
-    return np.all(masks > 0, axis=0)
+    """Boolean mask (rows, cols) of pixels that hold data in every band: nodata and masks honoured, and
+    in floating-point rasters NaN and infinite values are nodata too."""
+    valid = np.all(src.read_masks(window=window) > 0, axis=0)
+    if any(np.dtype(d).kind == "f" for d in src.dtypes):
+        valid &= np.all(np.isfinite(read_pixels(src, window=window)), axis=0)
+    return valid
 
 
 def iter_blocks(width: int, height: int, size: int) -> Iterator[Window]:

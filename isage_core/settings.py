@@ -69,6 +69,7 @@ class TrainSettings:
     seed: int = 0
     warm_start: bool = True
     stats_samples: int = 64  # windows read to estimate per-band normalisation on a first run
+    allow_input_mismatch: bool = False  # train on frames unlike the model's training frames (input_check)
 
 
 @dataclass
@@ -85,6 +86,7 @@ class PredictSettings:
     aoi: str | None = None  # a vector file whose polygons limit the prediction
     reference: str | None = None  # a reference class raster for the confident-error heatmap
     amp: bool = True
+    allow_input_mismatch: bool = False  # predict rasters unlike the model's training frames (input_check)
 
 
 @dataclass
@@ -108,6 +110,7 @@ class ModelMeta:
     patch_size: int = 256
     created_utc: str = ""
     format_version: int = 1
+    input_profile: dict | None = None  # the training frames' bands, data type and value range (input_check)
     extra: dict = field(default_factory=dict)
 
     def to_dict(self) -> dict:

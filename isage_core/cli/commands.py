@@ -53,6 +53,10 @@ def add_train_options(p: argparse.ArgumentParser) -> None:
     p.add_argument("--no-amp", action="store_true")
     p.add_argument("--device", default=d.device, help="auto, cpu, cuda, cuda:1, mps")
     p.add_argument("--seed", type=int, default=d.seed)
+    p.add_argument(
+        "--allow-input-mismatch", action="store_true",
+        help="use rasters whose bands, data type or values differ from the model's training frames",
+    )  # fmt: skip
 
 
 def add_predict_options(p: argparse.ArgumentParser) -> None:
@@ -65,6 +69,10 @@ def add_predict_options(p: argparse.ArgumentParser) -> None:
     p.add_argument("--aoi", help="vector file whose polygons limit the prediction")
     p.add_argument("--reference", help="reference class raster: adds the confident-error heatmap")
     p.add_argument("--heatmaps", default=",".join(d.heatmaps), help="comma list of confidence,change,error")
+    p.add_argument(
+        "--allow-input-mismatch", action="store_true",
+        help="use rasters whose bands, data type or values differ from the model's training frames",
+    )  # fmt: skip
 
 
 def _ints(text: str | None) -> tuple[int, ...] | None:
@@ -101,6 +109,7 @@ def train_settings(a: argparse.Namespace) -> TrainSettings:
         device=a.device,
         seed=a.seed,
         warm_start=not a.no_warm_start,
+        allow_input_mismatch=a.allow_input_mismatch,
     )
 
 
@@ -118,6 +127,7 @@ def predict_settings(a: argparse.Namespace) -> PredictSettings:
         extent=tuple(a.extent) if a.extent else None,
         aoi=a.aoi,
         reference=a.reference,
+        allow_input_mismatch=a.allow_input_mismatch,
     )
 
 

@@ -26,7 +26,6 @@ def predict_rasters(
     device = select_device(settings.device)
     network, meta = load_checkpoint(model_path, device)
     target = Path(out_dir)
-    target.mkdir(parents=True, exist_ok=True)
     results = {}
     for index, (name, path) in enumerate(rasters.items()):
         step = None

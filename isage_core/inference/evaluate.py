@@ -9,7 +9,7 @@ from pathlib import Path
 import numpy as np
 
 from ..errors import IsageError
-from ..geo import iter_blocks, open_raster
+from ..geo import iter_blocks, open_raster, read_pixels
 from .rasterout import gdal_cache_limit
 
 log = logging.getLogger(__name__)
@@ -121,6 +121,45 @@ def evaluate(
     return result
 
 
+class ReferenceTally:
+    """Counts of a reference mask's pixels that are class ids and that are not (nodata left out)."""
+
+    def __init__(self, ids: Sequence[int], ignore_value: int | None = 255):
+        self.ids, self.ignore_value = list(ids), ignore_value
+        self.known = self.foreign = 0
+        self.examples: set[int] = set()
+
+    def add(self, values: np.ndarray) -> None:
+        data = values if self.ignore_value is None else values[values != self.ignore_value]
+        stray = data[~np.isin(data, self.ids)]
+        self.foreign += int(stray.size)
+        self.known += int(data.size - stray.size)
+        if stray.size and len(self.examples) < 5:
+            self.examples.update(int(v) for v in np.unique(stray)[: 5 - len(self.examples)])
+
+    def check(self, path: Path) -> None:
+        """Refuse a mask most of whose pixels (or all) are not class ids: it is not a reference mask of
+        these classes, and scoring it would give a meaningless number or map."""
+        if self.foreign and self.foreign >= self.known:
+            share = self.foreign / (self.foreign + self.known)
+            values = ", ".join(map(str, sorted(self.examples)))
+            raise IsageError(
+                f"{path}: {share:.0%} of its pixels hold values that are not class ids (such as {values}; "
+                f"the classes are {self.ids}); give a reference mask of class ids, nodata where unlabelled"
+            )
+
+
+def check_reference(src, ids: Sequence[int]) -> None:
+    """Refuse an open reference mask most of whose data pixels are not class ids (read in blocks)."""
+    tally = ReferenceTally(ids, None)
+    for window in iter_blocks(src.width, src.height, WINDOW):
+        values = read_pixels(src, 1, window=window).astype(np.int64)
+        if src.nodata is not None:
+            values = values[values != src.nodata]
+        tally.add(values)
+    tally.check(Path(src.name))
+
+
 def _confusion_of_files(
     pred_path: Path, ref_path: Path, ids: list[int], ignore_value: int
 ) -> tuple[np.ndarray, int]:
@@ -136,15 +175,17 @@ def _confusion_of_files(
                 f"{ref.width}x{ref.height}; compare a prediction with the reference of the same frame"
             )
         cm = np.zeros((len(ids), len(ids)), dtype=np.int64)
-        foreign = 0
+        tally = ReferenceTally(ids, ignore_value)
         for window in iter_blocks(pred.width, pred.height, WINDOW):
-            p = pred.read(1, window=window).astype(np.int64)
-            r = ref.read(1, window=window).astype(np.int64)
+            p = read_pixels(pred, 1, window=window).astype(np.int64)
+            r = read_pixels(ref, 1, window=window).astype(np.int64)
             for src, values in ((pred, p), (ref, r)):
                 if src.nodata is not None and float(src.nodata).is_integer():
                     values[values == int(src.nodata)] = ignore_value
             cm += confusion_matrix(p, r, ids, ignore_value)
-            foreign += int(np.count_nonzero(~np.isin(r, ids) & (r != ignore_value)))
+            tally.add(r)
+    tally.check(ref_path)
+    foreign = tally.foreign
     log.debug("scored %s against %s: %d pixels", pred_path.name, ref_path.name, int(cm.sum()))
     if foreign:
         log.warning(

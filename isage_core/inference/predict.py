@@ -18,11 +18,13 @@ from rasterio.windows import Window
 from rasterio.windows import transform as window_transform
 
 from ..cancel import CancelToken
-from ..errors import IsageError
+from ..errors import IsageError, make_folder
 from ..events import ProgressCallback
 from ..geo import iter_blocks, open_raster, valid_mask
+from ..model.input_check import check_input
 from ..model.normalization import check_bands, normalise, read_bands
 from ..settings import ModelMeta, PredictSettings
+from .evaluate import check_reference
 from .rasterout import (
     CLASS_NODATA,
     HEATMAP_NODATA,
@@ -222,13 +224,19 @@ def predict_frame(
         src = ins.enter_context(open_raster(frame_path, "frame"))
         check_bands(frame_path, src.count, meta.bands)
         check_settings(settings)
+        mismatch = check_input(src, meta, settings.allow_input_mismatch)
+        tags = {"ISAGE_MODEL_ITERATION": str(meta.iteration)}
+        if mismatch:
+            tags["ISAGE_INPUT_MISMATCH"] = f"allowed by --allow-input-mismatch: {mismatch}"
         span = settings.block_size + 2 * settings.overlap + settings.tile_size
         ins.enter_context(gdal_cache_limit(2 * span * span * src.count * np.dtype(src.dtypes[0]).itemsize))
         runner = _Runner(network, meta, settings, device, cancel)
         aoi = load_aoi(settings.aoi, src, frame_path) if settings.aoi else None
         window = work_window(src, settings.extent, aoi, frame_path)
         wanted = set(settings.heatmaps)
-        ref = _open_reference(reference, src, ins) if reference and "error" in wanted else None
+        ref = (
+            _open_reference(reference, src, ins, meta.class_ids) if reference and "error" in wanted else None
+        )
         prev = _open_previous(previous_classes, src, ins) if previous_classes and "change" in wanted else None
         height, width = int(window.height), int(window.width)
         grid = window_transform(window, src.transform)
@@ -236,13 +244,14 @@ def predict_frame(
         keys = ["classes"] + ["confidence"] * ("confidence" in wanted)
         keys += ["change"] * (prev is not None) + ["error"] * (ref is not None)
         paths = {key: out_dir / f"{name}_{key}.tif" for key in keys}
+        make_folder(out_dir)  # only now that every input is accepted: a refusal leaves nothing behind
         outputs = {
             key: outs.enter_context(
                 open_geotiff(
                     path,
                     kind="classes" if key == "classes" else "heatmap",
                     classes=ClassTable.from_meta(meta) if key == "classes" else None,
-                    tags={"ISAGE_MODEL_ITERATION": str(meta.iteration)},
+                    tags=tags,
                     **geo,
                 )
             )
@@ -293,14 +302,23 @@ def _compare(classes, confidence, valid, other, other_valid) -> np.ndarray:
     return out
 
 
-def _open_reference(path: Path, src, stack: ExitStack):
+def _open_reference(path: Path, src, stack: ExitStack, class_ids: Sequence[int]):
+    """A reader of the reference mask (refused when it is not one of these classes); pixels holding
+    no class id are not valid, so they get no confident-error value."""
     ref = stack.enter_context(open_raster(path, "reference"))
     if (ref.width, ref.height) != (src.width, src.height):
         raise IsageError(
             f"{path}: reference is {ref.width}x{ref.height} pixels but frame {src.name} is "
             f"{src.width}x{src.height}; give the reference class raster of this frame"
         )
-    return class_reader(ref, 0, 0)
+    check_reference(ref, class_ids)
+    read = class_reader(ref, 0, 0)
+
+    def read_classes(window: Window) -> tuple[np.ndarray, np.ndarray]:
+        values, valid = read(window)
+        return values, valid & np.isin(values, class_ids)
+
+    return read_classes
 
 
 def _open_previous(path: Path, src, stack: ExitStack):

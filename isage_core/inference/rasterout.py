@@ -30,6 +30,7 @@ from rasterio.windows import Window
 
 from ..atomic import atomic_output
 from ..errors import Cancelled, IsageError, is_no_space, write_failed
+from ..geo import read_pixels
 
 try:  # Unix only; used to recognise a file-size limit as "disk full"
     import resource
@@ -252,7 +253,7 @@ def class_reader(src, row_shift: int = 0, col_shift: int = 0):
         out = np.full((h, w), CLASS_NODATA, dtype=np.int64)
         rr0, rr1, cc0, cc1 = max(r0, 0), min(r0 + h, src.height), max(c0, 0), min(c0 + w, src.width)
         if rr1 > rr0 and cc1 > cc0:
-            part = src.read(1, window=Window(cc0, rr0, cc1 - cc0, rr1 - rr0))
+            part = read_pixels(src, 1, window=Window(cc0, rr0, cc1 - cc0, rr1 - rr0))
             out[rr0 - r0 : rr1 - r0, cc0 - c0 : cc1 - c0] = part
         valid = out != CLASS_NODATA
         if src.nodata is not None:

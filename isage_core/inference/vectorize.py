@@ -21,7 +21,7 @@ from ..atomic import atomic_output
 from ..cancel import CancelToken
 from ..errors import IsageError
 from ..events import ProgressCallback
-from ..geo import open_raster
+from ..geo import open_raster, read_pixels
 from .rasterout import gdal_cache_limit
 
 log = logging.getLogger(__name__)
@@ -104,7 +104,7 @@ def _strip_polygons(src, row0: int, row1: int, min_area: int):
     halo = min(min_area, SIEVE_HALO) if min_area > 1 else 0
     top, bottom = max(row0 - halo, 0), min(row1 + halo, src.height)
     window = Window(0, top, src.width, bottom - top)
-    data = src.read(1, window=window)
+    data = read_pixels(src, 1, window=window)
     valid = (src.read_masks(1, window=window) > 0) & (data != NODATA)
     if data.dtype.name not in ("uint8", "uint16", "int16", "int32"):
         data = data.astype(np.int32)

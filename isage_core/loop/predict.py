@@ -57,8 +57,7 @@ def predict_workspace(
             f"{workspace.record.path}: no frame named {', '.join(unknown)}; "
             f"see `isage frames list {workspace.folder}`"
         )
-    target = Path(out_dir) if out_dir else workspace.output_dir(meta.iteration)
-    target.mkdir(parents=True, exist_ok=True)
+    target = Path(out_dir) if out_dir else workspace.outputs_dir / f"iteration_{meta.iteration:03d}"
     previous_dir = workspace.outputs_dir / f"iteration_{meta.iteration - 1:03d}"
     results = {}
     for index, name in enumerate(names):

@@ -20,10 +20,11 @@ from pathlib import Path
 from .. import geo
 from ..cancel import CancelToken
 from ..device import describe_device, select_device
-from ..errors import IsageError
+from ..errors import IsageError, make_folder
 from ..events import ProgressCallback, utc_now
 from ..inference.predict import predict_at_pixels
 from ..model.checkpoint import load_checkpoint, save_checkpoint
+from ..model.input_check import OVERRIDE, InputProfile, check_input
 from ..model.network import build_network, initialise_encoder
 from ..model.normalization import check_bands, estimate_stats
 from ..record.click_record import ClassDef, Click, Frame, Run
@@ -91,7 +92,9 @@ def train_iteration(
         len(frames),
     )
     torch.manual_seed(train_settings.seed)
-    network, meta, origin, warm = _prepare_network(workspace, model_settings, train_settings, classes, frames)
+    network, meta, origin, warm, mismatched = _prepare_network(
+        workspace, model_settings, train_settings, classes, frames
+    )
     steps = schedule_steps(train_settings, len(clicks), warm)
     check()
     sampler = ClickPatchSampler(
@@ -144,8 +147,10 @@ def train_iteration(
         "unresolved_clicks": len(unresolved),
         "warm_start": warm,
         "weights_origin": origin,
+        "input_mismatch": mismatched,
         **{k: getattr(train_settings, k) for k in RUN_SETTINGS},
     }
+    make_folder(path.parent)
     save_checkpoint(path, network, meta)
     duration = time.monotonic() - clock
     try:
@@ -247,10 +252,20 @@ def _prepare_network(
     classes: list[ClassDef],
     frames: dict[str, Frame],
 ):
-    """``(network, meta, weights_origin, warm)``: the latest model when warm-starting, else a new one."""
+    """``(network, meta, weights_origin, warm, mismatched)``: the latest model when warm-starting, else a
+    new one; ``mismatched`` maps the frames let through by ``ts.allow_input_mismatch`` to the reason."""
     latest = workspace.latest_model() if ts.warm_start else None
     if latest is not None:
-        return (*_warm_network(workspace, ms, classes, frames, latest), True)
+        network, meta, origin = _warm_network(workspace, ms, classes, frames, latest)
+        mismatched = {}
+        with ExitStack() as stack:
+            for frame in frames.values():
+                src = stack.enter_context(geo.open_raster(frame.path))
+                what = f"frame '{frame.name}' does not match the model being warm-started: "
+                reason = check_input(src, meta, ts.allow_input_mismatch, what)
+                if reason:
+                    mismatched[frame.name] = reason
+        return network, meta, origin, True, mismatched
     return (*_fresh_network(workspace, ms, ts, classes, frames), False)
 
 
@@ -317,9 +332,25 @@ def _fresh_network(
     bands = list(ms.bands) if ms.bands else list(range(1, every[0].info.band_count + 1))
     for frame in every:
         check_bands(frame.path, frame.info.band_count, bands)
+    mismatched = {}
     with ExitStack() as stack:
         sources = [stack.enter_context(geo.open_raster(f.path)) for f in frames.values()]
-        mean, std = estimate_stats(sources, bands, samples=ts.stats_samples, size=ts.patch_size, seed=ts.seed)
+        first = sources[0]
+        for name, src in zip(list(frames)[1:], sources[1:], strict=True):
+            if (src.count, src.dtypes[0]) != (first.count, first.dtypes[0]):
+                reason = (
+                    f"frame '{name}' has {src.count} band(s) of {src.dtypes[0]} but frame "
+                    f"'{next(iter(frames))}' {first.count} of {first.dtypes[0]}"
+                )
+                if not ts.allow_input_mismatch:
+                    raise IsageError(
+                        f"{src.name}: {reason}; train on frames of one kind (retract this frame's clicks) "
+                        f"or {OVERRIDE}"
+                    )
+                log.warning("%s (allowed by --allow-input-mismatch)", reason)
+                mismatched[name] = reason
+        stats = estimate_stats(sources, bands, samples=ts.stats_samples, size=ts.patch_size, seed=ts.seed)
+        profile = InputProfile.of(first, stats).to_dict()
     meta = ModelMeta(
         architecture=ms.architecture,
         encoder=ms.encoder,
@@ -328,14 +359,15 @@ def _fresh_network(
         class_names=[c.name for c in classes],
         class_colors=[c.color for c in classes],
         bands=bands,
-        mean=mean,
-        std=std,
+        mean=stats.mean,
+        std=stats.std,
         decoder_channels=list(ms.decoder_channels) if ms.decoder_channels else None,
+        input_profile=profile,
     )
     network = build_network(meta)
     origin = initialise_encoder(network, meta, ms.weights)
     log.info("new %s/%s network, encoder weights: %s", ms.architecture, ms.encoder, origin)
-    return network, meta, origin
+    return network, meta, origin, mismatched
 
 
 def _unresolved(

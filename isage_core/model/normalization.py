@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import dataclass
 
 import numpy as np
 from rasterio.windows import Window
 
 from ..errors import IsageError
+from ..geo import read_pixels, valid_mask
 
 
 def check_bands(path, band_count: int, bands: Sequence[int]) -> None:
@@ -25,29 +27,49 @@ def read_bands(
 ) -> np.ndarray:
     """Read the selected bands of a window as float32 ``(bands, rows, cols)``."""
     check_bands(src.name, src.count, bands)
-    data = src.read(list(bands), window=window, boundless=boundless, fill_value=0)
+    data = read_pixels(src, list(bands), window=window, boundless=boundless, fill_value=0)
     return data.astype(np.float32, copy=False)
 
 
 def normalise(data: np.ndarray, mean: Sequence[float], std: Sequence[float]) -> np.ndarray:
-    """``(data - mean) / std`` per band, float32."""
+    """``(data - mean) / std`` per band, float32; NaN and infinite values (nodata) become 0, the band's
+    mean, so that they cannot spread through a network's tile."""
     m = np.asarray(mean, dtype=np.float32)[:, None, None]
     s = np.asarray(std, dtype=np.float32)[:, None, None]
-    return (data - m) / s
+    out = (data - m) / s
+    finite = np.isfinite(out)
+    if not finite.all():
+        out[~finite] = 0.0
+    return out
+
+
+@dataclass(frozen=True)
+class BandStats:
+    """Per-band statistics of training frames: normalisation and the value range they span."""
+
+    mean: list[float]
+    std: list[float]
+    low: list[float]  # RANGE_PERCENTILES[0] of the valid pixels
+    high: list[float]  # RANGE_PERCENTILES[1]
+
+
+RANGE_PERCENTILES = (0.5, 99.5)
+PIXELS_PER_WINDOW = 4096  # sampled from each window for the value range
 
 
 def estimate_stats(
     sources, bands: Sequence[int], samples: int = 64, size: int = 256, seed: int = 0
-) -> tuple[list[float], list[float]]:
-    """Per-band mean and standard deviation over random windows of the given open rasters.
+) -> BandStats:
+    """Per-band mean, standard deviation and value range over random windows of the given open rasters.
 
-    Reads ``samples`` windows in all (spread across the rasters), ignoring nodata pixels, so it stays
-    cheap for rasters of any size.
+    Reads ``samples`` windows in all (spread across the rasters), ignoring nodata pixels (NaN and
+    infinite values included), so it stays cheap for rasters of any size.
     """
     rng = np.random.default_rng(seed)
     total = np.zeros(len(bands))
     total_sq = np.zeros(len(bands))
     count = 0
+    kept: list[np.ndarray] = []
     for index in range(max(samples, len(sources))):
         src = sources[index % len(sources)]
         h, w = min(size, src.height), min(size, src.width)
@@ -55,11 +77,13 @@ def estimate_stats(
         col = int(rng.integers(0, src.width - w + 1))
         window = Window(col, row, w, h)
         data = read_bands(src, bands, window).astype(np.float64)
-        valid = np.all(src.read_masks(window=window) > 0, axis=0)
-        pixels = data[:, valid]
+        pixels = data[:, valid_mask(src, window)]
         total += pixels.sum(axis=1)
         total_sq += (pixels**2).sum(axis=1)
         count += pixels.shape[1]
+        if pixels.shape[1] > PIXELS_PER_WINDOW:
+            pixels = pixels[:, rng.choice(pixels.shape[1], PIXELS_PER_WINDOW, replace=False)]
+        kept.append(pixels)
     if count == 0:
         raise IsageError(
             f"{sources[0].name}: no valid pixels found to normalise; check the frames' nodata value"
@@ -67,4 +91,5 @@ def estimate_stats(
     mean = total / count
     std = np.sqrt(np.maximum(total_sq / count - mean**2, 0.0))
     std = np.where(std < 1e-6, 1.0, std)
-    return [float(v) for v in mean], [float(v) for v in std]
+    low, high = np.percentile(np.concatenate(kept, axis=1), RANGE_PERCENTILES, axis=1)
+    return BandStats(*([float(v) for v in values] for values in (mean, std, low, high)))

@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 
 from ..errors import IsageError
-from ..geo import iter_blocks, open_raster
+from ..geo import iter_blocks, open_raster, read_pixels
 
 
 def import_sparse_mask(
@@ -21,7 +21,7 @@ def import_sparse_mask(
             )
         picks = []
         for window in iter_blocks(src.width, src.height, 1024):
-            data = src.read(1, window=window)
+            data = read_pixels(src, 1, window=window)
             rows, cols = np.nonzero(data != unlabelled)
             picks += [
                 (int(r + window.row_off), int(c + window.col_off), int(data[r, c]))

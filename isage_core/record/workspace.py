@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from ..errors import IsageError
+from ..errors import IsageError, make_folder
 from .click_record import ClassDef, ClickRecord
 
 RECORD_NAME = "clicks.gpkg"
@@ -43,10 +43,8 @@ class Workspace:
         gpkg = location if location.suffix.lower() == ".gpkg" else location / RECORD_NAME
         if not gpkg.exists():
             raise IsageError(f"{location}: no iSAGE workspace here; create one with `isage init {location}`")
-        folder = gpkg.parent
-        for sub in ("models", "outputs"):
-            (folder / sub).mkdir(exist_ok=True)
-        return cls(folder, ClickRecord.open(gpkg))
+        record = ClickRecord.open(gpkg)  # checked before anything is created beside it
+        return cls(gpkg.parent, record)
 
     @property
     def models_dir(self) -> Path:
@@ -60,9 +58,8 @@ class Workspace:
         return self.models_dir / f"iteration_{iteration:03d}.safetensors"
 
     def output_dir(self, iteration: int) -> Path:
-        folder = self.outputs_dir / f"iteration_{iteration:03d}"
-        folder.mkdir(parents=True, exist_ok=True)
-        return folder
+        """The outputs folder of ``iteration``, created."""
+        return make_folder(self.outputs_dir / f"iteration_{iteration:03d}")
 
     def latest_model(self) -> tuple[int, Path] | None:
         """The iteration and file of the newest run whose model file exists."""
