@@ -117,7 +117,10 @@ def test_loop_train_predict_evaluate_vectorize(capsys, workspace, sample, tmp_pa
     )
     assert status == 0, events[-1]
     metrics = events[-1]["metrics"]
-    assert 0 <= metrics["miou"] <= 1 and metrics["labelled_pixel_fraction"] > 0
+    assert 0 <= metrics["miou"] <= 1
+    # the clicks on the scored frame only, not every click of the workspace (two frames)
+    on_frame = len(sample.seed_clicks["train_1"])
+    assert metrics["labelled_pixel_fraction"] == pytest.approx(on_frame / metrics["pixels"])
 
     polygons = tmp_path / "polygons.gpkg"
     assert run_json(capsys, "vectorize", str(classes), str(polygons))[0] == 0
@@ -258,3 +261,35 @@ def test_disk_full_on_output_keeps_record_and_models(capsys, workspace, sample, 
     assert "disk space" in message and str(out) in message
     assert list(out.iterdir()) == []  # nothing half-written
     assert digest(workspace / "clicks.gpkg") == record_before and digest(model) == model_before
+
+
+def test_click_add_finds_the_frame_of_a_map_point(capsys, tmp_path, record_frames):
+    ws = tmp_path / "ws"
+    assert run_json(capsys, "init", str(ws), "--classes", CLASSES)[0] == 0
+    frames = [str(record_frames[k]) for k in ("a", "b", "wgs")]
+    assert run_json(capsys, "frames", "add", str(ws), *frames)[0] == 0
+    # the centre of pixel (10, 20) of frame b (0.24 m pixels from 300100, 8250000), once in its own CRS
+    # and once in WGS 84
+    x, y = 300100 + 20.5 * 0.24, 8250000 - 10.5 * 0.24
+    status, events = run_json(capsys, "click", "add", str(ws), "--class", "1", "--x", str(x), "--y", str(y))
+    assert status == 0 and events[-1]["click"]["frame"] == "b" and events[-1]["click"]["row"] == 10
+    from pyproj import Transformer
+
+    lon, lat = Transformer.from_crs("EPSG:31983", "EPSG:4326", always_xy=True).transform(x, y + 0.24)
+    status, events = run_json(
+        capsys,
+        "click",
+        "add",
+        str(ws),
+        "--class",
+        "2",
+        "--x",
+        str(lon),
+        "--y",
+        str(lat),
+        "--crs",
+        "EPSG:4326",
+    )
+    assert status == 0 and events[-1]["click"]["frame"] == "b" and events[-1]["click"]["row"] == 9
+    status, events = run_json(capsys, "click", "add", str(ws), "--class", "1", "--x", "0", "--y", "0")
+    assert status == 2 and "no frame has a pixel at" in error_of(events)

@@ -201,16 +201,30 @@ def classes(a, reporter: Reporter, cancel: CancelToken) -> None:
     reporter.result(classes={c.id: {"name": c.name, "color": c.color} for c in ws.record.classes()})
 
 
+def _frame_at(record, x: float, y: float, crs: str | None) -> str:
+    """The one frame with a pixel at ``(x, y)``; an error naming the record when none or several do."""
+    if y is None:
+        raise IsageError("click add: give --x and --y together")
+    names = record.frames_at(x, y, crs)
+    if len(names) == 1:
+        return names[0]
+    if not names:
+        raise IsageError(
+            f"{record.path}: no frame has a pixel at ({x}, {y}); check the point and --crs, or give --frame"
+        )
+    raise IsageError(f"{record.path}: frames {', '.join(names)} all cover ({x}, {y}); give --frame")
+
+
 def click(a, reporter: Reporter, cancel: CancelToken) -> None:
     from ..record.mask_import import import_sparse_mask
 
     ws = Workspace.open(a.workspace)
     record = ws.record
     if a.action == "add":
-        if a.frame is None or a.class_id is None:
-            raise IsageError("click add: give --frame and --class, and --row/--col or --x/--y")
+        if a.class_id is None or (a.frame is None and a.x is None):
+            raise IsageError("click add: give --class, and --frame with --row/--col or --x/--y")
         c = record.add_click(
-            a.frame,
+            a.frame if a.frame is not None else _frame_at(record, a.x, a.y, a.crs),
             a.class_id,
             row=a.row,
             col=a.col,
@@ -347,6 +361,7 @@ def predict(a, reporter: Reporter, cancel: CancelToken) -> None:
 def evaluate_cmd(a, reporter: Reporter, cancel: CancelToken) -> None:
     from ..atomic import write_bytes_atomic
     from ..inference.evaluate import evaluate
+    from ..loop.evaluate import clicks_inside
     from ..model.checkpoint import read_meta
 
     if len(a.prediction) != len(a.reference):
@@ -357,7 +372,7 @@ def evaluate_cmd(a, reporter: Reporter, cancel: CancelToken) -> None:
         class_ids, names = meta.class_ids, meta.class_names
     if a.workspace:
         ws = Workspace.open(a.workspace)
-        labelled = len(ws.record.clicks())
+        labelled = clicks_inside(ws.record, a.prediction)
         class_ids = class_ids or ws.record.class_ids()
         names = names or [c.name for c in ws.record.classes()]
     if class_ids is None:

@@ -166,6 +166,18 @@ class ClickRecord:
         with self._connect(write=False) as conn:
             return self._load_frames(conn)
 
+    def frames_at(self, x: float, y: float, crs=None) -> list[str]:
+        """Names of the frames with a pixel at map point ``(x, y)`` (in ``crs``, default each frame's)."""
+        names = []
+        for frame in self.frames():
+            px, py = x, y
+            if crs is not None and frame.info.crs is not None:
+                (px,), (py,) = geo.reproject_points([x], [y], crs, frame.info.crs)
+            row, col = geo.map_to_pixel(frame.info.affine, float(px), float(py))
+            if 0 <= row < frame.info.height and 0 <= col < frame.info.width:
+                names.append(frame.name)
+        return names
+
     def frame(self, name: str) -> Frame:
         with self._connect(write=False) as conn:
             return self._get_frame(conn, name)
