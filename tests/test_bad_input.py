@@ -242,3 +242,22 @@ def test_a_refused_geopackage_creates_nothing_beside_it(tmp_path, capsys):
         assert "clicks.gpkg" in refused(capsys, *argv)
     assert sorted(p.name for p in folder.iterdir()) == ["clicks.gpkg"]
     shutil.rmtree(folder)
+
+
+# ---- 10: a record that cannot take the run fails before training, not after ------------------------------
+def test_training_a_record_it_cannot_write_fails_before_the_first_step(trained, capsys, monkeypatch):
+    import sqlite3
+
+    from isage_core.record.click_record import ClickRecord
+
+    monkeypatch.setattr(ClickRecord, "BUSY_TIMEOUT_MS", 200)
+    holder = sqlite3.connect(trained / "clicks.gpkg")  # another program writing (QGIS editing the layer)
+    holder.execute("BEGIN EXCLUSIVE")
+    try:
+        status, events = cli(capsys, "train", trained, *TINY)
+    finally:
+        holder.rollback()
+        holder.close()
+    assert status == 2 and "clicks.gpkg" in events[-1]["message"] and "locked" in events[-1]["message"]
+    assert not [e for e in events if e["event"] == "progress" and "step" in e.get("message", "")]
+    assert not (trained / "models" / "iteration_001.safetensors").exists()

@@ -293,3 +293,17 @@ def test_click_add_finds_the_frame_of_a_map_point(capsys, tmp_path, record_frame
     assert status == 0 and events[-1]["click"]["frame"] == "b" and events[-1]["click"]["row"] == 9
     status, events = run_json(capsys, "click", "add", str(ws), "--class", "1", "--x", "0", "--y", "0")
     assert status == 2 and "no frame has a pixel at" in error_of(events)
+
+
+def test_every_file_written_follows_the_umask_for_sharing(capsys, workspace, sample):
+    """Models were owner-only (0600) while outputs followed the umask: a shared folder mixed both."""
+    previous = os.umask(0o002)  # a group-shared folder
+    try:
+        add_seed_clicks(capsys, workspace, sample)
+        assert run_json(capsys, "train", str(workspace), *TINY, "--steps", "1")[0] == 0
+        assert run_json(capsys, "predict", str(workspace), "--frame", "train_1")[0] == 0
+    finally:
+        os.umask(previous)
+    written = [p for p in workspace.rglob("*") if p.is_file() and p.name != "clicks.gpkg"]  # made before
+    assert any(p.suffix == ".safetensors" for p in written) and any(p.suffix == ".tif" for p in written)
+    assert {p.name: oct(p.stat().st_mode & 0o777) for p in written} == {p.name: "0o664" for p in written}

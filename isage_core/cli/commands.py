@@ -394,8 +394,17 @@ def info(a, reporter: Reporter, cancel: CancelToken) -> None:
     from ..model.capabilities import engine_report
 
     payload = {"environment": engine_report()}
+    if a.repair and not a.workspace:
+        raise IsageError("info --repair: give the workspace to repair")
     if a.workspace:
         ws = Workspace.open(a.workspace)
+        if a.repair:
+            from ..loop.health import check_workspace
+
+            payload["removed_partial_files"] = [str(p) for p in ws.remove_stale_partials()]
+            health = check_workspace(ws)
+            payload["problems"] = health.problems
+            payload["partial_files_kept"] = [str(p) for p in health.partial_files]  # of running writers
         record = ws.record
         clicks = record.clicks()
         runs = record.runs()

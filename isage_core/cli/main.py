@@ -104,6 +104,10 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = command("info", c.info, "versions, the compute device found, and a workspace summary")
     p.add_argument("workspace", nargs="?")
+    p.add_argument(
+        "--repair", action="store_true",
+        help="remove the partial files that stopped or killed runs left in the workspace",
+    )  # fmt: skip
 
     p = command("demo", c.demo, "a short simulated session on the bundled BsB Aerial sample")
     p.add_argument("--out", default="demo_workspace")

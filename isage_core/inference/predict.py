@@ -17,6 +17,7 @@ import numpy as np
 from rasterio.windows import Window
 from rasterio.windows import transform as window_transform
 
+from ..atomic import remove_stale_partials
 from ..cancel import CancelToken
 from ..errors import IsageError, make_folder
 from ..events import ProgressCallback
@@ -245,6 +246,7 @@ def predict_frame(
         keys += ["change"] * (prev is not None) + ["error"] * (ref is not None)
         paths = {key: out_dir / f"{name}_{key}.tif" for key in keys}
         make_folder(out_dir)  # only now that every input is accepted: a refusal leaves nothing behind
+        remove_stale_partials([out_dir])
         outputs = {
             key: outs.enter_context(
                 open_geotiff(

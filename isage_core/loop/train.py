@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import logging
 import math
+import os
 import time
 from collections.abc import Callable
 from contextlib import ExitStack
@@ -18,6 +19,7 @@ from functools import partial
 from pathlib import Path
 
 from .. import geo
+from ..atomic import kill_point, remove_stale_partials
 from ..cancel import CancelToken
 from ..device import describe_device, select_device
 from ..errors import IsageError, make_folder
@@ -79,6 +81,11 @@ def train_iteration(
     check = cancel.check if cancel is not None else (lambda: None)
     record = workspace.record
     _check_settings(record.path, train_settings)
+    record.check_writable()  # the run is stored at the end: a record that cannot take it fails first
+    models = make_folder(workspace.models_dir)
+    if not os.access(models, os.W_OK):
+        raise IsageError(f"{models}: the models folder is read-only; fix its permissions or work on a copy")
+    remove_stale_partials([models])
     iteration = record.current_iteration()
     classes, frames, clicks = _training_inputs(workspace, iteration)
     clicks_hash = record.clicks_hash(iteration)  # now: clicks added while training are not in this run
@@ -150,8 +157,8 @@ def train_iteration(
         "input_mismatch": mismatched,
         **{k: getattr(train_settings, k) for k in RUN_SETTINGS},
     }
-    make_folder(path.parent)
     save_checkpoint(path, network, meta)
+    kill_point("train-before-run-row")
     duration = time.monotonic() - clock
     try:
         record.add_run(

@@ -129,6 +129,12 @@ class ClickRecord:
         with gpkg.transaction(self.path, write, self.BUSY_TIMEOUT_MS, "click record") as conn:
             yield conn
 
+    def check_writable(self) -> None:
+        """Fail now, with the usual one-line error, if the record cannot take a write (read-only, or
+        locked by another program): before a long run whose result it must store."""
+        with self._connect(write=True):
+            pass
+
     # ---- CRS, classes ----------------------------------------------------------------------------
     def _meta(self, conn: sqlite3.Connection, key: str) -> str | None:
         row = conn.execute("SELECT value FROM isage_meta WHERE key = ?", (key,)).fetchone()

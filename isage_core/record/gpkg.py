@@ -16,6 +16,7 @@ import pyproj
 import shapely
 from shapely.geometry import Point
 
+from ..atomic import kill_point
 from ..errors import IsageError, is_no_space
 
 APPLICATION_ID = 0x47504B47  # 'GPKG'
@@ -76,6 +77,8 @@ def transaction(path: Path, write: bool, busy_timeout_ms: int = 5000, what: str 
     try:
         conn.execute("BEGIN IMMEDIATE" if write else "BEGIN")
         yield conn
+        if write:
+            kill_point("record-before-commit")
         conn.execute("COMMIT")
     except BaseException as exc:
         if conn.in_transaction:

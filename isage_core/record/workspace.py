@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from ..atomic import remove_stale_partials
 from ..errors import IsageError, make_folder
 from .click_record import ClassDef, ClickRecord
 
@@ -53,6 +54,11 @@ class Workspace:
     @property
     def outputs_dir(self) -> Path:
         return self.folder / "outputs"
+
+    def remove_stale_partials(self) -> list[Path]:
+        """Remove the partial files stopped runs left in the workspace (see :mod:`isage_core.atomic`)."""
+        removed = remove_stale_partials([self.folder, self.models_dir])
+        return removed + remove_stale_partials([self.outputs_dir], recursive=True)
 
     def model_path(self, iteration: int) -> Path:
         return self.models_dir / f"iteration_{iteration:03d}.safetensors"
