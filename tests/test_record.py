@@ -98,7 +98,7 @@ def test_create_open_round_trip(click_record, record_frames, record_classes):
         "runs": "attributes",
         "isage_meta": "attributes",
     }
-    assert conn.execute("SELECT value FROM isage_meta WHERE key = 'schema_version'").fetchone() == ("1",)
+    assert conn.execute("SELECT value FROM isage_meta WHERE key = 'schema_version'").fetchone() == ("2",)
     conn.close()
 
 
@@ -298,6 +298,117 @@ def test_triggers_refuse_deleting_changing_and_unretracting(click_record):
         (1, "edited in QGIS"),
         (1, ""),
     ]
+
+
+def _insert_sql(columns: str) -> str:
+    return f"INSERT INTO clicks ({columns}) SELECT {columns} FROM clicks WHERE fid = ?"
+
+
+def test_the_audit_trail_holds_against_every_write_that_could_rewrite_a_click(click_record):
+    """REPLACE deletes without firing delete triggers, an UPSERT updates through an insert, a view's
+    INSTEAD OF trigger writes on behalf of the view: none may change, remove or re-date a click."""
+    rec = click_record
+    keep = rec.add_click("a", 1, row=4, col=4)
+    other = rec.add_click("b", 1, row=4, col=4)
+    rec.retract_click(other.uid, by="ann", reason="wrong class")
+    before = rec.clicks(include_retracted=True)
+    same_row = "fid, uid, frame, row, col, class_id, iteration, annotator, created_utc, geom"
+    attempts = {
+        "INSERT OR REPLACE": (_insert_sql(same_row).replace("INSERT", "INSERT OR REPLACE"), (keep.fid,)),
+        "REPLACE": (_insert_sql(same_row).replace("INSERT", "REPLACE"), (keep.fid,)),
+        "REPLACE by uid": (
+            "REPLACE INTO clicks (uid, frame, row, col, class_id, iteration, created_utc) "
+            "VALUES (?, 'a', 9, 9, 2, 0, 'now')",
+            (keep.uid,),
+        ),
+        "UPSERT": (
+            _insert_sql(same_row) + " ON CONFLICT(uid) DO UPDATE SET class_id = 2",
+            (keep.fid,),
+        ),
+        "UPSERT on fid": (
+            _insert_sql(same_row) + " ON CONFLICT(fid) DO UPDATE SET note = 'x', class_id = 2",
+            (keep.fid,),
+        ),
+        "UPDATE OR REPLACE uid": (
+            "UPDATE OR REPLACE clicks SET uid = ? WHERE fid = ?",
+            (other.uid, keep.fid),
+        ),
+        "UPDATE OR REPLACE fid": (
+            "UPDATE OR REPLACE clicks SET fid = ? WHERE fid = ?",
+            (other.fid, keep.fid),
+        ),
+        "UPDATE fid": ("UPDATE clicks SET fid = fid + 100 WHERE fid = ?", (keep.fid,)),
+        "UPDATE uid": ("UPDATE clicks SET uid = 'forged' WHERE fid = ?", (keep.fid,)),
+        "UPDATE created": ("UPDATE clicks SET created_utc = '2020-01-01' WHERE fid = ?", (keep.fid,)),
+        "re-date a retraction": (
+            "UPDATE clicks SET retracted_utc = '2020-01-01' WHERE fid = ?",
+            (other.fid,),
+        ),
+        "re-assign a retraction": ("UPDATE clicks SET retracted_by = 'someone' WHERE fid = ?", (other.fid,)),
+        "reason without retracting": ("UPDATE clicks SET retract_reason = 'x' WHERE fid = ?", (keep.fid,)),
+        "DELETE through a view": ("DELETE FROM clicks_view WHERE fid = ?", (keep.fid,)),
+        "UPDATE through a view": ("UPDATE clicks_view SET class_id = 2 WHERE fid = ?", (keep.fid,)),
+        "REPLACE through a view": ("INSERT INTO clicks_view (fid) VALUES (?)", (keep.fid,)),
+    }
+    conn = sqlite3.connect(rec.path)
+    conn.executescript(  # schema statements (out of the trail's scope) that route writes through a view
+        """CREATE VIEW clicks_view AS SELECT * FROM clicks;
+        CREATE TRIGGER v_delete INSTEAD OF DELETE ON clicks_view BEGIN
+            DELETE FROM clicks WHERE fid = OLD.fid; END;
+        CREATE TRIGGER v_update INSTEAD OF UPDATE ON clicks_view BEGIN
+            UPDATE clicks SET class_id = NEW.class_id WHERE fid = OLD.fid; END;
+        CREATE TRIGGER v_insert INSTEAD OF INSERT ON clicks_view BEGIN
+            INSERT OR REPLACE INTO clicks (fid, uid, frame, row, col, class_id, iteration, created_utc)
+            SELECT fid, uid, frame, 0, 0, 2, iteration, created_utc FROM clicks WHERE fid = NEW.fid; END;"""
+    )
+    passed = []
+    for name, (sql, params) in attempts.items():
+        try:
+            conn.execute(sql, params)
+            passed.append(name)
+        except sqlite3.DatabaseError as exc:
+            assert "iSAGE" in str(exc), (name, exc)
+    conn.commit()
+    conn.close()
+    assert passed == [] and rec.clicks(include_retracted=True) == before
+
+
+def test_an_older_record_is_upgraded_on_its_first_write_and_merges_unchanged(
+    tmp_path, click_record, record_classes
+):
+    """A schema-1 record (without the REPLACE guard) is read as it is, merged without being modified, and
+    gets the current triggers and version in the first transaction that writes to it."""
+    from isage_core.record.merge import merge_records
+    from isage_core.record.schema import _V2_TRIGGERS
+
+    old = click_record
+    old.add_click("a", 1, row=4, col=4, annotator="old")
+    conn = sqlite3.connect(old.path)  # what schema 1 created: without the schema-2 triggers
+    for sql in _V2_TRIGGERS:
+        conn.execute(f"DROP TRIGGER {sql.split()[2]}")
+    conn.execute("UPDATE isage_meta SET value = '1' WHERE key = 'schema_version'")
+    conn.commit()
+    conn.close()
+    shutil.copy(old.path, tmp_path / "colleague.gpkg")
+    colleague = tmp_path / "colleague.gpkg"
+    unchanged = colleague.read_bytes()
+
+    target = ClickRecord.create(tmp_path / "ws" / "mine.gpkg", record_classes)
+    report = merge_records(target, colleague)
+    assert report.added_clicks == 1 and colleague.read_bytes() == unchanged
+    assert [c.annotator for c in ClickRecord.open(colleague).clicks()] == ["old"]
+
+    reopened = ClickRecord.open(colleague)
+    reopened.add_click("b", 2, row=5, col=5)  # the first write upgrades it
+    conn = sqlite3.connect(colleague)
+    assert conn.execute("SELECT value FROM isage_meta WHERE key = 'schema_version'").fetchone() == (
+        str(SCHEMA_VERSION),
+    )
+    with pytest.raises(sqlite3.DatabaseError, match="cannot be replaced"):
+        conn.execute(_insert_sql("fid, uid, frame, row, col, class_id, iteration, created_utc").replace(
+            "INSERT", "INSERT OR REPLACE"), (1,))  # fmt: skip
+    conn.close()
+    assert len(ClickRecord.open(colleague).clicks()) == 2
 
 
 _OGR_EDIT = """

@@ -47,6 +47,7 @@ from .schema import (  # noqa: F401 (re-exported: the record's public types)
     _click,
     _json,
     unique_name,
+    upgrade_schema,
 )
 
 log = logging.getLogger(__name__)
@@ -61,6 +62,7 @@ class ClickRecord:
 
     def __init__(self, path: str | Path):
         self.path = Path(path).resolve()
+        self._schema_current = False
 
     # ---- opening -------------------------------------------------------------------------------
     @classmethod
@@ -125,9 +127,15 @@ class ClickRecord:
 
     @contextmanager
     def _connect(self, write: bool) -> Iterator[sqlite3.Connection]:
-        """One transaction on a fresh connection; sqlite errors become one-line :class:`IsageError`."""
+        """One transaction on a fresh connection; sqlite errors become one-line :class:`IsageError`.
+        The first write of this object brings an older record's schema up to date (in that transaction)."""
         with gpkg.transaction(self.path, write, self.BUSY_TIMEOUT_MS, "click record") as conn:
+            if write and not self._schema_current:
+                if upgrade_schema(conn) < SCHEMA_VERSION:
+                    log.info("%s: record schema upgraded to %d", self.path, SCHEMA_VERSION)
             yield conn
+        if write:
+            self._schema_current = True
 
     def check_writable(self) -> None:
         """Fail now, with the usual one-line error, if the record cannot take a write (read-only, or

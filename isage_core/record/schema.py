@@ -11,7 +11,7 @@ from typing import Any
 from .. import geo
 from . import gpkg
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2  # 2: REPLACE, UPSERT and a retraction's who, when and why are guarded too
 _COLOR = re.compile(r"^#[0-9a-fA-F]{6}$")
 _RASTER_SUFFIXES = {".tif", ".tiff", ".vrt", ".jp2", ".img", ".png", ".jpg", ".jpeg"}
 _FIXED = ("fid", "geom", "uid", "frame", "row", "col", "class_id", "iteration", "annotator", "created_utc")
@@ -24,6 +24,22 @@ _RUN_COLS = (
     "iteration, model_path, clicks_used, clicks_hash, metrics, unresolved, started_utc, "
     "finished_utc, duration_s, device"
 )
+_RETRACTION = ("retracted_utc", "retracted_by", "retract_reason")
+# added in schema 2 (records of schema 1 get them on their first write: MIGRATIONS)
+_V2_TRIGGERS = (
+    # REPLACE deletes the row it conflicts with without firing delete triggers; an UPSERT would update
+    # it: both start as an insert, refused here before SQLite resolves the conflict
+    """CREATE TRIGGER isage_clicks_no_replace BEFORE INSERT ON clicks
+        WHEN EXISTS (SELECT 1 FROM clicks WHERE uid = NEW.uid OR fid = NEW.fid) BEGIN SELECT RAISE(ABORT,
+        'iSAGE clicks cannot be replaced: a click with this uid or fid exists; add a new click or retract
+        it'); END""",
+    "CREATE TRIGGER isage_clicks_retraction_once BEFORE UPDATE ON clicks WHEN (OLD.retracted = 1 OR "
+    "NEW.retracted = 0) AND ("
+    + " OR ".join(f"NEW.{c} IS NOT OLD.{c}" for c in _RETRACTION)
+    + """) BEGIN SELECT RAISE(ABORT, 'who retracted an iSAGE click, when and why are set once, when it is
+        retracted'); END""",
+)
+MIGRATIONS = {1: _V2_TRIGGERS}  # schema version -> statements that bring it to the next version
 _SCHEMA = (
     """CREATE TABLE clicks (fid INTEGER PRIMARY KEY AUTOINCREMENT, geom POINT, uid TEXT NOT NULL UNIQUE,
         frame TEXT NOT NULL, row INTEGER NOT NULL, col INTEGER NOT NULL, class_id INTEGER NOT NULL,
@@ -49,7 +65,22 @@ _SCHEMA = (
     """CREATE TRIGGER isage_clicks_no_unretract BEFORE UPDATE ON clicks
         WHEN OLD.retracted = 1 AND NEW.retracted IS NOT 1 BEGIN SELECT RAISE(ABORT,
         'a retracted iSAGE click cannot be restored: add a new click instead'); END""",
+    *_V2_TRIGGERS,
 )
+
+
+def upgrade_schema(conn) -> int:
+    """Bring a record's schema up to :data:`SCHEMA_VERSION` inside the caller's write transaction;
+    the version it had."""
+    row = conn.execute("SELECT value FROM isage_meta WHERE key = 'schema_version'").fetchone()
+    version = start = int(row[0])
+    while version < SCHEMA_VERSION:
+        for sql in MIGRATIONS[version]:
+            conn.execute(sql)
+        version += 1
+    if version != start:
+        conn.execute("UPDATE isage_meta SET value = ? WHERE key = 'schema_version'", (str(version),))
+    return start
 
 
 @dataclass(frozen=True)
