@@ -217,6 +217,8 @@ def _frame_at(record, x: float, y: float, crs: str | None) -> str:
 
 def click(a, reporter: Reporter, cancel: CancelToken) -> None:
     from ..record.mask_import import import_sparse_mask
+    from ..record.point_import import PointImport, import_points
+    from ..record.schema import RASTER_SUFFIXES
 
     ws = Workspace.open(a.workspace)
     record = ws.record
@@ -243,8 +245,21 @@ def click(a, reporter: Reporter, cancel: CancelToken) -> None:
         c = record.retract_click(target, by=a.annotator, reason=a.reason)
         reporter.result(click=_click_dict(c))
     elif a.action == "import":
-        if not a.target or not a.frame:
-            raise IsageError("click import: give a sparse label raster and --frame")
+        if not a.target:
+            raise IsageError("click import: give a point layer (and --class-field) or a sparse label raster")
+        if a.class_field or Path(a.target).suffix.lower() not in RASTER_SUFFIXES:
+            if not a.class_field:
+                raise IsageError(f"{a.target}: give --class-field, the field holding each point's class")
+            settings = PointImport(
+                a.class_field, a.class_by, a.layer, a.crs, a.x_field, a.y_field, a.annotator,
+                a.annotator_field, not a.over_budget, a.keep_valid,
+            )  # fmt: skip
+            report = import_points(record, a.target, settings)
+            refused = [{"source": source, "reason": reason} for source, reason in report.refused]
+            reporter.result(added=report.accepted, refused=refused)
+            return
+        if not a.frame:
+            raise IsageError(f"{a.target}: give --frame, the frame this label raster belongs to")
         added = import_sparse_mask(
             record,
             a.frame,
@@ -252,6 +267,7 @@ def click(a, reporter: Reporter, cancel: CancelToken) -> None:
             unlabelled=a.unlabelled,
             annotator=a.annotator,
             enforce_budget=not a.over_budget,
+            keep_valid=a.keep_valid,
         )
         reporter.result(added=added)
     else:

@@ -56,18 +56,33 @@ def build_parser() -> argparse.ArgumentParser:
     p = command("click", c.click, "add, retract, list or import clicks")
     p.add_argument("action", choices=["add", "retract", "list", "import"])
     p.add_argument("workspace")
-    p.add_argument("target", nargs="?", help="retract: the click's uid or fid; import: a sparse label raster")
+    p.add_argument(
+        "target", nargs="?",
+        help="retract: the click's uid or fid; import: a point layer (GeoPackage, shapefile, GeoJSON, CSV) "
+        "or a sparse label raster",
+    )  # fmt: skip
     p.add_argument("--frame")
     p.add_argument("--class", dest="class_id", type=int)
     p.add_argument("--row", type=int)
     p.add_argument("--col", type=int)
     p.add_argument("--x", type=float)
     p.add_argument("--y", type=float)
-    p.add_argument("--crs", help="CRS of --x/--y (default: the frame's)")
+    p.add_argument("--crs", help="CRS of --x/--y (default: the frame's); import: of the points, for a CSV")
     p.add_argument("--annotator", default="")
     p.add_argument("--note", default="")
     p.add_argument("--reason", default="", help="retract: why")
     p.add_argument("--unlabelled", type=int, default=255, help="import: value of unlabelled pixels")
+    p.add_argument("--class-field", help="import: the points' field holding the class (id or name)")
+    p.add_argument(
+        "--class-by", choices=["auto", "id", "name"], default="auto", help="import: how to match it"
+    )
+    p.add_argument("--layer", help="import: the layer of a multi-layer file")
+    p.add_argument("--x-field", help="import, CSV: the column of x (default: x, lon, longitude or easting)")
+    p.add_argument("--y-field", help="import, CSV: the column of y")
+    p.add_argument("--annotator-field", help="import: the field naming each point's annotator")
+    p.add_argument(
+        "--keep-valid", action="store_true", help="import: add the accepted points despite refusals"
+    )
     p.add_argument(
         "--over-budget", action="store_true", help="allow more than one click per class/frame/iteration"
     )

@@ -18,7 +18,7 @@ import os
 import sqlite3
 import uuid
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import ExitStack, contextmanager
 from dataclasses import asdict
 from pathlib import Path
 
@@ -40,8 +40,10 @@ from .schema import (  # noqa: F401 (re-exported: the record's public types)
     _RUN_COLS,
     _SCHEMA,
     SCHEMA_VERSION,
+    BatchReport,
     ClassDef,
     Click,
+    ClickRequest,
     Frame,
     Run,
     _click,
@@ -375,6 +377,40 @@ class ClickRecord:
             fid = self._insert_click(conn, values, fr.info)
             return self._load_clicks(conn, "WHERE fid = ?", (fid,))[0]
 
+    def add_clicks(
+        self, requests: list[ClickRequest], *, enforce_budget: bool = True, keep_valid: bool = False
+    ) -> BatchReport:
+        """Add many clicks in one transaction, all or nothing: every request is checked first (refused
+        before; unknown frame or class; outside its frame; nodata; over the budget; the same pixel as an
+        unretracted click of the same class, a duplicate, or of another class, a conflict; the same
+        within the batch) and the report lists each refusal. With refusals nothing is written unless
+        ``keep_valid``, which writes the accepted ones."""
+        report = BatchReport()
+        with self._connect(write=True) as conn, ExitStack() as rasters:
+            iteration = self._current_iteration(conn)
+            frames = {f.name: f for f in self._load_frames(conn)}
+            live = self._load_clicks(conn, "WHERE retracted = 0")
+            classes = {c.id for c in self._load_classes(conn)}
+            check = _BatchCheck(classes, frames, live, iteration, enforce_budget, rasters)
+            accepted = []
+            for request in requests:
+                reason = check.refusal(request)
+                if reason:
+                    report.refused.append((request.source, reason))
+                else:
+                    check.accept(request)
+                    accepted.append(request)
+            report.accepted = len(accepted)
+            if report.refused and not keep_valid:
+                return report
+            for request in accepted:
+                values = dict(uid=uuid.uuid4().hex, frame=request.frame, row=request.row, col=request.col)
+                values.update(class_id=request.class_id, note=request.note, iteration=iteration)
+                values.update(annotator=request.annotator, created_utc=utc_now(), retracted=0)
+                self._insert_click(conn, values, frames[request.frame].info)
+            report.written = bool(accepted)
+        return report
+
     def _insert_click(self, conn: sqlite3.Connection, values: dict, info: geo.FrameInfo) -> int:
         """Insert a click row (its geometry computed here from row/col); returns its fid."""
         x, y = geo.pixel_center(info.affine, values["row"], values["col"])
@@ -454,6 +490,50 @@ class ClickRecord:
         with self._connect(write=False) as conn:
             rows = conn.execute(f"SELECT {_RUN_COLS} FROM runs ORDER BY iteration, fid").fetchall()  # nosec B608
         return [Run(*r[:4], json.loads(r[4] or "{}"), json.loads(r[5] or "[]"), *r[6:]) for r in rows]
+
+
+class _BatchCheck:
+    """What a batch of clicks is checked against: the classes, the frames, the pixels unretracted clicks
+    hold, and the (frame, class) pairs that used this iteration's budget; it grows as requests pass."""
+
+    def __init__(self, classes, frames, clicks, iteration: int, enforce_budget: bool, rasters: ExitStack):
+        self.classes, self.frames, self.rasters = classes, frames, rasters
+        self.enforce_budget = enforce_budget
+        self.taken = {(c.frame, c.row, c.col): c.class_id for c in reversed(clicks)}
+        self.used = {(c.frame, c.class_id) for c in clicks if c.iteration == iteration}
+        self.sources: dict[str, object] = {}
+
+    def accept(self, request: ClickRequest) -> None:
+        self.taken[(request.frame, request.row, request.col)] = request.class_id
+        self.used.add((request.frame, request.class_id))
+
+    def refusal(self, request: ClickRequest) -> str:
+        """Why ``request`` cannot be added; "" when it can. The reason starts with its kind and a colon."""
+        if request.refusal:
+            return request.refusal
+        if request.class_id not in self.classes:
+            return f"unknown class: {request.class_id!r} is not a class of the record"
+        frame = self.frames.get(request.frame)
+        if frame is None:
+            return f"unknown frame: no frame named '{request.frame}'"
+        where = f"pixel ({request.row}, {request.col}) of frame '{frame.name}'"
+        if not (0 <= request.row < frame.info.height and 0 <= request.col < frame.info.width):
+            return f"outside: {where} is outside the frame"
+        if frame.exists:
+            if frame.name not in self.sources:
+                self.sources[frame.name] = self.rasters.enter_context(geo.open_raster(frame.path))
+            if not geo.valid_mask(self.sources[frame.name], Window(request.col, request.row, 1, 1))[0, 0]:
+                return f"nodata: {where} is nodata"
+        there = self.taken.get((request.frame, request.row, request.col))
+        if there == request.class_id:
+            return f"duplicate: {where} already has a click of class {there}"
+        if there is not None:
+            return f"conflict: {where} already has a click of class {there}"
+        if self.enforce_budget and (request.frame, request.class_id) in self.used:
+            return (
+                f"budget: frame '{frame.name}' already has a click of class {request.class_id} this iteration"
+            )
+        return ""
 
 
 @functools.lru_cache(maxsize=32)

@@ -2,16 +2,30 @@
 
 from __future__ import annotations
 
+import logging
+from pathlib import Path
+
 import numpy as np
 
 from ..errors import IsageError
 from ..geo import iter_blocks, open_raster, read_pixels
+from .schema import ClickRequest
+
+log = logging.getLogger(__name__)
 
 
 def import_sparse_mask(
-    record, frame: str, path, unlabelled: int = 255, annotator: str = "", enforce_budget: bool = True
+    record,
+    frame: str,
+    path,
+    unlabelled: int = 255,
+    annotator: str = "",
+    enforce_budget: bool = True,
+    keep_valid: bool = False,
 ) -> int:
-    """Add a click for every labelled pixel of ``path`` (same size as the frame); returns how many."""
+    """Add a click for every labelled pixel of ``path`` (same size as the frame); returns how many.
+    All or nothing, as :meth:`~isage_core.record.click_record.ClickRecord.add_clicks`: with a refused
+    pixel nothing is added (each refusal logged) unless ``keep_valid``."""
     target = record.frame(frame)
     with open_raster(path, "sparse label") as src:
         if (src.width, src.height) != (target.info.width, target.info.height):
@@ -27,8 +41,17 @@ def import_sparse_mask(
                 (int(r + window.row_off), int(c + window.col_off), int(data[r, c]))
                 for r, c in zip(rows, cols, strict=True)
             ]
-    for row, col, class_id in picks:
-        record.add_click(
-            frame, class_id, row=row, col=col, annotator=annotator, enforce_budget=enforce_budget
+    name = Path(path).name
+    requests = [
+        ClickRequest(f"{name} pixel ({r}, {c})", frame, r, c, k, annotator, f"imported from {name}")
+        for r, c, k in picks
+    ]
+    report = record.add_clicks(requests, enforce_budget=enforce_budget, keep_valid=keep_valid)
+    for source, reason in report.refused:
+        log.warning("%s: refused (%s)", source, reason)
+    if report.refused and not keep_valid:
+        raise IsageError(
+            f"{path}: {len(report.refused)} of {len(requests)} labelled pixels refused ({report.summary()}); "
+            f"nothing was imported: fix them, or pass --keep-valid to import the {report.accepted} accepted"
         )
-    return len(picks)
+    return report.accepted

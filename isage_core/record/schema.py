@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -13,7 +13,7 @@ from . import gpkg
 
 SCHEMA_VERSION = 2  # 2: REPLACE, UPSERT and a retraction's who, when and why are guarded too
 _COLOR = re.compile(r"^#[0-9a-fA-F]{6}$")
-_RASTER_SUFFIXES = {".tif", ".tiff", ".vrt", ".jp2", ".img", ".png", ".jpg", ".jpeg"}
+RASTER_SUFFIXES = _RASTER_SUFFIXES = {".tif", ".tiff", ".vrt", ".jp2", ".img", ".png", ".jpg", ".jpeg"}
 _FIXED = ("fid", "geom", "uid", "frame", "row", "col", "class_id", "iteration", "annotator", "created_utc")
 _CLICK_COLS = (
     "fid, uid, frame, row, col, class_id, iteration, annotator, created_utc, note, retracted, "
@@ -120,6 +120,37 @@ class Click:
     retract_reason: str | None
     x: float  # pixel centre in the record CRS
     y: float
+
+
+@dataclass(frozen=True)
+class ClickRequest:
+    """One click to add in a batch: a pixel of a frame (or no frame: ``refusal`` says why), its class,
+    who made it and a note (where it came from)."""
+
+    source: str  # what the report calls it: file and feature id, or the pixel
+    frame: str | None
+    row: int
+    col: int
+    class_id: int | None  # None: the source's class matched no class of the record (``refusal`` says)
+    annotator: str = ""
+    note: str = ""
+    refusal: str = ""  # set when the point was refused before reaching the record
+
+
+@dataclass
+class BatchReport:
+    """What :meth:`ClickRecord.add_clicks` accepted and refused (``source``, reason) in one batch."""
+
+    accepted: int = 0
+    refused: list[tuple[str, str]] = field(default_factory=list)
+    written: bool = False
+
+    def summary(self) -> str:
+        counts: dict[str, int] = {}
+        for _, reason in self.refused:
+            kind = reason.split(":")[0]
+            counts[kind] = counts.get(kind, 0) + 1
+        return ", ".join(f"{n} {kind}" for kind, n in sorted(counts.items(), key=lambda kv: -kv[1]))
 
 
 @dataclass(frozen=True)
