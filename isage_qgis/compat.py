@@ -45,6 +45,7 @@ FILE_BEHAVIOR_FOLDER = _pick(
 VECTOR_POLYGON = _pick(
     "ProcessingSourceType.VectorPolygon", lambda: QgsProcessing.SourceType.TypeVectorPolygon
 )
+VECTOR_POINT = _pick("ProcessingSourceType.VectorPoint", lambda: QgsProcessing.SourceType.TypeVectorPoint)
 
 # Qgis.MessageLevel exists under this scoped name in 3.22 (PyQt5 accepts it) and in QGIS 4.
 LEVEL_INFO = Qgis.MessageLevel.Info

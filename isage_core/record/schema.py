@@ -36,8 +36,8 @@ _V2_TRIGGERS = (
     "CREATE TRIGGER isage_clicks_retraction_once BEFORE UPDATE ON clicks WHEN (OLD.retracted = 1 OR "
     "NEW.retracted = 0) AND ("
     + " OR ".join(f"NEW.{c} IS NOT OLD.{c}" for c in _RETRACTION)
-    + """) BEGIN SELECT RAISE(ABORT, 'who retracted an iSAGE click, when and why are set once, when it is
-        retracted'); END""",
+    + """) BEGIN SELECT RAISE(ABORT, 'who retracted an iSAGE click, when and why are written once, by the
+        retraction itself'); END""",
 )
 MIGRATIONS = {1: _V2_TRIGGERS}  # schema version -> statements that bring it to the next version
 _SCHEMA = (

@@ -28,6 +28,7 @@ from .settings_dialog import SettingsDialog
 from .widgets import DockUi
 
 log = logging.getLogger(__name__)
+IMPORT_POINTS = "isage:importpoints"
 LEVELS = {
     "info": Qgis.MessageLevel.Info,
     "success": Qgis.MessageLevel.Success,
@@ -76,6 +77,7 @@ class IsageDock(QgsDockWidget):
         ui.open_button.clicked.connect(self.open_dialog)
         ui.frames_button.clicked.connect(self.add_frames_dialog)
         ui.relink_button.clicked.connect(self.relink_dialog)
+        ui.import_button.clicked.connect(self.import_points_dialog)
         ui.add_class_button.clicked.connect(self.add_class)
         ui.edit_class_button.clicked.connect(self.edit_class)
         ui.train_button.clicked.connect(lambda: s.train(self.extent()))
@@ -181,6 +183,15 @@ class IsageDock(QgsDockWidget):
         folder = QFileDialog.getExistingDirectory(self, "Folder holding the missing frames")
         if folder:
             self.session.relink_frames([folder])
+
+    def import_points_dialog(self) -> None:
+        """The Processing dialog of *Import point layer as clicks* for this workspace; then re-read it."""
+        if self.session.record is None:
+            return
+        import processing  # QGIS's Processing plugin: loaded with QGIS, not at plugin import
+
+        processing.execAlgorithmDialog(IMPORT_POINTS, {"WORKSPACE": str(self.session.record.path)})
+        self.session.reload_record()
 
     def add_class(self) -> None:
         dialog = dialogs.ClassDialog(next_class(self.session.state.classes), self)

@@ -87,6 +87,19 @@ class IsageSession(QObject):
         self.stateChanged.emit(self.state)
         return self.state
 
+    def reload_record(self) -> dm.DockState:
+        """After another program (a Processing algorithm) wrote the record: re-read it, redraw its clicks."""
+        if self.record is not None:
+            try:
+                self.record.reload()
+            except ClickRecordError as exc:
+                self._say("critical", "Click record", str(exc))
+        layer = self.click_layer()
+        if layer is not None:
+            layer.reload()
+            layer.triggerRepaint()
+        return self.refresh()
+
     def _say(self, level: str, title: str, text: str) -> None:
         (log.error if level == "critical" else log.info)("%s: %s", title, text)
         self.message.emit(level, title, text)

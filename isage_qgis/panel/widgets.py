@@ -78,6 +78,9 @@ class DockUi(QScrollArea):
         self.new_button = _button("New…", tip="Create a workspace: folder, classes, frames")
         self.open_button = _button("Open…", tip="Open a workspace's clicks.gpkg")
         self.frames_button = _button("Add frames…", tip="Add raster layers of the project as frames")
+        self.import_button = _button(
+            "Import points…", tip="Add a point layer's points as clicks (class field by id or name)"
+        )
         self.missing_label = _label()
         self.relink_button = _button(
             "Re-link frames…", tip="Choose a folder holding the missing frame files (found by content)"
@@ -118,7 +121,7 @@ class DockUi(QScrollArea):
             _box(
                 "Click record",
                 self.record_label,
-                _row(self.new_button, self.open_button, self.frames_button),
+                _row(self.new_button, self.open_button, self.frames_button, self.import_button),
                 self.frames_label,
                 _row(self.missing_label, self.relink_button),
             )
@@ -198,6 +201,7 @@ class DockUi(QScrollArea):
             widget.setEnabled(not busy)
         for widget in (
             self.frames_button,
+            self.import_button,
             self.relink_button,
             self.add_class_button,
             self.edit_class_button,

@@ -387,3 +387,30 @@ def test_the_right_engine_passes_the_handshake_once(make_dock, engine_workspace,
     dock.ui.predict_button.click()
     spin(lambda: not dock.session.busy)
     assert handshake.LABEL not in labels  # checked once per engine and QGIS session
+
+
+def test_import_points_button_opens_the_algorithm_for_this_workspace_and_shows_the_clicks(
+    make_dock, engine_workspace, isage_provider, monkeypatch
+):
+    import processing
+
+    from .test_processing import point_layer
+
+    ws = engine_workspace.copy("dock_import_points")
+    dock = make_dock(workspace=ws)
+    before = len(dock.session.snapshot.clicks)
+    layer = dock.session.click_layer()
+    shown = layer.featureCount()
+    survey = point_layer(engine_workspace, [("train_1", 30, 31, "car"), ("train_1000", 32, 33, "road")])
+    asked = []
+
+    def dialog(algorithm, preset):  # the user picks the layer and the field, then Run
+        asked.append((algorithm, preset))
+        return processing.run(algorithm, {**preset, "INPUT": survey, "CLASS_FIELD": "cls"})
+
+    monkeypatch.setattr(processing, "execAlgorithmDialog", dialog)
+    assert dock.ui.import_button.isEnabled()
+    dock.ui.import_button.click()
+    assert asked == [("isage:importpoints", {"WORKSPACE": str(ws / "clicks.gpkg")})]
+    assert len(dock.session.snapshot.clicks) == before + 2
+    assert dock.session.click_layer().featureCount() == shown + 2

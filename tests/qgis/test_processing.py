@@ -33,7 +33,9 @@ from isage_qgis.settings import PluginSettings
 REPO = Path(__file__).resolve().parents[2]
 SAMPLE_CRS = "EPSG:31983"
 FAST_PREDICT = {"TILE_SIZE": 128, "OVERLAP": 16, "BATCH_SIZE": 4}
-EXPECTED_IDS = {"train", "predict", "errorheatmap", "evaluate", "vectorize", "mergeclicks", "benchmark"}
+EXPECTED_IDS = {
+    "train", "predict", "errorheatmap", "evaluate", "vectorize", "mergeclicks", "importpoints", "benchmark"
+}  # fmt: skip
 
 
 def run(algorithm: str, parameters: dict) -> dict:
@@ -225,6 +227,67 @@ def test_merge_clicks_reports_conflicts(isage_provider, engine_workspace, engine
     assert result["ADDED_CLICKS"] == 2 and result["CONFLICTS"] >= 1
     written = json.loads(report.read_text())
     assert len(written["conflicts"]) == result["CONFLICTS"]
+
+
+def point_layer(engine_workspace, points: list[tuple[str, int, int, str]]) -> QgsVectorLayer:
+    """A memory point layer (the frames' CRS) with a ``cls`` field: one feature per (frame, row, col, cls)
+    at that pixel's centre."""
+    from qgis.core import QgsFeature, QgsField, QgsGeometry, QgsPointXY
+    from qgis.PyQt.QtCore import QVariant
+
+    layer = QgsVectorLayer(f"Point?crs={SAMPLE_CRS}", "survey", "memory")
+    layer.dataProvider().addAttributes([QgsField("cls", QVariant.String)])
+    layer.updateFields()
+    features = []
+    for frame, row, col, cls in points:
+        grid = raster(engine_workspace.images[frame])
+        extent, width, height = grid.extent(), grid.width(), grid.height()
+        x = extent.xMinimum() + (col + 0.5) * extent.width() / width
+        y = extent.yMaximum() - (row + 0.5) * extent.height() / height
+        feature = QgsFeature(layer.fields())
+        feature.setGeometry(QgsGeometry.fromPointXY(QgsPointXY(x, y)))
+        feature.setAttribute("cls", cls)
+        features.append(feature)
+    layer.dataProvider().addFeatures(features)
+    return layer
+
+
+def test_import_points_from_a_memory_layer_and_a_file_all_or_nothing(
+    isage_provider, engine_workspace, tmp_path
+):
+    from qgis.core import QgsVectorFileWriter
+
+    from isage_qgis.record.view import read_record
+
+    ws = engine_workspace.copy("ws_import_points")
+    before = len(read_record(ws / "clicks.gpkg").clicks)
+    survey = point_layer(engine_workspace, [("train_1", 40, 41, "road"), ("train_1000", 50, 51, "Building")])
+    result = run("importpoints", {"WORKSPACE": str(ws), "INPUT": survey, "CLASS_FIELD": "cls"})
+    assert result["ADDED"] == 2 and result["REFUSED"] == 0
+    assert len(read_record(ws / "clicks.gpkg").clicks) == before + 2
+
+    mixed = point_layer(engine_workspace, [("train_1", 60, 61, "car"), ("train_1", 70, 71, "tree")])
+    path = tmp_path / "mixed.gpkg"
+    options = QgsVectorFileWriter.SaveVectorOptions()
+    options.driverName = "GPKG"
+    error, *_ = QgsVectorFileWriter.writeAsVectorFormatV3(
+        mixed, str(path), QgsProject.instance().transformContext(), options
+    )
+    assert error == QgsVectorFileWriter.WriterError.NoError
+    on_file = QgsVectorLayer(str(path), "mixed", "ogr")
+    with pytest.raises(QgsProcessingException, match="1 of 2 points refused"):
+        run("importpoints", {"WORKSPACE": str(ws), "INPUT": on_file, "CLASS_FIELD": "cls"})
+    assert len(read_record(ws / "clicks.gpkg").clicks) == before + 2  # nothing written
+    result = run(
+        "importpoints", {"WORKSPACE": str(ws), "INPUT": on_file, "CLASS_FIELD": "cls", "KEEP_VALID": True}
+    )
+    assert result["ADDED"] == 1 and result["REFUSED"] == 1
+    import sqlite3
+    from contextlib import closing
+
+    with closing(sqlite3.connect(ws / "clicks.gpkg")) as conn:
+        notes = [row[0] for row in conn.execute("SELECT note FROM clicks")]
+    assert "imported from mixed.gpkg feature 1" in notes  # the file itself was read, not a copy
 
 
 def test_modeler_chain_predict_then_vectorize(isage_provider, engine_workspace, tmp_path):
