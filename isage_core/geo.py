@@ -74,6 +74,18 @@ class FrameInfo:
         return CRS.from_wkt(self.crs_wkt) if self.crs_wkt else None
 
 
+# Where QGIS (and GDAL's tools) draw a raster without georeference: x = column, y = -row, north up.
+UNGEOREFERENCED = Affine(1.0, 0.0, 0.0, 0.0, -1.0, 0.0)
+
+
+def grid_transform(src) -> Affine:
+    """The raster's transform; for one without georeference (no CRS, no GCPs, GDAL's identity default,
+    whose rows run up the y axis) the grid QGIS draws it on, so that outputs overlay it the right way up."""
+    if src.crs is None and src.transform == Affine.identity() and not src.gcps[0]:
+        return UNGEOREFERENCED
+    return src.transform
+
+
 def frame_info(path: str | Path) -> FrameInfo:
     """Read a frame's size, bands, CRS, transform and fingerprint without reading the whole raster."""
     with open_raster(path) as src:
@@ -83,7 +95,7 @@ def frame_info(path: str | Path) -> FrameInfo:
             band_count=src.count,
             dtype=src.dtypes[0],
             crs_wkt=src.crs.to_wkt() if src.crs else "",
-            transform=tuple(src.transform)[:6],
+            transform=tuple(grid_transform(src))[:6],
             nodata=src.nodata,
             fingerprint=fingerprint(src),
         )

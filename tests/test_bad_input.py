@@ -261,3 +261,22 @@ def test_training_a_record_it_cannot_write_fails_before_the_first_step(trained, 
     assert status == 2 and "clicks.gpkg" in events[-1]["message"] and "locked" in events[-1]["message"]
     assert not [e for e in events if e["event"] == "progress" and "step" in e.get("message", "")]
     assert not (trained / "models" / "iteration_001.safetensors").exists()
+
+
+# ---- 14: a raster without georeference ------------------------------------------------------------------
+def test_outputs_of_a_raster_without_georeference_overlay_it_the_right_way_up(trained, tmp_path, capsys):
+    """QGIS draws such a raster at x = column, y = -row; outputs had y growing down the rows (upside down)."""
+    png = tmp_path / "patch.png"
+    shutil.copy(PATCHES / "1.png", png)
+    out = tmp_path / "out"
+    assert cli(capsys, "predict", "--raster", png, "--model", model_of(trained), "--out", out)[0] == 0
+    for name in ("patch_classes.tif", "patch_confidence.tif"):
+        with rasterio.open(out / name) as src:
+            assert src.crs is None and tuple(src.transform)[:6] == (1.0, 0.0, 0.0, 0.0, -1.0, 0.0)
+    # and a click placed on the map as QGIS shows the frame lands on the pixel under it
+    plain = tmp_path / "plain"  # a record without CRS: its frames need none
+    assert cli(capsys, "init", plain, "--classes", CLASSES)[0] == 0
+    assert cli(capsys, "frames", "add", plain, png)[0] == 0
+    on_map = ["--x", 20.5, "--y", -10.5]
+    status, events = cli(capsys, "click", "add", plain, "--frame", "patch", "--class", 2, *on_map)
+    assert status == 0 and (events[-1]["click"]["row"], events[-1]["click"]["col"]) == (10, 20)

@@ -471,3 +471,28 @@ def test_human_seed_clicks_are_kept_as_the_authors_gave_them(tmp_path):
     clicks = [c for c in record.clicks() if c.frame == "train_114"]
     assert sorted(c.class_id for c in clicks) == [0, 1, 1, 2, 3, 4]
     assert {c.annotator for c in clicks} == {"authors' seed clicks"}
+
+
+@pytest.mark.parametrize(
+    ("failure", "expected"),
+    [
+        (ModuleNotFoundError("No module named 'matplotlib'", name="matplotlib"), "is not installed"),
+        (ImportError("numpy.core.multiarray failed to import"), "fails to import (numpy.core.multiarray"),
+    ],
+)
+def test_a_missing_plot_says_why(tmp_path, monkeypatch, caplog, failure, expected):
+    """matplotlib built for another numpy was reported as not installed."""
+    import builtins
+
+    from isage_core.benchmark.report import write_plot
+
+    real_import = builtins.__import__
+
+    def failing(name, *args, **kwargs):
+        if name.split(".")[0] == "matplotlib":
+            raise failure
+        return real_import(name, *args, **kwargs)
+
+    monkeypatch.setattr(builtins, "__import__", failing)
+    assert write_plot(tmp_path / "plot.png", []) is False
+    assert any(expected in r.getMessage() for r in caplog.records) and not (tmp_path / "plot.png").exists()

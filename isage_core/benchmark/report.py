@@ -149,8 +149,13 @@ def write_plot(path: Path, aggregated: list[dict]) -> bool:
         matplotlib.use("Agg")
         import matplotlib.pyplot as plt
         from matplotlib.ticker import MaxNLocator
-    except ImportError:
-        log.warning("matplotlib is not installed: no benchmark plot (pip install matplotlib)")
+    except ImportError as exc:
+        if isinstance(exc, ModuleNotFoundError) and (exc.name or "").split(".")[0] == "matplotlib":
+            log.warning("matplotlib is not installed: no benchmark plot (pip install matplotlib)")
+        else:  # installed but broken, typically built for another numpy
+            reason = str(exc).splitlines()[0][:160] if str(exc) else type(exc).__name__
+            log.warning("matplotlib is installed but fails to import (%s): no benchmark plot; reinstall "
+                        "it for this numpy (pip install --force-reinstall matplotlib)", reason)  # fmt: skip
         return False
     fig, axes = plt.subplots(1, 3, figsize=(16, 5))
     ceiling = final_rows(aggregated).get(CEILING)

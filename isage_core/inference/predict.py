@@ -21,7 +21,7 @@ from ..atomic import remove_stale_partials
 from ..cancel import CancelToken
 from ..errors import IsageError, make_folder
 from ..events import ProgressCallback
-from ..geo import iter_blocks, open_raster, valid_mask
+from ..geo import grid_transform, iter_blocks, open_raster, valid_mask
 from ..model.input_check import check_input
 from ..model.normalization import check_bands, normalise, read_bands
 from ..settings import ModelMeta, PredictSettings
@@ -240,7 +240,7 @@ def predict_frame(
         )
         prev = _open_previous(previous_classes, src, ins) if previous_classes and "change" in wanted else None
         height, width = int(window.height), int(window.width)
-        grid = window_transform(window, src.transform)
+        grid = window_transform(window, grid_transform(src))
         geo = {"width": width, "height": height, "crs": src.crs, "transform": grid}
         keys = ["classes"] + ["confidence"] * ("confidence" in wanted)
         keys += ["change"] * (prev is not None) + ["error"] * (ref is not None)
@@ -277,7 +277,7 @@ def predict_frame(
             del probs
             valid = valid_mask(src, block)
             if aoi is not None:
-                valid &= aoi_mask(aoi, block, src.transform)
+                valid &= aoi_mask(aoi, block, grid_transform(src))
             classes[~valid], confidence[~valid] = CLASS_NODATA, HEATMAP_NODATA
             outputs["classes"].write(classes, local)
             if "confidence" in outputs:
@@ -330,7 +330,7 @@ def _open_previous(path: Path, src, stack: ExitStack):
         log.debug("no previous class raster %s; no change heatmap", path)
         return None
     prev = stack.enter_context(open_raster(path, "previous class"))
-    offset = grid_offset(prev.transform, src.transform)
+    offset = grid_offset(prev.transform, grid_transform(src))
     if offset is None:
         log.warning("%s is not on the pixel grid of %s; no change heatmap", path, src.name)
         return None
@@ -374,7 +374,7 @@ def work_window(src, extent, aoi, frame_path: Path) -> Window:
     for bounds, what in ((extent, "extent"), (None if aoi is None else aoi_bounds, "AOI")):
         if bounds is None:
             continue
-        corners = [apply_affine(~src.transform, x, y) for x in bounds[0::2] for y in bounds[1::2]]
+        corners = [apply_affine(~grid_transform(src), x, y) for x in bounds[0::2] for y in bounds[1::2]]
         cols, rows = [c for c, _ in corners], [r for _, r in corners]
         col0, col1 = max(col0, int(np.floor(min(cols) + EPS))), min(col1, int(np.ceil(max(cols) - EPS)))
         row0, row1 = max(row0, int(np.floor(min(rows) + EPS))), min(row1, int(np.ceil(max(rows) - EPS)))
