@@ -222,6 +222,8 @@ def test_outputs_keep_georeferencing_colours_names_and_overviews(tmp_path, mosai
         assert cls.tags(ns="rio_overview")["resampling"] == "nearest"
         assert conf.tags(ns="rio_overview")["resampling"] == "average"
     assert not list(tmp_path.glob(".*partial*"))
+    qml = out["classes"].with_suffix(".qml").read_text()  # the style QGIS loads with the raster
+    assert qml.count("<paletteEntry") == 5 and all(f'label="{n}"' in qml for n in CLASS_NAMES)
     if shutil.which("gdalinfo"):
         info = subprocess.run(
             ["gdalinfo", str(out["classes"])], capture_output=True, text=True, check=True

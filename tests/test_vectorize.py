@@ -93,8 +93,32 @@ def test_cancel_and_bad_input_leave_the_old_output(tmp_path, mask):
     with pytest.raises(Cancelled):
         vectorize(raster, out, strip_rows=16, progress=lambda f, m: token.cancel(), cancel=token)
     assert out.read_bytes() == b"old"
-    assert sorted(p.name for p in tmp_path.iterdir()) == ["classes.tif", "classes.tif.aux.xml", "p.gpkg"]
+    assert sorted(p.name for p in tmp_path.iterdir()) == [
+        "classes.qml",
+        "classes.tif",
+        "classes.tif.aux.xml",
+        "p.gpkg",
+    ]
     with pytest.raises(IsageError, match="not found"):
         vectorize(tmp_path / "missing.tif", out)
     with rasterio.open(raster) as src:
         assert src.count == 1
+
+
+def test_the_polygons_carry_their_classes_style_inside_the_geopackage(tmp_path, mask):
+    """Shared alone, the GeoPackage still draws each class in its colour with its name (layer_styles)."""
+    import sqlite3
+    from contextlib import closing
+
+    out = vectorize(class_raster(tmp_path / "classes.tif", mask), tmp_path / "p.gpkg")
+    with closing(sqlite3.connect(out)) as conn:
+        ((name, table, column, qml, default),) = conn.execute(
+            "SELECT styleName, f_table_name, f_geometry_column, styleQML, useAsDefault FROM layer_styles"
+        ).fetchall()
+        registered = conn.execute(
+            "SELECT data_type FROM gpkg_contents WHERE table_name = 'layer_styles'"
+        ).fetchone()
+        layer, geometry = conn.execute("SELECT table_name, column_name FROM gpkg_geometry_columns").fetchone()
+    assert default == 1 and table == layer and column == geometry and registered == ("attributes",)
+    assert qml.count("<category ") == 5 and all(f'label="{n}"' in qml for n in NAMES)
+    assert 'attr="class_id"' in qml and name == f"{layer} classes"

@@ -28,9 +28,10 @@ from rasterio.enums import Resampling
 from rasterio.errors import NotGeoreferencedWarning, RasterioError
 from rasterio.windows import Window
 
-from ..atomic import atomic_output
+from ..atomic import atomic_output, write_bytes_atomic
 from ..errors import Cancelled, IsageError, is_no_space, write_failed
 from ..geo import read_pixels
+from .styles import raster_qml
 
 try:  # Unix only; used to recognise a file-size limit as "disk full"
     import resource
@@ -297,6 +298,10 @@ def open_geotiff(
         except BaseException:
             out.abort()
             raise
+    if kind == "classes" and classes is not None and len(classes.ids):
+        write_bytes_atomic(
+            final.with_suffix(".qml"), raster_qml(classes.ids, classes.names, classes.colors).encode()
+        )
     stale = Path(str(final) + SIDECAR)
     if kind != "classes" and stale.exists():  # a sidecar of an older file would describe the wrong data
         try:

@@ -10,8 +10,10 @@ from __future__ import annotations
 
 import json
 import logging
+import sqlite3
 from collections import defaultdict
 from collections.abc import Mapping, Sequence
+from contextlib import closing
 from pathlib import Path
 
 import numpy as np
@@ -23,6 +25,7 @@ from ..errors import IsageError
 from ..events import ProgressCallback
 from ..geo import open_raster, read_pixels
 from .rasterout import gdal_cache_limit
+from .styles import polygon_qml, store_default_style
 
 log = logging.getLogger(__name__)
 
@@ -89,6 +92,7 @@ def vectorize(
                 if progress is not None:
                     progress(0.95 * (index + 1) / len(strips), f"strip {index + 1}/{len(strips)}")
             writer.flush()
+            _store_style(tmp, layer, src, names)
             log.debug("vectorised %s: %d polygons", src.name, writer.count)
     if progress is not None:
         progress(1.0, "written")
@@ -113,6 +117,25 @@ def _strip_polygons(src, row0: int, row1: int, min_area: int):
     data, valid = data[row0 - top : row1 - top], valid[row0 - top : row1 - top]
     for geom, value in shapes(data, mask=valid, connectivity=4, transform=Affine.translation(0, row0)):
         yield int(value), shape(geom)
+
+
+def _store_style(gpkg: Path, layer: str, src, names: dict[int, str]) -> None:
+    """The classes' colours and names as the layer's default QGIS style (grey for a class without one)."""
+    if not names:
+        return
+    try:
+        tags = src.tags()
+        ids, colors = (json.loads(tags.get(k, "[]")) for k in ("CLASS_IDS", "CLASS_COLORS"))
+        tagged = {int(i): str(c) for i, c in zip(ids, colors, strict=False)}
+    except (ValueError, TypeError):
+        tagged = {}
+    ids = sorted(names)
+    colors = [str(tagged.get(i, "#808080")) for i in ids]
+    with closing(sqlite3.connect(gpkg)) as conn:
+        sql = "SELECT column_name FROM gpkg_geometry_columns WHERE table_name = ?"
+        row = conn.execute(sql, (layer,)).fetchone()
+    qml = polygon_qml(ids, [names[i] for i in ids], colors)
+    store_default_style(gpkg, layer, row[0] if row else "geom", qml, f"{layer} classes")
 
 
 def _affine_matrix(t) -> list[float]:

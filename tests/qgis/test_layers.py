@@ -155,3 +155,32 @@ def test_unreadable_output_is_skipped_and_release_frees_files(outputs, qgis_new_
     assert [lyr.name() for lyr in added] == ["train_1 classes"]
     assert layers.release_layers_under(qgis_new_project, tmp_path / "outputs" / "iteration_004") == 1
     assert not qgis_new_project.mapLayers()
+
+
+def test_outputs_opened_by_hand_show_the_classes_by_name_and_colour(engine_workspace, engine_cli, tmp_path):
+    """Without the plugin's styling (a colleague opens the files): the class raster's .qml and the
+    vectorised GeoPackage's default style give legends of the classes only, named and coloured."""
+    from qgis.core import QgsVectorLayer
+
+    folder = tmp_path / "shared"
+    folder.mkdir()
+    raster = folder / engine_workspace.classes_raster.name
+    shutil.copy(engine_workspace.classes_raster, raster)
+    shutil.copy(engine_workspace.classes_raster.with_suffix(".qml"), raster.with_suffix(".qml"))
+    layer = QgsRasterLayer(str(raster), "classes", "gdal")  # loads the .qml beside it, as QGIS does
+    assert layer.isValid() and layer.renderer().type() == "paletted"
+    labels = [c.label for c in layer.renderer().classes()]
+    assert labels == ["background", "car", "road", "building", "permeable"]
+    assert [c.color.name() for c in layer.renderer().classes()] == [
+        "#9e9e9e", "#e53935", "#3c3c3c", "#ff9800", "#43a047"
+    ]  # fmt: skip
+
+    polygons = folder / "polygons.gpkg"
+    engine_cli("vectorize", str(raster), str(polygons))
+    vector = QgsVectorLayer(str(polygons), "polygons", "ogr")  # loads the GeoPackage's default style
+    assert vector.isValid() and vector.renderer().type() == "categorizedSymbol"
+    assert vector.renderer().classAttribute() == "class_id"
+    categories = vector.renderer().categories()
+    named = {int(c.value()): c.label() for c in categories}
+    assert named.items() <= {0: "background", 1: "car", 2: "road", 3: "building", 4: "permeable"}.items()
+    assert {int(c.value()): c.symbol().color().name() for c in categories}[0] == "#9e9e9e"
