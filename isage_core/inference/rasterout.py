@@ -31,7 +31,7 @@ from rasterio.windows import Window
 from ..atomic import atomic_output, write_bytes_atomic
 from ..errors import Cancelled, IsageError, is_no_space, write_failed
 from ..geo import read_pixels
-from .styles import raster_qml
+from .styles import parse_color, raster_qml
 
 try:  # Unix only; used to recognise a file-size limit as "disk full"
     import resource
@@ -59,21 +59,6 @@ class ClassTable:
     @classmethod
     def from_meta(cls, meta) -> ClassTable:
         return cls(list(meta.class_ids), list(meta.class_names), list(meta.class_colors))
-
-
-def parse_color(text: str) -> tuple[int, int, int, int]:
-    """``#rgb``, ``#rrggbb`` or ``#rrggbbaa`` to an RGBA tuple; anything else becomes grey."""
-    value = str(text).strip().lstrip("#")
-    if len(value) == 3:
-        value = "".join(c * 2 for c in value)
-    try:
-        if len(value) in (6, 8):
-            rgba = [int(value[i : i + 2], 16) for i in range(0, len(value), 2)]
-            return (*rgba[:3], rgba[3] if len(rgba) == 4 else 255)
-    except ValueError:
-        pass
-    log.warning("colour %r is not #rrggbb; using grey", text)
-    return (128, 128, 128, 255)
 
 
 def _quiet(function, *args, **kwargs):

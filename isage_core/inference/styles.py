@@ -4,6 +4,7 @@ QGIS reads), so the legend shows the classes, by name and colour, and nothing el
 
 from __future__ import annotations
 
+import logging
 import sqlite3
 from contextlib import closing
 from datetime import datetime, timezone
@@ -11,6 +12,7 @@ from html import escape
 from pathlib import Path
 
 STYLE_VERSION = "3.40.0"  # the oldest QGIS the project supports; QGIS 4 reads these documents too
+log = logging.getLogger(__name__)
 _HEAD = "<!DOCTYPE qgis PUBLIC 'http://mrcc.com/qgis.dtd' 'SYSTEM'>\n"
 
 
@@ -18,10 +20,19 @@ def _attr(text) -> str:
     return escape(str(text), quote=True)
 
 
-def _rgba(color: str) -> tuple[int, int, int, int]:
-    from .rasterout import parse_color
-
-    return parse_color(color)
+def parse_color(text: str) -> tuple[int, int, int, int]:
+    """``#rgb``, ``#rrggbb`` or ``#rrggbbaa`` to an RGBA tuple; anything else becomes grey."""
+    value = str(text).strip().lstrip("#")
+    if len(value) == 3:
+        value = "".join(c * 2 for c in value)
+    try:
+        if len(value) in (6, 8):
+            rgba = [int(value[i : i + 2], 16) for i in range(0, len(value), 2)]
+            return (*rgba[:3], rgba[3] if len(rgba) == 4 else 255)
+    except ValueError:
+        pass
+    log.warning("colour %r is not #rrggbb; using grey", text)
+    return (128, 128, 128, 255)
 
 
 def raster_qml(ids, names, colors) -> str:
@@ -31,7 +42,7 @@ def raster_qml(ids, names, colors) -> str:
         f'        <paletteEntry value="{int(i)}" color="#{r:02x}{g:02x}{b:02x}" alpha="{a}" '
         f'label="{_attr(n)}"/>\n'
         for i, n, c in zip(ids, names, colors, strict=True)
-        for r, g, b, a in [_rgba(c)]
+        for r, g, b, a in [parse_color(c)]
     )
     return (
         f'{_HEAD}<qgis version="{STYLE_VERSION}" styleCategories="Symbology">\n  <pipe>\n'
@@ -55,7 +66,7 @@ def polygon_qml(ids, names, colors, field: str = "class_id") -> str:
         '            <Option name="style" type="QString" value="solid"/>\n'
         "          </Option>\n        </layer>\n      </symbol>\n"
         for k, color in enumerate(colors)
-        for r, g, b, a in [_rgba(color)]
+        for r, g, b, a in [parse_color(color)]
     )
     return (
         f'{_HEAD}<qgis version="{STYLE_VERSION}" styleCategories="Symbology">\n'
