@@ -28,7 +28,7 @@ OUTSIDE_SHARE = 0.5
 RANGE_MARGIN = 0.1
 CHECK_WINDOWS = 8
 CHECK_SIZE = 256
-OVERRIDE = "pass --allow-input-mismatch to predict or train anyway"
+OVERRIDE = "pass --allow-input-mismatch (in Processing: Allow rasters unlike the training frames)"
 
 
 @dataclass(frozen=True)

@@ -16,6 +16,7 @@ from qgis.core import (
     QgsProcessingContext,
     QgsProcessingException,
     QgsProcessingFeedback,
+    QgsProcessingParameterBoolean,
     QgsProcessingParameterDefinition,
     QgsProcessingParameterEnum,
     QgsProcessingParameterExtent,
@@ -94,6 +95,23 @@ class IsageAlgorithm(QgsProcessingAlgorithm):
         """An advanced choice among ``options``, the first the default."""
         self.add(QgsProcessingParameterEnum(key, self.tr(label), options, False, 0), help_text, advanced=True)
 
+    def add_input_mismatch(self) -> None:
+        self.add(
+            QgsProcessingParameterBoolean(
+                "ALLOW_INPUT_MISMATCH", self.tr("Allow rasters unlike the training frames"), False
+            ),
+            "The engine refuses rasters whose band count, data type or values differ from the model's "
+            "training frames; tick to use them anyway (recorded in the run and in the outputs' metadata).",
+            advanced=True,
+        )
+
+    def input_mismatch_args(self, parameters: dict, context: QgsProcessingContext) -> list[str]:
+        return (
+            ["--allow-input-mismatch"]
+            if self.parameterAsBool(parameters, "ALLOW_INPUT_MISMATCH", context)
+            else []
+        )
+
     def add_device(self) -> None:
         self.add(
             QgsProcessingParameterEnum(
@@ -138,6 +156,7 @@ class IsageAlgorithm(QgsProcessingAlgorithm):
         self.add_int(
             "BATCH_SIZE", "Batch size", 4, "Tiles per network call (lower it if memory runs out).", minimum=1
         )
+        self.add_input_mismatch()
         self.add_device()
 
     def prediction_args(self, parameters: dict, context: QgsProcessingContext, raster: str, crs) -> list[str]:
@@ -157,6 +176,7 @@ class IsageAlgorithm(QgsProcessingAlgorithm):
             "--device",
             self.device(parameters, context),
             *self.extent_args(parameters, context, crs),
+            *self.input_mismatch_args(parameters, context),
         ]
 
     def device(self, parameters: dict, context: QgsProcessingContext) -> str:

@@ -87,6 +87,7 @@ class TrainingOptions:
             "architecture's default.",
             advanced=True,
         )
+        self.add_input_mismatch()
 
     def training_args(self, parameters: dict, context) -> list[str]:
         """The engine's training options (``--steps``, ``--lr``, ``--encoder``, ``--device``...)."""
@@ -126,4 +127,4 @@ class TrainingOptions:
         channels = self.parameterAsString(parameters, "DECODER_CHANNELS", context).strip()
         if channels:
             args += ["--decoder-channels", channels]
-        return args
+        return args + self.input_mismatch_args(parameters, context)

@@ -156,6 +156,30 @@ def test_predict_with_extent_in_another_crs(isage_provider, engine_workspace, tm
     assert not [p for p in classes.parent.iterdir() if p.name.startswith(".isage-")]  # staging removed
 
 
+def test_predict_refuses_a_raster_unlike_the_training_frames_unless_allowed(
+    isage_provider, engine_workspace, tmp_path
+):
+    from osgeo import gdal
+
+    source = gdal.Open(str(engine_workspace.images["train_1"]))
+    wide = tmp_path / "uint16.tif"  # the same scene as 16-bit: another data type
+    gdal.Translate(str(wide), source, outputType=gdal.GDT_UInt16, scaleParams=[[0, 255, 0, 65535]])
+    source = None
+    out = {
+        "OUTPUT_CLASSES": str(tmp_path / "c.tif"),
+        "OUTPUT_CONFIDENCE": str(tmp_path / "p.tif"),
+        **FAST_PREDICT,
+    }
+    with pytest.raises(QgsProcessingException, match="uint16 but the model was trained on frames of 3 band"):
+        run("predict", {"INPUT": str(wide), "MODEL": str(engine_workspace.model), **out})
+    assert not (tmp_path / "c.tif").exists()
+    run(
+        "predict",
+        {"INPUT": str(wide), "MODEL": str(engine_workspace.model), "ALLOW_INPUT_MISMATCH": True, **out},
+    )
+    assert raster(tmp_path / "c.tif").isValid()
+
+
 def test_predict_temporary_output_without_heatmap(isage_provider, engine_workspace):
     result = run("predict", {
         "INPUT": str(engine_workspace.images["train_1000"]), "MODEL": str(engine_workspace.model),
