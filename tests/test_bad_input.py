@@ -252,7 +252,7 @@ def test_training_a_record_it_cannot_write_fails_before_the_first_step(trained, 
 
     monkeypatch.setattr(ClickRecord, "BUSY_TIMEOUT_MS", 200)
     holder = sqlite3.connect(trained / "clicks.gpkg")  # another program writing (QGIS editing the layer)
-    holder.execute("BEGIN EXCLUSIVE")
+    holder.execute("BEGIN IMMEDIATE")  # a writer: readers go on, other writers wait (QGIS saving edits)
     try:
         status, events = cli(capsys, "train", trained, *TINY)
     finally:
