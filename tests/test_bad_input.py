@@ -132,6 +132,23 @@ def test_rasters_unlike_the_training_frames_are_refused_unless_allowed(trained, 
     assert "5 band(s) of uint16" in run.metrics["input_mismatch"]["five"]
 
 
+@pytest.mark.parametrize(
+    ("shape", "expected"),
+    [
+        (lambda a: a[:2], "2 bands but the model reads bands [1, 2, 3]"),  # fewer bands
+        (lambda a: np.concatenate([a, a[:1]]), "4 band(s) of uint8"),  # one more band
+        (lambda a: a.astype(np.int16), "3 band(s) of int16"),
+        (lambda a: a.astype(np.uint16), "3 band(s) of uint16"),
+        (lambda a: a.astype(np.float32), "3 band(s) of float32"),
+    ],
+)
+def test_every_kind_of_band_or_type_mismatch_is_refused(trained, tmp_path, capsys, shape, expected):
+    raster = frame(tmp_path / "other.tif", shape(patch("101.png")))
+    out = tmp_path / "out"
+    message = refused(capsys, "predict", "--raster", raster, "--model", model_of(trained), "--out", out)
+    assert "other.tif" in message and expected in message and not out.exists()
+
+
 def test_values_mostly_outside_the_training_range_are_refused(tmp_path, capsys):
     """The rule: refused when more than half of the sampled pixels lie outside the training range."""
     ws = make_workspace(
