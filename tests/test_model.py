@@ -103,3 +103,22 @@ def test_garbage_and_missing_checkpoints_refused(tmp_path):
         load_checkpoint(garbage)
     with pytest.raises(IsageError, match="not found"):
         load_checkpoint(tmp_path / "missing.safetensors")
+
+
+def test_a_checkpoint_whose_header_length_starts_with_the_pickle_byte_loads(tmp_path):
+    """A safetensors header of 128 + 256 k bytes begins with 0x80, the byte that opens a pickle."""
+    import struct
+
+    import torch
+    from safetensors.torch import save_file
+
+    from isage_core.model.checkpoint import _check_file
+
+    path = tmp_path / "model.safetensors"
+    for padding in range(300):
+        save_file({"w": torch.zeros(2)}, str(path), metadata={"pad": "x" * padding})
+        (length,) = struct.unpack("<Q", path.read_bytes()[:8])
+        if length & 0xFF == 0x80:
+            break
+    assert path.read_bytes()[:1] == b"\x80"
+    assert _check_file(path) == path  # not mistaken for a pickle

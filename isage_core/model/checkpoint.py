@@ -75,8 +75,11 @@ def _check_file(path: str | Path) -> Path:
             f"{path}: model file not found; train first (`isage train`) or give an existing model"
         )
     with path.open("rb") as handle:
-        head = handle.read(8)
-    if head.startswith(PICKLE_MARKERS):
+        head = handle.read(9)
+    # a safetensors file is an 8-byte little-endian header length, then the JSON header: its first
+    # byte may be 0x80 by chance (a header of 128, 384... bytes), so only what is not that is a pickle
+    safetensors = len(head) == 9 and head[8:9] == b"{"
+    if head.startswith(PICKLE_MARKERS) and not safetensors:
         raise IsageError(
             f"{path}: is a pickled PyTorch file, which can run code when loaded; iSAGE only loads the "
             ".safetensors checkpoints it writes: retrain with `isage train`"
