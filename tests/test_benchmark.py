@@ -422,7 +422,7 @@ def test_a_used_folder_is_refused_without_resume_and_a_foreign_one_always(tmp_pa
     assert [p.name for p in foreign.iterdir()] == ["a.jpg"]
 
 
-def test_the_authors_recipe_replaces_the_training_settings_and_states_what_it_trims():
+def test_the_authors_recipe_replaces_the_training_settings_and_states_what_it_trims(caplog):
     from isage_core.benchmark.config import BenchmarkSettings
     from isage_core.benchmark.recipes import apply_recipe
     from isage_core.benchmark.report import _recipe_lines
@@ -451,6 +451,12 @@ def test_the_authors_recipe_replaces_the_training_settings_and_states_what_it_tr
     assert "EfficientNet-B0" in "\n".join(lines) and len(lines) >= 4
     with pytest.raises(IsageError, match="unknown recipe 'paper'; choose from authors"):
         apply_recipe("paper", bench, train, model)
+    # what the command line asked for and the recipe replaces is said, not silently dropped
+    warned = [r.getMessage() for r in caplog.records if "replaces" in r.getMessage()]
+    assert warned == [
+        "recipe authors replaces the learning rate asked for (0.01) with 0.0001",
+        "recipe authors replaces the encoder asked for ('resnet18') with 'tu-efficientnet_lite0'",
+    ]
 
 
 def test_human_seed_clicks_are_kept_as_the_authors_gave_them(tmp_path):

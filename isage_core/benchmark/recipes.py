@@ -7,11 +7,14 @@ allows. What it changes is listed in :attr:`Recipe.trims` and printed in the ben
 
 from __future__ import annotations
 
+import logging
 from dataclasses import dataclass, field, replace
 
 from ..errors import IsageError
 from ..settings import ModelSettings, TrainSettings
 from .config import BenchmarkSettings
+
+log = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True)
@@ -74,6 +77,20 @@ def apply_recipe(
     if name not in RECIPES:
         raise IsageError(f"unknown recipe '{name}'; choose from {', '.join(RECIPES)}")
     recipe = RECIPES[name]
+    defaults = (BenchmarkSettings(), TrainSettings(), ModelSettings())
+    for given, default, values in zip(
+        (benchmark, train, model), defaults, (recipe.benchmark, recipe.train, recipe.model), strict=True
+    ):
+        for key, value in values.items():
+            mine = getattr(given, key)
+            if mine != getattr(default, key) and mine != value:
+                log.warning(
+                    "recipe %s replaces the %s asked for (%r) with %r",
+                    name,
+                    key.replace("_", " "),
+                    mine,
+                    value,
+                )
     return (
         replace(benchmark, recipe=name, **recipe.benchmark),
         replace(train, **recipe.train),
