@@ -66,6 +66,7 @@ def estimate_stats(
     infinite values included), so it stays cheap for rasters of any size.
     """
     rng = np.random.default_rng(seed)
+    subsample = np.random.default_rng([seed, 1])  # its own stream: the windows drawn stay those of `seed`
     total = np.zeros(len(bands))
     total_sq = np.zeros(len(bands))
     count = 0
@@ -82,7 +83,7 @@ def estimate_stats(
         total_sq += (pixels**2).sum(axis=1)
         count += pixels.shape[1]
         if pixels.shape[1] > PIXELS_PER_WINDOW:
-            pixels = pixels[:, rng.choice(pixels.shape[1], PIXELS_PER_WINDOW, replace=False)]
+            pixels = pixels[:, subsample.choice(pixels.shape[1], PIXELS_PER_WINDOW, replace=False)]
         kept.append(pixels)
     if count == 0:
         raise IsageError(
