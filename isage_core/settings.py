@@ -47,6 +47,7 @@ class TrainSettings:
 
     steps: int | None = None
     epochs: int | None = None
+    frame_epochs: int | None = None  # epochs of one patch per frame with clicks (the method authors' epoch)
     first_steps: int = 120
     steps_per_run: int = 60
     batch_size: int = 4

@@ -437,11 +437,11 @@ def test_the_authors_recipe_replaces_the_training_settings_and_states_what_it_tr
         "constant",
         5.0,
     )
-    assert (train.first_steps, train.steps_per_run, train.patch_size) == (
-        60,
-        60,
-        256,
-    )  # 20 epochs of 30 frames
+    from isage_core.training.optimiser import schedule_steps
+
+    assert (train.frame_epochs, train.patch_size) == (20, 256)
+    assert schedule_steps(train, 149, warm=False, frames=30) == 60  # 20 epochs of the 30 frames, batch 10
+    assert schedule_steps(train, 6, warm=True, frames=1) == 2  # a one-frame round: 20 frame passes
     assert (
         model.encoder == "tu-efficientnet_lite0"
         and bench.seed_clicks == "human"

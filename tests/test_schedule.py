@@ -95,3 +95,15 @@ def test_a_monitor_keeps_the_weights_of_its_best_check(tmp_path, bsb_train_frame
     state = network.state_dict()
     assert all(torch.equal(state[k], snapshots[1][k]) for k in state)
     assert not all(torch.equal(state[k], snapshots[2][k]) for k in state)
+
+
+def test_step_counts_follow_steps_then_click_epochs_then_frame_epochs_then_the_default():
+    from isage_core.settings import TrainSettings
+    from isage_core.training.optimiser import schedule_steps
+
+    assert schedule_steps(TrainSettings(steps=7, epochs=3), 50, warm=True, frames=9) == 7
+    assert schedule_steps(TrainSettings(epochs=3, batch_size=4), 50, warm=True) == 3 * 13  # a patch per click
+    frames = TrainSettings(frame_epochs=20, batch_size=10)
+    assert [schedule_steps(frames, 50, warm=True, frames=n) for n in (1, 5, 30, 31)] == [2, 10, 60, 62]
+    assert schedule_steps(TrainSettings(frame_epochs=1, batch_size=10), 5, warm=True, frames=1) == 1
+    assert [schedule_steps(TrainSettings(), 50, warm=w) for w in (False, True)] == [120, 60]

@@ -199,9 +199,9 @@ class LabelMapMethod(Method):
 
     def train(self, iteration: int, progress: ProgressCallback) -> TrainedRound:
         ts = self.data.train_settings
-        steps = schedule_steps(ts, self.data.seed_count * (iteration + 1), warm=True)
-        path = self.folder / "models" / f"iteration_{iteration:03d}.safetensors"
         frames = {n: self.data.frames[n] for n in self.maps}
+        steps = schedule_steps(ts, self.data.seed_count * (iteration + 1), warm=True, frames=len(frames))
+        path = self.folder / "models" / f"iteration_{iteration:03d}.safetensors"
         result = train_on_label_maps(
             self.model_path, frames, self.maps, ts, path, iteration, steps,
             progress=progress, cancel=self.data.cancel, monitor=self.monitor,

@@ -45,8 +45,7 @@ RECIPES = {
             "grad_clip": 5.0,
             "steps": None,
             "epochs": None,
-            "first_steps": 60,
-            "steps_per_run": 60,
+            "frame_epochs": 20,  # 60 steps of 10 on the sample's 30 training frames
             "schedule": "fixed",
             "check_steps": 3,
             "loss": "ewdl",
@@ -59,8 +58,8 @@ RECIPES = {
         trims=(
             "encoder efficientnet-lite0 for EfficientNet-B0: B0's ImageNet weights need a model hub, "
             "lite0's ship in a package",
-            "an epoch is 3 steps of 10 frames drawn around the clicks (classes balanced, with "
-            "replacement), not each of the 30 frames once in a fixed order: 60 steps per round",
+            "an epoch is as many patches as frames with clicks, drawn around the clicks (classes balanced, "
+            "with replacement), not each frame once in a fixed order: 60 steps of 10 for 30 frames",
             "20 epochs per round, as the sample's config has, not the paper's 100",
             "checkpoints scored every epoch only with --selection reference (the paper keeps the best on "
             "the validation masks); --selection last keeps the round's last weights",

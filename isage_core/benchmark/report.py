@@ -285,6 +285,8 @@ def _fixed_schedule(train: dict) -> str:
         if train.get("steps") is not None
         else f"{train.get('epochs')} epochs per run"
         if train.get("epochs") is not None
+        else f"{train.get('frame_epochs')} epochs of the frames with clicks per run"
+        if train.get("frame_epochs") is not None
         else f"{train.get('first_steps')} steps in the seed round, {train.get('steps_per_run')} per later run"
     )
 

@@ -31,6 +31,9 @@ def add_train_options(p: argparse.ArgumentParser) -> None:
     d = TrainSettings()
     p.add_argument("--steps", type=int, help="optimisation steps (default: the schedule for a laptop CPU)")
     p.add_argument("--epochs", type=int, help="epoch schedule instead (one patch per click per epoch; GPUs)")
+    p.add_argument(
+        "--frame-epochs", type=int, help="epochs of one patch per frame with clicks (the authors')"
+    )
     p.add_argument("--batch-size", type=int, default=d.batch_size)
     p.add_argument("--patch-size", type=int, default=d.patch_size)
     p.add_argument("--lr", type=float, default=d.learning_rate)
@@ -92,6 +95,7 @@ def train_settings(a: argparse.Namespace) -> TrainSettings:
     return TrainSettings(
         steps=a.steps,
         epochs=a.epochs,
+        frame_epochs=a.frame_epochs,
         batch_size=a.batch_size,
         patch_size=a.patch_size,
         learning_rate=a.lr,

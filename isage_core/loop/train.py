@@ -102,7 +102,7 @@ def train_iteration(
     network, meta, origin, warm, mismatched = _prepare_network(
         workspace, model_settings, train_settings, classes, frames
     )
-    steps = schedule_steps(train_settings, len(clicks), warm)
+    steps = schedule_steps(train_settings, len(clicks), warm, frames=len(frames))
     check()
     sampler = ClickPatchSampler(
         {name: f.path for name, f in frames.items()},

@@ -16,12 +16,16 @@ from .sampling import PatchSampler
 TRAIN_SHARE = 0.9  # share of the progress bar given to the optimisation steps
 
 
-def schedule_steps(ts: TrainSettings, clicks: int, warm: bool) -> int:
-    """Optimisation steps of a run over ``clicks`` clicks: ``steps``, else ``epochs``, else the default."""
+def schedule_steps(ts: TrainSettings, clicks: int, warm: bool, frames: int = 1) -> int:
+    """Optimisation steps of a run over ``clicks`` clicks on ``frames`` frames: ``steps``, else
+    ``epochs`` (a patch per click each), else ``frame_epochs`` (a patch per frame each, at least one
+    step), else the default."""
     if ts.steps is not None:
         return ts.steps
     if ts.epochs is not None:
         return ts.epochs * math.ceil(clicks / ts.batch_size)
+    if ts.frame_epochs is not None:
+        return max(1, math.ceil(ts.frame_epochs * frames / ts.batch_size))
     return ts.steps_per_run if warm else ts.first_steps
 
 

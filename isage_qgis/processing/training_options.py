@@ -29,6 +29,13 @@ class TrainingOptions:
             "Epoch schedule instead of steps (one patch per click per epoch; for GPUs). Empty or 0: "
             "use steps.",
         )
+        self.add_int(
+            "FRAME_EPOCHS",
+            "Frame epochs (instead of steps)",
+            None,
+            "Epochs as the method's authors count them: one patch per frame with clicks per epoch, so a "
+            "round's steps grow with the frames clicked. Empty or 0: use steps.",
+        )
         self.add_enum(
             "SCHEDULE",
             "Step schedule",
@@ -92,7 +99,7 @@ class TrainingOptions:
     def training_args(self, parameters: dict, context) -> list[str]:
         """The engine's training options (``--steps``, ``--lr``, ``--encoder``, ``--device``...)."""
         args: list[str] = []
-        for key, flag in (("STEPS", "--steps"), ("EPOCHS", "--epochs")):
+        for key, flag in (("STEPS", "--steps"), ("EPOCHS", "--epochs"), ("FRAME_EPOCHS", "--frame-epochs")):
             value = self.parameterAsInt(parameters, key, context)
             if value > 0:
                 args += [flag, str(value)]
