@@ -121,7 +121,7 @@ class DockUi(QScrollArea):
             _box(
                 "Click record",
                 self.record_label,
-                _row(self.new_button, self.open_button, self.frames_button, self.import_button),
+                _row(self.new_button, self.open_button, self.frames_button),
                 self.frames_label,
                 _row(self.missing_label, self.relink_button),
             )
@@ -132,6 +132,7 @@ class DockUi(QScrollArea):
                 self.iteration_label,
                 table,
                 _row(self.tool_button, self.add_class_button, self.edit_class_button),
+                _row(self.import_button),
             )
         )
         layout.addWidget(
