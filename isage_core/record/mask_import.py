@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import logging
 from pathlib import Path
 
 import numpy as np
@@ -10,8 +9,6 @@ import numpy as np
 from ..errors import IsageError
 from ..geo import iter_blocks, open_raster, read_pixels
 from .schema import ClickRequest
-
-log = logging.getLogger(__name__)
 
 
 def import_sparse_mask(
@@ -47,11 +44,5 @@ def import_sparse_mask(
         for r, c, k in picks
     ]
     report = record.add_clicks(requests, enforce_budget=enforce_budget, keep_valid=keep_valid)
-    for source, reason in report.refused:
-        log.warning("%s: refused (%s)", source, reason)
-    if report.refused and not keep_valid:
-        raise IsageError(
-            f"{path}: {len(report.refused)} of {len(requests)} labelled pixels refused ({report.summary()}); "
-            f"nothing was imported: fix them, or pass --keep-valid to import the {report.accepted} accepted"
-        )
+    report.settle(path, len(requests), "labelled pixels", keep_valid)
     return report.accepted

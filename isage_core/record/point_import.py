@@ -20,6 +20,7 @@ import numpy as np
 from .. import geo
 from ..errors import IsageError
 from .click_record import BatchReport, ClickRecord, ClickRequest
+from .schema import ImportRefused  # noqa: F401 (raised by import_points, through BatchReport.settle)
 
 log = logging.getLogger(__name__)
 
@@ -40,14 +41,6 @@ class PointImport:
     annotator_field: str | None = None
     enforce_budget: bool = True
     keep_valid: bool = False
-
-
-class ImportRefused(IsageError):
-    """Some points were refused and nothing was imported; ``report`` lists each refusal."""
-
-    def __init__(self, message: str, report: BatchReport):
-        super().__init__(message)
-        self.report = report
 
 
 def import_points(record: ClickRecord, path: str | Path, settings: PointImport) -> BatchReport:
@@ -83,14 +76,7 @@ def import_points(record: ClickRecord, path: str | Path, settings: PointImport) 
     report = record.add_clicks(
         requests, enforce_budget=settings.enforce_budget, keep_valid=settings.keep_valid
     )
-    for source, reason in report.refused:
-        log.warning("%s: refused (%s)", source, reason)
-    if report.refused and not settings.keep_valid:
-        raise ImportRefused(
-            f"{path}: {len(report.refused)} of {len(requests)} points refused ({report.summary()}); nothing "
-            f"was imported: fix those points, or pass --keep-valid to import the {report.accepted} accepted",
-            report,
-        )
+    report.settle(path, len(requests), "points", settings.keep_valid)
     log.info("%s: %d clicks imported, %d points refused", path, report.accepted, len(report.refused))
     return report
 

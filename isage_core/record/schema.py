@@ -3,13 +3,17 @@
 from __future__ import annotations
 
 import json
+import logging
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from .. import geo
+from ..errors import IsageError
 from . import gpkg
+
+log = logging.getLogger(__name__)
 
 SCHEMA_VERSION = 2  # 2: REPLACE, UPSERT and a retraction's who, when and why are guarded too
 _COLOR = re.compile(r"^#[0-9a-fA-F]{6}$")
@@ -151,6 +155,26 @@ class BatchReport:
             kind = reason.split(":")[0]
             counts[kind] = counts.get(kind, 0) + 1
         return ", ".join(f"{n} {kind}" for kind, n in sorted(counts.items(), key=lambda kv: -kv[1]))
+
+    def settle(self, path, total: int, items: str, keep_valid: bool) -> None:
+        """Log each refusal; with refusals and not ``keep_valid`` (so nothing was written), raise
+        :class:`ImportRefused` naming ``path`` and how many of the ``total`` ``items`` were refused."""
+        for source, reason in self.refused:
+            log.warning("%s: refused (%s)", source, reason)
+        if self.refused and not keep_valid:
+            raise ImportRefused(
+                f"{path}: {len(self.refused)} of {total} {items} refused ({self.summary()}); nothing was "
+                f"imported: fix them, or pass --keep-valid to import the {self.accepted} accepted",
+                self,
+            )
+
+
+class ImportRefused(IsageError):
+    """Some clicks of a batch were refused and nothing was imported; ``report`` lists each refusal."""
+
+    def __init__(self, message: str, report: BatchReport):
+        super().__init__(message)
+        self.report = report
 
 
 @dataclass(frozen=True)
