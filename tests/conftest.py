@@ -125,3 +125,25 @@ def bsb_train_frames(tmp_path_factory):
         path = write_record_frame(out / f"bsb_{name}.tif", image, "EPSG:31983", transform)
         frames[f"bsb_{name}"] = (path, mask)
     return frames
+
+
+@pytest.fixture(scope="module")
+def mosaic() -> np.ndarray:
+    """Four real 256x256 aerial patches tiled into a (3, 512, 512) uint8 image."""
+    from PIL import Image
+
+    names = ["1.png", "1000.png", "101.png", "102.png"]
+    tiles = [np.array(Image.open(_RECORD_IMAGE_DIR / n).convert("RGB")) for n in names]
+    top, bottom = np.concatenate(tiles[:2], axis=1), np.concatenate(tiles[2:], axis=1)
+    return np.ascontiguousarray(np.concatenate([top, bottom], axis=0).transpose(2, 0, 1))
+
+
+@pytest.fixture(scope="module")
+def one_torch_thread():
+    """Where CPUs are oversubscribed (CI, small VMs), OpenMP threads spin and torch runs many times slower."""
+    import torch
+
+    previous = torch.get_num_threads()
+    torch.set_num_threads(1)
+    yield
+    torch.set_num_threads(previous)

@@ -13,7 +13,6 @@ import numpy as np
 import pytest
 import rasterio
 import torch
-from PIL import Image
 from rasterio.transform import from_origin
 from rasterio.windows import Window
 
@@ -32,6 +31,7 @@ from isage_core.inference.rasterout import ClassTable, category_xml, overview_fa
 from isage_core.model.network import build_network
 from isage_core.settings import ModelMeta, PredictSettings
 
+pytestmark = pytest.mark.usefixtures("one_torch_thread")
 DATA = sample_root()
 NAMES = ["1.png", "1000.png", "101.png", "102.png"]
 CRS = "EPSG:31983"
@@ -76,23 +76,6 @@ def whole_image(network, image: np.ndarray, meta: ModelMeta) -> np.ndarray:
     x = (image.astype(np.float32) - np.float32(meta.mean[0])) / np.float32(meta.std[0])
     with torch.inference_mode():
         return torch.softmax(network(torch.from_numpy(x)[None]), dim=1)[0].numpy()
-
-
-@pytest.fixture(scope="module", autouse=True)
-def one_torch_thread():
-    """Where CPUs are oversubscribed (CI, small VMs), OpenMP threads spin and torch runs many times slower."""
-    previous = torch.get_num_threads()
-    torch.set_num_threads(1)
-    yield
-    torch.set_num_threads(previous)
-
-
-@pytest.fixture(scope="module")
-def mosaic() -> np.ndarray:
-    """Four real 256x256 aerial patches tiled into a (3, 512, 512) uint8 image."""
-    tiles = [np.array(Image.open(DATA / "image_train" / n).convert("RGB")) for n in NAMES]
-    top, bottom = np.concatenate(tiles[:2], axis=1), np.concatenate(tiles[2:], axis=1)
-    return np.ascontiguousarray(np.concatenate([top, bottom], axis=0).transpose(2, 0, 1))
 
 
 @pytest.fixture(scope="module")

@@ -9,6 +9,7 @@ from pathlib import Path
 
 from ..cancel import CancelToken
 from ..errors import IsageError
+from ..inference.backends import BACKENDS
 from ..record.click_record import ClassDef
 from ..record.workspace import Workspace
 from ..settings import ModelSettings, PredictSettings, TrainSettings
@@ -67,7 +68,15 @@ def add_predict_options(p: argparse.ArgumentParser) -> None:
     p.add_argument("--tile-size", type=int, default=d.tile_size)
     p.add_argument("--overlap", type=int, default=d.overlap)
     p.add_argument("--batch-size", type=int, default=d.batch_size)
+    p.add_argument(
+        "--block-size", type=int, default=d.block_size,
+        help="output block predicted at once (pixels): bounds memory whatever the raster size",
+    )  # fmt: skip
     p.add_argument("--device", default=d.device)
+    p.add_argument(
+        "--backend", choices=BACKENDS, default=d.backend,
+        help="auto: onnxruntime on a CPU (graph exported once per model, cached beside it), torch on a GPU",
+    )  # fmt: skip
     p.add_argument("--extent", nargs=4, type=float, metavar=("XMIN", "YMIN", "XMAX", "YMAX"))
     p.add_argument("--aoi", help="vector file whose polygons limit the prediction")
     p.add_argument("--reference", help="reference class raster: adds the confident-error heatmap")
@@ -126,12 +135,14 @@ def predict_settings(a: argparse.Namespace) -> PredictSettings:
         tile_size=a.tile_size,
         overlap=a.overlap,
         batch_size=a.batch_size,
+        block_size=a.block_size,
         device=a.device,
         heatmaps=heatmaps,
         extent=tuple(a.extent) if a.extent else None,
         aoi=a.aoi,
         reference=a.reference,
         allow_input_mismatch=a.allow_input_mismatch,
+        backend=a.backend,
     )
 
 
@@ -345,8 +356,13 @@ def predict(a, reporter: Reporter, cancel: CancelToken) -> None:
 
         if not a.model or not a.out:
             raise IsageError("predict --raster: give --model and --out as well")
+        from ..geo import open_raster
+        from ..inference.batch import open_predictor
+
         stem = Path(a.raster).stem
         references = {stem: Path(a.reference)} if a.reference else None
+        with open_raster(a.raster) as src:
+            predictor = open_predictor(a.model, settings, [(src.height, src.width)])
         files = predict_rasters(
             {stem: Path(a.raster)},
             a.model,
@@ -355,14 +371,16 @@ def predict(a, reporter: Reporter, cancel: CancelToken) -> None:
             references=references,
             progress=reporter.progress,
             cancel=cancel,
+            predictor=predictor,
         )[stem]
-        reporter.result(outputs={k: Path(v).resolve() for k, v in files.items()})
+        reporter.result(outputs={k: Path(v).resolve() for k, v in files.items()}, **predictor.describe())
         return
     if not a.workspace:
         raise IsageError("predict: give a workspace, or --raster with --model and --out")
-    from ..loop.predict import predict_workspace
+    from ..loop.predict import open_workspace_predictor, predict_workspace
 
     ws = Workspace.open(a.workspace)
+    predictor = open_workspace_predictor(ws, settings, a.frame, a.model)
     results = predict_workspace(
         ws,
         settings,
@@ -371,11 +389,12 @@ def predict(a, reporter: Reporter, cancel: CancelToken) -> None:
         out_dir=a.out,
         progress=reporter.progress,
         cancel=cancel,
+        predictor=predictor,
     )
     outputs = {
         f"{frame}_{kind}": Path(p).resolve() for frame, files in results.items() for kind, p in files.items()
     }
-    reporter.result(outputs=outputs)
+    reporter.result(outputs=outputs, **predictor.describe())
 
 
 def evaluate_cmd(a, reporter: Reporter, cancel: CancelToken) -> None:

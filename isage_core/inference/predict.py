@@ -25,6 +25,7 @@ from ..geo import grid_transform, iter_blocks, open_raster, valid_mask
 from ..model.input_check import check_input
 from ..model.normalization import check_bands, normalise, read_bands
 from ..settings import ModelMeta, PredictSettings
+from .backends import as_backend
 from .evaluate import check_reference
 from .rasterout import (
     CLASS_NODATA,
@@ -54,8 +55,9 @@ def tile_starts(length: int, tile: int, stride: int) -> list[int]:
     return starts
 
 
-def tile_weights(tile: int, overlap: int, floor: float = WEIGHT_FLOOR) -> np.ndarray:
-    """A separable (tile, tile) window: raised-cosine ramps over ``overlap`` pixels at each edge, 1 inside."""
+def tile_weights(tile: int, overlap: int, floor: float = WEIGHT_FLOOR, separable: bool = False) -> np.ndarray:
+    """A separable (tile, tile) window: raised-cosine ramps over ``overlap`` pixels at each edge, 1 inside
+    (``separable``: its one axis, float64)."""
     ramp = np.ones(tile, dtype=np.float64)
     if overlap > 0:
         rise = 0.5 - 0.5 * np.cos(np.pi * (np.arange(overlap) + 0.5) / overlap)
@@ -63,7 +65,17 @@ def tile_weights(tile: int, overlap: int, floor: float = WEIGHT_FLOOR) -> np.nda
         ramp[:n] = np.minimum(ramp[:n], rise[:n])
         ramp[tile - n :] = np.minimum(ramp[tile - n :], rise[::-1][overlap - n :])
     ramp = np.maximum(ramp, floor)
+    if separable:
+        return ramp
     return np.outer(ramp, ramp).astype(np.float32)
+
+
+def tile_pixels(shapes: Sequence[tuple[int, int]], settings: PredictSettings) -> int:
+    """How many tile pixels predicting rasters of these (height, width) shapes runs, at most."""
+    stride, tile = settings.tile_size - settings.overlap, settings.tile_size
+    return sum(
+        len(tile_starts(h, tile, stride)) * len(tile_starts(w, tile, stride)) * tile * tile for h, w in shapes
+    )
 
 
 def check_settings(settings: PredictSettings) -> None:
@@ -91,78 +103,88 @@ def padded_read(
 
 
 class _Runner:
-    """Runs a network over tiles of normalised arrays and blends them; holds the settings and device."""
+    """Runs a backend over the tiles of a raster's fixed tile grid and blends them into blocks.
+
+    Tiles lie every ``stride`` pixels from the raster's origin (the last one flush with its end), so a
+    pixel's probabilities are the same whatever the block size or the part of the raster predicted: the
+    tiles covering it, their weights and the order they are summed in do not depend on either. Tiles
+    that cover no valid pixel of the block are not run.
+    """
 
     def __init__(
         self, network, meta: ModelMeta, settings: PredictSettings, device, cancel: CancelToken | None
     ):
-        self.network, self.meta, self.device, self.cancel = network, meta, device, cancel
+        self.backend = as_backend(network, device, settings.amp)
+        self.meta, self.cancel = meta, cancel
         self.tile, self.overlap = settings.tile_size, settings.overlap
         self.stride, self.batch = settings.tile_size - settings.overlap, settings.batch_size
-        self.amp = bool(settings.amp) and getattr(device, "type", str(device)) == "cuda"
         self.n_classes = len(meta.class_ids)
-        self._weights = None
+        self.ramp = tile_weights(self.tile, self.overlap, separable=True)
+        self._grids: dict[int, tuple[np.ndarray, np.ndarray]] = {}
+        self.tiles_run = 0
 
-    def run(self, batch: np.ndarray):
-        """Softmax probabilities (N, C, h, w) as a float32 tensor on the device."""
-        import torch
-
-        tensor = torch.from_numpy(np.ascontiguousarray(batch, dtype=np.float32)).to(self.device)
-        try:
-            with torch.inference_mode(), torch.autocast("cuda", dtype=torch.float16, enabled=self.amp):
-                logits = self.network(tensor)
-        except torch.cuda.OutOfMemoryError as exc:
+    def run(self, batch: np.ndarray) -> np.ndarray:
+        """Softmax probabilities (N, C, h, w), float32."""
+        probs = self.backend.probabilities(batch)
+        if probs.shape[1] != self.n_classes:
             raise IsageError(
-                f"out of GPU memory with {len(batch)} tiles of {self.tile} pixels; "
-                "use a smaller --batch-size or --tile-size"
-            ) from exc
-        except RuntimeError as exc:
-            if "divisible" not in str(exc):
-                raise
-            raise IsageError(
-                f"tile size {batch.shape[-1]} does not suit encoder {self.meta.encoder}; "
-                "use a tile size that is a multiple of 32"
-            ) from exc
-        if logits.shape[1] != self.n_classes:
-            raise IsageError(
-                f"the network outputs {logits.shape[1]} channels for {self.n_classes} classes; "
+                f"the network outputs {probs.shape[1]} channels for {self.n_classes} classes; "
                 "the model file is inconsistent, retrain it"
             )
-        return torch.softmax(logits.float(), dim=1)
+        self.tiles_run += len(batch)
+        return probs
 
-    def blend(self, x: np.ndarray, rows: slice, cols: slice) -> np.ndarray:
-        """Blended probabilities (C, rows, cols) of a normalised (bands, H, W) array, H and W >= tile."""
-        import torch
+    def grid(self, length: int) -> tuple[np.ndarray, np.ndarray]:
+        """The tile starts along an axis of ``length`` pixels and each pixel's summed weight."""
+        if length not in self._grids:
+            starts = np.asarray(tile_starts(length, self.tile, self.stride))
+            total = np.zeros(max(length, self.tile), dtype=np.float64)
+            for start in starts:
+                total[start : start + self.tile] += self.ramp
+            self._grids[length] = (starts, total)
+        return self._grids[length]
 
-        _, height, width = x.shape
-        tile = self.tile
-        if self._weights is None:
-            self._weights = torch.from_numpy(tile_weights(tile, self.overlap)).to(self.device)
-        acc = torch.zeros((self.n_classes, height, width), dtype=torch.float32, device=self.device)
-        wsum = torch.zeros((height, width), dtype=torch.float32, device=self.device)
+    def weights(self, start: int, length: int) -> np.ndarray:
+        """One axis of a tile's blending weights, divided by the summed weights of the tiles there."""
+        _, total = self.grid(length)
+        return (self.ramp / total[start : start + self.tile]).astype(np.float32)
+
+    def block_probabilities(
+        self, read: Reader, height: int, width: int, block: Window, valid: np.ndarray | None = None
+    ) -> np.ndarray:
+        """Probabilities (C, h, w) of one block of a (height, width) raster read through ``read``.
+
+        ``valid`` (the block's valid pixels) lets tiles without any be skipped; their pixels are 0.
+        """
+        r0, c0 = int(block.row_off), int(block.col_off)
+        r1, c1 = r0 + int(block.height), c0 + int(block.width)
+        rows, cols = self.grid(height)[0], self.grid(width)[0]
         positions = [
             (r, c)
-            for r in tile_starts(height, tile, self.stride)
-            for c in tile_starts(width, tile, self.stride)
+            for r in rows[(rows < r1) & (rows + self.tile > r0)]
+            for c in cols[(cols < c1) & (cols + self.tile > c0)]
         ]
+        acc = np.zeros((self.n_classes, r1 - r0, c1 - c0), dtype=np.float32)
+        if valid is not None:
+            positions = [
+                (r, c)
+                for r, c in positions
+                if valid[max(r - r0, 0) : r + self.tile - r0, max(c - c0, 0) : c + self.tile - c0].any()
+            ]
+        tile = self.tile
         for start in range(0, len(positions), self.batch):
             if self.cancel is not None:
                 self.cancel.check()
             chunk = positions[start : start + self.batch]
-            probs = self.run(np.stack([x[:, r : r + tile, c : c + tile] for r, c in chunk]))
-            for (r, c), p in zip(chunk, probs, strict=True):
-                acc[:, r : r + tile, c : c + tile] += p * self._weights
-                wsum[r : r + tile, c : c + tile] += self._weights
-        return (acc[:, rows, cols] / wsum[rows, cols]).cpu().numpy()
-
-    def block_probabilities(self, read: Reader, height: int, width: int, block: Window) -> np.ndarray:
-        """Probabilities (C, h, w) of one block of a (height, width) raster read through ``read``."""
-        halo = self.overlap
-        row0, col0 = int(block.row_off) - halo, int(block.col_off) - halo
-        row1 = max(int(block.row_off + block.height) + halo, row0 + self.tile)
-        col1 = max(int(block.col_off + block.width) + halo, col0 + self.tile)
-        data = padded_read(read, height, width, row0, row1, col0, col1)
-        return self.blend(data, slice(halo, halo + int(block.height)), slice(halo, halo + int(block.width)))
+            batch = np.stack([padded_read(read, height, width, r, r + tile, c, c + tile) for r, c in chunk])
+            for (r, c), p in zip(chunk, self.run(batch), strict=True):
+                # the tile's part inside the block, in tile and in block coordinates
+                tr0, tr1 = max(r0 - r, 0), min(r1 - r, tile)
+                tc0, tc1 = max(c0 - c, 0), min(c1 - c, tile)
+                weight = np.outer(self.weights(r, height)[tr0:tr1], self.weights(c, width)[tc0:tc1])
+                inside = (slice(None), slice(r + tr0 - r0, r + tr1 - r0), slice(c + tc0 - c0, c + tc1 - c0))
+                acc[inside] += p[:, tr0:tr1, tc0:tc1] * weight
+        return acc
 
 
 def predict_probabilities(
@@ -226,12 +248,12 @@ def predict_frame(
         check_bands(frame_path, src.count, meta.bands)
         check_settings(settings)
         mismatch = check_input(src, meta, settings.allow_input_mismatch)
-        tags = {"ISAGE_MODEL_ITERATION": str(meta.iteration)}
+        runner = _Runner(network, meta, settings, device, cancel)
+        tags = {"ISAGE_MODEL_ITERATION": str(meta.iteration), "ISAGE_BACKEND": runner.backend.name}
         if mismatch:
             tags["ISAGE_INPUT_MISMATCH"] = f"allowed by --allow-input-mismatch: {mismatch}"
         span = settings.block_size + 2 * settings.overlap + settings.tile_size
         ins.enter_context(gdal_cache_limit(2 * span * span * src.count * np.dtype(src.dtypes[0]).itemsize))
-        runner = _Runner(network, meta, settings, device, cancel)
         aoi = load_aoi(settings.aoi, src, frame_path) if settings.aoi else None
         window = work_window(src, settings.extent, aoi, frame_path)
         wanted = set(settings.heatmaps)
@@ -272,12 +294,12 @@ def predict_frame(
             block = Window(
                 local.col_off + window.col_off, local.row_off + window.row_off, local.width, local.height
             )
-            probs = runner.block_probabilities(read, src.height, src.width, block)
-            classes, confidence = ids[np.argmax(probs, axis=0)], probs.max(axis=0)
-            del probs
             valid = valid_mask(src, block)
             if aoi is not None:
                 valid &= aoi_mask(aoi, block, grid_transform(src))
+            probs = runner.block_probabilities(read, src.height, src.width, block, valid)
+            classes, confidence = ids[np.argmax(probs, axis=0)], probs.max(axis=0)
+            del probs
             classes[~valid], confidence[~valid] = CLASS_NODATA, HEATMAP_NODATA
             outputs["classes"].write(classes, local)
             if "confidence" in outputs:
@@ -432,7 +454,7 @@ def predict_at_pixels(
         tiles = [
             padded_read(read, src.height, src.width, r0, r0 + tile, c0, c0 + tile) for (r0, c0), _ in chunk
         ]
-        probs = runner.run(np.stack(tiles)).cpu().numpy()
+        probs = runner.run(np.stack(tiles))
         for ((r0, c0), members), p in zip(chunk, probs, strict=True):
             for index in members:
                 row, col = pixels[index]

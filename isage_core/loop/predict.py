@@ -6,11 +6,11 @@ import logging
 from pathlib import Path
 
 from ..cancel import CancelToken
-from ..device import describe_device, select_device
 from ..errors import IsageError
 from ..events import ProgressCallback
+from ..inference.backends import Predictor
+from ..inference.batch import open_predictor
 from ..inference.predict import predict_frame
-from ..model.checkpoint import load_checkpoint
 from ..record.workspace import Workspace
 from ..settings import PredictSettings
 
@@ -29,6 +29,30 @@ def resolve_model(workspace: Workspace, model_path: str | Path | None = None) ->
     return latest[1]
 
 
+def open_workspace_predictor(
+    workspace: Workspace,
+    settings: PredictSettings,
+    frames: list[str] | None = None,
+    model_path: str | Path | None = None,
+) -> Predictor:
+    """The workspace's latest model (or the one given) loaded for predicting these frames (default all)."""
+    known = {f.name: f for f in workspace.record.frames()}
+    names = _frame_names(workspace, known, frames)
+    model = resolve_model(workspace, model_path)
+    return open_predictor(model, settings, [(known[n].info.height, known[n].info.width) for n in names])
+
+
+def _frame_names(workspace: Workspace, known: dict, frames: list[str] | None) -> list[str]:
+    names = frames or list(known)
+    unknown = [n for n in names if n not in known]
+    if unknown:
+        raise IsageError(
+            f"{workspace.record.path}: no frame named {', '.join(unknown)}; "
+            f"see `isage frames list {workspace.folder}`"
+        )
+    return names
+
+
 def predict_workspace(
     workspace: Workspace,
     settings: PredictSettings,
@@ -39,24 +63,17 @@ def predict_workspace(
     references: dict[str, Path] | None = None,
     progress: ProgressCallback | None = None,
     cancel: CancelToken | None = None,
+    predictor: Predictor | None = None,
 ) -> dict[str, dict[str, Path]]:
     """Predict the workspace's frames (all, or those named) with its latest model (or the one given).
 
     Outputs go to ``outputs/iteration_NNN/`` of the model's iteration unless ``out_dir`` is given; the
     change heatmap compares with the previous iteration's class raster of the same frame when there is one.
     """
-    model = resolve_model(workspace, model_path)
-    device = select_device(settings.device)
-    network, meta = load_checkpoint(model, device)
-    log.info("predicting with %s (iteration %d) on %s", model.name, meta.iteration, describe_device(device))
     known = {f.name: f for f in workspace.record.frames()}
-    names = frames or list(known)
-    unknown = [n for n in names if n not in known]
-    if unknown:
-        raise IsageError(
-            f"{workspace.record.path}: no frame named {', '.join(unknown)}; "
-            f"see `isage frames list {workspace.folder}`"
-        )
+    names = _frame_names(workspace, known, frames)
+    predictor = predictor or open_workspace_predictor(workspace, settings, names, model_path)
+    meta = predictor.meta
     target = Path(out_dir) if out_dir else workspace.outputs_dir / f"iteration_{meta.iteration:03d}"
     previous_dir = workspace.outputs_dir / f"iteration_{meta.iteration - 1:03d}"
     results = {}
@@ -79,12 +96,12 @@ def predict_workspace(
 
         results[name] = predict_frame(
             frame.path,
-            network,
+            predictor.backend,
             meta,
             target,
             name,
             settings,
-            device=device,
+            device=None,  # the backend holds its device
             previous_classes=previous if previous.exists() else None,
             reference=reference,
             progress=step,

@@ -24,7 +24,13 @@ TRAINING_LIBRARIES = (
     ("numpy", "numpy"),
     ("rasterio", "rasterio"),
 )
-OTHER_LIBRARIES = (("geopandas", "geopandas"), ("pyogrio", "pyogrio"), ("shapely", "shapely"))
+OTHER_LIBRARIES = (
+    ("geopandas", "geopandas"),
+    ("pyogrio", "pyogrio"),
+    ("shapely", "shapely"),
+    ("onnxruntime", "onnxruntime"),
+    ("onnx", "onnx"),
+)
 
 
 def _version_of(module: str) -> str:
@@ -68,4 +74,14 @@ def engine_report() -> dict:
                 problems.append(f"{module} does not import ({exc})")
     report["can_train"] = not problems
     report["problems"] = problems
+    report["prediction_backend"] = prediction_backend(torch, report)
     return report
+
+
+def prediction_backend(torch, report: dict) -> str:
+    """What ``isage predict --backend auto`` runs on this machine, in words."""
+    if torch.cuda.is_available() or report["device"].startswith("mps"):
+        return f"torch on {report['device']}"
+    if str(report.get("onnxruntime", "unavailable")).startswith("unavailable"):
+        return "torch on the CPU (onnxruntime unavailable)"
+    return f"onnxruntime {report['onnxruntime']} on the CPU (torch for jobs too small to repay an export)"

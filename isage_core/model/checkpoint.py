@@ -34,7 +34,7 @@ def read_meta(path: str | Path) -> ModelMeta:
 
     path = _check_file(path)
     try:
-        with safe_open(str(path), framework="pt") as handle:
+        with safe_open(str(path), framework="numpy") as handle:  # no torch needed
             raw = (handle.metadata() or {}).get(META_KEY)
     except Exception as exc:
         raise IsageError(

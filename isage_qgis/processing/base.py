@@ -35,6 +35,7 @@ from ..settings import PluginSettings
 log = logging.getLogger(__name__)
 
 DEVICES = ["auto", "cpu", "cuda", "mps"]
+BACKENDS = ["auto", "torch", "onnxruntime"]  # the engine's `predict --backend` choices
 # "All files (*)" lets a folder path through validation; QGIS's default filter demands an extension.
 WORKSPACE_FILTER = "GeoPackage (*.gpkg *.GPKG);;All files (*)"
 
@@ -150,7 +151,7 @@ class IsageAlgorithm(QgsProcessingAlgorithm):
         self.add_int(
             "OVERLAP",
             "Tile overlap (pixels)",
-            128,
+            64,
             "Overlap of neighbouring tiles, blended to hide seams; less than half the tile size.",
         )
         self.add_int(
@@ -158,6 +159,14 @@ class IsageAlgorithm(QgsProcessingAlgorithm):
         )
         self.add_input_mismatch()
         self.add_device()
+        self.add(
+            QgsProcessingParameterEnum(
+                "BACKEND", self.tr("Prediction backend"), list(BACKENDS), False, 0, optional=True
+            ),
+            "auto: onnxruntime on a CPU (the model is exported once and cached beside it; small jobs use "
+            "PyTorch), PyTorch on a GPU. torch or onnxruntime force one.",
+            advanced=True,
+        )
 
     def prediction_args(self, parameters: dict, context: QgsProcessingContext, raster: str, crs) -> list[str]:
         """``predict --raster ... --model ...`` arguments, without ``--out`` and heatmap choices."""
@@ -175,6 +184,8 @@ class IsageAlgorithm(QgsProcessingAlgorithm):
             str(self.parameterAsInt(parameters, "BATCH_SIZE", context)),
             "--device",
             self.device(parameters, context),
+            "--backend",
+            BACKENDS[self.parameterAsEnum(parameters, "BACKEND", context)],
             *self.extent_args(parameters, context, crs),
             *self.input_mismatch_args(parameters, context),
         ]

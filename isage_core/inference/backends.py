@@ -1,0 +1,251 @@
+"""Prediction backends: PyTorch, and onnxruntime on CPUs, with the ONNX graph cached beside the checkpoint.
+
+A backend turns a batch of normalised tiles (N, bands, H, W) into class probabilities (N, C, H, W) as a
+float32 numpy array. ``auto`` takes PyTorch on a GPU, and onnxruntime on a CPU when its graph of the
+checkpoint is cached or the job is large enough to repay exporting it (about two seconds); the graph is
+checked against PyTorch before it is cached (:mod:`..model.onnx_export`), and one that fails the check
+is never used.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+import os
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Protocol
+
+import numpy as np
+
+from ..atomic import write_bytes_atomic
+from ..errors import IsageError
+from ..settings import ModelMeta
+
+log = logging.getLogger(__name__)
+
+BACKENDS = ("auto", "torch", "onnxruntime")
+GRAPH_VERSION = "1"  # bump when the exported prediction graph changes: old cache files are then ignored
+EXPORT_WORTH_PIXELS = 16_000_000  # tile pixels from which exporting (about 2 s) beats PyTorch on a CPU
+
+
+class Backend(Protocol):
+    """Class probabilities (N, C, H, W) of a batch of normalised tiles (N, bands, H, W)."""
+
+    name: str
+
+    def probabilities(self, batch: np.ndarray) -> np.ndarray: ...
+
+
+@dataclass
+class Predictor:
+    """A loaded model ready to predict: its metadata, the backend that runs it, and why it was chosen."""
+
+    meta: ModelMeta
+    backend: Backend
+    reason: str
+    device: str = "cpu"
+
+    def describe(self) -> dict:
+        return {"backend": self.backend.name, "backend_reason": self.reason, "device": self.device}
+
+
+class TorchBackend:
+    """A PyTorch network on its device (CUDA runs under float16 autocast when ``amp``)."""
+
+    name = "torch"
+
+    def __init__(self, network, device, amp: bool = True):
+        self.network, self.device = network, device
+        self.amp = bool(amp) and getattr(device, "type", str(device)) == "cuda"
+
+    def probabilities(self, batch: np.ndarray) -> np.ndarray:
+        import torch
+
+        tensor = torch.from_numpy(np.ascontiguousarray(batch, dtype=np.float32)).to(self.device)
+        try:
+            with torch.inference_mode(), torch.autocast("cuda", dtype=torch.float16, enabled=self.amp):
+                logits = self.network(tensor)
+        except torch.cuda.OutOfMemoryError as exc:
+            raise IsageError(
+                f"out of GPU memory with {len(batch)} tiles of {batch.shape[-1]} pixels; "
+                "use a smaller --batch-size or --tile-size"
+            ) from exc
+        except RuntimeError as exc:
+            if "divisible" not in str(exc):
+                raise
+            raise IsageError(
+                f"tile size {batch.shape[-1]} does not suit this encoder; "
+                "use a tile size that is a multiple of 32"
+            ) from exc
+        return torch.softmax(logits.float(), dim=1).cpu().numpy()
+
+
+class OnnxBackend:
+    """An onnxruntime session of the prediction graph (:mod:`..model.onnx_export`), on the CPU."""
+
+    name = "onnxruntime"
+
+    def __init__(self, graph: bytes | Path, threads: int | None = None):
+        import onnxruntime as ort
+
+        options = ort.SessionOptions()
+        options.intra_op_num_threads = threads or _cpu_threads()
+        options.inter_op_num_threads = 1
+        options.graph_optimization_level = ort.GraphOptimizationLevel.ORT_ENABLE_ALL
+        source = str(graph) if isinstance(graph, Path) else graph
+        self.session = ort.InferenceSession(source, options, providers=["CPUExecutionProvider"])
+        self.input_name = self.session.get_inputs()[0].name
+
+    def probabilities(self, batch: np.ndarray) -> np.ndarray:
+        feed = {self.input_name: np.ascontiguousarray(batch, dtype=np.float32)}
+        try:
+            return self.session.run(None, feed)[0]
+        except Exception as exc:  # onnxruntime raises its own exception types
+            if "divisible" in str(exc) or "Concat" in str(exc):
+                raise IsageError(
+                    f"tile size {batch.shape[-1]} does not suit this encoder; "
+                    "use a tile size that is a multiple of 32"
+                ) from exc
+            raise
+
+
+def as_backend(network, device="cpu", amp: bool = True) -> Backend:
+    """``network`` itself when it is a backend, else a :class:`TorchBackend` of the PyTorch module."""
+    return network if hasattr(network, "probabilities") else TorchBackend(network, device, amp)
+
+
+def _cpu_threads() -> int:
+    try:
+        import torch
+
+        return torch.get_num_threads()
+    except ImportError:  # the cached graph alone needs no torch
+        return len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1
+
+
+def onnxruntime_version() -> str | None:
+    """The installed onnxruntime's version, or None when it does not import."""
+    try:
+        import onnxruntime
+    except Exception:  # a broken install is reported as absent; torch then predicts
+        return None
+    return str(onnxruntime.__version__)
+
+
+def checkpoint_digest(path: Path) -> str:
+    """The SHA-256 of a checkpoint file, the key of its cached graph."""
+    digest = hashlib.sha256()
+    with Path(path).open("rb") as handle:
+        for chunk in iter(lambda: handle.read(1 << 20), b""):
+            digest.update(chunk)
+    return digest.hexdigest()
+
+
+def graph_cache_path(model_path: Path, digest: str) -> Path:
+    """Where the prediction graph of a checkpoint is cached: beside it, named by its content."""
+    model_path = Path(model_path)
+    return model_path.with_name(f"{model_path.stem}.{digest[:16]}.g{GRAPH_VERSION}.onnx")
+
+
+def load_predictor(
+    model_path: str | Path,
+    *,
+    backend: str = "auto",
+    device: str = "auto",
+    amp: bool = True,
+    work_pixels: int | None = None,
+) -> Predictor:
+    """Load a checkpoint for prediction with the backend ``backend`` asks for (see the module's notes).
+
+    ``work_pixels`` (tile pixels the job will run) lets ``auto`` skip the export for small jobs.
+    """
+    from ..model.checkpoint import read_meta
+
+    if backend not in BACKENDS:
+        raise IsageError(f"backend '{backend}' is unknown; use one of {', '.join(BACKENDS)}")
+    model_path = Path(model_path)
+    meta = read_meta(model_path)
+    version = onnxruntime_version()
+    gpu_asked = device not in ("auto", "cpu", "", None)
+    if backend == "onnxruntime":
+        if version is None:
+            raise IsageError(
+                "--backend onnxruntime: onnxruntime is not installed; "
+                "reinstall the engine or use --backend torch"
+            )
+        if gpu_asked:
+            raise IsageError(f"--backend onnxruntime runs on the CPU; drop --device {device} or use torch")
+    reason = ""
+    if backend == "auto":
+        reason = _torch_reason(version, device, gpu_asked)
+    if backend == "onnxruntime" or (backend == "auto" and not reason):
+        digest = checkpoint_digest(model_path)
+        cached = graph_cache_path(model_path, digest)
+        if cached.is_file():
+            return Predictor(meta, OnnxBackend(cached), f"graph cached in {cached.name}")
+        if backend == "auto" and work_pixels is not None and work_pixels < EXPORT_WORTH_PIXELS:
+            reason = f"a small job ({work_pixels / 1e6:.1f} Mpx of tiles): exporting costs more than it saves"
+        else:
+            graph = _export_checked(model_path, meta, digest, forced=backend == "onnxruntime")
+            if graph is not None:
+                return Predictor(meta, OnnxBackend(graph), f"graph exported and checked into {cached.name}")
+            reason = "the exported graph failed its check against PyTorch"
+    return _torch_predictor(model_path, device, amp, reason or "asked for with --backend torch")
+
+
+def _torch_reason(version: str | None, device: str, gpu_asked: bool) -> str:
+    """Why ``auto`` must use PyTorch, or "" when onnxruntime may be used."""
+    if version is None:
+        return "onnxruntime is not installed"
+    if gpu_asked:
+        return f"device {device} asked for"
+    from ..device import select_device
+
+    chosen = select_device(device)
+    return "" if chosen.type == "cpu" else f"a {chosen.type} device is available"
+
+
+def _torch_predictor(model_path: Path, device: str, amp: bool, reason: str) -> Predictor:
+    from ..device import describe_device, select_device
+    from ..model.checkpoint import load_checkpoint
+
+    chosen = select_device(device)
+    network, meta = load_checkpoint(model_path, chosen)
+    return Predictor(meta, TorchBackend(network, chosen, amp), reason, describe_device(chosen))
+
+
+def _export_checked(model_path: Path, meta: ModelMeta, digest: str, forced: bool) -> bytes | Path | None:
+    """Export and check the prediction graph, cache it when the folder allows; None when the check fails
+    (``forced``: an error instead)."""
+    from ..model.checkpoint import load_checkpoint
+    from ..model.onnx_export import (
+        check_tiles,
+        compare_probabilities,
+        export_graph,
+        probability_module,
+        torch_probabilities,
+    )
+
+    cached = graph_cache_path(model_path, digest)
+    network, _ = load_checkpoint(model_path, "cpu")
+    module = probability_module(network)
+    graph = export_graph(module, meta.in_channels, {"isage_checkpoint_sha256": digest})
+    tiles = check_tiles(meta.in_channels)
+    check = compare_probabilities(torch_probabilities(module, tiles), OnnxBackend(graph).probabilities(tiles))
+    if not check.passed:
+        message = f"{model_path.name}: the ONNX graph differs from PyTorch ({check.describe()})"
+        if forced:
+            raise IsageError(f"{message}; predict with --backend torch")
+        log.warning("%s; predicting with PyTorch", message)
+        return None
+    log.info("exported %s to ONNX: %s", model_path.name, check.describe())
+    for stale in cached.parent.glob(f"{Path(model_path).stem}.*.onnx"):
+        if stale != cached:
+            stale.unlink(missing_ok=True)  # the graph of an earlier file of this name
+    try:
+        write_bytes_atomic(cached, graph)
+    except OSError as exc:
+        log.info("could not cache the ONNX graph beside %s (%s); it is exported again", model_path, exc)
+        return graph
+    return cached
