@@ -23,6 +23,13 @@ def test_one_version_for_the_plugin_and_the_engine():
         assert metadata.get("general", field).strip(), field
 
 
+def torch_has_gpu() -> bool:
+    import torch
+
+    mps = getattr(torch.backends, "mps", None)
+    return torch.cuda.is_available() or bool(mps and mps.is_available())
+
+
 def test_info_reports_what_training_can_use_in_a_fresh_process(tmp_path):
     """A new engine process (nothing imported yet) sees smp and timm as training does, even beside a
     torchvision built for another torch (this machine: PyPI's CUDA torchvision with the CPU torch)."""
@@ -35,8 +42,10 @@ def test_info_reports_what_training_can_use_in_a_fresh_process(tmp_path):
     report = result["environment"]
     assert report["isage"] == isage_core.__version__ and report["distribution"] == "geoisage"
     assert report["can_train"] is True and report["problems"] == []
-    for key in ("smp", "timm", "torchvision", "rasterio", "numpy"):
+    for key in ("smp", "timm", "torchvision", "rasterio", "numpy", "onnxruntime", "onnx"):
         assert report[key][0].isdigit(), (key, report[key])
+    if not torch_has_gpu():
+        assert report["prediction_backend"].startswith(f"onnxruntime {report['onnxruntime']} on the CPU")
     import torch
 
     assert report["torch_build"] == ("cpu" if torch.version.cuda is None else f"cuda {torch.version.cuda}")

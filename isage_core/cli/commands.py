@@ -422,6 +422,36 @@ def evaluate_cmd(a, reporter: Reporter, cancel: CancelToken) -> None:
     reporter.result(metrics=scores, outputs={"json": Path(a.out).resolve()} if a.out else {})
 
 
+def export_cmd(a, reporter: Reporter, cancel: CancelToken) -> None:
+    from ..model.deepness import DeepnessExport, export_deepness
+
+    if not a.workspace and not a.model:
+        raise IsageError("export: give a workspace, or --model")
+    resolution = a.resolution
+    model = a.model
+    if a.workspace:
+        from ..loop.predict import resolve_model
+
+        ws = Workspace.open(a.workspace)
+        model = resolve_model(ws, a.model)
+        resolution = resolution or frames_resolution_cm(ws)
+    settings = DeepnessExport(tile_size=a.tile_size, overlap=a.overlap, resolution_cm=resolution)
+    files = export_deepness(model, a.out, settings)
+    reporter.result(outputs={k: Path(v).resolve() for k, v in files.items()}, resolution_cm=resolution)
+
+
+def frames_resolution_cm(workspace: Workspace) -> float | None:
+    """The frames' pixel size in centimetres when they share one and their CRS is in metres."""
+    sizes = set()
+    for frame in workspace.record.frames():
+        crs = frame.info.crs
+        if crs is None or not crs.is_projected or (crs.linear_units or "").lower() not in ("metre", "meter"):
+            return None
+        a, _, _, _, e, _ = frame.info.transform
+        sizes.add(round(100 * (abs(a) + abs(e)) / 2, 3))
+    return sizes.pop() if len(sizes) == 1 else None
+
+
 def vectorize_cmd(a, reporter: Reporter, cancel: CancelToken) -> None:
     from ..inference.vectorize import vectorize
 

@@ -117,6 +117,17 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("output")
     p.add_argument("--min-area", type=int, default=0, help="merge regions smaller than this many pixels")
 
+    p = command("export", c.export_cmd, "a model as a self-contained ONNX file for the QGIS plugin Deepness")
+    p.add_argument("workspace", nargs="?", help="workspace whose latest model to export (or give --model)")
+    p.add_argument("--model", help="model file (default: the workspace's latest)")
+    p.add_argument("--out", required=True, help="the .onnx file to write (a .isage.json sidecar beside it)")
+    p.add_argument("--tile-size", type=int, default=512, help="tile side Deepness runs (a multiple of 32)")
+    p.add_argument("--overlap", type=int, default=64, help="tile overlap in pixels")
+    p.add_argument(
+        "--resolution", type=float,
+        help="imagery resolution in cm/px (default: the workspace frames' pixel size, for metre CRSs)",
+    )  # fmt: skip
+
     p = command("info", c.info, "versions, the compute device found, and a workspace summary")
     p.add_argument("workspace", nargs="?")
     p.add_argument(

@@ -87,14 +87,10 @@ class OnnxBackend:
     name = "onnxruntime"
 
     def __init__(self, graph: bytes | Path, threads: int | None = None):
-        import onnxruntime as ort
+        from ..model.onnx_export import open_session
 
-        options = ort.SessionOptions()
-        options.intra_op_num_threads = threads or _cpu_threads()
-        options.inter_op_num_threads = 1
-        options.graph_optimization_level = ort.GraphOptimizationLevel.ORT_ENABLE_ALL
         source = str(graph) if isinstance(graph, Path) else graph
-        self.session = ort.InferenceSession(source, options, providers=["CPUExecutionProvider"])
+        self.session = open_session(source, threads or _cpu_threads())
         self.input_name = self.session.get_inputs()[0].name
 
     def probabilities(self, batch: np.ndarray) -> np.ndarray:

@@ -62,7 +62,9 @@ def probability_module(network, prepare=None):
     return Probabilities().eval()
 
 
-def export_graph(module, in_channels: int, metadata: dict[str, str] | None = None) -> bytes:
+def export_graph(
+    module, in_channels: int, metadata: dict[str, str] | None = None, opset: int = OPSET
+) -> bytes:
     """The ONNX bytes of ``module`` for inputs (batch, in_channels, height, width) of any size.
 
     ``metadata`` becomes the model's ``metadata_props``. Uses PyTorch's TorchScript-based exporter, which
@@ -84,7 +86,7 @@ def export_graph(module, in_channels: int, metadata: dict[str, str] | None = Non
                 input_names=[INPUT_NAME],
                 output_names=[OUTPUT_NAME],
                 dynamic_axes={INPUT_NAME: axes, OUTPUT_NAME: axes},
-                opset_version=OPSET,
+                opset_version=opset,
                 dynamo=False,
             )
     except Exception as exc:
@@ -97,6 +99,17 @@ def export_graph(module, in_channels: int, metadata: dict[str, str] | None = Non
         entry = model.metadata_props.add()
         entry.key, entry.value = key, value
     return model.SerializeToString()
+
+
+def open_session(graph: bytes | str, threads: int):
+    """An onnxruntime CPU session of an ONNX graph (bytes or a file path), fully optimised."""
+    import onnxruntime as ort
+
+    options = ort.SessionOptions()
+    options.intra_op_num_threads = threads
+    options.inter_op_num_threads = 1
+    options.graph_optimization_level = ort.GraphOptimizationLevel.ORT_ENABLE_ALL
+    return ort.InferenceSession(graph, options, providers=["CPUExecutionProvider"])
 
 
 def check_tiles(in_channels: int, count: int = 2, seed: int = 0) -> np.ndarray:

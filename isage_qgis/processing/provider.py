@@ -9,6 +9,7 @@ from ..resources import icon, icon_path
 from .benchmark import BenchmarkAlgorithm
 from .error_heatmap import ErrorHeatmapAlgorithm
 from .evaluate import EvaluateAlgorithm
+from .export_model import ExportModelAlgorithm
 from .import_points import ImportPointsAlgorithm
 from .merge_clicks import MergeClicksAlgorithm
 from .predict import PredictAlgorithm
@@ -21,6 +22,7 @@ ALGORITHMS = (
     ErrorHeatmapAlgorithm,
     EvaluateAlgorithm,
     VectorizeAlgorithm,
+    ExportModelAlgorithm,
     MergeClicksAlgorithm,
     ImportPointsAlgorithm,
     BenchmarkAlgorithm,

@@ -34,7 +34,8 @@ REPO = Path(__file__).resolve().parents[2]
 SAMPLE_CRS = "EPSG:31983"
 FAST_PREDICT = {"TILE_SIZE": 128, "OVERLAP": 16, "BATCH_SIZE": 4}
 EXPECTED_IDS = {
-    "train", "predict", "errorheatmap", "evaluate", "vectorize", "mergeclicks", "importpoints", "benchmark"
+    "train", "predict", "errorheatmap", "evaluate", "vectorize", "exportmodel", "mergeclicks", "importpoints",
+    "benchmark",
 }  # fmt: skip
 
 
@@ -233,6 +234,25 @@ def test_vectorize(isage_provider, engine_workspace, tmp_path, suffix):
     assert layer.crs().authid() == SAMPLE_CRS
     assert QgsWkbTypes.geometryType(layer.wkbType()) == QgsWkbTypes.GeometryType.PolygonGeometry
     assert layer.fields().indexOf("class_id") >= 0
+
+
+def test_export_model_for_deepness(isage_provider, engine_workspace, engine_python, tmp_path):
+    out = tmp_path / "deepness" / "model.onnx"
+    result = run("exportmodel", {"WORKSPACE": str(engine_workspace.workspace), "OUTPUT": str(out)})
+    assert result["OUTPUT"] == str(out) and Path(result["SIDECAR"]) == out.with_name("model.isage.json")
+    sidecar = json.loads(Path(result["SIDECAR"]).read_text())
+    assert sidecar["class_names"] == ["background", "car", "road", "building", "permeable"]
+    assert sidecar["resolution_cm"] == pytest.approx(24.0)  # the sample frames' 0.24 m pixels
+    read = subprocess.run(  # onnxruntime, in the engine's Python, as Deepness reads the file
+        [engine_python, "-c", "import json, sys, onnxruntime as o; s = o.InferenceSession(sys.argv[1]); "
+         "print(json.dumps([s.get_modelmeta().custom_metadata_map, s.get_inputs()[0].shape]))", str(out)],
+        capture_output=True, text=True, check=True,
+    )  # fmt: skip
+    metadata, shape = json.loads(read.stdout)
+    assert json.loads(metadata["model_type"]) == "Segmentor" and shape[1:] == [3, 512, 512]
+    assert json.loads(metadata["resolution"]) == pytest.approx(24.0)
+    with pytest.raises(QgsProcessingException, match="workspace or the model"):
+        run("exportmodel", {"OUTPUT": str(tmp_path / "never.onnx")})
 
 
 def test_merge_clicks_reports_conflicts(isage_provider, engine_workspace, engine_cli, tmp_path):
