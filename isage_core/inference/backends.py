@@ -112,12 +112,8 @@ def as_backend(network, device="cpu", amp: bool = True) -> Backend:
 
 
 def _cpu_threads() -> int:
-    try:
-        import torch
-
-        return torch.get_num_threads()
-    except ImportError:  # the cached graph alone needs no torch
-        return len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1
+    """The CPUs this process may run on (torch's default thread count, without importing torch)."""
+    return len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1
 
 
 def onnxruntime_version() -> str | None:
@@ -196,10 +192,26 @@ def _torch_reason(version: str | None, device: str, gpu_asked: bool) -> str:
         return "onnxruntime is not installed"
     if gpu_asked:
         return f"device {device} asked for"
+    if not _gpu_possible():
+        return ""
     from ..device import select_device
 
     chosen = select_device(device)
     return "" if chosen.type == "cpu" else f"a {chosen.type} device is available"
+
+
+def _gpu_possible() -> bool:
+    """False when the installed torch is a CPU-only build on a machine without Apple GPUs: then importing
+    torch (about a second) to look for a GPU is not needed."""
+    import importlib.metadata
+    import platform
+
+    if platform.system() == "Darwin" and platform.machine() == "arm64":
+        return True
+    try:
+        return "+cpu" not in importlib.metadata.version("torch")
+    except importlib.metadata.PackageNotFoundError:
+        return False
 
 
 def _torch_predictor(model_path: Path, device: str, amp: bool, reason: str) -> Predictor:

@@ -149,6 +149,28 @@ class _Runner:
         _, total = self.grid(length)
         return (self.ramp / total[start : start + self.tile]).astype(np.float32)
 
+    def block_tiles(
+        self, height: int, width: int, block: Window, valid: np.ndarray | None = None
+    ) -> list[tuple[int, int]]:
+        """The origins (row, col) of the tiles a block needs, in the order they are summed; without
+        those covering none of the block's ``valid`` pixels."""
+        r0, c0 = int(block.row_off), int(block.col_off)
+        r1, c1 = r0 + int(block.height), c0 + int(block.width)
+        rows, cols = self.grid(height)[0], self.grid(width)[0]
+        positions = [
+            (int(r), int(c))
+            for r in rows[(rows < r1) & (rows + self.tile > r0)]
+            for c in cols[(cols < c1) & (cols + self.tile > c0)]
+        ]
+        if valid is None:
+            return positions
+        tile = self.tile
+        return [
+            (r, c)
+            for r, c in positions
+            if valid[max(r - r0, 0) : r + tile - r0, max(c - c0, 0) : c + tile - c0].any()
+        ]
+
     def block_probabilities(
         self, read: Reader, height: int, width: int, block: Window, valid: np.ndarray | None = None
     ) -> np.ndarray:
@@ -158,19 +180,8 @@ class _Runner:
         """
         r0, c0 = int(block.row_off), int(block.col_off)
         r1, c1 = r0 + int(block.height), c0 + int(block.width)
-        rows, cols = self.grid(height)[0], self.grid(width)[0]
-        positions = [
-            (r, c)
-            for r in rows[(rows < r1) & (rows + self.tile > r0)]
-            for c in cols[(cols < c1) & (cols + self.tile > c0)]
-        ]
+        positions = self.block_tiles(height, width, block, valid)
         acc = np.zeros((self.n_classes, r1 - r0, c1 - c0), dtype=np.float32)
-        if valid is not None:
-            positions = [
-                (r, c)
-                for r, c in positions
-                if valid[max(r - r0, 0) : r + self.tile - r0, max(c - c0, 0) : c + self.tile - c0].any()
-            ]
         tile = self.tile
         for start in range(0, len(positions), self.batch):
             if self.cancel is not None:

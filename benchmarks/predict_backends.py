@@ -1,0 +1,227 @@
+"""Prediction throughput by backend, in one run: forward passes alone against end-to-end ``isage predict``.
+
+On a synthetic ``--size``² uint8 raster (``predict_benchmark.make_raster``) and a default-network
+checkpoint with random weights, interleaved ``--repeat`` times and reported as medians:
+
+- ``torch_forward`` / ``onnxruntime_forward``: the backend's forward passes alone, on exactly the tiles
+  (and batches) the pipeline runs for that raster; reading and blending are not timed;
+- ``end_to_end``: ``isage predict --raster`` as a user runs it (a new process, the ONNX graph already
+  cached, classes and confidence written with overviews), wall time;
+- ``baseline_end_to_end`` (with ``--baseline CHECKOUT``): the same command of another checkout of the
+  engine, such as the commit before this pipeline, at its own default settings.
+
+Throughputs are megapixels of the raster per second. ``--memory-sizes`` adds the peak RSS of
+end-to-end runs at several raster sizes (with ``--memory-tiny``: the tiny network). Prints one JSON object.
+
+Example::
+
+    python benchmarks/predict_backends.py --size 6144 --repeat 3 --baseline /tmp/base --out runs/pb.json
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import statistics
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import numpy as np
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(ROOT / "benchmarks"))
+
+from predict_benchmark import make_raster  # noqa: E402  (a sibling script)
+
+
+def checkpoint(path: Path, tiny: bool) -> Path:
+    """A U-Net checkpoint with seeded random weights (the default network, or the tiny one)."""
+    import torch
+
+    from isage_core.model.checkpoint import save_checkpoint
+    from isage_core.model.network import build_network
+    from isage_core.settings import ModelMeta
+
+    if path.exists():
+        return path
+    meta = ModelMeta(
+        architecture="unet",
+        encoder="tu-mobilenetv3_small_100" if tiny else "tu-efficientnet_lite0",
+        in_channels=3,
+        class_ids=list(range(5)),
+        class_names=[f"class {i}" for i in range(5)],
+        class_colors=["#808080"] * 5,
+        bands=[1, 2, 3],
+        mean=[128.0] * 3,
+        std=[50.0] * 3,
+        decoder_channels=[64, 32, 16, 16, 8] if tiny else None,
+    )
+    torch.manual_seed(0)
+    return save_checkpoint(path, build_network(meta).eval(), meta)
+
+
+def pipeline_batches(raster: Path, settings):
+    """The batches of normalised tiles the pipeline runs on ``raster``, in its order (a generator)."""
+    from isage_core.geo import iter_blocks, open_raster, valid_mask
+    from isage_core.inference.predict import _Runner, padded_read
+    from isage_core.model.checkpoint import read_meta
+    from isage_core.model.normalization import normalise, read_bands
+
+    meta = read_meta(MODEL)
+    runner = _Runner(_NoBackend(), meta, settings, None, None)
+    with open_raster(raster) as src:
+
+        def read(window):
+            return normalise(read_bands(src, meta.bands, window), meta.mean, meta.std)
+
+        for block in iter_blocks(src.width, src.height, settings.block_size):
+            tiles = runner.block_tiles(src.height, src.width, block, valid_mask(src, block))
+            for start in range(0, len(tiles), settings.batch_size):
+                chunk = tiles[start : start + settings.batch_size]
+                t = settings.tile_size
+                yield np.stack(
+                    [padded_read(read, src.height, src.width, r, r + t, c, c + t) for r, c in chunk]
+                )
+
+
+class _NoBackend:
+    name = "none"
+
+    def probabilities(self, batch):  # pragma: no cover - never called: only the tile layout is used
+        raise NotImplementedError
+
+
+def forward_seconds(backend_name: str, raster: Path, settings) -> tuple[float, int]:
+    """Seconds inside the backend's forward calls over the pipeline's tiles, and the tiles run."""
+    from isage_core.inference.backends import load_predictor
+
+    predictor = load_predictor(MODEL, backend=backend_name, device="cpu")
+    busy, tiles = 0.0, 0
+    for batch in pipeline_batches(raster, settings):
+        start = time.perf_counter()
+        predictor.backend.probabilities(batch)
+        busy += time.perf_counter() - start
+        tiles += len(batch)
+    return busy, tiles
+
+
+def end_to_end(raster: Path, model: Path, out: Path, checkout: Path | None = None) -> dict:
+    """Wall time and result of ``isage predict --raster`` in a new process (``checkout``: that engine)."""
+    env = dict(os.environ)
+    if checkout is not None:
+        env["PYTHONPATH"] = str(checkout)
+    command = [sys.executable, "-m", "isage_core.cli.main", "--json", "predict", "--raster", str(raster)]
+    command += ["--model", str(model), "--out", str(out), "--heatmaps", "confidence"]
+    start = time.perf_counter()
+    done = subprocess.run(command, capture_output=True, text=True, env=env, cwd=str(checkout or ROOT))
+    seconds = time.perf_counter() - start
+    if done.returncode != 0:
+        raise SystemExit(f"{' '.join(command)} failed:\n{done.stderr[-2000:]}")
+    result = next(json.loads(line) for line in done.stdout.splitlines() if '"result"' in line)
+    return {"seconds": seconds, "result": result}
+
+
+def peak_rss_child(raster: Path, model: Path, out: Path) -> float:
+    """Peak RSS (MB) of one ``isage predict`` process, measured by a wrapper process of its own."""
+    code = (
+        "import resource, subprocess, sys; subprocess.run(sys.argv[1:], check=True, capture_output=True); "
+        "print(resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss)"
+    )
+    command = [sys.executable, "-m", "isage_core.cli.main", "--json", "predict", "--raster", str(raster)]
+    command += ["--model", str(model), "--out", str(out), "--heatmaps", "confidence"]
+    done = subprocess.run([sys.executable, "-c", code, *command], capture_output=True, text=True, check=True)
+    return round(int(done.stdout.strip()) / 1024, 1)
+
+
+MODEL = Path()
+
+
+def main() -> None:
+    global MODEL
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--size", type=int, default=6144)
+    parser.add_argument("--repeat", type=int, default=3)
+    parser.add_argument("--work", default="/tmp/isage_predict_backends")
+    parser.add_argument("--baseline", help="a checkout of the engine to compare end to end")
+    parser.add_argument("--memory-sizes", default="", help="comma list of raster sizes for peak RSS")
+    parser.add_argument("--memory-tiny", action="store_true", help="the tiny network for the memory runs")
+    parser.add_argument("--out", help="also write the JSON here")
+    args = parser.parse_args()
+
+    import torch
+
+    from isage_core.inference.backends import load_predictor
+    from isage_core.settings import PredictSettings
+
+    work = Path(args.work)
+    work.mkdir(parents=True, exist_ok=True)
+    raster = work / f"synthetic_{args.size}.tif"
+    make_raster(raster, args.size, 3)
+    MODEL = checkpoint(work / "model.safetensors", tiny=False)
+    load_predictor(MODEL, backend="onnxruntime")  # export once: end-to-end runs find the graph cached
+    settings = PredictSettings()
+    megapixels = args.size * args.size / 1e6
+    runs: dict[str, list[float]] = {"torch_forward": [], "onnxruntime_forward": [], "end_to_end": []}
+    if args.baseline:
+        runs["baseline_end_to_end"] = []
+    tiles, backend_used = 0, None
+    for _ in range(args.repeat):
+        seconds, tiles = forward_seconds("torch", raster, settings)
+        runs["torch_forward"].append(seconds)
+        seconds, _ = forward_seconds("onnxruntime", raster, settings)
+        runs["onnxruntime_forward"].append(seconds)
+        run = end_to_end(raster, MODEL, work / "out")
+        runs["end_to_end"].append(run["seconds"])
+        backend_used = run["result"].get("backend"), run["result"].get("backend_reason")
+        if args.baseline:
+            baseline = end_to_end(raster, MODEL, work / "base", Path(args.baseline))
+            runs["baseline_end_to_end"].append(baseline["seconds"])
+    medians = {key: statistics.median(values) for key, values in runs.items()}
+    throughput = {key: round(megapixels / value, 4) for key, value in medians.items()}
+    report = {
+        "size": args.size,
+        "megapixels": round(megapixels, 2),
+        "settings": {k: getattr(settings, k) for k in ("tile_size", "overlap", "batch_size", "block_size")},
+        "tiles_run": tiles,
+        "tile_pixels_per_raster_pixel": round(tiles * settings.tile_size**2 / (args.size**2), 3),
+        "threads": torch.get_num_threads(),
+        "end_to_end_backend": backend_used,
+        "seconds": {key: [round(v, 2) for v in values] for key, values in runs.items()},
+        "median_seconds": {key: round(v, 2) for key, v in medians.items()},
+        "megapixels_per_s": throughput,
+        "ratios": {
+            "onnxruntime_over_torch_forward": round(
+                medians["torch_forward"] / medians["onnxruntime_forward"], 3
+            ),
+            "end_to_end_over_onnxruntime_forward": round(
+                medians["onnxruntime_forward"] / medians["end_to_end"], 3
+            ),
+        },
+        "load_average": [round(v, 2) for v in os.getloadavg()],
+    }
+    if args.baseline:
+        report["ratios"]["end_to_end_over_baseline"] = round(
+            medians["baseline_end_to_end"] / medians["end_to_end"], 3
+        )
+    if args.memory_sizes:
+        model = checkpoint(work / "tiny.safetensors", tiny=True) if args.memory_tiny else MODEL
+        memory = {}
+        for size in (int(v) for v in args.memory_sizes.split(",")):
+            path = work / f"synthetic_{size}.tif"
+            make_raster(path, size, 3)
+            start = time.perf_counter()
+            memory[size] = {"peak_rss_mb": peak_rss_child(path, model, work / f"mem_{size}")}
+            memory[size]["seconds"] = round(time.perf_counter() - start, 1)
+        report["peak_memory"] = {"network": "tiny" if args.memory_tiny else "default", "by_size": memory}
+    text = json.dumps(report, indent=2)
+    if args.out:
+        Path(args.out).write_text(text + "\n")
+    sys.stdout.write(text + "\n")
+
+
+if __name__ == "__main__":
+    main()
