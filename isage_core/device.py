@@ -3,11 +3,17 @@
 from __future__ import annotations
 
 import logging
+import os
 import platform
 
 from .errors import IsageError
 
 log = logging.getLogger(__name__)
+
+
+def cpu_count() -> int:
+    """The CPUs this process may run on (torch's default thread count), without importing torch."""
+    return len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1
 
 
 def select_device(requested: str = "auto"):

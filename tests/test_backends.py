@@ -13,7 +13,7 @@ import torch
 from isage_core.errors import IsageError
 from isage_core.inference import backends
 from isage_core.inference.backends import checkpoint_digest, graph_cache_path, load_predictor
-from isage_core.inference.predict import _Runner, predict_frame, predict_probabilities
+from isage_core.inference.predict import _Runner, predict_frame, predict_probabilities, top_class
 from isage_core.model import onnx_export
 from isage_core.model.checkpoint import save_checkpoint
 from isage_core.model.network import build_network
@@ -164,3 +164,13 @@ def test_tiles_over_nodata_only_are_not_run(tmp_path, checkpoint, mosaic):
     # from row 320 on, the tiles (rows 288 and 384) read real pixels only in both rasters
     assert np.array_equal(skipped[320:], whole[320:])
     assert (skipped[256:] != 255).all()
+
+
+def test_top_class_is_numpy_argmax_and_max_ties_to_the_first_class():
+    rng = np.random.default_rng(0)
+    probs = rng.random((5, 64, 80)).astype(np.float32)
+    probs[:, :4] = 0.2  # ties everywhere in the first rows
+    probs[3, 0, 0] = probs[1, 0, 0] = 0.9
+    best, top = top_class(probs)
+    assert np.array_equal(best, probs.argmax(axis=0)) and np.array_equal(top, probs.max(axis=0))
+    assert best[0, 0] == 1 and best[1, 1] == 0

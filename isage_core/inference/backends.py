@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import hashlib
 import logging
-import os
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Protocol
@@ -19,6 +18,7 @@ from typing import Protocol
 import numpy as np
 
 from ..atomic import write_bytes_atomic
+from ..device import cpu_count
 from ..errors import IsageError
 from ..settings import ModelMeta
 
@@ -90,7 +90,7 @@ class OnnxBackend:
         from ..model.onnx_export import open_session
 
         source = str(graph) if isinstance(graph, Path) else graph
-        self.session = open_session(source, threads or _cpu_threads())
+        self.session = open_session(source, threads or cpu_count())
         self.input_name = self.session.get_inputs()[0].name
 
     def probabilities(self, batch: np.ndarray) -> np.ndarray:
@@ -109,11 +109,6 @@ class OnnxBackend:
 def as_backend(network, device="cpu", amp: bool = True) -> Backend:
     """``network`` itself when it is a backend, else a :class:`TorchBackend` of the PyTorch module."""
     return network if hasattr(network, "probabilities") else TorchBackend(network, device, amp)
-
-
-def _cpu_threads() -> int:
-    """The CPUs this process may run on (torch's default thread count, without importing torch)."""
-    return len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1
 
 
 def onnxruntime_version() -> str | None:

@@ -70,6 +70,18 @@ def tile_weights(tile: int, overlap: int, floor: float = WEIGHT_FLOOR, separable
     return np.outer(ramp, ramp).astype(np.float32)
 
 
+def top_class(probs: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """``(argmax, max)`` over the classes of (C, h, w) probabilities, in one pass over whole planes
+    (numpy's argmax along the first axis strides through memory); ties go to the first class."""
+    best = np.zeros(probs.shape[1:], dtype=np.uint8)
+    top = probs[0].copy()
+    for index in range(1, probs.shape[0]):
+        higher = probs[index] > top
+        best[higher] = index
+        np.maximum(top, probs[index], out=top)
+    return best, top
+
+
 def tile_pixels(shapes: Sequence[tuple[int, int]], settings: PredictSettings) -> int:
     """How many tile pixels predicting rasters of these (height, width) shapes runs, at most."""
     stride, tile = settings.tile_size - settings.overlap, settings.tile_size
@@ -135,19 +147,29 @@ class _Runner:
         return probs
 
     def grid(self, length: int) -> tuple[np.ndarray, np.ndarray]:
-        """The tile starts along an axis of ``length`` pixels and each pixel's summed weight."""
+        """The tile starts along an axis of ``length`` pixels and each pixel's summed weight.
+
+        An axis shorter than a tile gets one tile centred on it (reflected beyond both ends)."""
         if length not in self._grids:
-            starts = np.asarray(tile_starts(length, self.tile, self.stride))
-            total = np.zeros(max(length, self.tile), dtype=np.float64)
+            if length < self.tile:
+                starts = np.asarray([-((self.tile - length) // 2)])
+            else:
+                starts = np.asarray(tile_starts(length, self.tile, self.stride))
+            total = np.zeros(length, dtype=np.float64)
             for start in starts:
-                total[start : start + self.tile] += self.ramp
+                inside = slice(max(-start, 0), min(length - start, self.tile))
+                total[start + inside.start : start + inside.stop] += self.ramp[inside]
             self._grids[length] = (starts, total)
         return self._grids[length]
 
     def weights(self, start: int, length: int) -> np.ndarray:
-        """One axis of a tile's blending weights, divided by the summed weights of the tiles there."""
+        """One axis of a tile's blending weights, divided by the summed weights of the tiles there
+        (1 where the tile lies beyond the raster: those pixels are never blended)."""
         _, total = self.grid(length)
-        return (self.ramp / total[start : start + self.tile]).astype(np.float32)
+        summed = np.ones(self.tile, dtype=np.float64)
+        inside = slice(max(-start, 0), min(length - start, self.tile))
+        summed[inside] = total[start + inside.start : start + inside.stop]
+        return (self.ramp / summed).astype(np.float32)
 
     def block_tiles(
         self, height: int, width: int, block: Window, valid: np.ndarray | None = None
@@ -309,8 +331,9 @@ def predict_frame(
             if aoi is not None:
                 valid &= aoi_mask(aoi, block, grid_transform(src))
             probs = runner.block_probabilities(read, src.height, src.width, block, valid)
-            classes, confidence = ids[np.argmax(probs, axis=0)], probs.max(axis=0)
-            del probs
+            best, confidence = top_class(probs)
+            classes = ids[best]
+            del probs, best
             classes[~valid], confidence[~valid] = CLASS_NODATA, HEATMAP_NODATA
             outputs["classes"].write(classes, local)
             if "confidence" in outputs:
