@@ -16,6 +16,17 @@ def cpu_count() -> int:
     return len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1
 
 
+def cpu_has_native_bf16() -> bool:
+    """Whether this CPU computes bfloat16 natively (AVX-512 BF16 or AMX, as oneDNN reports it): only
+    then does bf16 autocast make training steps faster; elsewhere it is emulated and many times slower."""
+    import torch
+
+    try:
+        return bool(torch.ops.mkldnn._is_mkldnn_bf16_supported())
+    except (AttributeError, RuntimeError):
+        return False
+
+
 def select_device(requested: str = "auto"):
     """Return a ``torch.device``: the requested one, or the best available for ``"auto"``."""
     import torch

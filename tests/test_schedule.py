@@ -107,3 +107,25 @@ def test_step_counts_follow_steps_then_click_epochs_then_frame_epochs_then_the_d
     assert [schedule_steps(frames, 50, warm=True, frames=n) for n in (1, 5, 30, 31)] == [2, 10, 60, 62]
     assert schedule_steps(TrainSettings(frame_epochs=1, batch_size=10), 5, warm=True, frames=1) == 1
     assert [schedule_steps(TrainSettings(), 50, warm=w) for w in (False, True)] == [120, 60]
+
+
+def test_cpu_steps_run_channels_last_and_bf16_only_where_the_cpu_computes_it(
+    tmp_path, bsb_train_frames, monkeypatch
+):
+    from isage_core.training import optimiser
+
+    ws = make_workspace(tmp_path / "ws", bsb_train_frames, names=["bsb_101"], per_class=2)
+    monkeypatch.setattr(optimiser, "cpu_has_native_bf16", lambda: False)
+    train_iteration(ws, TINY, fast(steps=2, device="cpu"))
+    metrics = ws.record.runs()[-1].metrics
+    assert (metrics["precision"], metrics["memory_format"]) == ("fp32", "channels_last")
+    monkeypatch.setattr(optimiser, "cpu_has_native_bf16", lambda: True)  # as on AVX-512 BF16 or AMX
+    result = train_iteration(ws, TINY, fast(steps=2, device="cpu"))
+    metrics = ws.record.runs()[-1].metrics
+    assert metrics["precision"] == "bf16" and metrics["final_loss"] > 0  # finite: the run completed
+    from safetensors.torch import load_file
+
+    saved = load_file(str(result.model_path))  # float32 weights whatever the steps computed in
+    assert all(t.dtype == torch.float32 for t in saved.values() if t.is_floating_point())
+    train_iteration(ws, TINY, fast(steps=2, device="cpu", amp=False))  # --no-amp: fp32 whatever the CPU
+    assert ws.record.runs()[-1].metrics["precision"] == "fp32"

@@ -149,6 +149,8 @@ def train_iteration(
         "fit_rates": run.fit_rates,
         "selected_step": run.selected_step,
         "seconds_per_step": round(seconds, 4),
+        "precision": run.precision,
+        "memory_format": run.memory_format,
         "click_accuracy": round(1 - len(unresolved) / len(clicks), 6),
         "click_accuracy_per_class": per_class,
         "unresolved_clicks": len(unresolved),
