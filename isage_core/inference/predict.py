@@ -82,11 +82,21 @@ def top_class(probs: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     return best, top
 
 
+def grid_starts(length: int, tile: int, overlap: int) -> list[int]:
+    """Tile starts along an axis of ``length`` pixels: every ``tile - overlap`` from ``-overlap``, the last
+    one ending ``overlap`` past the end, so that pixels at the raster's edges see ``overlap`` pixels of
+    (reflected) context as pixels inside do; an axis too short for that gets one centred tile."""
+    if length + 2 * overlap <= tile:
+        return [-((tile - length) // 2)]
+    return [start - overlap for start in tile_starts(length + 2 * overlap, tile, tile - overlap)]
+
+
 def tile_pixels(shapes: Sequence[tuple[int, int]], settings: PredictSettings) -> int:
     """How many tile pixels predicting rasters of these (height, width) shapes runs, at most."""
-    stride, tile = settings.tile_size - settings.overlap, settings.tile_size
+    tile, overlap = settings.tile_size, settings.overlap
     return sum(
-        len(tile_starts(h, tile, stride)) * len(tile_starts(w, tile, stride)) * tile * tile for h, w in shapes
+        len(grid_starts(h, tile, overlap)) * len(grid_starts(w, tile, overlap)) * tile * tile
+        for h, w in shapes
     )
 
 
@@ -147,14 +157,10 @@ class _Runner:
         return probs
 
     def grid(self, length: int) -> tuple[np.ndarray, np.ndarray]:
-        """The tile starts along an axis of ``length`` pixels and each pixel's summed weight.
-
-        An axis shorter than a tile gets one tile centred on it (reflected beyond both ends)."""
+        """The tile starts along an axis of ``length`` pixels (:func:`grid_starts`) and each pixel's
+        summed weight."""
         if length not in self._grids:
-            if length < self.tile:
-                starts = np.asarray([-((self.tile - length) // 2)])
-            else:
-                starts = np.asarray(tile_starts(length, self.tile, self.stride))
+            starts = np.asarray(grid_starts(length, self.tile, self.overlap))
             total = np.zeros(length, dtype=np.float64)
             for start in starts:
                 inside = slice(max(-start, 0), min(length - start, self.tile))
