@@ -11,7 +11,9 @@ checkpoint with random weights, interleaved ``--repeat`` times and reported as m
   engine, such as the commit before this pipeline, at its own default settings.
 
 Throughputs are megapixels of the raster per second. ``--memory-sizes`` adds the peak RSS of
-end-to-end runs at several raster sizes (with ``--memory-tiny``: the tiny network). Prints one JSON object.
+end-to-end runs at several raster sizes (with ``--memory-tiny``: the tiny network), and
+``--train-to-layers`` the panel's Train → layers time (``train_to_layers.py --warm --repeat 3``, headless
+QGIS). Prints one JSON object.
 
 Example::
 
@@ -149,6 +151,7 @@ def main() -> None:
     parser.add_argument("--baseline", help="a checkout of the engine to compare end to end")
     parser.add_argument("--memory-sizes", default="", help="comma list of raster sizes for peak RSS")
     parser.add_argument("--memory-tiny", action="store_true", help="the tiny network for the memory runs")
+    parser.add_argument("--train-to-layers", action="store_true", help="also time Train -> layers (QGIS)")
     parser.add_argument("--out", help="also write the JSON here")
     args = parser.parse_args()
 
@@ -217,6 +220,15 @@ def main() -> None:
             memory[size] = {"peak_rss_mb": peak_rss_child(path, model, work / f"mem_{size}")}
             memory[size]["seconds"] = round(time.perf_counter() - start, 1)
         report["peak_memory"] = {"network": "tiny" if args.memory_tiny else "default", "by_size": memory}
+    if args.train_to_layers:
+        script = ROOT / "benchmarks" / "train_to_layers.py"
+        env = dict(os.environ, QT_QPA_PLATFORM="offscreen")
+        done = subprocess.run(
+            [sys.executable, str(script), "--warm", "--repeat", "3"], capture_output=True, text=True, env=env
+        )
+        if done.returncode != 0:
+            raise SystemExit(f"train_to_layers.py failed:\n{done.stderr[-2000:]}")
+        report["train_to_layers"] = json.loads(done.stdout.strip().splitlines()[-1])
     text = json.dumps(report, indent=2)
     if args.out:
         Path(args.out).write_text(text + "\n")
