@@ -29,7 +29,6 @@ from rasterio.errors import NotGeoreferencedWarning, RasterioError
 from rasterio.windows import Window
 
 from ..atomic import atomic_output, write_bytes_atomic
-from ..device import cpu_count
 from ..errors import Cancelled, IsageError, is_no_space, write_failed
 from ..geo import read_pixels
 from .styles import parse_color, raster_qml
@@ -140,7 +139,8 @@ class RasterOutput:
             "compress": "deflate",
             "predictor": 2 if kind == "classes" else 3,
             "BIGTIFF": "IF_SAFER",
-            "NUM_THREADS": str(cpu_count()),  # blocks compressed in parallel: half the time on 2 cores
+            # no NUM_THREADS: write errors in GDAL's compression threads (a full disk) are not raised,
+            # which would leave a truncated output looking finished (tests/test_cli.py, disk full)
         }
         self._tags = dict(tags or {})
         if classes is not None:
@@ -190,7 +190,7 @@ class RasterOutput:
                 log.debug("closing %s after a failure: %s", self.tmp, exc)
 
     def _build_overviews(self, factors: list[int], resampling: Resampling) -> None:
-        with rasterio.Env(GDAL_NUM_THREADS=str(cpu_count())), _quiet(rasterio.open, self.tmp, "r+") as dst:
+        with _quiet(rasterio.open, self.tmp, "r+") as dst:
             dst.build_overviews(factors, resampling)
             dst.update_tags(ns="rio_overview", resampling=resampling.name)
 
