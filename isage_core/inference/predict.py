@@ -127,7 +127,7 @@ def padded_read(
 class _Runner:
     """Runs a backend over the tiles of a raster's fixed tile grid and blends them into blocks.
 
-    Tiles lie every ``stride`` pixels from the raster's origin (the last one flush with its end), so a
+    Tiles lie on one grid per raster (:func:`grid_starts`: every ``stride`` pixels from ``-overlap``), so a
     pixel's probabilities are the same whatever the block size or the part of the raster predicted: the
     tiles covering it, their weights and the order they are summed in do not depend on either. Tiles
     that cover no valid pixel of the block are not run.
@@ -143,7 +143,6 @@ class _Runner:
         self.n_classes = len(meta.class_ids)
         self.ramp = tile_weights(self.tile, self.overlap, separable=True)
         self._grids: dict[int, tuple[np.ndarray, np.ndarray]] = {}
-        self.tiles_run = 0
 
     def run(self, batch: np.ndarray) -> np.ndarray:
         """Softmax probabilities (N, C, h, w), float32."""
@@ -153,7 +152,6 @@ class _Runner:
                 f"the network outputs {probs.shape[1]} channels for {self.n_classes} classes; "
                 "the model file is inconsistent, retrain it"
             )
-        self.tiles_run += len(batch)
         return probs
 
     def grid(self, length: int) -> tuple[np.ndarray, np.ndarray]:
