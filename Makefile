@@ -45,7 +45,7 @@ $(STAMP): pyproject.toml constraints.txt | system-packages
 	@[ -x $(PY) ] || /usr/bin/python3 -m venv --system-site-packages $(VENV)
 	@if [ "$(TORCH)" = default ]; then $(MAKE) --no-print-directory torch-plan; fi
 	$(PIP) install -q -c constraints.txt $(TORCH_ARGS) $(TORCH_SPEC)
-	$(PIP) install -q -c constraints.txt $(TORCH_ARGS) -e '.[dev,benchmark]'
+	$(PIP) install -q -c constraints.txt $(TORCH_ARGS) -e '.[dev,benchmark,cluster]'
 	@touch $(STAMP)
 
 # What installing torch would download, without installing it: stops (exit 2) on an unasked-for CUDA build.
@@ -71,7 +71,7 @@ $(NP2_STAMP): pyproject.toml constraints.txt
 	@[ -x $(NP2_VENV)/bin/python ] || /usr/bin/python3 -m venv $(NP2_VENV)
 	grep -v '^numpy' constraints.txt > $(NP2_VENV)/constraints.txt && echo 'numpy>=2' >> $(NP2_VENV)/constraints.txt
 	$(NP2_VENV)/bin/pip install -q -c $(NP2_VENV)/constraints.txt $(TORCH_ARGS) $(TORCH_SPEC)
-	$(NP2_VENV)/bin/pip install -q -c $(NP2_VENV)/constraints.txt $(TORCH_ARGS) -e '.[dev,benchmark]'
+	$(NP2_VENV)/bin/pip install -q -c $(NP2_VENV)/constraints.txt $(TORCH_ARGS) -e '.[dev,benchmark,cluster]'
 	@$(NP2_VENV)/bin/python -c "import numpy; assert int(numpy.__version__.split('.')[0]) >= 2, numpy.__version__"
 	@touch $(NP2_STAMP)
 

@@ -61,7 +61,7 @@ def mosaic(folder: Path, split: str, columns: int, out: Path) -> tuple[Path, Pat
 
 def seam_mask(height: int, width: int, tile: int, overlap: int, seam: int) -> np.ndarray:
     """Pixels within ``seam`` of an inner edge of the tiles of this overlap's grid (where seams show)."""
-    from isage_core.inference.predict import tile_starts
+    from isage_core.inference.tiling import tile_starts
 
     near = np.zeros((height, width), dtype=bool)
     for length, axis in ((height, 0), (width, 1)):

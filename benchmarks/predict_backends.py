@@ -69,12 +69,12 @@ def checkpoint(path: Path, tiny: bool) -> Path:
 def pipeline_batches(raster: Path, settings):
     """The batches of normalised tiles the pipeline runs on ``raster``, in its order (a generator)."""
     from isage_core.geo import iter_blocks, open_raster, valid_mask
-    from isage_core.inference.predict import _Runner, padded_read
+    from isage_core.inference.tiling import TileRunner, padded_read
     from isage_core.model.checkpoint import read_meta
     from isage_core.model.normalization import normalise, read_bands
 
     meta = read_meta(MODEL)
-    runner = _Runner(_NoBackend(), meta, settings, None, None)
+    runner = TileRunner(_NoBackend(), meta, settings, None, None)
     with open_raster(raster) as src:
 
         def read(window):

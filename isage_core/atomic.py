@@ -9,7 +9,8 @@ them) once older than ``OTHER_HOST_AGE_S``. Finished files get the permissions t
 file, whatever library wrote them.
 
 ``ISAGE_KILL_AT`` (fault injection for tests) names a kill point (:data:`KILL_POINTS`); the process
-SIGKILLs itself when it reaches it.
+SIGKILLs itself when it reaches it (with ``ISAGE_KILL_ONCE``, a file path: only the first process to
+reach it, the one that creates the file).
 """
 
 from __future__ import annotations
@@ -44,14 +45,23 @@ KILL_POINTS = {
     "atomic-after-rename": "an output was renamed into place, its sidecars not yet",
     "record-before-commit": "a click-record transaction has written, not yet committed",
     "train-before-run-row": "a model file is in place, its run not yet in the record",
+    "cluster-after-part": "a cluster worker has written a part of a prediction, not yet reported it",
 }
+KILL_ONCE_ENV = "ISAGE_KILL_ONCE"
 
 
 def kill_point(name: str) -> None:
     """SIGKILL this process here when ``ISAGE_KILL_AT`` names ``name`` (tests of what a kill leaves)."""
-    if os.environ.get(KILL_ENV) == name:
-        log.debug("fault injection: killed at %s", name)
-        os.kill(os.getpid(), signal.SIGKILL)
+    if os.environ.get(KILL_ENV) != name:
+        return
+    once = os.environ.get(KILL_ONCE_ENV)
+    if once:
+        try:
+            os.close(os.open(once, os.O_CREAT | os.O_EXCL | os.O_WRONLY))
+        except FileExistsError:
+            return  # another process was killed here already
+    log.debug("fault injection: killed at %s", name)
+    os.kill(os.getpid(), signal.SIGKILL)
 
 
 def partial_path(path: Path) -> Path:

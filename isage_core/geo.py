@@ -39,6 +39,32 @@ def open_raster(path: str | Path, purpose: str = "frame"):
         ) from exc
 
 
+def check_mosaic(src, path: str | Path) -> None:
+    """Refuse a VRT mosaic whose sources are missing or lie in another CRS than the mosaic: GDAL places
+    them by pixel offsets whatever their CRS, which would give a map in the wrong place."""
+    if src.driver != "VRT":
+        return
+    for source in src.files[1:]:
+        with open_raster(source, f"mosaic {Path(path).name}: source") as part:
+            if part.crs != src.crs:
+                raise IsageError(
+                    f"{path}: the mosaic mixes CRSs ({Path(source).name} is in "
+                    f"{part.crs.to_string() if part.crs else 'no CRS'}, the mosaic in "
+                    f"{src.crs.to_string() if src.crs else 'no CRS'}); reproject its sources to one CRS "
+                    "(gdalwarp) and build the VRT again"
+                )
+
+
+def input_identity(src) -> str:
+    """What a prediction's input is, for resuming: the raster's fingerprint and the size and modification
+    time of every file it reads (a VRT's sources included)."""
+    digest = hashlib.sha256(fingerprint(src).encode())
+    for name in src.files:
+        stat = Path(name).stat()
+        digest.update(f"{Path(name).name}:{stat.st_size}:{stat.st_mtime_ns}".encode())
+    return digest.hexdigest()[:32]
+
+
 def read_pixels(src, indexes=None, **kwargs) -> np.ndarray:
     """``src.read(indexes, **kwargs)``, a damaged or truncated file becoming a one-line
     :class:`IsageError` that names it (rather than an error blamed on whatever is being written)."""

@@ -89,6 +89,26 @@ class PredictSettings:
     amp: bool = True
     allow_input_mismatch: bool = False  # predict rasters unlike the model's training frames (input_check)
     backend: str = "auto"  # auto, torch or onnxruntime (inference.backends)
+    threads: int | None = (
+        None  # CPU threads a block is computed with; None: every CPU (one process), 1 (worker)
+    )
+
+
+@dataclass
+class ClusterSettings:
+    """Where a prediction runs on Dask (:mod:`isage_core.cluster`) and what it assembles at the end."""
+
+    scheduler: str | None = None  # address of a running scheduler, e.g. tcp://10.0.0.5:8786
+    scheduler_file: str | None = None  # the JSON file `dask scheduler --scheduler-file` writes
+    local_workers: int = 0  # start a local cluster of this many worker processes (0: use the scheduler)
+    threads_per_worker: int = 1
+    resume: bool = False  # keep the parts a matching earlier run finished
+    cog: bool = False  # also write each output as one Cloud-Optimized GeoTIFF
+    retries: int = 2  # a failed part is tried this many times more
+
+    @property
+    def wanted(self) -> bool:
+        return bool(self.scheduler or self.scheduler_file or self.local_workers)
 
 
 @dataclass

@@ -13,13 +13,8 @@ import torch
 from isage_core.errors import IsageError
 from isage_core.inference import backends
 from isage_core.inference.backends import checkpoint_digest, graph_cache_path, load_predictor
-from isage_core.inference.predict import (
-    _Runner,
-    grid_starts,
-    predict_frame,
-    predict_probabilities,
-    top_class,
-)
+from isage_core.inference.predict import predict_frame, predict_probabilities
+from isage_core.inference.tiling import TileRunner, grid_starts, top_class
 from isage_core.model import onnx_export
 from isage_core.model.checkpoint import save_checkpoint
 from isage_core.model.network import build_network
@@ -150,14 +145,14 @@ def test_tiles_over_nodata_only_are_not_run(tmp_path, checkpoint, mosaic):
     frame = write_frame(tmp_path / "f.tif", image, nodata=0)
     settings = PredictSettings(tile_size=128, overlap=32, heatmaps=())
     counted = {}
-    original = _Runner.run
+    original = TileRunner.run
 
     def counting(self, batch):
         counted["tiles"] = counted.get("tiles", 0) + len(batch)
         return original(self, batch)
 
     with pytest.MonkeyPatch.context() as patch:
-        patch.setattr(_Runner, "run", counting)
+        patch.setattr(TileRunner, "run", counting)
         out = predict_frame(frame, backend, meta, tmp_path / "o", "f", settings, device=None)
     # tiles start every 96 px from -32 (rows -32, 64, 160, 256, 352 and 416 flush with the end, columns
     # alike); those of rows -32 and 64 end by row 192, inside the nodata half, and are skipped

@@ -69,7 +69,8 @@ def _digest(path: Path) -> str:
 
 
 def test_every_kill_point_is_exercised():
-    assert {point for point, _ in CASES} == set(KILL_POINTS)
+    cluster = {"cluster-after-part"}  # tests/test_cluster.py kills a Dask worker there
+    assert {point for point, _ in CASES} == set(KILL_POINTS) - cluster
 
 
 @pytest.mark.parametrize(("point", "command"), CASES)

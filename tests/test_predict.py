@@ -19,15 +19,9 @@ from rasterio.windows import Window
 from isage_core.benchmark.sample_data import sample_root
 from isage_core.cancel import CancelToken
 from isage_core.errors import Cancelled, IsageError
-from isage_core.inference.predict import (
-    pixel_tiles,
-    predict_at_pixels,
-    predict_frame,
-    predict_probabilities,
-    tile_starts,
-    tile_weights,
-)
+from isage_core.inference.predict import pixel_tiles, predict_at_pixels, predict_frame, predict_probabilities
 from isage_core.inference.rasterout import ClassTable, category_xml, overview_factors
+from isage_core.inference.tiling import tile_starts, tile_weights
 from isage_core.model.network import build_network
 from isage_core.settings import ModelMeta, PredictSettings
 

@@ -77,6 +77,9 @@ def add_predict_options(p: argparse.ArgumentParser) -> None:
         "--backend", choices=BACKENDS, default=d.backend,
         help="auto: onnxruntime on a CPU (graph exported once per model, cached beside it), torch on a GPU",
     )  # fmt: skip
+    p.add_argument(
+        "--threads", type=int, help="CPU threads per block (default: every CPU; 1 on a cluster worker)"
+    )
     p.add_argument("--extent", nargs=4, type=float, metavar=("XMIN", "YMIN", "XMAX", "YMAX"))
     p.add_argument("--aoi", help="vector file whose polygons limit the prediction")
     p.add_argument("--reference", help="reference class raster: adds the confident-error heatmap")
@@ -143,6 +146,7 @@ def predict_settings(a: argparse.Namespace) -> PredictSettings:
         reference=a.reference,
         allow_input_mismatch=a.allow_input_mismatch,
         backend=a.backend,
+        threads=a.threads,
     )
 
 
@@ -350,21 +354,34 @@ def train(a, reporter: Reporter, cancel: CancelToken) -> None:
 
 
 def predict(a, reporter: Reporter, cancel: CancelToken) -> None:
+    from .cluster import cluster_settings, predict_on_cluster_cmd
+
     settings = predict_settings(a)
+    cluster = cluster_settings(a)
+    if cluster.wanted:
+        predict_on_cluster_cmd(a, settings, cluster, reporter, cancel)
+        return
     if a.raster:
-        from ..inference.batch import predict_rasters
+        from ..geo import open_raster
+        from ..inference.batch import open_predictor, predict_rasters
 
         if not a.model or not a.out:
             raise IsageError("predict --raster: give --model and --out as well")
-        from ..geo import open_raster
-        from ..inference.batch import open_predictor
-
-        stem = Path(a.raster).stem
-        references = {stem: Path(a.reference)} if a.reference else None
-        with open_raster(a.raster) as src:
-            predictor = open_predictor(a.model, settings, [(src.height, src.width)])
+        rasters = {Path(r).stem: Path(r) for r in a.raster}
+        if len(rasters) != len(a.raster):
+            raise IsageError(
+                f"two rasters would write outputs of one name ({', '.join(a.raster)}); rename one"
+            )
+        if a.reference and len(rasters) > 1:
+            raise IsageError("--reference belongs to one raster: predict the rasters one at a time")
+        references = {next(iter(rasters)): Path(a.reference)} if a.reference else None
+        shapes = []
+        for path in rasters.values():
+            with open_raster(path) as src:
+                shapes.append((src.height, src.width))
+        predictor = open_predictor(a.model, settings, shapes)
         files = predict_rasters(
-            {stem: Path(a.raster)},
+            rasters,
             a.model,
             a.out,
             settings,
@@ -372,8 +389,13 @@ def predict(a, reporter: Reporter, cancel: CancelToken) -> None:
             progress=reporter.progress,
             cancel=cancel,
             predictor=predictor,
-        )[stem]
-        reporter.result(outputs={k: Path(v).resolve() for k, v in files.items()}, **predictor.describe())
+        )
+        outputs = {
+            (f"{name}_{kind}" if len(rasters) > 1 else kind): Path(p).resolve()
+            for name, kinds in files.items()
+            for kind, p in kinds.items()
+        }
+        reporter.result(outputs=outputs, **predictor.describe())
         return
     if not a.workspace:
         raise IsageError("predict: give a workspace, or --raster with --model and --out")

@@ -12,6 +12,7 @@ from .. import __version__
 from ..benchmark.config import DEFAULT_METHODS
 from ..cancel import CancelToken, cancel_on_signals
 from ..errors import Cancelled, IsageError
+from .cluster import add_cluster_options
 from .reporters import HumanReporter, JsonLinesReporter, Reporter, ReporterLogHandler
 
 EXIT_USER_ERROR = 2
@@ -100,10 +101,14 @@ def build_parser() -> argparse.ArgumentParser:
     p = command("predict", c.predict, "predict class rasters and heatmaps for frames or any raster")
     p.add_argument("workspace", nargs="?", help="workspace (omit with --raster and --model)")
     p.add_argument("--frame", action="append", help="frame name (repeatable; default all)")
-    p.add_argument("--raster", help="predict this raster file instead of workspace frames")
+    p.add_argument(
+        "--raster", action="append",
+        help="predict this raster (a GeoTIFF, a VRT mosaic...) instead of workspace frames; repeatable",
+    )  # fmt: skip
     p.add_argument("--model", help="model file (default: the workspace's latest)")
     p.add_argument("--out", help="output folder (default: workspace outputs/iteration_NNN)")
     c.add_predict_options(p)
+    add_cluster_options(p)
 
     p = command("evaluate", c.evaluate_cmd, "score class rasters against reference masks (JSON)")
     p.add_argument("--prediction", action="append", required=True)

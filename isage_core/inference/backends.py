@@ -142,10 +142,12 @@ def load_predictor(
     device: str = "auto",
     amp: bool = True,
     work_pixels: int | None = None,
+    threads: int | None = None,
 ) -> Predictor:
     """Load a checkpoint for prediction with the backend ``backend`` asks for (see the module's notes).
 
-    ``work_pixels`` (tile pixels the job will run) lets ``auto`` skip the export for small jobs.
+    ``work_pixels`` (tile pixels the job will run) lets ``auto`` skip the export for small jobs;
+    ``threads`` is how many CPU threads a CPU backend computes with (default: every CPU of the process).
     """
     from ..model.checkpoint import read_meta
 
@@ -170,15 +172,16 @@ def load_predictor(
         digest = checkpoint_digest(model_path)
         cached = graph_cache_path(model_path, digest)
         if cached.is_file():
-            return Predictor(meta, OnnxBackend(cached), f"graph cached in {cached.name}")
+            return Predictor(meta, OnnxBackend(cached, threads), f"graph cached in {cached.name}")
         if backend == "auto" and work_pixels is not None and work_pixels < EXPORT_WORTH_PIXELS:
             reason = f"a small job ({work_pixels / 1e6:.1f} Mpx of tiles): exporting costs more than it saves"
         else:
             graph = _export_checked(model_path, meta, digest, forced=backend == "onnxruntime")
             if graph is not None:
-                return Predictor(meta, OnnxBackend(graph), f"graph exported and checked into {cached.name}")
+                reason = f"graph exported and checked into {cached.name}"
+                return Predictor(meta, OnnxBackend(graph, threads), reason)
             reason = "the exported graph failed its check against PyTorch"
-    return _torch_predictor(model_path, device, amp, reason or "asked for with --backend torch")
+    return _torch_predictor(model_path, device, amp, reason or "asked for with --backend torch", threads)
 
 
 def _torch_reason(version: str | None, device: str, gpu_asked: bool) -> str:
@@ -209,10 +212,16 @@ def _gpu_possible() -> bool:
         return False
 
 
-def _torch_predictor(model_path: Path, device: str, amp: bool, reason: str) -> Predictor:
+def _torch_predictor(
+    model_path: Path, device: str, amp: bool, reason: str, threads: int | None = None
+) -> Predictor:
+    import torch
+
     from ..device import describe_device, select_device
     from ..model.checkpoint import load_checkpoint
 
+    if threads:
+        torch.set_num_threads(threads)
     chosen = select_device(device)
     network, meta = load_checkpoint(model_path, chosen)
     return Predictor(meta, TorchBackend(network, chosen, amp), reason, describe_device(chosen))

@@ -10,7 +10,8 @@ from ..events import ProgressCallback
 from ..geo import open_raster
 from ..settings import PredictSettings
 from .backends import Predictor, load_predictor
-from .predict import predict_frame, tile_pixels
+from .predict import predict_frame
+from .tiling import tile_pixels
 
 log = logging.getLogger(__name__)
 
@@ -23,6 +24,7 @@ def open_predictor(model_path: str | Path, settings: PredictSettings, shapes) ->
         device=settings.device,
         amp=settings.amp,
         work_pixels=tile_pixels(shapes, settings),
+        threads=settings.threads,
     )
     log.info(
         "predicting with %s (iteration %d) on %s: %s (%s)",

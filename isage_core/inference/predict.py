@@ -1,16 +1,17 @@
-"""Sliding-window inference over rasters of any size, in blocks, with blended overlapping tiles.
+"""Predict rasters of any size: block by block over the fixed tile grid of :mod:`.tiling`.
 
-The raster is processed in output blocks of ``block_size`` pixels; each block is read with a halo of
-``overlap`` pixels (reflected where the halo leaves the raster), covered by tiles of ``tile_size`` with
-stride ``tile_size - overlap``, and the tiles' softmax probabilities are blended with a smooth weight
-window normalised by the summed weights. Only one block and its halo are in memory at a time.
+:class:`FramePrediction` opens and checks one raster's inputs and computes any block of its outputs
+(classes, confidence, change, error) with the one function :meth:`FramePrediction.predict_block`;
+:func:`predict_frame` runs it over every block into GeoTIFFs in this process, and the cluster path
+(:mod:`isage_core.cluster`) runs it per part on Dask workers. Only one block is in memory at a time.
 """
 
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from contextlib import ExitStack
+from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
@@ -21,11 +22,10 @@ from ..atomic import remove_stale_partials
 from ..cancel import CancelToken
 from ..errors import IsageError, make_folder
 from ..events import ProgressCallback
-from ..geo import grid_transform, iter_blocks, open_raster, valid_mask
+from ..geo import check_mosaic, grid_transform, iter_blocks, open_raster, valid_mask
 from ..model.input_check import check_input
 from ..model.normalization import check_bands, normalise, read_bands
 from ..settings import ModelMeta, PredictSettings
-from .backends import as_backend
 from .evaluate import check_reference
 from .rasterout import (
     CLASS_NODATA,
@@ -37,191 +37,11 @@ from .rasterout import (
     grid_offset,
     open_geotiff,
 )
+from .tiling import TileRunner, check_settings, padded_read, top_class
 
 log = logging.getLogger(__name__)
 
-WEIGHT_FLOOR = 1e-3  # the outermost pixels of a tile keep a little weight, so the raster's edge is covered
-Reader = Callable[[Window], np.ndarray]
 EPS = 1e-3  # pixels: limits closer than this to a pixel edge do not claim the next pixel
-
-
-def tile_starts(length: int, tile: int, stride: int) -> list[int]:
-    """Tile offsets covering ``length`` (>= tile): every ``stride``, the last one flush with the end."""
-    if length <= tile:
-        return [0]
-    starts = list(range(0, length - tile + 1, stride))
-    if starts[-1] != length - tile:
-        starts.append(length - tile)
-    return starts
-
-
-def tile_weights(tile: int, overlap: int, floor: float = WEIGHT_FLOOR, separable: bool = False) -> np.ndarray:
-    """A separable (tile, tile) window: raised-cosine ramps over ``overlap`` pixels at each edge, 1 inside
-    (``separable``: its one axis, float64)."""
-    ramp = np.ones(tile, dtype=np.float64)
-    if overlap > 0:
-        rise = 0.5 - 0.5 * np.cos(np.pi * (np.arange(overlap) + 0.5) / overlap)
-        n = min(overlap, tile)
-        ramp[:n] = np.minimum(ramp[:n], rise[:n])
-        ramp[tile - n :] = np.minimum(ramp[tile - n :], rise[::-1][overlap - n :])
-    ramp = np.maximum(ramp, floor)
-    if separable:
-        return ramp
-    return np.outer(ramp, ramp).astype(np.float32)
-
-
-def top_class(probs: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """``(argmax, max)`` over the classes of (C, h, w) probabilities, in one pass over whole planes
-    (numpy's argmax along the first axis strides through memory); ties go to the first class."""
-    best = np.zeros(probs.shape[1:], dtype=np.uint8)
-    top = probs[0].copy()
-    for index in range(1, probs.shape[0]):
-        higher = probs[index] > top
-        best[higher] = index
-        np.maximum(top, probs[index], out=top)
-    return best, top
-
-
-def grid_starts(length: int, tile: int, overlap: int) -> list[int]:
-    """Tile starts along an axis of ``length`` pixels: every ``tile - overlap`` from ``-overlap``, the last
-    one ending ``overlap`` past the end, so that pixels at the raster's edges see ``overlap`` pixels of
-    (reflected) context as pixels inside do; an axis too short for that gets one centred tile."""
-    if length + 2 * overlap <= tile:
-        return [-((tile - length) // 2)]
-    return [start - overlap for start in tile_starts(length + 2 * overlap, tile, tile - overlap)]
-
-
-def tile_pixels(shapes: Sequence[tuple[int, int]], settings: PredictSettings) -> int:
-    """How many tile pixels predicting rasters of these (height, width) shapes runs, at most."""
-    tile, overlap = settings.tile_size, settings.overlap
-    return sum(
-        len(grid_starts(h, tile, overlap)) * len(grid_starts(w, tile, overlap)) * tile * tile
-        for h, w in shapes
-    )
-
-
-def check_settings(settings: PredictSettings) -> None:
-    """Refuse tile/overlap/block/batch sizes that cannot work."""
-    if settings.tile_size < 1 or not 0 <= settings.overlap < settings.tile_size:
-        raise IsageError(
-            f"tile size {settings.tile_size} with overlap {settings.overlap}: the overlap must be at least 0 "
-            "and smaller than the tile; use for example --tile-size 512 --overlap 128"
-        )
-    if settings.block_size < 1 or settings.batch_size < 1:
-        raise IsageError("block size and batch size must be at least 1; use for example --block-size 2048")
-
-
-def padded_read(
-    read: Reader, height: int, width: int, row0: int, row1: int, col0: int, col1: int
-) -> np.ndarray:
-    """Rows ``row0:row1`` and columns ``col0:col1`` of a raster, reflected where they leave it."""
-    r0, r1 = max(row0, 0), min(row1, height)
-    c0, c1 = max(col0, 0), min(col1, width)
-    data = read(Window(c0, r0, c1 - c0, r1 - r0))
-    pad = ((0, 0), (r0 - row0, row1 - r1), (c0 - col0, col1 - c1))
-    if any(p for axis in pad for p in axis):
-        data = np.pad(data, pad, mode="reflect")
-    return data
-
-
-class _Runner:
-    """Runs a backend over the tiles of a raster's fixed tile grid and blends them into blocks.
-
-    Tiles lie on one grid per raster (:func:`grid_starts`: every ``stride`` pixels from ``-overlap``), so a
-    pixel's probabilities are the same whatever the block size or the part of the raster predicted: the
-    tiles covering it, their weights and the order they are summed in do not depend on either. Tiles
-    that cover no valid pixel of the block are not run.
-    """
-
-    def __init__(
-        self, network, meta: ModelMeta, settings: PredictSettings, device, cancel: CancelToken | None
-    ):
-        self.backend = as_backend(network, device, settings.amp)
-        self.meta, self.cancel = meta, cancel
-        self.tile, self.overlap = settings.tile_size, settings.overlap
-        self.stride, self.batch = settings.tile_size - settings.overlap, settings.batch_size
-        self.n_classes = len(meta.class_ids)
-        self.ramp = tile_weights(self.tile, self.overlap, separable=True)
-        self._grids: dict[int, tuple[np.ndarray, np.ndarray]] = {}
-
-    def run(self, batch: np.ndarray) -> np.ndarray:
-        """Softmax probabilities (N, C, h, w), float32."""
-        probs = self.backend.probabilities(batch)
-        if probs.shape[1] != self.n_classes:
-            raise IsageError(
-                f"the network outputs {probs.shape[1]} channels for {self.n_classes} classes; "
-                "the model file is inconsistent, retrain it"
-            )
-        return probs
-
-    def grid(self, length: int) -> tuple[np.ndarray, np.ndarray]:
-        """The tile starts along an axis of ``length`` pixels (:func:`grid_starts`) and each pixel's
-        summed weight."""
-        if length not in self._grids:
-            starts = np.asarray(grid_starts(length, self.tile, self.overlap))
-            total = np.zeros(length, dtype=np.float64)
-            for start in starts:
-                inside = slice(max(-start, 0), min(length - start, self.tile))
-                total[start + inside.start : start + inside.stop] += self.ramp[inside]
-            self._grids[length] = (starts, total)
-        return self._grids[length]
-
-    def weights(self, start: int, length: int) -> np.ndarray:
-        """One axis of a tile's blending weights, divided by the summed weights of the tiles there
-        (1 where the tile lies beyond the raster: those pixels are never blended)."""
-        _, total = self.grid(length)
-        summed = np.ones(self.tile, dtype=np.float64)
-        inside = slice(max(-start, 0), min(length - start, self.tile))
-        summed[inside] = total[start + inside.start : start + inside.stop]
-        return (self.ramp / summed).astype(np.float32)
-
-    def block_tiles(
-        self, height: int, width: int, block: Window, valid: np.ndarray | None = None
-    ) -> list[tuple[int, int]]:
-        """The origins (row, col) of the tiles a block needs, in the order they are summed; without
-        those covering none of the block's ``valid`` pixels."""
-        r0, c0 = int(block.row_off), int(block.col_off)
-        r1, c1 = r0 + int(block.height), c0 + int(block.width)
-        rows, cols = self.grid(height)[0], self.grid(width)[0]
-        positions = [
-            (int(r), int(c))
-            for r in rows[(rows < r1) & (rows + self.tile > r0)]
-            for c in cols[(cols < c1) & (cols + self.tile > c0)]
-        ]
-        if valid is None:
-            return positions
-        tile = self.tile
-        return [
-            (r, c)
-            for r, c in positions
-            if valid[max(r - r0, 0) : r + tile - r0, max(c - c0, 0) : c + tile - c0].any()
-        ]
-
-    def block_probabilities(
-        self, read: Reader, height: int, width: int, block: Window, valid: np.ndarray | None = None
-    ) -> np.ndarray:
-        """Probabilities (C, h, w) of one block of a (height, width) raster read through ``read``.
-
-        ``valid`` (the block's valid pixels) lets tiles without any be skipped; their pixels are 0.
-        """
-        r0, c0 = int(block.row_off), int(block.col_off)
-        r1, c1 = r0 + int(block.height), c0 + int(block.width)
-        positions = self.block_tiles(height, width, block, valid)
-        acc = np.zeros((self.n_classes, r1 - r0, c1 - c0), dtype=np.float32)
-        tile = self.tile
-        for start in range(0, len(positions), self.batch):
-            if self.cancel is not None:
-                self.cancel.check()
-            chunk = positions[start : start + self.batch]
-            batch = np.stack([padded_read(read, height, width, r, r + tile, c, c + tile) for r, c in chunk])
-            for (r, c), p in zip(chunk, self.run(batch), strict=True):
-                # the tile's part inside the block, in tile and in block coordinates
-                tr0, tr1 = max(r0 - r, 0), min(r1 - r, tile)
-                tc0, tc1 = max(c0 - c, 0), min(c1 - c, tile)
-                weight = np.outer(self.weights(r, height)[tr0:tr1], self.weights(c, width)[tc0:tc1])
-                inside = (slice(None), slice(r + tr0 - r0, r + tr1 - r0), slice(c + tc0 - c0, c + tc1 - c0))
-                acc[inside] += p[:, tr0:tr1, tc0:tc1] * weight
-        return acc
 
 
 def predict_probabilities(
@@ -242,7 +62,7 @@ def predict_probabilities(
             f"image of shape {image.shape}: expected ({len(meta.bands)}, rows, cols) for the model's bands"
         )
     check_settings(settings)
-    runner = _Runner(network, meta, settings, device, cancel)
+    runner = TileRunner(network, meta, settings, device, cancel)
     _, height, width = image.shape
 
     def read(win: Window) -> np.ndarray:
@@ -254,6 +74,118 @@ def predict_probabilities(
         rows, cols = block.toslices()
         out[:, rows, cols] = runner.block_probabilities(read, height, width, block)
     return out
+
+
+@dataclass(frozen=True)
+class FrameTask:
+    """One raster to predict: where it is, what its outputs are called, and what they compare with."""
+
+    frame: Path
+    name: str  # outputs are {name}_{kind}.tif
+    out_dir: Path
+    previous_classes: Path | None = None  # an earlier class raster on the same grid: the change heatmap
+    reference: Path | None = None  # a reference class raster: the confident-error heatmap
+
+
+class FramePrediction:
+    """A raster opened and checked for prediction; :meth:`predict_block` computes any block of it.
+
+    Opening refuses bad input (bands, settings, extent, AOI, reference, a mosaic mixing CRSs) before
+    anything is written. Use as a context manager: the inputs close at its end.
+    """
+
+    def __init__(
+        self,
+        task: FrameTask,
+        network,
+        meta: ModelMeta,
+        settings: PredictSettings,
+        *,
+        device=None,
+        cancel: CancelToken | None = None,
+    ):
+        if max(meta.class_ids) >= CLASS_NODATA or min(meta.class_ids) < 0:
+            raise IsageError(f"class ids {meta.class_ids} do not fit a uint8 class raster; use ids 0..254")
+        self.task, self.meta, self.settings, self.cancel = task, meta, settings, cancel
+        reference = task.reference or (Path(settings.reference) if settings.reference else None)
+        self._inputs = ExitStack()
+        try:
+            self._open(task, network, meta, settings, device, reference)
+        except BaseException:
+            self._inputs.close()
+            raise
+
+    def _open(self, task, network, meta, settings, device, reference) -> None:
+        ins = self._inputs
+        src = self.src = ins.enter_context(open_raster(task.frame, "frame"))
+        check_bands(task.frame, src.count, meta.bands)
+        check_mosaic(src, task.frame)
+        check_settings(settings)
+        mismatch = check_input(src, meta, settings.allow_input_mismatch)
+        self.runner = TileRunner(network, meta, settings, device, self.cancel)
+        self.tags = {"ISAGE_MODEL_ITERATION": str(meta.iteration), "ISAGE_BACKEND": self.runner.backend.name}
+        if mismatch:
+            self.tags["ISAGE_INPUT_MISMATCH"] = f"allowed by --allow-input-mismatch: {mismatch}"
+        span = settings.block_size + 2 * settings.overlap + settings.tile_size
+        ins.enter_context(gdal_cache_limit(2 * span * span * src.count * np.dtype(src.dtypes[0]).itemsize))
+        self.aoi = load_aoi(settings.aoi, src, task.frame) if settings.aoi else None
+        self.window = work_window(src, settings.extent, self.aoi, task.frame)
+        wanted = set(settings.heatmaps)
+        self.ref = (
+            _open_reference(reference, src, ins, meta.class_ids) if reference and "error" in wanted else None
+        )
+        previous = task.previous_classes
+        self.prev = _open_previous(previous, src, ins) if previous and "change" in wanted else None
+        self.height, self.width = int(self.window.height), int(self.window.width)
+        self.transform = window_transform(self.window, grid_transform(src))
+        self.crs = src.crs
+        self.keys = ["classes"] + ["confidence"] * ("confidence" in wanted)
+        self.keys += ["change"] * (self.prev is not None) + ["error"] * (self.ref is not None)
+        self.classes = ClassTable.from_meta(meta)
+        self._ids = np.asarray(meta.class_ids, dtype=np.uint8)
+
+    def __enter__(self) -> FramePrediction:
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self._inputs.close()
+
+    def paths(self) -> dict[str, Path]:
+        """The output GeoTIFF of each kind."""
+        return {key: self.task.out_dir / f"{self.task.name}_{key}.tif" for key in self.keys}
+
+    def blocks(self) -> list[Window]:
+        """The blocks of the work window (in its own pixel coordinates), row by row."""
+        return list(iter_blocks(self.width, self.height, self.settings.block_size))
+
+    def predict_block(self, local: Window) -> dict[str, np.ndarray]:
+        """Every output of one block of the work window (in its coordinates), nodata set."""
+        if self.cancel is not None:
+            self.cancel.check()
+        src, window = self.src, self.window
+        block = Window(
+            local.col_off + window.col_off, local.row_off + window.row_off, local.width, local.height
+        )
+        valid = valid_mask(src, block)
+        if self.aoi is not None:
+            valid &= aoi_mask(self.aoi, block, grid_transform(src))
+
+        def read(win: Window) -> np.ndarray:
+            return normalise(read_bands(src, self.meta.bands, win), self.meta.mean, self.meta.std)
+
+        probs = self.runner.block_probabilities(read, src.height, src.width, block, valid)
+        best, confidence = top_class(probs)
+        del probs
+        classes = self._ids[best]
+        classes[~valid], confidence[~valid] = CLASS_NODATA, HEATMAP_NODATA
+        out = {"classes": classes}
+        if "confidence" in self.keys:
+            out["confidence"] = confidence
+        if self.prev is not None:
+            out["change"] = _compare(classes, confidence, valid, *self.prev(block))
+        if self.ref is not None:
+            out["error"] = _compare(classes, confidence, valid, *self.ref(block))
+        return out
 
 
 def predict_frame(
@@ -276,76 +208,41 @@ def predict_frame(
     ``error`` a reference class raster of the frame's size (``reference`` or ``settings.reference``).
     ``settings.extent`` / ``settings.aoi`` limit the outputs to the window covering them.
     """
-    frame_path, out_dir = Path(frame_path), Path(out_dir)
-    if max(meta.class_ids) >= CLASS_NODATA or min(meta.class_ids) < 0:
-        raise IsageError(f"class ids {meta.class_ids} do not fit a uint8 class raster; use ids 0..254")
-    reference = Path(reference) if reference else (Path(settings.reference) if settings.reference else None)
-    with ExitStack() as outs, ExitStack() as ins:  # inputs close before the outputs are renamed into place
-        src = ins.enter_context(open_raster(frame_path, "frame"))
-        check_bands(frame_path, src.count, meta.bands)
-        check_settings(settings)
-        mismatch = check_input(src, meta, settings.allow_input_mismatch)
-        runner = _Runner(network, meta, settings, device, cancel)
-        tags = {"ISAGE_MODEL_ITERATION": str(meta.iteration), "ISAGE_BACKEND": runner.backend.name}
-        if mismatch:
-            tags["ISAGE_INPUT_MISMATCH"] = f"allowed by --allow-input-mismatch: {mismatch}"
-        span = settings.block_size + 2 * settings.overlap + settings.tile_size
-        ins.enter_context(gdal_cache_limit(2 * span * span * src.count * np.dtype(src.dtypes[0]).itemsize))
-        aoi = load_aoi(settings.aoi, src, frame_path) if settings.aoi else None
-        window = work_window(src, settings.extent, aoi, frame_path)
-        wanted = set(settings.heatmaps)
-        ref = (
-            _open_reference(reference, src, ins, meta.class_ids) if reference and "error" in wanted else None
-        )
-        prev = _open_previous(previous_classes, src, ins) if previous_classes and "change" in wanted else None
-        height, width = int(window.height), int(window.width)
-        grid = window_transform(window, grid_transform(src))
-        geo = {"width": width, "height": height, "crs": src.crs, "transform": grid}
-        keys = ["classes"] + ["confidence"] * ("confidence" in wanted)
-        keys += ["change"] * (prev is not None) + ["error"] * (ref is not None)
-        paths = {key: out_dir / f"{name}_{key}.tif" for key in keys}
-        make_folder(out_dir)  # only now that every input is accepted: a refusal leaves nothing behind
-        remove_stale_partials([out_dir])
+    task = FrameTask(
+        Path(frame_path),
+        name,
+        Path(out_dir),
+        Path(previous_classes) if previous_classes else None,
+        Path(reference) if reference else None,
+    )
+    with (
+        ExitStack() as outs,
+        FramePrediction(task, network, meta, settings, device=device, cancel=cancel) as job,
+    ):
+        # the inputs close before the outputs are renamed into place (ExitStack closes last in first)
+        paths = job.paths()
+        make_folder(task.out_dir)  # only now that every input is accepted: a refusal leaves nothing behind
+        remove_stale_partials([task.out_dir])
+        geo = {"width": job.width, "height": job.height, "crs": job.crs, "transform": job.transform}
         outputs = {
             key: outs.enter_context(
                 open_geotiff(
                     path,
                     kind="classes" if key == "classes" else "heatmap",
-                    classes=ClassTable.from_meta(meta) if key == "classes" else None,
-                    tags=tags,
+                    classes=job.classes if key == "classes" else None,
+                    tags=job.tags,
                     **geo,
                 )
             )
             for key, path in paths.items()
         }
-
-        def read(win: Window) -> np.ndarray:
-            return normalise(read_bands(src, meta.bands, win), meta.mean, meta.std)
-
-        ids = np.asarray(meta.class_ids, dtype=np.uint8)
-        blocks = list(iter_blocks(width, height, settings.block_size))
-        log.debug("predicting %s: %dx%d pixels in %d blocks", frame_path.name, width, height, len(blocks))
+        blocks = job.blocks()
+        log.debug(
+            "predicting %s: %dx%d pixels in %d blocks", task.frame.name, job.width, job.height, len(blocks)
+        )
         for index, local in enumerate(blocks):
-            if cancel is not None:
-                cancel.check()
-            block = Window(
-                local.col_off + window.col_off, local.row_off + window.row_off, local.width, local.height
-            )
-            valid = valid_mask(src, block)
-            if aoi is not None:
-                valid &= aoi_mask(aoi, block, grid_transform(src))
-            probs = runner.block_probabilities(read, src.height, src.width, block, valid)
-            best, confidence = top_class(probs)
-            classes = ids[best]
-            del probs, best
-            classes[~valid], confidence[~valid] = CLASS_NODATA, HEATMAP_NODATA
-            outputs["classes"].write(classes, local)
-            if "confidence" in outputs:
-                outputs["confidence"].write(confidence, local)
-            if prev is not None:
-                outputs["change"].write(_compare(classes, confidence, valid, *prev(block)), local)
-            if ref is not None:
-                outputs["error"].write(_compare(classes, confidence, valid, *ref(block)), local)
+            for key, data in job.predict_block(local).items():
+                outputs[key].write(data, local)
             if progress is not None:
                 progress(0.95 * (index + 1) / len(blocks), f"block {index + 1}/{len(blocks)}")
         if cancel is not None:
@@ -473,7 +370,7 @@ def predict_at_pixels(
     """
     if settings.tile_size < 1 or settings.batch_size < 1:
         raise IsageError("tile size and batch size must be at least 1; use for example --tile-size 512")
-    runner = _Runner(network, meta, settings, device, None)
+    runner = TileRunner(network, meta, settings, device, None)
     check_bands(src.name, src.count, meta.bands)
     for row, col in pixels:
         if not (0 <= row < src.height and 0 <= col < src.width):

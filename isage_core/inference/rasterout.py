@@ -269,12 +269,14 @@ def open_geotiff(
     kind: Kind = "heatmap",
     classes: ClassTable | None = None,
     tags: dict | None = None,
+    style: bool = True,
 ) -> Iterator[RasterOutput]:
     """Create a one-band GeoTIFF; write windows into the yielded :class:`RasterOutput`.
 
     When the block ends normally the file is finished (colour table, tags, overviews, categories) and
     renamed over ``path``; if it raises (a cancel included) no partial file remains and an existing
     ``path`` is unchanged. Write failures become one-line :class:`IsageError`; a full disk says so.
+    ``style``: a class raster gets a QGIS style (``.qml``) beside it (not the parts of a mosaic).
     """
     final = Path(path)
     with atomic_output(final, sidecars=(SIDECAR,)) as tmp:
@@ -285,7 +287,7 @@ def open_geotiff(
         except BaseException:
             out.abort()
             raise
-    if kind == "classes" and classes is not None and len(classes.ids):
+    if style and kind == "classes" and classes is not None and len(classes.ids):
         write_bytes_atomic(
             final.with_suffix(".qml"), raster_qml(classes.ids, classes.names, classes.colors).encode()
         )

@@ -10,7 +10,7 @@ from ..errors import IsageError
 from ..events import ProgressCallback
 from ..inference.backends import Predictor
 from ..inference.batch import open_predictor
-from ..inference.predict import predict_frame
+from ..inference.predict import FrameTask, predict_frame
 from ..record.workspace import Workspace
 from ..settings import PredictSettings
 
@@ -27,6 +27,44 @@ def resolve_model(workspace: Workspace, model_path: str | Path | None = None) ->
             f"{workspace.record.path}: no trained model yet; run `isage train {workspace.folder}` first"
         )
     return latest[1]
+
+
+def previous_classes(workspace: Workspace, iteration: int, name: str) -> Path | None:
+    """The class raster of frame ``name`` from the iteration before ``iteration`` (a GeoTIFF, or the VRT
+    of a cluster run), for the change heatmap; None when there is none."""
+    folder = workspace.outputs_dir / f"iteration_{iteration - 1:03d}"
+    for suffix in (".tif", ".vrt"):
+        path = folder / f"{name}_classes{suffix}"
+        if path.exists():
+            return path
+    return None
+
+
+def workspace_tasks(
+    workspace: Workspace,
+    settings: PredictSettings,
+    iteration: int,
+    frames: list[str] | None = None,
+    out_dir: str | Path | None = None,
+) -> list[FrameTask]:
+    """What predicting the workspace's frames (all, or those named) with a model of ``iteration`` writes:
+    into ``outputs/iteration_NNN/`` unless ``out_dir`` is given, with the previous iteration's classes."""
+    known = {f.name: f for f in workspace.record.frames()}
+    names = _frame_names(workspace, known, frames)
+    target = Path(out_dir) if out_dir else workspace.outputs_dir / f"iteration_{iteration:03d}"
+    tasks = []
+    for name in names:
+        frame = known[name]
+        if not frame.path.exists():
+            raise IsageError(
+                f"{frame.path}: frame '{name}' not found; re-link it with "
+                f"`isage frames relink {workspace.folder} {name} NEW_PATH`"
+            )
+        reference = Path(settings.reference) if settings.reference else None
+        tasks.append(
+            FrameTask(frame.path, name, target, previous_classes(workspace, iteration, name), reference)
+        )
+    return tasks
 
 
 def open_workspace_predictor(
@@ -70,39 +108,29 @@ def predict_workspace(
     Outputs go to ``outputs/iteration_NNN/`` of the model's iteration unless ``out_dir`` is given; the
     change heatmap compares with the previous iteration's class raster of the same frame when there is one.
     """
-    known = {f.name: f for f in workspace.record.frames()}
-    names = _frame_names(workspace, known, frames)
+    names = _frame_names(workspace, {f.name: f for f in workspace.record.frames()}, frames)
     predictor = predictor or open_workspace_predictor(workspace, settings, names, model_path)
     meta = predictor.meta
-    target = Path(out_dir) if out_dir else workspace.outputs_dir / f"iteration_{meta.iteration:03d}"
-    previous_dir = workspace.outputs_dir / f"iteration_{meta.iteration - 1:03d}"
     results = {}
-    for index, name in enumerate(names):
-        frame = known[name]
-        if not frame.path.exists():
-            raise IsageError(
-                f"{frame.path}: frame '{name}' not found; re-link it with "
-                f"`isage frames relink {workspace.folder} "
-                f"{name} NEW_PATH`"
-            )
-        previous = previous_dir / f"{name}_classes.tif"
-        reference = (references or {}).get(name) or (Path(settings.reference) if settings.reference else None)
+    tasks = workspace_tasks(workspace, settings, meta.iteration, names, out_dir)
+    for index, task in enumerate(tasks):
+        reference = (references or {}).get(task.name) or task.reference
         step = None
         if progress is not None:
-            start, span = index / len(names), 1 / len(names)
+            start, span = index / len(tasks), 1 / len(tasks)
 
-            def step(fraction: float, message: str = "", start=start, span=span, name=name) -> None:
+            def step(fraction: float, message: str = "", start=start, span=span, name=task.name) -> None:
                 progress(start + span * fraction, f"{name}: {message}" if message else name)
 
-        results[name] = predict_frame(
-            frame.path,
+        results[task.name] = predict_frame(
+            task.frame,
             predictor.backend,
             meta,
-            target,
-            name,
+            task.out_dir,
+            task.name,
             settings,
             device=None,  # the backend holds its device
-            previous_classes=previous if previous.exists() else None,
+            previous_classes=task.previous_classes,
             reference=reference,
             progress=step,
             cancel=cancel,

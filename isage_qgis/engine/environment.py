@@ -27,6 +27,7 @@ log = logging.getLogger(__name__)
 
 DISTRIBUTION = "geoisage"  # the engine's name on the package index ("isage" there is another project)
 BUNDLE_DIR = Path(__file__).resolve().parents[1] / "bundled"
+ENGINE_EXTRAS = "cluster"  # Dask, for the panel's and Processing's prediction on a cluster
 PLAN_FILE = "install-plan.json"
 _PIP = ["-m", "pip", "--disable-pip-version-check", "--no-input"]
 _VERSION_CHECK = "import isage_core; print(isage_core.__version__)"
@@ -76,6 +77,7 @@ def build_steps(request: EnvRequest) -> list[Step]:
     python = str(env_python(env_dir))
     engine = request.engine
     pip_install = [python, *_PIP, "install", "--upgrade", "-c", str(engine.constraints)]
+    wanted = f"{engine.wheel}[{ENGINE_EXTRAS}]"
     steps = [Step(f"creating the environment {env_dir}", [request.base_python, "-m", "venv", str(env_dir)])]
     if request.wheel_folder:
         source = ["--no-index", "--find-links", str(Path(request.wheel_folder).resolve())]
@@ -87,7 +89,7 @@ def build_steps(request: EnvRequest) -> list[Step]:
             steps.append(
                 Step(
                     "checking what would be downloaded",
-                    [*pip_install, "--dry-run", "--report", str(plan), *source, str(engine.wheel)],
+                    [*pip_install, "--dry-run", "--report", str(plan), *source, wanted],
                     check=lambda _lines: torch_refusal(
                         read_report(plan), "default", "choose CPU or CUDA torch in the iSAGE settings"
                     ),
@@ -96,7 +98,7 @@ def build_steps(request: EnvRequest) -> list[Step]:
     steps.append(
         Step(
             f"installing the iSAGE engine {engine.version} and its libraries (this can take several minutes)",
-            [*pip_install, *source, str(engine.wheel)],
+            [*pip_install, *source, wanted],
         )
     )
     steps.append(

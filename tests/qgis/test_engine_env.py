@@ -136,7 +136,7 @@ def bare_names(steps: list[Step]) -> list[str]:
             if rest[i] in skip_next:
                 i += 2
                 continue
-            if not rest[i].startswith("-") and not Path(rest[i]).suffix == ".whl":
+            if not rest[i].startswith("-") and not Path(rest[i].split("[")[0]).suffix == ".whl":
                 names.append(rest[i])
             i += 1
     return names
@@ -151,19 +151,20 @@ def test_build_steps_install_the_bundled_wheel_under_the_constraints(engine, tmp
     assert argv[1][0] == py and argv[1][-2:] == ["--upgrade", "pip"]
     assert "--dry-run" in argv[2] and online[2].check is not None  # the default choice looks first
     install = argv[3]
-    assert install[-1] == str(engine.wheel) and install[install.index("-c") + 1] == str(engine.constraints)
+    wheel = f"{engine.wheel}[cluster]"  # with Dask, for predicting on a cluster
+    assert install[-1] == wheel and install[install.index("-c") + 1] == str(engine.constraints)
     assert argv[4][:2] == [py, "-c"] and "import isage_core" in argv[4][2]
     assert bare_names(online) == ["pip"]  # pip upgrades itself; the engine is never named
 
     offline = build_steps(EnvRequest("/usr/bin/python3", env, engine, wheel_folder=str(tmp_path / "wheels")))
     assert [s.description.split()[0] for s in offline] == ["creating", "installing", "checking"]
     assert offline[1].command[-4:] == ["--no-index", "--find-links", str((tmp_path / "wheels").resolve()),
-                                       str(engine.wheel)]  # fmt: skip
+                                       wheel]  # fmt: skip
     assert bare_names(offline) == []
 
     cpu = build_steps(EnvRequest("/usr/bin/python3", env, engine, torch="cpu"))
     assert not any("--dry-run" in s.command for s in cpu)
-    assert cpu[2].command[-3:] == ["--extra-index-url", install_plan.CPU_INDEX, str(engine.wheel)]
+    assert cpu[2].command[-3:] == ["--extra-index-url", install_plan.CPU_INDEX, wheel]
     cuda = build_steps(EnvRequest("/usr/bin/python3", env, engine, torch="cuda"))
     assert not any("--dry-run" in s.command for s in cuda)  # asked for: nothing to refuse
 

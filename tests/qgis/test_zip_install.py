@@ -53,7 +53,7 @@ def wheel_folder(engine_wheel: Path) -> Path:
         stale.unlink()
     done = subprocess.run(
         [str(VENV_PYTHON), "-m", "pip", "download", "-q", "-d", str(WHEELHOUSE),
-         "-c", str(REPO / "constraints.txt"), str(engine_wheel)],
+         "-c", str(REPO / "constraints.txt"), f"{engine_wheel}[cluster]"],
         capture_output=True, text=True, timeout=1800,
     )  # fmt: skip
     assert done.returncode == 0, done.stderr[-3000:]
