@@ -105,6 +105,7 @@ class ClusterSettings:
     resume: bool = False  # keep the parts a matching earlier run finished
     cog: bool = False  # also write each output as one Cloud-Optimized GeoTIFF
     retries: int = 2  # a failed part is tried this many times more
+    connect_timeout_s: float = 30.0  # how long to wait for the scheduler
 
     @property
     def wanted(self) -> bool:

@@ -22,6 +22,7 @@ def add_cluster_options(p: argparse.ArgumentParser) -> None:
         "--cog", action="store_true", help="also assemble each output into a Cloud-Optimized GeoTIFF"
     )
     g.add_argument("--retries", type=int, default=2, help="times a failed part is tried again")
+    g.add_argument("--connect-timeout", type=float, default=30.0, help="seconds to wait for the scheduler")
 
 
 def cluster_settings(a: argparse.Namespace) -> ClusterSettings:
@@ -38,6 +39,7 @@ def cluster_settings(a: argparse.Namespace) -> ClusterSettings:
         resume=a.resume,
         cog=a.cog,
         retries=a.retries,
+        connect_timeout_s=a.connect_timeout,
     )
     if not settings.wanted and (a.resume or a.cog):
         raise IsageError("--resume and --cog belong to a cluster run: add --local-workers N or --scheduler")

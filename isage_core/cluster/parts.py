@@ -80,28 +80,34 @@ def job_key(description: dict) -> str:
     return hashlib.sha256(json.dumps(description, sort_keys=True).encode()).hexdigest()[:16]
 
 
+def check_resume(job: FramePrediction, description: dict) -> bool:
+    """Whether an earlier run of exactly this job left parts to keep; refuses (exit 2) another job's."""
+    folder = parts_folder(job.task)
+    recorded = folder / JOB_FILE
+    if not recorded.is_file():
+        return False
+    try:
+        earlier = json.loads(recorded.read_text(encoding="utf-8"))
+    except (OSError, ValueError) as exc:
+        raise IsageError(f"{recorded}: unreadable ({exc}); remove {folder} or drop --resume") from exc
+    if earlier != description:
+        changed = sorted(k for k in set(earlier) | set(description) if earlier.get(k) != description.get(k))
+        raise IsageError(
+            f"{folder}: its parts were made with another {', '.join(changed)}; drop --resume to "
+            "predict again from the start, or give the model, input and settings of that run"
+        )
+    return True
+
+
 def prepare_parts(job: FramePrediction, description: dict, resume: bool) -> tuple[Path, list[Window]]:
     """The parts folder and the blocks still to compute.
 
-    ``resume`` keeps the finished parts of an earlier run of the same job and refuses (exit 2) those
-    of another; otherwise earlier parts are removed and every block is computed.
+    ``resume`` keeps the finished parts of an earlier run of the same job (:func:`check_resume`);
+    otherwise earlier parts are removed and every block is computed.
     """
     folder = parts_folder(job.task)
     blocks = job.blocks()
-    recorded = folder / JOB_FILE
-    if resume and recorded.is_file():
-        try:
-            earlier = json.loads(recorded.read_text(encoding="utf-8"))
-        except (OSError, ValueError) as exc:
-            raise IsageError(f"{recorded}: unreadable ({exc}); remove {folder} or drop --resume") from exc
-        if earlier != description:
-            changed = sorted(
-                k for k in set(earlier) | set(description) if earlier.get(k) != description.get(k)
-            )
-            raise IsageError(
-                f"{folder}: its parts were made with another {', '.join(changed)}; drop --resume to "
-                "predict again from the start, or give the model, input and settings of that run"
-            )
+    if resume and check_resume(job, description):
         remove_stale_partials([folder / key for key in job.keys])
         todo = [block for block in blocks if not part_done(folder, job.keys, block)]
         log.info("%s: %d of %d parts finished earlier", job.task.name, len(blocks) - len(todo), len(blocks))
@@ -110,7 +116,7 @@ def prepare_parts(job: FramePrediction, description: dict, resume: bool) -> tupl
         shutil.rmtree(folder)
     for key in job.keys:
         (folder / key).mkdir(parents=True)
-    write_bytes_atomic(recorded, (json.dumps(description, indent=1, sort_keys=True) + "\n").encode())
+    write_bytes_atomic(folder / JOB_FILE, (json.dumps(description, indent=1, sort_keys=True) + "\n").encode())
     return folder, blocks
 
 

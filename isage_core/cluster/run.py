@@ -28,12 +28,11 @@ from ..inference.batch import open_predictor
 from ..inference.predict import FramePrediction, FrameTask
 from ..settings import ClusterSettings, PredictSettings
 from .assemble import write_cog, write_vrt
-from .parts import job_description, prepare_parts
+from .parts import check_resume, job_description, prepare_parts
 
 log = logging.getLogger(__name__)
 
 POLL_S = 0.5  # how often the client looks at the cancel token while parts run
-CONNECT_TIMEOUT_S = 30
 
 
 @dataclass
@@ -102,10 +101,14 @@ def connect(cluster: ClusterSettings) -> Iterator:
                         "`dask scheduler --scheduler-file FILE` on storage this machine reads"
                     )
                 client = stack.enter_context(
-                    distributed.Client(scheduler_file=cluster.scheduler_file, timeout=CONNECT_TIMEOUT_S)
+                    distributed.Client(
+                        scheduler_file=cluster.scheduler_file, timeout=cluster.connect_timeout_s
+                    )
                 )
             else:
-                client = stack.enter_context(distributed.Client(cluster.scheduler, timeout=CONNECT_TIMEOUT_S))
+                client = stack.enter_context(
+                    distributed.Client(cluster.scheduler, timeout=cluster.connect_timeout_s)
+                )
         except (OSError, TimeoutError) as exc:
             where = cluster.scheduler_file or cluster.scheduler
             raise IsageError(
@@ -157,22 +160,25 @@ def predict_on_cluster(
             for task in tasks
         ]  # every input checked before anything is written or submitted
         descriptions = [job_description(job, digest, spec.backend) for job in opened]
-        todo = []
-        for job, description in zip(opened, descriptions, strict=True):
-            make_folder(job.task.out_dir)
-            remove_stale_partials([job.task.out_dir])
-            folder, blocks = prepare_parts(job, description, cluster.resume)
-            run.parts += len(job.blocks())
-            todo += [(job, folder, block) for block in blocks]
-        if shuffle_seed is not None:
-            # an order of work, not a secret (Bandit's B311 is about secrets)
-        random.Random(shuffle_seed).shuffle(todo)  # nosec B311
+        if cluster.resume:
+            for job, description in zip(opened, descriptions, strict=True):
+                check_resume(job, description)  # a mismatch refuses before any part is touched
         started = time.perf_counter()
         try:
             with connect(cluster) as client:
                 client.register_plugin(ModelPlugin(spec), name=spec.plugin_name)
                 run.workers = len(client.scheduler_info()["workers"])
                 run.startup_s = time.perf_counter() - started
+                todo = []
+                for job, description in zip(opened, descriptions, strict=True):
+                    make_folder(job.task.out_dir)
+                    remove_stale_partials([job.task.out_dir])
+                    folder, blocks = prepare_parts(job, description, cluster.resume)
+                    run.parts += len(job.blocks())
+                    todo += [(job, folder, block) for block in blocks]
+                if shuffle_seed is not None:
+                    # an order of work, not a secret (Bandit's B311 is about secrets)
+                    random.Random(shuffle_seed).shuffle(todo)  # nosec B311
                 log.info(
                     "cluster of %d workers: %d of %d parts to compute (%s)",
                     run.workers, len(todo), run.parts, spec.backend,
