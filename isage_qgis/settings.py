@@ -15,7 +15,8 @@ PREFIX = "isage/"
 @dataclass
 class PluginSettings:
     """What the user chooses once: the engine's Python, the compute device, the click budget, their name,
-    and how the engine environment is built (torch build, an offline folder of wheels)."""
+    how the engine environment is built (torch build, an offline folder of wheels), and a Dask cluster
+    that predictions run on."""
 
     engine_python: str = ""
     device: str = "auto"
@@ -23,6 +24,7 @@ class PluginSettings:
     annotator: str = ""
     torch: str = "default"  # default | cpu | cuda (isage_qgis.engine.install_plan)
     wheel_folder: str = ""  # empty: the package index
+    scheduler: str = ""  # empty: predict in the engine's process; an address or a scheduler file: on Dask
 
     @classmethod
     def load(cls) -> PluginSettings:
@@ -42,3 +44,12 @@ class PluginSettings:
         store = QgsSettings()
         for f in fields(self):
             store.setValue(PREFIX + f.name, getattr(self, f.name))
+
+
+def scheduler_args(scheduler: str) -> list[str]:
+    """The engine's options for the Dask scheduler of the settings: an address, or a scheduler file
+    (a path ending in .json); nothing when it is empty (the engine predicts in its own process)."""
+    scheduler = scheduler.strip()
+    if not scheduler:
+        return []
+    return ["--scheduler-file" if scheduler.lower().endswith(".json") else "--scheduler", scheduler]

@@ -29,6 +29,7 @@ from ..engine.pipeline import Step
 from ..layers.results import EXTENT_SCOPE, PROP_ROLE
 from ..record.model import ClassInfo
 from ..record.view import RecordSnapshot, RunInfo
+from ..settings import scheduler_args
 
 DEFAULT_CLASSES = [
     ClassInfo(0, "background", "#9e9e9e"),
@@ -222,9 +223,11 @@ def predict_steps(
     device: str = "auto",
     jobs: Sequence[tuple[list[str], tuple[float, float, float, float]]] | None = None,
     out_dir: str | None = None,
+    scheduler: str = "",
 ) -> list[Step]:
-    """Whole frames (``jobs`` None), or one run per ``(frames, extent)`` job writing to ``out_dir``."""
-    base = ["predict", workspace, "--device", device or "auto"]
+    """Whole frames (``jobs`` None), or one run per ``(frames, extent)`` job writing to ``out_dir``;
+    on the Dask cluster ``scheduler`` names, if any."""
+    base = ["predict", workspace, "--device", device or "auto", *scheduler_args(scheduler)]
     if jobs is None:
         return [Step("predict", base, 1.0)]
     steps = []

@@ -225,7 +225,8 @@ class IsageSession(QObject):
             out_dir = Path(dm.extent_out_dir(self.workspace, iteration))
         if os.name == "nt":  # Windows cannot replace files QGIS holds open
             layers.release_layers_under(self.project, out_dir)
-        return dm.predict_steps(self.workspace, settings.device, jobs, str(out_dir) if jobs else None)
+        target = str(out_dir) if jobs else None
+        return dm.predict_steps(self.workspace, settings.device, jobs, target, settings.scheduler)
 
     def cancel(self) -> None:
         """Stop the running engine command (its partial outputs are discarded)."""

@@ -100,11 +100,21 @@ class SettingsDialog(QDialog):
             "The iSAGE method allows one; overriding it is recorded nowhere else."
         )
         self.over_budget_check.setChecked(not settings.enforce_budget)
+        self.scheduler_edit = QLineEdit(settings.scheduler)
+        self.scheduler_edit.setPlaceholderText(
+            "empty: predict on this computer; tcp://host:8786 or a .json file"
+        )
+        self.scheduler_edit.setToolTip(
+            "A running Dask scheduler (its address, or the file `dask scheduler --scheduler-file` "
+            "wrote) that Predict and Train run their predictions on. Frames, models and outputs must "
+            "be on storage every worker reads at the same paths."
+        )
         form = QFormLayout()
         form.addRow("Engine Python", row)
         form.addRow("Device", self.device_combo)
         form.addRow("Annotator", self.annotator_edit)
         form.addRow("", self.over_budget_check)
+        form.addRow("Dask scheduler", self.scheduler_edit)
 
         self.status_label = QLabel("Press “Check engine” to see which engine, torch and device are used.")
         self.status_label.setWordWrap(True)
@@ -161,6 +171,7 @@ class SettingsDialog(QDialog):
             annotator=self.annotator_edit.text().strip(),
             torch=self.torch_combo.currentText(),
             wheel_folder=self.source_edit.text().strip(),
+            scheduler=self.scheduler_edit.text().strip(),
         )
 
     def accept(self) -> None:

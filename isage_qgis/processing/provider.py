@@ -13,12 +13,14 @@ from .export_model import ExportModelAlgorithm
 from .import_points import ImportPointsAlgorithm
 from .merge_clicks import MergeClicksAlgorithm
 from .predict import PredictAlgorithm
+from .predict_cluster import PredictClusterAlgorithm
 from .train import TrainAlgorithm
 from .vectorize import VectorizeAlgorithm
 
 ALGORITHMS = (
     TrainAlgorithm,
     PredictAlgorithm,
+    PredictClusterAlgorithm,
     ErrorHeatmapAlgorithm,
     EvaluateAlgorithm,
     VectorizeAlgorithm,

@@ -57,8 +57,10 @@ def make_dock(qgis_iface, qgis_new_project, engine_python, tiny_model):
     """``make_dock(python=..., workspace=None)``: a dock whose session uses the given engine Python."""
     docks = []
 
-    def make(python: str = engine_python, workspace: Path | None = None, steps: int = 3) -> IsageDock:
-        settings = PluginSettings(engine_python=python, device="cpu", annotator="tester")
+    def make(
+        python: str = engine_python, workspace: Path | None = None, steps: int = 3, scheduler: str = ""
+    ) -> IsageDock:
+        settings = PluginSettings(engine_python=python, device="cpu", annotator="tester", scheduler=scheduler)
         session = IsageSession(qgis_new_project, settings_loader=lambda: settings)
         session.train_extra = [*tiny_model, "--steps", str(steps)]
         dock = IsageDock(qgis_iface, session=session)
@@ -208,6 +210,47 @@ def test_predict_visible_extent_only_predicts_frames_on_screen(
     assert any("overlaps no frame" in m for m in messages(qgis_iface, Qgis.MessageLevel.Warning))
 
 
+def test_predict_runs_on_the_dask_scheduler_of_the_settings(
+    make_dock, engine_workspace, engine_python, engine_cli, qgis_iface, qgis_new_project, tmp_path
+):
+    import subprocess
+
+    from osgeo import gdal
+
+    assert dm.predict_steps("ws", "cpu", None, None, "tcp://10.0.0.5:8786")[0].args[-2:] == [
+        "--scheduler", "tcp://10.0.0.5:8786",
+    ]  # fmt: skip
+    ws = engine_workspace.copy("dock_cluster")
+    dask = str(Path(engine_python).parent / "dask")
+    file = tmp_path / "scheduler.json"  # as `dask scheduler --scheduler-file` writes it on a cluster
+    logs = tmp_path / "dask.log"
+    with open(logs, "w") as log:
+        started = [subprocess.Popen(
+            [dask, "scheduler", "--scheduler-file", str(file), "--host", "127.0.0.1", "--port", "0",
+             "--no-dashboard"], stdout=log, stderr=log,
+        )]  # fmt: skip
+        try:
+            spin(file.is_file, 60)
+            started.append(subprocess.Popen(
+                [dask, "worker", "--scheduler-file", str(file), "--nworkers", "1", "--nthreads", "1",
+                 "--no-dashboard"], stdout=log, stderr=log,
+            ))  # fmt: skip
+            dock = make_dock(workspace=ws, scheduler=str(file))
+            dock.ui.predict_button.click()
+            spin(lambda: not dock.session.busy, 180)
+        finally:
+            for process in reversed(started):
+                process.terminate()
+                process.wait(30)
+    assert not messages(qgis_iface, CRITICAL), messages(qgis_iface, CRITICAL) + [logs.read_text()[-2000:]]
+    layer = qgis_new_project.mapLayersByName("train_1 classes")[0]
+    assert layer.isValid() and Path(layer.source()).name == "train_1_classes.vrt"  # assembled from parts
+    engine_cli("predict", str(ws), "--frame", "train_1", "--out", str(tmp_path / "serial"), "--threads", "1")
+    got = gdal.Open(layer.source()).ReadAsArray()
+    want = gdal.Open(str(tmp_path / "serial" / "train_1_classes.tif")).ReadAsArray()
+    assert (got == want).all()  # the pixels of one process with the worker's one thread
+
+
 def test_create_workspace_classes_and_class_keys(make_dock, engine_workspace, qgis_new_project, tmp_path):
     dock = make_dock()
     assert not dock.ui.train_button.isEnabled() and not dock.click_action.isEnabled()
@@ -281,7 +324,10 @@ def test_plugin_gui_processing_and_unload(qgis_iface, qgis_new_project):
 
 
 def test_settings_dialog_reports_the_engine(qgis_app, engine_python, tmp_path):
-    chosen = PluginSettings(engine_python=engine_python, device="cpu", enforce_budget=False, annotator="ana")
+    chosen = PluginSettings(
+        engine_python=engine_python, device="cpu", enforce_budget=False, annotator="ana",
+        scheduler="tcp://10.0.0.5:8786",
+    )  # fmt: skip
     dialog = SettingsDialog(chosen)
     assert dialog.settings() == chosen
     dialog.check_engine()

@@ -35,7 +35,7 @@ SAMPLE_CRS = "EPSG:31983"
 FAST_PREDICT = {"TILE_SIZE": 128, "OVERLAP": 16, "BATCH_SIZE": 4}
 EXPECTED_IDS = {
     "train", "predict", "errorheatmap", "evaluate", "vectorize", "exportmodel", "mergeclicks", "importpoints",
-    "benchmark",
+    "benchmark", "predictcluster",
 }  # fmt: skip
 
 
@@ -190,6 +190,35 @@ def test_predict_temporary_output_without_heatmap(isage_provider, engine_workspa
     assert (out.width(), out.height()) == (256, 256) and out.crs().authid() == SAMPLE_CRS
     assert not result.get("OUTPUT_CONFIDENCE")
     assert not list(Path(result["OUTPUT_CLASSES"]).parent.glob("*confidence*"))
+
+
+def test_predict_on_a_local_cluster_gives_the_pixels_of_one_process(
+    isage_provider, engine_workspace, engine_cli, tmp_path
+):
+    from osgeo import gdal
+
+    image = engine_workspace.images["train_1"]
+    tiling = ("--tile-size", "128", "--overlap", "16", "--batch-size", "4", "--block-size", "96")
+    engine_cli("predict", "--raster", str(image), "--model", str(engine_workspace.model), "--out",
+               str(tmp_path / "serial"), "--heatmaps", "confidence", "--threads", "1", *tiling)  # fmt: skip
+    folder = tmp_path / "cluster"
+    result = run("predictcluster", {
+        "INPUT": str(image), "MODEL": str(engine_workspace.model), **FAST_PREDICT, "BLOCK_SIZE": 96,
+        "SCHEDULER": "", "LOCAL_WORKERS": 2, "COG": True, "OUTPUT_FOLDER": str(folder),
+    })  # fmt: skip
+    assert result["OUTPUT_CLASSES"].endswith(".tif") and result["OUTPUT_CONFIDENCE"].endswith(".tif")  # COGs
+    parts = sorted((folder / "train_1_parts").rglob("*.tif"))
+    assert len(parts) == 2 * 9, parts  # 3x3 parts of 96 px over 256 px, for the classes and the confidence
+    for key, kind in (("OUTPUT_CLASSES", "classes"), ("OUTPUT_CONFIDENCE", "confidence")):
+        want = gdal.Open(str(tmp_path / "serial" / f"train_1_{kind}.tif")).ReadAsArray()
+        for path in (result[key], folder / f"train_1_{kind}.vrt"):
+            layer = raster(path)
+            assert layer.crs().authid() == SAMPLE_CRS and (layer.width(), layer.height()) == (256, 256)
+            got = gdal.Open(str(path)).ReadAsArray()
+            assert got.dtype == want.dtype and (got == want).all(), path  # one process, 1 thread per block
+    classes = raster(result["OUTPUT_CLASSES"])
+    assert classes.renderer().type() == "paletted"  # the class colours travel with the COG
+    assert not [p for p in folder.rglob("*") if p.name.startswith(".isage-")]
 
 
 def test_error_heatmap(isage_provider, engine_workspace, tmp_path):

@@ -19,15 +19,15 @@ CLOSURE = (
     "from importlib import metadata\n"
     "from pip._vendor.packaging.requirements import Requirement\n"
     "norm = lambda n: n.lower().replace('_', '-')\n"
-    "todo, closure = ['geoisage'], set()\n"
+    "todo, seen, closure = [('geoisage', 'cluster')], set(), set()\n"
     "while todo:\n"
-    "    name = todo.pop()\n"
-    "    if name in closure: continue\n"
-    "    closure.add(name)\n"
+    "    name, extra = todo.pop()\n"
+    "    if (name, extra) in seen: continue\n"
+    "    seen.add((name, extra)); closure.add(name)\n"
     "    for text in metadata.requires(name) or []:\n"
     "        req = Requirement(text)\n"
-    "        if req.marker is None or req.marker.evaluate({'extra': ''}):\n"
-    "            todo.append(norm(req.name))\n"
+    "        if req.marker is None or req.marker.evaluate({'extra': extra}):\n"
+    "            todo += [(norm(req.name), e) for e in sorted(req.extras) or ['']]\n"
     "print(json.dumps({'installed': sorted(norm(d.metadata['Name']) for d in metadata.distributions()),\n"
     "                  'closure': sorted(closure)}))\n"
 )
@@ -114,7 +114,7 @@ def test_the_zip_alone_builds_an_engine_of_its_own_version_that_trains_and_predi
     assert seen["built"][0], seen["built"][1]
     for command in seen["commands"]:  # the engine is the bundled wheel, never a name on the index
         if "install" in command:
-            assert "--no-index" in command and str(plugins / wheel) in command, command
+            assert "--no-index" in command and f"{plugins / wheel}[cluster]" in command, command
             assert not {"isage", "geoisage"} & set(command), command
     info = seen["info"]
     assert info["isage"] == version and info["distribution"] == "geoisage" and info["can_train"], info
@@ -128,7 +128,8 @@ def test_the_zip_alone_builds_an_engine_of_its_own_version_that_trains_and_predi
     packages = json.loads(listed.stdout)
     strangers = set(packages["installed"]) - set(packages["closure"]) - {"pip", "setuptools"}
     assert not strangers, strangers  # nothing but the engine and what it needs
-    assert "cloudpickle" not in packages["installed"] and "isage" not in packages["installed"]
+    assert {"dask", "distributed"} <= set(packages["installed"])  # the [cluster] extra
+    assert not {"pytest", "isage"} & set(packages["installed"])  # no test tools, no name-squatting package
     assert not [n for n in packages["installed"] if n.startswith("isage-")]
     print(f"zip {size_mb:.1f} MB; engine environment {du_mb(engine_env):.0f} MB, built offline in "
           f"{seen['build_seconds']} s")  # fmt: skip
