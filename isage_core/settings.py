@@ -95,6 +95,20 @@ class PredictSettings:
 
 
 @dataclass
+class ProposeSettings:
+    """Where the engine proposes the next clicks (:mod:`isage_core.proposals`)."""
+
+    per_frame: int | None = None  # proposals per frame; None: one per class present (the method's budget)
+    spacing: int = 5  # pixels kept from every click, nodata and other proposals
+    typical_until: int = 2  # a class with fewer clicks than this on a frame is proposed a typical pixel
+    samples: int = 4096  # encoder feature cells kept per frame (bounds memory and the typicality maths)
+    candidates: int = 2048  # lowest-margin pixels kept per class and frame
+    uncertain_share: float = 0.05  # an uncertain proposal is a random pixel of this lowest-margin share
+    seed: int = 0
+    predict: PredictSettings = field(default_factory=lambda: PredictSettings(block_size=2048))
+
+
+@dataclass
 class ClusterSettings:
     """Where a prediction runs on Dask (:mod:`isage_core.cluster`) and what it assembles at the end."""
 

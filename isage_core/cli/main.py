@@ -13,6 +13,7 @@ from ..benchmark.config import DEFAULT_METHODS
 from ..cancel import CancelToken, cancel_on_signals
 from ..errors import Cancelled, IsageError
 from .cluster import add_cluster_options
+from .propose import add_propose_options, propose_cmd
 from .reporters import HumanReporter, JsonLinesReporter, Reporter, ReporterLogHandler
 
 EXIT_USER_ERROR = 2
@@ -109,6 +110,9 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--out", help="output folder (default: workspace outputs/iteration_NNN)")
     c.add_predict_options(p)
     add_cluster_options(p)
+
+    p = command("propose", propose_cmd, "propose where to click next (proposals.gpkg, never the record)")
+    add_propose_options(p)
 
     p = command("evaluate", c.evaluate_cmd, "score class rasters against reference masks (JSON)")
     p.add_argument("--prediction", action="append", required=True)

@@ -158,8 +158,9 @@ class FramePrediction:
         """The blocks of the work window (in its own pixel coordinates), row by row."""
         return list(iter_blocks(self.width, self.height, self.settings.block_size))
 
-    def predict_block(self, local: Window) -> dict[str, np.ndarray]:
-        """Every output of one block of the work window (in its coordinates), nodata set."""
+    def block_probabilities(self, local: Window) -> tuple[Window, np.ndarray, np.ndarray]:
+        """One block of the work window (in its coordinates): the block in raster coordinates, its
+        valid pixels and the class probabilities (C, h, w) there."""
         if self.cancel is not None:
             self.cancel.check()
         src, window = self.src, self.window
@@ -173,7 +174,11 @@ class FramePrediction:
         def read(win: Window) -> np.ndarray:
             return normalise(read_bands(src, self.meta.bands, win), self.meta.mean, self.meta.std)
 
-        probs = self.runner.block_probabilities(read, src.height, src.width, block, valid)
+        return block, valid, self.runner.block_probabilities(read, src.height, src.width, block, valid)
+
+    def predict_block(self, local: Window) -> dict[str, np.ndarray]:
+        """Every output of one block of the work window (in its coordinates), nodata set."""
+        block, valid, probs = self.block_probabilities(local)
         best, confidence = top_class(probs)
         del probs
         classes = self._ids[best]

@@ -1,0 +1,236 @@
+"""One pass of the network over a frame that keeps what proposing needs, in memory bounded by settings.
+
+The network runs on the one-machine prediction's tile grid (:class:`..inference.predict.FramePrediction`)
+through a PyTorch backend that also keeps each tile's encoder features at stride 16. Per frame it keeps:
+a sample of feature cells chosen by a hash of their position (the same cells whatever the block size),
+the features at the clicks, the lowest-margin pixels of each predicted class (all of them, and those
+whose class changed since the previous iteration), and the pixel counts per class.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import numpy as np
+from rasterio.windows import Window
+from scipy import ndimage
+
+from ..geo import valid_mask
+from ..inference.backends import TorchBackend
+from ..inference.predict import FramePrediction
+
+FEATURE_STRIDE = 16  # the encoder level kept: one feature vector per 16 x 16 pixels
+
+
+class FeatureBackend:
+    """A PyTorch network as a prediction backend that also keeps each batch's stride-16 encoder features."""
+
+    name = "torch"
+
+    def __init__(self, network, device):
+        self.inner = TorchBackend(network, device, amp=False)
+        self.kept: list[np.ndarray] = []
+        self._last = None
+        network.encoder.register_forward_hook(self._hook)
+
+    def _hook(self, module, inputs, output) -> None:
+        side = inputs[0].shape[-1]
+        self._last = next(f for f in output if f.shape[-1] * FEATURE_STRIDE == side)
+
+    def probabilities(self, batch: np.ndarray) -> np.ndarray:
+        probs = self.inner.probabilities(batch)
+        self.kept.append(self._last.float().cpu().numpy())
+        return probs
+
+    def take(self) -> np.ndarray:
+        """The features (tiles, channels, t/16, t/16) of the tiles run since the last call, in order."""
+        out = np.concatenate(self.kept) if self.kept else np.zeros((0, 0, 0, 0), np.float32)
+        self.kept.clear()
+        return out
+
+
+def position_keys(rows: np.ndarray, cols: np.ndarray, seed: int) -> np.ndarray:
+    """A pseudo-random uint64 per pixel from its position and ``seed`` alone (splitmix64)."""
+    with np.errstate(over="ignore"):
+        x = rows.astype(np.uint64) * np.uint64(0x9E3779B97F4A7C15)
+        x ^= cols.astype(np.uint64) * np.uint64(0xC2B2AE3D27D4EB4F) + np.uint64(seed & 0xFFFFFFFF)
+        x ^= x >> np.uint64(30)
+        x *= np.uint64(0xBF58476D1CE4E5B9)
+        x ^= x >> np.uint64(27)
+        x *= np.uint64(0x94D049BB133111EB)
+        x ^= x >> np.uint64(31)
+    return x
+
+
+@dataclass
+class Lowest:
+    """The ``limit`` lowest-margin pixels seen so far (ties broken by position key) and how many were seen."""
+
+    limit: int
+    margin: np.ndarray = field(default_factory=lambda: np.zeros(0, np.float32))
+    key: np.ndarray = field(default_factory=lambda: np.zeros(0, np.uint64))
+    rows: np.ndarray = field(default_factory=lambda: np.zeros(0, np.int64))
+    cols: np.ndarray = field(default_factory=lambda: np.zeros(0, np.int64))
+    seen: int = 0
+
+    def add(self, margin, key, rows, cols) -> None:
+        self.seen += len(margin)
+        margin = np.concatenate([self.margin, margin])
+        key, rows = np.concatenate([self.key, key]), np.concatenate([self.rows, rows])
+        cols = np.concatenate([self.cols, cols])
+        order = np.lexsort((key, margin))[: self.limit]
+        self.margin, self.key, self.rows, self.cols = margin[order], key[order], rows[order], cols[order]
+
+
+@dataclass
+class FrameScan:
+    """What one pass over a frame keeps (all positions in the frame's pixel coordinates)."""
+
+    class_ids: list[int]
+    pixels: dict[int, int]  # predicted valid pixels per class id
+    uncertain: dict[int, Lowest]  # lowest-margin allowed pixels per predicted class id
+    changed: dict[int, Lowest]  # the same, among pixels whose class changed since the previous iteration
+    sample_rows: np.ndarray  # the sampled feature cells' centres
+    sample_cols: np.ndarray
+    sample_classes: np.ndarray  # the class id predicted at each centre
+    sample_features: np.ndarray  # (n, channels), L2-normalised
+    click_features: np.ndarray  # (clicks, channels), L2-normalised, of the frame's clicks
+    has_previous: bool
+    pixels_scanned: int
+
+
+def allowed_pixels(
+    job: FramePrediction, block: Window, valid: np.ndarray, clicks, spacing: int
+) -> np.ndarray:
+    """Valid pixels at least ``spacing`` pixels from nodata and from every click."""
+    src = job.src
+    r0, c0 = int(block.row_off), int(block.col_off)
+    h, w = int(block.height), int(block.width)
+    allowed = valid.copy()
+    if spacing > 0:
+        er0, ec0 = max(r0 - spacing, 0), max(c0 - spacing, 0)
+        er1, ec1 = min(r0 + h + spacing, src.height), min(c0 + w + spacing, src.width)
+        around = valid_mask(src, Window(ec0, er0, ec1 - ec0, er1 - er0))
+        around[r0 - er0 : r0 - er0 + h, c0 - ec0 : c0 - ec0 + w] &= valid
+        far = ndimage.distance_transform_edt(around) >= spacing
+        allowed &= far[r0 - er0 : r0 - er0 + h, c0 - ec0 : c0 - ec0 + w]
+        for row, col in clicks:
+            rr0, rr1 = max(row - spacing + 1, r0), min(row + spacing, r0 + h)
+            cc0, cc1 = max(col - spacing + 1, c0), min(col + spacing, c0 + w)
+            if rr0 >= rr1 or cc0 >= cc1:
+                continue
+            dr = np.arange(rr0, rr1)[:, None] - row
+            dc = np.arange(cc0, cc1)[None, :] - col
+            near = dr * dr + dc * dc < spacing * spacing
+            allowed[rr0 - r0 : rr1 - r0, cc0 - c0 : cc1 - c0] &= ~near
+    return allowed
+
+
+def scan_frame(job: FramePrediction, backend: FeatureBackend, clicks, settings, progress=None) -> FrameScan:
+    """Run the network over ``job``'s work window and keep what :mod:`.select` needs.
+
+    ``clicks`` are the frame's unretracted clicks as (row, col); ``settings`` a ProposeSettings."""
+    meta, runner = job.meta, job.runner
+    ids = np.asarray(meta.class_ids)
+    overlap, stride = runner.overlap, runner.stride
+    pixels = {int(c): 0 for c in ids}
+    uncertain = {int(c): Lowest(settings.candidates) for c in ids}
+    changed = {int(c): Lowest(settings.candidates) for c in ids}
+    kept: dict[str, list] = {"key": [], "rows": [], "cols": [], "classes": [], "features": []}
+    click_features: dict[int, np.ndarray] = {}
+    blocks = job.blocks()
+    scanned = 0
+    for index, local in enumerate(blocks):
+        block, valid, probs = job.block_probabilities(local)
+        features = backend.take()
+        positions = runner.block_tiles(job.src.height, job.src.width, block, valid)
+        r0, c0 = int(block.row_off), int(block.col_off)
+        h, w = int(block.height), int(block.width)
+        scanned += int(valid.sum())
+        top2 = (
+            np.sort(probs, axis=0)[-2:]
+            if probs.shape[0] > 1
+            else np.stack([np.zeros_like(probs[0]), probs[0]])
+        )
+        margin = (top2[1] - top2[0]).astype(np.float32)
+        best = ids[np.argmax(probs, axis=0)]
+        del probs, top2
+        allowed = allowed_pixels(job, block, valid, clicks, settings.spacing)
+        previous = job.prev(block) if job.prev is not None else None
+        flipped = (best != previous[0]) & previous[1] & allowed if previous is not None else None
+        for class_id in map(int, ids):
+            here = best == class_id
+            pixels[class_id] += int((here & valid).sum())
+            for pool, mask in (
+                (uncertain, here & allowed),
+                (changed, None if flipped is None else here & flipped),
+            ):
+                if mask is None or not mask.any():
+                    continue
+                rows, cols = np.nonzero(mask)
+                rows, cols = rows + r0, cols + c0
+                pool[class_id].add(margin[mask], position_keys(rows, cols, settings.seed), rows, cols)
+        # the feature cells each tile owns (the tiles' own regions partition the raster)
+        half = overlap // 2
+        for (tr, tc), cells in zip(positions, features, strict=True):
+            n = cells.shape[-1]
+            centres_r = tr + FEATURE_STRIDE * np.arange(n) + FEATURE_STRIDE // 2
+            centres_c = tc + FEATURE_STRIDE * np.arange(n) + FEATURE_STRIDE // 2
+            own_r = (centres_r >= tr + half) & (centres_r < tr + half + stride)
+            own_c = (centres_c >= tc + half) & (centres_c < tc + half + stride)
+            own_r &= (centres_r >= r0) & (centres_r < r0 + h)
+            own_c &= (centres_c >= c0) & (centres_c < c0 + w)
+            for i in np.nonzero(own_r)[0]:
+                rows = np.full(int(own_c.sum()), centres_r[i])
+                cols = centres_c[own_c]
+                ok = allowed[rows - r0, cols - c0]
+                if ok.any():
+                    kept["key"].append(position_keys(rows[ok], cols[ok], settings.seed))
+                    kept["rows"].append(rows[ok])
+                    kept["cols"].append(cols[ok])
+                    kept["classes"].append(best[rows[ok] - r0, cols[ok] - c0])
+                    kept["features"].append(cells[:, i, np.nonzero(own_c)[0][ok]].T)
+            for k, (row, col) in enumerate(clicks):
+                inside = (tr + half <= row < tr + half + stride) and (tc + half <= col < tc + half + stride)
+                if inside and r0 <= row < r0 + h and c0 <= col < c0 + w:
+                    i = min((row - tr) // FEATURE_STRIDE, n - 1)
+                    j = min((col - tc) // FEATURE_STRIDE, n - 1)
+                    click_features[k] = cells[:, i, j]
+            del cells
+        _trim(kept, settings.samples)
+        if progress is not None:
+            progress((index + 1) / len(blocks), f"{job.task.name}: block {index + 1}/{len(blocks)}")
+    _trim(kept, settings.samples)
+    empty = np.zeros(0, np.int64)
+    features = kept["features"][0] if kept["features"] else np.zeros((0, 1), np.float32)
+    return FrameScan(
+        class_ids=[int(c) for c in ids],
+        pixels=pixels,
+        uncertain=uncertain,
+        changed=changed,
+        sample_rows=kept["rows"][0] if kept["rows"] else empty,
+        sample_cols=kept["cols"][0] if kept["cols"] else empty,
+        sample_classes=kept["classes"][0] if kept["classes"] else empty,
+        sample_features=_normalise(features),
+        click_features=_normalise(np.stack([click_features[k] for k in sorted(click_features)]))
+        if click_features
+        else np.zeros((0, features.shape[1]), np.float32),
+        has_previous=job.prev is not None,
+        pixels_scanned=scanned,
+    )
+
+
+def _trim(kept: dict[str, list], limit: int) -> None:
+    """Keep the ``limit`` cells of smallest key, as one array per field."""
+    if not kept["key"]:
+        return
+    merged = {name: np.concatenate(parts) for name, parts in kept.items()}
+    order = np.argsort(merged["key"], kind="stable")[:limit]
+    for name, values in merged.items():
+        kept[name] = [values[order]]
+
+
+def _normalise(features: np.ndarray) -> np.ndarray:
+    features = np.asarray(features, dtype=np.float32)
+    norms = np.linalg.norm(features, axis=1, keepdims=True) if features.size else np.ones((len(features), 1))
+    return features / np.maximum(norms, 1e-12)
