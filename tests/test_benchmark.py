@@ -502,3 +502,26 @@ def test_a_missing_plot_says_why(tmp_path, monkeypatch, caplog, failure, expecte
     monkeypatch.setattr(builtins, "__import__", failing)
     assert write_plot(tmp_path / "plot.png", []) is False
     assert any(expected in r.getMessage() for r in caplog.records) and not (tmp_path / "plot.png").exists()
+
+
+@pytest.mark.timeout(300)
+def test_the_proposed_method_labels_what_isage_propose_proposes(tmp_path):
+    from isage_core.proposals.store import read_proposals
+    from isage_core.record.workspace import Workspace
+
+    summary = _tiny_run(tmp_path / "p", ("proposed", "random"), (0,), iterations=3)
+    rows = {(r["method"], r["iteration"]): r for r in summary["rows"]}
+    assert rows[("proposed", 2)]["clicks"] > rows[("proposed", 0)]["clicks"]
+    ws = Workspace.open(tmp_path / "p" / "work" / "seed_0" / "methods" / "proposed")
+    references = summary["train_frames"]
+    for iteration in (1, 2):  # the clicks of round N are proposals of the model of round N - 1
+        clicks = [c for c in ws.record.clicks() if c.iteration == iteration]
+        proposed = read_proposals(ws.outputs_dir / f"iteration_{iteration - 1:03d}" / "proposals.gpkg")
+        at = {(p.frame, p.row, p.col) for p in proposed}
+        assert clicks and all((c.frame, c.row, c.col) in at for c in clicks)
+        assert all(c.note.startswith("proposed: ") and c.frame in references for c in clicks)
+        per = [(c.frame, c.class_id) for c in clicks]
+        assert len(per) == len(set(per))  # the method's budget: one per class per frame per round
+    for iteration in (0, 1):  # a row's new clicks are those added after its round
+        made = [c for c in ws.record.clicks() if c.iteration == iteration + 1]
+        assert rows[("proposed", iteration)]["new_clicks"] == len(made)

@@ -35,7 +35,7 @@ EXPERT_STRATEGIES = {
     "expert-ritm": "ritm",
     "expert-depth": "depth",
 }
-CLICK_METHODS = (*EXPERT_STRATEGIES, "random", "representative", "entropy")  # and hybrid-<rounds>
+CLICK_METHODS = (*EXPERT_STRATEGIES, "random", "representative", "entropy", "proposed")  # and hybrid-<rounds>
 LABEL_METHODS = ("dense", "superpixel")  # and pseudo-<threshold>, e.g. pseudo-0.95
 HYBRID_LATER = "depth"  # the expert strategy of a hybrid's rounds after its representative ones
 SUPERPIXEL_STRATEGY = "interior"  # the superpixel baseline spreads the person-like expert's clicks
@@ -185,6 +185,49 @@ class ClickMethod(Method):
         )  # fmt: skip
 
 
+class ProposedMethod(ClickMethod):
+    """The user who labels what ``isage propose`` proposes: each proposed pixel gets its reference class,
+    at most one click per class per frame per round (the method's budget); proposals of a class already
+    clicked on that frame this round are skipped, as a user would."""
+
+    def add_labels(self, probabilities: dict[str, np.ndarray], model_ids: list[int]) -> int:
+        from ..proposals.run import propose_workspace
+        from ..settings import PredictSettings, ProposeSettings
+
+        ts, ws = self.data.train_settings, self.workspace
+        iteration, _ = ws.latest_model()
+        folder = ws.outputs_dir / f"iteration_{iteration:03d}"
+        folder.mkdir(parents=True, exist_ok=True)
+        for name, probs in probabilities.items():  # the round's class rasters: what the panel shows
+            _write_classes(folder / f"{name}_classes.tif", self.data.frames[name], probs, model_ids)
+        predict = PredictSettings(tile_size=ts.patch_size, overlap=ts.patch_size // 4, device=ts.device)
+        settings = ProposeSettings(seed=int(self.rng.integers(2**31)), predict=predict)
+        result = propose_workspace(ws, settings, frames=list(probabilities), cancel=self.data.cancel)
+        record, added, self.new_on_errors, taken = ws.record, 0, 0, set()
+        for proposal in result.proposals:
+            class_id = int(self.data.references[proposal.frame][proposal.row, proposal.col])
+            if class_id not in self.data.class_ids or (proposal.frame, class_id) in taken:
+                continue
+            taken.add((proposal.frame, class_id))
+            self.new_on_errors += int(proposal.class_id != class_id)
+            record.add_click(
+                proposal.frame, class_id, row=proposal.row, col=proposal.col,
+                annotator=f"benchmark {self.name}", note=f"proposed: {proposal.reason}",
+            )  # fmt: skip
+            added += 1
+        self.rounds_labelled += 1
+        return added
+
+
+def _write_classes(path: Path, frame: Path, probs: np.ndarray, model_ids: list[int]) -> None:
+    """The predicted classes of ``probs`` as a GeoTIFF on ``frame``'s grid."""
+    with rasterio.open(frame) as src:
+        profile = {"driver": "GTiff", "width": src.width, "height": src.height, "count": 1, "dtype": "uint8",
+                   "crs": src.crs, "transform": src.transform}  # fmt: skip
+    with rasterio.open(path, "w", **profile) as dst:
+        dst.write(np.asarray(model_ids, dtype=np.uint8)[np.argmax(probs, axis=0)], 1)
+
+
 class LabelMapMethod(Method):
     """Label maps per frame, trained with the same steps a click method with the random baseline's
     click count would get (the seed round's click count times the number of rounds)."""
@@ -271,7 +314,9 @@ def make_method(
     selects each round's checkpoint on reference masks (the paper's protocol), None keeps the last."""
     check_method(name)
     kind: Callable[..., Method]
-    if name in CLICK_METHODS or name.startswith("hybrid-"):
+    if name == "proposed":
+        kind = ProposedMethod
+    elif name in CLICK_METHODS or name.startswith("hybrid-"):
         kind = ClickMethod
     elif name == "dense":
         kind = DenseMethod
