@@ -14,6 +14,7 @@ from .import_points import ImportPointsAlgorithm
 from .merge_clicks import MergeClicksAlgorithm
 from .predict import PredictAlgorithm
 from .predict_cluster import PredictClusterAlgorithm
+from .propose_clicks import ProposeClicksAlgorithm
 from .train import TrainAlgorithm
 from .vectorize import VectorizeAlgorithm
 
@@ -21,6 +22,7 @@ ALGORITHMS = (
     TrainAlgorithm,
     PredictAlgorithm,
     PredictClusterAlgorithm,
+    ProposeClicksAlgorithm,
     ErrorHeatmapAlgorithm,
     EvaluateAlgorithm,
     VectorizeAlgorithm,

@@ -35,7 +35,7 @@ SAMPLE_CRS = "EPSG:31983"
 FAST_PREDICT = {"TILE_SIZE": 128, "OVERLAP": 16, "BATCH_SIZE": 4}
 EXPECTED_IDS = {
     "train", "predict", "errorheatmap", "evaluate", "vectorize", "exportmodel", "mergeclicks", "importpoints",
-    "benchmark", "predictcluster",
+    "benchmark", "predictcluster", "proposeclicks",
 }  # fmt: skip
 
 
@@ -219,6 +219,23 @@ def test_predict_on_a_local_cluster_gives_the_pixels_of_one_process(
     classes = raster(result["OUTPUT_CLASSES"])
     assert classes.renderer().type() == "paletted"  # the class colours travel with the COG
     assert not [p for p in folder.rglob("*") if p.name.startswith(".isage-")]
+
+
+def test_propose_clicks_writes_points_and_leaves_the_record_alone(isage_provider, engine_workspace, tmp_path):
+    ws = engine_workspace.copy("ws_propose")
+    record = (ws / "clicks.gpkg").read_bytes()
+    out = tmp_path / "proposals.gpkg"
+    result = run("proposeclicks", {"WORKSPACE": str(ws / "clicks.gpkg"), "SPACING": 8, "OUTPUT": str(out)})
+    assert result["PROPOSALS"] == str(out.resolve())
+    layer = QgsVectorLayer(str(out), "proposals", "ogr")
+    assert layer.isValid() and layer.crs().authid() == SAMPLE_CRS and layer.featureCount() >= 2
+    names = {f.name() for f in layer.fields()}
+    assert {"frame", "row", "col", "class_id", "class_name", "score", "reason", "rank"} <= names
+    assert {f["reason"] for f in layer.getFeatures()} <= {"typical", "uncertain", "changed"}
+    assert (ws / "clicks.gpkg").read_bytes() == record
+    default = run("proposeclicks", {"WORKSPACE": str(ws), "PER_FRAME": 1})
+    assert Path(default["PROPOSALS"]) == (ws / "outputs" / "iteration_000" / "proposals.gpkg").resolve()
+    assert QgsVectorLayer(default["PROPOSALS"], "p", "ogr").featureCount() == 2  # one on each of two frames
 
 
 def test_error_heatmap(isage_provider, engine_workspace, tmp_path):

@@ -1,0 +1,74 @@
+"""Where to click next: the engine's proposals for a workspace's frames, as a point layer."""
+
+from __future__ import annotations
+
+from qgis.core import QgsProcessingOutputVectorLayer, QgsProcessingParameterFileDestination
+
+from .base import IsageAlgorithm
+
+
+class ProposeClicksAlgorithm(IsageAlgorithm):
+    """``isage propose WORKSPACE``: proposals.gpkg of the latest model, never written into the clicks."""
+
+    NAME = "proposeclicks"
+    DISPLAY = "Propose clicks"
+    GROUP = "Model"
+    HELP = (
+        "Proposes where the next clicks would help most, from the workspace's latest model and its frames "
+        "alone (no reference): by default one point per class the model predicts on each frame. Each has a "
+        "score and a reason: 'typical' (a common kind of pixel no click covers yet, proposed while a "
+        "class has few clicks on the frame), 'changed' (the class flipped since the previous iteration) or "
+        "'uncertain' (the model hesitates between two classes). Proposals keep a distance from every "
+        "click, from nodata and from each other. They are written to outputs/iteration_NNN/"
+        "proposals.gpkg of the workspace (or the file given), never into the click record: label them "
+        "with the click tool (the panel steps through them with 'Next proposal')."
+    )
+
+    def initAlgorithm(self, config=None):  # noqa: N802
+        self.add_workspace(
+            "The workspace's click GeoPackage (clicks.gpkg) or the workspace folder holding it."
+        )
+        self.add_int(
+            "PER_FRAME", "Proposals per frame", None,
+            "How many points per frame (empty or 0: one per class present in the prediction).",
+        )  # fmt: skip
+        self.add_int(
+            "SPACING", "Spacing (pixels)", 5, "Distance kept from clicks, nodata and other proposals."
+        )
+        self.add_int(
+            "TYPICAL_UNTIL", "Typical proposals below this many clicks", 2,
+            "A class with fewer clicks than this on a frame gets a typical pixel, else an uncertain one.",
+        )  # fmt: skip
+        self.add_int("SEED", "Random seed", 0, "The same seed, model and clicks give the same proposals.")
+        self.add(
+            QgsProcessingParameterFileDestination(
+                "OUTPUT", self.tr("Proposals"), "GeoPackage (*.gpkg)", optional=True, createByDefault=False
+            ),
+            "Where to write the points (empty: outputs/iteration_NNN/proposals.gpkg of the workspace).",
+        )
+        self.addOutput(QgsProcessingOutputVectorLayer("PROPOSALS", self.tr("Proposals")))
+
+    def processAlgorithm(self, parameters, context, feedback):  # noqa: N802
+        workspace = self.parameterAsFile(parameters, "WORKSPACE", context)
+        args = ["propose", workspace]
+        for key, option in (
+            ("SPACING", "--spacing"),
+            ("TYPICAL_UNTIL", "--typical-until"),
+            ("SEED", "--seed"),
+        ):
+            args += [option, str(self.parameterAsInt(parameters, key, context))]
+        per_frame = (
+            self.parameterAsInt(parameters, "PER_FRAME", context) if parameters.get("PER_FRAME") else 0
+        )
+        if per_frame > 0:
+            args += ["--per-frame", str(per_frame)]
+        output = self.parameterAsFileOutput(parameters, "OUTPUT", context)
+        if output:
+            args += ["--out", output]
+        result = self.run_engine(args, feedback)
+        feedback.pushInfo(
+            self.tr(f"{result.get('proposals', 0)} proposals ({result.get('reasons', {})}), "
+                    f"{result.get('seconds_per_megapixel', 0)} s per megapixel")
+        )  # fmt: skip
+        path = result["outputs"]["proposals"]
+        return {"PROPOSALS": path, "OUTPUT": path}
