@@ -273,7 +273,7 @@ def test_same_settings_give_the_same_model(tmp_path, bsb_train_frames):
 def test_training_learns_the_clicks(tmp_path, bsb_train_frames):
     ws = make_workspace(tmp_path / "ws", bsb_train_frames, names=["bsb_101"], per_class=3)
     untrained = train_iteration(ws, TINY, fast(steps=0, warm_start=False))
-    trained = train_iteration(ws, TINY, fast(steps=60, batch_size=4, learning_rate=3e-3, warm_start=False))
+    trained = train_iteration(ws, TINY, fast(steps=120, batch_size=4, learning_rate=3e-3, warm_start=False))
     start, end = ws.record.runs()[0].metrics, ws.record.runs()[1].metrics
     assert end["click_accuracy"] >= start["click_accuracy"] + 0.3
     assert len(trained.unresolved) < len(untrained.unresolved)
