@@ -55,10 +55,7 @@ def propose_workspace(
 ) -> ProposeResult:
     """Propose clicks on the workspace's frames (all, or those named) with its latest model (or the one
     given), into ``outputs/iteration_NNN/proposals.gpkg`` of the model's iteration unless ``out`` is given."""
-    import torch
-
-    from ..device import select_device
-    from ..model.checkpoint import load_checkpoint
+    from ..inference.backends import load_predictor
 
     if settings.spacing < 0 or settings.samples < 1 or settings.candidates < 1:
         raise IsageError("--spacing must be at least 0, the samples and candidates at least 1")
@@ -69,11 +66,9 @@ def propose_workspace(
     started = time.perf_counter()
     model = resolve_model(workspace, model_path)
     predict = replace(settings.predict, heatmaps=("change",), backend="torch", reference=None)
-    if predict.threads:
-        torch.set_num_threads(predict.threads)
-    device = select_device(predict.device)
-    network, meta = load_checkpoint(model, device)
-    backend = FeatureBackend(network, device)
+    torch_model = load_predictor(model, backend="torch", device=predict.device, threads=predict.threads)
+    meta, device = torch_model.meta, torch_model.backend.device
+    backend = FeatureBackend(torch_model.backend.network, device)
     record = workspace.record
     tasks = workspace_tasks(workspace, predict, meta.iteration, frames)
     target = (
