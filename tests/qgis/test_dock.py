@@ -221,18 +221,18 @@ def test_predict_runs_on_the_dask_scheduler_of_the_settings(
         "--scheduler", "tcp://10.0.0.5:8786",
     ]  # fmt: skip
     ws = engine_workspace.copy("dock_cluster")
-    dask = str(Path(engine_python).parent / "dask")
+    dask = [engine_python, "-m", "dask"]  # not a `dask` script beside it: the chroot's engine is a wrapper
     file = tmp_path / "scheduler.json"  # as `dask scheduler --scheduler-file` writes it on a cluster
     logs = tmp_path / "dask.log"
     with open(logs, "w") as log:
         started = [subprocess.Popen(
-            [dask, "scheduler", "--scheduler-file", str(file), "--host", "127.0.0.1", "--port", "0",
+            [*dask, "scheduler", "--scheduler-file", str(file), "--host", "127.0.0.1", "--port", "0",
              "--no-dashboard"], stdout=log, stderr=log,
         )]  # fmt: skip
         try:
             spin(file.is_file, 60)
             started.append(subprocess.Popen(
-                [dask, "worker", "--scheduler-file", str(file), "--nworkers", "1", "--nthreads", "1",
+                [*dask, "worker", "--scheduler-file", str(file), "--nworkers", "1", "--nthreads", "1",
                  "--no-dashboard"], stdout=log, stderr=log,
             ))  # fmt: skip
             dock = make_dock(workspace=ws, scheduler=str(file))
