@@ -15,8 +15,8 @@ PREFIX = "isage/"
 @dataclass
 class PluginSettings:
     """What the user chooses once: the engine's Python, the compute device, the click budget, their name,
-    how the engine environment is built (torch build, an offline folder of wheels), and a Dask cluster
-    that predictions run on."""
+    how the engine environment is built (torch build, an offline folder of wheels), a Dask cluster
+    that predictions run on, and whether Predict also proposes where to click next."""
 
     engine_python: str = ""
     device: str = "auto"
@@ -25,6 +25,7 @@ class PluginSettings:
     torch: str = "default"  # default | cpu | cuda (isage_qgis.engine.install_plan)
     wheel_folder: str = ""  # empty: the package index
     scheduler: str = ""  # empty: predict in the engine's process; an address or a scheduler file: on Dask
+    propose: bool = True  # after each prediction, `isage propose` the next clicks for the panel
 
     @classmethod
     def load(cls) -> PluginSettings:

@@ -8,6 +8,7 @@ import numpy as np
 
 from ..atomic import atomic_output
 from ..errors import IsageError
+from ..inference.vectorize import GPKG_OPTIONS
 from .select import Proposal
 
 LAYER = "proposals"
@@ -42,7 +43,10 @@ def write_proposals(
     points = shapely.points(np.asarray(xy, dtype=np.float64).reshape(-1, 2))
     frame = gpd.GeoDataFrame(table, geometry=gpd.GeoSeries(points, crs=crs_wkt), crs=crs_wkt)
     with atomic_output(path) as tmp:
-        frame.to_file(tmp, layer=LAYER, driver="GPKG", engine="pyogrio", geometry_type="Point")
+        frame.to_file(
+            tmp, layer=LAYER, driver="GPKG", engine="pyogrio", geometry_type="Point",
+            dataset_options=GPKG_OPTIONS,
+        )  # fmt: skip
     return path
 
 

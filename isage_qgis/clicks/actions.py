@@ -100,8 +100,8 @@ class ClickActions:
                 return FrameHit(frame, lyr, *found)
         return None
 
-    def add_at(self, point: QgsPointXY, crs: QgsCoordinateReferenceSystem) -> Outcome:
-        """Add a click of the active class at the pixel under ``point``."""
+    def _target(self) -> tuple[ClickRecordLayer, int] | Outcome:
+        """The open record and the active class, or why a click cannot be added now."""
         record = self.record()
         if record is None:
             return Outcome(
@@ -112,38 +112,66 @@ class ClickActions:
             return Outcome(
                 "nothing", "warning", "No class is chosen: pick one in the iSAGE panel (keys 1-9)."
             )
+        return record, int(class_id)
+
+    def add_at(self, point: QgsPointXY, crs: QgsCoordinateReferenceSystem) -> Outcome:
+        """Add a click of the active class at the pixel under ``point``."""
+        target = self._target()
+        if isinstance(target, Outcome):
+            return target
+        record, class_id = target
         try:
             hit = self.locate(record, point, crs)
-            if hit is None and not self._ordered_layers():
-                return Outcome(
-                    "refused",
-                    "warning",
-                    "No frame layer of the click record is loaded: nothing "
-                    "recorded; add the record's frames to the map.",
-                )
-            if hit is None:
-                return Outcome(
-                    "refused",
-                    "warning",
-                    "Outside every frame of the click record: nothing recorded; "
-                    "click on a frame layer of the record.",
-                )
-            settings = self.settings()
+        except ClickRecordError as exc:
+            return Outcome("refused", "critical", str(exc))
+        if hit is None and not self._ordered_layers():
+            return Outcome(
+                "refused",
+                "warning",
+                "No frame layer of the click record is loaded: nothing recorded; "
+                "add the record's frames to the map.",
+            )
+        if hit is None:
+            return Outcome(
+                "refused",
+                "warning",
+                "Outside every frame of the click record: nothing recorded; "
+                "click on a frame layer of the record.",
+            )
+        return self._write(record, hit.frame.name, hit.row, hit.col, class_id, hit.layer)
+
+    def add_pixel(self, frame: str, row: int, col: int) -> Outcome:
+        """Add a click of the active class on pixel ``(row, col)`` of ``frame`` (a proposal, say)."""
+        target = self._target()
+        if isinstance(target, Outcome):
+            return target
+        record, class_id = target
+        try:
+            frames = record.frames()
+        except ClickRecordError as exc:
+            return Outcome("refused", "critical", str(exc))
+        shown = [
+            lyr
+            for lyr in self._ordered_layers()
+            if getattr(frame_for_layer(lyr, frames), "name", None) == frame
+        ]
+        return self._write(record, frame, row, col, class_id, shown[0] if shown else None)
+
+    def _write(
+        self, record: ClickRecordLayer, frame: str, row: int, col: int, class_id: int,
+        layer: QgsRasterLayer | None,
+    ) -> Outcome:  # fmt: skip
+        """One click through the record's checks (frame, class, nodata, budget) and its audited write."""
+        settings = self.settings()
+        try:
             fid = record.add_click(
-                hit.frame.name,
-                hit.row,
-                hit.col,
-                int(class_id),
-                settings.annotator,
-                "",
-                settings.enforce_budget,
-                raster=hit.layer,
+                frame, row, col, class_id, settings.annotator, "", settings.enforce_budget, raster=layer
             )
         except ClickRefused as exc:
             return Outcome("refused", "warning", f"Click not recorded: {exc}")
         except ClickRecordError as exc:
             return Outcome("refused", "critical", str(exc))
-        text = f"Click {fid}: class {class_id} on frame '{hit.frame.name}', row {hit.row}, col {hit.col}."
+        text = f"Click {fid}: class {class_id} on frame '{frame}', row {row}, col {col}."
         return Outcome("added", "info", text, fid)
 
     def retract_near(self, point: QgsPointXY, crs: QgsCoordinateReferenceSystem, tolerance: float) -> Outcome:

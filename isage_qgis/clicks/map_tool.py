@@ -1,4 +1,5 @@
-"""The click map tool: left click adds a click, right click retracts, keys 1-9 pick a class, Ctrl+Z undoes.
+"""The click map tool: left click adds a click, right click retracts, keys 1-9 pick a class, N asks for the
+next proposal, Ctrl+Z undoes.
 
 It only translates events: the logic is :class:`click_actions.ClickActions`.
 """
@@ -32,6 +33,7 @@ def _code(key: Any) -> int:
 
 
 _DIGITS = {_code(getattr(Qt.Key, f"Key_{n}")): n - 1 for n in range(1, 10)}
+_NEXT = _code(Qt.Key.Key_N)
 
 
 class ClickMapTool(QgsMapTool):
@@ -47,6 +49,7 @@ class ClickMapTool(QgsMapTool):
     retracted = pyqtSignal(int)  # fid of the click retracted
     message = pyqtSignal(str, str)  # level ("info", "warning", "critical"), text for the message bar
     classKeyPressed = pyqtSignal(int)  # noqa: N815 - 0-based position in the class list (key 1 -> 0)
+    nextProposalPressed = pyqtSignal()  # noqa: N815 - key N
 
     def __init__(
         self,
@@ -78,10 +81,10 @@ class ClickMapTool(QgsMapTool):
         point = QgsPointXY(e.mapPoint())
         crs = self._canvas.mapSettings().destinationCrs()
         if e.button() == Qt.MouseButton.LeftButton:
-            self._emit(self.actions.add_at(point, crs))
+            self.report(self.actions.add_at(point, crs))
         elif e.button() == Qt.MouseButton.RightButton:
             tolerance = RETRACT_TOLERANCE_PX * self._canvas.mapUnitsPerPixel()
-            self._emit(self.actions.retract_near(point, crs, tolerance))
+            self.report(self.actions.retract_near(point, crs, tolerance))
 
     # ---- keys ------------------------------------------------------------------------------------
     def keyPressEvent(self, e: QKeyEvent) -> None:  # noqa: N802 - Qt override
@@ -91,13 +94,16 @@ class ClickMapTool(QgsMapTool):
         elif _code(e.key()) in _DIGITS and not _has_modifier(e):
             e.accept()
             self.classKeyPressed.emit(_DIGITS[_code(e.key())])
+        elif _code(e.key()) == _NEXT and not _has_modifier(e):
+            e.accept()
+            self.nextProposalPressed.emit()
         else:
             e.ignore()
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802 - Qt override
-        """While active, claim Ctrl+Z and 1-9 from QGIS's global shortcuts so they reach keyPressEvent."""
+        """While active, claim Ctrl+Z, 1-9 and N from QGIS's global shortcuts so they reach keyPressEvent."""
         if event.type() == QEvent.Type.ShortcutOverride and (
-            _is_undo(event) or _code(event.key()) in _DIGITS
+            _is_undo(event) or (_code(event.key()) in (*_DIGITS, _NEXT) and not _has_modifier(event))
         ):
             event.accept()
             return True
@@ -115,9 +121,10 @@ class ClickMapTool(QgsMapTool):
 
     def undo(self) -> None:
         """Undo this session's last click or retraction (Ctrl+Z)."""
-        self._emit(self.actions.undo())
+        self.report(self.actions.undo())
 
-    def _emit(self, outcome: Outcome) -> None:
+    def report(self, outcome: Outcome) -> None:
+        """Signal what a click action did: ``clicked``/``retracted`` and a message for the bar."""
         if outcome.kind == "added" and outcome.fid is not None:
             self.clicked.emit(outcome.fid)
         elif outcome.kind == "retracted" and outcome.fid is not None:

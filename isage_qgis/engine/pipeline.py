@@ -21,13 +21,15 @@ RunFactory = Callable[[str, list], EngineRun]
 
 @dataclass(frozen=True)
 class Step:
-    """One engine command: its arguments (after ``isage --json``), its share of the progress bar, and
-    an optional ``check(result event)`` whose message, when it returns one, stops the pipeline."""
+    """One engine command: its arguments (after ``isage --json``), its share of the progress bar, an
+    optional ``check(result event)`` whose message, when it returns one, stops the pipeline, and whether
+    it is ``optional`` (its failure is noted in ``Pipeline.skipped`` and the next step runs)."""
 
     label: str
     args: list[str]
     weight: float = 1.0
     check: Callable[[dict], str | None] | None = field(default=None, compare=False)
+    optional: bool = False
 
 
 class Pipeline(QObject):
@@ -35,6 +37,7 @@ class Pipeline(QObject):
 
     Signals: ``progress(fraction, message)`` over all steps, ``stepFinished(label, result event)``,
     ``succeeded(list of (label, result event))``, ``failed(message, cancelled)``, then ``finished``.
+    An optional step that fails is listed in ``skipped`` as ``(label, message)`` and the rest go on.
     """
 
     progress = pyqtSignal(float, str)
@@ -54,6 +57,7 @@ class Pipeline(QObject):
         self.python = python
         self.steps = list(steps)
         self.results: list[tuple[str, dict]] = []
+        self.skipped: list[tuple[str, str]] = []
         self._factory = run_factory or (lambda python, args: EngineRun(python, args, self))
         self._index = -1
         self._run: EngineRun | None = None
@@ -125,8 +129,13 @@ class Pipeline(QObject):
         self._next()
 
     def _on_failed(self, message: str, cancelled: bool) -> None:
-        label = self.steps[self._index].label
-        self._finish(f"{label}: {message}", cancelled or self._cancelled)
+        step = self.steps[self._index]
+        if step.optional and not (cancelled or self._cancelled):
+            log.warning("%s failed, the run goes on without it: %s", step.label, message)
+            self.skipped.append((step.label, message))
+            self._next()
+            return
+        self._finish(f"{step.label}: {message}", cancelled or self._cancelled)
 
     def _finish(self, message: str, cancelled: bool) -> None:
         if self._done:

@@ -23,7 +23,7 @@ from qgis.core import (
 )
 
 from ..clicks.style import apply_click_style
-from .styles import HEATMAP_KINDS, ClassLike, style_class_layer, style_heatmap_layer
+from .styles import HEATMAP_KINDS, ClassLike, style_class_layer, style_heatmap_layer, style_proposals_layer
 
 log = logging.getLogger(__name__)
 
@@ -31,6 +31,8 @@ GROUP_PREFIX = "iSAGE iteration"
 KINDS = ("classes", *HEATMAP_KINDS)
 EXTENT_SCOPE = "extent"  # sub-folder of an iteration's outputs holding visible-extent predictions
 CLICK_LAYER_NAME = "iSAGE clicks"
+PROPOSALS_LAYER_NAME = "iSAGE proposals"
+PROPOSALS_KIND = "proposals"
 PROP_ROLE = "isage/role"  # on layers: "clicks", "result", "frame"; on groups: "iteration", "frame"
 PROP_ITERATION = "isage/iteration"
 PROP_FRAME = "isage/frame"
@@ -84,11 +86,11 @@ def group_name(iteration: int) -> str:
     return f"{GROUP_PREFIX} {iteration}"
 
 
-def _is_clicks_node(node) -> bool:
-    return (
-        QgsLayerTree.isLayer(node)
-        and node.layer() is not None
-        and (node.layer().customProperty(PROP_ROLE) == "clicks")
+def _is_top_node(node) -> bool:
+    """The click layer and the proposals layer: they stay above every iteration's rasters."""
+    layer = node.layer() if QgsLayerTree.isLayer(node) else None
+    return layer is not None and (
+        layer.customProperty(PROP_ROLE) == "clicks" or layer.customProperty(PROP_KIND) == PROPOSALS_KIND
     )
 
 
@@ -102,14 +104,15 @@ def iteration_groups(root: QgsLayerTreeGroup) -> dict[int, QgsLayerTreeGroup]:
 
 
 def iteration_group(project: QgsProject, iteration: int) -> QgsLayerTreeGroup:
-    """The ``iSAGE iteration N`` group, created below the click layer and above older iterations."""
+    """The ``iSAGE iteration N`` group, created below the click and proposals layers and above older
+    iterations."""
     root = project.layerTreeRoot()
     groups = iteration_groups(root)
     if iteration in groups:
         return groups[iteration]
     children = root.children()
     index = 0
-    while index < len(children) and _is_clicks_node(children[index]):
+    while index < len(children) and _is_top_node(children[index]):
         index += 1
     newer = [g for n, g in groups.items() if n > iteration]
     if newer:
@@ -293,3 +296,33 @@ def remove_click_layers(project: QgsProject, gpkg: str | Path) -> None:
 def layers_of(project: QgsProject, role: str) -> Iterable[QgsMapLayer]:
     """The project's layers marked with an iSAGE role (``clicks``, ``result``...)."""
     return [lyr for lyr in project.mapLayers().values() if lyr.customProperty(PROP_ROLE) == role]
+
+
+def add_proposals_layer(project: QgsProject, path: str | Path, iteration: int) -> QgsVectorLayer | None:
+    """Show ``proposals.gpkg`` just below the click layer, replacing every earlier proposals layer (they
+    are stale once the model changed); None when the file cannot be read."""
+    project.removeMapLayers(
+        [lyr.id() for lyr in layers_of(project, "result") if lyr.customProperty(PROP_KIND) == PROPOSALS_KIND]
+    )
+    layer = QgsVectorLayer(f"{Path(path).resolve()}|layername=proposals", PROPOSALS_LAYER_NAME, "ogr")
+    if not layer.isValid():
+        log.warning("could not open the proposals %s; they are not shown", path)
+        return None
+    style_proposals_layer(layer)
+    layer.setCustomProperty(PROP_ROLE, "result")
+    layer.setCustomProperty(PROP_KIND, PROPOSALS_KIND)
+    layer.setCustomProperty(PROP_ITERATION, int(iteration))
+    project.addMapLayer(layer, False)
+    root = project.layerTreeRoot()
+    children = root.children()
+    index = 0
+    while index < len(children) and _is_top_node(children[index]):
+        index += 1
+    root.insertLayer(index, layer)
+    return layer
+
+
+def proposals_layer(project: QgsProject) -> QgsVectorLayer | None:
+    """The project's proposals layer, if one is shown."""
+    found = [lyr for lyr in layers_of(project, "result") if lyr.customProperty(PROP_KIND) == PROPOSALS_KIND]
+    return found[0] if found else None

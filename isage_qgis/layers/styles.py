@@ -13,11 +13,14 @@ from qgis.core import (
     QgsColorRamp,
     QgsColorRampShader,
     QgsGradientColorRamp,
+    QgsMarkerSymbol,
     QgsPalettedRasterRenderer,
     QgsRasterLayer,
     QgsRasterShader,
     QgsSingleBandPseudoColorRenderer,
+    QgsSingleSymbolRenderer,
     QgsStyle,
+    QgsVectorLayer,
 )
 from qgis.PyQt.QtGui import QColor
 
@@ -30,6 +33,7 @@ HEATMAP_RAMPS: dict[str, tuple[str, str, str]] = {
 }
 RAMP_STOPS = 10  # interpolated colour stops between 0 and 1
 UNKNOWN_COLOR = "#ff00ff"
+PROPOSAL_COLOR = "#00e5ff"
 
 
 class ClassLike(Protocol):
@@ -122,4 +126,19 @@ def style_heatmap_layer(layer: QgsRasterLayer, kind: str, opacity: float = 1.0) 
     """Render a 0..1 heatmap (``confidence``, ``change``, ``error``) in pseudocolour."""
     layer.setRenderer(heatmap_renderer(layer, kind))
     layer.setOpacity(opacity)
+    layer.triggerRepaint()
+
+
+def style_proposals_layer(layer: QgsVectorLayer) -> None:
+    """Proposals as hollow rings (the pixel under them stays visible), distinct from the filled clicks."""
+    ring = QgsMarkerSymbol.createSimple(
+        {
+            "name": "circle",
+            "color": "0,0,0,0",
+            "outline_color": PROPOSAL_COLOR,
+            "outline_width": "0.7",
+            "size": "5",
+        }
+    )
+    layer.setRenderer(QgsSingleSymbolRenderer(ring))
     layer.triggerRepaint()

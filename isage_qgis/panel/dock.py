@@ -1,8 +1,9 @@
 """The iSAGE panel: a thin view over :class:`~isage_qgis.panel.session.IsageSession`.
 
 It shows the record (frames, classes with click counts, iteration, the last run and its unresolved
-clicks) in :class:`~isage_qgis.panel.widgets.DockUi`, forwards button presses to the session, owns the click
-map tool, and shows the session's messages in the message bar.
+clicks) and the proposals in :class:`~isage_qgis.panel.widgets.DockUi`, forwards button presses to the
+session, owns the click map tool, and shows the session's messages in the message bar. A class key pressed
+while a proposal is shown labels it: an ordinary click of that class on the proposal's pixel.
 """
 
 from __future__ import annotations
@@ -19,10 +20,12 @@ except ImportError:  # Qt5
     from qgis.PyQt.QtWidgets import QAction
 
 from ..clicks.map_tool import ClickMapTool
+from ..layers import results as layers
 from ..resources import icon
 from ..settings import PluginSettings
 from . import dialogs
 from .model import DockState, frame_candidates, next_class
+from .proposals import ProposalQueue, proposal_extent
 from .session import Extent, IsageSession
 from .settings_dialog import SettingsDialog
 from .widgets import DockUi
@@ -55,12 +58,13 @@ class IsageDock(QgsDockWidget):
             self._record_for_tool,
             lambda: self.active_class_id,
             self._frame_layers,
-            PluginSettings.load,
+            self.session.load_settings,  # the annotator and budget the session runs with
         )
         self.click_action = QAction(icon("click"), "iSAGE click tool", self)
         self.click_action.setCheckable(True)
         self.click_action.setToolTip(
-            "Left click: add a click of the chosen class; right click: retract; keys 1-9"
+            "Left click: add a click of the chosen class; right click: retract; keys 1-9: class "
+            "(and label the proposal shown); N: next proposal"
         )
         self.click_action.triggered.connect(self.toggle_tool)
         self.tool.setAction(self.click_action)
@@ -68,7 +72,8 @@ class IsageDock(QgsDockWidget):
         self.tool.clicked.connect(lambda fid: self.session.refresh())
         self.tool.retracted.connect(lambda fid: self.session.refresh())
         self.tool.message.connect(lambda level, text: self.show_message(level, "iSAGE click", text))
-        self.tool.classKeyPressed.connect(self.select_class_row)
+        self.tool.classKeyPressed.connect(self.class_key)
+        self.tool.nextProposalPressed.connect(self.next_proposal)
 
         ui, s = self.ui, self.session
         ui.class_table.itemSelectionChanged.connect(self._class_selected)
@@ -84,12 +89,15 @@ class IsageDock(QgsDockWidget):
         ui.predict_button.clicked.connect(lambda: s.predict(self.extent()))
         ui.cancel_button.clicked.connect(s.cancel)
         ui.settings_button.clicked.connect(self.open_settings)
+        ui.next_proposal_button.clicked.connect(self.next_proposal)
+        s.proposalsChanged.connect(self.show_proposals)
         s.stateChanged.connect(self.show_state)
         s.busyChanged.connect(self.set_busy)
         s.progress.connect(ui.show_progress)
         s.message.connect(self.show_message)
         s.engineProblem.connect(self.show_engine_problem)
         self.show_state(s.state)
+        self.show_proposals(s.proposals)
 
     # ---- showing ---------------------------------------------------------------------------------
     def show_state(self, state: DockState) -> None:
@@ -103,8 +111,12 @@ class IsageDock(QgsDockWidget):
         is_open = self.session.state.is_open
         self.ui.set_busy(busy, is_open)
         self.click_action.setEnabled(not busy and is_open)
+        self.ui.show_proposals(self.session.proposals, busy)
         if busy and self.canvas.mapTool() is self.tool:
             self.canvas.unsetMapTool(self.tool)  # the engine writes the record: no clicking meanwhile
+
+    def show_proposals(self, queue: ProposalQueue) -> None:
+        self.ui.show_proposals(queue, self.session.busy)
 
     def show_message(self, level: str, title: str, text: str) -> None:
         """In the message bar (warnings and errors stay until closed) and in the panel's status line."""
@@ -147,6 +159,39 @@ class IsageDock(QgsDockWidget):
     def select_class_row(self, row: int) -> None:
         if 0 <= row < self.ui.class_table.rowCount():
             self.ui.class_table.selectRow(row)
+
+    def class_key(self, row: int) -> None:
+        """Key ``row + 1``: choose that class and, while a proposal is shown, label it with the class."""
+        if not 0 <= row < self.ui.class_table.rowCount():
+            return
+        self.select_class_row(row)
+        proposal = self.session.proposals.current
+        if proposal is not None and not self.session.busy:
+            self.tool.report(self.tool.actions.add_pixel(proposal.frame, proposal.row, proposal.col))
+
+    def next_proposal(self) -> None:
+        """Pan and zoom to the next proposal, mark it on its layer, and take the click tool for its keys."""
+        if self.session.busy:
+            return
+        proposal = self.session.next_proposal()
+        if proposal is None:
+            self.show_message("info", "Proposals", "no proposal left: Train, then Predict proposes new ones")
+            return
+        frame = self.session.snapshot.frame(proposal.frame) if self.session.snapshot else None
+        crs = self.canvas.mapSettings().destinationCrs()
+        extent = (
+            proposal_extent(frame, proposal, crs, self.session.project.transformContext()) if frame else None
+        )
+        if extent is not None:
+            self.canvas.setExtent(extent)
+            self.canvas.refresh()
+        shown = layers.proposals_layer(self.session.project)
+        if shown is not None:
+            shown.selectByExpression(f'"rank" = {int(proposal.rank)}')
+        if self.canvas.mapTool() is not self.tool and self.click_action.isEnabled():
+            self.click_action.setChecked(True)
+            self.toggle_tool(True)
+        self.canvas.setFocus()
 
     def _class_selected(self) -> None:
         selected = self.ui.selected_class_id()

@@ -240,6 +240,22 @@ def predict_steps(
     return steps
 
 
+PROPOSE_LABEL = "propose where to click next"
+
+
+def propose_steps(workspace: str, device: str = "auto", frames: Sequence[str] | None = None) -> list[Step]:
+    """``isage propose`` on whole frames (all, or those named), after a prediction; optional: when it
+    fails the predictions are still shown."""
+    args = ["propose", workspace, "--device", device or "auto"]
+    args += [a for name in frames or () for a in ("--frame", name)]
+    return [Step(PROPOSE_LABEL, args, 0.5, optional=True)]
+
+
+def proposals_path(workspace: str, iteration: int) -> Path:
+    """Where ``isage propose`` writes the proposals of the model of ``iteration``."""
+    return Path(workspace) / "outputs" / f"iteration_{iteration:03d}" / "proposals.gpkg"
+
+
 def extent_out_dir(workspace: str, iteration: int) -> str:
     """Where visible-extent predictions go, beside (not over) the whole-frame outputs."""
     return str(Path(workspace) / "outputs" / f"iteration_{iteration:03d}" / EXTENT_SCOPE)

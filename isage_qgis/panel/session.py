@@ -2,9 +2,11 @@
 
 Signals carry everything the dock shows: ``stateChanged(DockState)``, ``busyChanged(bool)``,
 ``progress(fraction, text)``, ``message(level, title, text)`` (level: info, success, warning, critical)
-``layersAdded(list)`` and ``engineProblem(text)`` (the engine found is not this plugin's version or
-cannot train: the dock offers Update engine). The engine and QGIS never write the record at once: pending
-edits are saved before a run and click editing is refused while one runs (``busy``).
+``layersAdded(list)``, ``proposalsChanged(ProposalQueue)`` (where to click next: loaded after a
+prediction, synced with the clicks on every refresh) and ``engineProblem(text)`` (the engine found is not
+this plugin's version or cannot train: the dock offers Update engine). The engine and QGIS never write
+the record at once: pending edits are saved before a run and click editing is refused while one runs
+(``busy``).
 """
 
 from __future__ import annotations
@@ -27,6 +29,7 @@ from ..record.model import ClassInfo, ClickRecordError
 from ..record.view import RecordError, RecordSnapshot, read_record
 from ..settings import PluginSettings
 from . import model as dm
+from .proposals import Proposal, ProposalQueue, ProposalsError
 
 log = logging.getLogger(__name__)
 RECORD_NAME = "clicks.gpkg"
@@ -42,6 +45,7 @@ class IsageSession(QObject):
     message = pyqtSignal(str, str, str)  # level, title, text
     layersAdded = pyqtSignal(list)  # noqa: N815
     engineProblem = pyqtSignal(str)  # noqa: N815
+    proposalsChanged = pyqtSignal(object)  # noqa: N815 - ProposalQueue
 
     def __init__(
         self,
@@ -55,6 +59,7 @@ class IsageSession(QObject):
         self.record: ClickRecordLayer | None = None
         self.snapshot: RecordSnapshot | None = None
         self.state = dm.DockState()
+        self.proposals = ProposalQueue()
         self.pipeline: Pipeline | None = None
         # extra `isage train` options (model, steps...), for experts and tests
         self.train_extra: list[str] = []
@@ -75,16 +80,18 @@ class IsageSession(QObject):
         return layers.find_click_layer(self.project, self.record.path) if self.record else None
 
     def refresh(self) -> dm.DockState:
-        """Re-read the record and publish the new state."""
+        """Re-read the record and publish the new state (and which proposals its clicks now cover)."""
         if self.record is None:
-            self.state = dm.DockState()
+            self.state, self.proposals = dm.DockState(), ProposalQueue()
         else:
             try:
                 self.snapshot = read_record(self.record.path)
                 self.state = dm.build_state(self.snapshot)
+                self.proposals.sync(self.snapshot.clicks)
             except RecordError as exc:
                 self._say("critical", "Click record", str(exc))
         self.stateChanged.emit(self.state)
+        self.proposalsChanged.emit(self.proposals)
         return self.state
 
     def reload_record(self) -> dm.DockState:
@@ -118,7 +125,12 @@ class IsageSession(QObject):
         if self.record is not None and self.record.path != record.path:
             layers.remove_click_layers(self.project, self.record.path)
         self.record, self.snapshot = record, snapshot
+        self.proposals = ProposalQueue()
         self._ensure_click_layer()
+        if snapshot.last_run is not None:  # the proposals of the latest model, when it made some
+            latest = dm.proposals_path(snapshot.workspace, snapshot.last_run.iteration)
+            if latest.is_file():
+                self._show_proposals(latest, snapshot.last_run.iteration)
         if self.refresh().missing_frames:
             self._say("warning", "Frames not found", dm.missing_warning(self.state.missing_frames))
         return True
@@ -226,7 +238,17 @@ class IsageSession(QObject):
         if os.name == "nt":  # Windows cannot replace files QGIS holds open
             layers.release_layers_under(self.project, out_dir)
         target = str(out_dir) if jobs else None
-        return dm.predict_steps(self.workspace, settings.device, jobs, target, settings.scheduler)
+        steps = dm.predict_steps(self.workspace, settings.device, jobs, target, settings.scheduler)
+        if settings.propose:
+            frames = None if jobs is None else sorted({name for names, _ in jobs for name in names})
+            steps += dm.propose_steps(self.workspace, settings.device, frames)
+        return steps
+
+    def next_proposal(self) -> Proposal | None:
+        """Move to the next proposal to label (the one shown, still unlabelled, counts as skipped)."""
+        item = self.proposals.advance()
+        self.proposalsChanged.emit(self.proposals)
+        return item
 
     def cancel(self) -> None:
         """Stop the running engine command (its partial outputs are discarded)."""
@@ -280,7 +302,10 @@ class IsageSession(QObject):
 
     def _succeeded(self, results: list) -> None:
         after, self._after = self._after, None
+        skipped = list(self.pipeline.skipped) if self.pipeline is not None else []
         self._finish()
+        for label, text in skipped:
+            self._say("warning", "iSAGE", f"{label} failed ({text}); the other results are shown")
         try:
             if after is not None:
                 after(results)
@@ -323,10 +348,24 @@ class IsageSession(QObject):
             outputs = event.get("outputs") or {}
             if any(key.endswith("_classes") for key in outputs):
                 added += layers.add_results(self.project, outputs, classes)
+            if label == dm.PROPOSE_LABEL and outputs.get("proposals"):
+                self._show_proposals(Path(outputs["proposals"]), int(event.get("iteration") or 0))
         layer = self.click_layer()
         if layer is not None:
             layer.triggerRepaint()
         self.layersAdded.emit(added)
+
+    def _show_proposals(self, path: Path, iteration: int) -> None:
+        """Load the proposals of ``path`` into the queue and show them as a layer."""
+        try:
+            clicks = self.snapshot.clicks if self.snapshot else []
+            self.proposals = ProposalQueue.load(path, clicks)
+        except ProposalsError as exc:
+            self._say("warning", "Proposals", str(exc))
+            return
+        layers.add_proposals_layer(self.project, path, iteration)
+        self.proposalsChanged.emit(self.proposals)
+        log.info("%s: %s", path, self.proposals.counter_text())
 
     # ---- the click layer shown in the project -----------------------------------------------------
     def _ensure_click_layer(self) -> QgsVectorLayer | None:

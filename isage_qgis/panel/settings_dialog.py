@@ -109,11 +109,18 @@ class SettingsDialog(QDialog):
             "wrote) that Predict and Train run their predictions on. Frames, models and outputs must "
             "be on storage every worker reads at the same paths."
         )
+        self.propose_check = QCheckBox("Propose where to click next after each prediction")
+        self.propose_check.setToolTip(
+            "Predict and Train then also run `isage propose`: up to one point per predicted class and "
+            "frame, stepped through with 'Next proposal'. It costs about one more prediction pass."
+        )
+        self.propose_check.setChecked(settings.propose)
         form = QFormLayout()
         form.addRow("Engine Python", row)
         form.addRow("Device", self.device_combo)
         form.addRow("Annotator", self.annotator_edit)
         form.addRow("", self.over_budget_check)
+        form.addRow("", self.propose_check)
         form.addRow("Dask scheduler", self.scheduler_edit)
 
         self.status_label = QLabel("Press “Check engine” to see which engine, torch and device are used.")
@@ -172,6 +179,7 @@ class SettingsDialog(QDialog):
             torch=self.torch_combo.currentText(),
             wheel_folder=self.source_edit.text().strip(),
             scheduler=self.scheduler_edit.text().strip(),
+            propose=self.propose_check.isChecked(),
         )
 
     def accept(self) -> None:

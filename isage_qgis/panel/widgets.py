@@ -28,6 +28,7 @@ from qgis.PyQt.QtWidgets import (
 
 from ..resources import icon
 from .model import DockState
+from .proposals import ProposalQueue
 
 SCOPES = (("Whole frames", False), ("Visible extent", True))
 COLUMNS = ("", "Key", "Class", "Iteration", "Total")
@@ -111,6 +112,13 @@ class DockUi(QScrollArea):
         self.settings_button = QToolButton()
         self.settings_button.setIcon(icon("settings"))
         self.settings_button.setToolTip("iSAGE settings: engine, device, annotator, budget")
+        self.proposal_counter = _label()
+        self.proposal_label = _label()
+        self.next_proposal_button = _button(
+            "Next proposal",
+            tip="Pan to the next pixel the engine proposes (key N with the click tool); label it with a "
+            "class key 1-9 or go on to skip it",
+        )
         self.progress_bar = QProgressBar()
         self.progress_bar.setRange(0, 1000)
         self.status_label = _label()
@@ -145,6 +153,14 @@ class DockUi(QScrollArea):
                 _row(self.train_button, self.predict_button, self.cancel_button, self.settings_button),
                 self.progress_bar,
                 self.status_label,
+            )
+        )
+        layout.addWidget(
+            _box(
+                "Where to click next",
+                self.proposal_counter,
+                self.proposal_label,
+                _row(self.next_proposal_button),
             )
         )
         layout.addStretch(1)
@@ -191,6 +207,18 @@ class DockUi(QScrollArea):
         self.run_label.setText(f"Last run: {state.run_summary}")
         self.unresolved_list.clear()
         self.unresolved_list.addItems(state.unresolved or ["none"])
+
+    def show_proposals(self, queue: ProposalQueue, busy: bool) -> None:
+        """The counter, the proposal shown (if still to label) and whether there is a next one."""
+        self.proposal_counter.setText(queue.counter_text())
+        current = queue.current
+        self.proposal_label.setText(
+            f"{current.describe()}\nPress a class key (1-9) to label it, N for the next one."
+            if current is not None
+            else ""
+        )
+        self.proposal_label.setVisible(current is not None)
+        self.next_proposal_button.setEnabled(not busy and queue.remaining > 0)
 
     def selected_class_id(self) -> int | None:
         rows = self.class_table.selectionModel().selectedRows()

@@ -58,6 +58,8 @@ class ClickRow:
     frame: str
     class_id: int
     iteration: int
+    row: int = -1
+    col: int = -1
 
 
 @dataclass
@@ -154,8 +156,10 @@ def read_record(path: str | Path) -> RecordSnapshot:
             )
         ]
         snapshot.clicks = [
-            ClickRow(str(f), int(c), int(i))
-            for f, c, i in conn.execute("SELECT frame, class_id, iteration FROM clicks WHERE retracted = 0")
+            ClickRow(str(f), int(c), int(i), int(r), int(k))
+            for f, c, i, r, k in conn.execute(
+                "SELECT frame, class_id, iteration, row, col FROM clicks WHERE retracted = 0"
+            )
         ]
         return snapshot
     except sqlite3.Error as exc:

@@ -181,3 +181,44 @@ def click_record(click_workspace: Path, qgis_new_project):
     yield rec
     qgis_new_project.removeAllMapLayers()
     rec.close()
+
+
+@pytest.fixture
+def make_dock(qgis_iface, qgis_new_project, engine_python, tiny_model):
+    """``make_dock(python=..., workspace=None, steps=3, scheduler="", propose=True)``: a dock whose session
+    uses the given engine Python and a tiny network; closed and its layers removed afterwards."""
+    from isage_qgis.panel.dock import IsageDock
+    from isage_qgis.panel.session import IsageSession
+    from isage_qgis.settings import PluginSettings
+
+    from .dock_testutil import spin
+
+    docks = []
+
+    def make(
+        python: str = engine_python,
+        workspace: Path | None = None,
+        steps: int = 3,
+        scheduler: str = "",
+        propose: bool = True,
+    ) -> IsageDock:
+        settings = PluginSettings(
+            engine_python=python, device="cpu", annotator="tester", scheduler=scheduler, propose=propose
+        )
+        session = IsageSession(qgis_new_project, settings_loader=lambda: settings)
+        session.train_extra = [*tiny_model, "--steps", str(steps)]
+        dock = IsageDock(qgis_iface, session=session)
+        docks.append(dock)
+        if workspace is not None:
+            assert session.open_record(workspace / "clicks.gpkg")
+        return dock
+
+    qgis_iface.messageBar().clear_messages()
+    yield make
+    for dock in docks:
+        dock.session.cancel()
+        spin(lambda d=dock: not d.session.busy, 30)
+        dock.cleanup()
+        dock.deleteLater()
+    qgis_new_project.removeAllMapLayers()
+    qgis_new_project.layerTreeRoot().removeAllChildren()

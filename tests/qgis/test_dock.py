@@ -8,7 +8,6 @@ import os
 import shutil
 import signal
 import sqlite3
-import time
 from contextlib import closing
 from pathlib import Path
 from types import SimpleNamespace
@@ -23,15 +22,12 @@ from qgis.core import (
     QgsRasterLayer,
     QgsRectangle,
 )
-from qgis.PyQt.QtCore import QEventLoop, QTimer
 from qgis.PyQt.QtWidgets import QPushButton
 
 from isage_qgis.engine import handshake
 from isage_qgis.layers import results as layers
 from isage_qgis.panel import dock as dock_module
 from isage_qgis.panel import model as dm
-from isage_qgis.panel.dock import IsageDock
-from isage_qgis.panel.session import IsageSession
 from isage_qgis.panel.settings_dialog import SettingsDialog
 from isage_qgis.panel.widgets import frames_text
 from isage_qgis.plugin import IsagePlugin
@@ -39,49 +35,9 @@ from isage_qgis.record.model import ClassInfo
 from isage_qgis.record.view import read_record
 from isage_qgis.settings import PluginSettings
 
+from .dock_testutil import messages, spin
+
 CRITICAL, SUCCESS, INFO = Qgis.MessageLevel.Critical, Qgis.MessageLevel.Success, Qgis.MessageLevel.Info
-
-
-def spin(condition, timeout: float = 150.0) -> None:
-    """Run the Qt event loop until ``condition()`` holds (fails after ``timeout`` seconds)."""
-    deadline = time.monotonic() + timeout
-    loop = QEventLoop()
-    while not condition() and time.monotonic() < deadline:
-        QTimer.singleShot(50, loop.quit)
-        loop.exec()
-    assert condition(), f"not reached within {timeout} s"
-
-
-@pytest.fixture
-def make_dock(qgis_iface, qgis_new_project, engine_python, tiny_model):
-    """``make_dock(python=..., workspace=None)``: a dock whose session uses the given engine Python."""
-    docks = []
-
-    def make(
-        python: str = engine_python, workspace: Path | None = None, steps: int = 3, scheduler: str = ""
-    ) -> IsageDock:
-        settings = PluginSettings(engine_python=python, device="cpu", annotator="tester", scheduler=scheduler)
-        session = IsageSession(qgis_new_project, settings_loader=lambda: settings)
-        session.train_extra = [*tiny_model, "--steps", str(steps)]
-        dock = IsageDock(qgis_iface, session=session)
-        docks.append(dock)
-        if workspace is not None:
-            assert session.open_record(workspace / "clicks.gpkg")
-        return dock
-
-    qgis_iface.messageBar().clear_messages()
-    yield make
-    for dock in docks:
-        dock.session.cancel()
-        spin(lambda d=dock: not d.session.busy, 30)
-        dock.cleanup()
-        dock.deleteLater()
-    qgis_new_project.removeAllMapLayers()
-    qgis_new_project.layerTreeRoot().removeAllChildren()
-
-
-def messages(iface, level) -> list[str]:
-    return iface.messageBar().get_messages(level)
 
 
 def test_dock_trains_through_the_worker_and_adds_styled_layers(
