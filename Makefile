@@ -143,6 +143,8 @@ screenshot-packages:
 	  DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq --no-install-recommends $(SCREENSHOT_PACKAGES); \
 	fi
 
-# docs/screenshot.png: the QGIS desktop under Xvfb with the plugin, a sample frame mosaic, clicks and a prediction.
+# docs/screenshot.png: the QGIS desktop under Xvfb with the plugin, a sample frame mosaic, clicks and a prediction;
+# docs/screenshot_proposal.png: the same after Next proposal.
 screenshot: install plugin-stage screenshot-packages
-	$(PY) scripts/screenshot.py --plugin $(PLUGIN_STAGE) --engine-python $(PY) --out docs/screenshot.png
+	$(PY) scripts/screenshot.py --plugin $(PLUGIN_STAGE) --engine-python $(PY) --out docs/screenshot.png \
+	  --proposal-out docs/screenshot_proposal.png

@@ -131,6 +131,7 @@ def main() -> None:
     parser.add_argument("--plugin", required=True, help="the staged plugin folder (make plugin-stage)")
     parser.add_argument("--engine-python", required=True)
     parser.add_argument("--out", default="docs/screenshot.png")
+    parser.add_argument("--proposal-out", help="also grab the window after pressing Next proposal, here")
     parser.add_argument("--steps", type=int, help="training steps (default: the engine's laptop schedule)")
     parser.add_argument("--workdir", help="keep the workspace and profile here (default: a temporary folder)")
     parser.add_argument("--timeout", type=int, default=600)
@@ -155,6 +156,7 @@ def main() -> None:
         ISAGE_SHOT_WS=str(ws),
         ISAGE_SHOT_OUT=str(out),
         ISAGE_SHOT_LOG=str(log),
+        ISAGE_SHOT_PROPOSAL_OUT=str(Path(a.proposal_out).resolve()) if a.proposal_out else "",
         ISAGE_PYTHON=python,
         QT_QPA_PLATFORM="xcb",
     )

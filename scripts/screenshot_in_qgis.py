@@ -1,5 +1,6 @@
 """Run inside the QGIS desktop by ``scripts/screenshot.py`` (``qgis --code``): frames, the iSAGE panel,
-a real Predict through the plugin, then a grab of the main window. Settings: ISAGE_SHOT_* variables."""
+a real Predict through the plugin, then a grab of the main window; with ISAGE_SHOT_PROPOSAL_OUT, then
+Next proposal pressed and a second grab. Settings: ISAGE_SHOT_* variables."""
 
 import os
 import traceback
@@ -13,6 +14,7 @@ from qgis.utils import iface, plugins
 WS = Path(os.environ["ISAGE_SHOT_WS"])
 OUT = os.environ["ISAGE_SHOT_OUT"]
 LOG = os.environ["ISAGE_SHOT_LOG"]
+PROPOSAL_OUT = os.environ.get("ISAGE_SHOT_PROPOSAL_OUT", "")
 SHOW_RAW = 4  # the first frames of the grid show the imagery and clicks only (their prediction unchecked)
 state = {}
 
@@ -99,6 +101,17 @@ def predicted():
 def shoot():
     if not iface.mainWindow().grab().save(OUT):
         note(f"could not save {OUT}")
+    if not PROPOSAL_OUT:
+        leave()
+        return
+    state["dock"].ui.next_proposal_button.click()
+    QTimer.singleShot(4000, shoot_proposal)
+
+
+@guarded
+def shoot_proposal():
+    if not iface.mainWindow().grab().save(PROPOSAL_OUT):
+        note(f"could not save {PROPOSAL_OUT}")
     leave()
 
 

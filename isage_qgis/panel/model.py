@@ -241,6 +241,17 @@ def predict_steps(
 
 
 PROPOSE_LABEL = "propose where to click next"
+# A visible-extent prediction proposes on its frames only up to this many pixels in all: propose scans
+# whole frames, and a quick look at part of a large frame must not wait for a scan of all of it.
+PROPOSE_EXTENT_MAX_PIXELS = 16_000_000
+
+
+def extent_propose_frames(snapshot: RecordSnapshot, names: Sequence[str]) -> list[str]:
+    """The frames of a visible-extent prediction worth proposing on: all of them while their pixels add up
+    to at most PROPOSE_EXTENT_MAX_PIXELS, else none (the proposals of the last whole-frame run stay)."""
+    frames = [snapshot.frame(name) for name in names]
+    pixels = sum(f.width * f.height for f in frames if f is not None)
+    return sorted(names) if pixels <= PROPOSE_EXTENT_MAX_PIXELS else []
 
 
 def propose_steps(workspace: str, device: str = "auto", frames: Sequence[str] | None = None) -> list[Step]:

@@ -30,7 +30,7 @@ LAYER = "proposals"  # the layer name inside proposals.gpkg (isage_core.proposal
 FIELDS = ("frame", "row", "col", "class_id", "class_name", "score", "reason", "rank")
 LABELLED_WITHIN_PX = 1  # a click this close (pixels, either axis) to a proposal labels it
 LABELLED, SKIPPED = "labelled", "skipped"
-VIEW_HALF_PX = 40  # Next proposal shows this many frame pixels on each side of the proposal
+VIEW_HALF_PX = 64  # Next proposal shows this many frame pixels on each side of the proposal
 
 
 class ProposalsError(Exception):

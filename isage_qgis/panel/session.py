@@ -240,8 +240,11 @@ class IsageSession(QObject):
         target = str(out_dir) if jobs else None
         steps = dm.predict_steps(self.workspace, settings.device, jobs, target, settings.scheduler)
         if settings.propose:
-            frames = None if jobs is None else sorted({name for names, _ in jobs for name in names})
-            steps += dm.propose_steps(self.workspace, settings.device, frames)
+            if jobs is None:
+                steps += dm.propose_steps(self.workspace, settings.device)
+            else:
+                names = dm.extent_propose_frames(self.snapshot, {n for names, _ in jobs for n in names})
+                steps += dm.propose_steps(self.workspace, settings.device, names) if names else []
         return steps
 
     def next_proposal(self) -> Proposal | None:

@@ -145,6 +145,13 @@ class DockUi(QScrollArea):
         )
         layout.addWidget(
             _box(
+                "Where to click next",
+                _row(self.next_proposal_button, self.proposal_counter),
+                self.proposal_label,
+            )
+        )
+        layout.addWidget(
+            _box(
                 "Model",
                 self.run_label,
                 QLabel("Clicks the model still gets wrong:"),
@@ -153,14 +160,6 @@ class DockUi(QScrollArea):
                 _row(self.train_button, self.predict_button, self.cancel_button, self.settings_button),
                 self.progress_bar,
                 self.status_label,
-            )
-        )
-        layout.addWidget(
-            _box(
-                "Where to click next",
-                self.proposal_counter,
-                self.proposal_label,
-                _row(self.next_proposal_button),
             )
         )
         layout.addStretch(1)

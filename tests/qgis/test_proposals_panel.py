@@ -17,6 +17,7 @@ from isage_qgis.panel import model as dm
 from isage_qgis.panel.proposals import (
     LABELLED,
     SKIPPED,
+    VIEW_HALF_PX,
     Proposal,
     ProposalQueue,
     proposal_extent,
@@ -78,7 +79,9 @@ def test_predict_proposes_and_the_panel_steps_through_labels_and_skips(
     centre = QgsPointXY(a * (first.col + 0.5) + c, e * (first.row + 0.5) + f)
     shown_extent = dock.canvas.extent()
     assert shown_extent.contains(centre)
-    assert min(shown_extent.width(), shown_extent.height()) == pytest.approx(2 * 40 * 0.24, rel=0.02)
+    assert min(shown_extent.width(), shown_extent.height()) == pytest.approx(
+        2 * VIEW_HALF_PX * 0.24, rel=0.02
+    )
     assert [ft["rank"] for ft in shown.selectedFeatures()] == [first.rank]
     assert dock.canvas.mapTool() is dock.tool
     assert first.frame in dock.ui.proposal_label.text() and dock.ui.proposal_label.isVisibleTo(dock.ui)
@@ -134,17 +137,25 @@ def test_a_failed_propose_step_still_shows_the_predictions(
     assert dock.session.proposals.items == [] and not qgis_new_project.mapLayersByName("iSAGE proposals")
 
 
-def test_propose_is_a_setting_and_follows_the_predicted_frames(engine_workspace):
+def test_propose_is_a_setting_and_follows_the_predicted_frames(make_dock, engine_workspace, monkeypatch):
     snapshot = read_record(engine_workspace.record)
+    for propose in (True, False):
+        session = make_dock(workspace=engine_workspace.copy(f"propose_{propose}"), propose=propose).session
+        steps = session._predict_steps(session.load_settings(), None, 0)
+        assert [s.label for s in steps] == ["predict", dm.PROPOSE_LABEL][: 1 + propose]
     assert dm.propose_steps("ws", "cpu")[0].args == ["propose", "ws", "--device", "cpu"]
     step = dm.propose_steps("ws", "cpu", ["train_1"])[0]
     assert step.args[-2:] == ["--frame", "train_1"] and step.optional
+    assert dm.extent_propose_frames(snapshot, {"train_1000", "train_1"}) == ["train_1", "train_1000"]
+    monkeypatch.setattr(dm, "PROPOSE_EXTENT_MAX_PIXELS", 256 * 256)  # a quick look at large frames
+    assert dm.extent_propose_frames(snapshot, ["train_1"]) == ["train_1"]
+    assert dm.extent_propose_frames(snapshot, ["train_1", "train_1000"]) == []
     frame = snapshot.frame("train_1")
     proposal = Proposal(frame.name, 10, 20, 2, "road", 0.5, "uncertain", 1)
     box = proposal_extent(frame, proposal, QgsCoordinateReferenceSystem("EPSG:31983"))
     a, _, c, _, e, f = frame.transform
     assert box.center().x() == pytest.approx(a * 20.5 + c) and box.center().y() == pytest.approx(e * 10.5 + f)
-    assert box.width() == pytest.approx(2 * 40 * abs(a))
+    assert box.width() == pytest.approx(2 * VIEW_HALF_PX * abs(a))
     wgs84 = proposal_extent(frame, proposal, QgsCoordinateReferenceSystem("EPSG:4326"))
     assert -60 < wgs84.center().x() < -40 and -20 < wgs84.center().y() < -10  # Brasília
 
