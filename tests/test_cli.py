@@ -142,6 +142,21 @@ def test_demo_runs_a_short_session(capsys, tmp_path):
     assert len(list((out / "models").glob("*.safetensors"))) == 2
 
 
+def test_demo_with_a_user_who_labels_the_proposals(capsys, tmp_path):
+    from isage_core.record.click_record import ClickRecord
+
+    out = tmp_path / "demo"
+    argv = ["demo", "--out", str(out), "--iterations", "2", "--strategy", "proposed", *TINY, "--steps", "3"]
+    status, events = run_json(capsys, *argv)
+    assert status == 0, events[-1]
+    added = [c for c in ClickRecord(out / "clicks.gpkg").clicks() if c.iteration == 1]
+    assert added and all(c.note.startswith("proposed: ") for c in added)
+    assert all(c.annotator == "simulated user (proposals)" for c in added)
+    per_class_and_frame = [(c.frame, c.class_id) for c in added]
+    assert len(per_class_and_frame) == len(set(per_class_and_frame))  # the method's budget
+    assert (out / "outputs" / "iteration_000" / "proposals.gpkg").is_file()
+
+
 # ---- bad input: one line naming the file and the fix, non-zero exit, nothing damaged --------------------
 def error_of(events) -> str:
     assert events[-1]["event"] == "error"

@@ -1,4 +1,5 @@
-"""A short simulated iSAGE session on the bundled sample: seed clicks, train, predict, click errors."""
+"""A short simulated iSAGE session on the bundled sample: seed clicks, train, predict, then a simulated
+person's clicks: on the model's errors (an expert strategy), or on what ``isage propose`` proposes."""
 
 from __future__ import annotations
 
@@ -7,6 +8,7 @@ import logging
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Literal
 
 import numpy as np
 import rasterio
@@ -19,8 +21,9 @@ from ..inference.evaluate import evaluate
 from ..loop.predict import predict_workspace
 from ..loop.train import train_iteration
 from ..record.workspace import Workspace
-from ..settings import ModelSettings, PredictSettings, TrainSettings
+from ..settings import ModelSettings, PredictSettings, ProposeSettings, TrainSettings
 from .expert import Strategy, pick_error_clicks
+from .proposal_user import label_proposals
 from .sample_data import PLACEHOLDER_CRS, SAMPLE_CLASSES, export_sample
 
 log = logging.getLogger(__name__)
@@ -31,7 +34,7 @@ class DemoSettings:
     """What the demo runs: how many train/predict rounds and how the simulated expert clicks."""
 
     iterations: int = 4
-    strategy: Strategy = "interior"  # measured better than "confident" in the benchmark
+    strategy: Strategy | Literal["proposed"] = "interior"  # measured better than "confident" in the benchmark
     model: ModelSettings = field(default_factory=ModelSettings)
     train: TrainSettings = field(default_factory=TrainSettings)
     predict: PredictSettings = field(default_factory=lambda: PredictSettings(tile_size=256, overlap=64))
@@ -105,7 +108,10 @@ def run_demo(
             scores["miou"],
             len(result.unresolved),
         )
-        if index + 1 < settings.iterations:
+        if index + 1 < settings.iterations and settings.strategy == "proposed":
+            added = _proposals_round(workspace, settings, layout.train.masks, class_ids, index, cancel)
+            log.info("simulated user labelled %d of the engine's proposals", added)
+        elif index + 1 < settings.iterations:
             added = _expert_round(workspace, train_outputs, layout.train.masks, class_ids, settings.strategy)
             log.info("simulated expert added %d clicks on confident errors", added)
     summary = {
@@ -132,6 +138,23 @@ def _expert_round(workspace, outputs, masks, class_ids, strategy) -> int:
             )
             added += 1
     return added
+
+
+def _proposals_round(workspace, settings: DemoSettings, masks, class_ids, index: int, cancel) -> int:
+    """Label what ``isage propose`` proposes on every frame with the reference class (the panel's loop)."""
+    from ..proposals.run import propose_workspace
+
+    references = {}
+    for name, path in masks.items():
+        with rasterio.open(path) as m:
+            references[name] = m.read(1)
+    proposed = propose_workspace(
+        workspace, ProposeSettings(seed=index, predict=settings.predict), cancel=cancel
+    )
+    done = label_proposals(
+        workspace.record, proposed.proposals, references, class_ids, "simulated user (proposals)"
+    )
+    return done.added
 
 
 def _pixels(path: Path) -> int:

@@ -27,6 +27,7 @@ from ..settings import ModelSettings, TrainSettings
 from ..training.label_maps import train_on_label_maps
 from ..training.optimiser import schedule_steps
 from . import expansion, pickers
+from .proposal_user import label_proposals
 
 EXPERT_STRATEGIES = {
     "expert-confident": "confident",
@@ -203,20 +204,12 @@ class ProposedMethod(ClickMethod):
         predict = PredictSettings(tile_size=ts.patch_size, overlap=ts.patch_size // 4, device=ts.device)
         settings = ProposeSettings(seed=int(self.rng.integers(2**31)), predict=predict)
         result = propose_workspace(ws, settings, frames=list(probabilities), cancel=self.data.cancel)
-        record, added, self.new_on_errors, taken = ws.record, 0, 0, set()
-        for proposal in result.proposals:
-            class_id = int(self.data.references[proposal.frame][proposal.row, proposal.col])
-            if class_id not in self.data.class_ids or (proposal.frame, class_id) in taken:
-                continue
-            taken.add((proposal.frame, class_id))
-            self.new_on_errors += int(proposal.class_id != class_id)
-            record.add_click(
-                proposal.frame, class_id, row=proposal.row, col=proposal.col,
-                annotator=f"benchmark {self.name}", note=f"proposed: {proposal.reason}",
-            )  # fmt: skip
-            added += 1
+        done = label_proposals(
+            ws.record, result.proposals, self.data.references, self.data.class_ids, f"benchmark {self.name}"
+        )
+        self.new_on_errors = done.on_errors
         self.rounds_labelled += 1
-        return added
+        return done.added
 
 
 def _write_classes(path: Path, frame: Path, probs: np.ndarray, model_ids: list[int]) -> None:

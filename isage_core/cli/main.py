@@ -149,9 +149,10 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--iterations", type=int, default=4)
     p.add_argument(
         "--strategy",
-        choices=["confident", "interior"],
+        choices=["confident", "interior", "proposed"],
         default="interior",
-        help="simulated expert: inside the largest wrong region, or its most confident error",
+        help="simulated person: inside the largest wrong region, its most confident error, or what "
+        "`isage propose` proposes (labelled with the reference class)",
     )
     c.add_model_options(p)
     c.add_train_options(p)
