@@ -5,7 +5,8 @@ Runs QGIS headless (offscreen), prepares a workspace with the engine (a subproce
 first and a second round of clicks is added (one per class present, a random pixel of the class), so
 Train is a warm-start round as in a user's second iteration. Then it presses Train through the panel's
 session (default model and schedule unless ``--steps``) ``--repeat`` times, each on a fresh copy of the
-prepared workspace, and waits for the result layers. Writes one JSON line with every time and the median.
+prepared workspace, and waits for the result layers (and the proposals, unless ``--no-propose``).
+Writes one JSON line with every time and the median.
 
 Usage: QT_QPA_PLATFORM=offscreen .venv/bin/python benchmarks/train_to_layers.py [--warm] [--repeat 3]
 """
@@ -79,7 +80,7 @@ def add_clicks(python: str, ws: Path, frame: str, clicks) -> None:
 def settings_for(args):
     from isage_qgis.settings import PluginSettings
 
-    return PluginSettings(engine_python=args.engine_python, device="auto")
+    return PluginSettings(engine_python=args.engine_python, device="auto", propose=not args.no_propose)
 
 
 def press_train(ws: Path, settings, steps: int | None, extra: list[str]) -> tuple[float, list[str]]:
@@ -114,6 +115,7 @@ def main() -> None:
         "--train-args", default="", help="extra `isage train` options, e.g. '--schedule fixed'"
     )
     parser.add_argument("--engine-python", default=str(REPO / ".venv" / "bin" / "python"))
+    parser.add_argument("--no-propose", action="store_true", help="without the proposals after predicting")
     args = parser.parse_args()
 
     app = QgsApplication([], False)
@@ -134,6 +136,7 @@ def main() -> None:
             "layers": layers,
             "steps": args.steps,
             "train_args": args.train_args,
+            "propose": not args.no_propose,
         }
         sys.stdout.write(json.dumps(result) + "\n")
     app.exitQgis()
