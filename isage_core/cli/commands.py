@@ -90,7 +90,7 @@ def add_predict_options(p: argparse.ArgumentParser) -> None:
     )  # fmt: skip
 
 
-def _ints(text: str | None) -> tuple[int, ...] | None:
+def int_list(text: str | None) -> tuple[int, ...] | None:
     if not text:
         return None
     try:
@@ -100,7 +100,9 @@ def _ints(text: str | None) -> tuple[int, ...] | None:
 
 
 def model_settings(a: argparse.Namespace) -> ModelSettings:
-    return ModelSettings(a.architecture, a.encoder, a.weights, _ints(a.decoder_channels), _ints(a.bands))
+    return ModelSettings(
+        a.architecture, a.encoder, a.weights, int_list(a.decoder_channels), int_list(a.bands)
+    )
 
 
 def train_settings(a: argparse.Namespace) -> TrainSettings:
@@ -444,36 +446,6 @@ def evaluate_cmd(a, reporter: Reporter, cancel: CancelToken) -> None:
     reporter.result(metrics=scores, outputs={"json": Path(a.out).resolve()} if a.out else {})
 
 
-def export_cmd(a, reporter: Reporter, cancel: CancelToken) -> None:
-    from ..model.deepness import DeepnessExport, export_deepness
-
-    if not a.workspace and not a.model:
-        raise IsageError("export: give a workspace, or --model")
-    resolution = a.resolution
-    model = a.model
-    if a.workspace:
-        from ..loop.predict import resolve_model
-
-        ws = Workspace.open(a.workspace)
-        model = resolve_model(ws, a.model)
-        resolution = resolution or frames_resolution_cm(ws)
-    settings = DeepnessExport(tile_size=a.tile_size, overlap=a.overlap, resolution_cm=resolution)
-    files = export_deepness(model, a.out, settings)
-    reporter.result(outputs={k: Path(v).resolve() for k, v in files.items()}, resolution_cm=resolution)
-
-
-def frames_resolution_cm(workspace: Workspace) -> float | None:
-    """The frames' pixel size in centimetres when they share one and their CRS is in metres."""
-    sizes = set()
-    for frame in workspace.record.frames():
-        crs = frame.info.crs
-        if crs is None or not crs.is_projected or (crs.linear_units or "").lower() not in ("metre", "meter"):
-            return None
-        a, _, _, _, e, _ = frame.info.transform
-        sizes.add(round(100 * (abs(a) + abs(e)) / 2, 3))
-    return sizes.pop() if len(sizes) == 1 else None
-
-
 def vectorize_cmd(a, reporter: Reporter, cancel: CancelToken) -> None:
     from ..inference.vectorize import vectorize
 
@@ -510,54 +482,3 @@ def info(a, reporter: Reporter, cancel: CancelToken) -> None:
             "last_run": runs[-1].metrics if runs else None,
         }
     reporter.result(**payload)
-
-
-def demo(a, reporter: Reporter, cancel: CancelToken) -> None:
-    from ..benchmark.demo import DemoSettings, run_demo
-
-    settings = DemoSettings(
-        iterations=a.iterations, strategy=a.strategy, model=model_settings(a), train=train_settings(a)
-    )
-    summary = run_demo(a.out, settings, progress=reporter.progress, cancel=cancel)
-    reporter.result(
-        outputs={"workspace": summary["workspace"], "record": summary["record"]},
-        miou_per_iteration={e["iteration"]: round(e["val_miou"], 4) for e in summary["iterations"]},
-        wall_seconds=summary["wall_seconds"],
-    )
-
-
-def benchmark(a, reporter: Reporter, cancel: CancelToken) -> None:
-    from dataclasses import replace
-
-    from ..benchmark.runner import BenchmarkSettings, run_benchmark
-
-    train = train_settings(a)
-    if a.first_steps is not None:  # --steps then sets the warm-start runs only
-        train = replace(
-            train, steps=None, first_steps=a.first_steps, steps_per_run=a.steps or train.steps_per_run
-        )
-    settings = BenchmarkSettings(
-        methods=tuple(m.strip() for m in a.methods.split(",") if m.strip()),
-        iterations=a.iterations,
-        seeds=_ints(a.seeds) or (a.seed,),
-        dataset=a.dataset,
-        max_train_frames=a.max_train_frames,
-        max_val_frames=a.max_val_frames,
-        holdout=a.holdout,
-        margin=a.margin,
-        seed_clicks=a.seed_clicks,
-        selection=a.selection,
-        resume=a.resume,
-        recommended=a.recommend,
-    )
-    model = model_settings(a)
-    if a.recipe:
-        from ..benchmark.recipes import apply_recipe
-
-        settings, train, model = apply_recipe(a.recipe, settings, train, model)
-    summary = run_benchmark(a.out, settings, train, model, progress=reporter.progress, cancel=cancel)
-    reporter.result(
-        outputs=summary["outputs"],
-        miou={f"{r['method']}@{r['iteration']}/seed{r['seed']}": r["val_miou"] for r in summary["rows"]},
-        wall_seconds=summary["wall_seconds"],
-    )

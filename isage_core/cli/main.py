@@ -9,10 +9,11 @@ import sys
 from collections.abc import Sequence
 
 from .. import __version__
-from ..benchmark.config import DEFAULT_METHODS
 from ..cancel import CancelToken, cancel_on_signals
 from ..errors import Cancelled, IsageError
+from .benchmark import add_benchmark_options, add_demo_options, benchmark_cmd, demo_cmd
 from .cluster import add_cluster_options
+from .export import add_export_options, export_cmd
 from .propose import add_propose_options, propose_cmd
 from .reporters import HumanReporter, JsonLinesReporter, Reporter, ReporterLogHandler
 
@@ -126,16 +127,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("output")
     p.add_argument("--min-area", type=int, default=0, help="merge regions smaller than this many pixels")
 
-    p = command("export", c.export_cmd, "a model as a self-contained ONNX file for the QGIS plugin Deepness")
-    p.add_argument("workspace", nargs="?", help="workspace whose latest model to export (or give --model)")
-    p.add_argument("--model", help="model file (default: the workspace's latest)")
-    p.add_argument("--out", required=True, help="the .onnx file to write (a .isage.json sidecar beside it)")
-    p.add_argument("--tile-size", type=int, default=512, help="tile side Deepness runs (a multiple of 32)")
-    p.add_argument("--overlap", type=int, default=64, help="tile overlap in pixels")
-    p.add_argument(
-        "--resolution", type=float,
-        help="imagery resolution in cm/px (default: the workspace frames' pixel size, for metre CRSs)",
-    )  # fmt: skip
+    p = command("export", export_cmd, "a model as a self-contained ONNX file for the QGIS plugin Deepness")
+    add_export_options(p)
 
     p = command("info", c.info, "versions, the compute device found, and a workspace summary")
     p.add_argument("workspace", nargs="?")
@@ -144,53 +137,13 @@ def build_parser() -> argparse.ArgumentParser:
         help="remove the partial files that stopped or killed runs left in the workspace",
     )  # fmt: skip
 
-    p = command("demo", c.demo, "a short simulated session on the bundled BsB Aerial sample")
-    p.add_argument("--out", default="demo_workspace")
-    p.add_argument("--iterations", type=int, default=4)
-    p.add_argument(
-        "--strategy",
-        choices=["confident", "interior", "proposed"],
-        default="interior",
-        help="simulated person: inside the largest wrong region, its most confident error, or what "
-        "`isage propose` proposes (labelled with the reference class)",
-    )
-    c.add_model_options(p)
-    c.add_train_options(p)
+    p = command("demo", demo_cmd, "a short simulated session on the bundled BsB Aerial sample")
+    add_demo_options(p)
 
-    p = command("benchmark", c.benchmark, "compare click strategies and baselines with simulated annotators")
-    p.add_argument("--out", required=True, help="new folder for the workspaces, JSON, CSV, plot and report")
-    p.add_argument("--dataset", help="folder with train/ and val/, each images/ and masks/ (default: sample)")
-    p.add_argument("--iterations", type=int, default=5, help="rounds, the shared seed round included")
-    p.add_argument(
-        "--methods",
-        default=",".join(DEFAULT_METHODS),
-        help="comma list of expert-confident, expert-interior, expert-random, random, entropy, "
-        "pseudo-T (T a confidence threshold, e.g. pseudo-0.95), superpixel, dense",
+    p = command(
+        "benchmark", benchmark_cmd, "compare click strategies and baselines with simulated annotators"
     )
-    p.add_argument("--seeds", help="comma list of seeds (default: --seed); several give mean and spread")
-    p.add_argument("--first-steps", type=int, help="steps of the first (cold) training run")
-    p.add_argument("--max-train-frames", type=int, help="use only the first N training frames")
-    p.add_argument("--max-val-frames", type=int, help="use only the first N validation frames")
-    p.add_argument("--holdout", type=int, help="tune: score on the last N training frames, not on val")
-    p.add_argument("--margin", type=int, default=3, help="seed clicks lie this many pixels inside a class")
-    p.add_argument(
-        "--resume", action="store_true", help="go on with the benchmark in --out, keeping its results"
-    )
-    p.add_argument(
-        "--seed-clicks", choices=["simulated", "human"], default="simulated",
-        help="seed round: simulated clicks, or the bundled sample's human clicks",
-    )  # fmt: skip
-    p.add_argument(
-        "--selection", choices=["last", "reference"], default="last",
-        help="each round's model: the last weights, or the best on the scoring masks (paper's protocol)",
-    )  # fmt: skip
-    p.add_argument("--recommend", help="the method the summary marks as recommended to users")
-    p.add_argument(
-        "--recipe", choices=["authors"],
-        help="authors: the method authors' sample recipe (replaces the training and model options)",
-    )  # fmt: skip
-    c.add_model_options(p)
-    c.add_train_options(p)
+    add_benchmark_options(p)
     return parser
 
 
