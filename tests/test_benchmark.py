@@ -525,3 +525,29 @@ def test_the_proposed_method_labels_what_isage_propose_proposes(tmp_path):
     for iteration in (0, 1):  # a row's new clicks are those added after its round
         made = [c for c in ws.record.clicks() if c.iteration == iteration + 1]
         assert rows[("proposed", iteration)]["new_clicks"] == len(made)
+
+
+def test_the_recommended_method_must_beat_random_and_entropy_by_more_than_their_spread():
+    from isage_core.benchmark.report import aggregate, best_baseline, recommended_verdict
+
+    def rows(method, mious):
+        per_class = {"a": 0.5}
+        return [
+            {"seed": s, "method": method, "iteration": 5, "val_miou": m, "clicks": 10, "elapsed_seconds": 1.0,
+             "labelled_pixel_fraction": 0.001, "trained_pixel_fraction": 0.001, "steps": 60,
+             "val_per_class_iou": per_class}
+            for s, m in enumerate(mious)
+        ]  # fmt: skip
+
+    baselines = (
+        rows("random", [0.50, 0.52, 0.54]) + rows("entropy", [0.49, 0.50, 0.51]) + rows("dense", [0.6] * 3)
+    )
+    clear = aggregate(baselines + rows("proposed", [0.58, 0.58, 0.58]))
+    verdict = recommended_verdict(clear, "proposed")
+    assert verdict["lead_over"] == {"random": pytest.approx(0.06), "entropy": pytest.approx(0.08)}
+    assert verdict["larger_baseline_spread"] == pytest.approx(np.std([0.50, 0.52, 0.54]), abs=1e-4)
+    assert verdict["clears_the_spread"] and verdict["percent_of_dense"] == pytest.approx(96.7)
+    assert best_baseline(clear)["method"] == "random"  # the product's strategy is not a baseline
+    close = aggregate(baselines + rows("proposed", [0.53, 0.535, 0.54]))  # 0.005 over random's mean
+    assert recommended_verdict(close, "proposed")["clears_the_spread"] is False
+    assert recommended_verdict(aggregate(rows("proposed", [0.6])), "proposed") is None  # no baselines

@@ -129,7 +129,8 @@ def test_loop_train_predict_evaluate_vectorize(capsys, workspace, sample, tmp_pa
 
 def test_demo_runs_a_short_session(capsys, tmp_path):
     out = tmp_path / "demo"
-    status, events = run_json(capsys, "demo", "--out", str(out), "--iterations", "2", *TINY, "--steps", "3")
+    argv = ["demo", "--out", str(out), "--iterations", "2", "--strategy", "interior", *TINY, "--steps", "3"]
+    status, events = run_json(capsys, *argv)
     assert status == 0, events[-1]
     summary = json.loads((out / "demo_summary.json").read_text())
     assert [e["iteration"] for e in summary["iterations"]] == [0, 1]
@@ -142,11 +143,11 @@ def test_demo_runs_a_short_session(capsys, tmp_path):
     assert len(list((out / "models").glob("*.safetensors"))) == 2
 
 
-def test_demo_with_a_user_who_labels_the_proposals(capsys, tmp_path):
+def test_the_demo_user_labels_the_proposals_by_default(capsys, tmp_path):
     from isage_core.record.click_record import ClickRecord
 
     out = tmp_path / "demo"
-    argv = ["demo", "--out", str(out), "--iterations", "2", "--strategy", "proposed", *TINY, "--steps", "3"]
+    argv = ["demo", "--out", str(out), "--iterations", "2", *TINY, "--steps", "3"]
     status, events = run_json(capsys, *argv)
     assert status == 0, events[-1]
     added = [c for c in ClickRecord(out / "clicks.gpkg").clicks() if c.iteration == 1]

@@ -6,17 +6,11 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Literal
 
-DEFAULT_METHODS = (
-    "expert-confident",
-    "expert-interior",
-    "expert-random",
-    "random",
-    "entropy",
-    "pseudo-0.90",
-    "pseudo-0.99",
-    "superpixel",
-    "dense",
-)
+# The recommended strategy (labelling what `isage propose` proposes, chosen on the training split:
+# docs/benchmark/tuning/2026-12, T4), the person-like expert, the two baselines it must beat and the ceiling.
+DEFAULT_METHODS = ("proposed", "expert-depth", "random", "entropy", "dense")
+RECOMMENDED = "proposed"
+DEFAULT_ITERATIONS = 6  # the seed round and five click rounds
 
 
 @dataclass
@@ -24,7 +18,7 @@ class BenchmarkSettings:
     """What one benchmark run compares, on what, and how long."""
 
     methods: tuple[str, ...] = DEFAULT_METHODS
-    iterations: int = 5
+    iterations: int = DEFAULT_ITERATIONS
     seeds: tuple[int, ...] = (0,)
     dataset: str | Path | None = None  # None: the bundled sample
     max_train_frames: int | None = None
@@ -37,4 +31,4 @@ class BenchmarkSettings:
     selection: Literal["last", "reference"] = "last"
     resume: bool = False  # go on with the benchmark already in the output folder
     recipe: str | None = None  # a named recipe of isage_core.benchmark.recipes, recorded in the report
-    recommended: str | None = None  # the method the summary marks as the one the product recommends
+    recommended: str | None = RECOMMENDED  # the method the summary marks as the one the product recommends

@@ -34,7 +34,8 @@ class DemoSettings:
     """What the demo runs: how many train/predict rounds and how the simulated expert clicks."""
 
     iterations: int = 4
-    strategy: Strategy | Literal["proposed"] = "interior"  # measured better than "confident" in the benchmark
+    # proposed: the person labels what `isage propose` proposes (the recommended strategy, as in the panel)
+    strategy: Strategy | Literal["proposed"] = "proposed"
     model: ModelSettings = field(default_factory=ModelSettings)
     train: TrainSettings = field(default_factory=TrainSettings)
     predict: PredictSettings = field(default_factory=lambda: PredictSettings(tile_size=256, overlap=64))

@@ -34,6 +34,11 @@ COLUMNS = (
     "elapsed_seconds",
 )
 CEILING = "dense"
+PRODUCT_STRATEGIES = ("proposed",)  # the product's own guidance, a strategy like the expert's, not a baseline
+REFERENCE_BASELINES = (
+    "random",
+    "entropy",
+)  # what the recommended strategy has to beat beyond the seed spread
 
 
 def aggregate(rows: list[dict]) -> list[dict]:
@@ -104,6 +109,7 @@ def write_outputs(out: Path, summary: dict) -> dict[str, str]:
     summary["summary"] = {m: _final_entry(r, aggregated) for m, r in final_rows(aggregated).items()}
     for method, entry in summary["summary"].items():
         entry["recommended"] = method == summary.get("recommended")
+    summary["recommended_verdict"] = recommended_verdict(aggregated, summary.get("recommended"))
     with atomic_output(paths["markdown"]) as tmp:
         tmp.write_text(markdown(summary, aggregated, plot.name if "plot" in paths else None))
     with atomic_output(paths["json"]) as tmp:
@@ -112,14 +118,39 @@ def write_outputs(out: Path, summary: dict) -> dict[str, str]:
 
 
 def is_expert(method: str) -> bool:
-    """A strategy of the method's expert (clicks on the model's errors, or a hybrid ending on them)."""
-    return method.startswith(("expert-", "hybrid-"))
+    """A strategy of the method's expert (clicks on the model's errors, or a hybrid ending on them) or the
+    product's own guidance (labelling what ``isage propose`` proposes)."""
+    return method.startswith(("expert-", "hybrid-")) or method in PRODUCT_STRATEGIES
 
 
 def best_baseline(aggregated: list[dict]) -> dict | None:
-    """The last-iteration row of the best method that is neither an expert strategy nor the ceiling."""
+    """The last-iteration row of the best method that is neither a strategy nor the ceiling."""
     rows = [r for m, r in final_rows(aggregated).items() if not is_expert(m) and m != CEILING]
     return max(rows, key=lambda r: r["miou"], default=None)
+
+
+def recommended_verdict(aggregated: list[dict], recommended: str | None) -> dict | None:
+    """Whether the recommended method's last-round mean beats random's and entropy's by more than the
+    larger of their seed spreads (standard deviations), and its share of the ceiling; None when the
+    method or both baselines are missing."""
+    last = final_rows(aggregated)
+    if recommended not in last or not all(b in last for b in REFERENCE_BASELINES):
+        return None
+    row = last[recommended]
+    leads = {b: round(row["miou"] - last[b]["miou"], 4) for b in REFERENCE_BASELINES}
+    spreads = [last[b]["miou_std"] for b in REFERENCE_BASELINES if last[b]["miou_std"] is not None]
+    spread = round(max(spreads), 4) if spreads else None
+    ceiling = last.get(CEILING)
+    return {
+        "method": recommended,
+        "lead_over": leads,
+        "larger_baseline_spread": spread,
+        "seeds": row["seeds"],
+        "clears_the_spread": None if spread is None else min(leads.values()) > spread,
+        "percent_of_dense": round(100 * row["miou"] / ceiling["miou"], 1)
+        if ceiling and ceiling["miou"]
+        else None,
+    }
 
 
 def _final_entry(row: dict, aggregated: list[dict]) -> dict:
@@ -297,11 +328,24 @@ def _rest(summary: dict, aggregated: list[dict], plot: str | None, lines: list[s
         "",
         "Labelled pixels are those whose label came from the reference (clicks; every pixel for dense).",
         "Trained pixels carry a training label, expanded ones included (pseudo-labels, superpixels).",
-        "The lead is an expert strategy's mIoU minus that of the best baseline"
-        + (f" ({baseline['method']})" if baseline else "")
-        + ", dense supervision excepted.",
+        "The lead is a strategy's mIoU (the expert's, or labelling the engine's proposals) minus that of the "
+        "best baseline" + (f" ({baseline['method']})" if baseline else "") + ", dense supervision excepted.",
         "",
     ]
+    verdict = summary.get("recommended_verdict")
+    if verdict:
+        spread = verdict["larger_baseline_spread"]
+        leads = ", ".join(f"{b} {lead:+.4f}" for b, lead in verdict["lead_over"].items())
+        test = (
+            f"the larger of their seed spreads is {spread:.4f}: "
+            + ("the lead clears it" if verdict["clears_the_spread"] else "the lead does not clear it")
+            if spread is not None
+            else "one seed: no spread to compare the lead with"
+        )
+        dense = (
+            "" if verdict["percent_of_dense"] is None else f"; {verdict['percent_of_dense']:.1f} % of dense"
+        )
+        lines += [f"Recommended **{verdict['method']}**, last round: lead over {leads}; {test}{dense}.", ""]
     if plot:
         lines += [f"![mIoU per iteration, per labelled pixels and per wall time]({plot})", ""]
     lines += [

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import argparse
 
-from ..benchmark.config import DEFAULT_METHODS
+from ..benchmark.config import DEFAULT_ITERATIONS, DEFAULT_METHODS, RECOMMENDED
 from ..cancel import CancelToken
 from .commands import add_model_options, add_train_options, int_list, model_settings, train_settings
 from .reporters import Reporter
@@ -16,7 +16,7 @@ def add_demo_options(p: argparse.ArgumentParser) -> None:
     p.add_argument(
         "--strategy",
         choices=["confident", "interior", "proposed"],
-        default="interior",
+        default="proposed",
         help="simulated person: inside the largest wrong region, its most confident error, or what "
         "`isage propose` proposes (labelled with the reference class)",
     )
@@ -27,7 +27,9 @@ def add_demo_options(p: argparse.ArgumentParser) -> None:
 def add_benchmark_options(p: argparse.ArgumentParser) -> None:
     p.add_argument("--out", required=True, help="new folder for the workspaces, JSON, CSV, plot and report")
     p.add_argument("--dataset", help="folder with train/ and val/, each images/ and masks/ (default: sample)")
-    p.add_argument("--iterations", type=int, default=5, help="rounds, the shared seed round included")
+    p.add_argument(
+        "--iterations", type=int, default=DEFAULT_ITERATIONS, help="rounds, the shared seed round included"
+    )
     p.add_argument(
         "--methods",
         default=",".join(DEFAULT_METHODS),
@@ -52,7 +54,9 @@ def add_benchmark_options(p: argparse.ArgumentParser) -> None:
         "--selection", choices=["last", "reference"], default="last",
         help="each round's model: the last weights, or the best on the scoring masks (paper's protocol)",
     )  # fmt: skip
-    p.add_argument("--recommend", help="the method the summary marks as recommended to users")
+    p.add_argument(
+        "--recommend", default=RECOMMENDED, help="the method the summary marks as recommended to users"
+    )
     p.add_argument(
         "--recipe", choices=["authors"],
         help="authors: the method authors' sample recipe (replaces the training and model options)",
