@@ -103,7 +103,7 @@ def write_outputs(out: Path, summary: dict) -> dict[str, str]:
             writer.writerow([row[k] for k in COLUMNS] + [row["val_per_class_iou"].get(c) for c in classes])
     aggregated = aggregate(summary["rows"])
     plot = out / "benchmark.png"
-    if write_plot(plot, aggregated):
+    if write_plot(plot, aggregated, summary.get("recommended")):
         paths["plot"] = plot
     outputs = {k: str(p.resolve()) for k, p in paths.items()}
     summary["summary"] = {m: _final_entry(r, aggregated) for m, r in final_rows(aggregated).items()}
@@ -171,9 +171,10 @@ def _final_entry(row: dict, aggregated: list[dict]) -> dict:
     }
 
 
-def write_plot(path: Path, aggregated: list[dict]) -> bool:
+def write_plot(path: Path, aggregated: list[dict], recommended: str | None = None) -> bool:
     """mIoU against iteration, labelled-pixel fraction and wall time, one line per method (mean, with a
-    band of one standard deviation over seeds); the dense ceiling as a dashed line."""
+    band of one standard deviation over seeds), the ``recommended`` one (else the expert's) bold; the
+    dense ceiling as a dashed line."""
     try:
         import matplotlib
 
@@ -199,8 +200,8 @@ def write_plot(path: Path, aggregated: list[dict]) -> bool:
         style = {
             "marker": "o",
             "color": colours(k % 10),
-            "label": method,
-            "lw": 2.2 if "expert" in method else 1.4,
+            "label": f"{method} (recommended)" if method == recommended else method,
+            "lw": 2.6 if method == recommended else 2.2 if recommended is None and is_expert(method) else 1.4,
         }
         xs = (
             [r["iteration"] for r in mine],
