@@ -175,7 +175,7 @@ class IsageDock(QgsDockWidget):
             return
         proposal = self.session.next_proposal()
         if proposal is None:
-            self.show_message("info", "Proposals", "no proposal left: Train, then Predict proposes new ones")
+            self.show_message("info", "Proposals", "no proposal left: Train or Predict proposes new ones")
             return
         frame = self.session.snapshot.frame(proposal.frame) if self.session.snapshot else None
         crs = self.canvas.mapSettings().destinationCrs()
