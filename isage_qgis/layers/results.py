@@ -301,9 +301,7 @@ def layers_of(project: QgsProject, role: str) -> Iterable[QgsMapLayer]:
 def add_proposals_layer(project: QgsProject, path: str | Path, iteration: int) -> QgsVectorLayer | None:
     """Show ``proposals.gpkg`` just below the click layer, replacing every earlier proposals layer (they
     are stale once the model changed); None when the file cannot be read."""
-    project.removeMapLayers(
-        [lyr.id() for lyr in layers_of(project, "result") if lyr.customProperty(PROP_KIND) == PROPOSALS_KIND]
-    )
+    remove_proposals_layers(project)
     layer = QgsVectorLayer(f"{Path(path).resolve()}|layername=proposals", PROPOSALS_LAYER_NAME, "ogr")
     if not layer.isValid():
         log.warning("could not open the proposals %s; they are not shown", path)
@@ -320,6 +318,13 @@ def add_proposals_layer(project: QgsProject, path: str | Path, iteration: int) -
         index += 1
     root.insertLayer(index, layer)
     return layer
+
+
+def remove_proposals_layers(project: QgsProject) -> None:
+    """Remove the proposals layers (before new proposals; on Windows, before the engine replaces the file)."""
+    project.removeMapLayers(
+        [lyr.id() for lyr in layers_of(project, "result") if lyr.customProperty(PROP_KIND) == PROPOSALS_KIND]
+    )
 
 
 def proposals_layer(project: QgsProject) -> QgsVectorLayer | None:

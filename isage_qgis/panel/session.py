@@ -237,6 +237,8 @@ class IsageSession(QObject):
             out_dir = Path(dm.extent_out_dir(self.workspace, iteration))
         if os.name == "nt":  # Windows cannot replace files QGIS holds open
             layers.release_layers_under(self.project, out_dir)
+            if settings.propose:  # proposals.gpkg of the iteration, also beside visible-extent outputs
+                layers.remove_proposals_layers(self.project)
         target = str(out_dir) if jobs else None
         steps = dm.predict_steps(self.workspace, settings.device, jobs, target, settings.scheduler)
         if settings.propose:

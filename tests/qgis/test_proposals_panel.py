@@ -119,6 +119,26 @@ def test_predict_proposes_and_the_panel_steps_through_labels_and_skips(
     assert len(qgis_new_project.mapLayersByName("iSAGE proposals")) == 1
 
 
+def test_on_windows_the_layers_over_the_files_a_run_replaces_are_released_first(
+    make_dock, engine_workspace, qgis_new_project, monkeypatch
+):
+    from types import SimpleNamespace
+
+    from isage_qgis.panel import session as session_module
+
+    ws = engine_workspace.copy("dock_windows")
+    dock = make_dock(workspace=ws)
+    dock.ui.predict_button.click()
+    spin(lambda: not dock.session.busy)
+    assert layers.proposals_layer(qgis_new_project) is not None
+    assert qgis_new_project.mapLayersByName("train_1 classes")
+    monkeypatch.setattr(session_module, "os", SimpleNamespace(name="nt"))  # Windows cannot replace open files
+    dock.session._predict_steps(dock.session.load_settings(), None, 0)
+    assert layers.proposals_layer(qgis_new_project) is None
+    assert not qgis_new_project.mapLayersByName("train_1 classes")
+    assert layers.find_click_layer(qgis_new_project, ws / "clicks.gpkg") is not None  # the clicks stay
+
+
 def test_a_failed_propose_step_still_shows_the_predictions(
     make_dock, engine_workspace, qgis_iface, qgis_new_project, monkeypatch
 ):
