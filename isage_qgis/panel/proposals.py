@@ -7,7 +7,6 @@ it got there) and which the user skipped. Labelling itself is an ordinary click 
 
 from __future__ import annotations
 
-import logging
 import math
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -23,8 +22,6 @@ from qgis.core import (
 )
 
 from ..record.view import ClickRow, FrameInfo
-
-log = logging.getLogger(__name__)
 
 LAYER = "proposals"  # the layer name inside proposals.gpkg (isage_core.proposals.store)
 FIELDS = ("frame", "row", "col", "class_id", "class_name", "score", "reason", "rank")
