@@ -547,6 +547,7 @@ def test_the_recommended_method_must_beat_random_and_entropy_by_more_than_their_
     assert verdict["lead_over"] == {"random": pytest.approx(0.06), "entropy": pytest.approx(0.08)}
     assert verdict["larger_baseline_spread"] == pytest.approx(np.std([0.50, 0.52, 0.54]), abs=1e-4)
     assert verdict["clears_the_spread"] and verdict["percent_of_dense"] == pytest.approx(96.7)
+    assert verdict["own_spread"] == 0.0 and verdict["seeds"] == 3
     assert best_baseline(clear)["method"] == "random"  # the product's strategy is not a baseline
     close = aggregate(baselines + rows("proposed", [0.53, 0.535, 0.54]))  # 0.005 over random's mean
     assert recommended_verdict(close, "proposed")["clears_the_spread"] is False

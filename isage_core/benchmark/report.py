@@ -145,6 +145,7 @@ def recommended_verdict(aggregated: list[dict], recommended: str | None) -> dict
         "method": recommended,
         "lead_over": leads,
         "larger_baseline_spread": spread,
+        "own_spread": None if row["miou_std"] is None else round(row["miou_std"], 4),
         "seeds": row["seeds"],
         "clears_the_spread": None if spread is None else min(leads.values()) > spread,
         "percent_of_dense": round(100 * row["miou"] / ceiling["miou"], 1)
@@ -343,6 +344,8 @@ def _rest(summary: dict, aggregated: list[dict], plot: str | None, lines: list[s
             if spread is not None
             else "one seed: no spread to compare the lead with"
         )
+        if verdict["own_spread"] is not None:
+            test += f" (its own spread over the {verdict['seeds']} seeds: {verdict['own_spread']:.4f})"
         dense = (
             "" if verdict["percent_of_dense"] is None else f"; {verdict['percent_of_dense']:.1f} % of dense"
         )
