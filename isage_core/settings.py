@@ -98,7 +98,9 @@ class PredictSettings:
 class ProposeSettings:
     """Where the engine proposes the next clicks (:mod:`isage_core.proposals`)."""
 
-    per_frame: int | None = None  # proposals per frame; None: one per class present (the method's budget)
+    per_frame: int | None = None  # proposals per frame; None: per_class per class present
+    per_class: int = 1  # proposals per class present: more than one leaves room for proposals whose class
+    # the person finds already clicked on the frame this round (the method's budget skips those)
     spacing: int = 5  # pixels kept from every click, nodata and other proposals
     typical_until: int = 2  # a class with fewer clicks than this on a frame is proposed a typical pixel
     samples: int = 4096  # encoder feature cells kept per frame (bounds memory and the typicality maths)

@@ -303,10 +303,15 @@ def test_benchmark_baselines_and_holdout(tmp_path):
 
 def test_benchmark_refuses_unknown_methods_and_an_empty_training_split(tmp_path):
     from isage_core.benchmark.config import BenchmarkSettings
+    from isage_core.benchmark.methods import check_method
     from isage_core.benchmark.runner import run_benchmark
     from isage_core.errors import IsageError
     from isage_core.settings import ModelSettings, TrainSettings
 
+    check_method("proposed-3")
+    for wrong in ("proposed-0", "proposed-x"):
+        with pytest.raises(IsageError, match=f"unknown benchmark method '{wrong}'.*proposed-K"):
+            check_method(wrong)
     with pytest.raises(IsageError, match="unknown benchmark method 'pseudo-2'"):
         run_benchmark(
             tmp_path / "a", BenchmarkSettings(methods=("pseudo-2",)), TrainSettings(), ModelSettings()
@@ -509,22 +514,28 @@ def test_the_proposed_method_labels_what_isage_propose_proposes(tmp_path):
     from isage_core.proposals.store import read_proposals
     from isage_core.record.workspace import Workspace
 
-    summary = _tiny_run(tmp_path / "p", ("proposed", "random"), (0,), iterations=3)
+    summary = _tiny_run(tmp_path / "p", ("proposed", "proposed-2", "random"), (0,), iterations=3)
     rows = {(r["method"], r["iteration"]): r for r in summary["rows"]}
-    assert rows[("proposed", 2)]["clicks"] > rows[("proposed", 0)]["clicks"]
-    ws = Workspace.open(tmp_path / "p" / "work" / "seed_0" / "methods" / "proposed")
     references = summary["train_frames"]
-    for iteration in (1, 2):  # the clicks of round N are proposals of the model of round N - 1
-        clicks = [c for c in ws.record.clicks() if c.iteration == iteration]
-        proposed = read_proposals(ws.outputs_dir / f"iteration_{iteration - 1:03d}" / "proposals.gpkg")
-        at = {(p.frame, p.row, p.col) for p in proposed}
-        assert clicks and all((c.frame, c.row, c.col) in at for c in clicks)
-        assert all(c.note.startswith("proposed: ") and c.frame in references for c in clicks)
-        per = [(c.frame, c.class_id) for c in clicks]
-        assert len(per) == len(set(per))  # the method's budget: one per class per frame per round
-    for iteration in (0, 1):  # a row's new clicks are those added after its round
-        made = [c for c in ws.record.clicks() if c.iteration == iteration + 1]
-        assert rows[("proposed", iteration)]["new_clicks"] == len(made)
+    proposals_of_seed_model = {}
+    for method in ("proposed", "proposed-2"):
+        assert rows[(method, 2)]["clicks"] > rows[(method, 0)]["clicks"]
+        ws = Workspace.open(tmp_path / "p" / "work" / "seed_0" / "methods" / method)
+        for iteration in (1, 2):  # the clicks of round N are proposals of the model of round N - 1
+            clicks = [c for c in ws.record.clicks() if c.iteration == iteration]
+            proposed = read_proposals(ws.outputs_dir / f"iteration_{iteration - 1:03d}" / "proposals.gpkg")
+            proposals_of_seed_model.setdefault(method, proposed)
+            at = {(p.frame, p.row, p.col) for p in proposed}
+            assert clicks and all((c.frame, c.row, c.col) in at for c in clicks)
+            assert all(c.note.startswith("proposed: ") and c.frame in references for c in clicks)
+            per = [(c.frame, c.class_id) for c in clicks]
+            assert len(per) == len(set(per))  # the method's budget: one per class per frame per round
+        for iteration in (0, 1):  # a row's new clicks are those added after its round
+            made = [c for c in ws.record.clicks() if c.iteration == iteration + 1]
+            assert rows[(method, iteration)]["new_clicks"] == len(made)
+    one, two = proposals_of_seed_model["proposed"], proposals_of_seed_model["proposed-2"]
+    for name in references:  # the same seed model: two proposals per class present against one
+        assert len([p for p in one if p.frame == name]) < len([p for p in two if p.frame == name])
 
 
 def test_the_recommended_method_must_beat_random_and_entropy_by_more_than_their_spread():

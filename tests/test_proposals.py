@@ -115,6 +115,21 @@ def test_typical_first_then_uncertain_and_changed_pixels(capsys, workspace, tmp_
             assert src.read(1)[p.row, p.col] != p.class_id  # the class there flipped since iteration 0
 
 
+def test_more_proposals_per_class_keep_the_first_ones_and_their_spacing(capsys, workspace, tmp_path):
+    _, one = propose(capsys, workspace, "--seed", "5", "--out", tmp_path / "one.gpkg")
+    _, two = propose(capsys, workspace, "--seed", "5", "--per-class", "2", "--out", tmp_path / "two.gpkg")
+    key = lambda p: (p.frame, p.row, p.col, p.class_id, p.reason)  # noqa: E731
+    assert {key(p) for p in one} < {key(p) for p in two}  # the first pass is the default's, then more
+    for name in ("a", "b"):
+        classes = {p.class_id for p in one if p.frame == name}
+        of_frame = [p for p in two if p.frame == name]
+        assert len([p for p in one if p.frame == name]) < len(of_frame) <= 2 * len(classes)
+        assert {p.class_id for p in of_frame} == classes
+        for i, p in enumerate(of_frame):
+            for q in of_frame[i + 1 :]:
+                assert (p.row - q.row) ** 2 + (p.col - q.col) ** 2 >= SPACING**2
+
+
 def test_bounded_memory_settings_still_follow_the_rules(capsys, workspace, tmp_path):
     _, small = propose(
         capsys, workspace, "--samples", "40", "--candidates", "8", "--block-size", "96", "--tile-size", "128",
@@ -128,6 +143,7 @@ def test_bounded_memory_settings_still_follow_the_rules(capsys, workspace, tmp_p
 def test_refusals_write_nothing(capsys, workspace, tmp_path):
     before = snapshot(workspace)
     assert "--per-frame" in refused(capsys, "propose", workspace, "--per-frame", "0")
+    assert "--per-class" in refused(capsys, "propose", workspace, "--per-class", "0")
     assert "--uncertain-share" in refused(capsys, "propose", workspace, "--uncertain-share", "2")
     empty = tmp_path / "empty"
     assert cli(capsys, "init", empty, "--classes", "0:a:#000000,1:b:#ffffff")[0] == 0

@@ -36,7 +36,8 @@ EXPERT_STRATEGIES = {
     "expert-ritm": "ritm",
     "expert-depth": "depth",
 }
-CLICK_METHODS = (*EXPERT_STRATEGIES, "random", "representative", "entropy", "proposed")  # and hybrid-<rounds>
+CLICK_METHODS = (*EXPERT_STRATEGIES, "random", "representative", "entropy", "proposed")
+# and hybrid-<rounds>, proposed-<proposals per class present>
 LABEL_METHODS = ("dense", "superpixel")  # and pseudo-<threshold>, e.g. pseudo-0.95
 HYBRID_LATER = "depth"  # the expert strategy of a hybrid's rounds after its representative ones
 SUPERPIXEL_STRATEGY = "interior"  # the superpixel baseline spreads the person-like expert's clicks
@@ -49,6 +50,9 @@ def check_method(name: str) -> None:
         return
     if name.startswith("hybrid-") and name[len("hybrid-") :].isdigit():
         return
+    count = name[len("proposed-") :]
+    if name.startswith("proposed-") and count.isdigit() and int(count) > 0:
+        return
     if name.startswith("pseudo-"):
         try:
             threshold = float(name[len("pseudo-") :])
@@ -58,7 +62,7 @@ def check_method(name: str) -> None:
             return
     raise IsageError(
         f"unknown benchmark method '{name}'; choose from {', '.join(CLICK_METHODS + LABEL_METHODS)}, "
-        "hybrid-K (K representative rounds, then expert-depth) "
+        "hybrid-K (K representative rounds, then expert-depth), proposed-K (K proposals per class present) "
         "or pseudo-T with a confidence threshold 0 < T < 1 (e.g. pseudo-0.95)"
     )
 
@@ -189,7 +193,12 @@ class ClickMethod(Method):
 class ProposedMethod(ClickMethod):
     """The user who labels what ``isage propose`` proposes: each proposed pixel gets its reference class,
     at most one click per class per frame per round (the method's budget); proposals of a class already
-    clicked on that frame this round are skipped, as a user would."""
+    clicked on that frame this round are skipped, as a user would. ``proposed-K`` asks the engine for K
+    proposals per class present (``isage propose --per-class K``), ``proposed`` for one."""
+
+    @property
+    def per_class(self) -> int:
+        return int(self.name[len("proposed-") :]) if self.name.startswith("proposed-") else 1
 
     def add_labels(self, probabilities: dict[str, np.ndarray], model_ids: list[int]) -> int:
         from ..proposals.run import propose_workspace
@@ -202,7 +211,8 @@ class ProposedMethod(ClickMethod):
         for name, probs in probabilities.items():  # the round's class rasters: what the panel shows
             _write_classes(folder / f"{name}_classes.tif", self.data.frames[name], probs, model_ids)
         predict = PredictSettings(tile_size=ts.patch_size, overlap=ts.patch_size // 4, device=ts.device)
-        settings = ProposeSettings(seed=int(self.rng.integers(2**31)), predict=predict)
+        seed = int(self.rng.integers(2**31))
+        settings = ProposeSettings(per_class=self.per_class, seed=seed, predict=predict)
         result = propose_workspace(ws, settings, frames=list(probabilities), cancel=self.data.cancel)
         done = label_proposals(
             ws.record, result.proposals, self.data.references, self.data.class_ids, f"benchmark {self.name}"
@@ -307,7 +317,7 @@ def make_method(
     selects each round's checkpoint on reference masks (the paper's protocol), None keeps the last."""
     check_method(name)
     kind: Callable[..., Method]
-    if name == "proposed":
+    if name == "proposed" or name.startswith("proposed-"):
         kind = ProposedMethod
     elif name in CLICK_METHODS or name.startswith("hybrid-"):
         kind = ClickMethod

@@ -120,7 +120,7 @@ def write_outputs(out: Path, summary: dict) -> dict[str, str]:
 def is_expert(method: str) -> bool:
     """A strategy of the method's expert (clicks on the model's errors, or a hybrid ending on them) or the
     product's own guidance (labelling what ``isage propose`` proposes)."""
-    return method.startswith(("expert-", "hybrid-")) or method in PRODUCT_STRATEGIES
+    return method.startswith(("expert-", "hybrid-", "proposed-")) or method in PRODUCT_STRATEGIES
 
 
 def best_baseline(aggregated: list[dict]) -> dict | None:

@@ -17,8 +17,13 @@ def add_propose_options(p: argparse.ArgumentParser) -> None:
     p.add_argument("--model", help="model file (default: the workspace's latest)")
     p.add_argument("--out", help="the GeoPackage to write (default: outputs/iteration_NNN/proposals.gpkg)")
     p.add_argument(
-        "--per-frame", type=int, help="proposals per frame (default: one per class present in the prediction)"
+        "--per-frame", type=int, help="proposals per frame (default: --per-class for each class present)"
     )
+    p.add_argument(
+        "--per-class", type=int, default=d.per_class,
+        help="proposals per class present in the prediction: more leave room for those whose class the "
+        "person has already clicked on the frame this round",
+    )  # fmt: skip
     p.add_argument(
         "--spacing", type=int, default=d.spacing, help="pixels kept from clicks, nodata and other proposals"
     )
@@ -44,8 +49,9 @@ def propose_settings(a: argparse.Namespace) -> ProposeSettings:
         device=a.device, threads=a.threads,
     )  # fmt: skip
     return ProposeSettings(
-        per_frame=a.per_frame, spacing=a.spacing, typical_until=a.typical_until, samples=a.samples,
-        candidates=a.candidates, uncertain_share=a.uncertain_share, seed=a.seed, predict=predict,
+        per_frame=a.per_frame, per_class=a.per_class, spacing=a.spacing, typical_until=a.typical_until,
+        samples=a.samples, candidates=a.candidates, uncertain_share=a.uncertain_share, seed=a.seed,
+        predict=predict,
     )  # fmt: skip
 
 

@@ -60,7 +60,9 @@ def propose_workspace(
     if settings.spacing < 0 or settings.samples < 1 or settings.candidates < 1:
         raise IsageError("--spacing must be at least 0, the samples and candidates at least 1")
     if settings.per_frame is not None and settings.per_frame < 1:
-        raise IsageError("--per-frame must be at least 1 (or left out: one per class present)")
+        raise IsageError("--per-frame must be at least 1 (or left out: --per-class per class present)")
+    if settings.per_class < 1:
+        raise IsageError("--per-class must be at least 1, for example 2")
     if not 0 < settings.uncertain_share <= 1:
         raise IsageError("--uncertain-share must lie in (0, 1], for example 0.05")
     started = time.perf_counter()

@@ -8,8 +8,9 @@
 - ``uncertain``: a random pixel among the lowest-margin share of the class (as PixelPick).
 
 A class with fewer than ``typical_until`` clicks on the frame gets a typical proposal; the others a
-changed one where the class changed, else an uncertain one. One proposal per class present, unless
-``per_frame`` asks otherwise.
+changed one where the class changed, else an uncertain one. ``per_class`` proposals per class present
+(each pass over the classes follows that rule, kept ``spacing`` apart), unless ``per_frame`` asks for a
+number: then the passes go on until it is reached.
 """
 
 from __future__ import annotations
@@ -53,17 +54,22 @@ def typicality(features: np.ndarray, neighbours: int = NEIGHBOURS) -> tuple[np.n
     return 1.0 / np.maximum(mean_distance, 1e-6), float(np.median(mean_distance))
 
 
-def typical_scores(scan: FrameScan) -> np.ndarray:
-    """Per sampled cell: its typicality relative to the frame's most typical, times how uncovered it is."""
+def typical_scores(scan: FrameScan) -> tuple[np.ndarray, float]:
+    """Per sampled cell: its typicality relative to the frame's most typical, times how uncovered it is;
+    and the radius a click covers."""
     typ, radius = typicality(scan.sample_features)
     if not len(typ):
-        return typ
+        return typ, radius
     score = typ / typ.max()
     if len(scan.click_features):
-        squared = np.maximum(2.0 - 2.0 * scan.sample_features @ scan.click_features.T, 0.0)
-        covered = np.sqrt(squared.min(axis=1))
-        score *= np.minimum(covered / max(radius, 1e-6), 1.0)
-    return score.astype(np.float32)
+        score *= coverage(scan.sample_features, scan.click_features, radius)
+    return score.astype(np.float32), radius
+
+
+def coverage(features: np.ndarray, covering: np.ndarray, radius: float) -> np.ndarray:
+    """Per feature: its distance to the nearest ``covering`` feature over ``radius``, at most 1."""
+    squared = np.maximum(2.0 - 2.0 * features @ covering.T, 0.0)
+    return np.minimum(np.sqrt(squared.min(axis=1)) / max(radius, 1e-6), 1.0)
 
 
 def _far(row: int, col: int, chosen: list[Proposal], spacing: int) -> bool:
@@ -87,10 +93,11 @@ def _uncertain(
 def choose(scan: FrameScan, frame: str, clicks_per_class: dict[int, int], settings) -> list[Proposal]:
     """The frame's proposals, best first (``settings``: a ProposeSettings)."""
     present = sorted((c for c in scan.class_ids if scan.pixels[c] > 0), key=lambda c: (-scan.pixels[c], c))
-    wanted = len(present) if settings.per_frame is None else settings.per_frame
+    wanted = settings.per_class * len(present) if settings.per_frame is None else settings.per_frame
     rng = np.random.default_rng([settings.seed, *frame.encode()])
-    scores = typical_scores(scan) if len(scan.sample_features) else np.zeros(0, np.float32)
+    scores, radius = typical_scores(scan) if len(scan.sample_features) else (np.zeros(0, np.float32), 1.0)
     chosen: list[Proposal] = []
+    picked: list[int] = []  # the sampled cells of the typical proposals
     spacing = settings.spacing
 
     def typical(class_id: int) -> Proposal | None:
@@ -98,6 +105,7 @@ def choose(scan: FrameScan, frame: str, clicks_per_class: dict[int, int], settin
         for index in of_class[np.argsort(-scores[of_class], kind="stable")]:
             row, col = int(scan.sample_rows[index]), int(scan.sample_cols[index])
             if scores[index] > 0 and _far(row, col, chosen, spacing):
+                picked.append(index)
                 return Proposal(frame, row, col, class_id, float(scores[index]), "typical")
         return None
 
@@ -107,22 +115,25 @@ def choose(scan: FrameScan, frame: str, clicks_per_class: dict[int, int], settin
             frame, scan.changed[class_id], class_id, share, rng, chosen, spacing, "changed"
         ) or _uncertain(frame, scan.uncertain[class_id], class_id, share, rng, chosen, spacing, "uncertain")
 
-    for class_id in present:
+    def by_rule(class_id: int) -> Proposal | None:
         proposal = None
         if clicks_per_class.get(class_id, 0) < settings.typical_until:
             proposal = typical(class_id)
-        proposal = proposal or uncertain(class_id)
-        if proposal is not None:
-            chosen.append(proposal)
-    extra = 0
-    while len(chosen) < wanted and present and extra < 4 * wanted:  # more than one per class: uncertain
-        class_id = present[extra % len(present)]
-        extra += 1
-        proposal = _uncertain(
-            frame, scan.uncertain[class_id], class_id, settings.uncertain_share, rng, chosen, spacing,
-            "uncertain",
-        )  # fmt: skip
-        if proposal is not None:
-            chosen.append(proposal)
+        return proposal or uncertain(class_id)
+
+    for first_pass in (True, False):  # one per class, then more passes until ``wanted``
+        while first_pass or len(chosen) < wanted:
+            before = len(chosen)
+            for class_id in present:
+                if not first_pass and len(chosen) >= wanted:
+                    break
+                proposal = by_rule(class_id)
+                if proposal is not None:
+                    chosen.append(proposal)
+            if first_pass or len(chosen) == before:  # no class has a pixel left to propose
+                break
+        if picked:  # a later pass counts what the earlier ones proposed as covered, as clicks there would be
+            scores *= coverage(scan.sample_features, scan.sample_features[picked], radius).astype(np.float32)
+            picked.clear()
     chosen.sort(key=lambda p: (-p.score, p.row, p.col))
     return chosen[:wanted]
