@@ -23,7 +23,7 @@ from ..errors import IsageError
 from ..events import ProgressCallback
 from ..loop.train import train_iteration
 from ..record.workspace import Workspace
-from ..settings import ModelSettings, TrainSettings
+from ..settings import ModelSettings, PredictSettings, ProposeSettings, TrainSettings
 from ..training.label_maps import train_on_label_maps
 from ..training.optimiser import schedule_steps
 from . import expansion, pickers
@@ -36,7 +36,7 @@ EXPERT_STRATEGIES = {
     "expert-ritm": "ritm",
     "expert-depth": "depth",
 }
-CLICK_METHODS = (*EXPERT_STRATEGIES, "random", "representative", "entropy", "proposed")
+CLICK_METHODS = (*EXPERT_STRATEGIES, "random", "representative", "entropy", "proposed", "proposed-typical")
 # and hybrid-<rounds>, proposed-<proposals per class present>
 LABEL_METHODS = ("dense", "superpixel")  # and pseudo-<threshold>, e.g. pseudo-0.95
 HYBRID_LATER = "depth"  # the expert strategy of a hybrid's rounds after its representative ones
@@ -194,15 +194,20 @@ class ProposedMethod(ClickMethod):
     """The user who labels what ``isage propose`` proposes: each proposed pixel gets its reference class,
     at most one click per class per frame per round (the method's budget); proposals of a class already
     clicked on that frame this round are skipped, as a user would. ``proposed-K`` asks the engine for K
-    proposals per class present (``isage propose --per-class K``), ``proposed`` for one."""
+    proposals per class present (``isage propose --per-class K``), ``proposed`` for one;
+    ``proposed-typical`` for typical ones only, however many clicks a class has (coverage all along)."""
 
     @property
     def per_class(self) -> int:
-        return int(self.name[len("proposed-") :]) if self.name.startswith("proposed-") else 1
+        count = self.name[len("proposed-") :]
+        return int(count) if count.isdigit() else 1
+
+    @property
+    def typical_until(self) -> int:
+        return 2**31 - 1 if self.name == "proposed-typical" else ProposeSettings.typical_until
 
     def add_labels(self, probabilities: dict[str, np.ndarray], model_ids: list[int]) -> int:
         from ..proposals.run import propose_workspace
-        from ..settings import PredictSettings, ProposeSettings
 
         ts, ws = self.data.train_settings, self.workspace
         iteration, _ = ws.latest_model()
@@ -212,7 +217,9 @@ class ProposedMethod(ClickMethod):
             _write_classes(folder / f"{name}_classes.tif", self.data.frames[name], probs, model_ids)
         predict = PredictSettings(tile_size=ts.patch_size, overlap=ts.patch_size // 4, device=ts.device)
         seed = int(self.rng.integers(2**31))
-        settings = ProposeSettings(per_class=self.per_class, seed=seed, predict=predict)
+        settings = ProposeSettings(
+            per_class=self.per_class, typical_until=self.typical_until, seed=seed, predict=predict
+        )
         result = propose_workspace(ws, settings, frames=list(probabilities), cancel=self.data.cancel)
         done = label_proposals(
             ws.record, result.proposals, self.data.references, self.data.class_ids, f"benchmark {self.name}"

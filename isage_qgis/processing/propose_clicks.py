@@ -29,8 +29,14 @@ class ProposeClicksAlgorithm(IsageAlgorithm):
             "The workspace's click GeoPackage (clicks.gpkg) or the workspace folder holding it."
         )
         self.add_int(
+            "PER_CLASS", "Proposals per class present", 1,
+            "How many points per class the model predicts on a frame. More than one leaves room for "
+            "proposals whose class turns out to be clicked already on that frame this round (the budget "
+            "allows one click per class per frame per round; the panel skips those).",
+        )  # fmt: skip
+        self.add_int(
             "PER_FRAME", "Proposals per frame", None,
-            "How many points per frame (empty or 0: one per class present in the prediction).",
+            "How many points per frame (empty or 0: the proposals per class times the classes present).",
         )  # fmt: skip
         self.add_int(
             "SPACING", "Spacing (pixels)", 5, "Distance kept from clicks, nodata and other proposals."
@@ -52,6 +58,7 @@ class ProposeClicksAlgorithm(IsageAlgorithm):
         workspace = self.parameterAsFile(parameters, "WORKSPACE", context)
         args = ["propose", workspace]
         for key, option in (
+            ("PER_CLASS", "--per-class"),
             ("SPACING", "--spacing"),
             ("TYPICAL_UNTIL", "--typical-until"),
             ("SEED", "--seed"),

@@ -236,6 +236,12 @@ def test_propose_clicks_writes_points_and_leaves_the_record_alone(isage_provider
     default = run("proposeclicks", {"WORKSPACE": str(ws), "PER_FRAME": 1})
     assert Path(default["PROPOSALS"]) == (ws / "outputs" / "iteration_000" / "proposals.gpkg").resolve()
     assert QgsVectorLayer(default["PROPOSALS"], "p", "ogr").featureCount() == 2  # one on each of two frames
+    counts = []
+    for per_class in (1, 2):
+        out = str(tmp_path / f"per_class_{per_class}.gpkg")
+        written = run("proposeclicks", {"WORKSPACE": str(ws), "PER_CLASS": per_class, "OUTPUT": out})
+        counts.append(QgsVectorLayer(written["PROPOSALS"], "p", "ogr").featureCount())
+    assert counts[0] < counts[1] <= 2 * counts[0]  # two per class present, as far as pixels allow
 
 
 def test_error_heatmap(isage_provider, engine_workspace, tmp_path):
