@@ -3,9 +3,10 @@ the gap (a strategy's last-round mIoU minus random's, per seed) before and after
 
 Reads only committed benchmark summaries (``benchmark.json`` of each folder under ``docs/benchmark``);
 trains nothing. A gap is given as mean ± standard deviation over the seeds a folder holds (population
-deviation, as the benchmark's report gives it); the change is the difference of the means, paired by
-seed when both sides are the same run (then its spread is that of the per-seed differences), otherwise
-with the spread of a difference of independent draws (the root of the summed variances).
+deviation, as the benchmark's report gives it); the change is the difference of the means. Where both
+sides drew the same seed clicks and pickers per seed, only the seeds both ran count and the change's
+spread is that of the per-seed differences; otherwise (human against simulated seed clicks, another
+encoder) it is that of a difference of independent draws (the root of the summed variances).
 
 Example::
 
@@ -51,11 +52,13 @@ class Cause:
     before: Side
     after: Side
     split: str
+    paired: bool = True  # both sides ran the same seeds' seed clicks and pickers: compared seed by seed
 
 
 CAUSES = (
     Cause("the authors' recipe (slow, clipped, constant rate; human seed clicks)",
-          Side("three_seeds", "expert-depth"), Side("fidelity/last", "expert-depth"), "validation"),
+          Side("three_seeds", "expert-depth"), Side("fidelity/last", "expert-depth"), "validation",
+          paired=False),  # human seed clicks against simulated ones
     Cause("checkpoints chosen on the dense validation masks (the paper's protocol)",
           Side("fidelity/last", "expert-depth"), Side("fidelity/reference", "expert-depth"), "validation"),
     Cause("rounds trained to convergence (converge schedule)",
@@ -71,7 +74,7 @@ CAUSES = (
           Side("ablation", "expert-depth"), Side("ablation", "proposed"), "validation"),
     Cause("the larger encoder (efficientnet-lite2 for lite0)",
           Side("tuning/2026-12/T1", "expert-depth"), Side("tuning/2026-12/T3b", "expert-depth"),
-          "training (holdout)"),
+          "training (holdout)", paired=False),  # another encoder: another seed round
 )  # fmt: skip
 
 
@@ -81,20 +84,22 @@ def spread(values: list[float]) -> float | None:
 
 def row(cause: Cause) -> dict:
     before, after = cause.before.gaps(), cause.after.gaps()
-    paired = cause.before.folder == cause.after.folder
+    if cause.paired:  # only the seeds both sides ran
+        common = set(before) & set(after)
+        before = {s: g for s, g in before.items() if s in common}
+        after = {s: g for s, g in after.items() if s in common}
     out = {
         "cause": cause.name,
         "split": cause.split,
         "before": {"folder": cause.before.folder, "method": cause.before.method, "gaps": before},
         "after": {"folder": cause.after.folder, "method": cause.after.method, "gaps": after},
-        "paired": paired,
+        "paired": cause.paired,
     }
     if not before or not after:
         return out | {"change": None}
     mean_b, mean_a = float(np.mean(list(before.values()))), float(np.mean(list(after.values())))
-    if paired:
-        seeds = sorted(set(before) & set(after))
-        change_spread = spread([after[s] - before[s] for s in seeds])
+    if cause.paired:
+        change_spread = spread([after[s] - before[s] for s in sorted(before)])
     else:
         parts = [spread(list(before.values())), spread(list(after.values()))]
         known = [p for p in parts if p is not None]
