@@ -73,7 +73,7 @@ CAUSES = (
     Cause("typical pixels first (the engine's proposals) instead of errors at a person's depth",
           Side("ablation", "expert-depth"), Side("ablation", "proposed"), "validation"),
     Cause("the larger encoder (efficientnet-lite2 for lite0)",
-          Side("tuning/2026-12/T1", "expert-depth"), Side("tuning/2026-12/T3b", "expert-depth"),
+          Side("tuning/2026-12/T3c", "expert-depth"), Side("tuning/2026-12/T3b", "expert-depth"),
           "training (holdout)", paired=False),  # another encoder: another seed round
 )  # fmt: skip
 
