@@ -44,14 +44,21 @@ SUPERPIXEL_STRATEGY = "interior"  # the superpixel baseline spreads the person-l
 Pick = tuple[int, int, int]
 
 
+def proposals_per_class(name: str) -> int | None:
+    """K of a ``proposed-K`` method (K ≥ 1), 1 for ``proposed``, None for any other name."""
+    if name == "proposed":
+        return 1
+    count = name[len("proposed-") :] if name.startswith("proposed-") else ""
+    return int(count) if count.isdigit() and int(count) > 0 else None
+
+
 def check_method(name: str) -> None:
     """Raise :class:`IsageError` unless ``name`` is a known method."""
     if name in CLICK_METHODS or name in LABEL_METHODS:
         return
     if name.startswith("hybrid-") and name[len("hybrid-") :].isdigit():
         return
-    count = name[len("proposed-") :]
-    if name.startswith("proposed-") and count.isdigit() and int(count) > 0:
+    if proposals_per_class(name):
         return
     if name.startswith("pseudo-"):
         try:
@@ -199,8 +206,7 @@ class ProposedMethod(ClickMethod):
 
     @property
     def per_class(self) -> int:
-        count = self.name[len("proposed-") :]
-        return int(count) if count.isdigit() else 1
+        return proposals_per_class(self.name) or 1  # proposed-typical: one
 
     @property
     def typical_until(self) -> int:

@@ -121,19 +121,24 @@ def choose(scan: FrameScan, frame: str, clicks_per_class: dict[int, int], settin
             proposal = typical(class_id)
         return proposal or uncertain(class_id)
 
-    for first_pass in (True, False):  # one per class, then more passes until ``wanted``
-        while first_pass or len(chosen) < wanted:
-            before = len(chosen)
-            for class_id in present:
-                if not first_pass and len(chosen) >= wanted:
-                    break
-                proposal = by_rule(class_id)
-                if proposal is not None:
-                    chosen.append(proposal)
-            if first_pass or len(chosen) == before:  # no class has a pixel left to propose
+    def one_pass(limit: float) -> int:
+        """A proposal for each class by the rule while fewer than ``limit`` are chosen; then what this pass
+        proposed typical counts as covered for the next, as clicks there would. How many it added."""
+        added = 0
+        for class_id in present:
+            if len(chosen) >= limit:
                 break
-        if picked:  # a later pass counts what the earlier ones proposed as covered, as clicks there would be
-            scores *= coverage(scan.sample_features, scan.sample_features[picked], radius).astype(np.float32)
+            proposal = by_rule(class_id)
+            if proposal is not None:
+                chosen.append(proposal)
+                added += 1
+        if picked:
+            scores[:] *= coverage(scan.sample_features, scan.sample_features[picked], radius)
             picked.clear()
+        return added
+
+    one_pass(math.inf)  # every class once, then more passes while more are wanted and a class has pixels left
+    while len(chosen) < wanted and one_pass(wanted):
+        pass
     chosen.sort(key=lambda p: (-p.score, p.row, p.col))
     return chosen[:wanted]
