@@ -159,3 +159,31 @@ class ModelMeta:
     def from_dict(cls, data: dict) -> ModelMeta:
         known = {k: v for k, v in data.items() if k in cls.__dataclass_fields__}
         return cls(**known)
+
+
+AllocationRule = Literal["proportional", "equal", "minimum"]
+
+
+@dataclass
+class AssessSettings:
+    """An accuracy assessment's sampling design (``isage assess design``).
+
+    The sample size is ``size`` points, or what a standard error ``target_se`` of overall accuracy needs
+    if each class's user's accuracy is as ``anticipated`` (Olofsson et al. 2014, eq. 13); the points are
+    allocated to the strata (the classes of the map of ``iteration``) by ``allocation``: proportional to
+    their pixels, equal, or proportional raised to ``minimum`` points per class. ``extent`` (in
+    ``extent_crs``, default the record's) and ``aoi`` (a polygon file) limit the population.
+    """
+
+    iteration: int | None = None  # None: the newest iteration with a map of every frame
+    size: int | None = None
+    target_se: float = 0.025
+    anticipated: dict[int, float] = field(default_factory=dict)  # class id -> user's accuracy
+    anticipated_default: float = 0.85
+    allocation: AllocationRule = "minimum"
+    minimum: int = 50
+    extent: tuple[float, float, float, float] | None = None
+    extent_crs: str | None = None
+    aoi: str | None = None
+    seed: int = 0
+    annotator: str = ""

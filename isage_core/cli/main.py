@@ -11,6 +11,7 @@ from collections.abc import Sequence
 from .. import __version__
 from ..cancel import CancelToken, cancel_on_signals
 from ..errors import Cancelled, IsageError
+from .assess import add_assess_options, assess_cmd
 from .benchmark import add_benchmark_options, add_demo_options, benchmark_cmd, demo_cmd
 from .cluster import add_cluster_options
 from .export import add_export_options, export_cmd
@@ -121,6 +122,13 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--workspace", help="workspace whose clicks give the labelled-pixel fraction")
     p.add_argument("--model", help="model file whose classes name the scores")
     p.add_argument("--out", help="write the JSON here too")
+
+    p = command(
+        "assess",
+        assess_cmd,
+        "independent accuracy assessment: a stratified sample, its labels, the estimates",
+    )
+    add_assess_options(p)
 
     p = command("vectorize", c.vectorize_cmd, "class polygons from a class raster into a GeoPackage")
     p.add_argument("raster")

@@ -14,8 +14,11 @@ class BatchCheck:
     """What a batch of clicks is checked against: the classes, the frames, the pixels unretracted clicks
     hold, and the (frame, class) pairs that used this iteration's budget; it grows as requests pass."""
 
-    def __init__(self, classes, frames, clicks, iteration: int, enforce_budget: bool, rasters: ExitStack):
+    def __init__(
+        self, classes, frames, clicks, iteration: int, enforce_budget: bool, rasters: ExitStack, sample=()
+    ):
         self.classes, self.frames, self.rasters = classes, frames, rasters
+        self.sample = set(sample)  # (frame, row, col) of the accuracy assessment's sample points
         self.enforce_budget = enforce_budget
         self.taken = {(c.frame, c.row, c.col): c.class_id for c in reversed(clicks)}
         self.used = {(c.frame, c.class_id) for c in clicks if c.iteration == iteration}
@@ -42,6 +45,10 @@ class BatchCheck:
                 self.sources[frame.name] = self.rasters.enter_context(geo.open_raster(frame.path))
             if not geo.valid_mask(self.sources[frame.name], Window(request.col, request.row, 1, 1))[0, 0]:
                 return f"nodata: {where} is nodata"
+        if (request.frame, request.row, request.col) in self.sample:
+            return (
+                f"assessment sample: {where} is a point of the accuracy assessment sample (kept off training)"
+            )
         there = self.taken.get((request.frame, request.row, request.col))
         if there == request.class_id:
             return f"duplicate: {where} already has a click of class {there}"

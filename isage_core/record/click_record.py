@@ -33,6 +33,7 @@ from ..events import utc_now
 from . import gpkg
 from .batch_check import BatchCheck
 from .schema import (  # noqa: F401 (re-exported: the record's public types)
+    _ASSESSMENT,
     _CLICK_COLS,
     _COLOR,
     _FIXED,
@@ -91,6 +92,8 @@ class ClickRecord:
                 gpkg.register_features(conn, "clicks", "geom", "POINT", srs_id, "iSAGE expert clicks")
                 for table in ("classes", "frames", "runs", "isage_meta"):
                     gpkg.register_attributes(conn, table, f"iSAGE {table}")
+                for sql in _ASSESSMENT:  # after the clicks: the sample points take their CRS
+                    conn.execute(sql)
                 meta = [("schema_version", str(SCHEMA_VERSION)), ("crs_wkt", rcrs.to_wkt() if rcrs else "")]
                 conn.executemany("INSERT INTO isage_meta (key, value) VALUES (?, ?)", meta)
                 rows = [(c.id, c.name, c.color.lower()) for c in classes]
@@ -250,7 +253,8 @@ class ClickRecord:
                 why = f"the record {self.path} has no CRS (its frames are not georeferenced)"
                 raise IsageError(f"{stored}: georeferenced, but {why}; use a record of its own for it")
             srs_id = gpkg.ensure_srs(conn, info.crs)
-            gpkg.set_features_srs(conn, "clicks", srs_id)
+            for table in ("clicks", "assessment_points"):
+                gpkg.set_features_srs(conn, table, srs_id)
             conn.execute("UPDATE isage_meta SET value = ? WHERE key = 'crs_wkt'", (info.crs.to_wkt(),))
         elif record_wkt and not info.crs_wkt:
             raise IsageError(
@@ -359,6 +363,14 @@ class ClickRecord:
                         )
             else:
                 log.warning("frame '%s' file %s is missing: nodata not checked", frame, fr.path)
+            sql = "SELECT design_id, point_id FROM assessment_points WHERE frame = ? AND row = ? AND col = ?"
+            sample = conn.execute(sql, (frame, row, col)).fetchone()
+            if sample:
+                raise IsageError(
+                    f"{self.path}: {where} of frame '{frame}' is point {sample[1]} of accuracy assessment "
+                    f"design {sample[0][:8]}; training clicks stay off the sample so it remains independent: "
+                    "click a neighbouring pixel"
+                )
             iteration = self._current_iteration(conn)
             if enforce_budget:
                 where = "frame = ? AND class_id = ? AND iteration = ? AND retracted = 0"
@@ -392,7 +404,8 @@ class ClickRecord:
             frames = {f.name: f for f in self._load_frames(conn)}
             live = self._load_clicks(conn, "WHERE retracted = 0")
             classes = {c.id for c in self._load_classes(conn)}
-            check = BatchCheck(classes, frames, live, iteration, enforce_budget, rasters)
+            sample = {(f, r, c) for f, r, c in conn.execute("SELECT frame, row, col FROM assessment_points")}
+            check = BatchCheck(classes, frames, live, iteration, enforce_budget, rasters, sample)
             accepted = []
             for request in requests:
                 reason = check.refusal(request)

@@ -7,9 +7,11 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from ..errors import IsageError
+from ..events import utc_now
+from .assessment import merge_assessment
 from .click_record import Click, ClickRecord, unique_name
 
-CONFLICT_KINDS = ("pixel_class", "duplicate", "class_table", "uid_mismatch")
+CONFLICT_KINDS = ("pixel_class", "duplicate", "class_table", "uid_mismatch", "sample_pixel", "label")
 _CONTENT = ("frame", "row", "col", "class_id", "iteration", "annotator", "created_utc", "note")
 
 
@@ -26,6 +28,8 @@ class MergeReport:
     added_retractions: int = 0  # retractions applied to clicks the target already had
     added_frames: list[str] = field(default_factory=list)  # names in the target
     added_classes: list[int] = field(default_factory=list)
+    added_designs: list[str] = field(default_factory=list)  # accuracy assessment designs new to the target
+    added_labels: int = 0  # their labels (retracted ones included)
     conflicts: list[Conflict] = field(default_factory=list)
     source: str = ""
 
@@ -36,7 +40,8 @@ class MergeReport:
         lines = [
             f"merged {self.source or 'record'}: {self.added_clicks} click(s) and {self.added_retractions} "
             f"retraction(s) added, {len(self.added_frames)} frame(s){frames}, "
-            f"{len(self.added_classes)} class(es){classes}",
+            f"{len(self.added_classes)} class(es){classes}, {len(self.added_designs)} assessment design(s) "
+            f"and {self.added_labels} assessment label(s)",
         ]
         if not self.conflicts:
             lines.append("no conflicts")
@@ -138,6 +143,9 @@ def merge_records(target: ClickRecord, other_path: str | Path) -> MergeReport:
             frame_map[f.name], infos[name] = name, f.info
             by_print[f.info.fingerprint] = f
             report.added_frames.append(name)
+        found = merge_assessment(conn, target, other, frame_map, report)
+        report.conflicts += [Conflict(kind, message, uids) for kind, message, uids in found]
+        sample = {(f, r, c) for f, r, c in conn.execute("SELECT frame, row, col FROM assessment_points")}
         mine_clicks = {c.uid: c for c in target._load_clicks(conn)}
         for c in o_clicks:
             frame = frame_map.get(c.frame)
@@ -157,6 +165,19 @@ def merge_records(target: ClickRecord, other_path: str | Path) -> MergeReport:
                     retracted_by=c.retracted_by,
                     retract_reason=c.retract_reason,
                 )
+                if not c.retracted and (frame, c.row, c.col) in sample:
+                    why = "on a pixel of the accuracy assessment sample (kept off training)"
+                    values.update(
+                        retracted=1, retracted_utc=utc_now(), retracted_by="isage merge", retract_reason=why
+                    )
+                    report.conflicts.append(
+                        Conflict(
+                            "sample_pixel",
+                            f"click {c.uid} of {other.path.name} lies on an assessment sample pixel "
+                            f"(frame '{frame}', row {c.row}, col {c.col}); merged as retracted",
+                            (c.uid,),
+                        )
+                    )
                 target._insert_click(conn, values, infos[frame])
                 report.added_clicks += 1
                 continue

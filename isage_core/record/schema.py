@@ -15,7 +15,8 @@ from . import gpkg
 
 log = logging.getLogger(__name__)
 
-SCHEMA_VERSION = 2  # 2: REPLACE, UPSERT and a retraction's who, when and why are guarded too
+SCHEMA_VERSION = 3  # 2: REPLACE, UPSERT and a retraction's who, when and why are guarded too; 3: the
+# accuracy assessment's designs, sample points and reference labels (record/assessment.py)
 _COLOR = re.compile(r"^#[0-9a-fA-F]{6}$")
 RASTER_SUFFIXES = _RASTER_SUFFIXES = {".tif", ".tiff", ".vrt", ".jp2", ".img", ".png", ".jpg", ".jpeg"}
 _FIXED = ("fid", "geom", "uid", "frame", "row", "col", "class_id", "iteration", "annotator", "created_utc")
@@ -43,7 +44,68 @@ _V2_TRIGGERS = (
     + """) BEGIN SELECT RAISE(ABORT, 'who retracted an iSAGE click, when and why are written once, by the
         retraction itself'); END""",
 )
-MIGRATIONS = {1: _V2_TRIGGERS}  # schema version -> statements that bring it to the next version
+# schema 3: the accuracy assessment (record/assessment.py). Designs and sample points are never changed
+# or deleted; labels follow the clicks' audit rules (no delete, only the note and a one-time retraction
+# change); a live training click never lands on a sample pixel.
+_LABEL_FIXED = ("fid", "uid", "design_id", "point_id", "class_id", "unsure", "annotator", "created_utc")
+_ASSESSMENT = (
+    """CREATE TABLE assessment_designs (fid INTEGER PRIMARY KEY AUTOINCREMENT, design_id TEXT NOT NULL
+        UNIQUE, created_utc TEXT NOT NULL, created_by TEXT, iteration INTEGER NOT NULL, seed INTEGER NOT NULL,
+        settings TEXT NOT NULL, strata TEXT NOT NULL, population TEXT NOT NULL)""",
+    """CREATE TABLE assessment_points (fid INTEGER PRIMARY KEY AUTOINCREMENT, geom POINT, design_id TEXT NOT
+        NULL, point_id INTEGER NOT NULL, frame TEXT NOT NULL, row INTEGER NOT NULL, col INTEGER NOT NULL,
+        stratum INTEGER NOT NULL, click_distance_px INTEGER, UNIQUE (design_id, point_id))""",
+    "CREATE INDEX isage_assessment_points_pixel ON assessment_points (frame, row, col)",
+    """CREATE TABLE assessment_labels (fid INTEGER PRIMARY KEY AUTOINCREMENT, uid TEXT NOT NULL UNIQUE,
+        design_id TEXT NOT NULL, point_id INTEGER NOT NULL, class_id INTEGER, unsure INTEGER NOT NULL
+        DEFAULT 0 CHECK (unsure IN (0, 1)), annotator TEXT, created_utc TEXT NOT NULL, note TEXT,
+        retracted INTEGER NOT NULL DEFAULT 0 CHECK (retracted IN (0, 1)), retracted_utc TEXT,
+        retracted_by TEXT, retract_reason TEXT, CHECK ((unsure = 1) = (class_id IS NULL)))""",
+    *(
+        f"""CREATE TRIGGER isage_{table}_no_{op.lower()} BEFORE {op} ON {table} BEGIN SELECT RAISE(ABORT,
+        'iSAGE assessment {what} are never changed or deleted: create a new design instead'); END"""
+        for table, what in (("assessment_designs", "designs"), ("assessment_points", "sample points"))
+        for op in ("UPDATE", "DELETE")
+    ),
+    """CREATE TRIGGER isage_labels_no_delete BEFORE DELETE ON assessment_labels BEGIN SELECT RAISE(ABORT,
+        'iSAGE assessment labels are retracted, not deleted: set retracted = 1 (with retracted_by and
+        retract_reason)'); END""",
+    "CREATE TRIGGER isage_labels_fixed BEFORE UPDATE ON assessment_labels WHEN "
+    + " OR ".join(f"NEW.{c} IS NOT OLD.{c}" for c in _LABEL_FIXED)
+    + """ BEGIN SELECT RAISE(ABORT, 'iSAGE assessment labels cannot be changed, only retracted: retract it
+        and label the point again'); END""",
+    """CREATE TRIGGER isage_labels_retraction BEFORE UPDATE ON assessment_labels WHEN OLD.retracted = 1 AND
+        (NEW.retracted IS NOT 1 OR """
+    + " OR ".join(f"NEW.{c} IS NOT OLD.{c}" for c in _RETRACTION)
+    + """) BEGIN SELECT RAISE(ABORT, 'iSAGE assessment labels: a retraction is written once and never
+        undone; label the point again instead'); END""",
+    """CREATE TRIGGER isage_labels_insert BEFORE INSERT ON assessment_labels BEGIN
+        SELECT RAISE(ABORT, 'iSAGE assessment labels cannot be replaced: a label with this uid or fid
+        exists') WHERE EXISTS (SELECT 1 FROM assessment_labels WHERE uid = NEW.uid OR fid = NEW.fid);
+        SELECT RAISE(ABORT, 'iSAGE assessment labels need a sample point of their design: no such point')
+        WHERE NOT EXISTS (SELECT 1 FROM assessment_points WHERE design_id = NEW.design_id
+        AND point_id = NEW.point_id);
+        SELECT RAISE(ABORT, 'iSAGE assessment labels need a class of the record: unknown class')
+        WHERE NEW.class_id IS NOT NULL AND NOT EXISTS (SELECT 1 FROM classes WHERE id = NEW.class_id);
+        SELECT RAISE(ABORT, 'iSAGE assessment labels: this point already has a label; retract it first')
+        WHERE NEW.retracted = 0 AND EXISTS (SELECT 1 FROM assessment_labels WHERE design_id =
+        NEW.design_id AND point_id = NEW.point_id AND retracted = 0); END""",
+    """CREATE TRIGGER isage_clicks_not_on_sample BEFORE INSERT ON clicks WHEN NEW.retracted = 0 AND EXISTS
+        (SELECT 1 FROM assessment_points WHERE frame = NEW.frame AND row = NEW.row AND col = NEW.col)
+        BEGIN SELECT RAISE(ABORT, 'iSAGE clicks never land on a pixel of the accuracy assessment sample
+        (the sample must stay independent of training); click a neighbouring pixel'); END""",
+    """INSERT INTO gpkg_contents (table_name, data_type, identifier, description, srs_id) SELECT
+        'assessment_points', 'features', 'assessment_points', 'iSAGE accuracy assessment sample', srs_id
+        FROM gpkg_geometry_columns WHERE table_name = 'clicks'""",
+    """INSERT INTO gpkg_geometry_columns SELECT 'assessment_points', 'geom', 'POINT', srs_id, 0, 0
+        FROM gpkg_geometry_columns WHERE table_name = 'clicks'""",
+    *(
+        f"""INSERT INTO gpkg_contents (table_name, data_type, identifier, description) VALUES ('{t}',
+        'attributes', '{t}', 'iSAGE accuracy assessment')"""
+        for t in ("assessment_designs", "assessment_labels")
+    ),
+)
+MIGRATIONS = {1: _V2_TRIGGERS, 2: _ASSESSMENT}  # schema version -> statements to bring it to the next
 _SCHEMA = (
     """CREATE TABLE clicks (fid INTEGER PRIMARY KEY AUTOINCREMENT, geom POINT, uid TEXT NOT NULL UNIQUE,
         frame TEXT NOT NULL, row INTEGER NOT NULL, col INTEGER NOT NULL, class_id INTEGER NOT NULL,

@@ -1,0 +1,1 @@
+"""Accuracy assessment of the map: sampling designs, estimators with confidence intervals, reports."""
