@@ -1,12 +1,16 @@
 """A short simulated iSAGE session on the bundled sample: seed clicks, train, predict, then a simulated
-person's clicks: on the model's errors (an expert strategy), or on what ``isage propose`` proposes."""
+person's clicks: on the model's errors (an expert strategy), or on what ``isage propose`` proposes.
+
+After the first round the simulated person also labels an accuracy assessment sample drawn from the
+first map (``isage assess``); every round then reports the map's overall accuracy estimated from it, with
+its 95 % interval, beside the true one counted on every pixel of the dense masks."""
 
 from __future__ import annotations
 
 import json
 import logging
 import time
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Literal
 
@@ -21,7 +25,8 @@ from ..inference.evaluate import evaluate
 from ..loop.predict import predict_workspace
 from ..loop.train import train_iteration
 from ..record.workspace import Workspace
-from ..settings import ModelSettings, PredictSettings, ProposeSettings, TrainSettings
+from ..settings import AssessSettings, ModelSettings, PredictSettings, ProposeSettings, TrainSettings
+from .assessment_user import label_sample, true_overall_accuracy
 from .expert import Strategy, pick_error_clicks
 from .proposal_user import label_proposals
 from .sample_data import PLACEHOLDER_CRS, SAMPLE_CLASSES, export_sample
@@ -39,6 +44,7 @@ class DemoSettings:
     model: ModelSettings = field(default_factory=ModelSettings)
     train: TrainSettings = field(default_factory=TrainSettings)
     predict: PredictSettings = field(default_factory=lambda: PredictSettings(tile_size=256, overlap=64))
+    assess: AssessSettings | None = field(default_factory=AssessSettings)  # None: no assessment
 
 
 def run_demo(
@@ -68,6 +74,11 @@ def run_demo(
     class_ids = [c.id for c in SAMPLE_CLASSES]
     names = [c.name for c in SAMPLE_CLASSES]
     train_pixels = sum(_pixels(p) for p in layout.train.images.values())
+    references = {}
+    for name, path in layout.train.masks.items():
+        with rasterio.open(path) as m:
+            references[name] = m.read(1)
+    design_id = None
     history = []
     for index in range(settings.iterations):
         share = 1 / settings.iterations
@@ -109,6 +120,10 @@ def run_demo(
             scores["miou"],
             len(result.unresolved),
         )
+        if settings.assess is not None:
+            if design_id is None:
+                design_id = _assessment_sample(workspace, settings.assess, result.iteration, references)
+            entry["assessment"] = _assess(workspace, design_id, result.iteration, train_outputs, references)
         if index + 1 < settings.iterations and settings.strategy == "proposed":
             added = _proposals_round(workspace, settings, layout.train.masks, class_ids, index, cancel)
             log.info("simulated user labelled %d of the engine's proposals", added)
@@ -124,6 +139,35 @@ def run_demo(
     (out / "demo_summary.json").write_text(json.dumps(summary, indent=2))
     report(1.0, "done")
     return summary
+
+
+def _assessment_sample(workspace, settings: AssessSettings, iteration: int, references) -> str:
+    """Draw the design from ``iteration``'s map and label it as a careful person would (the reference)."""
+    from ..assessment.design import create_design
+
+    design, summary = create_design(workspace, replace(settings, iteration=iteration))
+    labelled = label_sample(workspace.record, design.design_id, references, "simulated person (reference)")
+    log.info(
+        "accuracy assessment: %d points drawn from iteration %d's map, %d labelled (anticipated SE %.3f)",
+        summary["size"], iteration, labelled, summary["anticipated_se"],
+    )  # fmt: skip
+    return design.design_id
+
+
+def _assess(workspace, design_id: str, iteration: int, outputs, references) -> dict:
+    """The map's overall accuracy estimated from the labelled sample, beside the true one."""
+    from ..assessment.report import assessment_report
+
+    report = assessment_report(workspace, design_id, iteration)
+    overall = report["report"]["overall_accuracy"]
+    truth = true_overall_accuracy({n: files["classes"] for n, files in outputs.items()}, references)
+    low, high = overall["ci95"]
+    log.info(
+        "iteration %d: map accuracy estimated from %d labelled points %.3f ± %.3f (95%% CI %.3f-%.3f); "
+        "true accuracy on every pixel of the training frames %.3f",
+        iteration, report["labelled"], overall["estimate"], high - overall["estimate"], low, high, truth,
+    )  # fmt: skip
+    return {"estimated_overall_accuracy": overall, "true_overall_accuracy": truth, "points": report["points"]}
 
 
 def _expert_round(workspace, outputs, masks, class_ids, strategy) -> int:

@@ -139,9 +139,9 @@ class HumanReporter(Reporter):
             if isinstance(value, dict):
                 self.out.write(f"{key}:\n")
                 for sub, item in value.items():
-                    self.out.write(f"  {sub}: {json.dumps(_jsonable(item))}\n")
+                    self.out.write(f"  {sub}: {json.dumps(_jsonable(item), ensure_ascii=False)}\n")
             else:
-                self.out.write(f"{key}: {json.dumps(_jsonable(value))}\n")
+                self.out.write(f"{key}: {json.dumps(_jsonable(value), ensure_ascii=False)}\n")
         self.out.flush()
 
     def error(self, message: str, cancelled: bool = False) -> None:

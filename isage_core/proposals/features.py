@@ -126,10 +126,13 @@ def allowed_pixels(
     return allowed
 
 
-def scan_frame(job: FramePrediction, backend: FeatureBackend, clicks, settings, progress=None) -> FrameScan:
+def scan_frame(
+    job: FramePrediction, backend: FeatureBackend, clicks, settings, progress=None, excluded=()
+) -> FrameScan:
     """Run the network over ``job``'s work window and keep what :mod:`.select` needs.
 
-    ``clicks`` are the frame's unretracted clicks as (row, col); ``settings`` a ProposeSettings."""
+    ``clicks`` are the frame's unretracted clicks as (row, col); ``excluded`` pixels (row, col) are
+    never proposed (the accuracy assessment's sample points); ``settings`` a ProposeSettings."""
     meta, runner = job.meta, job.runner
     ids = np.asarray(meta.class_ids)
     overlap, stride = runner.overlap, runner.stride
@@ -156,6 +159,9 @@ def scan_frame(job: FramePrediction, backend: FeatureBackend, clicks, settings, 
         best = ids[np.argmax(probs, axis=0)]
         del probs, top2
         allowed = allowed_pixels(job, block, valid, clicks, settings.spacing)
+        for row, col in excluded:
+            if r0 <= row < r0 + h and c0 <= col < c0 + w:
+                allowed[row - r0, col - c0] = False
         previous = job.prev(block) if job.prev is not None else None
         flipped = (best != previous[0]) & previous[1] & allowed if previous is not None else None
         for class_id in map(int, ids):

@@ -14,6 +14,7 @@ from ..events import ProgressCallback
 from ..geo import grid_transform, pixel_center, reproject_points
 from ..inference.predict import FramePrediction
 from ..loop.predict import resolve_model, workspace_tasks
+from ..record.assessment import AssessmentStore
 from ..record.workspace import Workspace
 from ..settings import ProposeSettings
 from .features import FeatureBackend, scan_frame
@@ -81,8 +82,10 @@ def propose_workspace(
     proposals: list[Proposal] = []
     xy: list[tuple[float, float]] = []
     scanned = 0
+    sample = AssessmentStore(record).sample_pixels()  # never proposed: the assessment stays independent
     for index, task in enumerate(tasks):
         clicks = record.clicks(frame=task.name)
+        excluded = [(row, col) for frame, row, col in sample if frame == task.name]
         step = None
         if progress is not None:
             start, span = index / len(tasks), 1 / len(tasks)
@@ -93,7 +96,7 @@ def propose_workspace(
         with FramePrediction(task, backend, meta, predict, device=device, cancel=cancel) as job:
             if job.window.width != job.src.width or job.window.height != job.src.height:
                 raise IsageError("propose works on whole frames: drop --extent and --aoi")
-            scan = scan_frame(job, backend, [(c.row, c.col) for c in clicks], settings, step)
+            scan = scan_frame(job, backend, [(c.row, c.col) for c in clicks], settings, step, excluded)
             scanned += scan.pixels_scanned
             chosen = choose(scan, task.name, Counter(c.class_id for c in clicks), settings)
             transform, frame_crs = grid_transform(job.src), job.src.crs
