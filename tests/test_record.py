@@ -19,6 +19,8 @@ from isage_core.errors import IsageError
 from isage_core.record import gpkg
 from isage_core.record.click_record import SCHEMA_VERSION, ClassDef, ClickRecord, Run
 
+from .assessment_testutil import drop_assessment_tables
+
 UTM = CRS.from_epsg(31983)
 
 
@@ -97,8 +99,11 @@ def test_create_open_round_trip(click_record, record_frames, record_classes):
         "frames": "attributes",
         "runs": "attributes",
         "isage_meta": "attributes",
+        "assessment_designs": "attributes",
+        "assessment_points": "features",
+        "assessment_labels": "attributes",
     }
-    assert conn.execute("SELECT value FROM isage_meta WHERE key = 'schema_version'").fetchone() == ("2",)
+    assert conn.execute("SELECT value FROM isage_meta WHERE key = 'schema_version'").fetchone() == ("3",)
     conn.close()
 
 
@@ -383,9 +388,10 @@ def test_an_older_record_is_upgraded_on_its_first_write_and_merges_unchanged(
 
     old = click_record
     old.add_click("a", 1, row=4, col=4, annotator="old")
-    conn = sqlite3.connect(old.path)  # what schema 1 created: without the schema-2 triggers
+    conn = sqlite3.connect(old.path)  # what schema 1 created: without the schema-2 triggers and tables
     for sql in _V2_TRIGGERS:
         conn.execute(f"DROP TRIGGER {sql.split()[2]}")
+    drop_assessment_tables(conn)
     conn.execute("UPDATE isage_meta SET value = '1' WHERE key = 'schema_version'")
     conn.commit()
     conn.close()

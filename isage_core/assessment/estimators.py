@@ -187,7 +187,8 @@ def anticipated_se(weights: dict[int, float], anticipated: dict[int, float], siz
 def allocate(total: int, pixels: dict[int, int], rule: str, minimum: int = 0) -> dict[int, int]:
     """Points per stratum: ``proportional`` to its pixels, ``equal``, or ``minimum`` (proportional,
     then raised to at least ``minimum`` points, which may make the sample larger than ``total``);
-    never more points than a stratum has pixels, at least one in every stratum with pixels."""
+    never more points than a stratum has pixels, at least two in every stratum with pixels (an interval
+    needs two), so the total may exceed ``total``."""
     present = {h: n for h, n in pixels.items() if n > 0}
     big_n = sum(present.values())
     if rule == "equal":
@@ -197,7 +198,7 @@ def allocate(total: int, pixels: dict[int, int], rule: str, minimum: int = 0) ->
     sizes = _round_shares(share, total)
     if rule == "minimum":
         sizes = {h: max(n, minimum) for h, n in sizes.items()}
-    return {h: min(max(n, 1), present[h]) for h, n in sizes.items()}
+    return {h: min(max(n, 2), present[h]) for h, n in sizes.items()}
 
 
 def _round_shares(share: dict[int, float], total: int) -> dict[int, int]:

@@ -210,16 +210,16 @@ def assessment_report(
             f"{workspace.outputs_dir / f'iteration_{design.iteration:03d}'}: the map design "
             f"{design.design_id[:8]} was drawn from is gone; predict iteration {design.iteration} again"
         )
-    chosen = iteration if iteration is not None else ready[-1]
     areas = _point_areas(workspace, sample.points)
     per_iteration, warnings = [], []
     for it in ready:
         try:
             per_iteration.append(_assess_iteration(workspace, sample, it, areas))
         except IsageError as exc:
-            if it == chosen:
+            if it == iteration or it == design.iteration:
                 raise
             warnings.append(f"iteration {it} left out: {exc}")
+    chosen = iteration if iteration is not None else per_iteration[-1]["iteration"]  # the newest scored
     detail = next(r for r in per_iteration if r["iteration"] == chosen)
     if sample.unlabelled:
         warnings.append(

@@ -48,6 +48,13 @@ _V2_TRIGGERS = (
 # or deleted; labels follow the clicks' audit rules (no delete, only the note and a one-time retraction
 # change); a live training click never lands on a sample pixel.
 _LABEL_FIXED = ("fid", "uid", "design_id", "point_id", "class_id", "unsure", "annotator", "created_utc")
+
+
+def _abort(message: str, where: str = "") -> str:
+    """``SELECT RAISE(ABORT, 'message')`` (one line, as errors are) [``WHERE where``]."""
+    return f"SELECT RAISE(ABORT, '{message}')" + (f" WHERE {where}" if where else "")
+
+
 _ASSESSMENT = (
     """CREATE TABLE assessment_designs (fid INTEGER PRIMARY KEY AUTOINCREMENT, design_id TEXT NOT NULL
         UNIQUE, created_utc TEXT NOT NULL, created_by TEXT, iteration INTEGER NOT NULL, seed INTEGER NOT NULL,
@@ -62,38 +69,62 @@ _ASSESSMENT = (
         retracted INTEGER NOT NULL DEFAULT 0 CHECK (retracted IN (0, 1)), retracted_utc TEXT,
         retracted_by TEXT, retract_reason TEXT, CHECK ((unsure = 1) = (class_id IS NULL)))""",
     *(
-        f"""CREATE TRIGGER isage_{table}_no_{op.lower()} BEFORE {op} ON {table} BEGIN SELECT RAISE(ABORT,
-        'iSAGE assessment {what} are never changed or deleted: create a new design instead'); END"""
+        f"CREATE TRIGGER isage_{table}_no_{op.lower()} BEFORE {op} ON {table} BEGIN "
+        + _abort(f"iSAGE assessment {what} are never changed or deleted: create a new design instead")
+        + "; END"
         for table, what in (("assessment_designs", "designs"), ("assessment_points", "sample points"))
         for op in ("UPDATE", "DELETE")
     ),
-    """CREATE TRIGGER isage_labels_no_delete BEFORE DELETE ON assessment_labels BEGIN SELECT RAISE(ABORT,
-        'iSAGE assessment labels are retracted, not deleted: set retracted = 1 (with retracted_by and
-        retract_reason)'); END""",
+    "CREATE TRIGGER isage_labels_no_delete BEFORE DELETE ON assessment_labels BEGIN "
+    + _abort(
+        "iSAGE assessment labels are retracted, not deleted: set retracted = 1 (with retracted_by and "
+        "retract_reason)"
+    )
+    + "; END",
     "CREATE TRIGGER isage_labels_fixed BEFORE UPDATE ON assessment_labels WHEN "
     + " OR ".join(f"NEW.{c} IS NOT OLD.{c}" for c in _LABEL_FIXED)
-    + """ BEGIN SELECT RAISE(ABORT, 'iSAGE assessment labels cannot be changed, only retracted: retract it
-        and label the point again'); END""",
-    """CREATE TRIGGER isage_labels_retraction BEFORE UPDATE ON assessment_labels WHEN OLD.retracted = 1 AND
-        (NEW.retracted IS NOT 1 OR """
+    + " BEGIN "
+    + _abort(
+        "iSAGE assessment labels cannot be changed, only retracted: retract it and label the point again"
+    )
+    + "; END",
+    "CREATE TRIGGER isage_labels_retraction BEFORE UPDATE ON assessment_labels WHEN OLD.retracted = 1 AND "
+    + "(NEW.retracted IS NOT 1 OR "
     + " OR ".join(f"NEW.{c} IS NOT OLD.{c}" for c in _RETRACTION)
-    + """) BEGIN SELECT RAISE(ABORT, 'iSAGE assessment labels: a retraction is written once and never
-        undone; label the point again instead'); END""",
-    """CREATE TRIGGER isage_labels_insert BEFORE INSERT ON assessment_labels BEGIN
-        SELECT RAISE(ABORT, 'iSAGE assessment labels cannot be replaced: a label with this uid or fid
-        exists') WHERE EXISTS (SELECT 1 FROM assessment_labels WHERE uid = NEW.uid OR fid = NEW.fid);
-        SELECT RAISE(ABORT, 'iSAGE assessment labels need a sample point of their design: no such point')
-        WHERE NOT EXISTS (SELECT 1 FROM assessment_points WHERE design_id = NEW.design_id
-        AND point_id = NEW.point_id);
-        SELECT RAISE(ABORT, 'iSAGE assessment labels need a class of the record: unknown class')
-        WHERE NEW.class_id IS NOT NULL AND NOT EXISTS (SELECT 1 FROM classes WHERE id = NEW.class_id);
-        SELECT RAISE(ABORT, 'iSAGE assessment labels: this point already has a label; retract it first')
-        WHERE NEW.retracted = 0 AND EXISTS (SELECT 1 FROM assessment_labels WHERE design_id =
-        NEW.design_id AND point_id = NEW.point_id AND retracted = 0); END""",
-    """CREATE TRIGGER isage_clicks_not_on_sample BEFORE INSERT ON clicks WHEN NEW.retracted = 0 AND EXISTS
-        (SELECT 1 FROM assessment_points WHERE frame = NEW.frame AND row = NEW.row AND col = NEW.col)
-        BEGIN SELECT RAISE(ABORT, 'iSAGE clicks never land on a pixel of the accuracy assessment sample
-        (the sample must stay independent of training); click a neighbouring pixel'); END""",
+    + ") BEGIN "
+    + _abort("iSAGE assessment labels: a retraction is written once and never undone; label the point again")
+    + "; END",
+    "CREATE TRIGGER isage_labels_insert BEFORE INSERT ON assessment_labels BEGIN "
+    + "; ".join(
+        (
+            _abort(
+                "iSAGE assessment labels cannot be replaced: a label with this uid or fid exists",
+                "EXISTS (SELECT 1 FROM assessment_labels WHERE uid = NEW.uid OR fid = NEW.fid)",
+            ),
+            _abort(
+                "iSAGE assessment labels need a sample point of their design: no such point",
+                "NOT EXISTS (SELECT 1 FROM assessment_points WHERE design_id = NEW.design_id AND "
+                "point_id = NEW.point_id)",
+            ),
+            _abort(
+                "iSAGE assessment labels need a class of the record: unknown class",
+                "NEW.class_id IS NOT NULL AND NOT EXISTS (SELECT 1 FROM classes WHERE id = NEW.class_id)",
+            ),
+            _abort(
+                "iSAGE assessment labels: this point already has a label; retract it first",
+                "NEW.retracted = 0 AND EXISTS (SELECT 1 FROM assessment_labels WHERE design_id = "
+                "NEW.design_id AND point_id = NEW.point_id AND retracted = 0)",
+            ),
+        )
+    )
+    + "; END",
+    "CREATE TRIGGER isage_clicks_not_on_sample BEFORE INSERT ON clicks WHEN NEW.retracted = 0 AND EXISTS "
+    + "(SELECT 1 FROM assessment_points WHERE frame = NEW.frame AND row = NEW.row AND col = NEW.col) BEGIN "
+    + _abort(
+        "iSAGE clicks never land on a pixel of the accuracy assessment sample (the sample must stay "
+        "independent of training); click a neighbouring pixel"
+    )
+    + "; END",
     """INSERT INTO gpkg_contents (table_name, data_type, identifier, description, srs_id) SELECT
         'assessment_points', 'features', 'assessment_points', 'iSAGE accuracy assessment sample', srs_id
         FROM gpkg_geometry_columns WHERE table_name = 'clicks'""",
