@@ -49,13 +49,20 @@ def test_real_mask_polygons_match_pixels_and_merge_across_strips(tmp_path, mask)
     raster = class_raster(tmp_path / "classes.tif", mask)
     out = vectorize(raster, tmp_path / "poly.gpkg", strip_rows=7)  # 37 strips: most regions are cut
     frame = gpd.read_file(out, layer="classes")
-    assert frame.crs == CRS and set(frame.columns) >= {"class_id", "class_name", "area", "geometry"}
+    assert frame.crs == CRS and set(frame.columns) >= {
+        "class_id",
+        "class_name",
+        "area_m2",
+        "area_ha",
+        "geometry",
+    }
     assert frame.geom_type.eq("Polygon").all() and frame.is_valid.all()
     pixel_area = 0.25
     for value in range(5):
         mine = frame[frame.class_id == value]
         assert mine.area.sum() / pixel_area == pytest.approx((mask == value).sum())
-        assert mine["area"].sum() == pytest.approx(mine.area.sum())
+        assert mine["area_m2"].sum() == pytest.approx(mine.area.sum())  # the CRS is in metres
+        assert mine["area_ha"].sum() == pytest.approx(mine.area.sum() / 1e4)
         assert len(mine) == components(mask, value), value  # cut polygons were merged back
         assert set(mine.class_name) == {NAMES[value]}
     np.testing.assert_array_equal(burn(frame, mask.shape), mask)
@@ -65,6 +72,27 @@ def test_real_mask_polygons_match_pixels_and_merge_across_strips(tmp_path, mask)
     assert sorted(whole.area.round(6)) == sorted(frame.area.round(6))
     with sqlite3.connect(out) as conn:
         assert conn.execute("PRAGMA user_version").fetchone()[0] == 10300  # GeoPackage 1.3
+
+
+def test_areas_are_square_metres_on_the_ellipsoid_in_a_geographic_crs(tmp_path, mask):
+    from pyproj import Geod
+
+    from isage_core.areas import pixel_areas_m2
+
+    degrees = from_origin(-47.9, -15.78, 4.5e-6, 4.5e-6)  # about 0.48 m at Brasília's latitude
+    table = ClassTable(list(range(5)), NAMES, ["#000000"] * 5)
+    raster = write_geotiff(
+        tmp_path / "c.tif", mask, crs="EPSG:4326", transform=degrees, kind="classes", classes=table
+    )
+    frame = gpd.read_file(vectorize(raster, tmp_path / "p.gpkg"))
+    geod = Geod(ellps="WGS84")
+    for geom, area in zip(frame.geometry[:20], frame.area_m2[:20], strict=True):
+        assert area == pytest.approx(abs(geod.geometry_area_perimeter(geom)[0]), rel=1e-6)
+    # the whole raster: the sum of its cells on the ellipsoid (about 0.24 m² a pixel there)
+    cells = pixel_areas_m2("EPSG:4326", degrees, np.arange(mask.shape[0])).sum() * mask.shape[1]
+    assert frame.area_m2.sum() == pytest.approx(cells, rel=1e-6)
+    assert 0.23 < cells / mask.size < 0.25
+    assert frame.area_ha.sum() == pytest.approx(frame.area_m2.sum() / 1e4)
 
 
 def test_nodata_is_not_vectorised_and_names_can_be_given(tmp_path, mask):

@@ -3,7 +3,8 @@
 Each strip is polygonised in pixel coordinates (exact integers), so polygons cut by a strip boundary
 share identical edges with their continuation: only the polygons reaching the boundary are kept, and
 merged by a per-class union with those touching it from the next strip. Finished polygons are moved to
-map coordinates and written (class id, name, area) in batches, so memory holds about one strip.
+map coordinates and written (class id, name, area in m² and ha) in batches, so memory holds about one
+strip. Areas are in square metres whatever the CRS: on the ellipsoid for a geographic CRS.
 """
 
 from __future__ import annotations
@@ -19,6 +20,7 @@ from pathlib import Path
 import numpy as np
 from rasterio.windows import Window
 
+from ..areas import M2_PER_HA, polygon_areas_m2
 from ..atomic import atomic_output
 from ..cancel import CancelToken
 from ..errors import IsageError
@@ -188,12 +190,19 @@ class _Writer:
         matrix, offset = np.array([[a, d], [b, e]]), np.array([c, f])
         geoms = np.asarray([p for _, p in items], dtype=object)
         polygons = shapely.transform(geoms, lambda xy: xy @ matrix + offset)
+        columns = {
+            "class_id": np.asarray([v for v, _ in items], dtype=np.int32),
+            "class_name": pd.Series([self.names.get(v, str(v)) for v, _ in items], dtype="string"),
+        }
+        if (
+            self.crs
+        ):  # m² on the ellipsoid for a geographic CRS, the CRS's units converted for a projected one
+            area = polygon_areas_m2(polygons, self.crs)
+            columns.update(area_m2=area, area_ha=area / M2_PER_HA)
+        else:  # a raster without a CRS: its own units, unknown
+            columns["area_map_units2"] = shapely.area(polygons).astype(np.float64)
         frame = gpd.GeoDataFrame(
-            {
-                "class_id": np.asarray([v for v, _ in items], dtype=np.int32),
-                "class_name": pd.Series([self.names.get(v, str(v)) for v, _ in items], dtype="string"),
-                "area": shapely.area(polygons).astype(np.float64),
-            },
+            columns,
             geometry=gpd.GeoSeries(polygons, crs=self.crs),
             crs=self.crs,
         )
