@@ -69,46 +69,57 @@ class StratifiedEstimator:
         strata = np.asarray(sample.strata)
         self.groups = {h: np.flatnonzero(strata == h) for h in sample.stratum_pixels}
         # strata of the population with no labelled point: no estimate is possible (their share is unknown)
-        self.empty = sorted(
-            h for h, idx in self.groups.items() if len(idx) == 0 and sample.stratum_pixels[h] > 0
-        )
-        self.single = sorted(
-            h for h, idx in self.groups.items() if len(idx) == 1 and sample.stratum_pixels[h] > 0
-        )
+        populated = [h for h in self.groups if sample.stratum_pixels[h] > 0]
+        self.empty = sorted(h for h in populated if len(self.groups[h]) == 0)
+        self.single = sorted(h for h in populated if len(self.groups[h]) == 1)
+        used = [h for h in populated if len(self.groups[h]) > 0]
+        self._index = np.full(len(strata), -1, dtype=np.int64)
+        for slot, h in enumerate(used):
+            self._index[self.groups[h]] = slot
+        self._n = np.array([len(self.groups[h]) for h in used], dtype=np.float64)
+        self._big_n = np.array([sample.stratum_pixels[h] for h in used], dtype=np.float64)
+        self._keep = self._index >= 0
+
+    def _sums(self, values: np.ndarray) -> np.ndarray:
+        """Per stratum (in use), the sum of ``values`` over its points."""
+        return np.bincount(self._index[self._keep], weights=values[self._keep], minlength=len(self._n))
+
+    def _cov(self, y: np.ndarray, x: np.ndarray) -> np.ndarray:
+        """Per stratum, the sample covariance of ``y`` and ``x`` (n_h - 1 in the denominator; NaN for one
+        point)."""
+        n = self._n
+        with np.errstate(invalid="ignore", divide="ignore"):
+            return (self._sums(y * x) - self._sums(y) * self._sums(x) / n) / (n - 1)
 
     def total(self, y: np.ndarray) -> Estimate:
         """Estimated population total of ``y`` (one value per point) and its standard error."""
         if self.empty:
             return Estimate(None, None)
-        estimate, variance = 0.0, 0.0
-        for h, idx in self.groups.items():
-            n_h, big_n = len(idx), self.sample.stratum_pixels[h]
-            if big_n == 0 or n_h == 0:
-                continue
-            values = y[idx]
-            estimate += big_n * values.mean()
-            variance += big_n**2 * values.var(ddof=1) / n_h if n_h > 1 else math.nan
-        return Estimate(float(estimate), None if math.isnan(variance) else math.sqrt(variance))
+        y = np.asarray(y, dtype=np.float64)
+        estimate = float(np.sum(self._big_n * self._sums(y) / self._n))
+        if self.single:
+            return Estimate(estimate, None)
+        variance = float(np.sum(self._big_n**2 * self._cov(y, y) / self._n))
+        return Estimate(estimate, math.sqrt(max(variance, 0.0)))
 
     def ratio(self, y: np.ndarray, x: np.ndarray) -> Estimate:
         """Estimated ratio of the totals of ``y`` and ``x`` (None where the total of ``x`` is 0)."""
         if self.empty:
             return Estimate(None, None)
+        y, x = np.asarray(y, dtype=np.float64), np.asarray(x, dtype=np.float64)
         total_y, total_x = self.total(y).estimate, self.total(x).estimate
         if not total_x:
             return Estimate(None, None)
         ratio = total_y / total_x
-        variance = 0.0
-        for h, idx in self.groups.items():
-            n_h, big_n = len(idx), self.sample.stratum_pixels[h]
-            if big_n == 0 or n_h == 0:
-                continue
-            if n_h == 1:
-                if y[idx].any() or x[idx].any():
-                    return Estimate(ratio, None)
-                continue
-            cov = np.cov(np.vstack([y[idx], x[idx]]), ddof=1)
-            variance += big_n**2 * (cov[0, 0] + ratio**2 * cov[1, 1] - 2 * ratio * cov[0, 1]) / n_h
+        terms = (
+            self._big_n**2
+            * (self._cov(y, y) + ratio**2 * self._cov(x, x) - 2 * ratio * self._cov(y, x))
+            / self._n
+        )
+        single = self._n == 1
+        if np.any(single & ((self._sums(np.abs(y)) > 0) | (self._sums(np.abs(x)) > 0))):
+            return Estimate(float(ratio), None)  # a stratum of one point that counts: no interval
+        variance = float(np.sum(terms[~single]))
         return Estimate(float(ratio), math.sqrt(max(variance, 0.0)) / total_x)
 
 

@@ -118,7 +118,7 @@ _ASSESSMENT = (
         )
     )
     + "; END",
-    "CREATE TRIGGER isage_clicks_not_on_sample BEFORE INSERT ON clicks WHEN NEW.retracted = 0 AND EXISTS "
+    "CREATE TRIGGER isage_clicks_not_on_sample BEFORE INSERT ON clicks WHEN NEW.retracted = 0 AND EXISTS "  # nosec B608
     + "(SELECT 1 FROM assessment_points WHERE frame = NEW.frame AND row = NEW.row AND col = NEW.col) BEGIN "
     + _abort(
         "iSAGE clicks never land on a pixel of the accuracy assessment sample (the sample must stay "
@@ -131,8 +131,8 @@ _ASSESSMENT = (
     """INSERT INTO gpkg_geometry_columns SELECT 'assessment_points', 'geom', 'POINT', srs_id, 0, 0
         FROM gpkg_geometry_columns WHERE table_name = 'clicks'""",
     *(
-        f"""INSERT INTO gpkg_contents (table_name, data_type, identifier, description) VALUES ('{t}',
-        'attributes', '{t}', 'iSAGE accuracy assessment')"""
+        "INSERT INTO gpkg_contents (table_name, data_type, identifier, description) "  # nosec B608
+        f"VALUES ('{t}', 'attributes', '{t}', 'iSAGE accuracy assessment')"
         for t in ("assessment_designs", "assessment_labels")
     ),
 )

@@ -18,12 +18,19 @@ from qgis.core import (
     QgsRasterLayer,
     QgsRectangle,
 )
+from qgis.PyQt.QtCore import QCoreApplication
 
+from ..record.assessment import is_sample_pixel
 from ..record.frames import FrameInfo, frame_for_layer, pixel_of
 from ..record.model import ClickRecordError, ClickRefused
+from ..record.view import RecordError
 from .layer import ClickRecordLayer
 
 RETRACT_REASON = "retracted on the map"
+
+
+def tr(text: str) -> str:
+    return QCoreApplication.translate("iSAGE", text)
 
 
 class ClickSettingsLike(Protocol):
@@ -162,6 +169,17 @@ class ClickActions:
         layer: QgsRasterLayer | None,
     ) -> Outcome:  # fmt: skip
         """One click through the record's checks (frame, class, nodata, budget) and its audited write."""
+        try:
+            on_sample = is_sample_pixel(record.path, frame, row, col)
+        except RecordError as exc:
+            return Outcome("refused", "critical", str(exc))
+        if on_sample:  # the record's trigger refuses it anyway; say why before trying
+            text = tr(
+                "Click not recorded: pixel (row {row}, col {col}) of frame '{frame}' is a point of the "
+                "accuracy assessment sample, which must stay independent of training; click a neighbouring "
+                "pixel."
+            )
+            return Outcome("refused", "warning", text.format(row=row, col=col, frame=frame))
         settings = self.settings()
         try:
             fid = record.add_click(

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Iterable
-from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any
 
@@ -38,6 +37,7 @@ from ..record.model import (
     check_class,
 )
 from ..record.tables import SCHEMA_VERSION, RecordTables
+from ..record.writes import utc_now
 from .undo import UNDO_REASON, ClickUndoStack, UndoEntry
 
 __all__ = [
@@ -53,11 +53,6 @@ __all__ = [
     "frame_for_layer",
     "pixel_of",
 ]
-
-
-def utc_now() -> str:
-    """ISO 8601 UTC with seconds, as the engine writes times."""
-    return datetime.now(timezone.utc).isoformat(timespec="seconds")
 
 
 class ClickRecordLayer(QObject, RecordTables):

@@ -1,5 +1,5 @@
 """The click map tool: left click adds a click, right click retracts, keys 1-9 pick a class, N asks for the
-next proposal, Ctrl+Z undoes.
+next proposal (or skips the sample point shown), U marks the sample point shown unsure, Ctrl+Z undoes.
 
 It only translates events: the logic is :class:`click_actions.ClickActions`.
 """
@@ -34,6 +34,7 @@ def _code(key: Any) -> int:
 
 _DIGITS = {_code(getattr(Qt.Key, f"Key_{n}")): n - 1 for n in range(1, 10)}
 _NEXT = _code(Qt.Key.Key_N)
+_UNSURE = _code(Qt.Key.Key_U)
 
 
 class ClickMapTool(QgsMapTool):
@@ -50,6 +51,7 @@ class ClickMapTool(QgsMapTool):
     message = pyqtSignal(str, str)  # level ("info", "warning", "critical"), text for the message bar
     classKeyPressed = pyqtSignal(int)  # noqa: N815 - 0-based position in the class list (key 1 -> 0)
     nextProposalPressed = pyqtSignal()  # noqa: N815 - key N
+    unsurePressed = pyqtSignal()  # noqa: N815 - key U (the accuracy assessment: cannot tell the class)
 
     def __init__(
         self,
@@ -64,6 +66,8 @@ class ClickMapTool(QgsMapTool):
         self.actions = ClickActions(record, active_class, frame_layers, settings, layer_order=canvas.layers)
         self.setCursor(QCursor(Qt.CursorShape.CrossCursor))
         self._pressed_at: QPoint | None = None
+        # while set (the panel's accuracy assessment), Ctrl+Z asks it instead of undoing clicks
+        self.undo_handler: Callable[[], Outcome] | None = None
 
     def set_frame_layers(
         self, layers: Sequence[QgsRasterLayer] | Callable[[], Sequence[QgsRasterLayer]]
@@ -97,13 +101,16 @@ class ClickMapTool(QgsMapTool):
         elif _code(e.key()) == _NEXT and not _has_modifier(e):
             e.accept()
             self.nextProposalPressed.emit()
+        elif _code(e.key()) == _UNSURE and not _has_modifier(e):
+            e.accept()
+            self.unsurePressed.emit()
         else:
             e.ignore()
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802 - Qt override
-        """While active, claim Ctrl+Z, 1-9 and N from QGIS's global shortcuts so they reach keyPressEvent."""
+        """While active, claim Ctrl+Z, 1-9, N and U from QGIS's shortcuts so they reach keyPressEvent."""
         if event.type() == QEvent.Type.ShortcutOverride and (
-            _is_undo(event) or (_code(event.key()) in (*_DIGITS, _NEXT) and not _has_modifier(event))
+            _is_undo(event) or (_code(event.key()) in (*_DIGITS, _NEXT, _UNSURE) and not _has_modifier(event))
         ):
             event.accept()
             return True
@@ -120,8 +127,8 @@ class ClickMapTool(QgsMapTool):
         super().deactivate()
 
     def undo(self) -> None:
-        """Undo this session's last click or retraction (Ctrl+Z)."""
-        self.report(self.actions.undo())
+        """Undo this session's last click or retraction (Ctrl+Z), or what ``undo_handler`` undoes."""
+        self.report(self.undo_handler() if self.undo_handler is not None else self.actions.undo())
 
     def report(self, outcome: Outcome) -> None:
         """Signal what a click action did: ``clicked``/``retracted`` and a message for the bar."""

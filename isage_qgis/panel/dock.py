@@ -3,7 +3,8 @@
 It shows the record (frames, classes with click counts, iteration, the last run and its unresolved
 clicks) and the proposals in :class:`~isage_qgis.panel.widgets.DockUi`, forwards button presses to the
 session, owns the click map tool, and shows the session's messages in the message bar. A class key pressed
-while a proposal is shown labels it: an ordinary click of that class on the proposal's pixel.
+while a proposal is shown labels it: an ordinary click of that class on the proposal's pixel. While the map
+is assessed (:mod:`~isage_qgis.panel.assessment_view`), class keys, N, U and Ctrl+Z go to the sample point.
 """
 
 from __future__ import annotations
@@ -24,6 +25,8 @@ from ..layers import results as layers
 from ..resources import icon
 from ..settings import PluginSettings
 from . import dialogs
+from .assessment_session import AssessmentSession
+from .assessment_view import AssessmentView
 from .model import DockState, frame_candidates, next_class
 from .proposals import ProposalQueue, proposal_extent
 from .session import Extent, IsageSession
@@ -63,8 +66,11 @@ class IsageDock(QgsDockWidget):
         self.click_action = QAction(icon("click"), "iSAGE click tool", self)
         self.click_action.setCheckable(True)
         self.click_action.setToolTip(
-            "Left click: add a click of the chosen class; right click: retract; keys 1-9: class "
-            "(and label the proposal shown); N: next proposal"
+            self.tr(
+                "Left click: add a click of the chosen class; right click: retract; keys 1-9: class (and "
+                "label the proposal or sample point shown); N: next proposal (or skip the sample point); "
+                "U: sample point unsure; Ctrl+Z: undo"
+            )
         )
         self.click_action.triggered.connect(self.toggle_tool)
         self.tool.setAction(self.click_action)
@@ -73,7 +79,7 @@ class IsageDock(QgsDockWidget):
         self.tool.retracted.connect(lambda fid: self.session.refresh())
         self.tool.message.connect(lambda level, text: self.show_message(level, "iSAGE click", text))
         self.tool.classKeyPressed.connect(self.class_key)
-        self.tool.nextProposalPressed.connect(self.next_proposal)
+        self.tool.nextProposalPressed.connect(self.next_key)
 
         ui, s = self.ui, self.session
         ui.class_table.itemSelectionChanged.connect(self._class_selected)
@@ -98,6 +104,8 @@ class IsageDock(QgsDockWidget):
         s.engineProblem.connect(self.show_engine_problem)
         self.show_state(s.state)
         self.show_proposals(s.proposals)
+        self.assessment = AssessmentSession(s, self)
+        self.assessment_view = AssessmentView(self, self.assessment)
 
     # ---- showing ---------------------------------------------------------------------------------
     def show_state(self, state: DockState) -> None:
@@ -161,17 +169,24 @@ class IsageDock(QgsDockWidget):
             self.ui.class_table.selectRow(row)
 
     def class_key(self, row: int) -> None:
-        """Key ``row + 1``: choose that class and, while a proposal is shown, label it with the class."""
+        """Key ``row + 1``: choose that class and label the sample point or the proposal shown with it."""
         if not 0 <= row < self.ui.class_table.rowCount():
             return
         self.select_class_row(row)
+        if self.assessment_view.class_key(self.active_class_id):
+            return
         proposal = self.session.proposals.current
         if proposal is not None and not self.session.busy:
             self.tool.report(self.tool.actions.add_pixel(proposal.frame, proposal.row, proposal.col))
 
+    def next_key(self) -> None:
+        """Key N: skip the sample point shown while assessing, else the next proposal."""
+        if not self.assessment_view.next_key():
+            self.next_proposal()
+
     def next_proposal(self) -> None:
         """Pan and zoom to the next proposal, mark it on its layer, and take the click tool for its keys."""
-        if self.session.busy:
+        if self.session.busy or self.assessment.active:  # a proposal names the map's class: not now
             return
         proposal = self.session.next_proposal()
         if proposal is None:
@@ -253,7 +268,8 @@ class IsageDock(QgsDockWidget):
         SettingsDialog(PluginSettings.load(), self).exec()
 
     def cleanup(self) -> None:
-        """Before the plugin unloads: stop any run, release the map tool."""
+        """Before the plugin unloads: stop any run and the assessment, release the map tool."""
         self.session.cancel()
+        self.assessment.stop()
         if self.canvas.mapTool() is self.tool:
             self.canvas.unsetMapTool(self.tool)

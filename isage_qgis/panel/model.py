@@ -24,6 +24,7 @@ from qgis.core import (
     QgsRasterLayer,
     QgsRectangle,
 )
+from qgis.PyQt.QtCore import QCoreApplication
 
 from ..engine.pipeline import Step
 from ..layers.results import EXTENT_SCOPE, PROP_ROLE
@@ -86,13 +87,15 @@ class DockState:
 
 
 def summarize_run(run: RunInfo | None) -> str:
-    """One line about a training run: iteration, clicks, click accuracy, loss, device, time."""
+    """One line about a training run: iteration, clicks, the model's fit on its own training clicks (not
+    the map's accuracy: that is the accuracy assessment's), loss, device, time."""
     if run is None:
         return "no model trained yet"
     m = run.metrics
     parts = [f"iteration {run.iteration}: {run.clicks_used} clicks"]
     if "click_accuracy" in m:
-        parts.append(f"click accuracy {100 * float(m['click_accuracy']):.0f}%")
+        fit = QCoreApplication.translate("iSAGE", "fit on its training clicks {percent:.0f}%")
+        parts.append(fit.format(percent=100 * float(m["click_accuracy"])))
     if m.get("final_loss") is not None:
         parts.append(f"loss {float(m['final_loss']):.3f}")
     if m.get("steps"):

@@ -11,6 +11,7 @@ import math
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Protocol
 
 from qgis.core import (
     QgsCoordinateReferenceSystem,
@@ -28,6 +29,13 @@ FIELDS = ("frame", "row", "col", "class_id", "class_name", "score", "reason", "r
 LABELLED_WITHIN_PX = 1  # a click this close (pixels, either axis) to a proposal labels it
 LABELLED, SKIPPED = "labelled", "skipped"
 VIEW_HALF_PX = 64  # Next proposal shows this many frame pixels on each side of the proposal
+
+
+class Pixel(Protocol):
+    """A pixel of a frame: a proposal, or a sample point of the accuracy assessment."""
+
+    row: int
+    col: int
 
 
 class ProposalsError(Exception):
@@ -162,13 +170,13 @@ class ProposalQueue:
 
 def proposal_extent(
     frame: FrameInfo,
-    item: Proposal,
+    item: Pixel,
     canvas_crs: QgsCoordinateReferenceSystem,
     context: QgsCoordinateTransformContext | None = None,
     half_px: int = VIEW_HALF_PX,
 ) -> QgsRectangle | None:
-    """The map extent (``canvas_crs``) centred on the proposal's pixel, ``half_px`` frame pixels each side;
-    None when the frame's CRS cannot be brought to the canvas's."""
+    """The map extent (``canvas_crs``) centred on the proposal's (or sample point's) pixel, ``half_px``
+    frame pixels each side; None when the frame's CRS cannot be brought to the canvas's."""
     a, b, c, d, e, f = frame.transform[:6]
     x = a * (item.col + 0.5) + b * (item.row + 0.5) + c
     y = d * (item.col + 0.5) + e * (item.row + 0.5) + f

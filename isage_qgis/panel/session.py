@@ -148,7 +148,7 @@ class IsageSession(QObject):
         classes_json = dm.write_classes_json(classes)
         self._temp_files.append(classes_json)
         steps = dm.create_steps(str(folder), classes_json, [str(p) for p in frame_paths])
-        return self._start(steps, lambda results: self.open_record(Path(folder) / RECORD_NAME), "create")
+        return self.run_steps(steps, lambda results: self.open_record(Path(folder) / RECORD_NAME), "create")
 
     def add_frames(self, paths: Sequence[str]) -> bool:
         """Add frame rasters to the record (``isage frames add``); rasters already in it are skipped."""
@@ -166,17 +166,17 @@ class IsageSession(QObject):
             )
             return False
         steps = dm.add_frames_steps(self.workspace, wanted)
-        return self._start(steps, lambda results: self._reopen_click_layer(), "add frames")
+        return self.run_steps(steps, lambda results: self._reopen_click_layer(), "add frames")
 
     def relink_frames(self, folders: Sequence[str]) -> bool:
         """Re-link missing frames to same-fingerprint rasters under ``folders`` (``frames find``)."""
         steps = dm.relink_steps(self.workspace, [str(f) for f in folders])
-        return bool(folders) and self._require_record() and self._start(steps, self._relinked, "re-link")
+        return bool(folders) and self._require_record() and self.run_steps(steps, self._relinked, "re-link")
 
     def relink_frame(self, name: str, path: str) -> bool:
         """Point frame ``name`` at ``path``, which must hold the same raster (``frames relink``)."""
         steps = dm.relink_frame_steps(self.workspace, name, str(path))
-        return self._require_record() and self._start(steps, self._relinked, f"re-link {name}")
+        return self._require_record() and self.run_steps(steps, self._relinked, f"re-link {name}")
 
     def _relinked(self, results: list) -> None:
         level, text = dm.relink_message(results[-1][1], self.state.missing_frames)
@@ -212,7 +212,7 @@ class IsageSession(QObject):
         predict = self._predict_steps(settings, extent, self.snapshot.iteration)
         if predict is None:
             return False
-        return self._start(steps + predict, self._show_results, "train")
+        return self.run_steps(steps + predict, self._show_results, "train")
 
     def predict(self, extent: Extent | None = None) -> bool:
         """Predict with the latest model: whole frames, or the frames the map ``extent`` overlaps."""
@@ -223,7 +223,7 @@ class IsageSession(QObject):
             self._say("warning", "Predict", "no model yet: click every class at least once, then Train")
             return False
         predict = self._predict_steps(self.load_settings(), extent, self.snapshot.last_run.iteration)
-        return predict is not None and self._start(predict, self._show_results, "predict")
+        return predict is not None and self.run_steps(predict, self._show_results, "predict")
 
     def _predict_steps(
         self, settings: PluginSettings, extent: Extent | None, iteration: int
@@ -275,7 +275,8 @@ class IsageSession(QObject):
             return False
         return self.record is not None
 
-    def _start(self, steps: list[Step], after: Callable[[list], object], what: str) -> bool:
+    def run_steps(self, steps: list[Step], after: Callable[[list], object], what: str) -> bool:
+        """Run engine ``steps`` (pending edits saved first); ``after(results)`` on success."""
         if self.busy:
             self._say("warning", "iSAGE", "an engine run is in progress; wait for it or cancel it")
             return False

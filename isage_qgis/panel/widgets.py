@@ -27,6 +27,7 @@ from qgis.PyQt.QtWidgets import (
 )
 
 from ..resources import icon
+from .assessment_widgets import AssessmentBox
 from .model import DockState
 from .proposals import ProposalQueue
 
@@ -119,6 +120,7 @@ class DockUi(QScrollArea):
             tip="Pan to the next pixel the engine proposes (key N with the click tool); label it with a "
             "class key 1-9 or go on to skip it",
         )
+        self.assessment_box = AssessmentBox()
         self.progress_bar = QProgressBar()
         self.progress_bar.setRange(0, 1000)
         self.status_label = _label()
@@ -150,6 +152,7 @@ class DockUi(QScrollArea):
                 self.proposal_label,
             )
         )
+        layout.addWidget(self.assessment_box)
         layout.addWidget(
             _box(
                 "Model",

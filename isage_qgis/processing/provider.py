@@ -6,6 +6,8 @@ from qgis.core import QgsProcessingProvider
 from qgis.PyQt.QtGui import QIcon
 
 from ..resources import icon, icon_path
+from .assessment.design import AssessmentDesignAlgorithm
+from .assessment.report import AssessmentReportAlgorithm
 from .benchmark import BenchmarkAlgorithm
 from .error_heatmap import ErrorHeatmapAlgorithm
 from .evaluate import EvaluateAlgorithm
@@ -25,6 +27,8 @@ ALGORITHMS = (
     ProposeClicksAlgorithm,
     ErrorHeatmapAlgorithm,
     EvaluateAlgorithm,
+    AssessmentDesignAlgorithm,
+    AssessmentReportAlgorithm,
     VectorizeAlgorithm,
     ExportModelAlgorithm,
     MergeClicksAlgorithm,

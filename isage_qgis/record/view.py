@@ -90,7 +90,7 @@ class RecordSnapshot:
         return next((f for f in self.frames if f.name == name), None)
 
 
-def _connect(path: Path) -> sqlite3.Connection:
+def connect_read_only(path: Path) -> sqlite3.Connection:
     uri = f"{path.resolve().as_uri()}?mode=ro"
     conn = sqlite3.connect(uri, uri=True, timeout=5.0)
     conn.execute("PRAGMA query_only = 1")
@@ -112,7 +112,7 @@ def read_record(path: str | Path) -> RecordSnapshot:
             f"{path}: click record not found; open an existing clicks.gpkg or create a workspace"
         )
     try:
-        conn = _connect(path)
+        conn = connect_read_only(path)
     except sqlite3.Error as exc:
         raise RecordError(f"{path}: cannot open ({exc}); check the file's permissions") from exc
     try:

@@ -11,6 +11,7 @@ import logging
 import os
 import re
 from collections.abc import Callable
+from datetime import datetime, timezone
 from pathlib import Path
 
 from qgis.core import QgsProject, QgsProviderRegistry, QgsVectorDataProvider, QgsVectorLayer
@@ -20,7 +21,13 @@ from .model import ClickRecordError
 
 log = logging.getLogger(__name__)
 
-_TRIGGER = re.compile(r"(a retracted )?iSAGE clicks?\b.*", re.IGNORECASE)
+# the record's own refusals (its triggers): clicks, and the accuracy assessment's labels, points, designs
+_TRIGGER = re.compile(r"(a retracted )?iSAGE (clicks?|assessment)\b.*", re.IGNORECASE)
+
+
+def utc_now() -> str:
+    """ISO 8601 UTC with seconds, as the engine writes times."""
+    return datetime.now(timezone.utc).isoformat(timespec="seconds")
 
 
 def is_writable(path: Path) -> bool:

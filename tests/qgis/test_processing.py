@@ -35,7 +35,7 @@ SAMPLE_CRS = "EPSG:31983"
 FAST_PREDICT = {"TILE_SIZE": 128, "OVERLAP": 16, "BATCH_SIZE": 4}
 EXPECTED_IDS = {
     "train", "predict", "errorheatmap", "evaluate", "vectorize", "exportmodel", "mergeclicks", "importpoints",
-    "benchmark", "predictcluster", "proposeclicks",
+    "benchmark", "predictcluster", "proposeclicks", "assessdesign", "assessreport",
 }  # fmt: skip
 
 
@@ -72,7 +72,10 @@ def test_plugin_code_imports_only_qgis_and_stdlib():
         "engine/environment.py",
         "log.py",
         "compat.py",
-        *(f"processing/{p.name}" for p in (REPO / "isage_qgis" / "processing").glob("*.py")),
+        *(
+            str(p.relative_to(REPO / "isage_qgis"))
+            for p in (REPO / "isage_qgis" / "processing").rglob("*.py")
+        ),
     ]
     for name in mine:
         source = (REPO / "isage_qgis" / name).read_text()

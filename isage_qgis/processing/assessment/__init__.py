@@ -1,0 +1,1 @@
+"""The accuracy assessment's algorithms (its own folder: the processing folder holds 15 modules already)."""
