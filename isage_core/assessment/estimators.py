@@ -31,17 +31,26 @@ class Estimate:
 
     estimate: float | None
     se: float | None
+    limits: tuple[float, float] | None = None  # the values it can take: the interval is clipped to them
 
     @property
     def ci95(self) -> tuple[float, float] | None:
         if self.estimate is None or self.se is None:
             return None
-        return self.estimate - Z95 * self.se, self.estimate + Z95 * self.se
+        low, high = self.estimate - Z95 * self.se, self.estimate + Z95 * self.se
+        if self.limits is not None:
+            low, high = max(low, self.limits[0]), min(high, self.limits[1])
+        return low, high
+
+    def within(self, low: float, high: float) -> Estimate:
+        return Estimate(self.estimate, self.se, (low, high))
 
     def scaled(self, factor: float) -> Estimate:
+        limits = None if self.limits is None else (self.limits[0] * factor, self.limits[1] * factor)
         return Estimate(
             None if self.estimate is None else self.estimate * factor,
             None if self.se is None else self.se * factor,
+            limits,
         )
 
     def as_dict(self) -> dict:
@@ -155,7 +164,7 @@ def assess_map(
     area = np.asarray(sample.area_m2, dtype=np.float64)
     ref, mapped = np.asarray(sample.reference), np.asarray(sample.mapped)
     correct = area * (ref == mapped)
-    overall = est.total(correct).scaled(1.0 / total_area_m2)
+    overall = est.total(correct).within(0.0, total_area_m2).scaled(1.0 / total_area_m2)
     matrix = np.full((len(class_ids), len(class_ids)), np.nan)
     figures = []
     for i, k in enumerate(class_ids):
@@ -167,9 +176,9 @@ def assess_map(
         figures.append(
             ClassFigures(
                 k,
-                est.ratio(both, on_map),
-                est.ratio(both, in_ref),
-                est.total(in_ref),
+                est.ratio(both, on_map).within(0.0, 1.0),
+                est.ratio(both, in_ref).within(0.0, 1.0),
+                est.total(in_ref).within(0.0, total_area_m2),
                 float(mapped_area_m2.get(k, 0.0)),
             )
         )

@@ -66,10 +66,12 @@ def markdown(report: dict, plot_name: str | None) -> str:
         f"## Iteration {detail['iteration']}: classes",
         "",
         f"Population: {detail['total_area_ha']:.3f} ha. Areas in hectares, the estimated area (from the "
-        "reference labels) ± its 95 % interval beside the area the map shows.",
+        "reference labels) ± its 95 % interval beside the area the map shows. Strata are the classes of "
+        f"iteration {report['design_iteration']}'s map. Intervals are clipped to the values a figure can "
+        "take.",
         "",
         "| class | user's accuracy | producer's accuracy | estimated area (ha) | mapped area (ha) "
-        "| labelled points in stratum |",
+        "| labelled points in its stratum |",
         "|---|---|---|---|---|---|",
     ]
     for c in detail["classes"]:

@@ -19,6 +19,8 @@ from ..record.workspace import Workspace
 from . import estimators
 from .population import MapReader, Population, iterations_with_maps
 
+# n * min(p, 1 - p) below this: the normal interval of a stratum's share is approximate
+APPROXIMATE_BELOW = 10
 COUNT_TOLERANCE = 1e-3  # a strata map may differ from the design's counts by this share (a re-prediction)
 
 
@@ -233,6 +235,18 @@ def assessment_report(
         warnings.append(
             f"stratum {names.get(h, h)} has no labelled point: no estimate is possible; label its points"
         )
+    if chosen == design.iteration:  # strata = the map's classes: a user's accuracy is a stratum's share
+        for c in detail["classes"]:
+            ua, n = c["users_accuracy"], c["labelled_in_stratum"]
+            if (
+                ua
+                and ua["se"] is not None
+                and n * min(ua["estimate"], 1 - ua["estimate"]) < APPROXIMATE_BELOW
+            ):
+                warnings.append(
+                    f"user's accuracy of {c['name']}: {n} points and an accuracy near 0 or 1, so its "
+                    "interval is approximate (it may hold the truth less often than 95 %); label more points"
+                )
     for h in detail["strata_with_one_point"]:
         warnings.append(
             f"stratum {names.get(h, h)} has one labelled point: too few for an interval; label more"
