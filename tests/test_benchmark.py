@@ -189,7 +189,7 @@ def test_benchmark_end_to_end(tmp_path, capsys):
     argv = [
         "--json", "benchmark", "--out", str(out), "--iterations", "2", "--methods", "expert-confident,random",
         "--steps", "2", "--first-steps", "3", "--seed", "5",
-        "--max-train-frames", "3", "--max-val-frames", "2",
+        "--max-train-frames", "3", "--max-val-frames", "2", "--assess-points", "60",
         *TINY,
     ]  # fmt: skip
     assert main(argv) == 0
@@ -217,6 +217,13 @@ def test_benchmark_end_to_end(tmp_path, capsys):
     assert len(list(csv.DictReader(open(out / "benchmark.csv")))) == 4
     assert "| expert-confident | 1 |" in (out / "benchmark.md").read_text()
     assert set(result["outputs"]) >= {"json", "csv", "plot", "markdown"}
+    # the accuracy assessment beside the truth: one sample per seed, each round's map estimated from it
+    estimates = [r["val_overall_accuracy_estimated"] for r in rows]
+    assert all(e["points"] >= 60 and e["se"] > 0 for e in estimates)
+    assert estimates[0] == estimates[2]  # the shared seed round, the same sample
+    for row, e in zip(rows, estimates, strict=True):
+        assert abs(e["estimate"] - row["val_overall_accuracy"]) < 5 * e["se"]
+    assert "## Accuracy assessment beside the truth" in (out / "benchmark.md").read_text()
 
 
 # ---- label-expansion baselines -------------------------------------------------------------------

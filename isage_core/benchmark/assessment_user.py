@@ -42,3 +42,40 @@ def true_overall_accuracy(maps: Mapping[str, Path], references: Mapping[str, np.
         right += int(np.sum((mapped == references[name]) & valid))
         total += int(valid.sum())
     return right / total
+
+
+class SimulatedAssessment:
+    """A stratified sample drawn once from a map (its classes the strata) and labelled from the dense
+    reference masks, then used to estimate the overall accuracy of any later map of the same frames."""
+
+    def __init__(self, points, reference, stratum_pixels):
+        self.points, self.reference, self.stratum_pixels = points, reference, stratum_pixels
+
+    @classmethod
+    def draw(cls, maps, references, class_ids, size: int, seed: int) -> SimulatedAssessment:
+        from ..assessment.design import count_strata, draw_sample
+        from ..assessment.estimators import allocate
+        from ..assessment.population import Block
+
+        blocks = [
+            Block(n, 0, 0, np.asarray(m, np.int64), np.ones(m.shape, bool), np.ones(m.shape[0]))
+            for n, m in maps.items()
+        ]
+        counted = count_strata(blocks, class_ids)
+        sizes = allocate(size, counted.pixels, "proportional")
+        points = draw_sample(lambda: blocks, sizes, counted.pixels, np.random.default_rng([seed, 24]))
+        reference = np.array([references[f][r, c] for f, r, c, _ in points], dtype=np.int64)
+        return cls(points, reference, counted.pixels)
+
+    def overall_accuracy(self, maps) -> dict:
+        """The overall accuracy of ``maps`` estimated from the sample: estimate, SE and 95 % interval."""
+        from ..assessment.estimators import LabelledSample, StratifiedEstimator
+
+        strata = np.array([h for _, _, _, h in self.points])
+        mapped = np.array([maps[f][r, c] for f, r, c, _ in self.points], dtype=np.int64)
+        sample = LabelledSample(strata, self.reference, mapped, np.ones(len(strata)), self.stratum_pixels)
+        total = StratifiedEstimator(sample).total((mapped == self.reference).astype(float))
+        estimate = total.within(0, sum(self.stratum_pixels.values())).scaled(
+            1 / sum(self.stratum_pixels.values())
+        )
+        return dict(estimate.as_dict(), points=len(self.points))

@@ -32,3 +32,7 @@ class BenchmarkSettings:
     resume: bool = False  # go on with the benchmark already in the output folder
     recipe: str | None = None  # a named recipe of isage_core.benchmark.recipes, recorded in the report
     recommended: str | None = RECOMMENDED  # the method the summary marks as the one the product recommends
+    # an accuracy assessment beside the truth: a stratified sample of this many points (at least 2 per
+    # class) drawn once per seed from the seed round's validation map and labelled from the masks; every
+    # round then reports the overall accuracy it estimates (Stehman 2014) next to the true one. None: off
+    assess_points: int | None = None

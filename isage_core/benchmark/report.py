@@ -352,6 +352,7 @@ def _rest(summary: dict, aggregated: list[dict], plot: str | None, lines: list[s
         lines += [f"Recommended **{verdict['method']}**, last round: lead over {leads}; {test}{dense}.", ""]
     if plot:
         lines += [f"![mIoU per iteration, per labelled pixels and per wall time]({plot})", ""]
+    lines += _assessment_lines(summary["rows"])
     lines += [
         "## Every iteration",
         "",
@@ -379,3 +380,32 @@ def _rest(summary: dict, aggregated: list[dict], plot: str | None, lines: list[s
             f"| {method} | " + " | ".join("n/a" if np.isnan(v) else f"{v:.3f}" for v in values) + " |"
         )
     return "\n".join(lines) + "\n"
+
+
+def _assessment_lines(rows: list[dict]) -> list[str]:
+    """Per seed, method and round: the overall accuracy estimated from the seed's accuracy assessment
+    sample (95 % interval) beside the true one on every validation pixel, and whether the interval held it."""
+    assessed = [r for r in rows if r.get("val_overall_accuracy_estimated")]
+    if not assessed:
+        return []
+    held = 0
+    lines = [
+        "## Accuracy assessment beside the truth",
+        "",
+        "A stratified sample drawn once per seed from the seed round's validation map, labelled from the "
+        "masks, estimates each later map's overall accuracy (Stehman 2014); the truth counts every pixel.",
+        "",
+        "| seed | method | iteration | estimated overall accuracy (95 % CI) | true | held |",
+        "|---:|---|---:|---|---:|---|",
+    ]
+    for r in assessed:
+        e = r["val_overall_accuracy_estimated"]
+        low, high = e["ci95"] or (float("nan"), float("nan"))
+        inside = low <= r["val_overall_accuracy"] <= high
+        held += inside
+        lines.append(
+            f"| {r['seed']} | {r['method']} | {r['iteration']} | {e['estimate']:.3f} ({low:.3f}–{high:.3f}, "
+            f"{e['points']} points) | {r['val_overall_accuracy']:.3f} | {'yes' if inside else 'no'} |"
+        )
+    lines += ["", f"The interval held the truth in {held} of {len(assessed)} rounds.", ""]
+    return lines

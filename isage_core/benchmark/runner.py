@@ -283,6 +283,8 @@ class _SeedRun:
             run.metrics.get("click_accuracy"),
         )  # fmt: skip
         seed_scores, seed_probs = self._assess(model_path, predict_train=iterations > 1)
+        seed_maps = seed_scores.pop("maps")
+        sample = self._assessment_sample(seed_maps)
         seed_seconds = time.monotonic() - clock
         earlier = self.store.seed_row(self.seed)
         if not trained and earlier is not None:
@@ -297,7 +299,7 @@ class _SeedRun:
             folder = self.store.method_folder(self.seed, name)
             method = make_method(name, folder, data, seed_workspace, self.seed, monitor)
             elapsed = seed_seconds
-            rows = [self._row(name, 0, seed_round, seed_scores, elapsed)]
+            rows = [self._row(name, 0, seed_round, seed_scores, elapsed, sample, seed_maps)]
             probs, model_ids = seed_probs, list(class_ids)
             for iteration in range(1, iterations):
                 begin = time.monotonic()
@@ -313,7 +315,8 @@ class _SeedRun:
                 report(base + share * 0.85, f"{name}: scoring and predicting the training frames")
                 scores, probs = self._assess(trained.model_path, predict_train=iteration + 1 < iterations)
                 elapsed += time.monotonic() - begin
-                rows.append(self._row(name, iteration, trained, scores, elapsed))
+                maps = scores.pop("maps")
+                rows.append(self._row(name, iteration, trained, scores, elapsed, sample, maps))
                 log.info(
                     "seed %d, %s iteration %d: %d clicks, validation mIoU %.4f, clicks fit %.3f",
                     self.seed, name, iteration, trained.clicks, scores["miou"] or 0.0, trained.fit_rate or 0,
@@ -389,11 +392,25 @@ class _SeedRun:
                 )  # fmt: skip
         return workspace
 
-    def _row(self, method, iteration, trained: TrainedRound, scores, elapsed) -> dict:
-        """A result row; ``new_clicks`` are filled in when the next round labels."""
+    def _assessment_sample(self, maps: dict[str, np.ndarray]):
+        """The seed's accuracy assessment sample, drawn from the seed round's validation map (None: off)."""
+        if not self.settings.assess_points:
+            return None
+        from .assessment_user import SimulatedAssessment
+
+        class_ids = [c.id for c in self.classes]
+        return SimulatedAssessment.draw(
+            maps, self.val_references, class_ids, self.settings.assess_points, self.seed
+        )
+
+    def _row(self, method, iteration, trained: TrainedRound, scores, elapsed, sample=None, maps=None) -> dict:
+        """A result row; ``new_clicks`` are filled in when the next round labels; with an assessment
+        ``sample``, the overall accuracy of the round's validation ``maps`` estimated from it."""
         names = [c.name for c in self.classes]
         pixels = self.train_pixels or 1
+        estimate = sample.overall_accuracy(maps) if sample is not None and maps is not None else None
         return {
+            "val_overall_accuracy_estimated": estimate,
             "seed": self.seed,
             "method": method,
             "iteration": iteration,
@@ -423,15 +440,16 @@ class _SeedRun:
         if list(meta.class_ids) != class_ids:
             raise IsageError(f"{model_path}: the model's classes differ from the benchmark's")
         cm = np.zeros((len(class_ids), len(class_ids)), dtype=np.int64)
+        maps = {}
         for name, path in self.val.images.items():
             probs = _probabilities(path, network, meta, self.predict_settings, device, self.cancel)
-            prediction = np.asarray(meta.class_ids)[np.argmax(probs, axis=0)]
+            maps[name] = prediction = np.asarray(meta.class_ids)[np.argmax(probs, axis=0)]
             cm += confusion_matrix(prediction, self.val_references[name], class_ids)
         train_probs = {
             name: _probabilities(path, network, meta, self.predict_settings, device, self.cancel)
             for name, path in (self.train.images.items() if predict_train else ())
         }
-        return scores_from_confusion(cm), train_probs
+        return dict(scores_from_confusion(cm), maps=maps), train_probs
 
 
 def _probabilities(path, network, meta, settings, device, cancel) -> np.ndarray:

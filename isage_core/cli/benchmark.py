@@ -58,6 +58,11 @@ def add_benchmark_options(p: argparse.ArgumentParser) -> None:
         "--recommend", default=RECOMMENDED, help="the method the summary marks as recommended to users"
     )
     p.add_argument(
+        "--assess-points", type=int,
+        help="also estimate each round's overall accuracy from a stratified sample of this many validation "
+        "pixels (drawn once per seed, labelled from the masks) and report it beside the truth",
+    )  # fmt: skip
+    p.add_argument(
         "--recipe", choices=["authors"],
         help="authors: the method authors' sample recipe (replaces the training and model options)",
     )  # fmt: skip
@@ -107,6 +112,7 @@ def benchmark_cmd(a, reporter: Reporter, cancel: CancelToken) -> None:
         selection=a.selection,
         resume=a.resume,
         recommended=a.recommend,
+        assess_points=a.assess_points,
     )
     model = model_settings(a)
     if a.recipe:
