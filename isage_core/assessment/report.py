@@ -21,6 +21,9 @@ from .population import MapReader, Population, iterations_with_maps
 
 # n * min(p, 1 - p) below this: the normal interval of a stratum's share is approximate
 APPROXIMATE_BELOW = 10
+# fewer labelled points of a reference class than this: its producer's accuracy interval is approximate
+# (1,000 simulated designs: 22 such points covered the truth 76 % of the time, 42 points 91 %)
+PRODUCERS_APPROXIMATE = 50
 COUNT_TOLERANCE = 1e-3  # a strata map may differ from the design's counts by this share (a re-prediction)
 
 
@@ -247,6 +250,17 @@ def assessment_report(
                     f"user's accuracy of {c['name']}: {n} points and an accuracy near 0 or 1, so its "
                     "interval is approximate (it may hold the truth less often than 95 %); label more points"
                 )
+    for c in detail["classes"]:
+        seen = int(np.sum(sample.reference == c["class_id"]))
+        if (
+            c["producers_accuracy"]
+            and c["producers_accuracy"]["se"] is not None
+            and seen < PRODUCERS_APPROXIMATE
+        ):
+            warnings.append(
+                f"producer's accuracy of {c['name']}: {seen} labelled points show it, so its interval is "
+                "approximate (it may hold the truth less often than 95 %); label more points"
+            )
     for h in detail["strata_with_one_point"]:
         warnings.append(
             f"stratum {names.get(h, h)} has one labelled point: too few for an interval; label more"
