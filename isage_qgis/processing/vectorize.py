@@ -18,14 +18,15 @@ from .base import IsageAlgorithm, staging_folder
 
 
 class VectorizeAlgorithm(IsageAlgorithm):
-    """``isage vectorize``: one polygon per connected region of each class (class id, name, area)."""
+    """``isage vectorize``: a polygon per connected region of each class (class id, name, area in m², ha)."""
 
     NAME = "vectorize"
     DISPLAY = "Vectorize classes"
     GROUP = "Outputs"
     HELP = (
         "Turns a class raster into polygons: one per connected region (4-neighbour) of each class, with "
-        "the class id, class name and area. Regions smaller than the minimum area are first merged into "
+        "the class id, class name and area in square metres and hectares (on the ellipsoid for a geographic "
+        "CRS). Regions smaller than the minimum area are first merged into "
         "their neighbours. Works in strips, so rasters larger than memory are fine. Nodata is skipped."
     )
 
