@@ -149,3 +149,19 @@ def test_refusals_write_nothing(capsys, workspace, tmp_path):
     assert cli(capsys, "init", empty, "--classes", "0:a:#000000,1:b:#ffffff")[0] == 0
     assert "no trained model" in refused(capsys, "propose", empty)
     assert snapshot(workspace) == before
+
+
+def test_proposals_never_land_on_the_accuracy_assessment_sample(capsys, workspace, tmp_path):
+    from isage_core.record.assessment import AssessmentStore, Design
+    from isage_core.record.workspace import Workspace
+
+    shutil.copytree(workspace.parent, tmp_path / "copy")  # the frames too: the record holds relative paths
+    copy = tmp_path / "copy" / workspace.name
+    _, first = propose(capsys, copy, "--seed", "3")
+    # a sample whose points are exactly where the proposals were
+    ws = Workspace.open(copy)
+    design = Design("d" * 32, "2026-12-06T00:00:00+00:00", "test", 0, 0, {}, [], {"frames": ["a", "b"]})
+    AssessmentStore(ws.record).add_design(design, [(p.frame, p.row, p.col, p.class_id, None) for p in first])
+    _, second = propose(capsys, copy, "--seed", "3")
+    sample = {(p.frame, p.row, p.col) for p in first}
+    assert second and not sample & {(p.frame, p.row, p.col) for p in second}
