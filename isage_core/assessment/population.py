@@ -55,12 +55,7 @@ class Block:
 
 def map_path(workspace: Workspace, iteration: int, frame: str) -> Path | None:
     """The class raster of ``frame`` predicted by ``iteration``'s model, or None."""
-    folder = workspace.outputs_dir / f"iteration_{iteration:03d}"
-    for suffix in (".tif", ".vrt"):
-        path = folder / f"{frame}_classes{suffix}"
-        if path.exists():
-            return path
-    return None
+    return workspace.class_raster(iteration, frame)
 
 
 def iterations_with_maps(workspace: Workspace, frames: list[str]) -> list[int]:

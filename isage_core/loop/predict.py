@@ -32,12 +32,7 @@ def resolve_model(workspace: Workspace, model_path: str | Path | None = None) ->
 def previous_classes(workspace: Workspace, iteration: int, name: str) -> Path | None:
     """The class raster of frame ``name`` from the iteration before ``iteration`` (a GeoTIFF, or the VRT
     of a cluster run), for the change heatmap; None when there is none."""
-    folder = workspace.outputs_dir / f"iteration_{iteration - 1:03d}"
-    for suffix in (".tif", ".vrt"):
-        path = folder / f"{name}_classes{suffix}"
-        if path.exists():
-            return path
-    return None
+    return workspace.class_raster(iteration - 1, name)
 
 
 def workspace_tasks(

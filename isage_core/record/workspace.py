@@ -67,6 +67,16 @@ class Workspace:
         """The outputs folder of ``iteration``, created."""
         return make_folder(self.outputs_dir / f"iteration_{iteration:03d}")
 
+    def class_raster(self, iteration: int, frame: str) -> Path | None:
+        """The class raster of ``frame`` predicted by ``iteration``'s model (a GeoTIFF, or the VRT of a
+        cluster run), or None."""
+        folder = self.outputs_dir / f"iteration_{iteration:03d}"
+        for suffix in (".tif", ".vrt"):
+            path = folder / f"{frame}_classes{suffix}"
+            if path.exists():
+                return path
+        return None
+
     def latest_model(self) -> tuple[int, Path] | None:
         """The iteration and file of the newest run whose model file exists."""
         for run in sorted(self.record.runs(), key=lambda r: r.iteration, reverse=True):
