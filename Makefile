@@ -144,7 +144,8 @@ screenshot-packages:
 	fi
 
 # docs/screenshot.png: the QGIS desktop under Xvfb with the plugin, a sample frame mosaic, clicks and a prediction;
-# docs/screenshot_proposal.png: the same after Next proposal.
+# docs/screenshot_proposal.png: the same after Next proposal; docs/screenshot_assessment.png: the panel while
+# assessing the map (a sample point shown, the result layers hidden), after a partial report.
 screenshot: install plugin-stage screenshot-packages
 	$(PY) scripts/screenshot.py --plugin $(PLUGIN_STAGE) --engine-python $(PY) --out docs/screenshot.png \
-	  --proposal-out docs/screenshot_proposal.png
+	  --proposal-out docs/screenshot_proposal.png --assessment-out docs/screenshot_assessment.png

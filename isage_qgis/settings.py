@@ -16,7 +16,10 @@ PREFIX = "isage/"
 class PluginSettings:
     """What the user chooses once: the engine's Python, the compute device, the click budget, their name,
     how the engine environment is built (torch build, an offline folder of wheels), a Dask cluster
-    that predictions run on, and whether Predict also proposes where to click next."""
+    that predictions run on, whether Predict also proposes where to click next, and the accuracy
+    assessment's sampling design (``isage assess design``: the standard error of overall accuracy its
+    sample should reach, the anticipated user's accuracy, how the points are allocated to the classes,
+    the random seed)."""
 
     engine_python: str = ""
     device: str = "auto"
@@ -26,6 +29,11 @@ class PluginSettings:
     wheel_folder: str = ""  # empty: the package index
     scheduler: str = ""  # empty: predict in the engine's process; an address or a scheduler file: on Dask
     propose: bool = True  # after each prediction, `isage propose` the next clicks for the panel
+    assess_target_se: float = 0.025  # --target-se: a smaller standard error needs more points
+    assess_anticipated: float = 0.85  # --anticipated: the user's accuracy expected of every class
+    assess_allocation: str = "minimum"  # proportional | equal | minimum (proportional, >= assess_minimum)
+    assess_minimum: int = 50  # points per class at least, with the minimum allocation
+    assess_seed: int = 0  # --seed: the same seed, map and settings draw the same sample
 
     @classmethod
     def load(cls) -> PluginSettings:
@@ -37,7 +45,12 @@ class PluginSettings:
             value = store.value(PREFIX + f.name, fallback)
             if isinstance(fallback, bool):
                 value = value if isinstance(value, bool) else str(value).lower() in ("true", "1", "yes")
-            values[f.name] = type(fallback)(value) if value is not None else fallback
+            try:
+                values[f.name] = type(fallback)(value) if value is not None else fallback
+            except (TypeError, ValueError):  # a number edited by hand into something else
+                log.warning("setting %s%s=%r is not a %s; using %r", PREFIX, f.name, value,
+                            type(fallback).__name__, fallback)  # fmt: skip
+                values[f.name] = fallback
         return cls(**values)
 
     def save(self) -> None:
@@ -54,3 +67,20 @@ def scheduler_args(scheduler: str) -> list[str]:
     if not scheduler:
         return []
     return ["--scheduler-file" if scheduler.lower().endswith(".json") else "--scheduler", scheduler]
+
+
+ALLOCATIONS = ("proportional", "equal", "minimum")
+
+
+def assessment_args(settings: PluginSettings) -> list[str]:
+    """The options of ``isage assess design`` that the settings choose: ``--target-se``,
+    ``--anticipated``, ``--allocation`` (``minimum:K`` for the minimum allocation) and ``--seed``."""
+    allocation = settings.assess_allocation if settings.assess_allocation in ALLOCATIONS else "minimum"
+    if allocation == "minimum":
+        allocation = f"minimum:{max(1, int(settings.assess_minimum))}"
+    return [
+        "--target-se", repr(float(settings.assess_target_se)),
+        "--anticipated", repr(float(settings.assess_anticipated)),
+        "--allocation", allocation,
+        "--seed", str(int(settings.assess_seed)),
+    ]  # fmt: skip

@@ -4,7 +4,9 @@
    the sample, ``init``, ``frames add`` (a 4x3 block of the sample grid), ``click import`` of the method
    authors' seed clicks, ``train`` (the default model and schedule), then a few iteration-1 clicks.
 2. A throw-away QGIS profile with the staged plugin enabled; ``qgis --code screenshot_in_qgis.py`` opens
-   the record in the iSAGE panel, presses Predict (the real engine run) and grabs the main window.
+   the record in the iSAGE panel, presses Predict (the real engine run) and grabs the main window; then,
+   as asked, Next proposal (``--proposal-out``) and the accuracy assessment (``--assessment-out``: Assess
+   map with a small design, points labelled through the click tool's keys, a partial report).
 
 Usage: ``python scripts/screenshot.py --plugin build/plugin/isage_qgis --engine-python .venv/bin/python``
 (``make screenshot`` does this). Standard library only.
@@ -132,6 +134,9 @@ def main() -> None:
     parser.add_argument("--engine-python", required=True)
     parser.add_argument("--out", default="docs/screenshot.png")
     parser.add_argument("--proposal-out", help="also grab the window after pressing Next proposal, here")
+    parser.add_argument(
+        "--assessment-out", help="also grab the window while assessing the map, after a partial report, here"
+    )
     parser.add_argument("--steps", type=int, help="training steps (default: the engine's laptop schedule)")
     parser.add_argument("--workdir", help="keep the workspace and profile here (default: a temporary folder)")
     parser.add_argument("--timeout", type=int, default=600)
@@ -150,13 +155,16 @@ def main() -> None:
     ws = work / "workspace" if reuse else engine_session(python, work, a.steps)
     make_profile(work / "qgis", Path(a.plugin).resolve(), python)
     log = out.with_suffix(".log")
-    out.unlink(missing_ok=True)
+    extra = [Path(path).resolve() for path in (a.proposal_out, a.assessment_out) if path]
+    for path in (out, *extra):
+        path.unlink(missing_ok=True)
     env = dict(
         os.environ,
         ISAGE_SHOT_WS=str(ws),
         ISAGE_SHOT_OUT=str(out),
         ISAGE_SHOT_LOG=str(log),
         ISAGE_SHOT_PROPOSAL_OUT=str(Path(a.proposal_out).resolve()) if a.proposal_out else "",
+        ISAGE_SHOT_ASSESSMENT_OUT=str(Path(a.assessment_out).resolve()) if a.assessment_out else "",
         ISAGE_PYTHON=python,
         QT_QPA_PLATFORM="xcb",
     )
@@ -183,13 +191,15 @@ def main() -> None:
         LOG.warning("QGIS did not exit within %s s; stopping it", a.timeout)
         os.killpg(qgis.pid, signal.SIGTERM)  # xvfb-run, Xvfb and QGIS: the process group started here
         qgis.wait(timeout=30)
-    if not out.is_file():
+    missing = [str(path) for path in (out, *extra) if not path.is_file()]
+    if missing:
         details = log.read_text(encoding="utf-8") if log.is_file() else "no log"
-        sys.exit(f"no screenshot was written; {details}")
+        sys.exit(f"no screenshot was written to {', '.join(missing)}; {details}")
     log.unlink(missing_ok=True)
     if not a.workdir:
         shutil.rmtree(work, ignore_errors=True)
-    LOG.info("wrote %s", out)
+    for path in (out, *extra):
+        LOG.info("wrote %s", path)
 
 
 if __name__ == "__main__":

@@ -35,7 +35,9 @@ class Estimate:
 
     @property
     def ci95(self) -> tuple[float, float] | None:
-        if self.estimate is None or self.se is None:
+        """The 95 % interval; None without a standard error, or with a zero one (every point agreed: the
+        sample shows no spread, which is not certainty)."""
+        if self.estimate is None or not self.se:
             return None
         low, high = self.estimate - Z95 * self.se, self.estimate + Z95 * self.se
         if self.limits is not None:

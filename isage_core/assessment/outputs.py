@@ -16,7 +16,7 @@ def _pct(value: dict | None) -> str:
     if not value or value.get("estimate") is None:
         return "n/a"
     if value.get("ci95") is None:
-        return f"{100 * value['estimate']:.1f} % (no interval)"
+        return f"{100 * value['estimate']:.1f} % (no interval: too few points, or all agree)"
     lo, hi = value["ci95"]
     half = 100 * (hi - value["estimate"])
     return f"{100 * value['estimate']:.1f} % ± {half:.1f} ({100 * lo:.1f}–{100 * hi:.1f})"

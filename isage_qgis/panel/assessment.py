@@ -9,9 +9,11 @@ skipped point comes back once every other open point is labelled. The engine ste
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from qgis.core import QgsCoordinateReferenceSystem, QgsRectangle
 from qgis.PyQt.QtCore import QCoreApplication
 
 from ..engine.pipeline import Step
@@ -125,10 +127,42 @@ class AssessmentQueue:
 
 
 # ---- engine commands ---------------------------------------------------------------------------
-def design_steps(workspace: str, extra: list[str] | tuple[str, ...] = (), annotator: str = "") -> list[Step]:
-    """``isage assess design WS``: a stratified random sample of the latest map (``extra``: its options)."""
-    args = ["assess", "design", workspace, *extra]
-    if annotator and "--annotator" not in extra:
+def extent_args(extent: QgsRectangle, crs: QgsCoordinateReferenceSystem) -> list[str]:
+    """``--extent XMIN YMIN XMAX YMAX --extent-crs CRS``: a design limited to the map's visible extent,
+    in the canvas CRS (its authority id, or its WKT); the engine reprojects it to the record's CRS."""
+    corners = (extent.xMinimum(), extent.yMinimum(), extent.xMaximum(), extent.yMaximum())
+    args = ["--extent", *(repr(float(v)) for v in corners)]
+    if crs.isValid():
+        args += ["--extent-crs", crs.authid() or crs.toWkt()]
+    return args
+
+
+def _options(args: Sequence[str]) -> list[list[str]]:
+    """``args`` cut into options, each its ``--flag`` and the values after it (negative numbers too)."""
+    options: list[list[str]] = []
+    for arg in args:
+        if arg.startswith("--") or not options:
+            options.append([arg])
+        else:
+            options[-1].append(arg)
+    return options
+
+
+def design_steps(
+    workspace: str,
+    extra: Sequence[str] = (),
+    annotator: str = "",
+    options: Sequence[str] = (),
+) -> list[Step]:
+    """``isage assess design WS``: a stratified random sample of the latest map. ``options``: those of the
+    settings and the visible extent; ``extra``: an expert's (or a test's) options, which win over the
+    same ones in ``options`` (``--size`` over ``--target-se``)."""
+    given = {option[0] for option in _options(extra)}
+    if "--size" in given:
+        given.add("--target-se")  # the engine takes one of them
+    kept = [arg for option in _options(options) if option[0] not in given for arg in option]
+    args = ["assess", "design", workspace, *kept, *extra]
+    if annotator and "--annotator" not in given:
         args += ["--annotator", annotator]
     return [Step(DESIGN_LABEL, args, 1.0)]
 

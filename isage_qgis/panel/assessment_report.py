@@ -18,25 +18,29 @@ class Estimate:
     """An estimated proportion (0..1) with its standard error and 95% confidence interval."""
 
     estimate: float
-    se: float
-    low: float
-    high: float
+    se: float | None
+    low: float | None  # None: the sample gives no interval (too few points, or all of them agree)
+    high: float | None
 
     @classmethod
     def of(cls, value: dict | None) -> Estimate | None:
         if not isinstance(value, dict) or value.get("estimate") is None:
             return None
         low, high = (list(value.get("ci95") or []) + [None, None])[:2]
-        estimate = float(value["estimate"])
+        se = value.get("se")
         return cls(
-            estimate,
-            float(value.get("se") or 0.0),
-            estimate if low is None else float(low),
-            estimate if high is None else float(high),
+            float(value["estimate"]),
+            None if se is None else float(se),
+            None if low is None else float(low),
+            None if high is None else float(high),
         )
 
     def percent(self) -> str:
-        """``84.2% (95% interval 79.0% to 89.4%)``."""
+        """``84.2% (95% interval 79.0% to 89.4%)``, or the estimate saying it has no interval."""
+        if self.low is None or self.high is None:
+            return tr("{estimate:.1f}% (no interval: too few labelled points, or all of them agree)").format(
+                estimate=100 * self.estimate
+            )
         return tr("{estimate:.1f}% (95% interval {low:.1f}% to {high:.1f}%)").format(
             estimate=100 * self.estimate, low=100 * self.low, high=100 * self.high
         )

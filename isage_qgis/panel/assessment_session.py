@@ -1,7 +1,8 @@
 """The accuracy assessment's controller: open or create a design, label its points, undo, report. No widgets.
 
 **Assess map** continues the record's newest design, or first creates one (``isage assess design`` through
-the session's engine pipeline). While assessing, every iSAGE result layer (class rasters, heatmaps,
+the session's engine pipeline, with the design options of the plugin settings, over the whole frames or the
+map's visible extent). While assessing, every iSAGE result layer (class rasters, heatmaps,
 proposals) is hidden, so the person labels what they see in the imagery, not the map; the layers get their
 check state back when assessing stops (the person stops, or every point is labelled). Labels go through
 QGIS into the record (:class:`~isage_qgis.record.labels.LabelWriter`), whose triggers refuse what breaks
@@ -24,9 +25,10 @@ from ..record.assessment import LabelInfo
 from ..record.labels import LabelWriter
 from ..record.model import ClickRecordError
 from ..record.view import RecordError
-from .assessment import AssessmentQueue, design_steps, report_steps
+from ..settings import assessment_args
+from .assessment import AssessmentQueue, design_steps, extent_args, report_steps
 from .assessment_report import AssessmentFigures
-from .session import IsageSession
+from .session import Extent, IsageSession
 
 log = logging.getLogger(__name__)
 UNDO_REASON = "undo"
@@ -51,6 +53,7 @@ class AssessmentSession(QObject):
         self.design_extra: list[str] = []
         self._writer: LabelWriter | None = None
         self._record = ""
+        self._in_extent = False  # the design being created is limited to the visible extent
         self._hidden: dict[str, bool] = {}  # layer id -> check state before assessing
         session.layersAdded.connect(self._hide_new_layers)
         session.stateChanged.connect(self._record_changed)
@@ -69,8 +72,10 @@ class AssessmentSession(QObject):
         return True
 
     # ---- starting and stopping -----------------------------------------------------------------
-    def start(self) -> bool:
-        """Assess map: label the newest design's points, creating a design first when there is none."""
+    def start(self, extent: Extent | None = None) -> bool:
+        """Assess map: label the newest design's points, creating a design first when there is none: with
+        the settings' target standard error, anticipated user's accuracy, allocation and seed, over the
+        whole frames or, given the map's ``extent`` (rectangle and CRS), over the pixels inside it."""
         if not self._ready():
             return False
         record = str(self.session.record.path)
@@ -96,9 +101,10 @@ class AssessmentSession(QObject):
         if self.session.snapshot is None or self.session.snapshot.last_run is None:
             self._say("warning", self.tr("No model yet: train one first; the assessment samples its map."))
             return False
-        steps = design_steps(
-            self.session.workspace, self.design_extra, self.session.load_settings().annotator
-        )
+        settings = self.session.load_settings()
+        options = assessment_args(settings) + (extent_args(*extent) if extent is not None else [])
+        steps = design_steps(self.session.workspace, self.design_extra, settings.annotator, options)
+        self._in_extent = extent is not None
         return self.session.run_steps(steps, self._designed, "accuracy assessment design")
 
     def _designed(self, results: list) -> None:
@@ -107,8 +113,16 @@ class AssessmentSession(QObject):
         if queue is None:
             self._say("critical", self.tr("The engine made no design: see the iSAGE log messages."))
             return
-        text = self.tr("Design {design} of iteration {iteration}: {size} sample points; anticipated standard "
-                       "error of the overall accuracy {se:.3f}.")  # fmt: skip
+        if self._in_extent:
+            text = self.tr(
+                "Design {design} of iteration {iteration} over the visible extent: {size} sample points; "
+                "anticipated standard error of the overall accuracy {se:.3f}."
+            )
+        else:
+            text = self.tr(
+                "Design {design} of iteration {iteration}: {size} sample points; anticipated standard "
+                "error of the overall accuracy {se:.3f}."
+            )
         self._say(
             "success",
             text.format(

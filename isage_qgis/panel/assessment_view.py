@@ -1,7 +1,8 @@
 """The dock's side of the accuracy assessment: the Map accuracy box, the click tool's keys and the map.
 
 A thin view over :class:`~isage_qgis.panel.assessment_session.AssessmentSession`: it forwards the box's
-buttons and key U, routes Ctrl+Z to the assessment while assessing, and pans and zooms to each sample
+buttons (Assess map with the dock's extent: a new design covers the visible extent when it is chosen) and
+key U, routes Ctrl+Z to the assessment while assessing, and pans and zooms to each sample
 point as the proposals do (the point is selected on the sample layer; the map's classes stay hidden).
 """
 
@@ -25,7 +26,7 @@ class AssessmentView(QObject):
         super().__init__(dock)
         self.dock, self.assessment = dock, assessment
         box = self.box = dock.ui.assessment_box
-        box.assess_button.clicked.connect(assessment.start)
+        box.assess_button.clicked.connect(lambda: assessment.start(dock.extent()))
         box.report_button.clicked.connect(assessment.report)
         box.unsure_button.clicked.connect(lambda: assessment.label(None))
         box.skip_button.clicked.connect(assessment.skip)

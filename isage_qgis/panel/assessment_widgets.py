@@ -19,8 +19,9 @@ class AssessmentBox(QGroupBox):
         self.setTitle(self.tr("Map accuracy"))
         self.assess_button = self._button(
             self.tr("Assess map"),
-            self.tr("Label a random sample of pixels without seeing the map (it is hidden meanwhile); the "
-                    "first time, the sample is drawn from the latest map"),
+            self.tr("Label a random sample of pixels without seeing the map (it is hidden meanwhile). The "
+                    "first time, the sample is drawn from the latest map, over the whole frames or the "
+                    "visible extent as chosen under Model, with the sample design of the iSAGE settings."),
         )  # fmt: skip
         self.report_button = self._button(
             self.tr("Report"), self.tr("Estimate the map's accuracy from the labels given so far")

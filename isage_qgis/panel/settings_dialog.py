@@ -1,6 +1,6 @@
 """The iSAGE settings dialog: engine Python (checked with ``isage info``), device, annotator, budget,
-and building the engine environment. Logic lives in :mod:`..engine.discovery`
-and :mod:`..engine.environment`."""
+building the engine environment, and the accuracy assessment's sample design. Logic lives in
+:mod:`..engine.discovery` and :mod:`..engine.environment`."""
 
 from __future__ import annotations
 
@@ -13,6 +13,7 @@ from qgis.PyQt.QtWidgets import (
     QComboBox,
     QDialog,
     QDialogButtonBox,
+    QDoubleSpinBox,
     QFileDialog,
     QFormLayout,
     QGroupBox,
@@ -21,6 +22,7 @@ from qgis.PyQt.QtWidgets import (
     QLineEdit,
     QProgressBar,
     QPushButton,
+    QSpinBox,
     QVBoxLayout,
     QWidget,
 )
@@ -38,7 +40,7 @@ from ..engine.environment import EnvironmentBuilder, EnvRequest, build_steps, bu
 from ..engine.install_plan import TORCH_CHOICES, describe_choice, nvidia_gpu
 from ..engine.worker import EngineError
 from ..resources import plugin_version
-from ..settings import PluginSettings
+from ..settings import ALLOCATIONS, PluginSettings
 
 log = logging.getLogger(__name__)
 DEVICES = ("auto", "cpu", "cuda", "mps")
@@ -159,6 +161,8 @@ class SettingsDialog(QDialog):
         box.addWidget(self.build_button)
         box.addWidget(self.progress_bar)
 
+        assessment_box = self._assessment_box(settings)
+
         buttons = QDialogButtonBox(
             QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
         )
@@ -167,7 +171,98 @@ class SettingsDialog(QDialog):
         layout = QVBoxLayout(self)
         layout.addLayout(form)
         layout.addWidget(engine_box)
+        layout.addWidget(assessment_box)
         layout.addWidget(buttons)
+
+    def _assessment_box(self, settings: PluginSettings) -> QGroupBox:
+        """How Assess map draws a new sample (``isage assess design``): its size and allocation, its seed."""
+        self.target_se_spin = QDoubleSpinBox()
+        self.target_se_spin.setDecimals(3)
+        self.target_se_spin.setRange(0.005, 0.2)
+        self.target_se_spin.setSingleStep(0.005)
+        self.target_se_spin.setValue(settings.assess_target_se)
+        self.target_se_spin.setToolTip(
+            self.tr(
+                "The standard error of overall accuracy the sample should reach: how precise the overall "
+                "accuracy estimate should be; it sets the number of sample points. "
+                "A smaller standard error needs more points: 0.025 gives a 95% interval of about ±5 "
+                "percentage points, 0.0125 about four times as many points for ±2.5."
+            )
+        )
+        self.anticipated_spin = QDoubleSpinBox()
+        self.anticipated_spin.setDecimals(2)
+        self.anticipated_spin.setRange(0.5, 0.99)
+        self.anticipated_spin.setSingleStep(0.01)
+        self.anticipated_spin.setValue(settings.assess_anticipated)
+        self.anticipated_spin.setToolTip(
+            self.tr(
+                "The user's accuracy you expect of each class, used only to work out the number of points. "
+                "A lower value needs more points; if the map turns out better, the interval is narrower "
+                "than the target."
+            )
+        )
+        self.allocation_combo = QComboBox()
+        names = {
+            "proportional": self.tr("Proportional to the mapped area"),
+            "equal": self.tr("Equal for every class"),
+            "minimum": self.tr("Proportional, with a minimum"),
+        }
+        tips = {
+            "proportional": self.tr(
+                "Each class gets points in proportion to its mapped area: the most precise overall "
+                "accuracy, but a rare class may get too few points to estimate its accuracy."
+            ),
+            "equal": self.tr(
+                "Every class gets the same number of points: the best for comparing classes, but the "
+                "overall accuracy and areas are less precise."
+            ),
+            "minimum": self.tr(
+                "In proportion to the mapped area, but every class gets at least the minimum below, so "
+                "that rare classes can be estimated too (adds points when classes are rare)."
+            ),
+        }
+        for rule in ALLOCATIONS:
+            self.allocation_combo.addItem(names[rule], rule)
+            self.allocation_combo.setItemData(self.allocation_combo.count() - 1, tips[rule], TOOLTIP_ROLE)
+        self.allocation_combo.setToolTip(
+            self.tr("How the sample points are shared among the classes of the map (its strata).")
+        )
+        index = self.allocation_combo.findData(settings.assess_allocation)
+        self.allocation_combo.setCurrentIndex(index if index >= 0 else ALLOCATIONS.index("minimum"))
+        self.minimum_spin = QSpinBox()
+        self.minimum_spin.setRange(1, 10000)
+        self.minimum_spin.setValue(max(1, settings.assess_minimum))
+        self.minimum_spin.setToolTip(
+            self.tr(
+                "The fewest points any class gets with the minimum allocation; a higher minimum means "
+                "more points in all when some classes are rare."
+            )
+        )
+        self.allocation_combo.currentIndexChanged.connect(self._allocation_changed)
+        self._allocation_changed()
+        self.seed_spin = QSpinBox()
+        self.seed_spin.setRange(0, 2_147_483_647)
+        self.seed_spin.setValue(max(0, settings.assess_seed))
+        self.seed_spin.setToolTip(
+            self.tr(
+                "The random seed of the sample: the same seed, map and settings draw the same points; "
+                "change it to draw a different sample."
+            )
+        )
+        box = QGroupBox(self.tr("Accuracy assessment"))
+        box.setToolTip(
+            self.tr("How Assess map draws a new sample of pixels to label; a sample already drawn is kept.")
+        )
+        form = QFormLayout(box)
+        form.addRow(self.tr("Target standard error"), self.target_se_spin)
+        form.addRow(self.tr("Anticipated user's accuracy"), self.anticipated_spin)
+        form.addRow(self.tr("Allocation"), self.allocation_combo)
+        form.addRow(self.tr("Minimum points per class"), self.minimum_spin)
+        form.addRow(self.tr("Random seed"), self.seed_spin)
+        return box
+
+    def _allocation_changed(self, *_) -> None:
+        self.minimum_spin.setEnabled(self.allocation_combo.currentData() == "minimum")
 
     def settings(self) -> PluginSettings:
         """The settings as edited (not saved)."""
@@ -180,6 +275,11 @@ class SettingsDialog(QDialog):
             wheel_folder=self.source_edit.text().strip(),
             scheduler=self.scheduler_edit.text().strip(),
             propose=self.propose_check.isChecked(),
+            assess_target_se=round(self.target_se_spin.value(), 3),
+            assess_anticipated=round(self.anticipated_spin.value(), 2),
+            assess_allocation=self.allocation_combo.currentData() or "minimum",
+            assess_minimum=self.minimum_spin.value(),
+            assess_seed=self.seed_spin.value(),
         )
 
     def accept(self) -> None:

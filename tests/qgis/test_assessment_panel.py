@@ -5,12 +5,21 @@ lands on a sample pixel."""
 
 from __future__ import annotations
 
+import json
 import re
 import sqlite3
 from contextlib import closing
+from dataclasses import replace
 
 import pytest
-from qgis.core import Qgis, QgsCoordinateReferenceSystem, QgsPointXY, QgsRasterLayer
+from qgis.core import (
+    Qgis,
+    QgsCoordinateReferenceSystem,
+    QgsCoordinateTransform,
+    QgsPointXY,
+    QgsRasterLayer,
+    QgsRectangle,
+)
 from qgis.PyQt.QtCore import QEvent, Qt
 from qgis.PyQt.QtGui import QKeyEvent
 
@@ -19,11 +28,12 @@ from isage_qgis.clicks.actions import ClickActions, ClickSettings
 from isage_qgis.clicks.layer import ClickRecordLayer
 from isage_qgis.layers import assessment as assessment_layers
 from isage_qgis.layers import results as layers
-from isage_qgis.panel.assessment import AssessmentQueue, design_steps, report_steps
+from isage_qgis.panel.assessment import AssessmentQueue, design_steps, extent_args, report_steps
 from isage_qgis.panel.assessment_report import AssessmentFigures
 from isage_qgis.record.assessment import DesignInfo, LabelInfo, SamplePoint, is_sample_pixel, newest_design
 from isage_qgis.record.labels import LabelWriter
 from isage_qgis.record.model import ClickRecordError
+from isage_qgis.settings import PluginSettings, assessment_args
 
 from .dock_testutil import messages, spin
 
@@ -187,6 +197,118 @@ def test_assess_map_labels_the_sample_blindly_then_reports(
     assert outcome.kind == "refused"
     assert "iSAGE clicks never land on a pixel of the accuracy assessment sample" in outcome.text
     assert query(record, "SELECT COUNT(*) FROM clicks") == clicks
+
+
+def test_assess_map_over_the_visible_extent_with_the_settings_design(
+    make_dock, engine_workspace, engine_cli, qgis_iface
+):
+    ws = engine_workspace.copy("assess_extent")
+    record = ws / "clicks.gpkg"
+    engine_cli("predict", str(ws), "--device", "cpu")  # the maps of iteration 0
+    dock = make_dock(workspace=ws, propose=False)
+    chosen = replace(
+        dock.session.load_settings(), assess_target_se=0.1, assess_allocation="equal", assess_seed=7
+    )
+    dock.session.load_settings = lambda: chosen
+    # the map in another CRS than the record's, on the middle of the first frame
+    frame = dock.session.snapshot.frame("train_1")
+    record_crs, canvas_crs = (
+        QgsCoordinateReferenceSystem("EPSG:31983"),
+        QgsCoordinateReferenceSystem("EPSG:4326"),
+    )
+    xmin, ymin, xmax, ymax = frame.bounds()
+    w, h = xmax - xmin, ymax - ymin
+    middle = QgsRectangle(xmin + 0.4 * w, ymin + 0.4 * h, xmin + 0.6 * w, ymin + 0.6 * h)
+    context = dock.session.project.transformContext()
+    dock.canvas.setDestinationCrs(canvas_crs)
+    dock.canvas.setExtent(
+        QgsCoordinateTransform(record_crs, canvas_crs, context).transformBoundingBox(middle)
+    )
+    dock.ui.scope_combo.setCurrentIndex(1)  # Visible extent
+    assert not dock.ui.whole_frames()
+    visible = QgsCoordinateTransform(canvas_crs, record_crs, context).transformBoundingBox(
+        dock.canvas.extent()
+    )
+    assert visible.intersect(QgsRectangle(*frame.bounds())).area() < 0.5 * w * h  # not the whole frame
+
+    dock.ui.assessment_box.assess_button.click()
+    spin(lambda: not dock.session.busy)
+    assert not messages(qgis_iface, CRITICAL), messages(qgis_iface, CRITICAL)
+    assert any("over the visible extent" in m for m in messages(qgis_iface, Qgis.MessageLevel.Success))
+    assert dock.assessment.active
+
+    # every point's pixel centre lies inside the visible extent, in the record's CRS
+    frames = {f.name: f for f in dock.session.snapshot.frames}
+    points = query(record, "SELECT frame, row, col FROM assessment_points")
+    assert points
+    for name, row, col in points:
+        centre = pixel_centre(frames[name], row, col)
+        assert visible.contains(centre), (name, row, col, centre.toString(), visible.toString())
+    # the design the settings chose: its target standard error, allocation and seed; the extent reprojected
+    ((seed, settings, population),) = query(
+        record, "SELECT seed, settings, population FROM assessment_designs"
+    )
+    settings, population = json.loads(settings), json.loads(population)
+    assert seed == 7 and settings["target_se"] == 0.1 and settings["allocation"] == "equal"
+    assert settings["anticipated_default"] == 0.85 and settings["size"] == len(points)
+    engine_extent = QgsRectangle(*population["extent"])
+    assert visible.contains(engine_extent) and engine_extent.width() > 0.95 * visible.width()
+
+
+def test_the_settings_choose_the_design_and_an_expert_s_options_win():
+    defaults = assessment_args(PluginSettings())
+    assert defaults == ["--target-se", "0.025", "--anticipated", "0.85", "--allocation", "minimum:50",
+                        "--seed", "0"]  # fmt: skip
+    chosen = PluginSettings(assess_target_se=0.05, assess_anticipated=0.7, assess_allocation="equal",
+                            assess_minimum=9, assess_seed=12)  # fmt: skip
+    assert assessment_args(chosen) == ["--target-se", "0.05", "--anticipated", "0.7", "--allocation", "equal",
+                                       "--seed", "12"]  # fmt: skip
+    assert "minimum:9" in assessment_args(replace(chosen, assess_allocation="minimum"))
+    extent = extent_args(QgsRectangle(-47.9, -15.8, -47.8, -15.7), QgsCoordinateReferenceSystem("EPSG:4326"))
+    assert extent == ["--extent", "-47.9", "-15.8", "-47.8", "-15.7", "--extent-crs", "EPSG:4326"]
+    args = design_steps("ws", [], "me", defaults + extent)[0].args
+    assert args == ["assess", "design", "ws", *defaults, *extent, "--annotator", "me"]
+    # design_extra (experts, tests): its options replace the settings' (--size replaces --target-se)
+    args = design_steps("ws", ["--size", "20", "--allocation", "proportional", "--annotator", "x"], "me",
+                        defaults + extent)[0].args  # fmt: skip
+    assert args == ["assess", "design", "ws", "--anticipated", "0.85", "--seed", "0", *extent, "--size", "20",
+                    "--allocation", "proportional", "--annotator", "x"]  # fmt: skip
+
+
+def test_the_settings_dialog_edits_the_design(qgis_app):
+    from isage_qgis.panel.settings_dialog import SettingsDialog
+
+    dialog = SettingsDialog(PluginSettings())
+    assert dialog.settings() == PluginSettings() and dialog.minimum_spin.isEnabled()
+    assert "smaller standard error needs more points" in dialog.target_se_spin.toolTip()
+    dialog.target_se_spin.setValue(0.04)
+    dialog.anticipated_spin.setValue(0.75)
+    dialog.allocation_combo.setCurrentIndex(dialog.allocation_combo.findData("proportional"))
+    assert not dialog.minimum_spin.isEnabled()
+    dialog.seed_spin.setValue(42)
+    chosen = dialog.settings()
+    assert (
+        chosen.assess_target_se,
+        chosen.assess_anticipated,
+        chosen.assess_allocation,
+        chosen.assess_seed,
+    ) == (0.04, 0.75, "proportional", 42)
+    assert SettingsDialog(chosen).settings() == chosen
+
+
+def test_the_design_settings_are_kept_in_qgis_settings(qgis_app):
+    from qgis.core import QgsSettings
+
+    saved = PluginSettings.load()
+    try:
+        chosen = PluginSettings(assess_target_se=0.04, assess_anticipated=0.7, assess_allocation="equal",
+                                assess_minimum=20, assess_seed=9)  # fmt: skip
+        chosen.save()
+        assert PluginSettings.load() == chosen
+        QgsSettings().setValue("isage/assess_seed", "not a number")  # edited by hand: the default
+        assert PluginSettings.load() == replace(chosen, assess_seed=0)
+    finally:
+        saved.save()
 
 
 def test_assess_map_without_a_model_says_so_and_writes_nothing(make_dock, click_workspace, qgis_iface):
