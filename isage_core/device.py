@@ -61,3 +61,23 @@ def describe_device(device) -> str:
     if device.type == "mps":
         return "mps (Apple GPU)"
     return f"cpu ({torch.get_num_threads()} threads, {platform.machine()})"
+
+
+def cpu_computes_bf16() -> bool:
+    """Whether OpenVINO's CPU plugin computes bfloat16 natively on this processor (AMX or AVX-512 BF16)."""
+    try:
+        import openvino as ov
+
+        return "BF16" in ov.Core().get_property("CPU", "OPTIMIZATION_CAPABILITIES")
+    except Exception:
+        return False
+
+
+def cpu_name() -> str:
+    """The processor's model name, as the guard's cache keys it."""
+    try:
+        import openvino as ov
+
+        return str(ov.Core().get_property("CPU", "FULL_DEVICE_NAME"))
+    except Exception:
+        return platform.processor() or platform.machine()

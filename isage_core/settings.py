@@ -88,7 +88,8 @@ class PredictSettings:
     reference: str | None = None  # a reference class raster for the confident-error heatmap
     amp: bool = True
     allow_input_mismatch: bool = False  # predict rasters unlike the model's training frames (input_check)
-    backend: str = "auto"  # auto, torch or onnxruntime (inference.backends)
+    backend: str = "auto"  # auto, torch, onnxruntime or openvino (inference.backends)
+    precision: str = "auto"  # OpenVINO: auto (bfloat16 where the CPU computes it, guarded), f32 or bf16
     threads: int | None = (
         None  # CPU threads a block is computed with; None: every CPU (one process), 1 (worker)
     )

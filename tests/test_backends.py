@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import logging
 from pathlib import Path
 
@@ -10,8 +11,9 @@ import pytest
 import rasterio
 import torch
 
+from isage_core.device import cpu_computes_bf16
 from isage_core.errors import IsageError
-from isage_core.inference import backends
+from isage_core.inference import backends, openvino_backend
 from isage_core.inference.backends import checkpoint_digest, graph_cache_path, load_predictor
 from isage_core.inference.predict import predict_frame, predict_probabilities
 from isage_core.inference.tiling import TileRunner, grid_starts, top_class
@@ -53,10 +55,10 @@ def test_onnx_graph_matches_pytorch_on_a_real_image(checkpoint, mosaic):
 def test_graph_is_cached_by_content_and_replaced_with_the_checkpoint(checkpoint):
     first = load_predictor(checkpoint, backend="auto", device="cpu", work_pixels=BIG_JOB)
     cached = graph_cache_path(checkpoint, checkpoint_digest(checkpoint))
-    assert first.backend.name == "onnxruntime" and "exported and checked" in first.reason
+    assert first.backend.name.startswith("openvino") and "exported and checked" in first.reason
     assert cached.is_file() and cached.parent == checkpoint.parent
     again = load_predictor(checkpoint, backend="auto", device="cpu", work_pixels=1)
-    assert again.backend.name == "onnxruntime" and "cached" in again.reason  # even a small job uses it
+    assert again.backend.name.startswith("openvino") and "cached" in again.reason  # even a small job
     torch.manual_seed(1)  # other weights under the same name: another graph, the old one removed
     save_checkpoint(checkpoint, build_network(make_meta()).eval(), make_meta())
     load_predictor(checkpoint, backend="onnxruntime")
@@ -64,11 +66,18 @@ def test_graph_is_cached_by_content_and_replaced_with_the_checkpoint(checkpoint)
     assert graphs == [graph_cache_path(checkpoint, checkpoint_digest(checkpoint)).name] != [cached.name]
 
 
-def test_auto_keeps_pytorch_for_small_jobs_and_when_onnxruntime_is_missing(checkpoint, monkeypatch):
+def test_auto_keeps_pytorch_for_small_jobs_and_when_no_graph_runner_is_installed(checkpoint, monkeypatch):
     small = load_predictor(checkpoint, backend="auto", device="cpu", work_pixels=512 * 512)
     assert small.backend.name == "torch" and "small job" in small.reason
     assert not list(checkpoint.parent.glob("*.onnx"))  # nothing exported for it
+    monkeypatch.setattr(openvino_backend, "openvino_version", lambda: None)
+    without = load_predictor(checkpoint, backend="auto", device="cpu", work_pixels=BIG_JOB)
+    assert without.backend.name == "onnxruntime"  # no OpenVINO: onnxruntime runs the graph
+    with pytest.raises(IsageError, match="openvino is not installed"):
+        load_predictor(checkpoint, backend="openvino")
     monkeypatch.setattr(backends, "onnxruntime_version", lambda: None)
+    for graph in checkpoint.parent.glob("*.onnx"):
+        graph.unlink()
     missing = load_predictor(checkpoint, backend="auto", device="cpu", work_pixels=BIG_JOB)
     assert missing.backend.name == "torch" and "not installed" in missing.reason
     with pytest.raises(IsageError, match="onnxruntime is not installed"):
@@ -185,3 +194,59 @@ def test_edge_pixels_get_an_overlap_of_reflected_context_as_inner_pixels_do():
     starts = grid_starts(6144, 512, 64)
     assert starts[0] == -64 and starts[-1] + 512 == 6144 + 64
     assert all(b - a <= 448 for a, b in zip(starts, starts[1:], strict=False))
+
+
+# ---- OpenVINO ------------------------------------------------------------------------------------------
+def test_openvino_float32_computes_what_pytorch_computes(checkpoint, mosaic):
+    exact = load_predictor(checkpoint, backend="openvino", precision="f32")
+    torch_run = load_predictor(checkpoint, backend="torch")
+    assert exact.backend.name == "openvino-f32" and "--precision f32" in exact.reason
+    batch = normalised(mosaic, exact.meta)
+    check = onnx_export.compare_probabilities(
+        torch_run.backend.probabilities(batch), exact.backend.probabilities(batch)
+    )
+    assert check.passed, check.describe()
+
+
+def test_bfloat16_only_after_its_guard_and_said_so(checkpoint, mosaic, monkeypatch, caplog):
+    reduced = load_predictor(checkpoint, backend="openvino", precision="bf16")
+    # where the CPU computes bfloat16 OpenVINO runs it; elsewhere it runs float32 and the name says so
+    native = cpu_computes_bf16()
+    assert reduced.backend.name == ("openvino-bf16" if native else "openvino-f32")
+    assert "guard passed" in reduced.reason
+    graph = graph_cache_path(checkpoint, checkpoint_digest(checkpoint))
+    verdicts = json.loads(openvino_backend.guard_path(graph).read_text())  # cached per CPU and version
+    assert len(verdicts) == 1 and next(iter(verdicts.values()))["disagreements"] == 0
+    batch = normalised(mosaic, reduced.meta)
+    exact = load_predictor(checkpoint, backend="openvino", precision="f32").backend.probabilities(batch)
+    check = openvino_backend.compare_reduced(exact, reduced.backend.probabilities(batch))
+    assert check.passed, check.describe()  # the real image holds to the guard too
+    # a guard that fails: auto falls back to float32 with a warning, a forced bf16 refuses
+    monkeypatch.setattr(openvino_backend, "REDUCED_CONFIDENCE_TOLERANCE", -1.0)
+    monkeypatch.setattr(openvino_backend, "GUARD_VERSION", "planted")
+    with pytest.raises(IsageError, match="bfloat16 fails its guard.*--precision f32"):
+        load_predictor(checkpoint, backend="openvino", precision="bf16")
+    if native:
+        with caplog.at_level(logging.WARNING):
+            fallback = load_predictor(checkpoint, backend="openvino")
+        assert fallback.backend.name == "openvino-f32" and "fails its guard" in caplog.text
+
+
+def test_the_reduced_precision_guard_counts_decisive_disagreements_and_moved_confidence():
+    exact = np.zeros((1, 3, 1, 4), np.float32)
+    exact[0, :, 0, 0] = (0.9, 0.05, 0.05)  # margin 0.85: decisive
+    exact[0, :, 0, 1] = (0.5, 0.3, 0.2)  # margin 0.2: not decisive
+    exact[0, :, 0, 2] = (0.34, 0.33, 0.33)
+    exact[0, :, 0, 3] = (0.8, 0.1, 0.1)
+    reduced = exact.copy()
+    reduced[0, :, 0, 1] = (0.3, 0.5, 0.2)  # another class where float32 is undecided: allowed
+    check = openvino_backend.compare_reduced(exact, reduced)
+    assert check.passed and (check.disagreements, check.decisive) == (0, 2)
+    assert check.max_confidence_difference == pytest.approx(0.2)
+    reduced[0, :, 0, 0] = (0.4, 0.6, 0.0)  # another class where float32 was sure
+    check = openvino_backend.compare_reduced(exact, reduced)
+    assert (
+        not check.passed
+        and check.disagreements == 1
+        and check.max_confidence_difference == pytest.approx(0.5)
+    )

@@ -9,7 +9,7 @@ from pathlib import Path
 
 from ..cancel import CancelToken
 from ..errors import IsageError
-from ..inference.backends import BACKENDS
+from ..inference.backends import BACKENDS, PRECISIONS
 from ..record.click_record import ClassDef
 from ..record.workspace import Workspace
 from ..settings import ModelSettings, PredictSettings, TrainSettings
@@ -75,7 +75,13 @@ def add_predict_options(p: argparse.ArgumentParser) -> None:
     p.add_argument("--device", default=d.device)
     p.add_argument(
         "--backend", choices=BACKENDS, default=d.backend,
-        help="auto: onnxruntime on a CPU (graph exported once per model, cached beside it), torch on a GPU",
+        help="auto: OpenVINO (else onnxruntime) on a CPU, on the graph exported once per model and cached "
+        "beside it; torch on a GPU",
+    )  # fmt: skip
+    p.add_argument(
+        "--precision", choices=PRECISIONS, default=d.precision,
+        help="OpenVINO's: auto takes bfloat16 where the CPU computes it (AMX, AVX-512 BF16) and a guard "
+        "against float32 passes; f32 never reduces it; bf16 insists",
     )  # fmt: skip
     p.add_argument(
         "--threads", type=int, help="CPU threads per block (default: every CPU; 1 on a cluster worker)"
@@ -148,6 +154,7 @@ def predict_settings(a: argparse.Namespace) -> PredictSettings:
         reference=a.reference,
         allow_input_mismatch=a.allow_input_mismatch,
         backend=a.backend,
+        precision=a.precision,
         threads=a.threads,
     )
 

@@ -31,7 +31,9 @@ class ModelSpec:
 
     path: str
     digest: str
-    backend: str  # torch or onnxruntime: never auto, so every worker computes alike
+    backend: (
+        str  # torch, onnxruntime, openvino-f32 or openvino-bf16: never auto, so every worker computes alike
+    )
     device: str
     amp: bool
     threads: int | None  # CPU threads per part; None: the worker's OMP_NUM_THREADS (Dask sets 1)
@@ -64,9 +66,11 @@ class ModelPlugin(WorkerPlugin):
                     "client's; put the model on storage every worker reads at the same path"
                 )
             threads = spec.threads or int(os.environ.get("OMP_NUM_THREADS") or 1)
+            backend, _, precision = spec.backend.partition("-")  # openvino-bf16: OpenVINO in bfloat16
             self._predictor = load_predictor(
-                path, backend=spec.backend, device=spec.device, amp=spec.amp, threads=threads
-            )
+                path, backend=backend, device=spec.device, amp=spec.amp, threads=threads,
+                precision=precision or "auto",
+            )  # fmt: skip
         return self._predictor
 
 

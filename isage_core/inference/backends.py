@@ -24,7 +24,8 @@ from ..settings import ModelMeta
 
 log = logging.getLogger(__name__)
 
-BACKENDS = ("auto", "torch", "onnxruntime")
+BACKENDS = ("auto", "torch", "onnxruntime", "openvino")
+PRECISIONS = ("auto", "f32", "bf16")
 GRAPH_VERSION = "1"  # bump when the exported prediction graph changes: old cache files are then ignored
 EXPORT_WORTH_PIXELS = 16_000_000  # tile pixels from which exporting (about 2 s) beats PyTorch on a CPU
 
@@ -143,51 +144,89 @@ def load_predictor(
     amp: bool = True,
     work_pixels: int | None = None,
     threads: int | None = None,
+    precision: str = "auto",
 ) -> Predictor:
     """Load a checkpoint for prediction with the backend ``backend`` asks for (see the module's notes).
 
     ``work_pixels`` (tile pixels the job will run) lets ``auto`` skip the export for small jobs;
-    ``threads`` is how many CPU threads a CPU backend computes with (default: every CPU of the process).
+    ``threads`` is how many CPU threads a CPU backend computes with (default: every CPU of the process);
+    ``precision`` (OpenVINO): ``auto`` takes bfloat16 where the CPU computes it and the guard passes,
+    ``f32`` never reduces it, ``bf16`` insists (an error if the guard fails).
     """
     from ..model.checkpoint import read_meta
+    from .openvino_backend import openvino_version
 
     if backend not in BACKENDS:
         raise IsageError(f"backend '{backend}' is unknown; use one of {', '.join(BACKENDS)}")
+    if precision not in PRECISIONS:
+        raise IsageError(f"precision '{precision}' is unknown; use one of {', '.join(PRECISIONS)}")
     model_path = Path(model_path)
     meta = read_meta(model_path)
-    version = onnxruntime_version()
+    versions = {"onnxruntime": onnxruntime_version(), "openvino": openvino_version()}
     gpu_asked = device not in ("auto", "cpu", "", None)
-    if backend == "onnxruntime":
-        if version is None:
+    if backend in ("onnxruntime", "openvino"):
+        if versions[backend] is None:
             raise IsageError(
-                "--backend onnxruntime: onnxruntime is not installed; "
-                "reinstall the engine or use --backend torch"
+                f"--backend {backend}: {backend} is not installed; reinstall the engine or use "
+                "--backend torch"
             )
         if gpu_asked:
-            raise IsageError(f"--backend onnxruntime runs on the CPU; drop --device {device} or use torch")
+            raise IsageError(f"--backend {backend} runs on the CPU; drop --device {device} or use torch")
     reason = ""
     if backend == "auto":
-        reason = _torch_reason(version, device, gpu_asked)
-    if backend == "onnxruntime" or (backend == "auto" and not reason):
+        graph_runner = "openvino" if versions["openvino"] else "onnxruntime"
+        reason = _torch_reason(versions[graph_runner], device, gpu_asked)
+    else:
+        graph_runner = backend
+    if backend in ("onnxruntime", "openvino") or (backend == "auto" and not reason):
         digest = checkpoint_digest(model_path)
         cached = graph_cache_path(model_path, digest)
+        graph: bytes | Path | None = None
         if cached.is_file():
-            return Predictor(meta, OnnxBackend(cached, threads), f"graph cached in {cached.name}")
-        if backend == "auto" and work_pixels is not None and work_pixels < EXPORT_WORTH_PIXELS:
+            graph, why = cached, f"graph cached in {cached.name}"
+        elif backend == "auto" and work_pixels is not None and work_pixels < EXPORT_WORTH_PIXELS:
             reason = f"a small job ({work_pixels / 1e6:.1f} Mpx of tiles): exporting costs more than it saves"
         else:
-            graph = _export_checked(model_path, meta, digest, forced=backend == "onnxruntime")
-            if graph is not None:
-                reason = f"graph exported and checked into {cached.name}"
-                return Predictor(meta, OnnxBackend(graph, threads), reason)
-            reason = "the exported graph failed its check against PyTorch"
+            graph = _export_checked(model_path, meta, digest, forced=backend != "auto")
+            why = f"graph exported and checked into {cached.name}"
+            if graph is None:
+                reason = "the exported graph failed its check against PyTorch"
+        if graph is not None:
+            runner_threads = threads or cpu_count()
+            if graph_runner == "openvino":
+                ov_backend, precision_why = _openvino(graph, runner_threads, precision, meta.in_channels)
+                return Predictor(meta, ov_backend, f"{why}; {precision_why}")
+            return Predictor(meta, OnnxBackend(graph, threads), why)
     return _torch_predictor(model_path, device, amp, reason or "asked for with --backend torch", threads)
 
 
+def _openvino(graph: bytes | Path, threads: int, precision: str, in_channels: int):
+    """The OpenVINO backend at the precision asked for, bfloat16 only after its guard; and why."""
+    from ..device import cpu_computes_bf16
+    from ..model.onnx_export import check_tiles
+    from .openvino_backend import OpenVinoBackend, reduced_precision_verdict
+
+    if precision == "f32":
+        return OpenVinoBackend(graph, threads, "f32"), "float32 asked for (--precision f32)"
+    native = cpu_computes_bf16()
+    if precision == "auto" and not native:
+        return OpenVinoBackend(graph, threads, "f32"), "float32: this CPU does not compute bfloat16"
+    verdict = reduced_precision_verdict(graph, check_tiles(in_channels), threads)
+    if verdict.passed:
+        chosen = OpenVinoBackend(graph, threads, "bf16")
+        what = "the CPU computes it" if chosen.precision == "bf16" else "asked for; this CPU computes float32"
+        return chosen, f"bfloat16 {what}; guard passed ({verdict.describe()})"
+    message = f"bfloat16 fails its guard against float32 ({verdict.describe()})"
+    if precision == "bf16":
+        raise IsageError(f"{message}; predict with --precision f32")
+    log.warning("%s; predicting in float32", message)
+    return OpenVinoBackend(graph, threads, "f32"), f"float32: {message}"
+
+
 def _torch_reason(version: str | None, device: str, gpu_asked: bool) -> str:
-    """Why ``auto`` must use PyTorch, or "" when onnxruntime may be used."""
+    """Why ``auto`` must use PyTorch, or "" when the graph runner (OpenVINO or onnxruntime) may be used."""
     if version is None:
-        return "onnxruntime is not installed"
+        return "OpenVINO and onnxruntime are not installed"
     if gpu_asked:
         return f"device {device} asked for"
     if not _gpu_possible():

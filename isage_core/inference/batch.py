@@ -25,6 +25,7 @@ def open_predictor(model_path: str | Path, settings: PredictSettings, shapes) ->
         amp=settings.amp,
         work_pixels=tile_pixels(shapes, settings),
         threads=settings.threads,
+        precision=settings.precision,
     )
     log.info(
         "predicting with %s (iteration %d) on %s: %s (%s)",

@@ -11,7 +11,7 @@ import importlib.metadata
 import platform
 
 from .. import __version__
-from ..device import describe_device, select_device
+from ..device import cpu_computes_bf16, describe_device, select_device
 from .torch_compat import ensure_torchvision_importable
 
 DISTRIBUTION = "geoisage"  # the engine's name on the package index ("isage" there is another project)
@@ -30,6 +30,7 @@ OTHER_LIBRARIES = (
     ("shapely", "shapely"),
     ("onnxruntime", "onnxruntime"),
     ("onnx", "onnx"),
+    ("openvino", "openvino"),
 )
 
 
@@ -82,6 +83,10 @@ def prediction_backend(torch, report: dict) -> str:
     """What ``isage predict --backend auto`` runs on this machine, in words."""
     if torch.cuda.is_available() or report["device"].startswith("mps"):
         return f"torch on {report['device']}"
+    small = "torch for jobs too small to repay an export"
+    if not str(report.get("openvino", "unavailable")).startswith("unavailable"):
+        precision = "bfloat16 (guarded)" if cpu_computes_bf16() else "float32 (this CPU computes no bfloat16)"
+        return f"OpenVINO {str(report['openvino']).split('-')[0]} on the CPU in {precision} ({small})"
     if str(report.get("onnxruntime", "unavailable")).startswith("unavailable"):
-        return "torch on the CPU (onnxruntime unavailable)"
-    return f"onnxruntime {report['onnxruntime']} on the CPU (torch for jobs too small to repay an export)"
+        return "torch on the CPU (OpenVINO and onnxruntime unavailable)"
+    return f"onnxruntime {report['onnxruntime']} on the CPU ({small})"
