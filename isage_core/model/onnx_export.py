@@ -24,6 +24,8 @@ OUTPUT_NAME = "probabilities"
 PROBABILITY_TOLERANCE = 1e-4  # the largest difference allowed between PyTorch's and the graph's output
 DECISIVE_MARGIN = 1e-3  # where PyTorch's top two classes differ by more, the classes must be equal
 CHECK_TILE = 256  # side of the seeded tiles an export is checked on
+FEATURE_STRIDE = 16  # the encoder level proposals read: one feature vector per 16 x 16 pixels
+FEATURES_NAME = "features"
 
 
 @dataclass(frozen=True)
@@ -62,13 +64,41 @@ def probability_module(network, prepare=None):
     return Probabilities().eval()
 
 
+def probability_and_features_module(network, stride: int = FEATURE_STRIDE):
+    """``network``'s class probabilities and, as a second output, its encoder's features at ``stride``
+    (the level proposals read): one pass gives both."""
+    import torch
+
+    class ProbabilitiesAndFeatures(torch.nn.Module):
+        def __init__(self):
+            super().__init__()
+            self.network = network
+            self.kept = None
+            network.encoder.register_forward_hook(self._keep)
+
+        def _keep(self, module, inputs, output) -> None:
+            side = inputs[0].shape[-1]
+            self.kept = next(f for f in output if f.shape[-1] * stride == side)
+
+        def forward(self, x):
+            probabilities = torch.softmax(self.network(x), dim=1)
+            return probabilities, self.kept
+
+    return ProbabilitiesAndFeatures().eval()
+
+
 def export_graph(
-    module, in_channels: int, metadata: dict[str, str] | None = None, opset: int = OPSET
+    module,
+    in_channels: int,
+    metadata: dict[str, str] | None = None,
+    opset: int = OPSET,
+    outputs: tuple[str, ...] = (OUTPUT_NAME,),
 ) -> bytes:
     """The ONNX bytes of ``module`` for inputs (batch, in_channels, height, width) of any size.
 
-    ``metadata`` becomes the model's ``metadata_props``. Uses PyTorch's TorchScript-based exporter, which
-    needs no package beyond torch.
+    ``metadata`` becomes the model's ``metadata_props``; ``outputs`` names the module's outputs, each
+    (batch, channels, height, width). Uses PyTorch's TorchScript-based exporter, which needs no package
+    beyond torch.
     """
     import onnx
     import torch
@@ -84,8 +114,8 @@ def export_graph(
                 (example,),
                 buffer,
                 input_names=[INPUT_NAME],
-                output_names=[OUTPUT_NAME],
-                dynamic_axes={INPUT_NAME: axes, OUTPUT_NAME: axes},
+                output_names=list(outputs),
+                dynamic_axes={INPUT_NAME: axes, **dict.fromkeys(outputs, axes)},
                 opset_version=opset,
                 dynamo=False,
             )

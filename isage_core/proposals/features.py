@@ -1,7 +1,8 @@
 """One pass of the network over a frame that keeps what proposing needs, in memory bounded by settings.
 
 The network runs on the one-machine prediction's tile grid (:class:`..inference.predict.FramePrediction`)
-through a PyTorch backend that also keeps each tile's encoder features at stride 16. Per frame it keeps:
+through a backend that also keeps each tile's encoder features at stride 16 (the two-output graph on
+OpenVINO or onnxruntime, or PyTorch: :mod:`..inference.feature_graph`). Per frame it keeps:
 a sample of feature cells chosen by a hash of their position (the same cells whatever the block size),
 the features at the clicks, the lowest-margin pixels of each predicted class (all of them, and those
 whose class changed since the previous iteration), and the pixel counts per class.
@@ -16,37 +17,9 @@ from rasterio.windows import Window
 from scipy import ndimage
 
 from ..geo import valid_mask
-from ..inference.backends import TorchBackend
+from ..inference.feature_graph import GraphFeatures
 from ..inference.predict import FramePrediction
-
-FEATURE_STRIDE = 16  # the encoder level kept: one feature vector per 16 x 16 pixels
-
-
-class FeatureBackend:
-    """A PyTorch network as a prediction backend that also keeps each batch's stride-16 encoder features."""
-
-    name = "torch"
-
-    def __init__(self, network, device):
-        self.inner = TorchBackend(network, device, amp=False)
-        self.kept: list[np.ndarray] = []
-        self._last = None
-        network.encoder.register_forward_hook(self._hook)
-
-    def _hook(self, module, inputs, output) -> None:
-        side = inputs[0].shape[-1]
-        self._last = next(f for f in output if f.shape[-1] * FEATURE_STRIDE == side)
-
-    def probabilities(self, batch: np.ndarray) -> np.ndarray:
-        probs = self.inner.probabilities(batch)
-        self.kept.append(self._last.float().cpu().numpy())
-        return probs
-
-    def take(self) -> np.ndarray:
-        """The features (tiles, channels, t/16, t/16) of the tiles run since the last call, in order."""
-        out = np.concatenate(self.kept) if self.kept else np.zeros((0, 0, 0, 0), np.float32)
-        self.kept.clear()
-        return out
+from ..model.onnx_export import FEATURE_STRIDE  # the encoder level kept: one feature vector per 16 x 16 px
 
 
 def position_keys(rows: np.ndarray, cols: np.ndarray, seed: int) -> np.ndarray:
@@ -127,7 +100,7 @@ def allowed_pixels(
 
 
 def scan_frame(
-    job: FramePrediction, backend: FeatureBackend, clicks, settings, progress=None, excluded=()
+    job: FramePrediction, backend: GraphFeatures, clicks, settings, progress=None, excluded=()
 ) -> FrameScan:
     """Run the network over ``job``'s work window and keep what :mod:`.select` needs.
 

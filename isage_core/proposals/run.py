@@ -12,12 +12,13 @@ from ..cancel import CancelToken
 from ..errors import IsageError
 from ..events import ProgressCallback
 from ..geo import grid_transform, pixel_center, reproject_points
+from ..inference.feature_graph import load_feature_predictor
 from ..inference.predict import FramePrediction
 from ..loop.predict import resolve_model, workspace_tasks
 from ..record.assessment import AssessmentStore
 from ..record.workspace import Workspace
 from ..settings import ProposeSettings
-from .features import FeatureBackend, scan_frame
+from .features import scan_frame
 from .select import Proposal, choose
 from .store import write_proposals
 
@@ -32,9 +33,13 @@ class ProposeResult:
     megapixels: float
     seconds: float
     reasons: dict[str, int] = field(default_factory=dict)
+    backend: str = ""
+    backend_reason: str = ""
 
     def describe(self) -> dict:
         return {
+            "backend": self.backend,
+            "backend_reason": self.backend_reason,
             "iteration": self.iteration,
             "proposals": len(self.proposals),
             "reasons": self.reasons,
@@ -56,8 +61,6 @@ def propose_workspace(
 ) -> ProposeResult:
     """Propose clicks on the workspace's frames (all, or those named) with its latest model (or the one
     given), into ``outputs/iteration_NNN/proposals.gpkg`` of the model's iteration unless ``out`` is given."""
-    from ..inference.backends import load_predictor
-
     if settings.spacing < 0 or settings.samples < 1 or settings.candidates < 1:
         raise IsageError("--spacing must be at least 0, the samples and candidates at least 1")
     if settings.per_frame is not None and settings.per_frame < 1:
@@ -68,10 +71,10 @@ def propose_workspace(
         raise IsageError("--uncertain-share must lie in (0, 1], for example 0.05")
     started = time.perf_counter()
     model = resolve_model(workspace, model_path)
-    predict = replace(settings.predict, heatmaps=("change",), backend="torch", reference=None)
-    torch_model = load_predictor(model, backend="torch", device=predict.device, threads=predict.threads)
-    meta, device = torch_model.meta, torch_model.backend.device
-    backend = FeatureBackend(torch_model.backend.network, device)
+    predict = replace(settings.predict, heatmaps=("change",), reference=None)
+    loaded = load_feature_predictor(model, predict)
+    meta, device, backend = loaded.meta, loaded.device, loaded.backend
+    log.info("proposing with %s (%s)", backend.name, loaded.reason)
     record = workspace.record
     tasks = workspace_tasks(workspace, predict, meta.iteration, frames)
     target = (
@@ -120,5 +123,5 @@ def propose_workspace(
         progress(1.0, f"{len(proposals)} proposals")
     return ProposeResult(
         target, meta.iteration, proposals, scanned / 1e6, time.perf_counter() - started,
-        dict(Counter(p.reason for p in proposals)),
+        dict(Counter(p.reason for p in proposals)), backend.name, loaded.reason,
     )  # fmt: skip
