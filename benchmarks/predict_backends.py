@@ -3,10 +3,13 @@
 On a synthetic ``--size``² uint8 raster (``predict_benchmark.make_raster``) and a default-network
 checkpoint with random weights, interleaved ``--repeat`` times and reported as medians:
 
-- ``torch_forward`` / ``onnxruntime_forward``: the backend's forward passes alone, on exactly the tiles
-  (and batches) the pipeline runs for that raster; reading and blending are not timed;
-- ``end_to_end``: ``isage predict --raster`` as a user runs it (a new process, the ONNX graph already
-  cached, classes and confidence written with overviews), wall time;
+- ``openvino_bf16_forward`` / ``openvino_f32_forward`` / ``onnxruntime_forward`` (``torch_forward`` with
+  ``--torch``): the backend's forward passes alone, on exactly the tiles (and batches) the pipeline runs
+  for that raster; reading and blending are not timed;
+- ``end_to_end``: ``isage predict --raster`` as a user runs it (a new process, the graph and its precision
+  guard already cached, classes and confidence written with overviews), wall time; ``end_to_end_f32``
+  the same with ``--precision f32`` (a CPU without bfloat16), ``end_to_end_onnxruntime`` with
+  ``--backend onnxruntime`` (the previous default);
 - ``baseline_end_to_end`` (with ``--baseline CHECKOUT``): the same command of another checkout of the
   engine, such as the commit before this pipeline, at its own default settings.
 
@@ -25,6 +28,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import shutil
 import statistics
 import subprocess
 import sys
@@ -97,11 +101,11 @@ class _NoBackend:
         raise NotImplementedError
 
 
-def forward_seconds(backend_name: str, raster: Path, settings) -> tuple[float, int]:
+def forward_seconds(backend_name: str, raster: Path, settings, precision: str = "auto") -> tuple[float, int]:
     """Seconds inside the backend's forward calls over the pipeline's tiles, and the tiles run."""
     from isage_core.inference.backends import load_predictor
 
-    predictor = load_predictor(MODEL, backend=backend_name, device="cpu")
+    predictor = load_predictor(MODEL, backend=backend_name, device="cpu", precision=precision)
     busy, tiles = 0.0, 0
     for batch in pipeline_batches(raster, settings):
         start = time.perf_counter()
@@ -111,13 +115,13 @@ def forward_seconds(backend_name: str, raster: Path, settings) -> tuple[float, i
     return busy, tiles
 
 
-def end_to_end(raster: Path, model: Path, out: Path, checkout: Path | None = None) -> dict:
+def end_to_end(raster: Path, model: Path, out: Path, checkout: Path | None = None, extra=()) -> dict:
     """Wall time and result of ``isage predict --raster`` in a new process (``checkout``: that engine)."""
     env = dict(os.environ)
     if checkout is not None:
         env["PYTHONPATH"] = str(checkout)
     command = [sys.executable, "-m", "isage_core.cli.main", "--json", "predict", "--raster", str(raster)]
-    command += ["--model", str(model), "--out", str(out), "--heatmaps", "confidence"]
+    command += ["--model", str(model), "--out", str(out), "--heatmaps", "confidence", *extra]
     start = time.perf_counter()
     done = subprocess.run(command, capture_output=True, text=True, env=env, cwd=str(checkout or ROOT))
     seconds = time.perf_counter() - start
@@ -153,6 +157,11 @@ def main() -> None:
     parser.add_argument("--memory-tiny", action="store_true", help="the tiny network for the memory runs")
     parser.add_argument("--train-to-layers", action="store_true", help="also time Train -> layers (QGIS)")
     parser.add_argument("--out", help="also write the JSON here")
+    parser.add_argument("--torch", action="store_true", help="also time PyTorch's forward passes (slow)")
+    parser.add_argument(
+        "--model", help="a trained checkpoint (default: the default network with seeded random weights, "
+        "whose near-uniform outputs may fail the bfloat16 guard)",
+    )  # fmt: skip
     args = parser.parse_args()
 
     import torch
@@ -164,27 +173,40 @@ def main() -> None:
     work.mkdir(parents=True, exist_ok=True)
     raster = work / f"synthetic_{args.size}.tif"
     make_raster(raster, args.size, 3)
-    MODEL = checkpoint(work / "model.safetensors", tiny=False)
-    load_predictor(MODEL, backend="onnxruntime")  # export once: end-to-end runs find the graph cached
+    if args.model:
+        MODEL = work / "trained.safetensors"
+        if not MODEL.exists():
+            shutil.copy(args.model, MODEL)
+    else:
+        MODEL = checkpoint(work / "model.safetensors", tiny=False)
+    load_predictor(MODEL, backend="openvino")  # export once: end-to-end runs find the graph and guard cached
     settings = PredictSettings()
     megapixels = args.size * args.size / 1e6
-    runs: dict[str, list[float]] = {"torch_forward": [], "onnxruntime_forward": [], "end_to_end": []}
+    forwards = {"openvino_bf16": ("openvino", "bf16"), "openvino_f32": ("openvino", "f32")}
+    forwards["onnxruntime"] = ("onnxruntime", "auto")
+    if args.torch:
+        forwards["torch"] = ("torch", "auto")
+    variants = {"end_to_end": (), "end_to_end_f32": ("--precision", "f32")}
+    variants["end_to_end_onnxruntime"] = ("--backend", "onnxruntime")
+    runs: dict[str, list[float]] = {f"{k}_forward": [] for k in forwards} | {k: [] for k in variants}
     if args.baseline:
         runs["baseline_end_to_end"] = []
-    tiles, backend_used = 0, None
+    tiles, backends_used = 0, {}
     for _ in range(args.repeat):
-        seconds, tiles = forward_seconds("torch", raster, settings)
-        runs["torch_forward"].append(seconds)
-        seconds, _ = forward_seconds("onnxruntime", raster, settings)
-        runs["onnxruntime_forward"].append(seconds)
-        run = end_to_end(raster, MODEL, work / "out")
-        runs["end_to_end"].append(run["seconds"])
-        backend_used = run["result"].get("backend"), run["result"].get("backend_reason")
+        for key, (name, precision) in forwards.items():
+            seconds, tiles = forward_seconds(name, raster, settings, precision)
+            runs[f"{key}_forward"].append(seconds)
+        for key, extra in variants.items():
+            run = end_to_end(raster, MODEL, work / key, extra=extra)
+            runs[key].append(run["seconds"])
+            backends_used[key] = run["result"].get("backend"), run["result"].get("backend_reason")
         if args.baseline:
             baseline = end_to_end(raster, MODEL, work / "base", Path(args.baseline))
             runs["baseline_end_to_end"].append(baseline["seconds"])
     medians = {key: statistics.median(values) for key, values in runs.items()}
     throughput = {key: round(megapixels / value, 4) for key, value in medians.items()}
+    forward_of = {"openvino-bf16": "openvino_bf16_forward", "openvino-f32": "openvino_f32_forward"}
+    forward_of["onnxruntime"] = "onnxruntime_forward"
     report = {
         "size": args.size,
         "megapixels": round(megapixels, 2),
@@ -192,16 +214,25 @@ def main() -> None:
         "tiles_run": tiles,
         "tile_pixels_per_raster_pixel": round(tiles * settings.tile_size**2 / (args.size**2), 3),
         "threads": torch.get_num_threads(),
-        "end_to_end_backend": backend_used,
+        "end_to_end_backends": backends_used,
         "seconds": {key: [round(v, 2) for v in values] for key, values in runs.items()},
         "median_seconds": {key: round(v, 2) for key, v in medians.items()},
         "megapixels_per_s": throughput,
         "ratios": {
-            "onnxruntime_over_torch_forward": round(
-                medians["torch_forward"] / medians["onnxruntime_forward"], 3
+            # end to end against the forward passes of the backend that end-to-end run used
+            f"{key}_over_its_forward": round(medians[forward_of[used[0]]] / medians[key], 3)
+            for key, used in backends_used.items()
+            if used[0] in forward_of
+        }
+        | {
+            "openvino_bf16_over_onnxruntime_forward": round(
+                medians["onnxruntime_forward"] / medians["openvino_bf16_forward"], 3
             ),
-            "end_to_end_over_onnxruntime_forward": round(
-                medians["onnxruntime_forward"] / medians["end_to_end"], 3
+            "openvino_f32_over_onnxruntime_forward": round(
+                medians["onnxruntime_forward"] / medians["openvino_f32_forward"], 3
+            ),
+            "end_to_end_over_end_to_end_onnxruntime": round(
+                medians["end_to_end_onnxruntime"] / medians["end_to_end"], 3
             ),
         },
         "load_average": [round(v, 2) for v in os.getloadavg()],

@@ -250,3 +250,23 @@ def test_the_reduced_precision_guard_counts_decisive_disagreements_and_moved_con
         and check.disagreements == 1
         and check.max_confidence_difference == pytest.approx(0.5)
     )
+
+
+def test_the_feature_graph_gives_pytorchs_probabilities_and_features_in_one_pass(checkpoint, mosaic):
+    from isage_core.inference.feature_graph import TorchFeatures, feature_graph_path, load_feature_predictor
+
+    settings = PredictSettings(precision="f32")
+    graph = load_feature_predictor(checkpoint, settings)
+    assert graph.backend.name in ("openvino-f32", "onnxruntime") and "exported and checked" in graph.reason
+    assert feature_graph_path(checkpoint, checkpoint_digest(checkpoint)).is_file()
+    network = load_predictor(checkpoint, backend="torch").backend.network
+    reference = TorchFeatures(network, "cpu")
+    batch = normalised(mosaic, graph.meta)[:, :, :256, :256]
+    check = onnx_export.compare_probabilities(
+        reference.probabilities(batch), graph.backend.probabilities(batch)
+    )
+    assert check.passed, check.describe()
+    expected, got = reference.take(), graph.backend.take()
+    assert got.shape == expected.shape and got.shape[-1] == 256 // 16  # stride 16
+    assert np.abs(got - expected).max() <= 1e-3 * np.abs(expected).max()
+    assert load_feature_predictor(checkpoint, settings).reason.startswith("feature graph cached")

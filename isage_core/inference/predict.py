@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Sequence
+from concurrent.futures import ThreadPoolExecutor
 from contextlib import ExitStack
 from dataclasses import dataclass
 from pathlib import Path
@@ -245,11 +246,19 @@ def predict_frame(
         log.debug(
             "predicting %s: %dx%d pixels in %d blocks", task.frame.name, job.width, job.height, len(blocks)
         )
-        for index, local in enumerate(blocks):
-            for key, data in job.predict_block(local).items():
-                outputs[key].write(data, local)
-            if progress is not None:
-                progress(0.95 * (index + 1) / len(blocks), f"block {index + 1}/{len(blocks)}")
+        # A block's outputs are written (compressed) in a thread while the next block is predicted: GDAL
+        # releases the GIL. One block at most waits, so memory stays bounded; a write failure is raised here.
+        with ThreadPoolExecutor(max_workers=1, thread_name_prefix="isage-write") as writer:
+            pending = None
+            for index, local in enumerate(blocks):
+                arrays = job.predict_block(local)
+                if pending is not None:
+                    pending.result()
+                pending = writer.submit(_write_block, outputs, arrays, local)
+                if progress is not None:
+                    progress(0.95 * (index + 1) / len(blocks), f"block {index + 1}/{len(blocks)}")
+            if pending is not None:
+                pending.result()
         if cancel is not None:
             cancel.check()
         for out in outputs.values():
@@ -257,6 +266,11 @@ def predict_frame(
     if progress is not None:
         progress(1.0, "written")
     return paths
+
+
+def _write_block(outputs: dict, arrays: dict[str, np.ndarray], window: Window) -> None:
+    for key, data in arrays.items():
+        outputs[key].write(data, window)
 
 
 def _compare(classes, confidence, valid, other, other_valid) -> np.ndarray:

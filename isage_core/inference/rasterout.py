@@ -138,6 +138,9 @@ class RasterOutput:
             "blockysize": BLOCK,
             "compress": "deflate",
             "predictor": 2 if kind == "classes" else 3,
+            # heatmaps (float32): the fastest deflate level, 2 % larger and less than half the time to
+            # write (benchmarks: 0.27 s against 0.62 s for a 3072² confidence raster); classes keep level 6
+            **({} if kind == "classes" else {"zlevel": 1}),
             "BIGTIFF": "IF_SAFER",
             # no NUM_THREADS: write errors in GDAL's compression threads (a full disk) are not raised,
             # which would leave a truncated output looking finished (tests/test_cli.py, disk full)
@@ -190,7 +193,8 @@ class RasterOutput:
                 log.debug("closing %s after a failure: %s", self.tmp, exc)
 
     def _build_overviews(self, factors: list[int], resampling: Resampling) -> None:
-        with _quiet(rasterio.open, self.tmp, "r+") as dst:
+        level = "6" if self.kind == "classes" else "1"
+        with rasterio.Env(ZLEVEL_OVERVIEW=level), _quiet(rasterio.open, self.tmp, "r+") as dst:
             dst.build_overviews(factors, resampling)
             dst.update_tags(ns="rio_overview", resampling=resampling.name)
 
