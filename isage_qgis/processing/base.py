@@ -35,7 +35,8 @@ from ..settings import PluginSettings
 log = logging.getLogger(__name__)
 
 DEVICES = ["auto", "cpu", "cuda", "mps"]
-BACKENDS = ["auto", "torch", "onnxruntime"]  # the engine's `predict --backend` choices
+BACKENDS = ["auto", "torch", "onnxruntime", "openvino"]  # the engine's `predict --backend` choices
+PRECISIONS = ["auto", "f32", "bf16"]  # the engine's `predict --precision` choices (OpenVINO)
 # "All files (*)" lets a folder path through validation; QGIS's default filter demands an extension.
 WORKSPACE_FILTER = "GeoPackage (*.gpkg *.GPKG);;All files (*)"
 
@@ -163,8 +164,22 @@ class IsageAlgorithm(QgsProcessingAlgorithm):
             QgsProcessingParameterEnum(
                 "BACKEND", self.tr("Prediction backend"), list(BACKENDS), False, 0, optional=True
             ),
-            "auto: onnxruntime on a CPU (the model is exported once and cached beside it; small jobs use "
-            "PyTorch), PyTorch on a GPU. torch or onnxruntime force one.",
+            "auto: OpenVINO (else onnxruntime) on a CPU, running the model's graph, exported once and cached "
+            "beside it (small jobs use PyTorch); PyTorch on a GPU. torch, onnxruntime or openvino force one.",
+            advanced=True,
+        )
+        self.add(
+            QgsProcessingParameterEnum(
+                "PRECISION",
+                self.tr("Prediction precision (OpenVINO)"),
+                list(PRECISIONS),
+                False,
+                0,
+                optional=True,
+            ),
+            "auto: bfloat16 where the CPU computes it (AMX, AVX-512 BF16) and a check against float32 "
+            "passes, else float32. f32 never reduces the precision; bf16 insists (the run fails if the check "
+            "does).",
             advanced=True,
         )
 
@@ -186,6 +201,8 @@ class IsageAlgorithm(QgsProcessingAlgorithm):
             self.device(parameters, context),
             "--backend",
             BACKENDS[self.parameterAsEnum(parameters, "BACKEND", context)],
+            "--precision",
+            PRECISIONS[self.parameterAsEnum(parameters, "PRECISION", context)],
             *self.extent_args(parameters, context, crs),
             *self.input_mismatch_args(parameters, context),
         ]
