@@ -73,6 +73,7 @@ class OpenVinoBackend:
         return [np.array(results[i], dtype=np.float32) for i in range(self.outputs)]
 
     def probabilities(self, batch: np.ndarray) -> np.ndarray:
+        """The first output, copied (the request's own buffer is overwritten by the next call)."""
         return self.run(batch)[0]
 
 

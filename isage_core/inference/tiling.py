@@ -200,5 +200,7 @@ class TileRunner:
                 tc0, tc1 = max(c0 - c, 0), min(c1 - c, tile)
                 weight = np.outer(self.weights(r, height)[tr0:tr1], self.weights(c, width)[tc0:tc1])
                 inside = (slice(None), slice(r + tr0 - r0, r + tr1 - r0), slice(c + tc0 - c0, c + tc1 - c0))
-                acc[inside] += p[:, tr0:tr1, tc0:tc1] * weight
+                part = p[:, tr0:tr1, tc0:tc1]
+                np.multiply(part, weight, out=part)  # in place: the backend's output is not read again
+                acc[inside] += part
         return acc
