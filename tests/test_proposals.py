@@ -167,3 +167,21 @@ def test_proposals_never_land_on_the_accuracy_assessment_sample(capsys, workspac
     _, second = propose(capsys, copy, "--seed", "3")
     sample = {(p.frame, p.row, p.col) for p in first}
     assert second and not sample & {(p.frame, p.row, p.col) for p in second}
+
+
+def test_the_lowest_margins_kept_are_those_a_full_sort_keeps_ties_included():
+    from isage_core.proposals.features import Lowest
+
+    rng = np.random.default_rng(4)
+    kept = Lowest(50)
+    margins, keys = [], []
+    for _ in range(6):  # blocks of pixels, with many tied margins
+        margin = rng.integers(0, 20, 3000).astype(np.float32) / 20
+        key = rng.integers(0, 2**63, 3000, dtype=np.uint64)
+        kept.add(margin, key, np.arange(3000), np.arange(3000))
+        margins.append(margin)
+        keys.append(key)
+    margin, key = np.concatenate(margins), np.concatenate(keys)
+    order = np.lexsort((key, margin))[:50]
+    assert np.array_equal(kept.key, key[order]) and np.array_equal(kept.margin, margin[order])
+    assert kept.seen == 18000

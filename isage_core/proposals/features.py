@@ -48,6 +48,10 @@ class Lowest:
 
     def add(self, margin, key, rows, cols) -> None:
         self.seen += len(margin)
+        if len(margin) > self.limit:  # only the new pixels at or below their limit-th margin can enter
+            threshold = np.partition(margin, self.limit - 1)[self.limit - 1]
+            near = margin <= threshold  # ties at the threshold too: the key decides among them below
+            margin, key, rows, cols = margin[near], key[near], rows[near], cols[near]
         margin = np.concatenate([self.margin, margin])
         key, rows = np.concatenate([self.key, key]), np.concatenate([self.rows, rows])
         cols = np.concatenate([self.cols, cols])
@@ -124,7 +128,7 @@ def scan_frame(
         h, w = int(block.height), int(block.width)
         scanned += int(valid.sum())
         top2 = (
-            np.sort(probs, axis=0)[-2:]
+            np.partition(probs, -2, axis=0)[-2:]  # the second largest, then the largest
             if probs.shape[0] > 1
             else np.stack([np.zeros_like(probs[0]), probs[0]])
         )
