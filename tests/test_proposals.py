@@ -185,3 +185,16 @@ def test_the_lowest_margins_kept_are_those_a_full_sort_keeps_ties_included():
     order = np.lexsort((key, margin))[:50]
     assert np.array_equal(kept.key, key[order]) and np.array_equal(kept.margin, margin[order])
     assert kept.seen == 18000
+
+
+def test_top_two_is_argmax_and_the_sorted_margin_ties_included():
+    from isage_core.proposals.features import top_two
+
+    rng = np.random.default_rng(2)
+    probs = rng.integers(0, 6, (5, 40, 50)).astype(np.float32) / 5  # many ties
+    best, margin = top_two(probs)
+    ordered = np.sort(probs, axis=0)
+    assert np.array_equal(best, probs.argmax(axis=0))
+    assert np.array_equal(margin, (ordered[-1] - ordered[-2]).astype(np.float32))
+    one_class = top_two(probs[:1])
+    assert np.array_equal(one_class[0], np.zeros((40, 50))) and np.array_equal(one_class[1], probs[0])

@@ -22,6 +22,21 @@ from ..inference.predict import FramePrediction
 from ..model.onnx_export import FEATURE_STRIDE  # the encoder level kept: one feature vector per 16 x 16 px
 
 
+def top_two(probs: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Per pixel of (C, h, w) probabilities: the index of the largest (the first of ties, as argmax) and
+    the margin between the largest and the second largest (0 with one class, or a tie), in one pass."""
+    best = np.zeros(probs.shape[1:], dtype=np.int64)
+    top1 = probs[0].copy()
+    top2 = np.zeros_like(top1)
+    for index in range(1, probs.shape[0]):
+        p = probs[index]
+        higher = p > top1
+        top2 = np.where(higher, top1, np.maximum(top2, p))
+        top1 = np.where(higher, p, top1)
+        best[higher] = index
+    return best, (top1 - top2).astype(np.float32)
+
+
 def position_keys(rows: np.ndarray, cols: np.ndarray, seed: int) -> np.ndarray:
     """A pseudo-random uint64 per pixel from its position and ``seed`` alone (splitmix64)."""
     with np.errstate(over="ignore"):
@@ -127,14 +142,9 @@ def scan_frame(
         r0, c0 = int(block.row_off), int(block.col_off)
         h, w = int(block.height), int(block.width)
         scanned += int(valid.sum())
-        top2 = (
-            np.partition(probs, -2, axis=0)[-2:]  # the second largest, then the largest
-            if probs.shape[0] > 1
-            else np.stack([np.zeros_like(probs[0]), probs[0]])
-        )
-        margin = (top2[1] - top2[0]).astype(np.float32)
-        best = ids[np.argmax(probs, axis=0)]
-        del probs, top2
+        first, margin = top_two(probs)
+        best = ids[first]
+        del probs
         allowed = allowed_pixels(job, block, valid, clicks, settings.spacing)
         for row, col in excluded:
             if r0 <= row < r0 + h and c0 <= col < c0 + w:
