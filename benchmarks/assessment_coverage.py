@@ -44,7 +44,8 @@ def main() -> None:
         for figure, values in study["figures"].items():
             print(
                 f"  {figure:24s} truth {values['truth']:.4f}  mean {values['mean']:.4f}  "
-                f"bias {values['bias_in_mc_se']:+.2f} MC SE  coverage {values['coverage']:.3f}"
+                f"bias {values['bias_in_mc_se']:+.2f} MC SE  coverage {values['coverage']:.3f}  "
+                f"no interval {values['without_interval']}"
             )
     out = Path(args.out)
     out.parent.mkdir(parents=True, exist_ok=True)

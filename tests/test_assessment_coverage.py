@@ -54,8 +54,11 @@ def study(frames):
 def test_intervals_hold_the_truth_95_percent_of_the_time_and_estimates_are_unbiased(study):
     assert study["points"] > 500
     assert failures(study) == []
-    # every figure was estimable in every draw
+    # every figure was estimated in every draw, with an interval but for a few producer's accuracies:
+    # where every sampled pixel of a rare class was mapped right, it is 1 with no spread (no interval)
     assert {f["draws"] for f in study["figures"].values()} == {1000}
+    for name, figure in study["figures"].items():
+        assert figure["without_interval"] <= (50 if name.startswith("producer") else 0), name
 
 
 class _Unweighted(estimators.StratifiedEstimator):

@@ -55,7 +55,8 @@ def coverage_study(
     assess: Callable = estimators.assess_map,
 ) -> dict[str, dict]:
     """Per figure: the truth, the mean and spread of the estimates over ``draws`` designs, the bias in
-    Monte Carlo standard errors, and the share of draws whose 95 % interval held the truth."""
+    Monte Carlo standard errors, the share of draws whose 95 % interval held the truth (a draw that gives
+    no interval, its sample showing no spread, counts as not holding it) and how many gave none."""
     blocks = [
         Block(n, 0, 0, m.astype(np.int64), m != NODATA, np.full(m.shape[0], pixel_area))
         for n, m in maps.items()
@@ -66,6 +67,7 @@ def coverage_study(
     rng = np.random.default_rng(seed)
     estimates: dict[str, list[float]] = {k: [] for k in truth}
     covered: dict[str, list[bool]] = {k: [] for k in truth}
+    without = dict.fromkeys(truth, 0)
     for _ in range(draws):
         points = draw_sample(lambda: blocks, sizes, counted.pixels, rng)
         strata = np.array([h for _, _, _, h in points])
@@ -75,11 +77,14 @@ def coverage_study(
         )
         result = assess(sample, class_ids, counted.total_area_m2, counted.area_m2)
         for name, estimate in _figures(result).items():
-            if estimate.estimate is None or estimate.ci95 is None:
+            if estimate.estimate is None:
                 continue
-            lo, hi = estimate.ci95
             estimates[name].append(estimate.estimate)
-            covered[name].append(lo <= truth[name] <= hi)
+            # a draw whose estimate has no interval (no spread in the sample) holds the truth in none
+            covered[name].append(
+                estimate.ci95 is not None and estimate.ci95[0] <= truth[name] <= estimate.ci95[1]
+            )
+            without[name] += estimate.ci95 is None
     out = {}
     for name, values in estimates.items():
         values_arr = np.asarray(values)
@@ -93,6 +98,7 @@ def coverage_study(
             "bias_in_mc_se": (mean - truth[name]) / mc_se if mc_se > 0 else 0.0,
             "coverage": float(np.mean(covered[name])) if covered[name] else float("nan"),
             "draws": len(values_arr),
+            "without_interval": without[name],
         }
     return {
         "sizes": {int(h): int(n) for h, n in sizes.items()},
