@@ -42,10 +42,11 @@ def test_info_reports_what_training_can_use_in_a_fresh_process(tmp_path):
     report = result["environment"]
     assert report["isage"] == isage_core.__version__ and report["distribution"] == "geoisage"
     assert report["can_train"] is True and report["problems"] == []
-    for key in ("smp", "timm", "torchvision", "rasterio", "numpy", "onnxruntime", "onnx"):
+    for key in ("smp", "timm", "torchvision", "rasterio", "numpy", "onnxruntime", "onnx", "openvino"):
         assert report[key][0].isdigit(), (key, report[key])
     if not torch_has_gpu():
-        assert report["prediction_backend"].startswith(f"onnxruntime {report['onnxruntime']} on the CPU")
+        openvino = report["openvino"].split("-")[0]
+        assert report["prediction_backend"].startswith(f"OpenVINO {openvino} on the CPU in ")
     import torch
 
     assert report["torch_build"] == ("cpu" if torch.version.cuda is None else f"cuda {torch.version.cuda}")
