@@ -16,7 +16,6 @@ from qgis.PyQt.QtGui import QDesktopServices
 from ..layers import assessment as assessment_layers
 from ..record.assessment import SamplePoint
 from .assessment_session import AssessmentSession
-from .proposals import proposal_extent
 
 
 class AssessmentView(QObject):
@@ -77,21 +76,8 @@ class AssessmentView(QObject):
 
     def go_to(self, point: SamplePoint) -> None:
         """Pan and zoom to the sample point, select it on the sample layer, take the click tool (keys)."""
-        dock, session = self.dock, self.dock.session
-        canvas = dock.canvas
-        frame = session.snapshot.frame(point.frame) if session.snapshot else None
-        crs = canvas.mapSettings().destinationCrs()
-        extent = proposal_extent(frame, point, crs, session.project.transformContext()) if frame else None
-        if extent is not None:
-            canvas.setExtent(extent)
-            canvas.refresh()
-        layer = assessment_layers.assessment_layer(session.project)
-        if layer is not None:
-            layer.selectByExpression(f'"point_id" = {int(point.point_id)}')
-        if canvas.mapTool() is not dock.tool and dock.click_action.isEnabled():
-            dock.click_action.setChecked(True)
-            dock.toggle_tool(True)
-        canvas.setFocus()
+        layer = assessment_layers.assessment_layer(self.dock.session.project)
+        self.dock.show_pixel(point, layer, f'"point_id" = {int(point.point_id)}')
 
     def open_report(self) -> None:
         if self.box.report_path and Path(self.box.report_path).is_file():

@@ -192,17 +192,21 @@ class IsageDock(QgsDockWidget):
         if proposal is None:
             self.show_message("info", "Proposals", "no proposal left: Train or Predict proposes new ones")
             return
-        frame = self.session.snapshot.frame(proposal.frame) if self.session.snapshot else None
-        crs = self.canvas.mapSettings().destinationCrs()
-        extent = (
-            proposal_extent(frame, proposal, crs, self.session.project.transformContext()) if frame else None
+        self.show_pixel(
+            proposal, layers.proposals_layer(self.session.project), f'"rank" = {int(proposal.rank)}'
         )
+
+    def show_pixel(self, item, layer, selection: str) -> None:
+        """Pan and zoom to a frame pixel (``item``: frame, row, col), select it on ``layer`` by ``selection``,
+        and take the click tool for the keys."""
+        frame = self.session.snapshot.frame(item.frame) if self.session.snapshot else None
+        crs = self.canvas.mapSettings().destinationCrs()
+        extent = proposal_extent(frame, item, crs, self.session.project.transformContext()) if frame else None
         if extent is not None:
             self.canvas.setExtent(extent)
             self.canvas.refresh()
-        shown = layers.proposals_layer(self.session.project)
-        if shown is not None:
-            shown.selectByExpression(f'"rank" = {int(proposal.rank)}')
+        if layer is not None:
+            layer.selectByExpression(selection)
         if self.canvas.mapTool() is not self.tool and self.click_action.isEnabled():
             self.click_action.setChecked(True)
             self.toggle_tool(True)
