@@ -291,9 +291,9 @@ def _export_checked(model_path: Path, meta: ModelMeta, digest: str, forced: bool
         log.warning("%s; predicting with PyTorch", message)
         return None
     log.info("exported %s to ONNX: %s", model_path.name, check.describe())
-    for stale in cached.parent.glob(f"{Path(model_path).stem}.*.onnx"):
+    for stale in cached.parent.glob(f"{Path(model_path).stem}.*.g*.onnx"):
         if stale != cached:
-            stale.unlink(missing_ok=True)  # the graph of an earlier file of this name
+            stale.unlink(missing_ok=True)  # the graph of an earlier file of this name (not the feature graph)
     try:
         write_bytes_atomic(cached, graph)
     except OSError as exc:
