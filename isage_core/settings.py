@@ -9,7 +9,7 @@ Architecture = Literal["unet", "unetplusplus", "fpn", "deeplabv3plus", "linknet"
 WeightsChoice = Literal["auto", "offline", "imagenet", "none"]
 LossName = Literal["ewdl", "ce"]
 LrSchedule = Literal["constant", "cosine"]
-StepSchedule = Literal["fixed", "converge"]
+StepSchedule = Literal["auto", "fixed", "converge"]
 HeatmapName = Literal["confidence", "change", "error"]
 
 
@@ -33,16 +33,18 @@ class ModelSettings:
 class TrainSettings:
     """How one training run (one iteration) goes.
 
-    The default schedule (``steps`` and ``epochs`` both None) is sized to finish in about a minute on a
-    laptop CPU for the bundled sample: ``first_steps`` for a model trained from scratch, ``steps_per_run``
-    when warm-starting. ``epochs`` switches to an epoch schedule for GPUs: one epoch draws one patch per
-    unretracted click.
+    The default schedule (``schedule`` ``auto`` with no step count given is ``converge``) grows with the
+    record: at least ``first_steps`` for a model trained from scratch and ``converge_floor`` when
+    warm-starting, then on at a constant rate, one check of ``check_steps`` steps at a time, until the
+    labelled pixels' fit rate reaches ``fit_target`` and the loss has stopped falling (less than
+    ``plateau`` of relative improvement over the previous check), or 80 % of ``max_steps`` or of
+    ``time_budget_s`` has passed; a cosine schedule then decays the rate over a quarter of the steps so
+    far, within the budget (a constant one stops there). The run reports the fit it reached and why it
+    stopped.
 
-    ``schedule`` ``converge`` makes that step count a floor and trains on at a constant rate, one check
-    of ``check_steps`` steps at a time, until the labelled pixels' fit rate reaches ``fit_target`` and the
-    loss has stopped falling (less than ``plateau`` of relative improvement over the previous check),
-    or 80 % of ``max_steps`` has passed; a cosine schedule then decays the rate over a quarter of the
-    steps so far (a constant one stops there).
+    ``schedule`` ``fixed`` runs ``first_steps`` / ``steps_per_run`` steps (the default before converge
+    was). ``epochs`` switches to an epoch schedule for GPUs: one epoch draws one patch per unretracted
+    click.
     """
 
     steps: int | None = None
@@ -57,8 +59,10 @@ class TrainSettings:
     lr_schedule: LrSchedule = "cosine"  # decays within each run to final_lr_fraction; or "constant"
     final_lr_fraction: float = 0.05
     grad_clip: float | None = None  # clip the gradient's norm to this; None: no clipping
-    schedule: StepSchedule = "fixed"
+    schedule: StepSchedule = "auto"  # converge, or fixed where steps, epochs or frame_epochs are given
+    converge_floor: int = 20  # the converge schedule's least steps when warm-starting
     max_steps: int = 600  # the converge schedule's cap
+    time_budget_s: float | None = 120.0  # the converge schedule's limit in seconds of steps; None: none
     check_steps: int = 10  # the converge schedule's check interval
     fit_target: float = 0.98
     plateau: float = 0.02
@@ -71,6 +75,14 @@ class TrainSettings:
     warm_start: bool = True
     stats_samples: int = 64  # windows read to estimate per-band normalisation on a first run
     allow_input_mismatch: bool = False  # train on frames unlike the model's training frames (input_check)
+
+    @property
+    def step_schedule(self) -> str:
+        """``fixed`` or ``converge``: ``auto`` converges unless a step count was given."""
+        if self.schedule != "auto":
+            return self.schedule
+        given = (self.steps, self.epochs, self.frame_epochs)
+        return "fixed" if any(v is not None for v in given) else "converge"
 
 
 @dataclass

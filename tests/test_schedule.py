@@ -106,7 +106,11 @@ def test_step_counts_follow_steps_then_click_epochs_then_frame_epochs_then_the_d
     frames = TrainSettings(frame_epochs=20, batch_size=10)
     assert [schedule_steps(frames, 50, warm=True, frames=n) for n in (1, 5, 30, 31)] == [2, 10, 60, 62]
     assert schedule_steps(TrainSettings(frame_epochs=1, batch_size=10), 5, warm=True, frames=1) == 1
-    assert [schedule_steps(TrainSettings(), 50, warm=w) for w in (False, True)] == [120, 60]
+    # the default converges: its floors are the steps of a new model and converge_floor when warm
+    assert TrainSettings().step_schedule == "converge" and TrainSettings(steps=5).step_schedule == "fixed"
+    assert [schedule_steps(TrainSettings(), 50, warm=w) for w in (False, True)] == [120, 20]
+    fixed = TrainSettings(schedule="fixed")
+    assert [schedule_steps(fixed, 50, warm=w) for w in (False, True)] == [120, 60]
 
 
 def test_cpu_steps_run_channels_last_and_bf16_only_where_the_cpu_computes_it(
@@ -129,3 +133,20 @@ def test_cpu_steps_run_channels_last_and_bf16_only_where_the_cpu_computes_it(
     assert all(t.dtype == torch.float32 for t in saved.values() if t.is_floating_point())
     train_iteration(ws, TINY, fast(steps=2, device="cpu", amp=False))  # --no-amp: fp32 whatever the CPU
     assert ws.record.runs()[-1].metrics["precision"] == "fp32"
+
+
+def test_the_time_budget_starts_the_decay_at_80_percent_and_ends_the_run_at_the_budget():
+    from isage_core.settings import TrainSettings
+
+    now = [0.0]
+    ts = TrainSettings(time_budget_s=10.0, check_steps=10, fit_target=1.0, max_steps=1000)
+    plan = StepPlan(ts, steps=20, clock=lambda: now[0])
+    now[0] = 5.0
+    plan.checked(10, 0.5, 1.0)
+    assert plan.end is None and not plan.finished(10)  # half the budget: on at the constant rate
+    now[0] = 8.0
+    plan.checked(20, 0.5, 0.9)  # 80 %: the decay starts, sized to the 2 s left at 0.4 s a step
+    assert plan.decay_from == 20 and plan.end == 25 and plan.stopped_by == "time_budget"
+    assert plan.rate(20) == ts.learning_rate > plan.rate(24)
+    now[0] = 10.5
+    assert plan.finished(23)  # past the budget: it stops even inside the decay

@@ -42,10 +42,15 @@ def add_train_options(p: argparse.ArgumentParser) -> None:
         "--lr-schedule", choices=["constant", "cosine"], default=d.lr_schedule, help="learning rate in a run"
     )
     p.add_argument(
-        "--schedule", choices=["fixed", "converge"], default=d.schedule,
-        help="converge: the steps are a floor; train on until the clicks fit and the loss settles",
+        "--schedule", choices=["auto", "fixed", "converge"], default=d.schedule,
+        help="converge: train until the clicks fit and the loss settles, within --time-budget (the "
+        "default); fixed: the step count (the default when --steps, --epochs or --frame-epochs is given)",
     )  # fmt: skip
     p.add_argument("--max-steps", type=int, default=d.max_steps, help="the converge schedule's cap")
+    p.add_argument(
+        "--time-budget", type=float, default=d.time_budget_s,
+        help="converge: seconds of training at most (0: no limit but --max-steps)",
+    )  # fmt: skip
     p.add_argument("--check-steps", type=int, default=d.check_steps, help="converge: steps between checks")
     p.add_argument("--fit-target", type=float, default=d.fit_target, help="converge: clicks' fit rate")
     p.add_argument("--plateau", type=float, default=d.plateau, help="converge: relative loss gain")
@@ -123,6 +128,7 @@ def train_settings(a: argparse.Namespace) -> TrainSettings:
         grad_clip=a.grad_clip,
         schedule=a.schedule,
         max_steps=a.max_steps,
+        time_budget_s=a.time_budget or None,
         check_steps=a.check_steps,
         fit_target=a.fit_target,
         plateau=a.plateau,

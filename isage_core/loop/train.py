@@ -29,10 +29,10 @@ from ..model.checkpoint import load_checkpoint, save_checkpoint
 from ..model.input_check import OVERRIDE, InputProfile, check_input
 from ..model.network import build_network, initialise_encoder
 from ..model.normalization import check_bands, estimate_stats
-from ..record.click_record import ClassDef, Click, Frame, Run
+from ..record.click_record import ClassDef, Click, Frame, Run, hash_clicks
 from ..record.workspace import Workspace
 from ..settings import ModelMeta, ModelSettings, PredictSettings, TrainSettings
-from ..training.optimiser import TRAIN_SHARE, optimise, schedule_steps
+from ..training.optimiser import TRAIN_SHARE, Optimisation, optimise, schedule_steps
 from ..training.sampling import ClickPatchSampler
 
 log = logging.getLogger(__name__)
@@ -54,6 +54,28 @@ class TrainResult:
     device: str
     weights_origin: str
     unresolved: list[dict]  # each {uid, frame, row, col, class_id, predicted, confidence}
+    click_accuracy: float = 0.0  # share of the clicks the model predicts as labelled (the fit reached)
+    stopped_by: str = "steps"  # why training ended: steps, fit, max_steps, time_budget (or live)
+
+
+@dataclass
+class Round:
+    """A training round opened on the workspace's current iteration: its inputs and its network."""
+
+    iteration: int
+    classes: list[ClassDef]
+    frames: dict[str, Frame]
+    clicks: list[Click]
+    clicks_hash: str
+    network: object
+    meta: ModelMeta
+    origin: str
+    warm: bool
+    mismatched: dict[str, str]
+    device: object
+    device_name: str
+    started_utc: str
+    clock: float
 
 
 def train_iteration(
@@ -74,11 +96,42 @@ def train_iteration(
     Raises :class:`IsageError` (one line naming the GeoPackage and the fix) on unusable input and
     :class:`~isage_core.errors.Cancelled` when ``cancel`` fires, in which case nothing is written.
     """
+    report = progress or (lambda fraction, message="": None)
+    check = cancel.check if cancel is not None else (lambda: None)
+    opened = open_round(workspace, model_settings, train_settings)
+    steps = schedule_steps(train_settings, len(opened.clicks), opened.warm, frames=len(opened.frames))
+    check()
+    meta = opened.meta
+    sampler = ClickPatchSampler(
+        {name: f.path for name, f in opened.frames.items()},
+        opened.clicks,
+        meta.class_ids,
+        meta.bands,
+        meta.mean,
+        meta.std,
+        train_settings.patch_size,
+        augment=train_settings.augment,
+        seed=[train_settings.seed, opened.iteration],
+    )
+    with sampler:
+        run = optimise(
+            opened.network,
+            train_settings,
+            sampler,
+            steps,
+            opened.device,
+            report,
+            check,
+            monitor and partial(monitor, meta=meta),
+        )
+    return close_round(workspace, opened, train_settings, run, report, check)
+
+
+def open_round(workspace: Workspace, model_settings: ModelSettings, train_settings: TrainSettings) -> Round:
+    """Check the inputs of the current iteration and build (or warm-start) its network."""
     import torch
 
     started, clock = utc_now(), time.monotonic()
-    report = progress or (lambda fraction, message="": None)
-    check = cancel.check if cancel is not None else (lambda: None)
     record = workspace.record
     _check_settings(record.path, train_settings)
     record.check_writable()  # the run is stored at the end: a record that cannot take it fails first
@@ -88,7 +141,7 @@ def train_iteration(
     remove_stale_partials([models])
     iteration = record.current_iteration()
     classes, frames, clicks = _training_inputs(workspace, iteration)
-    clicks_hash = record.clicks_hash(iteration)  # now: clicks added while training are not in this run
+    clicks_hash = hash_clicks(clicks)  # now: clicks added while training are not in this run
     device = select_device(train_settings.device)
     device_name = describe_device(device)
     log.info(
@@ -102,41 +155,36 @@ def train_iteration(
     network, meta, origin, warm, mismatched = _prepare_network(
         workspace, model_settings, train_settings, classes, frames
     )
-    steps = schedule_steps(train_settings, len(clicks), warm, frames=len(frames))
-    check()
-    sampler = ClickPatchSampler(
-        {name: f.path for name, f in frames.items()},
-        clicks,
-        meta.class_ids,
-        meta.bands,
-        meta.mean,
-        meta.std,
-        train_settings.patch_size,
-        augment=train_settings.augment,
-        seed=[train_settings.seed, iteration],
-    )
-    with sampler:
-        run = optimise(
-            network,
-            train_settings,
-            sampler,
-            steps,
-            device,
-            report,
-            check,
-            monitor and partial(monitor, meta=meta),
-        )
+    return Round(
+        iteration, classes, frames, clicks, clicks_hash, network, meta, origin, warm, mismatched, device,
+        device_name, started, clock,
+    )  # fmt: skip
+
+
+def close_round(
+    workspace: Workspace,
+    opened: Round,
+    train_settings: TrainSettings,
+    run: Optimisation,
+    report: ProgressCallback,
+    check,
+    extra_metrics: dict | None = None,
+) -> TrainResult:
+    """Check the clicks, then write the checkpoint and the run row of a trained round (all or nothing)."""
+    network, frames, clicks, iteration = opened.network, opened.frames, opened.clicks, opened.iteration
     losses, seconds, steps = run.losses, run.seconds_per_step, run.steps
     report(TRAIN_SHARE, "checking the clicks")
-    unresolved, per_class = _unresolved(network, meta, frames, clicks, train_settings, device, check)
+    unresolved, per_class = _unresolved(
+        network, opened.meta, frames, clicks, train_settings, opened.device, check
+    )
     check()
     path = workspace.model_path(iteration)
     meta = replace(
-        meta,
+        opened.meta,
         iteration=iteration,
-        clicks_hash=clicks_hash,
+        clicks_hash=opened.clicks_hash,
         clicks_used=len(clicks),
-        weights_origin=origin,
+        weights_origin=opened.origin,
         patch_size=train_settings.patch_size,
         created_utc=utc_now(),
     )
@@ -145,7 +193,9 @@ def train_iteration(
         "final_loss": None if math.isnan(final_loss) else round(final_loss, 6),
         "initial_loss": round(losses[0], 6) if losses else None,
         "steps": steps,
-        "schedule": train_settings.schedule,
+        "schedule": train_settings.step_schedule,
+        "stopped_by": run.stopped_by,
+        "time_budget_s": train_settings.time_budget_s,
         "fit_rates": run.fit_rates,
         "selected_step": run.selected_step,
         "seconds_per_step": round(seconds, 4),
@@ -154,16 +204,17 @@ def train_iteration(
         "click_accuracy": round(1 - len(unresolved) / len(clicks), 6),
         "click_accuracy_per_class": per_class,
         "unresolved_clicks": len(unresolved),
-        "warm_start": warm,
-        "weights_origin": origin,
-        "input_mismatch": mismatched,
+        "warm_start": opened.warm,
+        "weights_origin": opened.origin,
+        "input_mismatch": opened.mismatched,
         **{k: getattr(train_settings, k) for k in RUN_SETTINGS},
+        **(extra_metrics or {}),
     }
     save_checkpoint(path, network, meta)
     kill_point("train-before-run-row")
-    duration = time.monotonic() - clock
+    duration = time.monotonic() - opened.clock
     try:
-        record.add_run(
+        workspace.record.add_run(
             Run(
                 iteration=iteration,
                 model_path=workspace.relative(path),
@@ -171,10 +222,10 @@ def train_iteration(
                 clicks_hash=meta.clicks_hash,
                 metrics=metrics,
                 unresolved=unresolved,
-                started_utc=started,
+                started_utc=opened.started_utc,
                 finished_utc=utc_now(),
                 duration_s=round(duration, 3),
-                device=device_name,
+                device=opened.device_name,
             )
         )
     except BaseException:
@@ -182,17 +233,19 @@ def train_iteration(
         raise
     report(1.0, f"iteration {iteration}: {len(unresolved)} of {len(clicks)} clicks unresolved")
     log.info(
-        "iteration %d trained in %.1f s (%.3f s/step, final loss %.4f); %d of %d clicks unresolved",
+        "iteration %d trained in %.1f s (%.3f s/step, final loss %.4f, %s); %d of %d clicks unresolved",
         iteration,
         duration,
         seconds,
         final_loss,
+        f"stopped by {run.stopped_by}",
         len(unresolved),
         len(clicks),
     )
     return TrainResult(
-        iteration, path, len(clicks), steps, final_loss, seconds, duration, device_name, origin, unresolved
-    )
+        iteration, path, len(clicks), steps, final_loss, seconds, duration, opened.device_name,
+        opened.origin, unresolved, metrics["click_accuracy"], run.stopped_by,
+    )  # fmt: skip
 
 
 # ---- inputs ----------------------------------------------------------------------------------------
@@ -210,8 +263,11 @@ def _check_settings(gpkg: Path, ts: TrainSettings) -> None:
         problems.append("the learning rate and the error weight must be positive")
     if ts.grad_clip is not None and not ts.grad_clip > 0:
         problems.append(f"gradient clip {ts.grad_clip} is not positive")
-    if ts.schedule == "converge" and (ts.max_steps < 1 or ts.check_steps < 1 or not 0 < ts.fit_target <= 1):
+    converge = ts.step_schedule == "converge"
+    if converge and (ts.max_steps < 1 or ts.check_steps < 1 or not 0 < ts.fit_target <= 1):
         problems.append("the converge schedule needs max steps and check steps >= 1 and 0 < fit target <= 1")
+    if converge and ts.time_budget_s is not None and not ts.time_budget_s > 0:
+        problems.append(f"time budget {ts.time_budget_s} s is not positive")
     if problems:
         raise IsageError(f"{gpkg}: cannot train: {'; '.join(problems)}; change the training settings")
 

@@ -476,11 +476,7 @@ class ClickRecord:
 
     def clicks_hash(self, max_iteration: int) -> str:
         """SHA-1 over the unretracted clicks up to ``max_iteration`` (what a run of it trains on)."""
-        lines = sorted(
-            f"{c.uid}|{c.frame}|{c.row}|{c.col}|{c.class_id}|{c.iteration}"
-            for c in self.clicks(max_iteration=max_iteration)
-        )
-        return hashlib.sha1("\n".join(lines).encode(), usedforsecurity=False).hexdigest()
+        return hash_clicks(self.clicks(max_iteration=max_iteration))
 
     # ---- runs ------------------------------------------------------------------------------------
     def _current_iteration(self, conn: sqlite3.Connection) -> int:
@@ -504,6 +500,12 @@ class ClickRecord:
         with self._connect(write=False) as conn:
             rows = conn.execute(f"SELECT {_RUN_COLS} FROM runs ORDER BY iteration, fid").fetchall()  # nosec B608
         return [Run(*r[:4], json.loads(r[4] or "{}"), json.loads(r[5] or "[]"), *r[6:]) for r in rows]
+
+
+def hash_clicks(clicks: list[Click]) -> str:
+    """SHA-1 over what a model learns from each click (uid, frame, pixel, class, iteration), any order."""
+    lines = sorted(f"{c.uid}|{c.frame}|{c.row}|{c.col}|{c.class_id}|{c.iteration}" for c in clicks)
+    return hashlib.sha1("\n".join(lines).encode(), usedforsecurity=False).hexdigest()
 
 
 @functools.lru_cache(maxsize=32)

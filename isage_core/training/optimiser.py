@@ -27,6 +27,8 @@ def schedule_steps(ts: TrainSettings, clicks: int, warm: bool, frames: int = 1) 
         return ts.epochs * math.ceil(clicks / ts.batch_size)
     if ts.frame_epochs is not None:
         return max(1, math.ceil(ts.frame_epochs * frames / ts.batch_size))
+    if ts.step_schedule == "converge":
+        return ts.converge_floor if warm else ts.first_steps
     return ts.steps_per_run if warm else ts.first_steps
 
 
@@ -47,6 +49,7 @@ class Optimisation:
     seconds_per_step: float
     fit_rates: list[float] = field(default_factory=list)  # labelled pixels fit, per check of steps
     selected_step: int | None = None  # the step whose weights a monitor kept; None: the last
+    stopped_by: str = "steps"  # why the run ended (StepPlan.stopped_by)
     precision: str = "fp32"  # fp32, or the autocast type: fp16 (CUDA), bf16 (CPUs computing it natively)
     memory_format: str = "contiguous"  # channels_last on CPUs: 1.16x faster steps measured here
 
@@ -60,17 +63,21 @@ class StepPlan:
 
     Fixed: ``steps`` steps under :func:`learning_rate`. Converge: a constant rate until, at a check past
     ``steps``, the labelled pixels fit (``fit_target``) and the loss has settled (``plateau``), or 80 %
-    of ``max_steps`` has passed; then the cosine schedule decays over a quarter of the steps run so far
-    (a constant schedule stops there). So an early stop never leaves the weights at a high rate.
+    of ``max_steps`` or of the time budget (``time_budget_s``) has passed; then the cosine schedule
+    decays over a quarter of the steps run so far (a constant schedule stops there), within what is left
+    of the budget. So an early stop never leaves the weights at a high rate. ``stopped_by`` says why the
+    run ended: ``steps`` (fixed), ``fit``, ``max_steps`` or ``time_budget``.
     """
 
-    def __init__(self, ts: TrainSettings, steps: int):
-        self.ts, self.floor = ts, steps
-        self.converge = ts.schedule == "converge"
+    def __init__(self, ts: TrainSettings, steps: int, clock=time.monotonic):
+        self.ts, self.floor, self.clock = ts, steps, clock
+        self.converge = ts.step_schedule == "converge"
         self.cap = max(ts.max_steps, steps) if self.converge else steps
         self.end = None if self.converge else steps
         self.decay_from: int | None = None
         self.previous_loss: float | None = None
+        self.began = clock()
+        self.stopped_by = "steps" if not self.converge else ""
 
     def rate(self, step: int) -> float:
         if not self.converge:
@@ -79,8 +86,18 @@ class StepPlan:
             return self.ts.learning_rate
         return learning_rate(self.ts, step - self.decay_from, self.end - self.decay_from)
 
+    def elapsed(self) -> float:
+        return self.clock() - self.began
+
     def finished(self, done: int) -> bool:
-        return done >= (self.end if self.end is not None else self.cap)
+        if done >= (self.end if self.end is not None else self.cap):
+            self.stopped_by = self.stopped_by or "max_steps"
+            return True
+        budget = self.ts.time_budget_s
+        if self.converge and budget is not None and done and self.elapsed() >= budget:
+            self.stopped_by = "time_budget"  # a decay that outlasts the budget is cut short
+            return True
+        return False
 
     def checked(self, done: int, fit_rate: float, mean_loss: float) -> None:
         """A check after ``done`` steps: maybe start the decay (converge)."""
@@ -89,8 +106,14 @@ class StepPlan:
             return
         settled = previous is not None and previous - mean_loss < self.ts.plateau * abs(previous)
         converged = done >= self.floor and fit_rate >= self.ts.fit_target and settled
-        if converged or done >= 0.8 * self.cap:
+        budget, elapsed = self.ts.time_budget_s, self.elapsed()
+        out_of_time = budget is not None and elapsed >= 0.8 * budget
+        if converged or out_of_time or done >= 0.8 * self.cap:
+            self.stopped_by = "fit" if converged else "time_budget" if out_of_time else "max_steps"
             decay = max(self.ts.check_steps, done // 4) if self.ts.lr_schedule == "cosine" else 0
+            if budget is not None and decay:  # the decay fits in what is left of the budget
+                per_step = elapsed / max(done, 1)
+                decay = min(decay, max(1, int((budget - elapsed) / max(per_step, 1e-9))))
             self.decay_from, self.end = done, min(done + decay, self.cap)
 
 
@@ -163,7 +186,10 @@ def optimise(
             fit += int((logits.detach().argmax(1) == labels)[known].sum())
             labelled += int(known.sum())
         done = step + 1
-        report(TRAIN_SHARE * done / plan.cap, f"step {done}/{plan.cap} loss {value:.4f}")
+        share = done / plan.cap
+        if plan.converge and ts.time_budget_s:
+            share = max(share, min(plan.elapsed() / ts.time_budget_s, 1.0))
+        report(TRAIN_SHARE * share, f"step {done}/{plan.cap} loss {value:.4f}")
         if done % every and not plan.finished(done):
             continue
         rate = fit / max(labelled, 1)
@@ -177,6 +203,7 @@ def optimise(
             if best is None or score > best[0]:
                 best = (score, done, {k: v.detach().clone() for k, v in network.state_dict().items()})
     result.seconds_per_step = (time.monotonic() - begin) / result.steps if result.steps else 0.0
+    result.stopped_by = plan.stopped_by or "max_steps"
     if best is not None:
         network.load_state_dict(best[2])
         result.selected_step = best[1]
