@@ -117,6 +117,70 @@ class StepPlan:
             self.decay_from, self.end = done, min(done + decay, self.cap)
 
 
+class Stepper:
+    """Adam steps of the Error-Weighted Dice Loss on a network: the step every training loop shares.
+
+    On CPUs the network runs channels-last, with bf16 autocast only where the CPU computes bf16 natively
+    (``ts.amp``); on CUDA with fp16 autocast and a gradient scaler. The network is left in train mode on
+    ``device``.
+    """
+
+    def __init__(self, network, ts: TrainSettings, device):
+        import torch
+
+        self.network, self.ts, self.device = network, ts, device
+        cpu = device.type == "cpu"
+        self.layout = torch.channels_last if cpu else torch.contiguous_format
+        network.to(device, memory_format=self.layout).train()
+        self.optimizer = torch.optim.Adam(
+            network.parameters(), lr=ts.learning_rate, weight_decay=ts.weight_decay
+        )
+        self.loss_fn = make_loss(ts)
+        self.amp = bool(ts.amp) and (device.type == "cuda" or (cpu and cpu_has_native_bf16()))
+        self.half = torch.bfloat16 if cpu else torch.float16
+        self.scaler = torch.amp.GradScaler("cuda") if self.amp and device.type == "cuda" else None
+        self.precision = ("bf16" if cpu else "fp16") if self.amp else "fp32"
+        self.memory_format = "channels_last" if cpu else "contiguous"
+        self.steps = 0
+
+    def step(self, images, labels, rate: float) -> tuple[float, int, int]:
+        """One step at learning ``rate``: the loss, and how many of the labelled pixels the network's
+        logits (before the step) fit, of how many."""
+        import torch
+
+        for group in self.optimizer.param_groups:
+            group["lr"] = rate
+        images = images.to(self.device, non_blocking=True).contiguous(memory_format=self.layout)
+        labels = labels.to(self.device, non_blocking=True)
+        self.optimizer.zero_grad(set_to_none=True)
+        with torch.autocast(device_type=self.device.type, dtype=self.half, enabled=self.amp):
+            logits = self.network(images)
+        loss = self.loss_fn(logits.float(), labels)
+        scaler = self.scaler
+        if scaler is not None:
+            scaler.scale(loss).backward()
+            scaler.unscale_(self.optimizer)
+        else:
+            loss.backward()
+        if self.ts.grad_clip:
+            torch.nn.utils.clip_grad_norm_(self.network.parameters(), self.ts.grad_clip)
+        if scaler is not None:
+            scaler.step(self.optimizer)
+            scaler.update()
+        else:
+            self.optimizer.step()
+        self.steps += 1
+        value = float(loss.detach())
+        if not math.isfinite(value):
+            raise IsageError(
+                f"training diverged at step {self.steps} (loss {value}); lower --lr or use --no-amp"
+            )
+        with torch.no_grad():
+            known = labels >= 0
+            fit = int((logits.detach().argmax(1) == labels)[known].sum())
+        return value, fit, int(known.sum())
+
+
 def optimise(
     network,
     ts: TrainSettings,
@@ -132,59 +196,20 @@ def optimise(
     benchmark's checkpoint selection) scores the network in eval mode after every check of
     ``ts.check_steps`` steps; the best-scoring weights are kept. The network is left in eval mode on
     ``device``."""
-    import torch
-
-    cpu = device.type == "cpu"
-    layout = torch.channels_last if cpu else torch.contiguous_format
-    network.to(device, memory_format=layout).train()
-    optimizer = torch.optim.Adam(network.parameters(), lr=ts.learning_rate, weight_decay=ts.weight_decay)
-    loss_fn = make_loss(ts)
-    amp = bool(ts.amp) and (device.type == "cuda" or (cpu and cpu_has_native_bf16()))
-    half = torch.bfloat16 if cpu else torch.float16
-    scaler = torch.amp.GradScaler("cuda") if amp and device.type == "cuda" else None
+    stepper = Stepper(network, ts, device)
     plan = StepPlan(ts, steps)
     every = max(1, ts.check_steps)
-    result = Optimisation([], 0.0)
-    result.precision = ("bf16" if cpu else "fp16") if amp else "fp32"
-    result.memory_format = "channels_last" if cpu else "contiguous"
+    result = Optimisation([], 0.0, precision=stepper.precision, memory_format=stepper.memory_format)
     best: tuple[float, int, dict] | None = None
     fit, labelled, window = 0, 0, []
     begin = time.monotonic()
     while not plan.finished(result.steps):
         check()
         step = result.steps
-        for group in optimizer.param_groups:
-            group["lr"] = plan.rate(step)
-        images, labels = sampler.batch(ts.batch_size)
-        images = images.to(device, non_blocking=True).contiguous(memory_format=layout)
-        labels = labels.to(device, non_blocking=True)
-        optimizer.zero_grad(set_to_none=True)
-        with torch.autocast(device_type=device.type, dtype=half, enabled=amp):
-            logits = network(images)
-        loss = loss_fn(logits.float(), labels)
-        if scaler is not None:
-            scaler.scale(loss).backward()
-            scaler.unscale_(optimizer)
-        else:
-            loss.backward()
-        if ts.grad_clip:
-            torch.nn.utils.clip_grad_norm_(network.parameters(), ts.grad_clip)
-        if scaler is not None:
-            scaler.step(optimizer)
-            scaler.update()
-        else:
-            optimizer.step()
-        value = float(loss.detach())
-        if not math.isfinite(value):
-            raise IsageError(
-                f"training diverged at step {step + 1} (loss {value}); lower --lr or use --no-amp"
-            )
+        value, batch_fit, batch_labelled = stepper.step(*sampler.batch(ts.batch_size), plan.rate(step))
         result.losses.append(value)
         window.append(value)
-        with torch.no_grad():
-            known = labels >= 0
-            fit += int((logits.detach().argmax(1) == labels)[known].sum())
-            labelled += int(known.sum())
+        fit, labelled = fit + batch_fit, labelled + batch_labelled
         done = step + 1
         share = done / plan.cap
         if plan.converge and ts.time_budget_s:

@@ -1,0 +1,1 @@
+"""Live training: the model of the current iteration learns while the person clicks."""

@@ -1,0 +1,332 @@
+"""Live training: the current iteration's model trains in the background while the person clicks.
+
+A :class:`LiveTrainer` runs one thread, at a lower scheduling priority, in the resident engine
+(:mod:`isage_core.resident`). It opens a round on the workspace's current iteration (the same checks and
+the same warm start as ``isage train``), then steps on the clicks as they are: before every step it asks
+SQLite whether the record changed, and on a change re-reads the clicks, so a new click is drawn first and a
+retracted one leaves the replay before the next patch. Once the clicks fit (``fit_target``, the loss
+settled, no new click due) or ``max_steps`` steps passed since the last change, it idles until the record
+changes again.
+
+Nothing is written while it trains: a crash or kill leaves the last closed iteration's model as it was,
+and the clicks live in the record, which the plugin writes. :meth:`LiveTrainer.close` (the person's Train
+press) finishes the round: the clicks made since the last step are drawn, then the checkpoint and the run
+row are written as ``isage train`` writes them, with the audit of every click the model saw in the round
+(``clicks_seen``; those retracted since in ``clicks_seen_retracted``).
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import threading
+import time
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager, suppress
+from dataclasses import replace
+from pathlib import Path
+
+from ..cancel import CancelToken
+from ..errors import IsageError
+from ..events import ProgressCallback
+from ..record.click_record import hash_clicks
+from ..record.workspace import Workspace
+from ..settings import ModelSettings, TrainSettings
+from ..training.optimiser import TRAIN_SHARE, Optimisation, Stepper
+from .replay import ReplaySampler
+from .watch import RecordWatcher
+
+log = logging.getLogger(__name__)
+Publish = Callable[[dict], None]
+
+
+class LiveTrainer:
+    """Background training of one workspace's current iteration; see the module docstring.
+
+    ``publish`` receives status events ``{"event": "live", "state": ..., ...}`` (from the training thread):
+    ``waiting`` (the round cannot open yet; ``message`` says why), ``training``, ``idle``, ``paused``,
+    ``stopped`` or ``failed``.
+    """
+
+    def __init__(
+        self,
+        workspace: str | Path,
+        model_settings: ModelSettings,
+        train_settings: TrainSettings,
+        publish: Publish,
+        *,
+        poll_s: float = 0.5,
+        status_every_s: float = 2.0,
+        fresh_draws: int = 4,
+        nice: int = 10,
+    ):
+        self.workspace = Workspace.open(workspace)
+        self.model_settings, self.train_settings = model_settings, train_settings
+        self.publish = publish
+        self.poll_s, self.status_every_s = poll_s, status_every_s
+        self.fresh_draws, self.nice = fresh_draws, nice
+        self._cond = threading.Condition()
+        self._pause_requests = 0
+        self._paused = False
+        self._stopping = False
+        self._thread: threading.Thread | None = None
+        self._watcher: RecordWatcher | None = None
+        self.round = None
+        self.sampler: ReplaySampler | None = None
+        self.stepper: Stepper | None = None
+        self.state, self.message = "starting", ""
+        self._reset_stats()
+        self._last_status = 0.0
+
+    @property
+    def folder(self) -> Path:
+        return self.workspace.folder.resolve()
+
+    # ---- lifecycle ---------------------------------------------------------------------------------
+    def start(self) -> None:
+        self._thread = threading.Thread(target=self._run, name="isage-live-training", daemon=True)
+        self._thread.start()
+
+    def stop(self) -> None:
+        """Stop the thread; the round's training is discarded (nothing was written)."""
+        with self._cond:
+            self._stopping = True
+            self._cond.notify_all()
+        if self._thread is not None:
+            self._thread.join(timeout=60)
+        self._close_sampler()
+
+    def alive(self) -> bool:
+        return self._thread is not None and self._thread.is_alive()
+
+    @contextmanager
+    def paused(self) -> Iterator[None]:
+        """Hold the thread at a step boundary (for a foreground command) and let it go on afterwards."""
+        with self._cond:
+            self._pause_requests += 1
+            self._cond.notify_all()
+            while not self._paused and self.alive():
+                self._cond.wait(0.05)
+        try:
+            yield
+        finally:
+            with self._cond:
+                self._pause_requests -= 1
+                self._cond.notify_all()
+
+    # ---- the thread --------------------------------------------------------------------------------
+    def _run(self) -> None:
+        if self.nice and hasattr(os, "setpriority"):  # this thread and the compute threads it starts
+            with suppress(OSError):
+                os.setpriority(os.PRIO_PROCESS, threading.get_native_id(), self.nice)
+        self._watcher = RecordWatcher(self.workspace.record.path)
+        dirty = True
+        try:
+            while self._wait_while_paused():
+                try:
+                    if self._watcher.changed() or dirty:
+                        dirty = False
+                        self._sync()
+                    if self.round is None or self._settled:
+                        self._set_state("idle" if self.round is not None else "waiting")
+                        self._sleep(self.poll_s)
+                        continue
+                    self._set_state("training")
+                    self._step()
+                except IsageError as exc:  # e.g. a class without clicks yet: wait for the next change
+                    self.round = None
+                    self._set_state("waiting", str(exc))
+                    self._sleep(self.poll_s)
+        except Exception as exc:  # the engine stays up; the panel shows the failure and offers a restart
+            log.exception("live training failed")
+            self._set_state("failed", f"{type(exc).__name__}: {exc}")
+        finally:
+            self._watcher.close()
+            if self.state != "failed":
+                self._set_state("stopped")
+
+    def _wait_while_paused(self) -> bool:
+        with self._cond:
+            while self._pause_requests and not self._stopping:
+                if not self._paused:
+                    self._paused = True
+                    self._cond.notify_all()
+                    self._publish_status(force=True, state="paused")
+                self._cond.wait()
+            self._paused = False
+            return not self._stopping
+
+    def _sleep(self, seconds: float) -> None:
+        with self._cond:
+            if not (self._stopping or self._pause_requests):
+                self._cond.wait(seconds)
+
+    # ---- the round ---------------------------------------------------------------------------------
+    def _reset_stats(self) -> None:
+        self.losses: list[float] = []
+        self.fit_rates: list[float] = []
+        self._window: list[tuple[float, int, int]] = []
+        self._previous_loss: float | None = None
+        self._settled = False
+        self._steps_since_change = 0
+        self._step_seconds = 0.0
+        self._opened_at = time.monotonic()
+
+    def _open(self) -> None:
+        from ..loop.train import open_round
+
+        self._close_sampler()
+        opened = open_round(self.workspace, self.model_settings, self.train_settings)
+        meta, ts = opened.meta, self.train_settings
+        self.sampler = ReplaySampler(
+            meta.class_ids, meta.bands, meta.mean, meta.std, ts.patch_size, ts.augment,
+            seed=[ts.seed, opened.iteration], fresh_draws=self.fresh_draws,
+        )  # fmt: skip
+        self.stepper = Stepper(opened.network, ts, opened.device)
+        self.round = opened
+        self._reset_stats()
+        log.info("live training of iteration %d started", opened.iteration)
+
+    def _close_sampler(self) -> None:
+        if self.sampler is not None:
+            self.sampler.close()
+
+    def _sync(self) -> None:
+        """Re-read the record: reopen the round when the iteration or the classes changed, then hand the
+        sampler the clicks as they are now."""
+        record = self.workspace.record
+        iteration = record.current_iteration()
+        if self.round is not None:
+            classes = [(c.id, c.name) for c in record.classes()]
+            if iteration != self.round.iteration or classes != [(c.id, c.name) for c in self.round.classes]:
+                self.round = None
+        if self.round is None:
+            self._open()
+        clicks = record.clicks(max_iteration=self.round.iteration)
+        frames = {name: record.frame(name).path for name in {c.frame for c in clicks}}
+        known = set(self.round.meta.class_ids)
+        stray = next((c for c in clicks if c.class_id not in known), None)
+        if stray is not None:
+            self.round = None  # a class added since the round opened: the next sync reopens it
+            raise IsageError(f"click {stray.uid} has class {stray.class_id}, new to this round; reopening it")
+        for name in set(frames) - set(self.sampler.frames):
+            self._check_new_frame(name)
+        added, removed = self.sampler.update(clicks, frames)
+        if added or removed:
+            log.info("live training: %d click(s) added, %d retracted; %d in all", added, removed, len(clicks))
+            self._settled, self._steps_since_change, self._previous_loss = False, 0, None
+
+    def _check_new_frame(self, name: str) -> None:
+        """A frame clicked for the first time in this round must suit the round's network, as in a run."""
+        from .. import geo
+        from ..model.input_check import check_input
+
+        frame = self.workspace.record.frame(name)
+        if not frame.exists:
+            raise IsageError(
+                f"{self.workspace.record.path}: the file of frame '{name}' is missing ({frame.path}); "
+                f"re-link it with `isage frames relink {self.workspace.folder} {name} NEW_PATH`"
+            )
+        with geo.open_raster(frame.path) as src:
+            what = f"frame '{name}' does not match the model being trained: "
+            reason = check_input(src, self.round.meta, self.train_settings.allow_input_mismatch, what)
+        if reason:
+            self.round.mismatched[name] = reason
+
+    def _step(self) -> None:
+        ts = self.train_settings
+        began = time.monotonic()
+        loss, fit, labelled = self.stepper.step(*self.sampler.batch(ts.batch_size), ts.learning_rate)
+        self._step_seconds += time.monotonic() - began
+        self.losses.append(loss)
+        self._window.append((loss, fit, labelled))
+        self._steps_since_change += 1
+        if len(self._window) >= max(1, ts.check_steps):
+            mean = sum(w[0] for w in self._window) / len(self._window)
+            rate = sum(w[1] for w in self._window) / max(sum(w[2] for w in self._window), 1)
+            self.fit_rates.append(round(rate, 4))
+            previous, self._previous_loss = self._previous_loss, mean
+            settled = previous is not None and previous - mean < ts.plateau * abs(previous)
+            fitted = rate >= ts.fit_target and settled and not self.sampler.pending
+            self._settled = fitted or self._steps_since_change >= ts.max_steps
+            self._window = []
+        self._publish_status()
+
+    # ---- status ------------------------------------------------------------------------------------
+    def _set_state(self, state: str, message: str = "") -> None:
+        changed = (state, message) != (self.state, self.message)
+        self.state, self.message = state, message
+        self._publish_status(force=changed)
+
+    def _publish_status(self, force: bool = False, state: str | None = None) -> None:
+        now = time.monotonic()
+        if not force and now - self._last_status < self.status_every_s:
+            return
+        self._last_status = now
+        self.publish(self.status(state))
+
+    def status(self, state: str | None = None) -> dict:
+        """The status event: state, iteration, steps, clicks trained on and seen, and the last fit rate."""
+        sampler = self.sampler
+        return {
+            "event": "live",
+            "state": state or self.state,
+            "message": self.message,
+            "workspace": str(self.folder),
+            "iteration": self.round.iteration if self.round is not None else None,
+            "steps": len(self.losses),
+            "clicks": len(sampler.clicks) if sampler is not None and self.round is not None else 0,
+            "clicks_seen": len(sampler.seen) if sampler is not None and self.round is not None else 0,
+            "fit": self.fit_rates[-1] if self.fit_rates else None,
+            "seconds_per_step": round(self._step_seconds / len(self.losses), 4) if self.losses else None,
+        }
+
+    # ---- the press ---------------------------------------------------------------------------------
+    def close(self, progress: ProgressCallback | None = None, cancel: CancelToken | None = None):
+        """Finish the round (call inside :meth:`paused`): draw the clicks new since the last step, then
+        write the checkpoint and the run row; returns the :class:`~isage_core.loop.train.TrainResult`.
+        A cancel or a failure writes nothing and the round goes on."""
+        from ..loop.train import _training_inputs, close_round
+
+        report = progress or (lambda fraction, message="": None)
+        check = cancel.check if cancel is not None else (lambda: None)
+        for _ in range(3):
+            self._sync()
+            _, frames, clicks = _training_inputs(self.workspace, self.round.iteration)  # train's refusals
+            if {c.uid for c in clicks} == {c.uid for c in self.sampler.clicks}:
+                break
+        else:
+            raise IsageError(f"{self.workspace.record.path}: the clicks kept changing; press Train again")
+        opened = self.round
+        due = self.sampler.pending
+        while self.sampler.pending:
+            check()
+            self._step()
+            report(TRAIN_SHARE * 0.5 * (1 - self.sampler.pending / max(due, 1)), "training the newest clicks")
+        seen, alive = set(self.sampler.seen), {c.uid for c in clicks}
+        run = Optimisation(
+            list(self.losses),
+            self._step_seconds / len(self.losses) if self.losses else 0.0,
+            fit_rates=list(self.fit_rates),
+            stopped_by="live",
+            precision=self.stepper.precision,
+            memory_format=self.stepper.memory_format,
+        )
+        extra = {
+            "mode": "live",
+            "live_seconds": round(time.monotonic() - self._opened_at, 1),
+            "clicks_seen": sorted(seen),
+            "clicks_seen_retracted": sorted(seen - alive),
+            "clicks_unseen": sorted(alive - seen),
+        }
+        closing = replace(opened, clicks=clicks, frames=frames, clicks_hash=hash_clicks(clicks))
+        opened.network.eval()
+        try:
+            result = close_round(self.workspace, closing, self.train_settings, run, report, check, extra)
+        except BaseException:
+            opened.network.train()
+            raise
+        self.round = None  # the next round warm-starts from the model just written
+        self._close_sampler()
+        self.sampler, self.stepper = None, None
+        return result

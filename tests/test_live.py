@@ -1,0 +1,127 @@
+"""Live training on real frames: clicks join and leave the replay as the record changes, the press closes
+the round with an exact audit, and nothing is written until then."""
+
+import time
+
+import numpy as np
+import pytest
+
+from isage_core.errors import Cancelled
+from isage_core.cancel import CancelToken
+from isage_core.live.replay import ReplaySampler
+from isage_core.live.trainer import LiveTrainer
+from isage_core.live.watch import RecordWatcher
+from isage_core.settings import TrainSettings
+from tests.test_train import TINY, add_clicks, make_workspace
+
+
+def live_settings(**kw) -> TrainSettings:
+    base = dict(batch_size=2, patch_size=64, stats_samples=4, device="cpu", check_steps=3, max_steps=60)
+    return TrainSettings(**{**base, **kw})
+
+
+def wait_for(condition, timeout=60.0, what="the condition"):
+    end = time.monotonic() + timeout
+    while time.monotonic() < end:
+        if condition():
+            return
+        time.sleep(0.05)
+    raise AssertionError(f"timed out waiting for {what}")
+
+
+def click_on(ws, name: str, mask: np.ndarray, class_id: int, seed: int):
+    rows, cols = np.nonzero(mask == class_id)
+    i = np.random.default_rng(seed).integers(len(rows))
+    return ws.record.add_click(name, class_id, row=int(rows[i]), col=int(cols[i]), enforce_budget=False)
+
+
+def test_the_watcher_sees_another_connection_commit(tmp_path, bsb_train_frames):
+    ws = make_workspace(tmp_path / "ws", bsb_train_frames, names=["bsb_1"], per_class=1)
+    watcher = RecordWatcher(ws.record.path)
+    assert not watcher.changed()
+    ws.record.retract_click(ws.record.clicks()[0].uid, reason="test")
+    assert watcher.changed() and not watcher.changed()
+    watcher.close()
+
+
+def test_the_replay_draws_new_clicks_first_and_drops_a_retracted_one_at_once(tmp_path, bsb_train_frames):
+    ws = make_workspace(tmp_path / "ws", bsb_train_frames, names=["bsb_1"], per_class=2)
+    frames = {"bsb_1": ws.record.frame("bsb_1").path}
+    clicks = ws.record.clicks()
+    sampler = ReplaySampler(range(5), [1, 2, 3], [0.0] * 3, [1.0] * 3, 64, seed=0, fresh_draws=2)
+    assert sampler.update(clicks[:4], frames) == (4, 0) and sampler.pending == 8
+    first = [sampler.anchor(sampler.choose())[1:] for _ in range(8)]
+    assert sorted(set(first)) == sorted({(c.row, c.col) for c in clicks[:4]})  # each new one, twice
+    sampler.update(clicks, frames)
+    due = {(c.row, c.col) for c in clicks[4:]}
+    assert {sampler.anchor(sampler.choose())[1:] for _ in range(sampler.pending)} == due
+    gone = clicks[0]
+    assert sampler.update(clicks[1:], frames) == (0, 1)
+    anchors = {sampler.anchor(sampler.choose())[1:] for _ in range(300)}
+    assert (gone.row, gone.col) not in anchors and len(anchors) == len(clicks) - 1
+    sampler.seen.clear()
+    for _ in range(20):
+        sampler.batch(2)
+    assert sampler.seen and gone.uid not in sampler.seen and sampler.seen <= {c.uid for c in clicks[1:]}
+    sampler.close()
+
+
+def test_live_training_follows_the_record_and_the_press_writes_an_exact_audit(tmp_path, bsb_train_frames):
+    ws = make_workspace(tmp_path / "ws", bsb_train_frames, names=["bsb_1"], per_class=1)
+    path, mask = bsb_train_frames["bsb_1"]
+    events: list[dict] = []
+    trainer = LiveTrainer(ws.folder, TINY, live_settings(), events.append, poll_s=0.05, status_every_s=0)
+    trainer.start()
+    try:
+        wait_for(lambda: trainer.state == "training" and len(trainer.losses) >= 2, what="training")
+        assert not list(ws.models_dir.glob("*.safetensors")) and not ws.record.runs()  # nothing written
+        late = click_on(ws, "bsb_1", mask, 2, seed=5)
+        wait_for(lambda: late.uid in trainer.sampler.seen, what="the new click drawn")
+        doomed = click_on(ws, "bsb_1", mask, 4, seed=6)
+        wait_for(lambda: doomed.uid in trainer.sampler.seen, what="the second click drawn")
+        ws.record.retract_click(doomed.uid, reason="wrong class")
+        wait_for(lambda: doomed.uid not in {c.uid for c in trainer.sampler.clicks}, what="the retraction")
+        with trainer.paused():
+            steps = len(trainer.losses)
+            time.sleep(0.3)
+            assert len(trainer.losses) == steps  # held at a step boundary
+            result = trainer.close()
+        run = ws.record.runs()[-1]
+        alive = ws.record.clicks()
+        assert result.iteration == 0 and run.clicks_hash == ws.record.clicks_hash(0)
+        assert run.clicks_used == len(alive) == 6 and run.metrics["mode"] == "live"
+        assert run.metrics["stopped_by"] == "live" and run.metrics["steps"] >= steps
+        assert run.metrics["clicks_seen_retracted"] == [doomed.uid]
+        assert set(run.metrics["clicks_seen"]) == {c.uid for c in alive} | {doomed.uid}
+        assert run.metrics["clicks_unseen"] == []
+        # the next round opens on iteration 1, warm from the model just written, and idles once fit
+        click_on(ws, "bsb_1", mask, 1, seed=9)
+        wait_for(lambda: trainer.round is not None and trainer.round.iteration == 1, what="round 1")
+        assert trainer.round.origin.startswith("warm-start:models/iteration_000")
+    finally:
+        trainer.stop()
+    states = {e["state"] for e in events}
+    assert {"training", "paused", "stopped"} <= states and all(e["event"] == "live" for e in events)
+
+
+def test_a_class_without_clicks_waits_and_a_cancelled_press_writes_nothing(tmp_path, bsb_train_frames):
+    ws = make_workspace(tmp_path / "ws", bsb_train_frames, names=["bsb_1"], per_class=1)
+    first = ws.record.clicks()[0]
+    ws.record.retract_click(first.uid, reason="test")
+    path, mask = bsb_train_frames["bsb_1"]
+    trainer = LiveTrainer(ws.folder, TINY, live_settings(), lambda e: None, poll_s=0.05)
+    trainer.start()
+    try:
+        wait_for(lambda: trainer.state == "waiting" and "has no clicks" in trainer.message, what="waiting")
+        add_clicks(ws, "bsb_1", mask, 1, np.random.default_rng(3))
+        wait_for(lambda: trainer.state == "training", what="training once every class has a click")
+        click_on(ws, "bsb_1", mask, 3, seed=11)
+        token = CancelToken()
+        token.cancel("stopped by test")
+        with trainer.paused(), pytest.raises(Cancelled):
+            trainer.close(cancel=token)
+        assert not ws.record.runs() and not list(ws.models_dir.glob("*.safetensors"))
+        wait_for(lambda: trainer.state == "training" and trainer.sampler.pending == 0, what="going on")
+    finally:
+        trainer.stop()
+    assert trainer.state == "stopped"
