@@ -6,8 +6,8 @@ import time
 import numpy as np
 import pytest
 
-from isage_core.errors import Cancelled
 from isage_core.cancel import CancelToken
+from isage_core.errors import Cancelled
 from isage_core.live.replay import ReplaySampler
 from isage_core.live.trainer import LiveTrainer
 from isage_core.live.watch import RecordWatcher
