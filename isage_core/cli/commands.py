@@ -355,6 +355,11 @@ def train(a, reporter: Reporter, cancel: CancelToken) -> None:
     result = train_iteration(
         ws, model_settings(a), train_settings(a), progress=reporter.progress, cancel=cancel
     )
+    report_train_result(reporter, result)
+
+
+def report_train_result(reporter: Reporter, result) -> None:
+    """The result event of a training run (``isage train``, or a live round's close)."""
     reporter.result(
         outputs={"model": result.model_path.resolve()},
         iteration=result.iteration,
@@ -364,6 +369,8 @@ def train(a, reporter: Reporter, cancel: CancelToken) -> None:
         final_loss=result.final_loss,
         seconds_per_step=result.seconds_per_step,
         weights=result.weights_origin,
+        click_accuracy=result.click_accuracy,
+        stopped_by=result.stopped_by,
         unresolved=result.unresolved,
     )
 

@@ -17,6 +17,7 @@ from .cluster import add_cluster_options
 from .export import add_export_options, export_cmd
 from .propose import add_propose_options, propose_cmd
 from .reporters import HumanReporter, JsonLinesReporter, Reporter, ReporterLogHandler
+from .serve import serve_cmd
 
 EXIT_USER_ERROR = 2
 EXIT_CANCELLED = 130
@@ -138,6 +139,13 @@ def build_parser() -> argparse.ArgumentParser:
     p = command("export", export_cmd, "a model as a self-contained ONNX file for the QGIS plugin Deepness")
     add_export_options(p)
 
+    p = command(
+        "serve",
+        serve_cmd,
+        "the resident engine for programs: runs commands read as JSON lines on stdin, one after another, "
+        "in one process, and trains live while the person clicks (see isage_core.resident)",
+    )
+
     p = command("info", c.info, "versions, the compute device found, and a workspace summary")
     p.add_argument("workspace", nargs="?")
     p.add_argument(
@@ -161,12 +169,22 @@ def main(argv: Sequence[str] | None = None) -> int:
     os.environ.setdefault("OMP_WAIT_POLICY", "PASSIVE")
     parser = build_parser()
     args = parser.parse_args(argv)
+    if args.command == "serve":
+        return args.handler(args)
     reporter: Reporter = JsonLinesReporter() if args.json else HumanReporter()
     handler = ReporterLogHandler(reporter, logging.DEBUG if args.verbose else logging.INFO)
     root = logging.getLogger("isage_core")
     root.addHandler(handler)
     root.setLevel(handler.level)
-    token = CancelToken()
+    try:
+        return execute(args, reporter, CancelToken())
+    finally:
+        root.removeHandler(handler)
+
+
+def execute(args: argparse.Namespace, reporter: Reporter, token: CancelToken) -> int:
+    """Run the parsed command ``args`` with SIGINT/SIGTERM cancelling ``token``; every outcome ends in a
+    result or one error event. Returns the exit status."""
     try:
         with cancel_on_signals(token):
             reporter.start(args.command)
@@ -191,7 +209,6 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 1
     finally:
         reporter.close()
-        root.removeHandler(handler)
 
 
 if __name__ == "__main__":
