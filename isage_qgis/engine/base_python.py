@@ -25,7 +25,7 @@ log = logging.getLogger(__name__)
 
 MIN_VERSION = (3, 10)
 _PROBE = (
-    "import json, os, sys, sysconfig, importlib.util as u; "
+    "import json, os, sys, sysconfig, importlib.util as u; "  # no-i18n
     "print(json.dumps({'version': list(sys.version_info[:2]), 'executable': sys.executable, "
     "'venv': all(u.find_spec(m) is not None for m in ('venv', 'ensurepip')), "
     "'externally_managed': os.path.exists(os.path.join(sysconfig.get_path('stdlib'), "

@@ -30,7 +30,7 @@ BUNDLE_DIR = Path(__file__).resolve().parents[1] / "bundled"
 ENGINE_EXTRAS = "cluster"  # Dask, for the panel's and Processing's prediction on a cluster
 PLAN_FILE = "install-plan.json"
 _PIP = ["-m", "pip", "--disable-pip-version-check", "--no-input"]
-_VERSION_CHECK = "import isage_core; print(isage_core.__version__)"
+_VERSION_CHECK = "import isage_core; print(isage_core.__version__)"  # no-i18n
 
 
 @dataclass(frozen=True)

@@ -39,7 +39,7 @@ def style_assessment_layer(layer: QgsVectorLayer, labelled: Iterable[int]) -> No
     ids = sorted({int(p) for p in labelled})
     root = QgsRuleBasedRenderer.Rule(None)
     if ids:
-        where = f'"point_id" IN ({", ".join(map(str, ids))})'
+        where = f'"point_id" IN ({", ".join(map(str, ids))})'  # no-i18n
         root.appendChild(
             QgsRuleBasedRenderer.Rule(QgsMarkerSymbol.createSimple(LABELLED_DOT), 0, 0, where, "labelled")
         )

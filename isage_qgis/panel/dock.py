@@ -192,9 +192,8 @@ class IsageDock(QgsDockWidget):
         if proposal is None:
             self.show_message("info", "Proposals", "no proposal left: Train or Predict proposes new ones")
             return
-        self.show_pixel(
-            proposal, layers.proposals_layer(self.session.project), f'"rank" = {int(proposal.rank)}'
-        )
+        rank = f'"rank" = {int(proposal.rank)}'  # no-i18n
+        self.show_pixel(proposal, layers.proposals_layer(self.session.project), rank)
 
     def show_pixel(self, item, layer, selection: str) -> None:
         """Pan and zoom to a frame pixel (``item``: frame, row, col), select it on ``layer`` by ``selection``,
