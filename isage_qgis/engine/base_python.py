@@ -19,6 +19,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
+from ..translation import tr
 from .protocol import engine_environment
 
 log = logging.getLogger(__name__)
@@ -131,11 +132,11 @@ def _what_to_install(platform: str, without_venv: list[PythonProbe], too_old: li
     need = f"Python {MIN_VERSION[0]}.{MIN_VERSION[1]} or newer"
     if without_venv:
         p = without_venv[0]
-        managed = " (a system Python managed by the distribution)" if p.externally_managed else ""
+        managed = tr(" (a system Python managed by the distribution)") if p.externally_managed else ""
         fix = (
             f"install the python3-venv package (sudo apt install python{p.version[0]}.{p.version[1]}-venv)"
             if platform.startswith("linux")
-            else "reinstall it with the venv and ensurepip modules (python.org installer)"
+            else tr("reinstall it with the venv and ensurepip modules (python.org installer)")
         )
         return (
             f"Python {p.version[0]}.{p.version[1]} at {p.executable}{managed} cannot create environments: "
