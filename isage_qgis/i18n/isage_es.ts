@@ -13,7 +13,10 @@
     </message>
     <message numerus="yes">
       <source>%n frame(s) not found</source>
-      <translation type="unfinished" />
+      <translation>
+        <numerusform>%n marco no encontrado</numerusform>
+        <numerusform>%n marcos no encontrados</numerusform>
+      </translation>
     </message>
     <message numerus="yes">
       <source>%n frame(s) re-linked</source>
@@ -29,7 +32,10 @@
     </message>
     <message numerus="yes">
       <source>%n steps</source>
-      <translation type="unfinished" />
+      <translation>
+        <numerusform>%n paso</numerusform>
+        <numerusform>%n pasos</numerusform>
+      </translation>
     </message>
     <message>
       <source>A class raster written by 'Predict classes' (class names are read from its tags).</source>
@@ -201,7 +207,7 @@
     </message>
     <message>
       <source>Cancel</source>
-      <translation type="unfinished" />
+      <translation>Cancelar</translation>
     </message>
     <message>
       <source>Cancel environment creation</source>
@@ -233,7 +239,7 @@
     </message>
     <message>
       <source>Class</source>
-      <translation type="unfinished" />
+      <translation>Clase</translation>
     </message>
     <message>
       <source>Class field</source>
@@ -257,7 +263,7 @@
     </message>
     <message>
       <source>Classes</source>
-      <translation type="unfinished" />
+      <translation>Clases</translation>
     </message>
     <message>
       <source>Classes absent from the map (no stratum, no point): {ids}</source>
@@ -273,7 +279,7 @@
     </message>
     <message>
       <source>Click record</source>
-      <translation type="unfinished" />
+      <translation>Registro de clics</translation>
     </message>
     <message>
       <source>Click {fid} retracted (it stays in the record, marked retracted).</source>
@@ -285,7 +291,7 @@
     </message>
     <message>
       <source>Clicks</source>
-      <translation type="unfinished" />
+      <translation>Clics</translation>
     </message>
     <message>
       <source>Clicks added</source>
@@ -481,7 +487,7 @@
     </message>
     <message>
       <source>Evaluation</source>
-      <translation type="unfinished" />
+      <translation>Evaluación</translation>
     </message>
     <message>
       <source>Every class gets the same number of points: the best for comparing classes, but the overall accuracy and areas are less precise.</source>
@@ -517,7 +523,7 @@
     </message>
     <message>
       <source>Frames</source>
-      <translation type="unfinished" />
+      <translation>Marcos</translation>
     </message>
     <message>
       <source>Frames ({count}): {names}</source>
@@ -601,7 +607,7 @@
     </message>
     <message>
       <source>Iteration</source>
-      <translation type="unfinished" />
+      <translation>Iteración</translation>
     </message>
     <message>
       <source>Iteration of the map</source>
@@ -633,7 +639,7 @@
     </message>
     <message>
       <source>Key</source>
-      <translation type="unfinished" />
+      <translation>Tecla</translation>
     </message>
     <message>
       <source>Label a random sample of pixels without seeing the map (it is hidden meanwhile). The first time, the sample is drawn from the latest map, over the whole frames or the visible extent as chosen under Model, with the sample design of the iSAGE settings.</source>
@@ -709,7 +715,7 @@
     </message>
     <message>
       <source>Model</source>
-      <translation type="unfinished" />
+      <translation>Modelo</translation>
     </message>
     <message>
       <source>Model file</source>
@@ -721,7 +727,7 @@
     </message>
     <message>
       <source>New iSAGE workspace</source>
-      <translation type="unfinished" />
+      <translation>Nuevo espacio de trabajo de iSAGE</translation>
     </message>
     <message>
       <source>New…</source>
@@ -729,7 +735,7 @@
     </message>
     <message>
       <source>Next proposal</source>
-      <translation type="unfinished" />
+      <translation>Siguiente propuesta</translation>
     </message>
     <message>
       <source>No accuracy assessment design yet: press Assess map first.</source>
@@ -741,7 +747,7 @@
     </message>
     <message>
       <source>No class is chosen: pick one in the iSAGE panel (keys 1-9).</source>
-      <translation type="unfinished" />
+      <translation>No se eligió ninguna clase: elija una en el panel de iSAGE (teclas 1-9).</translation>
     </message>
     <message>
       <source>No click here to retract.</source>
@@ -749,15 +755,15 @@
     </message>
     <message>
       <source>No click record is open.</source>
-      <translation type="unfinished" />
+      <translation>No hay ningún registro de clics abierto.</translation>
     </message>
     <message>
       <source>No click record is open: open or create one in the iSAGE panel.</source>
-      <translation type="unfinished" />
+      <translation>No hay ningún registro de clics abierto: abra o cree uno en el panel de iSAGE.</translation>
     </message>
     <message>
       <source>No click record open: create a workspace or open one.</source>
-      <translation type="unfinished" />
+      <translation>Ningún registro de clics abierto: cree un espacio de trabajo o abra uno.</translation>
     </message>
     <message>
       <source>No frame layer of the click record is loaded: nothing recorded; add the record's frames to the map.</source>
@@ -797,7 +803,7 @@
     </message>
     <message>
       <source>Nothing to undo.</source>
-      <translation type="unfinished" />
+      <translation>Nada que deshacer.</translation>
     </message>
     <message>
       <source>Number of optimisation steps; empty or 0: the engine's schedule (120 for a new model, 60 when warm-starting, about a minute on a laptop CPU for the sample).</source>
@@ -881,7 +887,7 @@
     </message>
     <message>
       <source>Outputs</source>
-      <translation type="unfinished" />
+      <translation>Salidas</translation>
     </message>
     <message>
       <source>Outside every frame of the click record: nothing recorded; click on a frame layer of the record.</source>
@@ -953,7 +959,7 @@
     </message>
     <message>
       <source>Predict</source>
-      <translation type="unfinished" />
+      <translation>Predecir</translation>
     </message>
     <message>
       <source>Predict a mosaic on a cluster</source>
@@ -969,7 +975,7 @@
     </message>
     <message>
       <source>Predict with the latest model</source>
-      <translation type="unfinished" />
+      <translation>Predecir con el modelo más reciente</translation>
     </message>
     <message>
       <source>Predicted class raster</source>
@@ -1155,7 +1161,7 @@ The output folder receives benchmark.md (the report), benchmark.png (mIoU agains
     </message>
     <message>
       <source>Save clicks, train the next iteration, then predict</source>
-      <translation type="unfinished" />
+      <translation>Guardar los clics, entrenar la siguiente iteración y luego predecir</translation>
     </message>
     <message>
       <source>Score on the last N training frames instead of the validation split (for tuning a recipe without looking at the validation split). Empty or 0: score on val.</source>
@@ -1379,15 +1385,15 @@ The output folder receives benchmark.md (the report), benchmark.png (mIoU agains
     </message>
     <message>
       <source>Total</source>
-      <translation type="unfinished" />
+      <translation>Total</translation>
     </message>
     <message>
       <source>Train</source>
-      <translation type="unfinished" />
+      <translation>Entrenar</translation>
     </message>
     <message>
       <source>Train model from clicks</source>
-      <translation type="unfinished" />
+      <translation>Entrenar el modelo a partir de los clics</translation>
     </message>
     <message>
       <source>Training frames (most)</source>
@@ -1453,7 +1459,7 @@ Outputs the model file (models/iteration_NNN.safetensors in the workspace) and t
     </message>
     <message>
       <source>Visible extent</source>
-      <translation type="unfinished" />
+      <translation>Extensión visible</translation>
     </message>
     <message>
       <source>Wall time (s)</source>
@@ -1517,7 +1523,7 @@ Outputs the model file (models/iteration_NNN.safetensors in the workspace) and t
     </message>
     <message>
       <source>Whole frames</source>
-      <translation type="unfinished" />
+      <translation>Marcos completos</translation>
     </message>
     <message>
       <source>With the minimum allocation: the fewest points any class gets.</source>
@@ -1529,7 +1535,7 @@ Outputs the model file (models/iteration_NNN.safetensors in the workspace) and t
     </message>
     <message>
       <source>Workspace</source>
-      <translation type="unfinished" />
+      <translation>Espacio de trabajo</translation>
     </message>
     <message>
       <source>Workspace (clicks.gpkg or its folder)</source>
@@ -1689,7 +1695,7 @@ Outputs the model file (models/iteration_NNN.safetensors in the workspace) and t
     </message>
     <message>
       <source>iSAGE click tool</source>
-      <translation type="unfinished" />
+      <translation>Herramienta de clic de iSAGE</translation>
     </message>
     <message>
       <source>iSAGE clicks</source>
@@ -1709,7 +1715,7 @@ Outputs the model file (models/iteration_NNN.safetensors in the workspace) and t
     </message>
     <message>
       <source>iSAGE panel</source>
-      <translation type="unfinished" />
+      <translation>Panel de iSAGE</translation>
     </message>
     <message>
       <source>iSAGE proposals</source>
@@ -1725,7 +1731,7 @@ Outputs the model file (models/iteration_NNN.safetensors in the workspace) and t
     </message>
     <message>
       <source>iSAGE settings…</source>
-      <translation type="unfinished" />
+      <translation>Configuración de iSAGE…</translation>
     </message>
     <message>
       <source>iSAGE {isage} ({distribution}), Python {python}, torch {torch} ({torch_build} build)</source>

@@ -13,15 +13,24 @@
     </message>
     <message numerus="yes">
       <source>%n frame(s) not found</source>
-      <translation type="unfinished" />
+      <translation>
+        <numerusform>%n quadro não encontrado</numerusform>
+        <numerusform>%n quadros não encontrados</numerusform>
+      </translation>
     </message>
     <message numerus="yes">
       <source>%n frame(s) re-linked</source>
-      <translation type="unfinished" />
+      <translation>
+        <numerusform>%n quadro religado</numerusform>
+        <numerusform>%n quadros religados</numerusform>
+      </translation>
     </message>
     <message numerus="yes">
       <source>%n points refused</source>
-      <translation type="unfinished" />
+      <translation>
+        <numerusform>%n ponto recusado</numerusform>
+        <numerusform>%n pontos recusados</numerusform>
+      </translation>
     </message>
     <message numerus="yes">
       <source>%n proposals ({reasons}), {seconds} s per megapixel</source>
@@ -29,7 +38,10 @@
     </message>
     <message numerus="yes">
       <source>%n steps</source>
-      <translation type="unfinished" />
+      <translation>
+        <numerusform>%n passo</numerusform>
+        <numerusform>%n passos</numerusform>
+      </translation>
     </message>
     <message>
       <source>A class raster written by 'Predict classes' (class names are read from its tags).</source>
@@ -81,7 +93,7 @@
     </message>
     <message>
       <source>Add class</source>
-      <translation type="unfinished" />
+      <translation>Adicionar classe</translation>
     </message>
     <message>
       <source>Add frames to the click record</source>
@@ -89,7 +101,7 @@
     </message>
     <message>
       <source>Add frames…</source>
-      <translation type="unfinished" />
+      <translation>Adicionar quadros…</translation>
     </message>
     <message>
       <source>Add raster layers of the project as frames</source>
@@ -97,7 +109,10 @@
     </message>
     <message numerus="yes">
       <source>Added %n clicks</source>
-      <translation type="unfinished" />
+      <translation>
+        <numerusform>%n clique adicionado</numerusform>
+        <numerusform>%n cliques adicionados</numerusform>
+      </translation>
     </message>
     <message numerus="yes">
       <source>Added {clicks} clicks, {retractions} retractions, {frames} frames; %n conflicts</source>
@@ -173,7 +188,7 @@
     </message>
     <message>
       <source>Assess map</source>
-      <translation type="unfinished" />
+      <translation>Avaliar o mapa</translation>
     </message>
     <message>
       <source>Batch size</source>
@@ -197,11 +212,11 @@
     </message>
     <message>
       <source>Browse…</source>
-      <translation type="unfinished" />
+      <translation>Procurar…</translation>
     </message>
     <message>
       <source>Cancel</source>
-      <translation type="unfinished" />
+      <translation>Cancelar</translation>
     </message>
     <message>
       <source>Cancel environment creation</source>
@@ -213,7 +228,7 @@
     </message>
     <message>
       <source>Cannot undo: {reason}</source>
-      <translation type="unfinished" />
+      <translation>Não é possível desfazer: {reason}</translation>
     </message>
     <message>
       <source>Check engine</source>
@@ -233,7 +248,7 @@
     </message>
     <message>
       <source>Class</source>
-      <translation type="unfinished" />
+      <translation>Classe</translation>
     </message>
     <message>
       <source>Class field</source>
@@ -257,7 +272,7 @@
     </message>
     <message>
       <source>Classes</source>
-      <translation type="unfinished" />
+      <translation>Classes</translation>
     </message>
     <message>
       <source>Classes absent from the map (no stratum, no point): {ids}</source>
@@ -269,23 +284,23 @@
     </message>
     <message>
       <source>Click not recorded: {reason}</source>
-      <translation type="unfinished" />
+      <translation>Clique não registrado: {reason}</translation>
     </message>
     <message>
       <source>Click record</source>
-      <translation type="unfinished" />
+      <translation>Registro de cliques</translation>
     </message>
     <message>
       <source>Click {fid} retracted (it stays in the record, marked retracted).</source>
-      <translation type="unfinished" />
+      <translation>Clique {fid} retirado (ele permanece no registro, marcado como retirado).</translation>
     </message>
     <message>
       <source>Click {fid}: class {class_id} on frame '{frame}', row {row}, col {col}.</source>
-      <translation type="unfinished" />
+      <translation>Clique {fid}: classe {class_id} no quadro '{frame}', linha {row}, coluna {col}.</translation>
     </message>
     <message>
       <source>Clicks</source>
-      <translation type="unfinished" />
+      <translation>Cliques</translation>
     </message>
     <message>
       <source>Clicks added</source>
@@ -297,7 +312,7 @@
     </message>
     <message>
       <source>Clicks the model still gets wrong:</source>
-      <translation type="unfinished" />
+      <translation>Cliques que o modelo ainda erra:</translation>
     </message>
     <message>
       <source>Clicks used</source>
@@ -309,7 +324,7 @@
     </message>
     <message>
       <source>Colour</source>
-      <translation type="unfinished" />
+      <translation>Cor</translation>
     </message>
     <message>
       <source>Comma list of proposed (label what the engine proposes), expert-confident, expert-interior, expert-random, expert-ritm, expert-depth, hybrid-K (K representative rounds, then expert-depth), random, representative, entropy, pseudo-T (T a confidence threshold, e.g. pseudo-0.95), superpixel and dense.</source>
@@ -397,7 +412,7 @@
     </message>
     <message>
       <source>Edit class…</source>
-      <translation type="unfinished" />
+      <translation>Editar classe…</translation>
     </message>
     <message>
       <source>Empty: the workspace frames' pixel size when their CRS is in metres.</source>
@@ -481,7 +496,7 @@
     </message>
     <message>
       <source>Evaluation</source>
-      <translation type="unfinished" />
+      <translation>Avaliação</translation>
     </message>
     <message>
       <source>Every class gets the same number of points: the best for comparing classes, but the overall accuracy and areas are less precise.</source>
@@ -505,7 +520,7 @@
     </message>
     <message>
       <source>Folder</source>
-      <translation type="unfinished" />
+      <translation>Pasta</translation>
     </message>
     <message>
       <source>Folder holding the missing frames</source>
@@ -517,11 +532,11 @@
     </message>
     <message>
       <source>Frames</source>
-      <translation type="unfinished" />
+      <translation>Quadros</translation>
     </message>
     <message>
       <source>Frames ({count}): {names}</source>
-      <translation type="unfinished" />
+      <translation>Quadros ({count}): {names}</translation>
     </message>
     <message>
       <source>Frames not found</source>
@@ -581,7 +596,7 @@
     </message>
     <message>
       <source>Import points…</source>
-      <translation type="unfinished" />
+      <translation>Importar pontos…</translation>
     </message>
     <message>
       <source>Import the accepted points anyway</source>
@@ -601,7 +616,7 @@
     </message>
     <message>
       <source>Iteration</source>
-      <translation type="unfinished" />
+      <translation>Iteração</translation>
     </message>
     <message>
       <source>Iteration of the map</source>
@@ -613,7 +628,7 @@
     </message>
     <message>
       <source>Iteration {iteration}: new clicks train model {iteration}</source>
-      <translation type="unfinished" />
+      <translation>Iteração {iteration}: novos cliques treinam o modelo {iteration}</translation>
     </message>
     <message>
       <source>Iteration {iteration}: overall accuracy {figure}</source>
@@ -633,7 +648,7 @@
     </message>
     <message>
       <source>Key</source>
-      <translation type="unfinished" />
+      <translation>Tecla</translation>
     </message>
     <message>
       <source>Label a random sample of pixels without seeing the map (it is hidden meanwhile). The first time, the sample is drawn from the latest map, over the whole frames or the visible extent as chosen under Model, with the sample design of the iSAGE settings.</source>
@@ -649,7 +664,7 @@
     </message>
     <message>
       <source>Last run: {summary}</source>
-      <translation type="unfinished" />
+      <translation>Última execução: {summary}</translation>
     </message>
     <message>
       <source>Learning rate</source>
@@ -677,7 +692,7 @@
     </message>
     <message>
       <source>Map accuracy</source>
-      <translation type="unfinished" />
+      <translation>Exatidão do mapa</translation>
     </message>
     <message>
       <source>Map accuracy of iteration {iteration} (overall accuracy): {figure}</source>
@@ -709,7 +724,7 @@
     </message>
     <message>
       <source>Model</source>
-      <translation type="unfinished" />
+      <translation>Modelo</translation>
     </message>
     <message>
       <source>Model file</source>
@@ -717,19 +732,19 @@
     </message>
     <message>
       <source>Name</source>
-      <translation type="unfinished" />
+      <translation>Nome</translation>
     </message>
     <message>
       <source>New iSAGE workspace</source>
-      <translation type="unfinished" />
+      <translation>Nova área de trabalho do iSAGE</translation>
     </message>
     <message>
       <source>New…</source>
-      <translation type="unfinished" />
+      <translation>Nova…</translation>
     </message>
     <message>
       <source>Next proposal</source>
-      <translation type="unfinished" />
+      <translation>Próxima proposta</translation>
     </message>
     <message>
       <source>No accuracy assessment design yet: press Assess map first.</source>
@@ -741,23 +756,23 @@
     </message>
     <message>
       <source>No class is chosen: pick one in the iSAGE panel (keys 1-9).</source>
-      <translation type="unfinished" />
+      <translation>Nenhuma classe escolhida: escolha uma no painel do iSAGE (teclas 1-9).</translation>
     </message>
     <message>
       <source>No click here to retract.</source>
-      <translation type="unfinished" />
+      <translation>Nenhum clique aqui para retirar.</translation>
     </message>
     <message>
       <source>No click record is open.</source>
-      <translation type="unfinished" />
+      <translation>Nenhum registro de cliques está aberto.</translation>
     </message>
     <message>
       <source>No click record is open: open or create one in the iSAGE panel.</source>
-      <translation type="unfinished" />
+      <translation>Nenhum registro de cliques está aberto: abra ou crie um no painel do iSAGE.</translation>
     </message>
     <message>
       <source>No click record open: create a workspace or open one.</source>
-      <translation type="unfinished" />
+      <translation>Nenhum registro de cliques aberto: crie uma área de trabalho ou abra uma.</translation>
     </message>
     <message>
       <source>No frame layer of the click record is loaded: nothing recorded; add the record's frames to the map.</source>
@@ -797,7 +812,7 @@
     </message>
     <message>
       <source>Nothing to undo.</source>
-      <translation type="unfinished" />
+      <translation>Nada a desfazer.</translation>
     </message>
     <message>
       <source>Number of optimisation steps; empty or 0: the engine's schedule (120 for a new model, 60 when warm-starting, about a minute on a laptop CPU for the sample).</source>
@@ -841,7 +856,7 @@
     </message>
     <message>
       <source>Open or create a click record first (or wait for the run to finish).</source>
-      <translation type="unfinished" />
+      <translation>Abra ou crie um registro de cliques primeiro (ou aguarde o fim da execução).</translation>
     </message>
     <message>
       <source>Open or create a click record first.</source>
@@ -853,7 +868,7 @@
     </message>
     <message>
       <source>Open…</source>
-      <translation type="unfinished" />
+      <translation>Abrir…</translation>
     </message>
     <message>
       <source>Optimisation steps</source>
@@ -881,7 +896,7 @@
     </message>
     <message>
       <source>Outputs</source>
-      <translation type="unfinished" />
+      <translation>Saídas</translation>
     </message>
     <message>
       <source>Outside every frame of the click record: nothing recorded; click on a frame layer of the record.</source>
@@ -953,7 +968,7 @@
     </message>
     <message>
       <source>Predict</source>
-      <translation type="unfinished" />
+      <translation>Prever</translation>
     </message>
     <message>
       <source>Predict a mosaic on a cluster</source>
@@ -969,7 +984,7 @@
     </message>
     <message>
       <source>Predict with the latest model</source>
-      <translation type="unfinished" />
+      <translation>Prever com o modelo mais recente</translation>
     </message>
     <message>
       <source>Predicted class raster</source>
@@ -1009,7 +1024,7 @@
     </message>
     <message>
       <source>Proposals</source>
-      <translation type="unfinished" />
+      <translation>Propostas</translation>
     </message>
     <message>
       <source>Proposals per class present</source>
@@ -1049,7 +1064,7 @@
     </message>
     <message>
       <source>Re-link frames…</source>
-      <translation type="unfinished" />
+      <translation>Religar quadros…</translation>
     </message>
     <message>
       <source>Reference class raster</source>
@@ -1155,7 +1170,7 @@ The output folder receives benchmark.md (the report), benchmark.png (mIoU agains
     </message>
     <message>
       <source>Save clicks, train the next iteration, then predict</source>
-      <translation type="unfinished" />
+      <translation>Salvar os cliques, treinar a próxima iteração e depois prever</translation>
     </message>
     <message>
       <source>Score on the last N training frames instead of the validation split (for tuning a recipe without looking at the validation split). Empty or 0: score on val.</source>
@@ -1223,7 +1238,7 @@ The output folder receives benchmark.md (the report), benchmark.png (mIoU agains
     </message>
     <message>
       <source>Stop the engine; earlier models and results stay</source>
-      <translation type="unfinished" />
+      <translation>Parar o motor; modelos e resultados anteriores são mantidos</translation>
     </message>
     <message>
       <source>Stored as Deepness's overlap percentage.</source>
@@ -1379,15 +1394,15 @@ The output folder receives benchmark.md (the report), benchmark.png (mIoU agains
     </message>
     <message>
       <source>Total</source>
-      <translation type="unfinished" />
+      <translation>Total</translation>
     </message>
     <message>
       <source>Train</source>
-      <translation type="unfinished" />
+      <translation>Treinar</translation>
     </message>
     <message>
       <source>Train model from clicks</source>
-      <translation type="unfinished" />
+      <translation>Treinar o modelo a partir dos cliques</translation>
     </message>
     <message>
       <source>Training frames (most)</source>
@@ -1397,7 +1412,9 @@ The output folder receives benchmark.md (the report), benchmark.png (mIoU agains
       <source>Trains the model of the workspace's current iteration from every unretracted click of this and earlier iterations, warm-starting from the latest model. The clicks are the only labels: each is one pixel an expert marked. Clicks added afterwards belong to the next iteration.
 
 Outputs the model file (models/iteration_NNN.safetensors in the workspace) and the iteration number.</source>
-      <translation type="unfinished" />
+      <translation>Treina o modelo da iteração atual da área de trabalho a partir de todos os cliques não retirados desta iteração e das anteriores, partindo do modelo mais recente. Os cliques são os únicos rótulos: cada um é um pixel marcado por um especialista. Cliques adicionados depois pertencem à próxima iteração.
+
+Produz o arquivo do modelo (models/iteration_NNN.safetensors na área de trabalho) e o número da iteração.</translation>
     </message>
     <message>
       <source>Tune on held-out training frames</source>
@@ -1453,7 +1470,7 @@ Outputs the model file (models/iteration_NNN.safetensors in the workspace) and t
     </message>
     <message>
       <source>Visible extent</source>
-      <translation type="unfinished" />
+      <translation>Extensão visível</translation>
     </message>
     <message>
       <source>Wall time (s)</source>
@@ -1473,7 +1490,7 @@ Outputs the model file (models/iteration_NNN.safetensors in the workspace) and t
     </message>
     <message>
       <source>Where to click next</source>
-      <translation type="unfinished" />
+      <translation>Onde clicar a seguir</translation>
     </message>
     <message>
       <source>Where to write the class raster (GeoTIFF).</source>
@@ -1517,7 +1534,7 @@ Outputs the model file (models/iteration_NNN.safetensors in the workspace) and t
     </message>
     <message>
       <source>Whole frames</source>
-      <translation type="unfinished" />
+      <translation>Quadros inteiros</translation>
     </message>
     <message>
       <source>With the minimum allocation: the fewest points any class gets.</source>
@@ -1529,7 +1546,7 @@ Outputs the model file (models/iteration_NNN.safetensors in the workspace) and t
     </message>
     <message>
       <source>Workspace</source>
-      <translation type="unfinished" />
+      <translation>Área de trabalho</translation>
     </message>
     <message>
       <source>Workspace (clicks.gpkg or its folder)</source>
@@ -1689,11 +1706,11 @@ Outputs the model file (models/iteration_NNN.safetensors in the workspace) and t
     </message>
     <message>
       <source>iSAGE click tool</source>
-      <translation type="unfinished" />
+      <translation>Ferramenta de clique do iSAGE</translation>
     </message>
     <message>
       <source>iSAGE clicks</source>
-      <translation type="unfinished" />
+      <translation>Cliques do iSAGE</translation>
     </message>
     <message>
       <source>iSAGE engine</source>
@@ -1701,7 +1718,7 @@ Outputs the model file (models/iteration_NNN.safetensors in the workspace) and t
     </message>
     <message>
       <source>iSAGE iteration {iteration}</source>
-      <translation type="unfinished" />
+      <translation>Iteração {iteration} do iSAGE</translation>
     </message>
     <message>
       <source>iSAGE metadata (JSON)</source>
@@ -1709,11 +1726,11 @@ Outputs the model file (models/iteration_NNN.safetensors in the workspace) and t
     </message>
     <message>
       <source>iSAGE panel</source>
-      <translation type="unfinished" />
+      <translation>Painel do iSAGE</translation>
     </message>
     <message>
       <source>iSAGE proposals</source>
-      <translation type="unfinished" />
+      <translation>Propostas do iSAGE</translation>
     </message>
     <message>
       <source>iSAGE settings</source>
@@ -1725,7 +1742,7 @@ Outputs the model file (models/iteration_NNN.safetensors in the workspace) and t
     </message>
     <message>
       <source>iSAGE settings…</source>
-      <translation type="unfinished" />
+      <translation>Configurações do iSAGE…</translation>
     </message>
     <message>
       <source>iSAGE {isage} ({distribution}), Python {python}, torch {torch} ({torch_build} build)</source>
@@ -1781,7 +1798,7 @@ Outputs the model file (models/iteration_NNN.safetensors in the workspace) and t
     </message>
     <message>
       <source>no model trained yet</source>
-      <translation type="unfinished" />
+      <translation>nenhum modelo treinado ainda</translation>
     </message>
     <message>
       <source>no model yet: click every class at least once, then Train</source>
@@ -1813,11 +1830,11 @@ Outputs the model file (models/iteration_NNN.safetensors in the workspace) and t
     </message>
     <message>
       <source>none</source>
-      <translation type="unfinished" />
+      <translation>nenhum</translation>
     </message>
     <message>
       <source>none yet</source>
-      <translation type="unfinished" />
+      <translation>nenhum ainda</translation>
     </message>
     <message>
       <source>open or create a click record first</source>
