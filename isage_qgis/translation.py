@@ -43,7 +43,7 @@ def install_translator(locale: str | None = None, folder: Path = I18N_DIR) -> st
     and install it; an earlier one of this plugin is removed first. Returns the file loaded or None."""
     remove_translator()
     locale = locale or user_locale()
-    for code in dict.fromkeys([locale, locale[:2]]):
+    for code in dict.fromkeys([locale, locale[:2], "en"]):  # English last: its plural forms
         path = folder / f"isage_{code}.qm"
         translator = QTranslator()
         if path.is_file() and translator.load(str(path)):

@@ -47,7 +47,7 @@ def locale(qm_folder):
 
     yield use
     settings.setValue("locale/userLocale", before)
-    translation.remove_translator()
+    translation.install_translator("en", folder=qm_folder)  # as the plugin does in an English QGIS
 
 
 def test_the_panel_dialog_processing_and_a_refused_click_speak_portuguese(
