@@ -4,9 +4,10 @@ VENV ?= .venv
 PY := $(VENV)/bin/python
 PIP := $(PY) -m pip
 STAMP := $(VENV)/.installed
-APT_PACKAGES := qgis python3-qgis qgis-providers
+# qttools5-dev-tools: Qt's lrelease, which builds the interface translations (isage_qgis/i18n/*.qm)
+APT_PACKAGES := qgis python3-qgis qgis-providers qttools5-dev-tools
 
-.PHONY: install system-packages torch-plan test numpy2-venv test-qgis344 demo lint clean
+.PHONY: install system-packages torch-plan test numpy2-venv test-qgis344 demo lint clean translations
 
 install: $(STAMP)
 
@@ -59,7 +60,7 @@ torch-plan:
 # QGIS runs headless in the tests (pytest-qgis); the platform must be set before Qt starts.
 # Then the engine's tests again with numpy 2 (which pyproject allows) in a venv without Debian's packages,
 # and the QGIS-side tests on QGIS 3.44 in a Debian 13 chroot (test-qgis344).
-test: install numpy2-venv
+test: install numpy2-venv translations
 	QT_QPA_PLATFORM=offscreen $(PY) -m pytest -q
 	$(NP2_VENV)/bin/python -m pytest -q -p no:pytest_qgis -m "not gdal_bindings" tests --ignore=tests/qgis
 	$(MAKE) --no-print-directory test-qgis344
@@ -78,6 +79,16 @@ $(NP2_STAMP): pyproject.toml constraints.txt
 # The QGIS-side tests on QGIS 3.44 (Debian 13) in a chroot under /var/tmp, with the host's engine (root).
 test-qgis344: install
 	$$( [ "$$(id -u)" = 0 ] || echo sudo ) bash scripts/test_qgis344.sh
+
+# The interface translations: each isage_qgis/i18n/*.ts (written by people) built into a .qm (what Qt loads)
+# by Qt's lrelease; the .qm files are build outputs (git-ignored) and ship in the zip.
+# `python scripts/translations.py update` adds the source's new sentences to the .ts files.
+LRELEASE ?= $(firstword $(wildcard /usr/lib/qt5/bin/lrelease /usr/lib/qt6/bin/lrelease) lrelease)
+TS_FILES := $(wildcard isage_qgis/i18n/*.ts)
+QM_FILES := $(TS_FILES:.ts=.qm)
+translations: $(QM_FILES)
+isage_qgis/i18n/%.qm: isage_qgis/i18n/%.ts | system-packages
+	$(LRELEASE) -silent $< -qm $@
 
 demo: install
 	$(VENV)/bin/isage demo --out demo_workspace
@@ -102,9 +113,10 @@ ENGINE_SRC := build/engine-src
 
 # The plugin folder, with the engine of the same version in bundled/: a pure-Python wheel built from a
 # clean copy of the sources (no stale build/lib files) and the constraints it is installed under.
-plugin-stage: install
+plugin-stage: install translations
 	rm -rf $(dir $(PLUGIN_STAGE)) $(ENGINE_SRC) && mkdir -p $(PLUGIN_STAGE) $(ENGINE_SRC)
 	cp -r isage_qgis/. $(PLUGIN_STAGE)/
+	rm -f $(PLUGIN_STAGE)/i18n/*.ts  # the zip ships the compiled .qm files
 	cp -r metadata.txt icons $(PLUGIN_STAGE)/
 	cp LICENSE $(PLUGIN_STAGE)/
 	cp -r pyproject.toml README.md LICENSE isage_core $(ENGINE_SRC)/
@@ -115,14 +127,25 @@ plugin-stage: install
 	@ls $(PLUGIN_STAGE)/bundled/geoisage-$$(sed -n 's/^version=//p' metadata.txt)-py3-none-any.whl >/dev/null \
 	  || { echo "the engine wheel's version is not metadata.txt's"; exit 1; }
 
-# dist/isage_qgis.zip: installable with Plugins > Manage and Install Plugins > Install from ZIP.
+# dist/isage_qgis.zip: installable with Plugins > Manage and Install Plugins > Install from ZIP. Then the
+# plugin repository's upload gates on what the zip holds (the plugin and the bundled engine's code):
+# Bandit and detect-secrets; a finding fails the target.
+PACKAGE_SCAN := build/package-scan
 package: plugin-stage
 	@mkdir -p $(dir $(PLUGIN_ZIP)) && rm -f $(PLUGIN_ZIP)
 	cd $(dir $(PLUGIN_STAGE)) && /usr/bin/python3 -m zipfile -c $(abspath $(PLUGIN_ZIP)) isage_qgis
 	@/usr/bin/python3 -m zipfile -l $(PLUGIN_ZIP) | tail -n +2 | wc -l | xargs echo "$(PLUGIN_ZIP): files:"
 	@du -k $(PLUGIN_ZIP) | cut -f1 | xargs -I{} echo "$(PLUGIN_ZIP): {} KiB"
+	rm -rf $(PACKAGE_SCAN) && mkdir -p $(PACKAGE_SCAN)
+	/usr/bin/python3 -m zipfile -e $(PLUGIN_ZIP) $(PACKAGE_SCAN)
+	/usr/bin/python3 -m zipfile -e $(PACKAGE_SCAN)/isage_qgis/bundled/geoisage-*.whl $(PACKAGE_SCAN)/engine
+	$(VENV)/bin/bandit -r $(PACKAGE_SCAN) -q
+	cd $(PACKAGE_SCAN) && $(CURDIR)/$(VENV)/bin/detect-secrets scan --all-files . > ../detect-secrets.json
+	@$(PY) -c "import json, sys; r = json.load(open('build/detect-secrets.json'))['results']; \
+	  [print(f, s['type'], s['line_number']) for f, l in r.items() for s in l]; \
+	  print('detect-secrets:', sum(map(len, r.values())), 'findings'); sys.exit(1 if r else 0)"
 
-# Bandit, as the official plugin repository runs it on uploads: the plugin's code and the bundled engine's.
+# Bandit alone on the staged plugin and the bundled engine's code (make package runs it on the zip too).
 bandit: plugin-stage
 	rm -rf build/bandit && mkdir -p build/bandit
 	/usr/bin/python3 -m zipfile -e $(PLUGIN_STAGE)/bundled/geoisage-*.whl build/bandit/engine

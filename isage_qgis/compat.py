@@ -58,7 +58,7 @@ def _pick_first(*candidates: tuple[object, str]):
     for owner, name in candidates:
         if owner is not None and hasattr(owner, name):
             return getattr(owner, name)
-    raise AttributeError(f"none of {[n for _, n in candidates]} exists in this QGIS")
+    raise AttributeError(f"none of {[n for _, n in candidates]} exists in this QGIS")  # no-i18n
 
 
 NO_GEOMETRY = _pick_first(

@@ -14,6 +14,7 @@ except ImportError:  # Qt5
 
 from .log import setup_logging
 from .resources import icon
+from .translation import install_translator, remove_translator, tr
 
 log = logging.getLogger(__name__)
 MENU = "&iSAGE"
@@ -24,6 +25,7 @@ class IsagePlugin:
 
     def __init__(self, iface):
         self.iface = iface
+        install_translator()  # QGIS's interface language (locale/userLocale), before any text is made
         self.dock = None
         self.provider = None
         self.actions: list[QAction] = []
@@ -45,9 +47,9 @@ class IsagePlugin:
     def initGui(self) -> None:  # noqa: N802 - QGIS API
         setup_logging()
         self.initProcessing()
-        self.dock_action = self._action("isage", "iSAGE panel", self.toggle_dock, checkable=True)
-        self._action("click", "iSAGE click tool", self.activate_click_tool)
-        self._action("settings", "iSAGE settings…", self.open_settings, toolbar=False)
+        self.dock_action = self._action("isage", tr("iSAGE panel"), self.toggle_dock, checkable=True)
+        self._action("click", tr("iSAGE click tool"), self.activate_click_tool)
+        self._action("settings", tr("iSAGE settings…"), self.open_settings, toolbar=False)
 
     def _action(
         self, icon_name: str, text: str, slot, checkable: bool = False, toolbar: bool = True
@@ -90,7 +92,9 @@ class IsagePlugin:
             dock.click_action.setChecked(True)
             dock.toggle_tool(True)
         else:
-            dock.show_message("warning", "iSAGE", "open or create a click record first (or wait for the run)")
+            dock.show_message(
+                "warning", "iSAGE", tr("Open or create a click record first (or wait for the run to finish).")
+            )
 
     def open_settings(self) -> None:
         from .panel.settings_dialog import SettingsDialog
@@ -113,3 +117,4 @@ class IsagePlugin:
         if self.provider is not None:
             QgsApplication.processingRegistry().removeProvider(self.provider)
             self.provider = None
+        remove_translator()

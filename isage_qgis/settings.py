@@ -77,7 +77,7 @@ def assessment_args(settings: PluginSettings) -> list[str]:
     ``--anticipated``, ``--allocation`` (``minimum:K`` for the minimum allocation) and ``--seed``."""
     allocation = settings.assess_allocation if settings.assess_allocation in ALLOCATIONS else "minimum"
     if allocation == "minimum":
-        allocation = f"minimum:{max(1, int(settings.assess_minimum))}"
+        allocation = f"minimum:{max(1, int(settings.assess_minimum))}"  # no-i18n
     return [
         "--target-se", repr(float(settings.assess_target_se)),
         "--anticipated", repr(float(settings.assess_anticipated)),

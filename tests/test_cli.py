@@ -1,6 +1,7 @@
 """The ``isage`` command line end to end on the real sample: events, the loop, and bad input."""
 
 import hashlib
+import io
 import json
 import os
 import subprocess
@@ -13,6 +14,7 @@ import rasterio
 
 from isage_core.benchmark.sample_data import export_sample
 from isage_core.cli.main import main
+from isage_core.cli.reporters import HumanReporter, JsonLinesReporter
 
 TINY = [
     "--encoder",
@@ -323,3 +325,25 @@ def test_every_file_written_follows_the_umask_for_sharing(capsys, workspace, sam
     written = [p for p in workspace.rglob("*") if p.is_file() and p.name != "clicks.gpkg"]  # made before
     assert any(p.suffix == ".safetensors" for p in written) and any(p.suffix == ".tif" for p in written)
     assert {p.name: oct(p.stat().st_mode & 0o777) for p in written} == {p.name: "0o664" for p in written}
+
+
+def test_human_output_prints_names_and_paths_as_written_and_json_stays_json():
+    out, err = io.StringIO(), io.StringIO()
+    payload = {
+        "outputs": {"workspace": Path("área de trabalho"), "frames": ["ção 1", "b"]},
+        "counts": {"água": 2},
+        "last_run": None,
+    }
+    HumanReporter(stream=err, out=out).result(**payload)
+    assert out.getvalue().splitlines() == [
+        "outputs:",
+        "  workspace: área de trabalho",
+        "  frames: [ção 1, b]",
+        "counts:",
+        "  água: 2",
+        "last_run: none",
+    ]
+    stream = io.StringIO()
+    JsonLinesReporter(stream).result(**payload)
+    record = json.loads(stream.getvalue())
+    assert record["outputs"] == {"workspace": "área de trabalho", "frames": ["ção 1", "b"]}

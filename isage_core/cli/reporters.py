@@ -99,6 +99,21 @@ class JsonLinesReporter(Reporter):
         self._emit("error", message=message, cancelled=cancelled)
 
 
+def human_text(value: Any) -> str:
+    """A result value for a person: names and paths as written (no quotes, no escapes), lists joined
+    by commas, mappings as ``key: value`` pairs; ``None`` as ``none``."""
+    value = _jsonable(value)
+    if isinstance(value, dict):
+        return "{" + ", ".join(f"{k}: {human_text(v)}" for k, v in value.items()) + "}"
+    if isinstance(value, list):
+        return "[" + ", ".join(human_text(v) for v in value) + "]"
+    if value is None:
+        return "none"
+    if isinstance(value, bool):
+        return "yes" if value else "no"
+    return str(value)
+
+
 class HumanReporter(Reporter):
     """A progress bar and log lines on stderr, a short summary of the result on stdout."""
 
@@ -139,9 +154,9 @@ class HumanReporter(Reporter):
             if isinstance(value, dict):
                 self.out.write(f"{key}:\n")
                 for sub, item in value.items():
-                    self.out.write(f"  {sub}: {json.dumps(_jsonable(item), ensure_ascii=False)}\n")
+                    self.out.write(f"  {sub}: {human_text(item)}\n")
             else:
-                self.out.write(f"{key}: {json.dumps(_jsonable(value), ensure_ascii=False)}\n")
+                self.out.write(f"{key}: {human_text(value)}\n")
         self.out.flush()
 
     def error(self, message: str, cancelled: bool = False) -> None:

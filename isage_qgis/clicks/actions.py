@@ -18,19 +18,15 @@ from qgis.core import (
     QgsRasterLayer,
     QgsRectangle,
 )
-from qgis.PyQt.QtCore import QCoreApplication
 
 from ..record.assessment import is_sample_pixel
 from ..record.frames import FrameInfo, frame_for_layer, pixel_of
 from ..record.model import ClickRecordError, ClickRefused
 from ..record.view import RecordError
+from ..translation import tr
 from .layer import ClickRecordLayer
 
-RETRACT_REASON = "retracted on the map"
-
-
-def tr(text: str) -> str:
-    return QCoreApplication.translate("iSAGE", text)
+RETRACT_REASON = "retracted on the map"  # no-i18n: the audit record stays English
 
 
 class ClickSettingsLike(Protocol):
@@ -112,12 +108,12 @@ class ClickActions:
         record = self.record()
         if record is None:
             return Outcome(
-                "nothing", "warning", "No click record is open: open or create one in the iSAGE panel."
+                "nothing", "warning", tr("No click record is open: open or create one in the iSAGE panel.")
             )
         class_id = self.active_class()
         if class_id is None:
             return Outcome(
-                "nothing", "warning", "No class is chosen: pick one in the iSAGE panel (keys 1-9)."
+                "nothing", "warning", tr("No class is chosen: pick one in the iSAGE panel (keys 1-9).")
             )
         return record, int(class_id)
 
@@ -135,15 +131,19 @@ class ClickActions:
             return Outcome(
                 "refused",
                 "warning",
-                "No frame layer of the click record is loaded: nothing recorded; "
-                "add the record's frames to the map.",
+                tr(
+                    "No frame layer of the click record is loaded: nothing recorded; "
+                    "add the record's frames to the map."
+                ),
             )
         if hit is None:
             return Outcome(
                 "refused",
                 "warning",
-                "Outside every frame of the click record: nothing recorded; "
-                "click on a frame layer of the record.",
+                tr(
+                    "Outside every frame of the click record: nothing recorded; "
+                    "click on a frame layer of the record."
+                ),
             )
         return self._write(record, hit.frame.name, hit.row, hit.col, class_id, hit.layer)
 
@@ -186,10 +186,12 @@ class ClickActions:
                 frame, row, col, class_id, settings.annotator, "", settings.enforce_budget, raster=layer
             )
         except ClickRefused as exc:
-            return Outcome("refused", "warning", f"Click not recorded: {exc}")
+            return Outcome("refused", "warning", tr("Click not recorded: {reason}").format(reason=exc))
         except ClickRecordError as exc:
             return Outcome("refused", "critical", str(exc))
-        text = f"Click {fid}: class {class_id} on frame '{frame}', row {row}, col {col}."
+        text = tr("Click {fid}: class {class_id} on frame '{frame}', row {row}, col {col}.").format(
+            fid=fid, class_id=class_id, frame=frame, row=row, col=col
+        )
         return Outcome("added", "info", text, fid)
 
     def retract_near(self, point: QgsPointXY, crs: QgsCoordinateReferenceSystem, tolerance: float) -> Outcome:
@@ -197,37 +199,37 @@ class ClickActions:
         record = self.record()
         if record is None:
             return Outcome(
-                "nothing", "warning", "No click record is open: open or create one in the iSAGE panel."
+                "nothing", "warning", tr("No click record is open: open or create one in the iSAGE panel.")
             )
         fid = record.nearest_click(point, crs, tolerance_in(record.crs, point, crs, tolerance))
         if fid is None:
-            return Outcome("nothing", "info", "No click here to retract.")
+            return Outcome("nothing", "info", tr("No click here to retract."))
         try:
             record.retract(fid, self.settings().annotator, RETRACT_REASON)
         except ClickRecordError as exc:
             return Outcome("refused", "critical", str(exc))
-        return Outcome(
-            "retracted", "info", f"Click {fid} retracted (it stays in the record, marked retracted).", fid
-        )
+        text = tr("Click {fid} retracted (it stays in the record, marked retracted).").format(fid=fid)
+        return Outcome("retracted", "info", text, fid)
 
     def undo(self) -> Outcome:
         """Undo the last click or retraction made in this session."""
         record = self.record()
         if record is None:
-            return Outcome("nothing", "warning", "No click record is open.")
+            return Outcome("nothing", "warning", tr("No click record is open."))
         settings = self.settings()
         try:
             done = record.undo(settings.annotator, settings.enforce_budget)
         except ClickRefused as exc:
-            return Outcome("refused", "warning", f"Cannot undo: {exc}")
+            return Outcome("refused", "warning", tr("Cannot undo: {reason}").format(reason=exc))
         except ClickRecordError as exc:
             return Outcome("refused", "critical", str(exc))
         if done is None:
-            return Outcome("nothing", "info", "Nothing to undo.")
+            return Outcome("nothing", "info", tr("Nothing to undo."))
         kind, fid = done
         if kind == "retracted":
-            return Outcome("retracted", "info", f"Undone: click {fid} retracted.", fid)
-        return Outcome("added", "info", f"Undone: the retracted click is back as click {fid}.", fid)
+            return Outcome("retracted", "info", tr("Undone: click {fid} retracted.").format(fid=fid), fid)
+        text = tr("Undone: the retracted click is back as click {fid}.").format(fid=fid)
+        return Outcome("added", "info", text, fid)
 
 
 def _transform(point: QgsPointXY, src: QgsCoordinateReferenceSystem, dst: QgsCoordinateReferenceSystem):

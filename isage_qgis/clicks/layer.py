@@ -38,6 +38,7 @@ from ..record.model import (
 )
 from ..record.tables import SCHEMA_VERSION, RecordTables
 from ..record.writes import utc_now
+from ..translation import tr
 from .undo import UNDO_REASON, ClickUndoStack, UndoEntry
 
 __all__ = [
@@ -83,13 +84,14 @@ class ClickRecordLayer(QObject, RecordTables):
     def add_class(self, c: ClassInfo) -> None:
         """Add a new class; refuses an id in use (use :meth:`update_class`)."""
         if any(k.id == c.id for k in self.classes()):
-            raise ClickRefused(f"{self.path}: class {c.id} exists already; choose another id or edit it")
+            text = tr("{path}: class {id} exists already; choose another id or edit it")
+            raise ClickRefused(text.format(path=self.path, id=c.id))
         self.set_classes([c])
 
     def update_class(self, c: ClassInfo) -> None:
         """Rename or recolour the existing class ``c.id``."""
         if not any(k.id == c.id for k in self.classes()):
-            raise ClickRefused(f"{self.path}: no class {c.id}; add it first")
+            raise ClickRefused(tr("{path}: no class {id}; add it first").format(path=self.path, id=c.id))
         self.set_classes([c])
 
     def set_classes(self, classes: Iterable[ClassInfo]) -> None:
@@ -112,9 +114,9 @@ class ClickRecordLayer(QObject, RecordTables):
             if k not in current
         ]
         if changes:
-            self._write(lyr, "save the classes", lambda p: p.changeAttributeValues(changes))
+            self._write(lyr, tr("save the classes"), lambda p: p.changeAttributeValues(changes))
         if new:
-            self._write(lyr, "save the classes", lambda p: p.addFeatures(new)[0])
+            self._write(lyr, tr("save the classes"), lambda p: p.addFeatures(new)[0])
 
     # ---- clicks ----------------------------------------------------------------------------------
     def add_click(
@@ -137,31 +139,37 @@ class ClickRecordLayer(QObject, RecordTables):
         """
         fr = self.frame(frame)
         if fr is None:
-            known = ", ".join(f.name for f in self.frames()) or "none"
-            raise ClickRefused(
-                f"{self.path}: no frame named '{frame}' (frames: {known}); add the frame first"
-            )
+            known = ", ".join(f.name for f in self.frames()) or "-"
+            text = tr("{path}: no frame named '{frame}' (frames: {known}); add the frame first")
+            raise ClickRefused(text.format(path=self.path, frame=frame, known=known))
         ids = [c.id for c in self.classes()]
         if class_id not in ids:
-            raise ClickRefused(
-                f"{self.path}: unknown class {class_id!r} (classes: {', '.join(map(str, ids)) or 'none'});"
-                " add it first"
-            )
-        where = f"pixel (row {row}, col {col})"
+            text = tr("{path}: unknown class {class_id} (classes: {known}); add it first")
+            known = ", ".join(map(str, ids)) or "-"
+            raise ClickRefused(text.format(path=self.path, class_id=repr(class_id), known=known))
         if not (0 <= row < fr.height and 0 <= col < fr.width):
+            text = tr(
+                "{path}: pixel (row {row}, col {col}) is outside frame '{frame}' ({width}x{height} pixels)"
+            )
             raise ClickRefused(
-                f"{fr.path}: {where} is outside frame '{frame}' ({fr.width}x{fr.height} pixels)"
+                text.format(path=fr.path, row=row, col=col, frame=frame, width=fr.width, height=fr.height)
             )
         source = fr.path if fr.exists else (layer_path(raster) if raster is not None else None)
         if source is not None and self._rasters.is_nodata(source, fr, row, col):
-            raise ClickRefused(f"{fr.path}: {where} of frame '{frame}' is nodata; click on image data")
+            text = tr(
+                "{path}: pixel (row {row}, col {col}) of frame '{frame}' is nodata; click on image data"
+            )
+            raise ClickRefused(text.format(path=fr.path, row=row, col=col, frame=frame))
         iteration = self.current_iteration()
         holder = self._budget_holder(frame, class_id, iteration) if enforce_budget else None
         if holder is not None:
-            raise BudgetExceeded(
-                f"frame '{frame}' already has a click of class {class_id} in iteration {iteration} "
-                f"(click {holder.fid}); one click per class per frame per iteration: retract it first "
+            text = tr(
+                "frame '{frame}' already has a click of class {class_id} in iteration {iteration} "
+                "(click {fid}); one click per class per frame per iteration: retract it first "
                 "(right click), or turn on the budget override in the iSAGE settings"
+            )
+            raise BudgetExceeded(
+                text.format(frame=frame, class_id=class_id, iteration=iteration, fid=holder.fid)
             )
         record_writes.check_writable(self.path)
         values = dict(uid=uuid.uuid4().hex, frame=frame, row=int(row), col=int(col), class_id=int(class_id))
@@ -175,7 +183,7 @@ class ClickRecordLayer(QObject, RecordTables):
             added.extend(feats)
             return ok
 
-        self._write(self.layer, "add the click", insert)
+        self._write(self.layer, tr("add the click"), insert)
         fid = int(added[0].id())
         if undoable:
             self.undo_stack.push(UndoEntry("add", fid, frame, int(row), int(col), int(class_id), note or ""))
@@ -192,9 +200,12 @@ class ClickRecordLayer(QObject, RecordTables):
         """Mark click ``fid`` retracted (with who, when and why); it stays in the record."""
         c = self.click(fid)
         if c is None:
-            raise ClickRefused(f"{self.path}: no click with fid {fid}; check the click id")
+            raise ClickRefused(
+                tr("{path}: no click with fid {fid}; check the click id").format(path=self.path, fid=fid)
+            )
         if c.retracted:
-            raise ClickRefused(f"{self.path}: click {c.uid} was already retracted; nothing to do")
+            text = tr("{path}: click {uid} was already retracted; nothing to do")
+            raise ClickRefused(text.format(path=self.path, uid=c.uid))
         idx = self.layer.fields().indexOf
         values = {
             idx("retracted"): 1,
@@ -202,7 +213,9 @@ class ClickRecordLayer(QObject, RecordTables):
             idx("retracted_by"): by or "",
             idx("retract_reason"): reason or "",
         }
-        self._write(self.layer, "retract the click", lambda p: p.changeAttributeValues({int(fid): values}))
+        self._write(
+            self.layer, tr("retract the click"), lambda p: p.changeAttributeValues({int(fid): values})
+        )
         if undoable:
             self.undo_stack.push(UndoEntry("retract", c.fid, c.frame, c.row, c.col, c.class_id, c.note))
 
@@ -251,10 +264,11 @@ class ClickRecordLayer(QObject, RecordTables):
         """Warn (``message``) as soon as a click is deleted in ``lyr``: the record will refuse to save it."""
 
         def deleted(fid: int) -> None:
-            text = (
-                f"{self.path}: clicks are never deleted; saving the deletion of click {fid} will be refused"
+            text = tr(
+                "{path}: clicks are never deleted; saving the deletion of click {fid} will be refused: "
+                "roll back and retract it instead (right click)"
             )
-            self.message.emit("warning", text + ": roll back and retract it instead (right click)")
+            self.message.emit("warning", text.format(path=self.path, fid=fid))
 
         lyr.featureDeleted.connect(deleted)
 

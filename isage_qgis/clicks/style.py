@@ -17,8 +17,9 @@ from qgis.core import (
 )
 from qgis.PyQt.QtGui import QColor
 
-CATEGORY_EXPRESSION = 'CASE WHEN "retracted" = 0 THEN "class_id" END'
-DISPLAY_FILTER = '"retracted" = 0'  # a subset string for a layer that must not even list retracted clicks
+CATEGORY_EXPRESSION = 'CASE WHEN "retracted" = 0 THEN "class_id" END'  # no-i18n
+# a subset string for a layer that must not even list retracted clicks
+DISPLAY_FILTER = '"retracted" = 0'  # no-i18n
 MARKER_SIZE_MM = 3.2
 FALLBACK_COLOR = "#ff00ff"
 

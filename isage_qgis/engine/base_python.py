@@ -19,13 +19,14 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
+from ..translation import tr
 from .protocol import engine_environment
 
 log = logging.getLogger(__name__)
 
 MIN_VERSION = (3, 10)
 _PROBE = (
-    "import json, os, sys, sysconfig, importlib.util as u; "
+    "import json, os, sys, sysconfig, importlib.util as u; "  # no-i18n
     "print(json.dumps({'version': list(sys.version_info[:2]), 'executable': sys.executable, "
     "'venv': all(u.find_spec(m) is not None for m in ('venv', 'ensurepip')), "
     "'externally_managed': os.path.exists(os.path.join(sysconfig.get_path('stdlib'), "
@@ -131,11 +132,11 @@ def _what_to_install(platform: str, without_venv: list[PythonProbe], too_old: li
     need = f"Python {MIN_VERSION[0]}.{MIN_VERSION[1]} or newer"
     if without_venv:
         p = without_venv[0]
-        managed = " (a system Python managed by the distribution)" if p.externally_managed else ""
+        managed = tr(" (a system Python managed by the distribution)") if p.externally_managed else ""
         fix = (
             f"install the python3-venv package (sudo apt install python{p.version[0]}.{p.version[1]}-venv)"
             if platform.startswith("linux")
-            else "reinstall it with the venv and ensurepip modules (python.org installer)"
+            else tr("reinstall it with the venv and ensurepip modules (python.org installer)")
         )
         return (
             f"Python {p.version[0]}.{p.version[1]} at {p.executable}{managed} cannot create environments: "

@@ -60,7 +60,7 @@ def can_import_engine(python: str) -> bool:
     if key not in _engine_checks:
         try:
             done = subprocess.run(  # from a neutral folder: an isage_core beside the cwd must not count  # nosec B603
-                [python, "-c", "import isage_core"],
+                [python, "-c", "import isage_core"],  # no-i18n
                 capture_output=True,
                 timeout=60,
                 env=engine_environment(),

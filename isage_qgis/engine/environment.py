@@ -19,6 +19,7 @@ from pathlib import Path
 
 from qgis.PyQt.QtCore import QObject, QProcess, QProcessEnvironment, pyqtSignal
 
+from ..translation import tr
 from .discovery import clear_engine_cache, env_python
 from .install_plan import read_report, torch_pip_args, torch_refusal
 from .protocol import engine_environment
@@ -30,7 +31,7 @@ BUNDLE_DIR = Path(__file__).resolve().parents[1] / "bundled"
 ENGINE_EXTRAS = "cluster"  # Dask, for the panel's and Processing's prediction on a cluster
 PLAN_FILE = "install-plan.json"
 _PIP = ["-m", "pip", "--disable-pip-version-check", "--no-input"]
-_VERSION_CHECK = "import isage_core; print(isage_core.__version__)"
+_VERSION_CHECK = "import isage_core; print(isage_core.__version__)"  # no-i18n
 
 
 @dataclass(frozen=True)
@@ -83,15 +84,15 @@ def build_steps(request: EnvRequest) -> list[Step]:
         source = ["--no-index", "--find-links", str(Path(request.wheel_folder).resolve())]
     else:
         source = torch_pip_args(request.torch)
-        steps.append(Step("updating pip", [python, *_PIP, "install", "--upgrade", "pip"]))
+        steps.append(Step(tr("updating pip"), [python, *_PIP, "install", "--upgrade", "pip"]))
         if request.torch == "default":
             plan = env_dir / PLAN_FILE
             steps.append(
                 Step(
-                    "checking what would be downloaded",
+                    tr("checking what would be downloaded"),
                     [*pip_install, "--dry-run", "--report", str(plan), *source, wanted],
                     check=lambda _lines: torch_refusal(
-                        read_report(plan), "default", "choose CPU or CUDA torch in the iSAGE settings"
+                        read_report(plan), "default", tr("choose CPU or CUDA torch in the iSAGE settings")
                     ),
                 )
             )
@@ -103,7 +104,7 @@ def build_steps(request: EnvRequest) -> list[Step]:
     )
     steps.append(
         Step(
-            "checking that the engine imports",
+            tr("checking that the engine imports"),
             [python, "-c", _VERSION_CHECK],
             check=lambda lines: _version_problem(lines, engine.version),
         )
@@ -144,7 +145,7 @@ class EnvironmentBuilder(QObject):
     def start(self) -> None:
         """Start the first step."""
         if self._running or self._index >= 0:
-            raise RuntimeError("an EnvironmentBuilder runs once; create a new one")
+            raise RuntimeError("an EnvironmentBuilder runs once; create a new one")  # no-i18n
         self._running = True
         self._next()
 
@@ -158,7 +159,7 @@ class EnvironmentBuilder(QObject):
     def _next(self) -> None:
         self._index += 1
         if self._index >= len(self.steps):
-            self._done(True, "the iSAGE engine environment is ready")
+            self._done(True, tr("the iSAGE engine environment is ready"))
             return
         step = self.steps[self._index]
         self.progress.emit(self._index / len(self.steps), step.description)
@@ -196,9 +197,11 @@ class EnvironmentBuilder(QObject):
         self._read()
         step = self.steps[self._index]
         if self._cancelled:
-            self._done(False, "cancelled; the engine environment is incomplete, build it again to finish it")
+            self._done(
+                False, tr("cancelled; the engine environment is incomplete, build it again to finish it")
+            )
         elif code != 0 or status == QProcess.ExitStatus.CrashExit:
-            last = self._lines[-1] if self._lines else "no output"
+            last = self._lines[-1] if self._lines else tr("no output")
             self._done(
                 False, f"{step.description} failed (exit status {code}): {last}; see the iSAGE log messages"
             )
@@ -224,5 +227,5 @@ class EnvironmentBuilder(QObject):
         if ok:
             clear_engine_cache()  # a Python that could not import the engine now can
             self.progress.emit(1.0, message)
-        (log.info if ok else log.error)("engine environment: %s", message)
+        (log.info if ok else log.error)("engine environment: %s", message)  # no-i18n
         self.finished.emit(ok, message)

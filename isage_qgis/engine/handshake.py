@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from ..resources import plugin_version
+from ..translation import tr
 
 LABEL = "checking the engine"
 UPDATE_HINT = "press Update engine in the iSAGE settings"
@@ -26,7 +27,7 @@ def engine_problem(report: dict, python: str, expected: str | None = None) -> st
             f"{UPDATE_HINT}"
         )
     if report.get("can_train") is False:
-        problems = report.get("problems") or ["a library it needs does not import"]
+        problems = report.get("problems") or [tr("a library it needs does not import")]
         return f"the iSAGE engine at {python} cannot train: {problems[0]}; {UPDATE_HINT}"
     return None
 

@@ -117,7 +117,8 @@ def main(argv: list[str] | None = None) -> int:
     """``python -m isage_qgis.engine.install_plan REPORT [CHOICE]``: exit 2 with the refusal, else 0."""
     args = sys.argv[1:] if argv is None else argv
     if not args:
-        sys.stderr.write("usage: python -m isage_qgis.engine.install_plan REPORT [default|cpu|cuda]\n")
+        usage = "usage: python -m isage_qgis.engine.install_plan REPORT [default|cpu|cuda]\n"  # no-i18n
+        sys.stderr.write(usage)
         return 2
     choice = args[1] if len(args) > 1 else "default"
     try:

@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 
 from qgis.PyQt.QtCore import QObject, pyqtSignal
 
+from ..translation import tr
 from .worker import EngineRun
 
 log = logging.getLogger(__name__)
@@ -80,7 +81,7 @@ class Pipeline(QObject):
     def start(self) -> None:
         """Start the first step (an empty pipeline succeeds at once)."""
         if self._index >= 0:
-            raise RuntimeError("a Pipeline starts once; create a new one")
+            raise RuntimeError("a Pipeline starts once; create a new one")  # no-i18n
         self._next()
 
     def cancel(self) -> None:
@@ -94,7 +95,7 @@ class Pipeline(QObject):
     def _next(self) -> None:
         self._index += 1
         if self._cancelled:
-            self._finish("cancelled before the next step", True)
+            self._finish(tr("cancelled before the next step"), True)
             return
         if self._index >= len(self.steps):
             self._done = True

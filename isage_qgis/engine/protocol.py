@@ -11,6 +11,8 @@ import logging
 import os
 from pathlib import Path
 
+from ..translation import tr
+
 log = logging.getLogger("isage_qgis.engine.worker")
 
 ENGINE_MODULE = "isage_core.cli"
@@ -33,7 +35,7 @@ class EngineError(Exception):
 def missing_engine_message(python: str | None) -> str:
     """The message for an engine Python that is not set, does not exist or cannot run the engine."""
     what = f"The iSAGE engine Python '{python}' does not exist or is not executable" if python else (
-        "No iSAGE engine Python was found")  # fmt: skip
+        tr("No iSAGE engine Python was found"))  # fmt: skip
     return (
         f"{what}; set it in the iSAGE settings (engine Python), set ISAGE_PYTHON, "
         "or create the engine environment from the iSAGE panel"

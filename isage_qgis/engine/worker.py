@@ -21,6 +21,7 @@ from typing import Any
 from qgis.core import QgsProcessingException, QgsProcessingFeedback
 from qgis.PyQt.QtCore import QObject, QProcess, QProcessEnvironment, QTimer, pyqtSignal
 
+from ..translation import tr
 from .protocol import (  # noqa: F401 (re-exported: the worker's public API)
     CANCEL_GRACE_SECONDS,
     ENGINE_MODULE,
@@ -79,7 +80,7 @@ class EngineRun(QObject):
     def start(self) -> None:
         """Start the process; problems are reported through ``failed`` (after this call returns)."""
         if self._process is not None:
-            raise RuntimeError("an EngineRun starts once; create a new one")
+            raise RuntimeError("an EngineRun starts once; create a new one")  # no-i18n
         log.info("engine: %s", " ".join(self.command))
         process = QProcess(self)
         self._process = process
@@ -158,10 +159,10 @@ class EngineRun(QObject):
             self._finish(None, False)
         elif self._error is not None:
             self._finish(
-                str(self._error.get("message", "the engine failed")), bool(self._error.get("cancelled"))
+                str(self._error.get("message", tr("the engine failed"))), bool(self._error.get("cancelled"))
             )
         elif self._cancelled:
-            self._finish("cancelled; the engine was stopped before it finished", True)
+            self._finish(tr("cancelled; the engine was stopped before it finished"), True)
         else:
             self._finish(unexpected_stop(code, list(self._stderr)), False)
 
@@ -172,7 +173,7 @@ class EngineRun(QObject):
         if message is None:
             self.succeeded.emit(self._result or {})
         else:
-            (log.info if cancelled else log.error)("engine run failed: %s", message)
+            (log.info if cancelled else log.error)("engine run failed: %s", message)  # no-i18n
             self.failed.emit(message, cancelled)
         self.finished.emit()
 
@@ -261,7 +262,7 @@ def run_engine(
     if result is not None and code == 0:
         return result
     if error is not None:
-        raise EngineError(str(error.get("message", "the engine failed")), bool(error.get("cancelled")))
+        raise EngineError(str(error.get("message", tr("the engine failed"))), bool(error.get("cancelled")))
     if stop_reason:
         raise EngineError(
             f"{stop_reason}; the engine was stopped before it finished", stop_reason == "cancelled"

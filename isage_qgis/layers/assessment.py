@@ -22,9 +22,10 @@ from qgis.core import (
 )
 
 from ..record.model import eq_filter
+from ..translation import deferred_tr, tr
 from .results import PROP_KIND, PROP_ROLE, layers_of
 
-LAYER_NAME = "iSAGE assessment sample"
+LAYER_NAME = deferred_tr("iSAGE assessment sample")
 ROLE = "assessment"
 PROP_DESIGN = "isage/design"
 HIDDEN_FIELDS = ("stratum", "click_distance_px")  # what the map says there, and how near a click is
@@ -39,12 +40,12 @@ def style_assessment_layer(layer: QgsVectorLayer, labelled: Iterable[int]) -> No
     ids = sorted({int(p) for p in labelled})
     root = QgsRuleBasedRenderer.Rule(None)
     if ids:
-        where = f'"point_id" IN ({", ".join(map(str, ids))})'
+        where = f'"point_id" IN ({", ".join(map(str, ids))})'  # no-i18n
         root.appendChild(
-            QgsRuleBasedRenderer.Rule(QgsMarkerSymbol.createSimple(LABELLED_DOT), 0, 0, where, "labelled")
+            QgsRuleBasedRenderer.Rule(QgsMarkerSymbol.createSimple(LABELLED_DOT), 0, 0, where, tr("labelled"))
         )
     root.appendChild(
-        QgsRuleBasedRenderer.Rule(QgsMarkerSymbol.createSimple(OPEN_RING), 0, 0, "ELSE", "to label")
+        QgsRuleBasedRenderer.Rule(QgsMarkerSymbol.createSimple(OPEN_RING), 0, 0, "ELSE", tr("to label"))
     )
     layer.setRenderer(QgsRuleBasedRenderer(root))
     layer.triggerRepaint()
@@ -84,7 +85,7 @@ def add_assessment_layer(
     source = QgsProviderRegistry.instance().encodeUri(
         "ogr", dict(parts, subset=eq_filter(design_id=design_id))
     )
-    layer = QgsVectorLayer(source, LAYER_NAME, "ogr")
+    layer = QgsVectorLayer(source, tr(LAYER_NAME), "ogr")
     if not layer.isValid():
         return None
     layer.setCustomProperty(PROP_ROLE, ROLE)

@@ -23,15 +23,15 @@ from qgis.core import (
 )
 
 from ..clicks.style import apply_click_style
+from ..translation import deferred_tr, tr
 from .styles import HEATMAP_KINDS, ClassLike, style_class_layer, style_heatmap_layer, style_proposals_layer
 
 log = logging.getLogger(__name__)
 
-GROUP_PREFIX = "iSAGE iteration"
 KINDS = ("classes", *HEATMAP_KINDS)
 EXTENT_SCOPE = "extent"  # sub-folder of an iteration's outputs holding visible-extent predictions
-CLICK_LAYER_NAME = "iSAGE clicks"
-PROPOSALS_LAYER_NAME = "iSAGE proposals"
+CLICK_LAYER_NAME = deferred_tr("iSAGE clicks")
+PROPOSALS_LAYER_NAME = deferred_tr("iSAGE proposals")
 PROPOSALS_KIND = "proposals"
 PROP_ROLE = "isage/role"  # on layers: "clicks", "result", "frame"; on groups: "iteration", "frame"
 PROP_ITERATION = "isage/iteration"
@@ -83,7 +83,7 @@ def split_outputs(outputs: Mapping[str, str], iteration: int | None = None) -> l
 
 
 def group_name(iteration: int) -> str:
-    return f"{GROUP_PREFIX} {iteration}"
+    return tr("iSAGE iteration {iteration}").format(iteration=iteration)
 
 
 def _is_top_node(node) -> bool:
@@ -278,7 +278,7 @@ def add_click_layer(
     None when the GeoPackage has no readable clicks layer."""
     layer = find_click_layer(project, gpkg)
     if layer is None:
-        layer = QgsVectorLayer(f"{Path(gpkg).resolve()}|layername=clicks", name, "ogr")
+        layer = QgsVectorLayer(f"{Path(gpkg).resolve()}|layername=clicks", tr(name), "ogr")
         if not layer.isValid():
             return None
         project.addMapLayer(layer, False)
@@ -302,7 +302,7 @@ def add_proposals_layer(project: QgsProject, path: str | Path, iteration: int) -
     """Show ``proposals.gpkg`` just below the click layer, replacing every earlier proposals layer (they
     are stale once the model changed); None when the file cannot be read."""
     remove_proposals_layers(project)
-    layer = QgsVectorLayer(f"{Path(path).resolve()}|layername=proposals", PROPOSALS_LAYER_NAME, "ogr")
+    layer = QgsVectorLayer(f"{Path(path).resolve()}|layername=proposals", tr(PROPOSALS_LAYER_NAME), "ogr")
     if not layer.isValid():
         log.warning("could not open the proposals %s; they are not shown", path)
         return None

@@ -55,7 +55,7 @@ def _enum(*candidates: tuple[object, str]):
     for owner, name in candidates:
         if owner is not None and hasattr(owner, name):
             return getattr(owner, name)
-    raise AttributeError(f"none of {[n for _, n in candidates]} exists in this QGIS")
+    raise AttributeError(f"none of {[n for _, n in candidates]} exists in this QGIS")  # no-i18n
 
 
 def _interpolation_linear():

@@ -14,17 +14,13 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from qgis.core import QgsCoordinateReferenceSystem, QgsRectangle
-from qgis.PyQt.QtCore import QCoreApplication
 
 from ..engine.pipeline import Step
 from ..record.assessment import DesignInfo, LabelInfo, SamplePoint, live_labels, newest_design, sample_points
+from ..translation import deferred_tr, tr
 
-DESIGN_LABEL = "create the accuracy assessment design"
-REPORT_LABEL = "accuracy assessment report"
-
-
-def tr(text: str) -> str:
-    return QCoreApplication.translate("iSAGE", text)
+DESIGN_LABEL = deferred_tr("create the accuracy assessment design")
+REPORT_LABEL = deferred_tr("accuracy assessment report")
 
 
 @dataclass

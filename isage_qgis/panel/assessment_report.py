@@ -6,11 +6,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from qgis.PyQt.QtCore import QCoreApplication
-
-
-def tr(text: str) -> str:
-    return QCoreApplication.translate("iSAGE", text)
+from ..translation import tr
 
 
 @dataclass(frozen=True)

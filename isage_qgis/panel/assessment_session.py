@@ -26,6 +26,7 @@ from ..record.labels import LabelWriter
 from ..record.model import ClickRecordError
 from ..record.view import RecordError
 from ..settings import assessment_args
+from ..translation import tr
 from .assessment import AssessmentQueue, design_steps, extent_args, report_steps
 from .assessment_report import AssessmentFigures
 from .session import Extent, IsageSession
@@ -59,15 +60,15 @@ class AssessmentSession(QObject):
         session.stateChanged.connect(self._record_changed)
 
     def _say(self, level: str, text: str) -> None:
-        (log.warning if level in ("warning", "critical") else log.info)("assessment: %s", text)
-        self.message.emit(level, self.tr("Map accuracy"), text)
+        (log.warning if level in ("warning", "critical") else log.info)("assessment: %s", text)  # no-i18n
+        self.message.emit(level, tr("Map accuracy"), text)
 
     def _ready(self) -> bool:
         if self.session.busy:
-            self._say("warning", self.tr("An engine run is in progress; wait for it or cancel it."))
+            self._say("warning", tr("An engine run is in progress; wait for it or cancel it."))
             return False
         if self.session.record is None:
-            self._say("warning", self.tr("Open or create a click record first."))
+            self._say("warning", tr("Open or create a click record first."))
             return False
         return True
 
@@ -93,33 +94,33 @@ class AssessmentSession(QObject):
             self._say("critical", str(exc))
             return False
         if queue is not None:
-            text = self.tr("Sample of iteration {iteration}'s map (design {design}): {counter}.")
+            text = tr("Sample of iteration {iteration}'s map (design {design}): {counter}.")
             design = queue.design
             self._say("info", text.format(iteration=design.iteration, design=design.design_id[:8],
                                           counter=queue.counter_text()))  # fmt: skip
             return self._open(queue)
         if self.session.snapshot is None or self.session.snapshot.last_run is None:
-            self._say("warning", self.tr("No model yet: train one first; the assessment samples its map."))
+            self._say("warning", tr("No model yet: train one first; the assessment samples its map."))
             return False
         settings = self.session.load_settings()
         options = assessment_args(settings) + (extent_args(*extent) if extent is not None else [])
         steps = design_steps(self.session.workspace, self.design_extra, settings.annotator, options)
         self._in_extent = extent is not None
-        return self.session.run_steps(steps, self._designed, "accuracy assessment design")
+        return self.session.run_steps(steps, self._designed, tr("accuracy assessment design"))
 
     def _designed(self, results: list) -> None:
         design = results[-1][1].get("design") or {}
         queue = AssessmentQueue.load(str(self.session.record.path)) if self.session.record else None
         if queue is None:
-            self._say("critical", self.tr("The engine made no design: see the iSAGE log messages."))
+            self._say("critical", tr("The engine made no design: see the iSAGE log messages."))
             return
         if self._in_extent:
-            text = self.tr(
+            text = tr(
                 "Design {design} of iteration {iteration} over the visible extent: {size} sample points; "
                 "anticipated standard error of the overall accuracy {se:.3f}."
             )
         else:
-            text = self.tr(
+            text = tr(
                 "Design {design} of iteration {iteration}: {size} sample points; anticipated standard "
                 "error of the overall accuracy {se:.3f}."
             )
@@ -145,7 +146,7 @@ class AssessmentSession(QObject):
             self.activeChanged.emit(True)
         self._show(queue.advance())
         if queue.left == 0:
-            self._say("info", self.tr("Every sample point is labelled; the report follows."))
+            self._say("info", tr("Every sample point is labelled; the report follows."))
             self.finish()
         return True
 
@@ -196,7 +197,7 @@ class AssessmentSession(QObject):
         self.queue.labelled_now(LabelInfo(fid, "", point.point_id, class_id, class_id is None, annotator))
         self._restyle()
         if self.queue.left == 0:
-            self._say("success", self.tr("Every sample point is labelled; the report follows."))
+            self._say("success", tr("Every sample point is labelled; the report follows."))
             return self.finish()
         self._show(self.queue.advance())
         return True
@@ -210,9 +211,9 @@ class AssessmentSession(QObject):
         """Retract the last label written in this session and show its point again (Ctrl+Z)."""
         last = self.queue.last_labelled() if self.queue is not None else None
         if last is None:
-            return Outcome("nothing", "info", self.tr("No label of this session to undo."))
+            return Outcome("nothing", "info", tr("No label of this session to undo."))
         if self.session.busy:
-            return Outcome("refused", "warning", self.tr("An engine run is in progress; wait for it."))
+            return Outcome("refused", "warning", tr("An engine run is in progress; wait for it."))
         try:
             self._writer.retract(last.fid, self.session.load_settings().annotator, UNDO_REASON)
         except ClickRecordError as exc:
@@ -224,7 +225,7 @@ class AssessmentSession(QObject):
             self.active = True
             self.activeChanged.emit(True)
         self._show(self.queue.current)
-        text = self.tr("Label of sample point {n} retracted (it stays in the record); label it again.")
+        text = tr("Label of sample point {n} retracted (it stays in the record); label it again.")
         return Outcome("label", "info", text.format(n=self.queue.position(self.queue.current)))
 
     def _restyle(self) -> None:
@@ -252,15 +253,15 @@ class AssessmentSession(QObject):
             self._say("critical", str(exc))
             return False
         if self.queue is None:
-            self._say("warning", self.tr("No accuracy assessment design yet: press Assess map first."))
+            self._say("warning", tr("No accuracy assessment design yet: press Assess map first."))
             return False
         if self.queue.labelled == 0:
             self._say(
-                "warning", self.tr("No sample point is labelled with a class yet: Assess map and label some.")
+                "warning", tr("No sample point is labelled with a class yet: Assess map and label some.")
             )
             return False
         steps = report_steps(self.session.workspace, self.queue.design.design_id, self.queue.left > 0)
-        return self.session.run_steps(steps, self._reported, "accuracy assessment report")
+        return self.session.run_steps(steps, self._reported, tr("accuracy assessment report"))
 
     def _reported(self, results: list) -> None:
         self.figures = AssessmentFigures.of(results[-1][1])

@@ -77,7 +77,7 @@ class AssessmentView(QObject):
     def go_to(self, point: SamplePoint) -> None:
         """Pan and zoom to the sample point, select it on the sample layer, take the click tool (keys)."""
         layer = assessment_layers.assessment_layer(self.dock.session.project)
-        self.dock.show_pixel(point, layer, f'"point_id" = {int(point.point_id)}')
+        self.dock.show_pixel(point, layer, f'"point_id" = {int(point.point_id)}')  # no-i18n
 
     def open_report(self) -> None:
         if self.box.report_path and Path(self.box.report_path).is_file():

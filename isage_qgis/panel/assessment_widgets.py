@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from qgis.PyQt.QtWidgets import QGroupBox, QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget
 
+from ..translation import tr
 from .assessment import AssessmentQueue
 from .assessment_report import AssessmentFigures
 
@@ -16,28 +17,28 @@ class AssessmentBox(QGroupBox):
 
     def __init__(self, parent: QWidget | None = None):
         super().__init__(parent)
-        self.setTitle(self.tr("Map accuracy"))
+        self.setTitle(tr("Map accuracy"))
         self.assess_button = self._button(
-            self.tr("Assess map"),
-            self.tr("Label a random sample of pixels without seeing the map (it is hidden meanwhile). The "
+            tr("Assess map"),
+            tr("Label a random sample of pixels without seeing the map (it is hidden meanwhile). The "
                     "first time, the sample is drawn from the latest map, over the whole frames or the "
                     "visible extent as chosen under Model, with the sample design of the iSAGE settings."),
         )  # fmt: skip
         self.report_button = self._button(
-            self.tr("Report"), self.tr("Estimate the map's accuracy from the labels given so far")
+            tr("Report"), tr("Estimate the map's accuracy from the labels given so far")
         )
-        self.unsure_button = self._button(self.tr("Unsure (U)"), self.tr("You cannot tell the class here"))
+        self.unsure_button = self._button(tr("Unsure (U)"), tr("You cannot tell the class here"))
         self.skip_button = self._button(
-            self.tr("Skip (N)"), self.tr("Leave this point for later; it comes back after the others")
+            tr("Skip (N)"), tr("Leave this point for later; it comes back after the others")
         )
         self.undo_button = self._button(
-            self.tr("Undo label"), self.tr("Retract the last label given here and show its point again")
+            tr("Undo label"), tr("Retract the last label given here and show its point again")
         )
         self.stop_button = self._button(
-            self.tr("Stop assessing"), self.tr("Show the map again; the labels given so far stay")
+            tr("Stop assessing"), tr("Show the map again; the labels given so far stay")
         )
         self.open_report_button = self._button(
-            self.tr("Open report"), self.tr("The full report: error matrix, class areas, plots")
+            tr("Open report"), tr("The full report: error matrix, class areas, plots")
         )
         self.counter_label, self.point_label, self.report_label = QLabel(), QLabel(), QLabel()
         for label in (self.counter_label, self.point_label, self.report_label):
@@ -71,7 +72,7 @@ class AssessmentBox(QGroupBox):
         """The counter, the point shown (never what the map says there) and which buttons make sense."""
         if queue is None:
             self.counter_label.setText(
-                self.tr("No accuracy assessment yet: Assess map draws a sample of pixels to label.")
+                tr("No accuracy assessment yet: Assess map draws a sample of pixels to label.")
             )
         else:
             self.counter_label.setText(queue.counter_text())
@@ -79,7 +80,7 @@ class AssessmentBox(QGroupBox):
         self.point_label.setText(
             queue.describe(current)
             + " "
-            + self.tr("Press the key (1-9) of the class you see there, U if unsure, N to skip it for now.")
+            + tr("Press the key (1-9) of the class you see there, U if unsure, N to skip it for now.")
             if current is not None
             else ""
         )

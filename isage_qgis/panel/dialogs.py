@@ -24,6 +24,7 @@ from qgis.PyQt.QtWidgets import (
 )
 
 from ..record.model import ClassInfo
+from ..translation import tr
 from .model import DEFAULT_CLASSES, class_lines, parse_class_lines
 
 CHECKED, UNCHECKED = Qt.CheckState.Checked, Qt.CheckState.Unchecked
@@ -59,28 +60,28 @@ class NewWorkspaceDialog(QDialog):
 
     def __init__(self, candidates: Sequence[tuple[str, str]], parent: QWidget | None = None):
         super().__init__(parent)
-        self.setWindowTitle("New iSAGE workspace")
+        self.setWindowTitle(tr("New iSAGE workspace"))
         self.folder_edit = QLineEdit()
-        browse = QPushButton("Browse…")
+        browse = QPushButton(tr("Browse…"))
         browse.clicked.connect(self._browse)
         row = QHBoxLayout()
         row.addWidget(self.folder_edit)
         row.addWidget(browse)
         self.classes_edit = QPlainTextEdit(class_lines(DEFAULT_CLASSES))
-        self.classes_edit.setToolTip("One class per line: a name, then optionally a colour #rrggbb")
+        self.classes_edit.setToolTip(tr("One class per line: a name, then optionally a colour #rrggbb"))
         self.frames_list = raster_list(candidates)
         form = QFormLayout()
-        form.addRow("Folder", row)
-        form.addRow("Classes", self.classes_edit)
+        form.addRow(tr("Folder"), row)
+        form.addRow(tr("Classes"), self.classes_edit)
         form.addRow(
-            "Frames", self.frames_list if candidates else QLabel("no raster layer in the project yet")
+            "Frames", self.frames_list if candidates else QLabel(tr("no raster layer in the project yet"))
         )
         layout = QVBoxLayout(self)
         layout.addLayout(form)
         layout.addWidget(_buttons(self))
 
     def _browse(self) -> None:
-        folder = QFileDialog.getExistingDirectory(self, "Workspace folder (clicks.gpkg, models, outputs)")
+        folder = QFileDialog.getExistingDirectory(self, tr("Workspace folder (clicks.gpkg, models, outputs)"))
         if folder:
             self.folder_edit.setText(folder)
 
@@ -100,13 +101,13 @@ class ClassDialog(QDialog):
     def __init__(self, c: ClassInfo, parent: QWidget | None = None):
         super().__init__(parent)
         self.class_id = c.id
-        self.setWindowTitle(f"iSAGE class {c.id}")
+        self.setWindowTitle(tr("iSAGE class {id}").format(id=c.id))
         self.name_edit = QLineEdit(c.name)
         self.color_button = QgsColorButton()
         self.color_button.setColor(QColor(c.color))
         form = QFormLayout(self)
-        form.addRow("Name", self.name_edit)
-        form.addRow("Colour", self.color_button)
+        form.addRow(tr("Name"), self.name_edit)
+        form.addRow(tr("Colour"), self.color_button)
         form.addRow(_buttons(self))
 
     def value(self) -> ClassInfo:
@@ -118,10 +119,10 @@ class FramePickerDialog(QDialog):
 
     def __init__(self, candidates: Sequence[tuple[str, str]], parent: QWidget | None = None):
         super().__init__(parent)
-        self.setWindowTitle("Add frames to the click record")
+        self.setWindowTitle(tr("Add frames to the click record"))
         self.frames_list = raster_list(candidates)
         layout = QVBoxLayout(self)
-        layout.addWidget(QLabel("Raster layers of the project (file-based) to add as frames:"))
+        layout.addWidget(QLabel(tr("Raster layers of the project (file-based) to add as frames:")))
         layout.addWidget(self.frames_list)
         layout.addWidget(_buttons(self))
 

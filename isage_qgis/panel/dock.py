@@ -24,6 +24,7 @@ from ..clicks.map_tool import ClickMapTool
 from ..layers import results as layers
 from ..resources import icon
 from ..settings import PluginSettings
+from ..translation import tr
 from . import dialogs
 from .assessment_session import AssessmentSession
 from .assessment_view import AssessmentView
@@ -63,10 +64,10 @@ class IsageDock(QgsDockWidget):
             self._frame_layers,
             self.session.load_settings,  # the annotator and budget the session runs with
         )
-        self.click_action = QAction(icon("click"), "iSAGE click tool", self)
+        self.click_action = QAction(icon("click"), tr("iSAGE click tool"), self)
         self.click_action.setCheckable(True)
         self.click_action.setToolTip(
-            self.tr(
+            tr(
                 "Left click: add a click of the chosen class; right click: retract; keys 1-9: class (and "
                 "label the proposal or sample point shown); N: next proposal (or skip the sample point); "
                 "U: sample point unsure; Ctrl+Z: undo"
@@ -77,7 +78,7 @@ class IsageDock(QgsDockWidget):
         self.ui.tool_button.setDefaultAction(self.click_action)
         self.tool.clicked.connect(lambda fid: self.session.refresh())
         self.tool.retracted.connect(lambda fid: self.session.refresh())
-        self.tool.message.connect(lambda level, text: self.show_message(level, "iSAGE click", text))
+        self.tool.message.connect(lambda level, text: self.show_message(level, tr("iSAGE click"), text))
         self.tool.classKeyPressed.connect(self.class_key)
         self.tool.nextProposalPressed.connect(self.next_key)
 
@@ -138,8 +139,8 @@ class IsageDock(QgsDockWidget):
         """A mismatched or broken engine: the message and an **Update engine** button in the message bar."""
         self.ui.status_label.setText(text)
         bar = self.iface.messageBar()
-        item = bar.createMessage("iSAGE engine", text)
-        button = QPushButton("Update engine", item)
+        item = bar.createMessage(tr("iSAGE engine"), text)
+        button = QPushButton(tr("Update engine"), item)
         button.clicked.connect(self.update_engine)
         item.layout().addWidget(button)
         bar.pushWidget(item, LEVELS["critical"], 0)
@@ -190,11 +191,12 @@ class IsageDock(QgsDockWidget):
             return
         proposal = self.session.next_proposal()
         if proposal is None:
-            self.show_message("info", "Proposals", "no proposal left: Train or Predict proposes new ones")
+            self.show_message(
+                "info", tr("Proposals"), tr("no proposal left: Train or Predict proposes new ones")
+            )
             return
-        self.show_pixel(
-            proposal, layers.proposals_layer(self.session.project), f'"rank" = {int(proposal.rank)}'
-        )
+        rank = f'"rank" = {int(proposal.rank)}'  # no-i18n
+        self.show_pixel(proposal, layers.proposals_layer(self.session.project), rank)
 
     def show_pixel(self, item, layer, selection: str) -> None:
         """Pan and zoom to a frame pixel (``item``: frame, row, col), select it on ``layer`` by ``selection``,
@@ -230,21 +232,25 @@ class IsageDock(QgsDockWidget):
             self.session.create_workspace(dialog.folder(), dialog.classes(), dialog.frame_paths())
 
     def open_dialog(self) -> None:
-        path, _ = QFileDialog.getOpenFileName(self, "Open an iSAGE click record", "", "GeoPackage (*.gpkg)")
+        path, _ = QFileDialog.getOpenFileName(
+            self, tr("Open an iSAGE click record"), "", tr("GeoPackage (*.gpkg)")
+        )
         if path:
             self.session.open_record(path)
 
     def add_frames_dialog(self) -> None:
         candidates = frame_candidates(QgsProject.instance())
         if not candidates:
-            self.show_message("warning", "Frames", "add the frame rasters (GeoTIFF...) to the project first")
+            self.show_message(
+                "warning", "Frames", tr("add the frame rasters (GeoTIFF...) to the project first")
+            )
             return
         dialog = dialogs.FramePickerDialog(candidates, self)
         if dialog.exec() and dialog.frame_paths():
             self.session.add_frames(dialog.frame_paths())
 
     def relink_dialog(self) -> None:
-        folder = QFileDialog.getExistingDirectory(self, "Folder holding the missing frames")
+        folder = QFileDialog.getExistingDirectory(self, tr("Folder holding the missing frames"))
         if folder:
             self.session.relink_frames([folder])
 

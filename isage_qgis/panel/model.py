@@ -24,13 +24,13 @@ from qgis.core import (
     QgsRasterLayer,
     QgsRectangle,
 )
-from qgis.PyQt.QtCore import QCoreApplication
 
 from ..engine.pipeline import Step
 from ..layers.results import EXTENT_SCOPE, PROP_ROLE
 from ..record.model import ClassInfo
 from ..record.view import RecordSnapshot, RunInfo
 from ..settings import scheduler_args
+from ..translation import deferred_tr, tr
 
 DEFAULT_CLASSES = [
     ClassInfo(0, "background", "#9e9e9e"),
@@ -38,7 +38,7 @@ DEFAULT_CLASSES = [
     ClassInfo(2, "road", "#3c3c3c"),
     ClassInfo(3, "vegetation", "#43a047"),
 ]
-NO_OVERLAP = "the visible extent overlaps no frame; pan to a frame or predict whole frames"
+NO_OVERLAP = deferred_tr("the visible extent overlaps no frame; pan to a frame or predict whole frames")
 PALETTE = ("#e53935", "#1e88e5", "#fdd835", "#8e24aa", "#00acc1", "#6d4c41", "#f06292", "#c0ca33")
 
 
@@ -61,7 +61,7 @@ class DockState:
     frame_names: list[str] = field(default_factory=list)
     missing_frames: list[str] = field(default_factory=list)
     counts: list[ClassCount] = field(default_factory=list)
-    run_summary: str = "no model trained yet"
+    run_summary: str = deferred_tr("no model trained yet")
     unresolved: list[str] = field(default_factory=list)
 
     @property
@@ -72,17 +72,19 @@ class DockState:
     def missing_text(self) -> str:
         """``3 frames not found`` ("" when every frame's file is on disk)."""
         n = len(self.missing_frames)
-        return f"{n} frame{'s' if n != 1 else ''} not found" if n else ""
+        return tr("%n frame(s) not found", n) if n else ""
 
     def train_blocker(self) -> str:
         """Why Train cannot run now ("" when it can)."""
         if not self.is_open:
-            return "open or create a click record first"
+            return tr("open or create a click record first")
         if not self.frame_names:
-            return "add at least one frame raster to the record"
+            return tr("add at least one frame raster to the record")
         empty = [c.name for c in self.counts if c.total == 0]
         if empty:
-            return f"click at least once for every class (none yet: {', '.join(empty)})"
+            return tr("click at least once for every class (none yet: {classes})").format(
+                classes=", ".join(empty)
+            )
         return ""
 
 
@@ -90,16 +92,16 @@ def summarize_run(run: RunInfo | None) -> str:
     """One line about a training run: iteration, clicks, the model's fit on its own training clicks (not
     the map's accuracy: that is the accuracy assessment's), loss, device, time."""
     if run is None:
-        return "no model trained yet"
+        return tr("no model trained yet")
     m = run.metrics
-    parts = [f"iteration {run.iteration}: {run.clicks_used} clicks"]
+    parts = [tr("iteration {iteration}: %n clicks", run.clicks_used).format(iteration=run.iteration)]
     if "click_accuracy" in m:
-        fit = QCoreApplication.translate("iSAGE", "fit on its training clicks {percent:.0f}%")
-        parts.append(fit.format(percent=100 * float(m["click_accuracy"])))
+        fit = tr("fit on its training clicks {percent}%")
+        parts.append(fit.format(percent=f"{100 * float(m['click_accuracy']):.0f}"))
     if m.get("final_loss") is not None:
-        parts.append(f"loss {float(m['final_loss']):.3f}")
+        parts.append(tr("loss {loss}").format(loss=f"{float(m['final_loss']):.3f}"))
     if m.get("steps"):
-        parts.append(f"{m['steps']} steps")
+        parts.append(tr("%n steps", int(m["steps"])))
     if run.duration_s:
         parts.append(f"{run.duration_s:.0f} s")
     if run.device:
@@ -110,10 +112,12 @@ def summarize_run(run: RunInfo | None) -> str:
 def train_message(event: dict) -> str:
     """The message after a training run (its ``result`` event)."""
     unresolved = len(event.get("unresolved") or [])
-    return (
-        f"iteration {event.get('iteration')} trained on {event.get('clicks_used')} clicks; "
-        f"{unresolved} of them still predicted wrong (listed in the iSAGE panel)"
+    text = tr(
+        "iteration {iteration} trained on {clicks} clicks; %n of them still predicted wrong "
+        "(listed in the iSAGE panel)",
+        unresolved,
     )
+    return text.format(iteration=event.get("iteration"), clicks=event.get("clicks_used"))
 
 
 def describe_unresolved(run: RunInfo | None, classes: Sequence[ClassInfo]) -> list[str]:
@@ -153,10 +157,12 @@ def build_state(snapshot: RecordSnapshot, pending: Sequence[tuple[int, int]] = (
 
 def missing_warning(missing: Sequence[str]) -> str:
     """The warning on opening a record whose frames are not on disk (a colleague's record...)."""
-    return (
-        f"{len(missing)} frame file(s) of this record not found: {', '.join(missing)}; "
-        'click "Re-link frames…" in the iSAGE panel and choose the folder that holds them'
+    text = tr(
+        '%n frame file(s) of this record not found: {frames}; click "Re-link frames…" in the iSAGE '
+        "panel and choose the folder that holds them",
+        len(missing),
     )
+    return text.format(frames=", ".join(missing))
 
 
 def relink_message(event: dict, still_missing: Sequence[str] | None = None) -> tuple[str, str]:
@@ -164,9 +170,10 @@ def relink_message(event: dict, still_missing: Sequence[str] | None = None) -> t
     still missing are ``still_missing`` when given (the refreshed record), else the event's."""
     relinked = list(event.get("relinked") or [])  # a list (find) or {name: path} (relink)
     still = list(event.get("still_missing") or []) if still_missing is None else list(still_missing)
-    text = f"{len(relinked)} frame(s) re-linked" + (f": {', '.join(relinked)}" if relinked else "")
+    text = tr("%n frame(s) re-linked", len(relinked)) + (f": {', '.join(relinked)}" if relinked else "")
     if still:
-        text += f"; still missing: {', '.join(still)} (choose the folder holding them)"
+        more = tr("still missing: {frames} (choose the folder holding them)").format(frames=", ".join(still))
+        text += f"; {more}"
     return ("success" if relinked and not still else "warning"), text
 
 
@@ -197,19 +204,19 @@ def write_classes_json(classes: Sequence[ClassInfo], path: str | Path | None = N
 # ---- engine commands ---------------------------------------------------------------------------
 def create_steps(folder: str, classes_json: str, frame_paths: Sequence[str]) -> list[Step]:
     """``init`` a workspace in ``folder``, then ``frames add`` the chosen rasters."""
-    steps = [Step("create workspace", ["init", folder, "--classes", classes_json], 0.2)]
+    steps = [Step(tr("create workspace"), ["init", folder, "--classes", classes_json], 0.2)]
     if frame_paths:
-        steps.append(Step("add frames", ["frames", "add", folder, *frame_paths], 0.8))
+        steps.append(Step(tr("add frames"), ["frames", "add", folder, *frame_paths], 0.8))
     return steps
 
 
 def add_frames_steps(workspace: str, frame_paths: Sequence[str]) -> list[Step]:
-    return [Step("add frames", ["frames", "add", workspace, *frame_paths])]
+    return [Step(tr("add frames"), ["frames", "add", workspace, *frame_paths])]
 
 
 def relink_steps(workspace: str, folders: Sequence[str]) -> list[Step]:
     """``frames find``: re-link missing frames to files of the same fingerprint under ``folders``."""
-    return [Step("re-link frames", ["frames", "find", workspace, *folders])]
+    return [Step(tr("re-link frames"), ["frames", "find", workspace, *folders])]
 
 
 def relink_frame_steps(workspace: str, name: str, path: str) -> list[Step]:
@@ -243,7 +250,7 @@ def predict_steps(
     return steps
 
 
-PROPOSE_LABEL = "propose where to click next"
+PROPOSE_LABEL = deferred_tr("propose where to click next")
 # A visible-extent prediction proposes on its frames only up to this many pixels in all: propose scans
 # whole frames, and a quick look at part of a large frame must not wait for a scan of all of it.
 PROPOSE_EXTENT_MAX_PIXELS = 16_000_000

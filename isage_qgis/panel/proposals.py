@@ -23,6 +23,7 @@ from qgis.core import (
 )
 
 from ..record.view import ClickRow, FrameInfo
+from ..translation import tr
 
 LAYER = "proposals"  # the layer name inside proposals.gpkg (isage_core.proposals.store)
 FIELDS = ("frame", "row", "col", "class_id", "class_name", "score", "reason", "rank")
@@ -56,9 +57,14 @@ class Proposal:
     rank: int
 
     def describe(self) -> str:
-        return (
-            f"{self.frame} (row {self.row}, col {self.col}): predicted {self.class_name}, "
-            f"{self.reason} (score {self.score:.3f})"
+        text = tr("{frame} (row {row}, col {col}): predicted {name}, {reason} (score {score})")
+        return text.format(
+            frame=self.frame,
+            row=self.row,
+            col=self.col,
+            name=self.class_name,
+            reason=self.reason,
+            score=f"{self.score:.3f}",
         )
 
 
@@ -67,11 +73,13 @@ def read_proposals(path: str | Path) -> list[Proposal]:
     path = Path(path)
     layer = QgsVectorLayer(f"{path}|layername={LAYER}", LAYER, "ogr")
     if not path.is_file() or not layer.isValid():
-        raise ProposalsError(f"{path}: no readable proposals layer; run Predict (or isage propose) again")
+        text = tr("{path}: no readable proposals layer; run Predict (or isage propose) again")
+        raise ProposalsError(text.format(path=path))
     names = set(layer.fields().names())
     missing = [f for f in FIELDS if f not in names]
     if missing:
-        raise ProposalsError(f"{path}: not an iSAGE proposals file (no {', '.join(missing)}); propose again")
+        text = tr("{path}: not an iSAGE proposals file (no {fields}); propose again")
+        raise ProposalsError(text.format(path=path, fields=", ".join(missing)))
     found = []
     for feature in layer.getFeatures():
         found.append(
@@ -158,14 +166,15 @@ class ProposalQueue:
     def counter_text(self) -> str:
         """``3 of 12 proposals left (8 labelled, 1 skipped)``, or why there are none."""
         if not self.path:
-            return "No proposals yet: Predict proposes where to click next."
+            return tr("No proposals yet: Predict proposes where to click next.")
         if not self.items:
-            return "No proposals: the model left nothing worth a click (or every pixel is covered)."
+            return tr("No proposals: the model left nothing worth a click (or every pixel is covered).")
         labelled = sum(1 for s in self.status.values() if s == LABELLED)
         skipped = sum(1 for s in self.status.values() if s == SKIPPED)
-        return (
-            f"{self.remaining} of {len(self.items)} proposals left ({labelled} labelled, {skipped} skipped)"
+        text = tr(
+            "{remaining} of %n proposals left ({labelled} labelled, {skipped} skipped)", len(self.items)
         )
+        return text.format(remaining=self.remaining, labelled=labelled, skipped=skipped)
 
 
 def proposal_extent(

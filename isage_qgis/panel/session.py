@@ -28,6 +28,7 @@ from ..layers import results as layers
 from ..record.model import ClassInfo, ClickRecordError
 from ..record.view import RecordError, RecordSnapshot, read_record
 from ..settings import PluginSettings
+from ..translation import tr
 from . import model as dm
 from .proposals import Proposal, ProposalQueue, ProposalsError
 
@@ -89,7 +90,7 @@ class IsageSession(QObject):
                 self.state = dm.build_state(self.snapshot)
                 self.proposals.sync(self.snapshot.clicks)
             except RecordError as exc:
-                self._say("critical", "Click record", str(exc))
+                self._say("critical", tr("Click record"), str(exc))
         self.stateChanged.emit(self.state)
         self.proposalsChanged.emit(self.proposals)
         return self.state
@@ -100,7 +101,7 @@ class IsageSession(QObject):
             try:
                 self.record.reload()
             except ClickRecordError as exc:
-                self._say("critical", "Click record", str(exc))
+                self._say("critical", tr("Click record"), str(exc))
         layer = self.click_layer()
         if layer is not None:
             layer.reload()
@@ -108,7 +109,7 @@ class IsageSession(QObject):
         return self.refresh()
 
     def _say(self, level: str, title: str, text: str) -> None:
-        (log.error if level == "critical" else log.info)("%s: %s", title, text)
+        (log.error if level == "critical" else log.info)("%s: %s", title, text)  # no-i18n
         self.message.emit(level, title, text)
 
     # ---- opening and creating ---------------------------------------------------------------------
@@ -120,7 +121,7 @@ class IsageSession(QObject):
             snapshot = read_record(path)
             record = ClickRecordLayer(path)
         except (RecordError, ClickRecordError) as exc:
-            self._say("critical", "Cannot open the click record", str(exc))
+            self._say("critical", tr("Cannot open the click record"), str(exc))
             return False
         if self.record is not None and self.record.path != record.path:
             layers.remove_click_layers(self.project, self.record.path)
@@ -132,7 +133,7 @@ class IsageSession(QObject):
             if latest.is_file():
                 self._show_proposals(latest, snapshot.last_run.iteration)
         if self.refresh().missing_frames:
-            self._say("warning", "Frames not found", dm.missing_warning(self.state.missing_frames))
+            self._say("warning", tr("Frames not found"), dm.missing_warning(self.state.missing_frames))
         return True
 
     def create_workspace(
@@ -140,10 +141,11 @@ class IsageSession(QObject):
     ) -> bool:
         """Create a workspace in ``folder`` (``isage init``), add frames, then open it."""
         if (Path(folder) / RECORD_NAME).exists():
-            self._say("info", "Workspace", f"{folder} already holds a workspace; it was opened instead")
+            text = tr("{folder} already holds a workspace; it was opened instead").format(folder=folder)
+            self._say("info", tr("Workspace"), text)
             return self.open_record(Path(folder) / RECORD_NAME)
         if not classes:
-            self._say("warning", "Workspace", "give at least one class before creating a workspace")
+            self._say("warning", tr("Workspace"), tr("give at least one class before creating a workspace"))
             return False
         classes_json = dm.write_classes_json(classes)
         self._temp_files.append(classes_json)
@@ -157,16 +159,17 @@ class IsageSession(QObject):
         known = {str(Path(f.path).resolve()) for f in self.snapshot.frames}
         wanted = [str(p) for p in paths if str(Path(p).resolve()) not in known]
         if not wanted:
-            self._say("info", "Frames", "these rasters are frames of the record already")
+            self._say("info", tr("Frames"), tr("these rasters are frames of the record already"))
             return False
         missing = [p for p in wanted if not Path(p).is_file()]
         if missing:
-            self._say(
-                "critical", "Frames", f"{missing[0]}: not a raster file on disk; save the layer to a GeoTIFF"
+            text = tr("{path}: not a raster file on disk; save the layer to a GeoTIFF").format(
+                path=missing[0]
             )
+            self._say("critical", tr("Frames"), text)
             return False
         steps = dm.add_frames_steps(self.workspace, wanted)
-        return self.run_steps(steps, lambda results: self._reopen_click_layer(), "add frames")
+        return self.run_steps(steps, lambda results: self._reopen_click_layer(), tr("add frames"))
 
     def relink_frames(self, folders: Sequence[str]) -> bool:
         """Re-link missing frames to same-fingerprint rasters under ``folders`` (``frames find``)."""
@@ -180,7 +183,7 @@ class IsageSession(QObject):
 
     def _relinked(self, results: list) -> None:
         level, text = dm.relink_message(results[-1][1], self.state.missing_frames)
-        self._say(level, "Frames", text)
+        self._say(level, tr("Frames"), text)
 
     def set_class(self, c: ClassInfo) -> bool:
         """Add or rename/recolour a class in the record, then restyle clicks and class rasters."""
@@ -189,7 +192,7 @@ class IsageSession(QObject):
         try:
             self.record.set_classes([c])
         except ClickRecordError as exc:
-            self._say("critical", "Classes", str(exc))
+            self._say("critical", tr("Classes"), str(exc))
             return False
         state = self.refresh()
         layer = self.click_layer()
@@ -205,7 +208,7 @@ class IsageSession(QObject):
             return False
         blocker = self.refresh().train_blocker()
         if blocker:
-            self._say("warning", "Train", blocker)
+            self._say("warning", tr("Train"), blocker)
             return False
         settings = self.load_settings()
         steps = dm.train_steps(self.workspace, settings.device, self.train_extra)
@@ -220,7 +223,9 @@ class IsageSession(QObject):
             return False
         self.refresh()
         if self.snapshot.last_run is None:
-            self._say("warning", "Predict", "no model yet: click every class at least once, then Train")
+            self._say(
+                "warning", tr("Predict"), tr("no model yet: click every class at least once, then Train")
+            )
             return False
         predict = self._predict_steps(self.load_settings(), extent, self.snapshot.last_run.iteration)
         return predict is not None and self.run_steps(predict, self._show_results, "predict")
@@ -232,7 +237,7 @@ class IsageSession(QObject):
         if extent is not None:
             jobs = dm.extent_jobs(self.snapshot, extent[0], extent[1], self.project.transformContext())
             if not jobs:
-                self._say("warning", "Predict", dm.NO_OVERLAP)
+                self._say("warning", tr("Predict"), tr(dm.NO_OVERLAP))
                 return None
             out_dir = Path(dm.extent_out_dir(self.workspace, iteration))
         if os.name == "nt":  # Windows cannot replace files QGIS holds open
@@ -268,28 +273,28 @@ class IsageSession(QObject):
 
     def _require_record(self, idle: bool = False) -> bool:
         if self.busy:
-            self._say("warning", "iSAGE", "an engine run is in progress; wait for it or cancel it")
+            self._say("warning", "iSAGE", tr("an engine run is in progress; wait for it or cancel it"))
             return False
         if self.record is None and not idle:
-            self._say("warning", "iSAGE", "open or create a click record first")
+            self._say("warning", "iSAGE", tr("open or create a click record first"))
             return False
         return self.record is not None
 
     def run_steps(self, steps: list[Step], after: Callable[[list], object], what: str) -> bool:
         """Run engine ``steps`` (pending edits saved first); ``after(results)`` on success."""
         if self.busy:
-            self._say("warning", "iSAGE", "an engine run is in progress; wait for it or cancel it")
+            self._say("warning", "iSAGE", tr("an engine run is in progress; wait for it or cancel it"))
             return False
         python = self.engine_python()
         if not python:
-            self._say("critical", "iSAGE engine", missing_engine_message(None))
+            self._say("critical", tr("iSAGE engine"), missing_engine_message(None))
             self._cleanup()
             return False
         if self.record is not None:
             try:
                 saved = self.record.commit_pending(self.project)
             except ClickRecordError as exc:
-                self._say("critical", "Unsaved clicks", str(exc))
+                self._say("critical", tr("Unsaved clicks"), str(exc))
                 return False
             if saved:
                 log.info("saved pending edits of %s before the engine run", ", ".join(saved))
@@ -311,13 +316,17 @@ class IsageSession(QObject):
         skipped = list(self.pipeline.skipped) if self.pipeline is not None else []
         self._finish()
         for label, text in skipped:
-            self._say("warning", "iSAGE", f"{label} failed ({text}); the other results are shown")
+            text = tr("{step} failed ({reason}); the other results are shown").format(
+                step=tr(label), reason=text
+            )
+            self._say("warning", "iSAGE", text)
         try:
             if after is not None:
                 after(results)
         except Exception as exc:  # a layer or file problem after a good run must not crash QGIS
             log.exception("after the engine run")
-            self._say("critical", "iSAGE", f"the run succeeded but its results could not be shown: {exc}")
+            text = tr("The run succeeded but its results could not be shown: {reason}").format(reason=exc)
+            self._say("critical", "iSAGE", text)
 
     def _failed(self, text: str, cancelled: bool) -> None:
         self._after = None
@@ -326,9 +335,9 @@ class IsageSession(QObject):
         if at_handshake and not cancelled:
             self.engineProblem.emit(text)
         elif cancelled:
-            self._say("info", "iSAGE", "cancelled; earlier models, results and clicks are intact")
+            self._say("info", "iSAGE", tr("cancelled; earlier models, results and clicks are intact"))
         else:
-            self._say("critical", "iSAGE engine", text)
+            self._say("critical", tr("iSAGE engine"), text)
 
     def _finish(self) -> None:
         self._cleanup()
@@ -336,7 +345,7 @@ class IsageSession(QObject):
             try:
                 self.record.reload()
             except ClickRecordError as exc:
-                self._say("critical", "Click record", str(exc))
+                self._say("critical", tr("Click record"), str(exc))
         self.refresh()
         self.busyChanged.emit(False)
 
@@ -367,7 +376,7 @@ class IsageSession(QObject):
             clicks = self.snapshot.clicks if self.snapshot else []
             self.proposals = ProposalQueue.load(path, clicks)
         except ProposalsError as exc:
-            self._say("warning", "Proposals", str(exc))
+            self._say("warning", tr("Proposals"), str(exc))
             return
         layers.add_proposals_layer(self.project, path, iteration)
         self.proposalsChanged.emit(self.proposals)
@@ -380,7 +389,8 @@ class IsageSession(QObject):
         classes = self.snapshot.classes if self.snapshot else []
         layer = layers.add_click_layer(self.project, self.record.path, classes)
         if layer is None:
-            self._say("critical", "Click record", f"{self.record.path}: its clicks layer cannot be read")
+            text = tr("{path}: its clicks layer cannot be read").format(path=self.record.path)
+            self._say("critical", tr("Click record"), text)
         return layer
 
     def _reopen_click_layer(self) -> None:

@@ -41,6 +41,7 @@ from ..engine.install_plan import TORCH_CHOICES, describe_choice, nvidia_gpu
 from ..engine.worker import EngineError
 from ..resources import plugin_version
 from ..settings import ALLOCATIONS, PluginSettings
+from ..translation import tr
 
 log = logging.getLogger(__name__)
 DEVICES = ("auto", "cpu", "cuda", "mps")
@@ -49,16 +50,21 @@ TOOLTIP_ROLE = Qt.ItemDataRole.ToolTipRole
 
 def describe_report(python: str, report: dict) -> str:
     """A short text about a probed engine: where, which version, torch and device, and whether it fits."""
-    gpu = "yes" if report.get("cuda_available") else "no"
+    gpu = tr("yes") if report.get("cuda_available") else tr("no")
     gpus = ", ".join(report.get("gpus", []) or [])
     problem = handshake.engine_problem(report, python)
+    get = {key: report.get(key, "?") for key in ("isage", "distribution", "python", "torch", "torch_build")}
     lines = [
-        f"Engine Python: {python}",
-        f"iSAGE {report.get('isage', '?')} ({report.get('distribution', '?')}), "
-        f"Python {report.get('python', '?')}, "
-        f"torch {report.get('torch', '?')} ({report.get('torch_build', '?')} build)",
-        f"GPU (CUDA) detected: {gpu}{f' ({gpus})' if gpus else ''}; device used: {report.get('device', '?')}",
-        f"Not usable: {problem}" if problem else f"Matches this plugin ({plugin_version()}); training works.",
+        tr("Engine Python: {python}").format(python=python),
+        tr("iSAGE {isage} ({distribution}), Python {python}, torch {torch} ({torch_build} build)").format(
+            **get
+        ),
+        tr("GPU (CUDA) detected: {gpu}; device used: {device}").format(
+            gpu=f"{gpu} ({gpus})" if gpus else gpu, device=report.get("device", "?")
+        ),
+        tr("Not usable: {problem}").format(problem=problem)
+        if problem
+        else tr("Matches this plugin ({version}); training works.").format(version=plugin_version()),
     ]
     return "\n".join(lines)
 
@@ -68,7 +74,9 @@ def _probe(task: QgsTask, python_setting: str) -> tuple[str, dict]:
     clear_engine_cache()
     python = python_setting or find_engine_python(PluginSettings(engine_python=python_setting)) or ""
     if not python:
-        raise EngineError("no iSAGE engine Python was found; set it below or create the engine environment")
+        raise EngineError(
+            tr("no iSAGE engine Python was found; set it below or create the engine environment")
+        )
     return python, probe_engine(python)
 
 
@@ -77,16 +85,16 @@ class SettingsDialog(QDialog):
 
     def __init__(self, settings: PluginSettings, parent: QWidget | None = None):
         super().__init__(parent)
-        self.setWindowTitle("iSAGE settings")
+        self.setWindowTitle(tr("iSAGE settings"))
         self.setMinimumWidth(560)
         self._task: QgsTask | None = None
         self._builder: EnvironmentBuilder | None = None
 
         self.python_edit = QLineEdit(settings.engine_python)
         self.python_edit.setPlaceholderText(
-            "found automatically (ISAGE_PYTHON, the managed environment, isage on PATH)"
+            tr("found automatically (ISAGE_PYTHON, the managed environment, isage on PATH)")
         )
-        browse = QPushButton("Browse…")
+        browse = QPushButton(tr("Browse…"))
         browse.clicked.connect(self._browse)
         row = QHBoxLayout()
         row.addWidget(self.python_edit)
@@ -96,41 +104,45 @@ class SettingsDialog(QDialog):
         self.device_combo.addItems(DEVICES)
         self.device_combo.setCurrentText(settings.device or "auto")
         self.annotator_edit = QLineEdit(settings.annotator)
-        self.annotator_edit.setPlaceholderText("your name, stored with every click")
-        self.over_budget_check = QCheckBox("Allow more than one click per class, frame and iteration")
+        self.annotator_edit.setPlaceholderText(tr("your name, stored with every click"))
+        self.over_budget_check = QCheckBox(tr("Allow more than one click per class, frame and iteration"))
         self.over_budget_check.setToolTip(
-            "The iSAGE method allows one; overriding it is recorded nowhere else."
+            tr("The iSAGE method allows one; overriding it is recorded nowhere else.")
         )
         self.over_budget_check.setChecked(not settings.enforce_budget)
         self.scheduler_edit = QLineEdit(settings.scheduler)
         self.scheduler_edit.setPlaceholderText(
-            "empty: predict on this computer; tcp://host:8786 or a .json file"
+            tr("empty: predict on this computer; tcp://host:8786 or a .json file")
         )
         self.scheduler_edit.setToolTip(
-            "A running Dask scheduler (its address, or the file `dask scheduler --scheduler-file` "
-            "wrote) that Predict and Train run their predictions on. Frames, models and outputs must "
-            "be on storage every worker reads at the same paths."
+            tr(
+                "A running Dask scheduler (its address, or the file `dask scheduler --scheduler-file` "
+                "wrote) that Predict and Train run their predictions on. Frames, models and outputs must "
+                "be on storage every worker reads at the same paths."
+            )
         )
-        self.propose_check = QCheckBox("Propose where to click next after each prediction")
+        self.propose_check = QCheckBox(tr("Propose where to click next after each prediction"))
         self.propose_check.setToolTip(
-            "Predict and Train then also run `isage propose`: up to one point per predicted class and "
-            "frame, stepped through with 'Next proposal'. It costs about one more prediction pass."
+            tr(
+                "Predict and Train then also run `isage propose`: up to one point per predicted class and "
+                "frame, stepped through with 'Next proposal'. It costs about one more prediction pass."
+            )
         )
         self.propose_check.setChecked(settings.propose)
         form = QFormLayout()
-        form.addRow("Engine Python", row)
-        form.addRow("Device", self.device_combo)
-        form.addRow("Annotator", self.annotator_edit)
+        form.addRow(tr("Engine Python"), row)
+        form.addRow(tr("Device"), self.device_combo)
+        form.addRow(tr("Annotator"), self.annotator_edit)
         form.addRow("", self.over_budget_check)
         form.addRow("", self.propose_check)
-        form.addRow("Dask scheduler", self.scheduler_edit)
+        form.addRow(tr("Dask scheduler"), self.scheduler_edit)
 
-        self.status_label = QLabel("Press “Check engine” to see which engine, torch and device are used.")
+        self.status_label = QLabel(tr("Press “Check engine” to see which engine, torch and device are used."))
         self.status_label.setWordWrap(True)
-        self.check_button = QPushButton("Check engine")
+        self.check_button = QPushButton(tr("Check engine"))
         self.check_button.clicked.connect(self.check_engine)
         self.source_edit = QLineEdit(settings.wheel_folder)
-        self.source_edit.setPlaceholderText("empty: the package index; or a folder of wheels (offline)")
+        self.source_edit.setPlaceholderText(tr("empty: the package index; or a folder of wheels (offline)"))
         self.torch_combo = QComboBox()
         for choice in TORCH_CHOICES:
             self.torch_combo.addItem(choice)
@@ -140,24 +152,26 @@ class SettingsDialog(QDialog):
         self.torch_hint.setWordWrap(True)
         self.torch_combo.currentTextChanged.connect(lambda _: self.torch_hint.setText(self._torch_hint()))
         engine = bundled_engine()
-        self.build_button = QPushButton("Create engine environment")
+        self.build_button = QPushButton(tr("Create engine environment"))
         self.build_button.setEnabled(engine is not None)
         if engine is None:
-            self.build_button.setToolTip("this copy of the plugin carries no engine (a development checkout)")
+            self.build_button.setToolTip(
+                tr("this copy of the plugin carries no engine (a development checkout)")
+            )
         self.build_button.clicked.connect(self.build_environment)
         self.progress_bar = QProgressBar()
         self.progress_bar.setRange(0, 1000)
         self.progress_bar.setVisible(False)
-        engine_box = QGroupBox("Engine")
+        engine_box = QGroupBox(tr("Engine"))
         box = QVBoxLayout(engine_box)
         box.addWidget(self.status_label)
         box.addWidget(self.check_button)
         env_form = QFormLayout()
-        env_form.addRow("Offline wheels", self.source_edit)
-        env_form.addRow("Torch", self.torch_combo)
+        env_form.addRow(tr("Offline wheels"), self.source_edit)
+        env_form.addRow(tr("Torch"), self.torch_combo)
         env_form.addRow("", self.torch_hint)
         box.addLayout(env_form)
-        box.addWidget(QLabel(f"Environment folder: {default_env_dir()}"))
+        box.addWidget(QLabel(tr("Environment folder: {folder}").format(folder=default_env_dir())))
         box.addWidget(self.build_button)
         box.addWidget(self.progress_bar)
 
@@ -182,7 +196,7 @@ class SettingsDialog(QDialog):
         self.target_se_spin.setSingleStep(0.005)
         self.target_se_spin.setValue(settings.assess_target_se)
         self.target_se_spin.setToolTip(
-            self.tr(
+            tr(
                 "The standard error of overall accuracy the sample should reach: how precise the overall "
                 "accuracy estimate should be; it sets the number of sample points. "
                 "A smaller standard error needs more points: 0.025 gives a 95% interval of about ±5 "
@@ -195,7 +209,7 @@ class SettingsDialog(QDialog):
         self.anticipated_spin.setSingleStep(0.01)
         self.anticipated_spin.setValue(settings.assess_anticipated)
         self.anticipated_spin.setToolTip(
-            self.tr(
+            tr(
                 "The user's accuracy you expect of each class, used only to work out the number of points. "
                 "A lower value needs more points; if the map turns out better, the interval is narrower "
                 "than the target."
@@ -203,20 +217,20 @@ class SettingsDialog(QDialog):
         )
         self.allocation_combo = QComboBox()
         names = {
-            "proportional": self.tr("Proportional to the mapped area"),
-            "equal": self.tr("Equal for every class"),
-            "minimum": self.tr("Proportional, with a minimum"),
+            "proportional": tr("Proportional to the mapped area"),
+            "equal": tr("Equal for every class"),
+            "minimum": tr("Proportional, with a minimum"),
         }
         tips = {
-            "proportional": self.tr(
+            "proportional": tr(
                 "Each class gets points in proportion to its mapped area: the most precise overall "
                 "accuracy, but a rare class may get too few points to estimate its accuracy."
             ),
-            "equal": self.tr(
+            "equal": tr(
                 "Every class gets the same number of points: the best for comparing classes, but the "
                 "overall accuracy and areas are less precise."
             ),
-            "minimum": self.tr(
+            "minimum": tr(
                 "In proportion to the mapped area, but every class gets at least the minimum below, so "
                 "that rare classes can be estimated too (adds points when classes are rare)."
             ),
@@ -225,7 +239,7 @@ class SettingsDialog(QDialog):
             self.allocation_combo.addItem(names[rule], rule)
             self.allocation_combo.setItemData(self.allocation_combo.count() - 1, tips[rule], TOOLTIP_ROLE)
         self.allocation_combo.setToolTip(
-            self.tr("How the sample points are shared among the classes of the map (its strata).")
+            tr("How the sample points are shared among the classes of the map (its strata).")
         )
         index = self.allocation_combo.findData(settings.assess_allocation)
         self.allocation_combo.setCurrentIndex(index if index >= 0 else ALLOCATIONS.index("minimum"))
@@ -233,7 +247,7 @@ class SettingsDialog(QDialog):
         self.minimum_spin.setRange(1, 10000)
         self.minimum_spin.setValue(max(1, settings.assess_minimum))
         self.minimum_spin.setToolTip(
-            self.tr(
+            tr(
                 "The fewest points any class gets with the minimum allocation; a higher minimum means "
                 "more points in all when some classes are rare."
             )
@@ -244,21 +258,21 @@ class SettingsDialog(QDialog):
         self.seed_spin.setRange(0, 2_147_483_647)
         self.seed_spin.setValue(max(0, settings.assess_seed))
         self.seed_spin.setToolTip(
-            self.tr(
+            tr(
                 "The random seed of the sample: the same seed, map and settings draw the same points; "
                 "change it to draw a different sample."
             )
         )
-        box = QGroupBox(self.tr("Accuracy assessment"))
+        box = QGroupBox(tr("Accuracy assessment"))
         box.setToolTip(
-            self.tr("How Assess map draws a new sample of pixels to label; a sample already drawn is kept.")
+            tr("How Assess map draws a new sample of pixels to label; a sample already drawn is kept.")
         )
         form = QFormLayout(box)
-        form.addRow(self.tr("Target standard error"), self.target_se_spin)
-        form.addRow(self.tr("Anticipated user's accuracy"), self.anticipated_spin)
-        form.addRow(self.tr("Allocation"), self.allocation_combo)
-        form.addRow(self.tr("Minimum points per class"), self.minimum_spin)
-        form.addRow(self.tr("Random seed"), self.seed_spin)
+        form.addRow(tr("Target standard error"), self.target_se_spin)
+        form.addRow(tr("Anticipated user's accuracy"), self.anticipated_spin)
+        form.addRow(tr("Allocation"), self.allocation_combo)
+        form.addRow(tr("Minimum points per class"), self.minimum_spin)
+        form.addRow(tr("Random seed"), self.seed_spin)
         return box
 
     def _allocation_changed(self, *_) -> None:
@@ -293,7 +307,7 @@ class SettingsDialog(QDialog):
 
     def _browse(self) -> None:
         path, _ = QFileDialog.getOpenFileName(
-            self, "Engine Python (python or python.exe of the isage environment)"
+            self, tr("Engine Python (python or python.exe of the isage environment)")
         )
         if path:
             self.python_edit.setText(path)
@@ -302,10 +316,13 @@ class SettingsDialog(QDialog):
     def check_engine(self) -> None:
         if self._task is not None:
             return
-        self.status_label.setText("Checking the engine (importing torch)…")
+        self.status_label.setText(tr("Checking the engine (importing torch)…"))
         self.check_button.setEnabled(False)
         self._task = QgsTask.fromFunction(
-            "iSAGE: checking the engine", _probe, self.python_edit.text().strip(), on_finished=self._checked
+            tr("iSAGE: checking the engine"),
+            _probe,
+            self.python_edit.text().strip(),
+            on_finished=self._checked,
         )
         QgsApplication.taskManager().addTask(self._task)
 
@@ -313,20 +330,21 @@ class SettingsDialog(QDialog):
         self._task = None
         self.check_button.setEnabled(True)
         if exception is not None or result is None:
-            self.status_label.setText(f"Engine not usable: {exception or 'check cancelled'}")
+            reason = exception or tr("check cancelled")
+            self.status_label.setText(tr("Engine not usable: {reason}").format(reason=reason))
             if bundled_engine() is not None:
-                self.build_button.setText("Update engine")
+                self.build_button.setText(tr("Update engine"))
             return
         python, report = result
         self.status_label.setText(describe_report(python, report))
         if handshake.engine_problem(report, python) and bundled_engine() is not None:
-            self.build_button.setText("Update engine")
+            self.build_button.setText(tr("Update engine"))
 
     def _torch_hint(self) -> str:
         text = describe_choice(self.torch_combo.currentText())
         gpu = nvidia_gpu()
         if gpu and self.torch_combo.currentText() != "cuda":
-            text += f". An NVIDIA GPU was found ({gpu}): choose cuda to train on it."
+            text += ". " + tr("An NVIDIA GPU was found ({gpu}): choose cuda to train on it.").format(gpu=gpu)
         return text
 
     # ---- building the environment --------------------------------------------------------------------
@@ -338,8 +356,10 @@ class SettingsDialog(QDialog):
         engine = bundled_engine()
         if engine is None:
             self.status_label.setText(
-                "This copy of the plugin carries no engine (a development checkout): use the repository's "
-                ".venv, or install the plugin zip made by `make package`."
+                tr(
+                    "This copy of the plugin carries no engine (a development checkout): use the "
+                    "repository's .venv, or install the plugin zip made by `make package`."
+                )
             )
             return
         search = find_base_python()
@@ -357,7 +377,7 @@ class SettingsDialog(QDialog):
         self._builder.progress.connect(self._built_progress)
         self._builder.finished.connect(self._built)
         self.progress_bar.setVisible(True)
-        self.build_button.setText("Cancel environment creation")
+        self.build_button.setText(tr("Cancel environment creation"))
         self._builder.start()
 
     def _built_progress(self, fraction: float, message: str) -> None:
@@ -365,11 +385,11 @@ class SettingsDialog(QDialog):
         self.status_label.setText(message)
 
     def _built(self, ok: bool, message: str) -> None:
-        self.build_button.setText("Create engine environment")
+        self.build_button.setText(tr("Create engine environment"))
         self.progress_bar.setVisible(ok)
         if ok:
             self.python_edit.setText(str(env_python(default_env_dir())))
-            self.status_label.setText(f"{message}. Checking it…")
+            self.status_label.setText(tr("{message}. Checking it…").format(message=message))
             self.check_engine()
         else:
             self.status_label.setText(message)

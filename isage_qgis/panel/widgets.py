@@ -27,21 +27,27 @@ from qgis.PyQt.QtWidgets import (
 )
 
 from ..resources import icon
+from ..translation import deferred_tr, tr
 from .assessment_widgets import AssessmentBox
 from .model import DockState
 from .proposals import ProposalQueue
 
-SCOPES = (("Whole frames", False), ("Visible extent", True))
-COLUMNS = ("", "Key", "Class", "Iteration", "Total")
+SCOPES = ((deferred_tr("Whole frames"), False), (deferred_tr("Visible extent"), True))
+COLUMNS = ("", deferred_tr("Key"), deferred_tr("Class"), deferred_tr("Iteration"), deferred_tr("Total"))
 ID_ROLE = Qt.ItemDataRole.UserRole
 
 
 def frames_text(state: DockState, shown: int = 3) -> str:
     """``Frames (12): a, b, c and 9 more`` (and the frames missing on disk)."""
     names = state.frame_names
-    text = ", ".join(names[:shown]) + (f" and {len(names) - shown} more" if len(names) > shown else "")
-    missing = f" — missing on disk: {', '.join(state.missing_frames)}" if state.missing_frames else ""
-    return f"Frames ({len(names)}): {text or 'none yet'}{missing}"
+    text = ", ".join(names[:shown])
+    if len(names) > shown:
+        text = tr("{names} and %n more", len(names) - shown).format(names=text)
+    text = tr("Frames ({count}): {names}").format(count=len(names), names=text or tr("none yet"))
+    if state.missing_frames:
+        missing = tr("missing on disk: {frames}").format(frames=", ".join(state.missing_frames))
+        text = f"{text} — {missing}"
+    return text
 
 
 def _button(text: str, icon_name: str = "", tip: str = "") -> QPushButton:
@@ -77,20 +83,21 @@ class DockUi(QScrollArea):
     def __init__(self, parent: QWidget | None = None):
         super().__init__(parent)
         self.record_label, self.frames_label = _label(), _label()
-        self.new_button = _button("New…", tip="Create a workspace: folder, classes, frames")
-        self.open_button = _button("Open…", tip="Open a workspace's clicks.gpkg")
-        self.frames_button = _button("Add frames…", tip="Add raster layers of the project as frames")
+        self.new_button = _button(tr("New…"), tip=tr("Create a workspace: folder, classes, frames"))
+        self.open_button = _button(tr("Open…"), tip=tr("Open a workspace's clicks.gpkg"))
+        self.frames_button = _button(tr("Add frames…"), tip=tr("Add raster layers of the project as frames"))
         self.import_button = _button(
-            "Import points…", tip="Add a point layer's points as clicks (class field by id or name)"
+            tr("Import points…"), tip=tr("Add a point layer's points as clicks (class field by id or name)")
         )
         self.missing_label = _label()
         self.relink_button = _button(
-            "Re-link frames…", tip="Choose a folder holding the missing frame files (found by content)"
+            tr("Re-link frames…"),
+            tip=tr("Choose a folder holding the missing frame files (found by content)"),
         )
 
         self.iteration_label = _label()
         table = self.class_table = QTableWidget(0, len(COLUMNS))
-        table.setHorizontalHeaderLabels(COLUMNS)
+        table.setHorizontalHeaderLabels([tr(c) if c else c for c in COLUMNS])
         table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
         table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
@@ -99,26 +106,30 @@ class DockUi(QScrollArea):
         table.horizontalHeader().setSectionResizeMode(2, QHeaderView.ResizeMode.Stretch)
         self.tool_button = QToolButton()
         self.tool_button.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextBesideIcon)
-        self.add_class_button = _button("Add class")
-        self.edit_class_button = _button("Edit class…")
+        self.add_class_button = _button(tr("Add class"))
+        self.edit_class_button = _button(tr("Edit class…"))
 
         self.run_label = _label()
         self.unresolved_list = QListWidget()
         self.unresolved_list.setMaximumHeight(76)
         self.scope_combo = QComboBox()
-        self.scope_combo.addItems([text for text, _ in SCOPES])
-        self.train_button = _button("Train", "train", "Save clicks, train the next iteration, then predict")
-        self.predict_button = _button("Predict", "predict", "Predict with the latest model")
-        self.cancel_button = _button("Cancel", tip="Stop the engine; earlier models and results stay")
+        self.scope_combo.addItems([tr(text) for text, _ in SCOPES])
+        self.train_button = _button(
+            tr("Train"), "train", tr("Save clicks, train the next iteration, then predict")
+        )
+        self.predict_button = _button(tr("Predict"), "predict", tr("Predict with the latest model"))
+        self.cancel_button = _button(tr("Cancel"), tip=tr("Stop the engine; earlier models and results stay"))
         self.settings_button = QToolButton()
         self.settings_button.setIcon(icon("settings"))
-        self.settings_button.setToolTip("iSAGE settings: engine, device, annotator, budget")
+        self.settings_button.setToolTip(tr("iSAGE settings: engine, device, annotator, budget"))
         self.proposal_counter = _label()
         self.proposal_label = _label()
         self.next_proposal_button = _button(
-            "Next proposal",
-            tip="Pan to the next pixel the engine proposes (key N with the click tool); label it with a "
-            "class key 1-9 or go on to skip it",
+            tr("Next proposal"),
+            tip=tr(
+                "Pan to the next pixel the engine proposes (key N with the click tool); label it with a "
+                "class key 1-9 or go on to skip it"
+            ),
         )
         self.assessment_box = AssessmentBox()
         self.progress_bar = QProgressBar()
@@ -129,7 +140,7 @@ class DockUi(QScrollArea):
         layout = QVBoxLayout(body)
         layout.addWidget(
             _box(
-                "Click record",
+                tr("Click record"),
                 self.record_label,
                 _row(self.new_button, self.open_button, self.frames_button),
                 self.frames_label,
@@ -138,7 +149,7 @@ class DockUi(QScrollArea):
         )
         layout.addWidget(
             _box(
-                "Classes",
+                tr("Classes"),
                 self.iteration_label,
                 table,
                 _row(self.tool_button, self.add_class_button, self.edit_class_button),
@@ -147,7 +158,7 @@ class DockUi(QScrollArea):
         )
         layout.addWidget(
             _box(
-                "Where to click next",
+                tr("Where to click next"),
                 _row(self.next_proposal_button, self.proposal_counter),
                 self.proposal_label,
             )
@@ -155,9 +166,9 @@ class DockUi(QScrollArea):
         layout.addWidget(self.assessment_box)
         layout.addWidget(
             _box(
-                "Model",
+                tr("Model"),
                 self.run_label,
-                QLabel("Clicks the model still gets wrong:"),
+                QLabel(tr("Clicks the model still gets wrong:")),
                 self.unresolved_list,
                 self.scope_combo,
                 _row(self.train_button, self.predict_button, self.cancel_button, self.settings_button),
@@ -178,7 +189,7 @@ class DockUi(QScrollArea):
     def show_state(self, state: DockState, active_class_id: int | None) -> None:
         """Draw ``state``; the row of ``active_class_id`` is selected (without emitting signals)."""
         self.record_label.setText(
-            state.record_path or "No click record open: create a workspace or open one."
+            state.record_path or tr("No click record open: create a workspace or open one.")
         )
         self.frames_label.setText(frames_text(state))
         self.frames_label.setToolTip("\n".join(state.frame_names))
@@ -186,7 +197,8 @@ class DockUi(QScrollArea):
         self.missing_label.setToolTip("\n".join(state.missing_frames))
         self.missing_label.setVisible(bool(state.missing_frames))
         self.relink_button.setVisible(bool(state.missing_frames))
-        self.iteration_label.setText(f"Iteration {state.iteration}: new clicks train model {state.iteration}")
+        text = tr("Iteration {iteration}: new clicks train model {iteration}")
+        self.iteration_label.setText(text.format(iteration=state.iteration))
         table = self.class_table
         table.blockSignals(True)
         table.setRowCount(len(state.counts))
@@ -206,16 +218,16 @@ class DockUi(QScrollArea):
         if active_class_id in ids:
             table.selectRow(ids.index(active_class_id))
         table.blockSignals(False)
-        self.run_label.setText(f"Last run: {state.run_summary}")
+        self.run_label.setText(tr("Last run: {summary}").format(summary=tr(state.run_summary)))
         self.unresolved_list.clear()
-        self.unresolved_list.addItems(state.unresolved or ["none"])
+        self.unresolved_list.addItems(state.unresolved or [tr("none")])
 
     def show_proposals(self, queue: ProposalQueue, busy: bool) -> None:
         """The counter, the proposal shown (if still to label) and whether there is a next one."""
         self.proposal_counter.setText(queue.counter_text())
         current = queue.current
         self.proposal_label.setText(
-            f"{current.describe()}\nPress a class key (1-9) to label it, N for the next one."
+            current.describe() + "\n" + tr("Press a class key (1-9) to label it, N for the next one.")
             if current is not None
             else ""
         )

@@ -24,13 +24,13 @@ from qgis.core import (
     QgsProcessingParameterNumber,
     QgsRasterLayer,
 )
-from qgis.PyQt.QtCore import QCoreApplication
 
 from ..compat import FILE_BEHAVIOR_FILE, FLAG_ADVANCED, NUMBER_DOUBLE, NUMBER_INTEGER
 from ..engine import handshake
 from ..engine.discovery import find_engine_python, probe_engine
 from ..engine.worker import EngineError, missing_engine_message, run_engine_blocking
 from ..settings import PluginSettings
+from ..translation import tr
 
 log = logging.getLogger(__name__)
 
@@ -38,7 +38,7 @@ DEVICES = ["auto", "cpu", "cuda", "mps"]
 BACKENDS = ["auto", "torch", "onnxruntime", "openvino"]  # the engine's `predict --backend` choices
 PRECISIONS = ["auto", "f32", "bf16"]  # the engine's `predict --precision` choices (OpenVINO)
 # "All files (*)" lets a folder path through validation; QGIS's default filter demands an extension.
-WORKSPACE_FILTER = "GeoPackage (*.gpkg *.GPKG);;All files (*)"
+WORKSPACE_FILTER = "GeoPackage (*.gpkg *.GPKG);;All files (*)"  # no-i18n: a file filter
 
 
 class IsageAlgorithm(QgsProcessingAlgorithm):
@@ -50,8 +50,9 @@ class IsageAlgorithm(QgsProcessingAlgorithm):
     GROUP = ""
     HELP = ""
 
-    def tr(self, text: str) -> str:
-        return QCoreApplication.translate("iSAGE", text)
+    def tr(self, text: str, count: int = -1) -> str:
+        """``text`` in the interface language (the plugin's one context); ``%n`` becomes ``count``."""
+        return tr(text, count)
 
     def createInstance(self) -> IsageAlgorithm:  # noqa: N802 (QGIS API names)
         return type(self)()
@@ -102,8 +103,10 @@ class IsageAlgorithm(QgsProcessingAlgorithm):
             QgsProcessingParameterBoolean(
                 "ALLOW_INPUT_MISMATCH", self.tr("Allow rasters unlike the training frames"), False
             ),
-            "The engine refuses rasters whose band count, data type or values differ from the model's "
-            "training frames; tick to use them anyway (recorded in the run and in the outputs' metadata).",
+            tr(
+                "The engine refuses rasters whose band count, data type or values differ from the model's "
+                "training frames; tick to use them anyway (recorded in the run and in the outputs' metadata)."
+            ),
             advanced=True,
         )
 
@@ -119,8 +122,11 @@ class IsageAlgorithm(QgsProcessingAlgorithm):
             QgsProcessingParameterEnum(
                 "DEVICE", self.tr("Compute device"), ["settings", *DEVICES], False, 0, optional=True
             ),
-            "Where the network runs: 'settings' uses the device chosen in the iSAGE settings (default auto: "
-            "a CUDA GPU, else Apple MPS, else the CPU).",
+            tr(
+                "Where the network runs: 'settings' uses the device chosen in the iSAGE settings "
+                "(default auto: "
+                "a CUDA GPU, else Apple MPS, else the CPU)."
+            ),
             advanced=True,
         )
 
@@ -135,28 +141,34 @@ class IsageAlgorithm(QgsProcessingAlgorithm):
     def add_extent(self) -> None:
         self.add(
             QgsProcessingParameterExtent("EXTENT", self.tr("Extent"), optional=True),
-            "Only predict the part of the raster inside this extent (any CRS: it is reprojected to the "
-            "raster's). Empty: the whole raster.",
+            tr(
+                "Only predict the part of the raster inside this extent (any CRS: it is reprojected to the "
+                "raster's). Empty: the whole raster."
+            ),
         )
 
     def add_prediction_options(self) -> None:
         """Model file, extent, tiling and device: what every prediction algorithm asks."""
         self.add(
             QgsProcessingParameterFile("MODEL", self.tr("Model file"), FILE_BEHAVIOR_FILE, "safetensors"),
-            "An iSAGE model (models/iteration_NNN.safetensors of a workspace, written by 'Train model').",
+            tr("An iSAGE model (models/iteration_NNN.safetensors of a workspace, written by 'Train model')."),
         )
         self.add_extent()
         self.add_int(
-            "TILE_SIZE", "Tile size (pixels)", 512, "Side of the tiles the network sees.", minimum=32
+            "TILE_SIZE", tr("Tile size (pixels)"), 512, tr("Side of the tiles the network sees."), minimum=32
         )
         self.add_int(
             "OVERLAP",
-            "Tile overlap (pixels)",
+            tr("Tile overlap (pixels)"),
             64,
-            "Overlap of neighbouring tiles, blended to hide seams; less than half the tile size.",
+            tr("Overlap of neighbouring tiles, blended to hide seams; less than half the tile size."),
         )
         self.add_int(
-            "BATCH_SIZE", "Batch size", 4, "Tiles per network call (lower it if memory runs out).", minimum=1
+            "BATCH_SIZE",
+            tr("Batch size"),
+            4,
+            tr("Tiles per network call (lower it if memory runs out)."),
+            minimum=1,
         )
         self.add_input_mismatch()
         self.add_device()
@@ -164,8 +176,12 @@ class IsageAlgorithm(QgsProcessingAlgorithm):
             QgsProcessingParameterEnum(
                 "BACKEND", self.tr("Prediction backend"), list(BACKENDS), False, 0, optional=True
             ),
-            "auto: OpenVINO (else onnxruntime) on a CPU, running the model's graph, exported once and cached "
-            "beside it (small jobs use PyTorch); PyTorch on a GPU. torch, onnxruntime or openvino force one.",
+            tr(
+                "auto: OpenVINO (else onnxruntime) on a CPU, running the model's graph, exported once "
+                "and cached "
+                "beside it (small jobs use PyTorch); PyTorch on a GPU. torch, onnxruntime or openvino "
+                "force one."
+            ),
             advanced=True,
         )
         self.add(
@@ -177,9 +193,12 @@ class IsageAlgorithm(QgsProcessingAlgorithm):
                 0,
                 optional=True,
             ),
-            "auto: bfloat16 where the CPU computes it (AMX, AVX-512 BF16) and a check against float32 "
-            "passes, else float32. f32 never reduces the precision; bf16 insists (the run fails if the check "
-            "does).",
+            tr(
+                "auto: bfloat16 where the CPU computes it (AMX, AVX-512 BF16) and a check against float32 "
+                "passes, else float32. f32 never reduces the precision; bf16 insists (the run fails if "
+                "the check "
+                "does)."
+            ),
             advanced=True,
         )
 
@@ -229,13 +248,14 @@ class IsageAlgorithm(QgsProcessingAlgorithm):
         """File path (or GDAL dataset name) and CRS of a raster layer parameter."""
         layer = self.parameterAsRasterLayer(parameters, key, context)
         if layer is None or not isinstance(layer, QgsRasterLayer) or not layer.isValid():
-            raise QgsProcessingException(self.tr(f"{key}: not a readable raster layer"))
+            raise QgsProcessingException(self.tr("{key}: not a readable raster layer").format(key=key))
         if layer.providerType() != "gdal":
+            text = self.tr(
+                "{key}: '{layer}' is a {provider} layer; iSAGE reads raster files, "
+                "so save it as a GeoTIFF first (Export > Save As)"
+            )
             raise QgsProcessingException(
-                self.tr(
-                    f"{key}: '{layer.name()}' is a {layer.providerType()} layer; iSAGE reads raster files, "
-                    "so save it as a GeoTIFF first (Export > Save As)"
-                )
+                text.format(key=key, layer=layer.name(), provider=layer.providerType())
             )
         return layer.source(), layer.crs() if layer.crs().isValid() else QgsCoordinateReferenceSystem()
 
@@ -277,9 +297,8 @@ def deliver(produced: str | Path, destination: str) -> str:
     """Move an engine output (a GeoTIFF) to the path the user chose; refuses other raster formats."""
     target = Path(destination)
     if target.suffix.lower() not in (".tif", ".tiff"):
-        raise QgsProcessingException(
-            f"{destination}: iSAGE writes GeoTIFF rasters; choose a file name ending in .tif"
-        )
+        text = tr("{path}: iSAGE writes GeoTIFF rasters; choose a file name ending in .tif")
+        raise QgsProcessingException(text.format(path=destination))
     target.parent.mkdir(parents=True, exist_ok=True)
     stale = Path(f"{target}.aux.xml")
     if stale.exists():  # statistics of a previous file with this name would describe other pixels

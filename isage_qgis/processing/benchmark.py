@@ -15,6 +15,7 @@ from qgis.core import (
 )
 
 from ..compat import FILE_BEHAVIOR_FOLDER
+from ..translation import deferred_tr, tr
 from .base import IsageAlgorithm
 from .training_options import TrainingOptions
 
@@ -28,9 +29,9 @@ class BenchmarkAlgorithm(TrainingOptions, IsageAlgorithm):
     """``isage benchmark``: the report, table and plot of a simulated-annotator comparison."""
 
     NAME = "benchmark"
-    DISPLAY = "Benchmark click strategies"
-    GROUP = "Evaluation"
-    HELP = (
+    DISPLAY = deferred_tr("Benchmark click strategies")
+    GROUP = deferred_tr("Evaluation")
+    HELP = deferred_tr(
         "Runs the iSAGE loop with simulated annotators on images with dense reference masks and compares "
         "ways of placing the clicks: labelling what the engine proposes (the recommended strategy), the "
         "simulated expert's strategies, and baselines: uniform random clicks, the entropy oracle, "
@@ -48,68 +49,93 @@ class BenchmarkAlgorithm(TrainingOptions, IsageAlgorithm):
             QgsProcessingParameterFile(
                 "DATASET", self.tr("Dataset folder"), FILE_BEHAVIOR_FOLDER, optional=True
             ),
-            "A folder with train/ and val/, each holding images/ and masks/ (GeoTIFF or PNG, mask files "
-            "named as their images, class ids as pixel values, 255 for no data). Empty: the bundled sample.",
+            tr(
+                "A folder with train/ and val/, each holding images/ and masks/ (GeoTIFF or PNG, mask files "
+                "named as their images, class ids as pixel values, 255 for no data). Empty: the bundled "
+                "sample."
+            ),
         )
         self.add(
             QgsProcessingParameterString("METHODS", self.tr("Methods"), DEFAULT_METHODS),
-            "Comma list of proposed (label what the engine proposes), expert-confident, expert-interior, "
-            "expert-random, expert-ritm, expert-depth, hybrid-K (K representative rounds, then "
-            "expert-depth), random, representative, entropy, pseudo-T (T a confidence threshold, e.g. "
-            "pseudo-0.95), superpixel and dense.",
+            tr(
+                "Comma list of proposed (label what the engine proposes), expert-confident, expert-interior, "
+                "expert-random, expert-ritm, expert-depth, hybrid-K (K representative rounds, then "
+                "expert-depth), random, representative, entropy, pseudo-T (T a confidence threshold, e.g. "
+                "pseudo-0.95), superpixel and dense."
+            ),
         )
-        self.add_int("ITERATIONS", "Iterations", 6, "Rounds, the shared seed round included.", minimum=1)
+        self.add_int("ITERATIONS", "Iterations", 6, tr("Rounds, the shared seed round included."), minimum=1)
         self.add(
             QgsProcessingParameterString("SEEDS", self.tr("Seeds"), "0"),
-            "Comma list of seeds (seed clicks, pickers and training); several give the mean and spread.",
+            tr("Comma list of seeds (seed clicks, pickers and training); several give the mean and spread."),
             advanced=True,
         )
-        self.add_int("MAX_TRAIN_FRAMES", "Training frames (most)", None, "Use only the first N.", minimum=0)
-        self.add_int("MAX_VAL_FRAMES", "Validation frames (most)", None, "Use only the first N.", minimum=0)
+        self.add_int(
+            "MAX_TRAIN_FRAMES", tr("Training frames (most)"), None, tr("Use only the first N."), minimum=0
+        )
+        self.add_int(
+            "MAX_VAL_FRAMES", tr("Validation frames (most)"), None, tr("Use only the first N."), minimum=0
+        )
         self.add_int(
             "HOLDOUT",
-            "Tune on held-out training frames",
+            tr("Tune on held-out training frames"),
             None,
-            "Score on the last N training frames instead of the validation split (for tuning a recipe "
-            "without looking at the validation split). Empty or 0: score on val.",
+            tr(
+                "Score on the last N training frames instead of the validation split (for tuning a recipe "
+                "without looking at the validation split). Empty or 0: score on val."
+            ),
         )
         self.add_int(
             "FIRST_STEPS",
-            "Steps of the seed round",
+            tr("Steps of the seed round"),
             None,
-            "Optimisation steps of the first (cold) run; 'Optimisation steps' then sets the later runs. "
-            "Empty or 0: the engine's schedule.",
+            tr(
+                "Optimisation steps of the first (cold) run; 'Optimisation steps' then sets the later runs. "
+                "Empty or 0: the engine's schedule."
+            ),
         )
         self.add_enum(
             "SEED_CLICKS",
-            "Seed clicks",
+            tr("Seed clicks"),
             SEED_CLICKS,
-            "simulated: one click per class per frame, a random pixel inside the class; human: the "
-            "bundled sample's clicks by the method's authors (bundled sample only).",
+            tr(
+                "simulated: one click per class per frame, a random pixel inside the class; human: the "
+                "bundled sample's clicks by the method's authors (bundled sample only)."
+            ),
         )
         self.add_enum(
             "SELECTION",
-            "Checkpoint of each round",
+            tr("Checkpoint of each round"),
             SELECTIONS,
-            "last: the round's last weights (what a user gets); reference: the weights scoring best on the "
-            "scoring split's reference masks during training (the paper's protocol, which no user can run).",
+            tr(
+                "last: the round's last weights (what a user gets); reference: the weights scoring best "
+                "on the "
+                "scoring split's reference masks during training (the paper's protocol, which no user "
+                "can run)."
+            ),
         )
         self.add_enum(
             "RECIPE",
             "Recipe",
             RECIPES,
-            "authors: the method authors' sample recipe, replacing the training options (the report "
-            "lists what this machine trims).",
+            tr(
+                "authors: the method authors' sample recipe, replacing the training options (the report "
+                "lists what this machine trims)."
+            ),
         )
         self.add(
             QgsProcessingParameterBoolean("RESUME", self.tr("Resume the benchmark in the folder"), False),
-            "Keep every result already in the output folder (same settings) and run only what is missing.",
+            tr(
+                "Keep every result already in the output folder (same settings) and run only what is missing."
+            ),
         )
         self.add_training_options()
         self.add(
             QgsProcessingParameterFolderDestination("OUTPUT", self.tr("Benchmark folder")),
-            "A new (or empty) folder for the report, plot, JSON, CSV and the methods' workspaces, or the "
-            "folder of a benchmark to resume.",
+            tr(
+                "A new (or empty) folder for the report, plot, JSON, CSV and the methods' workspaces, or the "
+                "folder of a benchmark to resume."
+            ),
         )
         self.addOutput(QgsProcessingOutputFile("REPORT", self.tr("Report (Markdown)")))
         self.addOutput(QgsProcessingOutputFile("PLOT", self.tr("Plot (PNG)")))
@@ -121,7 +147,9 @@ class BenchmarkAlgorithm(TrainingOptions, IsageAlgorithm):
         resume = self.parameterAsBool(parameters, "RESUME", context)
         if not resume and Path(out).is_dir() and any(Path(out).iterdir()):
             raise QgsProcessingException(
-                self.tr(f"{out}: the benchmark folder must be new or empty, or tick 'Resume'")
+                self.tr("{folder}: the benchmark folder must be new or empty, or tick 'Resume'").format(
+                    folder=out
+                )
             )
         args = ["benchmark", "--out", out]
         if resume:
@@ -151,7 +179,7 @@ class BenchmarkAlgorithm(TrainingOptions, IsageAlgorithm):
             args += ["--recipe", recipe]
         result = self.run_engine(args, feedback)
         outputs = result.get("outputs", {})
-        feedback.pushInfo(self.tr(f"Benchmark report: {outputs.get('markdown')}"))
+        feedback.pushInfo(self.tr("Benchmark report: {path}").format(path=outputs.get("markdown")))
         return {
             "OUTPUT": out,
             "REPORT": outputs.get("markdown"),

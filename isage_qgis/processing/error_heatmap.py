@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from qgis.core import QgsProcessingParameterRasterDestination, QgsProcessingParameterRasterLayer
 
+from ..translation import deferred_tr, tr
 from .base import IsageAlgorithm, deliver, staging_folder
 
 
@@ -11,9 +12,9 @@ class ErrorHeatmapAlgorithm(IsageAlgorithm):
     """``isage predict --raster --reference --heatmaps error``: the confident-error heatmap."""
 
     NAME = "errorheatmap"
-    DISPLAY = "Confident-error heatmap"
-    GROUP = "Evaluation"
-    HELP = (
+    DISPLAY = deferred_tr("Confident-error heatmap")
+    GROUP = deferred_tr("Evaluation")
+    HELP = deferred_tr(
         "Predicts the raster with an iSAGE model and compares it with a reference class raster of the same "
         "grid: the heatmap is the model's confidence where its class differs from the reference and 0 "
         "where it agrees, so the brightest pixels are where it is confidently wrong, the clicks that teach "
@@ -23,22 +24,22 @@ class ErrorHeatmapAlgorithm(IsageAlgorithm):
     def initAlgorithm(self, config=None):  # noqa: N802
         self.add(
             QgsProcessingParameterRasterLayer("INPUT", self.tr("Raster")),
-            "The imagery to classify (a GDAL raster file with the model's bands).",
+            tr("The imagery to classify (a GDAL raster file with the model's bands)."),
         )
         self.add(
             QgsProcessingParameterRasterLayer("REFERENCE", self.tr("Reference class raster")),
-            "Class ids of the truth on the same pixel grid as the raster (e.g. a dense mask).",
+            tr("Class ids of the truth on the same pixel grid as the raster (e.g. a dense mask)."),
         )
         self.add_prediction_options()
         self.add(
             QgsProcessingParameterRasterDestination("OUTPUT", self.tr("Confident-error heatmap")),
-            "Where to write the heatmap (GeoTIFF, 0-1).",
+            tr("Where to write the heatmap (GeoTIFF, 0-1)."),
         )
         self.add(
             QgsProcessingParameterRasterDestination(
                 "OUTPUT_CLASSES", self.tr("Classes"), optional=True, createByDefault=False
             ),
-            "Also keep the predicted class raster here (optional).",
+            tr("Also keep the predicted class raster here (optional)."),
         )
 
     def processAlgorithm(self, parameters, context, feedback):  # noqa: N802

@@ -13,6 +13,7 @@ from qgis.core import (
 )
 
 from ..compat import FILE_BEHAVIOR_FILE
+from ..translation import deferred_tr, tr
 from .base import IsageAlgorithm
 
 
@@ -20,9 +21,9 @@ class EvaluateAlgorithm(IsageAlgorithm):
     """``isage evaluate``: the scores as a JSON file and the mIoU / accuracy as numbers."""
 
     NAME = "evaluate"
-    DISPLAY = "Evaluate a prediction"
-    GROUP = "Evaluation"
-    HELP = (
+    DISPLAY = deferred_tr("Evaluate a prediction")
+    GROUP = deferred_tr("Evaluation")
+    HELP = deferred_tr(
         "Compares a predicted class raster with a reference class raster of the same grid and writes the "
         "scores as JSON: IoU per class, mIoU over the classes present in either raster, overall accuracy "
         "and the confusion matrix. The class names come from the model file or the workspace (give one of "
@@ -32,27 +33,30 @@ class EvaluateAlgorithm(IsageAlgorithm):
     def initAlgorithm(self, config=None):  # noqa: N802
         self.add(
             QgsProcessingParameterRasterLayer("PREDICTION", self.tr("Predicted class raster")),
-            "A class raster written by 'Predict classes' (or any uint8 raster of class ids).",
+            tr("A class raster written by 'Predict classes' (or any uint8 raster of class ids)."),
         )
         self.add(
             QgsProcessingParameterRasterLayer("REFERENCE", self.tr("Reference class raster")),
-            "The truth: class ids on the same pixel grid as the prediction.",
+            tr("The truth: class ids on the same pixel grid as the prediction."),
         )
         self.add(
             QgsProcessingParameterFile(
                 "MODEL", self.tr("Model file"), FILE_BEHAVIOR_FILE, "safetensors", optional=True
             ),
-            "The model whose classes name the scores (give this or the workspace).",
+            tr("The model whose classes name the scores (give this or the workspace)."),
         )
         self.add_workspace(
-            "The workspace whose classes name the scores and whose clicks are counted (or give the model).",
+            tr(
+                "The workspace whose classes name the scores and whose clicks are counted (or give the "
+                "model)."
+            ),
             optional=True,
         )
         self.add(
             QgsProcessingParameterFileDestination(
                 "OUTPUT", self.tr("Scores"), self.tr("JSON files (*.json)")
             ),
-            "Where to write the scores (JSON).",
+            tr("Where to write the scores (JSON)."),
         )
         self.addOutput(QgsProcessingOutputNumber("MIOU", self.tr("mIoU")))
         self.addOutput(QgsProcessingOutputNumber("OVERALL_ACCURACY", self.tr("Overall accuracy")))
@@ -73,7 +77,9 @@ class EvaluateAlgorithm(IsageAlgorithm):
         args += ["--workspace", workspace] if workspace else []
         metrics = self.run_engine(args, feedback).get("metrics", {})
         feedback.pushInfo(
-            self.tr(f"mIoU {metrics.get('miou')}, overall accuracy {metrics.get('overall_accuracy')}")
+            self.tr("mIoU {miou}, overall accuracy {accuracy}").format(
+                miou=metrics.get("miou"), accuracy=metrics.get("overall_accuracy")
+            )
         )
         return {
             "OUTPUT": output,

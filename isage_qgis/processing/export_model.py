@@ -13,6 +13,7 @@ from qgis.core import (
 )
 
 from ..compat import FILE_BEHAVIOR_FILE, NUMBER_DOUBLE
+from ..translation import deferred_tr, tr
 from .base import IsageAlgorithm
 
 
@@ -20,9 +21,9 @@ class ExportModelAlgorithm(IsageAlgorithm):
     """``isage export``: the ONNX model and its ``.isage.json`` sidecar."""
 
     NAME = "exportmodel"
-    DISPLAY = "Export model for Deepness (ONNX)"
-    GROUP = "Outputs"
-    HELP = (
+    DISPLAY = deferred_tr("Export model for Deepness (ONNX)")
+    GROUP = deferred_tr("Outputs")
+    HELP = deferred_tr(
         "Writes a model as an ONNX segmentation model for the Deepness plugin: its band selection and "
         "normalisation are built in, so Deepness's own input scaling (values / 255) gives the classes "
         "iSAGE predicts, 16-bit imagery included. Class names, resolution, tile size and overlap are "
@@ -32,27 +33,31 @@ class ExportModelAlgorithm(IsageAlgorithm):
     )
 
     def initAlgorithm(self, config=None):  # noqa: N802
-        self.add_workspace("The workspace whose latest model to export (or give the model file).", True)
+        self.add_workspace(tr("The workspace whose latest model to export (or give the model file)."), True)
         self.add(
             QgsProcessingParameterFile(
                 "MODEL", self.tr("Model file"), FILE_BEHAVIOR_FILE, "safetensors", optional=True
             ),
-            "A model written by iSAGE (default: the workspace's latest).",
+            tr("A model written by iSAGE (default: the workspace's latest)."),
         )
-        self.add_int("TILE_SIZE", "Tile size (pixels)", 512, "Tile side Deepness runs (multiple of 32).")
-        self.add_int("OVERLAP", "Tile overlap (pixels)", 64, "Stored as Deepness's overlap percentage.")
+        self.add_int(
+            "TILE_SIZE", tr("Tile size (pixels)"), 512, tr("Tile side Deepness runs (multiple of 32).")
+        )
+        self.add_int(
+            "OVERLAP", tr("Tile overlap (pixels)"), 64, tr("Stored as Deepness's overlap percentage.")
+        )
         self.add(
             QgsProcessingParameterNumber(
                 "RESOLUTION", self.tr("Resolution (cm/px)"), NUMBER_DOUBLE, None, True, 0.0
             ),
-            "Empty: the workspace frames' pixel size when their CRS is in metres.",
+            tr("Empty: the workspace frames' pixel size when their CRS is in metres."),
             advanced=True,
         )
         self.add(
             QgsProcessingParameterFileDestination(
                 "OUTPUT", self.tr("ONNX model"), self.tr("ONNX models (*.onnx)")
             ),
-            "Where to write the model (.onnx); the .isage.json sidecar goes beside it.",
+            tr("Where to write the model (.onnx); the .isage.json sidecar goes beside it."),
         )
         self.addOutput(QgsProcessingOutputFile("SIDECAR", self.tr("iSAGE metadata (JSON)")))
 

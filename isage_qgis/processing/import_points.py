@@ -16,6 +16,7 @@ from qgis.core import (
 
 from ..compat import VECTOR_POINT
 from ..record.frames import layer_path
+from ..translation import deferred_tr, tr
 from .base import IsageAlgorithm, staging_folder
 
 CLASS_BY = ["auto", "id", "name"]
@@ -25,9 +26,9 @@ class ImportPointsAlgorithm(IsageAlgorithm):
     """``isage click import``: each point a click of the current iteration; all or nothing by default."""
 
     NAME = "importpoints"
-    DISPLAY = "Import point layer as clicks"
-    GROUP = "Clicks"
-    HELP = (
+    DISPLAY = deferred_tr("Import point layer as clicks")
+    GROUP = deferred_tr("Clicks")
+    HELP = deferred_tr(
         "Adds each point of a point layer as a click of the workspace's current iteration, on the pixel "
         "of the first frame that contains it (any CRS). The class field holds class ids or class names. "
         "Every point is checked first: a point outside every frame, on nodata, of an unknown class, over "
@@ -39,42 +40,47 @@ class ImportPointsAlgorithm(IsageAlgorithm):
 
     def initAlgorithm(self, config=None):  # noqa: N802
         self.add_workspace(
-            "The workspace receiving the clicks: its click GeoPackage (clicks.gpkg) or folder."
+            tr("The workspace receiving the clicks: its click GeoPackage (clicks.gpkg) or folder.")
         )
         self.add(
             QgsProcessingParameterVectorLayer("INPUT", self.tr("Point layer"), [VECTOR_POINT]),
-            "The points: a GeoPackage, shapefile, GeoJSON or CSV layer (others are copied to a GeoPackage).",
+            tr(
+                "The points: a GeoPackage, shapefile, GeoJSON or CSV layer (others are copied to a "
+                "GeoPackage)."
+            ),
         )
         self.add(
             QgsProcessingParameterField(
                 "CLASS_FIELD", self.tr("Class field"), parentLayerParameterName="INPUT"
             ),
-            "The field holding each point's class: its id or its name in the workspace's class table.",
+            tr("The field holding each point's class: its id or its name in the workspace's class table."),
         )
         self.add(
             QgsProcessingParameterEnum("CLASS_BY", self.tr("Class field holds"), CLASS_BY, False, 0),
-            "auto: class ids when every value is a whole number, else class names (case does not matter).",
+            tr(
+                "auto: class ids when every value is a whole number, else class names (case does not matter)."
+            ),
         )
         self.add(
             QgsProcessingParameterField(
                 "ANNOTATOR_FIELD", self.tr("Annotator field"), parentLayerParameterName="INPUT", optional=True
             ),
-            "Optionally, the field naming who placed each point.",
+            tr("Optionally, the field naming who placed each point."),
         )
         self.add(
             QgsProcessingParameterString("ANNOTATOR", self.tr("Annotator"), optional=True),
-            "Who made the points, when no annotator field is given.",
+            tr("Who made the points, when no annotator field is given."),
         )
         self.add(
             QgsProcessingParameterBoolean(
                 "OVER_BUDGET", self.tr("Allow more than the method's budget"), False
             ),
-            "Let several points of one class into one frame in this iteration.",
+            tr("Let several points of one class into one frame in this iteration."),
             advanced=True,
         )
         self.add(
             QgsProcessingParameterBoolean("KEEP_VALID", self.tr("Import the accepted points anyway"), False),
-            "Import the points that pass even when others are refused (each refusal is still listed).",
+            tr("Import the points that pass even when others are refused (each refusal is still listed)."),
         )
         self.addOutput(QgsProcessingOutputNumber("ADDED", self.tr("Clicks added")))
         self.addOutput(QgsProcessingOutputNumber("REFUSED", self.tr("Points refused")))
@@ -110,12 +116,17 @@ class ImportPointsAlgorithm(IsageAlgorithm):
                 )
                 if error != QgsVectorFileWriter.WriterError.NoError:
                     raise QgsProcessingException(
-                        self.tr(f"{layer.name()}: cannot copy the points ({message})")
+                        self.tr("{layer}: cannot copy the points ({reason})").format(
+                            layer=layer.name(), reason=message
+                        )
                     )
                 target = [str(copy)]
             result = self.run_engine(["click", "import", workspace, *target, *args], feedback)
         refused = result.get("refused") or []
         for item in refused:
-            feedback.reportError(self.tr(f"{item['source']}: refused ({item['reason']})"))
-        feedback.pushInfo(self.tr(f"Added {result.get('added', 0)} clicks; {len(refused)} points refused"))
+            feedback.reportError(
+                self.tr("{point}: refused ({reason})").format(point=item["source"], reason=item["reason"])
+            )
+        added = self.tr("Added %n clicks", result.get("added", 0))
+        feedback.pushInfo(added + "; " + self.tr("%n points refused", len(refused)))
         return {"ADDED": result.get("added", 0), "REFUSED": len(refused)}

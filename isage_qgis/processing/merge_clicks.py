@@ -12,6 +12,7 @@ from qgis.core import (
 )
 
 from ..compat import FILE_BEHAVIOR_FILE
+from ..translation import deferred_tr, tr
 from .base import IsageAlgorithm
 
 
@@ -19,9 +20,9 @@ class MergeClicksAlgorithm(IsageAlgorithm):
     """``isage merge``: every click and retraction of the other record is kept; conflicts are reported."""
 
     NAME = "mergeclicks"
-    DISPLAY = "Merge click records"
-    GROUP = "Clicks"
-    HELP = (
+    DISPLAY = deferred_tr("Merge click records")
+    GROUP = deferred_tr("Clicks")
+    HELP = deferred_tr(
         "Adds another annotator's clicks, retractions, frames and classes to the workspace's click record. "
         "Nothing is deleted or overwritten: clicks are matched by their unique id, and disagreements (two "
         "classes on one pixel, a class id with another name, a frame with other pixels) are reported as "
@@ -30,13 +31,16 @@ class MergeClicksAlgorithm(IsageAlgorithm):
 
     def initAlgorithm(self, config=None):  # noqa: N802
         self.add_workspace(
-            "The workspace that receives the clicks: its click GeoPackage (clicks.gpkg) or its folder."
+            tr("The workspace that receives the clicks: its click GeoPackage (clicks.gpkg) or its folder.")
         )
         self.add(
             QgsProcessingParameterFile(
                 "OTHER", self.tr("Other click GeoPackage"), FILE_BEHAVIOR_FILE, "gpkg"
             ),
-            "The colleague's click GeoPackage (their workspace's clicks.gpkg) to merge in; it is only read.",
+            tr(
+                "The colleague's click GeoPackage (their workspace's clicks.gpkg) to merge in; it is "
+                "only read."
+            ),
         )
         self.add(
             QgsProcessingParameterFileDestination(
@@ -46,7 +50,7 @@ class MergeClicksAlgorithm(IsageAlgorithm):
                 optional=True,
                 createByDefault=False,
             ),
-            "Optionally write what was added and every conflict as JSON.",
+            tr("Optionally write what was added and every conflict as JSON."),
         )
         self.addOutput(QgsProcessingOutputNumber("CONFLICTS", self.tr("Conflicts")))
         self.addOutput(QgsProcessingOutputNumber("ADDED_CLICKS", self.tr("Clicks added")))
@@ -60,8 +64,12 @@ class MergeClicksAlgorithm(IsageAlgorithm):
         conflicts = result.get("conflicts") or []
         feedback.pushInfo(
             self.tr(
-                f"Added {result.get('added_clicks', 0)} clicks, {result.get('added_retractions', 0)} "
-                f"retractions, {result.get('added_frames', 0)} frames; {len(conflicts)} conflicts"
+                "Added {clicks} clicks, {retractions} retractions, {frames} frames; %n conflicts",
+                len(conflicts),
+            ).format(
+                clicks=result.get("added_clicks", 0),
+                retractions=result.get("added_retractions", 0),
+                frames=result.get("added_frames", 0),
             )
         )
         results = {

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from qgis.core import QgsProcessingParameterRasterDestination, QgsProcessingParameterRasterLayer
 
+from ..translation import deferred_tr, tr
 from .base import IsageAlgorithm, deliver, staging_folder
 
 
@@ -11,9 +12,9 @@ class PredictAlgorithm(IsageAlgorithm):
     """``isage predict --raster``: class raster plus optional confidence heatmap, at the chosen paths."""
 
     NAME = "predict"
-    DISPLAY = "Predict classes"
-    GROUP = "Model"
-    HELP = (
+    DISPLAY = deferred_tr("Predict classes")
+    GROUP = deferred_tr("Model")
+    HELP = deferred_tr(
         "Runs an iSAGE model over a raster (tiles blended across their overlap) and writes a class raster "
         "(uint8 class ids with the model's colours, 255 nodata) and a confidence heatmap (0-1, the "
         "probability of the predicted class). Give an extent to refresh only part of a large raster.\n\n"
@@ -23,18 +24,18 @@ class PredictAlgorithm(IsageAlgorithm):
     def initAlgorithm(self, config=None):  # noqa: N802
         self.add(
             QgsProcessingParameterRasterLayer("INPUT", self.tr("Raster")),
-            "The imagery to classify (a GDAL raster file with the model's bands).",
+            tr("The imagery to classify (a GDAL raster file with the model's bands)."),
         )
         self.add_prediction_options()
         self.add(
             QgsProcessingParameterRasterDestination("OUTPUT_CLASSES", self.tr("Classes")),
-            "Where to write the class raster (GeoTIFF).",
+            tr("Where to write the class raster (GeoTIFF)."),
         )
         self.add(
             QgsProcessingParameterRasterDestination(
                 "OUTPUT_CONFIDENCE", self.tr("Confidence heatmap"), optional=True, createByDefault=True
             ),
-            "Where to write the confidence heatmap (GeoTIFF, 0-1); skip it to write only the classes.",
+            tr("Where to write the confidence heatmap (GeoTIFF, 0-1); skip it to write only the classes."),
         )
 
     def processAlgorithm(self, parameters, context, feedback):  # noqa: N802

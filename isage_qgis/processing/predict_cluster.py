@@ -11,6 +11,7 @@ from qgis.core import (
 )
 
 from ..settings import PluginSettings, scheduler_args
+from ..translation import deferred_tr, tr
 from .base import IsageAlgorithm
 
 
@@ -19,9 +20,9 @@ class PredictClusterAlgorithm(IsageAlgorithm):
     confidence heatmap of a mosaic, computed in parts by Dask workers and assembled into VRTs."""
 
     NAME = "predictcluster"
-    DISPLAY = "Predict a mosaic on a cluster"
-    GROUP = "Model"
-    HELP = (
+    DISPLAY = deferred_tr("Predict a mosaic on a cluster")
+    GROUP = deferred_tr("Model")
+    HELP = deferred_tr(
         "Runs an iSAGE model over a large raster or a VRT mosaic on a Dask cluster. The raster is cut "
         "into parts (whole blocks of the one-computer prediction, so the pixels are the same), each "
         "computed by a worker and written to the output folder; at the end a VRT over the parts is "
@@ -36,37 +37,44 @@ class PredictClusterAlgorithm(IsageAlgorithm):
     def initAlgorithm(self, config=None):  # noqa: N802
         self.add(
             QgsProcessingParameterRasterLayer("INPUT", self.tr("Raster or VRT mosaic")),
-            "The imagery to classify: a GeoTIFF, or a VRT mosaic of many (one CRS), with the model's bands.",
+            tr(
+                "The imagery to classify: a GeoTIFF, or a VRT mosaic of many (one CRS), with the "
+                "model's bands."
+            ),
         )
         self.add_prediction_options()
         self.add(
             QgsProcessingParameterString(
                 "SCHEDULER", self.tr("Dask scheduler"), PluginSettings.load().scheduler, optional=True
             ),
-            "A scheduler address (tcp://host:8786) or scheduler file (.json); empty: a local "
-            "cluster. The default is the scheduler of the iSAGE settings.",
+            tr(
+                "A scheduler address (tcp://host:8786) or scheduler file (.json); empty: a local "
+                "cluster. The default is the scheduler of the iSAGE settings."
+            ),
         )
         self.add_int(
-            "BLOCK_SIZE", "Part size (pixels)", 3072,
-            "Side of the square parts the workers compute, one at a time each (memory grows with it).",
+            "BLOCK_SIZE", tr("Part size (pixels)"), 3072,
+            tr("Side of the square parts the workers compute, one at a time each (memory grows with it)."),
             minimum=64,
         )  # fmt: skip
         self.add_int(
-            "LOCAL_WORKERS", "Local workers", 2,
-            "Worker processes of the local cluster (without a scheduler).", minimum=1,
+            "LOCAL_WORKERS", tr("Local workers"), 2,
+            tr("Worker processes of the local cluster (without a scheduler)."), minimum=1,
         )  # fmt: skip
         self.add(
             QgsProcessingParameterBoolean("RESUME", self.tr("Resume"), False),
-            "Keep the parts an identical earlier run into this folder finished (same model, raster and "
-            "settings; anything else is refused).",
+            tr(
+                "Keep the parts an identical earlier run into this folder finished (same model, raster and "
+                "settings; anything else is refused)."
+            ),
         )
         self.add(
             QgsProcessingParameterBoolean("COG", self.tr("Also write Cloud-Optimized GeoTIFFs"), False),
-            "Besides the VRTs, one tiled, compressed GeoTIFF with overviews per output.",
+            tr("Besides the VRTs, one tiled, compressed GeoTIFF with overviews per output."),
         )
         self.add(
             QgsProcessingParameterFolderDestination("OUTPUT_FOLDER", self.tr("Output folder")),
-            "Where the parts and the VRTs go (the VRTs read the parts: keep them together).",
+            tr("Where the parts and the VRTs go (the VRTs read the parts: keep them together)."),
         )
         self.addOutput(QgsProcessingOutputRasterLayer("OUTPUT_CLASSES", self.tr("Classes")))
         self.addOutput(QgsProcessingOutputRasterLayer("OUTPUT_CONFIDENCE", self.tr("Confidence heatmap")))
@@ -90,9 +98,11 @@ class PredictClusterAlgorithm(IsageAlgorithm):
         outputs = result["outputs"]
         stem = next(key[: -len("_classes")] for key in outputs if key.endswith("_classes"))
         feedback.pushInfo(
-            self.tr(
-                f"{result.get('parts_computed', 0)} of {result.get('parts', 0)} parts computed on "
-                f"{result.get('workers', 0)} workers ({result.get('backend', '?')})"
+            self.tr("{computed} of {parts} parts computed on {workers} workers ({backend})").format(
+                computed=result.get("parts_computed", 0),
+                parts=result.get("parts", 0),
+                workers=result.get("workers", 0),
+                backend=result.get("backend", "?"),
             )
         )
         return {

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from qgis.core import QgsProcessingOutputVectorLayer, QgsProcessingParameterFileDestination
 
+from ..translation import deferred_tr, tr
 from .base import IsageAlgorithm
 
 
@@ -11,9 +12,9 @@ class ProposeClicksAlgorithm(IsageAlgorithm):
     """``isage propose WORKSPACE``: proposals.gpkg of the latest model, never written into the clicks."""
 
     NAME = "proposeclicks"
-    DISPLAY = "Propose clicks"
-    GROUP = "Model"
-    HELP = (
+    DISPLAY = deferred_tr("Propose clicks")
+    GROUP = deferred_tr("Model")
+    HELP = deferred_tr(
         "Proposes where the next clicks would help most, from the workspace's latest model and its frames "
         "alone (no reference): by default one point per class the model predicts on each frame. Each has a "
         "score and a reason: 'typical' (a common kind of pixel no click covers yet, proposed while a "
@@ -26,31 +27,37 @@ class ProposeClicksAlgorithm(IsageAlgorithm):
 
     def initAlgorithm(self, config=None):  # noqa: N802
         self.add_workspace(
-            "The workspace's click GeoPackage (clicks.gpkg) or the workspace folder holding it."
+            tr("The workspace's click GeoPackage (clicks.gpkg) or the workspace folder holding it.")
         )
         self.add_int(
-            "PER_CLASS", "Proposals per class present", 1,
-            "How many points per class the model predicts on a frame. More than one leaves room for "
+            "PER_CLASS", tr("Proposals per class present"), 1,
+            tr("How many points per class the model predicts on a frame. More than one leaves room for "
             "proposals whose class turns out to be clicked already on that frame this round (the budget "
-            "allows one click per class per frame per round; the panel skips those).",
+            "allows one click per class per frame per round; the panel skips those)."),
         )  # fmt: skip
         self.add_int(
-            "PER_FRAME", "Proposals per frame", None,
-            "How many points per frame (empty or 0: the proposals per class times the classes present).",
+            "PER_FRAME", tr("Proposals per frame"), None,
+            tr("How many points per frame (empty or 0: the proposals per class times the classes present)."),
         )  # fmt: skip
         self.add_int(
-            "SPACING", "Spacing (pixels)", 5, "Distance kept from clicks, nodata and other proposals."
+            "SPACING", tr("Spacing (pixels)"), 5, tr("Distance kept from clicks, nodata and other proposals.")
         )
         self.add_int(
-            "TYPICAL_UNTIL", "Typical proposals below this many clicks", 2,
-            "A class with fewer clicks than this on a frame gets a typical pixel, else an uncertain one.",
+            "TYPICAL_UNTIL", tr("Typical proposals below this many clicks"), 2,
+            tr("A class with fewer clicks than this on a frame gets a typical pixel, else an uncertain one."),
         )  # fmt: skip
-        self.add_int("SEED", "Random seed", 0, "The same seed, model and clicks give the same proposals.")
+        self.add_int(
+            "SEED", tr("Random seed"), 0, tr("The same seed, model and clicks give the same proposals.")
+        )
         self.add(
             QgsProcessingParameterFileDestination(
-                "OUTPUT", self.tr("Proposals"), "GeoPackage (*.gpkg)", optional=True, createByDefault=False
+                "OUTPUT",
+                self.tr("Proposals"),
+                tr("GeoPackage (*.gpkg)"),
+                optional=True,
+                createByDefault=False,
             ),
-            "Where to write the points (empty: outputs/iteration_NNN/proposals.gpkg of the workspace).",
+            tr("Where to write the points (empty: outputs/iteration_NNN/proposals.gpkg of the workspace)."),
         )
         self.addOutput(QgsProcessingOutputVectorLayer("PROPOSALS", self.tr("Proposals")))
 
@@ -74,8 +81,9 @@ class ProposeClicksAlgorithm(IsageAlgorithm):
             args += ["--out", output]
         result = self.run_engine(args, feedback)
         feedback.pushInfo(
-            self.tr(f"{result.get('proposals', 0)} proposals ({result.get('reasons', {})}), "
-                    f"{result.get('seconds_per_megapixel', 0)} s per megapixel")
-        )  # fmt: skip
+            self.tr(
+                "%n proposals ({reasons}), {seconds} s per megapixel", int(result.get("proposals", 0))
+            ).format(reasons=result.get("reasons", {}), seconds=result.get("seconds_per_megapixel", 0))
+        )
         path = result["outputs"]["proposals"]
         return {"PROPOSALS": path, "OUTPUT": path}

@@ -6,6 +6,7 @@ from qgis.core import QgsProcessingProvider
 from qgis.PyQt.QtGui import QIcon
 
 from ..resources import icon, icon_path
+from ..translation import tr
 from .assessment.design import AssessmentDesignAlgorithm
 from .assessment.report import AssessmentReportAlgorithm
 from .benchmark import BenchmarkAlgorithm
@@ -47,7 +48,7 @@ class IsageProvider(QgsProcessingProvider):
         return "iSAGE"
 
     def longName(self) -> str:  # noqa: N802 (QGIS API names)
-        return "iSAGE: iterative sparse annotation guided by an expert"
+        return tr("iSAGE: iterative sparse annotation guided by an expert")
 
     def icon(self) -> QIcon:
         return icon("isage")

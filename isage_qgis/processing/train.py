@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from qgis.core import QgsProcessingOutputFile, QgsProcessingOutputNumber, QgsProcessingParameterBoolean
 
+from ..translation import deferred_tr, tr
 from .base import IsageAlgorithm
 from .training_options import TrainingOptions
 
@@ -12,9 +13,9 @@ class TrainAlgorithm(TrainingOptions, IsageAlgorithm):
     """``isage train``: one training run (one iteration) from every unretracted click so far."""
 
     NAME = "train"
-    DISPLAY = "Train model from clicks"
-    GROUP = "Model"
-    HELP = (
+    DISPLAY = deferred_tr("Train model from clicks")
+    GROUP = deferred_tr("Model")
+    HELP = deferred_tr(
         "Trains the model of the workspace's current iteration from every unretracted click of this and "
         "earlier iterations, warm-starting from the latest model. The clicks are the only labels: each is "
         "one pixel an expert marked. Clicks added afterwards belong to the next iteration.\n\n"
@@ -23,13 +24,15 @@ class TrainAlgorithm(TrainingOptions, IsageAlgorithm):
 
     def initAlgorithm(self, config=None):  # noqa: N802
         self.add_workspace(
-            "The workspace's click GeoPackage (clicks.gpkg) or the workspace folder holding it."
+            tr("The workspace's click GeoPackage (clicks.gpkg) or the workspace folder holding it.")
         )
         self.add_training_options()
         self.add(
             QgsProcessingParameterBoolean("WARM_START", self.tr("Warm start"), True),
-            "Start from the latest model of the workspace (uncheck to train a new network, e.g. with "
-            "another encoder).",
+            tr(
+                "Start from the latest model of the workspace (uncheck to train a new network, e.g. with "
+                "another encoder)."
+            ),
             advanced=True,
         )
         self.add_device()
@@ -50,9 +53,10 @@ class TrainAlgorithm(TrainingOptions, IsageAlgorithm):
         if unresolved:
             frames = sorted({str(c.get("frame")) for c in unresolved})
             feedback.pushWarning(
-                self.tr(
-                    f"{len(unresolved)} of {result.get('clicks_used')} clicks are still predicted wrong "
-                    f"(frames {', '.join(frames[:10])}{'...' if len(frames) > 10 else ''})"
+                self.tr("{unresolved} of {clicks} clicks are still predicted wrong (frames {frames})").format(
+                    unresolved=len(unresolved),
+                    clicks=result.get("clicks_used"),
+                    frames=", ".join(frames[:10]) + ("..." if len(frames) > 10 else ""),
                 )
             )
         return {

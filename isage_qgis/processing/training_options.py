@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from qgis.core import QgsProcessingParameterString
 
+from ..translation import tr
+
 LOSSES = ["ewdl", "ce"]
 WEIGHTS = ["auto", "offline", "imagenet", "none"]
 LR_SCHEDULES = ["cosine", "constant"]  # the engine's default first
@@ -17,81 +19,104 @@ class TrainingOptions:
     def add_training_options(self) -> None:
         self.add_int(
             "STEPS",
-            "Optimisation steps",
+            tr("Optimisation steps"),
             None,
-            "Number of optimisation steps; empty or 0: the engine's schedule (120 for a new model, "
-            "60 when warm-starting, about a minute on a laptop CPU for the sample).",
+            tr(
+                "Number of optimisation steps; empty or 0: the engine's schedule (120 for a new model, "
+                "60 when warm-starting, about a minute on a laptop CPU for the sample)."
+            ),
         )
         self.add_int(
             "EPOCHS",
-            "Epochs (instead of steps)",
+            tr("Epochs (instead of steps)"),
             None,
-            "Epoch schedule instead of steps (one patch per click per epoch; for GPUs). Empty or 0: "
-            "use steps.",
+            tr(
+                "Epoch schedule instead of steps (one patch per click per epoch; for GPUs). Empty or 0: "
+                "use steps."
+            ),
         )
         self.add_int(
             "FRAME_EPOCHS",
-            "Frame epochs (instead of steps)",
+            tr("Frame epochs (instead of steps)"),
             None,
-            "Epochs as the method's authors count them: one patch per frame with clicks per epoch, so a "
-            "round's steps grow with the frames clicked. Empty or 0: use steps.",
+            tr(
+                "Epochs as the method's authors count them: one patch per frame with clicks per epoch, so a "
+                "round's steps grow with the frames clicked. Empty or 0: use steps."
+            ),
         )
         self.add_enum(
             "SCHEDULE",
-            "Step schedule",
+            tr("Step schedule"),
             STEP_SCHEDULES,
-            "fixed: the steps above; converge: those steps are a floor, and a run trains on at a constant "
-            "rate until its clicks fit and the loss settles, then decays the rate, never past the cap.",
+            tr(
+                "fixed: the steps above; converge: those steps are a floor, and a run trains on at a "
+                "constant "
+                "rate until its clicks fit and the loss settles, then decays the rate, never past the cap."
+            ),
         )
-        self.add_int("MAX_STEPS", "Step cap (converge)", 600, "The converge schedule's cap.", minimum=1)
-        self.add_float("GRAD_CLIP", "Gradient clip", 0.0, "Clip the gradient norm to this; 0: no clipping.")
-        self.add_int("BATCH_SIZE", "Batch size", 4, "Patches per optimisation step.", minimum=1)
+        self.add_int(
+            "MAX_STEPS", tr("Step cap (converge)"), 600, tr("The converge schedule's cap."), minimum=1
+        )
+        self.add_float(
+            "GRAD_CLIP", tr("Gradient clip"), 0.0, tr("Clip the gradient norm to this; 0: no clipping.")
+        )
+        self.add_int("BATCH_SIZE", tr("Batch size"), 4, tr("Patches per optimisation step."), minimum=1)
         self.add_int(
             "PATCH_SIZE",
-            "Patch size (pixels)",
+            tr("Patch size (pixels)"),
             256,
-            "Side of the square patches cut around the clicks.",
+            tr("Side of the square patches cut around the clicks."),
             minimum=16,
         )
-        self.add_float("LEARNING_RATE", "Learning rate", 0.001, "Adam learning rate.")
+        self.add_float("LEARNING_RATE", tr("Learning rate"), 0.001, tr("Adam learning rate."))
         self.add_enum(
             "LR_SCHEDULE",
-            "Learning-rate schedule",
+            tr("Learning-rate schedule"),
             LR_SCHEDULES,
-            "cosine: decays within each run to 5% of the rate (measured better on the sample); constant: "
-            "the same rate for every step.",
+            tr(
+                "cosine: decays within each run to 5% of the rate (measured better on the sample); constant: "
+                "the same rate for every step."
+            ),
         )
         self.add_float(
             "ERROR_WEIGHT",
-            "Error weight (lambda)",
+            tr("Error weight (lambda)"),
             5.0,
-            "Lambda of the Error-Weighted Dice Loss: how much more a clicked pixel the model gets "
-            "wrong counts than one it gets right (1: plain Dice).",
+            tr(
+                "Lambda of the Error-Weighted Dice Loss: how much more a clicked pixel the model gets "
+                "wrong counts than one it gets right (1: plain Dice)."
+            ),
             minimum=1.0,
         )
         self.add_enum(
             "LOSS",
             "Loss",
             LOSSES,
-            "ewdl: the Error-Weighted Dice Loss of the method; ce: cross-entropy on the clicks.",
+            tr("ewdl: the Error-Weighted Dice Loss of the method; ce: cross-entropy on the clicks."),
         )
         self.add(
             QgsProcessingParameterString("ENCODER", self.tr("Encoder"), "tu-efficientnet_lite0"),
-            "segmentation-models-pytorch encoder of a new model (a warm start keeps the previous "
-            "model's network); tu-efficientnet_lite2 is the larger one with offline weights.",
+            tr(
+                "segmentation-models-pytorch encoder of a new model (a warm start keeps the previous "
+                "model's network); tu-efficientnet_lite2 is the larger one with offline weights."
+            ),
             advanced=True,
         )
         self.add_enum(
             "WEIGHTS",
-            "Encoder weights",
+            tr("Encoder weights"),
             WEIGHTS,
-            "Initial encoder weights of a new model: auto (offline ImageNet weights when packaged, else "
-            "downloaded, else random), offline, imagenet or none (random).",
+            tr(
+                "Initial encoder weights of a new model: auto (offline ImageNet weights when packaged, else "
+                "downloaded, else random), offline, imagenet or none (random)."
+            ),
         )
         self.add(
             QgsProcessingParameterString("DECODER_CHANNELS", self.tr("Decoder channels"), optional=True),
-            "U-Net decoder channels of a new model, comma-separated (e.g. 64,32,16,16,8); empty: the "
-            "architecture's default.",
+            tr(
+                "U-Net decoder channels of a new model, comma-separated (e.g. 64,32,16,16,8); empty: the "
+                "architecture's default."
+            ),
             advanced=True,
         )
         self.add_input_mismatch()

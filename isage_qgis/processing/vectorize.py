@@ -14,6 +14,7 @@ from qgis.core import (
 )
 
 from ..compat import NUMBER_INTEGER, VECTOR_POLYGON
+from ..translation import deferred_tr, tr
 from .base import IsageAlgorithm, staging_folder
 
 
@@ -21,9 +22,9 @@ class VectorizeAlgorithm(IsageAlgorithm):
     """``isage vectorize``: a polygon per connected region of each class (class id, name, area in m², ha)."""
 
     NAME = "vectorize"
-    DISPLAY = "Vectorize classes"
-    GROUP = "Outputs"
-    HELP = (
+    DISPLAY = deferred_tr("Vectorize classes")
+    GROUP = deferred_tr("Outputs")
+    HELP = deferred_tr(
         "Turns a class raster into polygons: one per connected region (4-neighbour) of each class, with "
         "the class id, class name and area in square metres and hectares (on the ellipsoid for a geographic "
         "CRS). Regions smaller than the minimum area are first merged into "
@@ -33,17 +34,17 @@ class VectorizeAlgorithm(IsageAlgorithm):
     def initAlgorithm(self, config=None):  # noqa: N802
         self.add(
             QgsProcessingParameterRasterLayer("INPUT", self.tr("Class raster")),
-            "A class raster written by 'Predict classes' (class names are read from its tags).",
+            tr("A class raster written by 'Predict classes' (class names are read from its tags)."),
         )
         self.add(
             QgsProcessingParameterNumber(
                 "MIN_AREA", self.tr("Minimum area (pixels)"), NUMBER_INTEGER, 0, False, 0
             ),
-            "Regions smaller than this many pixels are merged into their neighbours first (0: keep all).",
+            tr("Regions smaller than this many pixels are merged into their neighbours first (0: keep all)."),
         )
         self.add(
             QgsProcessingParameterVectorDestination("OUTPUT", self.tr("Polygons"), VECTOR_POLYGON),
-            "Where to write the polygons (GeoPackage; other formats are converted from it).",
+            tr("Where to write the polygons (GeoPackage; other formats are converted from it)."),
         )
 
     def processAlgorithm(self, parameters, context, feedback):  # noqa: N802
@@ -66,5 +67,6 @@ class VectorizeAlgorithm(IsageAlgorithm):
             )
             del layer
             if error != QgsVectorFileWriter.WriterError.NoError:
-                raise QgsProcessingException(self.tr(f"{path}: cannot write the polygons ({message})"))
+                text = self.tr("{path}: cannot write the polygons ({reason})")
+                raise QgsProcessingException(text.format(path=path, reason=message))
         return {"OUTPUT": str(path)}

@@ -13,9 +13,11 @@ from contextlib import closing
 from dataclasses import dataclass
 from pathlib import Path
 
+from ..translation import tr
 from .view import RecordError, connect_read_only
 
 TABLES = ("assessment_designs", "assessment_points", "assessment_labels")
+TABLES_QUERY = "SELECT name FROM sqlite_master WHERE type = 'table'"  # no-i18n
 
 
 @dataclass(frozen=True)
@@ -55,24 +57,25 @@ def _query(path: str | Path, sql: str, params: tuple = ()) -> list[tuple] | None
     """The rows of ``sql``; None when the record has no assessment tables yet (schema 2)."""
     path = Path(path)
     if not path.is_file():
-        raise RecordError(f"{path}: click record not found; open an existing clicks.gpkg")
+        raise RecordError(
+            tr("{path}: click record not found; open an existing clicks.gpkg").format(path=path)
+        )
     try:
         with closing(connect_read_only(path)) as conn:
-            found = {r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
+            found = {r[0] for r in conn.execute(TABLES_QUERY)}
             if not set(TABLES) <= found:
                 return None
             return conn.execute(sql, params).fetchall()
     except sqlite3.Error as exc:
-        raise RecordError(
-            f"{path}: cannot read the accuracy assessment ({exc}); is it a GeoPackage?"
-        ) from exc
+        text = tr("{path}: cannot read the accuracy assessment ({reason}); is it a GeoPackage?")
+        raise RecordError(text.format(path=path, reason=exc)) from exc
 
 
 def newest_design(path: str | Path) -> DesignInfo | None:
     """The newest design (highest fid), or None when the record has none."""
     rows = _query(
         path,
-        "SELECT design_id, iteration, created_utc, created_by FROM assessment_designs "
+        "SELECT design_id, iteration, created_utc, created_by FROM assessment_designs "  # no-i18n
         "ORDER BY fid DESC LIMIT 1",
     )
     if not rows:
@@ -85,7 +88,7 @@ def sample_points(path: str | Path, design_id: str) -> list[SamplePoint]:
     """The design's points in point-id order (the stratum is not read)."""
     rows = _query(
         path,
-        "SELECT design_id, point_id, frame, row, col FROM assessment_points WHERE design_id = ? "
+        "SELECT design_id, point_id, frame, row, col FROM assessment_points WHERE design_id = ? "  # no-i18n
         "ORDER BY point_id",
         (design_id,),
     )
@@ -96,7 +99,7 @@ def live_labels(path: str | Path, design_id: str) -> dict[int, LabelInfo]:
     """The design's live labels by point id."""
     rows = _query(
         path,
-        "SELECT fid, uid, point_id, class_id, unsure, annotator FROM assessment_labels "
+        "SELECT fid, uid, point_id, class_id, unsure, annotator FROM assessment_labels "  # no-i18n
         "WHERE design_id = ? AND retracted = 0 ORDER BY fid",
         (design_id,),
     )
@@ -110,7 +113,7 @@ def is_sample_pixel(path: str | Path, frame: str, row: int, col: int) -> bool:
     """Whether pixel ``(row, col)`` of ``frame`` is a point of any design's sample (no click goes there)."""
     rows = _query(
         path,
-        "SELECT 1 FROM assessment_points WHERE frame = ? AND row = ? AND col = ? LIMIT 1",
+        "SELECT 1 FROM assessment_points WHERE frame = ? AND row = ? AND col = ? LIMIT 1",  # no-i18n
         (frame, int(row), int(col)),
     )
     return bool(rows)

@@ -13,6 +13,7 @@ from pathlib import Path
 
 from qgis.core import QgsFeature, QgsVectorLayer
 
+from ..translation import tr
 from . import writes
 from .model import ClickRecordError
 
@@ -29,12 +30,14 @@ class LabelWriter:
     def _table(self) -> QgsVectorLayer:
         """The labels table, opened on first use (a schema 2 record gets it on the engine's first write)."""
         if self._layer is None or not self._layer.isValid():
-            layer = QgsVectorLayer(f"{self.path}|layername={TABLE}", "isage assessment labels", "ogr")
+            name = "isage assessment labels"  # no-i18n: never added to the project
+            layer = QgsVectorLayer(f"{self.path}|layername={TABLE}", name, "ogr")
             if not layer.isValid():
-                raise ClickRecordError(
-                    f"{self.path}: this record holds no accuracy assessment yet; create a design first "
+                text = tr(
+                    "{path}: this record holds no accuracy assessment yet; create a design first "
                     "(Assess map in the iSAGE panel, or isage assess design)"
                 )
+                raise ClickRecordError(text.format(path=self.path))
             self._layer = layer
         return self._layer
 
@@ -64,7 +67,7 @@ class LabelWriter:
             added.extend(features)
             return ok
 
-        writes.provider_write(self.path, layer, "write the label", insert)
+        writes.provider_write(self.path, layer, tr("write the label"), insert)
         return int(added[0].id())
 
     def retract(self, fid: int, by: str = "", reason: str = "") -> None:
@@ -78,7 +81,7 @@ class LabelWriter:
             index("retract_reason"): reason or "",
         }
         writes.provider_write(
-            self.path, layer, "retract the label", lambda p: p.changeAttributeValues({int(fid): values})
+            self.path, layer, tr("retract the label"), lambda p: p.changeAttributeValues({int(fid): values})
         )
 
     def close(self) -> None:

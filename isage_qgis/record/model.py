@@ -11,6 +11,8 @@ from typing import Any, NamedTuple
 
 from qgis.core import QgsExpression, QgsFeature
 
+from ..translation import tr
+
 _COLOR = re.compile(r"^#[0-9a-fA-F]{6}$")
 
 
@@ -96,12 +98,12 @@ def check_class(path: Path, c: ClassInfo, others: Iterable[ClassInfo]) -> None:
         or not str(c.name).strip()
         or not _COLOR.match(str(c.color))
     ):
-        raise ClickRefused(
-            f"{path}: invalid class {c!r}; give an id >= 0, a name and a colour like '#ff0000'"
-        )
+        text = tr("{path}: invalid class {klass}; give an id >= 0, a name and a colour like '#ff0000'")
+        raise ClickRefused(text.format(path=path, klass=repr(c)))
     for o in others:
         if o.name == c.name:
-            raise ClickRefused(f"{path}: class name '{c.name}' is used by class {o.id}; choose another name")
+            text = tr("{path}: class name '{name}' is used by class {id}; choose another name")
+            raise ClickRefused(text.format(path=path, name=c.name, id=o.id))
 
 
 def eq_filter(**values: Any) -> str:

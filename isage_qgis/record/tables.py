@@ -21,6 +21,7 @@ from qgis.core import (
 )
 
 from ..compat import NO_GEOMETRY
+from ..translation import tr
 from .frames import FrameInfo
 from .model import ClassCount, ClassInfo, ClickInfo, ClickRecordError, eq_filter, is_null
 
@@ -40,20 +41,27 @@ class RecordTables:
     def _open(self) -> None:
         p = self.path
         if not p.is_file():
-            what = "is a folder" if p.is_dir() else "not found"
-            raise ClickRecordError(f"{p}: click record {what}; give the .gpkg file, or create a record first")
+            if p.is_dir():
+                text = tr("{path}: click record is a folder; give the .gpkg file, or create a record first")
+            else:
+                text = tr("{path}: click record not found; give the .gpkg file, or create a record first")
+            raise ClickRecordError(text.format(path=p))
         layers = {t: QgsVectorLayer(f"{p}|layername={t}", f"isage {t}", "ogr") for t in TABLES}
         if not all(lyr.isValid() for lyr in layers.values()):
-            raise ClickRecordError(f"{p}: not an iSAGE click record; open the workspace's clicks.gpkg")
+            raise ClickRecordError(
+                tr("{path}: not an iSAGE click record; open the workspace's clicks.gpkg").format(path=p)
+            )
         self._layers = layers
         version = self.meta().get("schema_version", "")
         if not version.isdigit():
-            raise ClickRecordError(f"{p}: iSAGE record without a schema version; restore it from a copy")
+            text = tr("{path}: iSAGE record without a schema version; restore it from a copy")
+            raise ClickRecordError(text.format(path=p))
         if int(version) > SCHEMA_VERSION:
-            raise ClickRecordError(
-                f"{p}: written by a newer iSAGE (record schema {version}, plugin reads {SCHEMA_VERSION});"
-                " upgrade the plugin"
+            text = tr(
+                "{path}: written by a newer iSAGE (record schema {version}, plugin reads {supported}); "
+                "upgrade the plugin"
             )
+            raise ClickRecordError(text.format(path=p, version=version, supported=SCHEMA_VERSION))
 
     def reload(self) -> None:
         """Re-open the tables (after the engine changed the file's structure, e.g. set the record CRS)."""
@@ -70,7 +78,9 @@ class RecordTables:
 
     def _table(self, name: str) -> QgsVectorLayer:
         if name not in self._layers:
-            raise ClickRecordError(f"{self.path}: the click record was closed; open it again")
+            raise ClickRecordError(
+                tr("{path}: the click record was closed; open it again").format(path=self.path)
+            )
         return self._layers[name]
 
     def _rows(self, table: str, expression: str = "", geometry: bool = False) -> Iterable[QgsFeature]:
@@ -129,12 +139,12 @@ class RecordTables:
 
     def clicks(self, include_retracted: bool = False, expression: str = "") -> list[ClickInfo]:
         """Clicks in the order made (unretracted only by default), optionally filtered by an expression."""
-        terms = [t for t in (expression, "" if include_retracted else '"retracted" = 0') if t]
+        terms = [t for t in (expression, "" if include_retracted else '"retracted" = 0') if t]  # no-i18n
         feats = self._rows("clicks", " AND ".join(f"({t})" for t in terms), geometry=True)
         return sorted((ClickInfo.of(f) for f in feats), key=lambda c: c.fid)
 
     def click(self, fid: int) -> ClickInfo | None:
-        found = self.clicks(include_retracted=True, expression=f'"fid" = {int(fid)}')
+        found = self.clicks(include_retracted=True, expression=f'"fid" = {int(fid)}')  # no-i18n
         return found[0] if found else None
 
     def counts(self, frame: str | None = None) -> dict[int, ClassCount]:
@@ -165,7 +175,7 @@ class RecordTables:
         box = QgsRectangle(
             here.x() - tolerance, here.y() - tolerance, here.x() + tolerance, here.y() + tolerance
         )
-        request = QgsFeatureRequest().setFilterRect(box).setFilterExpression('"retracted" = 0')
+        request = QgsFeatureRequest().setFilterRect(box).setFilterExpression('"retracted" = 0')  # no-i18n
         best: tuple[float, int] | None = None
         for f in self.layer.getFeatures(request):
             if f.hasGeometry():

@@ -11,9 +11,11 @@ import sqlite3
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from ..translation import tr
 from .model import ClassInfo
 
 REQUIRED_TABLES = {"isage_meta", "clicks", "classes", "frames", "runs"}
+TABLES_QUERY = "SELECT name FROM sqlite_master WHERE type = 'table'"  # no-i18n
 
 
 class RecordError(Exception):
@@ -93,7 +95,7 @@ class RecordSnapshot:
 def connect_read_only(path: Path) -> sqlite3.Connection:
     uri = f"{path.resolve().as_uri()}?mode=ro"
     conn = sqlite3.connect(uri, uri=True, timeout=5.0)
-    conn.execute("PRAGMA query_only = 1")
+    conn.execute("PRAGMA query_only = 1")  # no-i18n
     return conn
 
 
@@ -108,26 +110,27 @@ def read_record(path: str | Path) -> RecordSnapshot:
     """Read a click record; raises :class:`RecordError` with a one-line message and the fix."""
     path = Path(path)
     if not path.is_file():
-        raise RecordError(
-            f"{path}: click record not found; open an existing clicks.gpkg or create a workspace"
-        )
+        text = tr("{path}: click record not found; open an existing clicks.gpkg or create a workspace")
+        raise RecordError(text.format(path=path))
     try:
         conn = connect_read_only(path)
     except sqlite3.Error as exc:
-        raise RecordError(f"{path}: cannot open ({exc}); check the file's permissions") from exc
+        text = tr("{path}: cannot open ({reason}); check the file's permissions")
+        raise RecordError(text.format(path=path, reason=exc)) from exc
     try:
-        tables = {r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
+        tables = {r[0] for r in conn.execute(TABLES_QUERY)}
         if not REQUIRED_TABLES <= tables:
-            raise RecordError(f"{path}: not an iSAGE click record; open a clicks.gpkg made by iSAGE")
+            text = tr("{path}: not an iSAGE click record; open a clicks.gpkg made by iSAGE")
+            raise RecordError(text.format(path=path))
         snapshot = RecordSnapshot(str(path.resolve()))
-        row = conn.execute("SELECT value FROM isage_meta WHERE key = 'crs_wkt'").fetchone()
+        row = conn.execute("SELECT value FROM isage_meta WHERE key = 'crs_wkt'").fetchone()  # no-i18n
         snapshot.crs_wkt = (row[0] or "") if row else ""
         snapshot.classes = [
             ClassInfo(int(i), str(n or ""), str(c or "#000000"))
-            for i, n, c in conn.execute("SELECT id, name, color FROM classes ORDER BY id")
+            for i, n, c in conn.execute("SELECT id, name, color FROM classes ORDER BY id")  # no-i18n
         ]
         for name, stored, width, height, wkt, transform in conn.execute(
-            "SELECT name, path, width, height, crs_wkt, transform FROM frames ORDER BY fid"
+            "SELECT name, path, width, height, crs_wkt, transform FROM frames ORDER BY fid"  # no-i18n
         ):
             full = Path(stored or "")
             full = full if full.is_absolute() else path.resolve().parent / full
@@ -151,18 +154,19 @@ def read_record(path: str | Path) -> RecordSnapshot:
                 float(duration or 0.0),
             )
             for it, used, metrics, unresolved, device, duration in conn.execute(
-                "SELECT iteration, clicks_used, metrics, unresolved, device, duration_s FROM runs "
+                "SELECT iteration, clicks_used, metrics, unresolved, device, duration_s FROM runs "  # no-i18n
                 "ORDER BY iteration, fid"
             )
         ]
         snapshot.clicks = [
             ClickRow(str(f), int(c), int(i), int(r), int(k))
             for f, c, i, r, k in conn.execute(
-                "SELECT frame, class_id, iteration, row, col FROM clicks WHERE retracted = 0"
+                "SELECT frame, class_id, iteration, row, col FROM clicks WHERE retracted = 0"  # no-i18n
             )
         ]
         return snapshot
     except sqlite3.Error as exc:
-        raise RecordError(f"{path}: cannot read the click record ({exc}); is it a GeoPackage?") from exc
+        text = tr("{path}: cannot read the click record ({reason}); is it a GeoPackage?")
+        raise RecordError(text.format(path=path, reason=exc)) from exc
     finally:
         conn.close()

@@ -16,13 +16,14 @@ from pathlib import Path
 
 from qgis.core import QgsProject, QgsProviderRegistry, QgsVectorDataProvider, QgsVectorLayer
 
+from ..translation import tr
 from .frames import layer_path, same_file
 from .model import ClickRecordError
 
 log = logging.getLogger(__name__)
 
 # the record's own refusals (its triggers): clicks, and the accuracy assessment's labels, points, designs
-_TRIGGER = re.compile(r"(a retracted )?iSAGE (clicks?|assessment)\b.*", re.IGNORECASE)
+_TRIGGER = re.compile(r"(a retracted )?iSAGE (clicks?|assessment)\b.*", re.IGNORECASE)  # no-i18n
 
 
 def utc_now() -> str:
@@ -35,12 +36,9 @@ def is_writable(path: Path) -> bool:
     return path.is_file() and os.access(path, os.W_OK) and bool(path.stat().st_mode & 0o222)
 
 
-READ_ONLY = "the click record is read-only; fix its permissions or work on a copy"
-
-
 def check_writable(path: Path) -> None:
     if not is_writable(path):
-        raise ClickRecordError(f"{path}: {READ_ONLY}")
+        raise ClickRecordError(read_only_text(path))
 
 
 def provider_write(
@@ -64,30 +62,42 @@ def reason_of(errors: list[str]) -> str:
         if trigger:
             return trigger.group(0).strip()
     useful = [line for line in lines if not line.endswith(":")]
-    return "; ".join(useful[-2:]) or "no reason given"
+    return "; ".join(useful[-2:]) or tr("no reason given")
 
 
 def error_text(path: Path, action: str, errors: list[str]) -> str:
     """One line for a failed provider write: what went wrong and the fix."""
-    raw = reason_of(errors) if errors else "the data provider refused the edit"
+    raw = reason_of(errors) if errors else tr("the data provider refused the edit")
     low = raw.lower()
     if "locked" in low or "busy" in low:
-        fix = "close it there (or save/stop editing its layers in QGIS) and retry"
-        return f"{path}: could not {action}: the click record is locked by another program; {fix}"
-    if any(word in low for word in ("readonly", "read-only", "read only", "permission")):
-        return f"{path}: could not {action}: {READ_ONLY}"
-    if "disk" in low and "full" in low:
-        return f"{path}: could not {action}: not enough disk space; free some space and retry"
-    if _TRIGGER.search(raw):
-        return f"{path}: could not {action}: refused by the click record ({raw})"
-    return f"{path}: could not {action} ({raw}); close other programs using it and retry"
+        text = tr(
+            "{path}: could not {action}: the click record is locked by another program; close it there "
+            "(or save/stop editing its layers in QGIS) and retry"
+        )
+    elif any(word in low for word in ("readonly", "read-only", "read only", "permission")):  # no-i18n
+        text = tr(
+            "{path}: could not {action}: the click record is read-only; fix its permissions or work on a copy"
+        )
+    elif "disk" in low and "full" in low:
+        text = tr("{path}: could not {action}: not enough disk space; free some space and retry")
+    elif _TRIGGER.search(raw):
+        text = tr("{path}: could not {action}: refused by the click record ({reason})")
+    else:
+        text = tr("{path}: could not {action} ({reason}); close other programs using it and retry")
+    return text.format(path=path, action=action, reason=raw)
+
+
+def read_only_text(path: Path) -> str:
+    return tr("{path}: the click record is read-only; fix its permissions or work on a copy").format(
+        path=path
+    )
 
 
 def checkpoint(path: Path) -> None:
     """Copy committed pages from the WAL into the file (best effort: the commit already happened)."""
     try:
         connection = QgsProviderRegistry.instance().providerMetadata("ogr").createConnection(str(path), {})
-        connection.executeSql("PRAGMA wal_checkpoint(PASSIVE)")
+        connection.executeSql("PRAGMA wal_checkpoint(PASSIVE)")  # no-i18n
     except Exception as exc:  # noqa: BLE001 - QgsProviderConnectionException or an older QGIS
         log.debug("WAL checkpoint of %s skipped: %s", path, exc)
 
@@ -114,9 +124,10 @@ def commit_pending(path: Path, project: QgsProject | None = None) -> list[str]:
         if lyr.isEditable() and lyr.isModified():
             if not lyr.commitChanges(False):
                 why = reason_of(lyr.commitErrors())
-                raise ClickRecordError(
-                    f"{path}: edits of layer '{lyr.name()}' could not be saved ({why}); "
+                text = tr(
+                    "{path}: edits of layer '{layer}' could not be saved ({reason}); "
                     "fix or roll them back (retract clicks instead of deleting them), then retry"
                 )
+                raise ClickRecordError(text.format(path=path, layer=lyr.name(), reason=why))
             saved.append(lyr.name())
     return saved

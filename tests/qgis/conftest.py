@@ -222,3 +222,11 @@ def make_dock(qgis_iface, qgis_new_project, engine_python, tiny_model):
         dock.deleteLater()
     qgis_new_project.removeAllMapLayers()
     qgis_new_project.layerTreeRoot().removeAllChildren()
+
+
+@pytest.fixture(scope="session", autouse=True)
+def english_interface():
+    """The plugin's translator for an English QGIS, as classFactory installs it (English plural forms)."""
+    from isage_qgis.translation import install_translator
+
+    install_translator("en")

@@ -273,7 +273,7 @@ def test_plugin_gui_processing_and_unload(qgis_iface, qgis_new_project):
     plugin.toggle_dock(True)
     assert plugin.dock is not None and not plugin.dock.isHidden()
     plugin.activate_click_tool()  # no record open: a warning, not a crash
-    assert any("open or create" in m for m in messages(qgis_iface, Qgis.MessageLevel.Warning))
+    assert any("Open or create" in m for m in messages(qgis_iface, Qgis.MessageLevel.Warning))
     plugin.unload()
     assert plugin.dock is None and not plugin.actions
     assert registry.providerById("isage") is before  # removed if it added it, untouched otherwise

@@ -14,6 +14,7 @@ from qgis.core import (
 
 from ...compat import NUMBER_DOUBLE, NUMBER_INTEGER, VECTOR_POLYGON
 from ...settings import PluginSettings
+from ...translation import deferred_tr, tr
 from ..base import IsageAlgorithm
 
 ALLOCATIONS = ["minimum", "proportional", "equal"]
@@ -23,9 +24,9 @@ class AssessmentDesignAlgorithm(IsageAlgorithm):
     """``isage assess design WORKSPACE``: the design and its points, written into the click record."""
 
     NAME = "assessdesign"
-    DISPLAY = "Create accuracy assessment design"
-    GROUP = "Evaluation"
-    HELP = (
+    DISPLAY = deferred_tr("Create accuracy assessment design")
+    GROUP = deferred_tr("Evaluation")
+    HELP = deferred_tr(
         "Draws a stratified random sample of pixels from an iteration's map, for an independent accuracy "
         "assessment (Olofsson et al. 2014): the strata are the map's classes, the points are numbered in a "
         "random order and written into the workspace's click record, where neither training nor proposals "
@@ -38,63 +39,71 @@ class AssessmentDesignAlgorithm(IsageAlgorithm):
 
     def initAlgorithm(self, config=None):  # noqa: N802
         self.add_workspace(
-            "The workspace's click GeoPackage (clicks.gpkg) or the workspace folder holding it."
+            tr("The workspace's click GeoPackage (clicks.gpkg) or the workspace folder holding it.")
         )
         self.add(
             QgsProcessingParameterNumber(
                 "ITERATION", self.tr("Iteration of the map"), NUMBER_INTEGER, None, True, 0
             ),
-            "The iteration whose map's classes are the strata (empty: the newest with a map of every frame).",
+            tr(
+                "The iteration whose map's classes are the strata (empty: the newest with a map of "
+                "every frame)."
+            ),
         )
         self.add(
             QgsProcessingParameterNumber(
                 "SIZE", self.tr("Sample size (points)"), NUMBER_INTEGER, None, True, 0
             ),
-            "How many points in all (empty or 0: as many as the target standard error needs).",
+            tr("How many points in all (empty or 0: as many as the target standard error needs)."),
         )
         self.add(
             QgsProcessingParameterNumber(
                 "TARGET_SE", self.tr("Target standard error of overall accuracy"), NUMBER_DOUBLE, 0.025,
                 False, 0.001, 0.499,
             ),
-            "The standard error of the overall accuracy estimate the sample should reach (0.025: a 95% "
-            "interval of about ±5 points); used when no sample size is given.",
+            tr("The standard error of the overall accuracy estimate the sample should reach (0.025: a 95% "
+            "interval of about ±5 points); used when no sample size is given."),
         )  # fmt: skip
         self.add(
             QgsProcessingParameterString("ANTICIPATED", self.tr("Anticipated user's accuracy"), "0.85"),
-            "The user's accuracy expected of each class, for the sample size: one value for all, or "
-            "class:value pairs such as 1:0.7,2:0.9 (the others get 0.85).",
+            tr(
+                "The user's accuracy expected of each class, for the sample size: one value for all, or "
+                "class:value pairs such as 1:0.7,2:0.9 (the others get 0.85)."
+            ),
             advanced=True,
         )
         self.add(
             QgsProcessingParameterEnum("ALLOCATION", self.tr("Allocation"), ALLOCATIONS, False, 0),
-            "How the points are shared among the classes: minimum (proportional to the mapped area, but at "
-            "least the minimum per class), proportional, or equal.",
+            tr(
+                "How the points are shared among the classes: minimum (proportional to the mapped area, "
+                "but at "
+                "least the minimum per class), proportional, or equal."
+            ),
         )
         self.add(
             QgsProcessingParameterNumber(
                 "MINIMUM", self.tr("Minimum points per class"), NUMBER_INTEGER, 50, False, 1
             ),
-            "With the minimum allocation: the fewest points any class gets.",
+            tr("With the minimum allocation: the fewest points any class gets."),
         )
         self.add(
             QgsProcessingParameterExtent("EXTENT", self.tr("Extent"), optional=True),
-            "Only sample inside this extent (any CRS). Empty: the whole frames.",
+            tr("Only sample inside this extent (any CRS). Empty: the whole frames."),
         )
         self.add(
             QgsProcessingParameterFeatureSource(
                 "AOI", self.tr("Area of interest"), [VECTOR_POLYGON], optional=True
             ),
-            "Only sample inside these polygons (any CRS). Empty: the whole frames (or the extent).",
+            tr("Only sample inside these polygons (any CRS). Empty: the whole frames (or the extent)."),
         )
         self.add(
             QgsProcessingParameterNumber("SEED", self.tr("Random seed"), NUMBER_INTEGER, 0, False, 0),
-            "The same seed, map and options draw the same sample.",
+            tr("The same seed, map and options draw the same sample."),
             advanced=True,
         )
         self.add(
             QgsProcessingParameterString("ANNOTATOR", self.tr("Created by"), optional=True),
-            "Who creates the design (empty: the annotator of the iSAGE settings).",
+            tr("Who creates the design (empty: the annotator of the iSAGE settings)."),
         )
         self.addOutput(QgsProcessingOutputString("DESIGN_ID", self.tr("Design id")))
         self.addOutput(QgsProcessingOutputNumber("SIZE", self.tr("Sample points")))

@@ -15,6 +15,7 @@ from qgis.core import (
 )
 
 from ...compat import NUMBER_INTEGER
+from ...translation import deferred_tr, tr
 from ..base import IsageAlgorithm
 
 FILES = {"JSON": "json", "CSV": "csv", "MARKDOWN": "markdown", "HTML": "html", "PLOT": "plot"}
@@ -24,9 +25,9 @@ class AssessmentReportAlgorithm(IsageAlgorithm):
     """``isage assess report WORKSPACE``: the report files, and the overall accuracy as numbers."""
 
     NAME = "assessreport"
-    DISPLAY = "Accuracy assessment report"
-    GROUP = "Evaluation"
-    HELP = (
+    DISPLAY = deferred_tr("Accuracy assessment report")
+    GROUP = deferred_tr("Evaluation")
+    HELP = deferred_tr(
         "Estimates the accuracy of the map from the labelled points of an accuracy assessment design "
         "(Olofsson et al. 2014, stratified estimators): overall accuracy, user's and producer's accuracy "
         "per class, and each class's area, each with its standard error and 95% confidence interval, for "
@@ -37,34 +38,37 @@ class AssessmentReportAlgorithm(IsageAlgorithm):
 
     def initAlgorithm(self, config=None):  # noqa: N802
         self.add_workspace(
-            "The workspace's click GeoPackage (clicks.gpkg) or the workspace folder holding it."
+            tr("The workspace's click GeoPackage (clicks.gpkg) or the workspace folder holding it.")
         )
         self.add(
             QgsProcessingParameterString("DESIGN", self.tr("Design id"), optional=True),
-            "The design to report (its id or a unique prefix). Empty: the newest design.",
+            tr("The design to report (its id or a unique prefix). Empty: the newest design."),
         )
         self.add(
             QgsProcessingParameterNumber(
                 "ITERATION", self.tr("Iteration reported in full"), NUMBER_INTEGER, None, True, 0
             ),
-            "The iteration whose map gets the full report (classes, areas, error matrix). Empty: the newest.",
+            tr(
+                "The iteration whose map gets the full report (classes, areas, error matrix). Empty: "
+                "the newest."
+            ),
         )
         self.add(
             QgsProcessingParameterBoolean("PARTIAL", self.tr("Partial (not every point labelled)"), False),
-            "Estimate from the points labelled so far; without it, unlabelled points stop the report.",
+            tr("Estimate from the points labelled so far; without it, unlabelled points stop the report."),
         )
         self.add(
             QgsProcessingParameterFolderDestination(
                 "OUTPUT", self.tr("Report folder"), optional=True, createByDefault=False
             ),
-            "Where to write the report files (empty: outputs/assessment/<design> of the workspace).",
+            tr("Where to write the report files (empty: outputs/assessment/<design> of the workspace)."),
         )
         for key, label in (
-            ("JSON", "Report (JSON)"),
-            ("CSV", "Error matrix (CSV)"),
-            ("MARKDOWN", "Report (Markdown)"),
-            ("HTML", "Report (HTML)"),
-            ("PLOT", "Plot (PNG)"),
+            ("JSON", tr("Report (JSON)")),
+            ("CSV", tr("Error matrix (CSV)")),
+            ("MARKDOWN", tr("Report (Markdown)")),
+            ("HTML", tr("Report (HTML)")),
+            ("PLOT", tr("Plot (PNG)")),
         ):
             self.addOutput(QgsProcessingOutputFile(key, self.tr(label)))
         self.addOutput(QgsProcessingOutputString("DESIGN_ID", self.tr("Design id")))

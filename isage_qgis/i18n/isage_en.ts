@@ -1,0 +1,91 @@
+<?xml version="1.0" encoding="utf-8"?>
+<!DOCTYPE TS>
+<TS version="2.1" language="en">
+  <context>
+    <name>iSAGE</name>
+    <message numerus="yes">
+      <source>%n frame file(s) of this record not found: {frames}; click "Re-link frames…" in the iSAGE panel and choose the folder that holds them</source>
+      <translation>
+        <numerusform>%n frame file of this record not found: {frames}; click "Re-link frames…" in the iSAGE panel and choose the folder that holds them</numerusform>
+        <numerusform>%n frame files of this record not found: {frames}; click "Re-link frames…" in the iSAGE panel and choose the folder that holds them</numerusform>
+      </translation>
+    </message>
+    <message numerus="yes">
+      <source>%n frame(s) not found</source>
+      <translation>
+        <numerusform>%n frame not found</numerusform>
+        <numerusform>%n frames not found</numerusform>
+      </translation>
+    </message>
+    <message numerus="yes">
+      <source>%n frame(s) re-linked</source>
+      <translation>
+        <numerusform>%n frame re-linked</numerusform>
+        <numerusform>%n frames re-linked</numerusform>
+      </translation>
+    </message>
+    <message numerus="yes">
+      <source>%n points refused</source>
+      <translation>
+        <numerusform>%n point refused</numerusform>
+        <numerusform>%n points refused</numerusform>
+      </translation>
+    </message>
+    <message numerus="yes">
+      <source>%n proposals ({reasons}), {seconds} s per megapixel</source>
+      <translation>
+        <numerusform>%n proposal ({reasons}), {seconds} s per megapixel</numerusform>
+        <numerusform>%n proposals ({reasons}), {seconds} s per megapixel</numerusform>
+      </translation>
+    </message>
+    <message numerus="yes">
+      <source>%n steps</source>
+      <translation>
+        <numerusform>%n step</numerusform>
+        <numerusform>%n steps</numerusform>
+      </translation>
+    </message>
+    <message numerus="yes">
+      <source>Added %n clicks</source>
+      <translation>
+        <numerusform>Added %n click</numerusform>
+        <numerusform>Added %n clicks</numerusform>
+      </translation>
+    </message>
+    <message numerus="yes">
+      <source>Added {clicks} clicks, {retractions} retractions, {frames} frames; %n conflicts</source>
+      <translation>
+        <numerusform>Added {clicks} clicks, {retractions} retractions, {frames} frames; %n conflict</numerusform>
+        <numerusform>Added {clicks} clicks, {retractions} retractions, {frames} frames; %n conflicts</numerusform>
+      </translation>
+    </message>
+    <message numerus="yes">
+      <source>iteration {iteration} trained on {clicks} clicks; %n of them still predicted wrong (listed in the iSAGE panel)</source>
+      <translation>
+        <numerusform>iteration {iteration} trained on {clicks} clicks; %n of them still predicted wrong (listed in the iSAGE panel)</numerusform>
+        <numerusform>iteration {iteration} trained on {clicks} clicks; %n of them still predicted wrong (listed in the iSAGE panel)</numerusform>
+      </translation>
+    </message>
+    <message numerus="yes">
+      <source>iteration {iteration}: %n clicks</source>
+      <translation>
+        <numerusform>iteration {iteration}: %n click</numerusform>
+        <numerusform>iteration {iteration}: %n clicks</numerusform>
+      </translation>
+    </message>
+    <message numerus="yes">
+      <source>{names} and %n more</source>
+      <translation>
+        <numerusform>{names} and %n more</numerusform>
+        <numerusform>{names} and %n more</numerusform>
+      </translation>
+    </message>
+    <message numerus="yes">
+      <source>{remaining} of %n proposals left ({labelled} labelled, {skipped} skipped)</source>
+      <translation>
+        <numerusform>{remaining} of %n proposal left ({labelled} labelled, {skipped} skipped)</numerusform>
+        <numerusform>{remaining} of %n proposals left ({labelled} labelled, {skipped} skipped)</numerusform>
+      </translation>
+    </message>
+  </context>
+</TS>

@@ -1,0 +1,2144 @@
+<?xml version="1.0" encoding="utf-8"?>
+<!DOCTYPE TS>
+<TS version="2.1" language="pt_BR">
+  <context>
+    <name>iSAGE</name>
+    <message>
+      <source> (a system Python managed by the distribution)</source>
+      <translation type="unfinished" />
+    </message>
+    <message numerus="yes">
+      <source>%n frame file(s) of this record not found: {frames}; click "Re-link frames…" in the iSAGE panel and choose the folder that holds them</source>
+      <translation type="unfinished" />
+    </message>
+    <message numerus="yes">
+      <source>%n frame(s) not found</source>
+      <translation>
+        <numerusform>%n quadro não encontrado</numerusform>
+        <numerusform>%n quadros não encontrados</numerusform>
+      </translation>
+    </message>
+    <message numerus="yes">
+      <source>%n frame(s) re-linked</source>
+      <translation>
+        <numerusform>%n quadro religado</numerusform>
+        <numerusform>%n quadros religados</numerusform>
+      </translation>
+    </message>
+    <message numerus="yes">
+      <source>%n points refused</source>
+      <translation>
+        <numerusform>%n ponto recusado</numerusform>
+        <numerusform>%n pontos recusados</numerusform>
+      </translation>
+    </message>
+    <message numerus="yes">
+      <source>%n proposals ({reasons}), {seconds} s per megapixel</source>
+      <translation type="unfinished" />
+    </message>
+    <message numerus="yes">
+      <source>%n steps</source>
+      <translation>
+        <numerusform>%n passo</numerusform>
+        <numerusform>%n passos</numerusform>
+      </translation>
+    </message>
+    <message>
+      <source>A class raster written by 'Predict classes' (class names are read from its tags).</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>A class raster written by 'Predict classes' (or any uint8 raster of class ids).</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>A class with fewer clicks than this on a frame gets a typical pixel, else an uncertain one.</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>A folder with train/ and val/, each holding images/ and masks/ (GeoTIFF or PNG, mask files named as their images, class ids as pixel values, 255 for no data). Empty: the bundled sample.</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>A model written by iSAGE (default: the workspace's latest).</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>A new (or empty) folder for the report, plot, JSON, CSV and the methods' workspaces, or the folder of a benchmark to resume.</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>A running Dask scheduler (its address, or the file `dask scheduler --scheduler-file` wrote) that Predict and Train run their predictions on. Frames, models and outputs must be on storage every worker reads at the same paths.</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>A scheduler address (tcp://host:8786) or scheduler file (.json); empty: a local cluster. The default is the scheduler of the iSAGE settings.</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>Accuracy assessment</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>Accuracy assessment report</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>Adam learning rate.</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>Add a point layer's points as clicks (class field by id or name)</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>Add class</source>
+      <translation>Adicionar classe</translation>
+    </message>
+    <message>
+      <source>Add frames to the click record</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>Add frames…</source>
+      <translation>Adicionar quadros…</translation>
+    </message>
+    <message>
+      <source>Add raster layers of the project as frames</source>
+      <translation type="unfinished" />
+    </message>
+    <message numerus="yes">
+      <source>Added %n clicks</source>
+      <translation>
+        <numerusform>%n clique adicionado</numerusform>
+        <numerusform>%n cliques adicionados</numerusform>
+      </translation>
+    </message>
+    <message numerus="yes">
+      <source>Added {clicks} clicks, {retractions} retractions, {frames} frames; %n conflicts</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>Adds another annotator's clicks, retractions, frames and classes to the workspace's click record. Nothing is deleted or overwritten: clicks are matched by their unique id, and disagreements (two classes on one pixel, a class id with another name, a frame with other pixels) are reported as conflicts for the experts to settle by retracting. The workspace's GeoPackage is modified.</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>Adds each point of a point layer as a click of the workspace's current iteration, on the pixel of the first frame that contains it (any CRS). The class field holds class ids or class names. Every point is checked first: a point outside every frame, on nodata, of an unknown class, over the budget of one click per class per frame per iteration, or on a pixel that already has a click (duplicate, or conflict when the class differs) is refused and listed, and then nothing is imported unless 'Import the accepted points anyway' is ticked. Each click's note names the file and feature id it came from.</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>Allocation</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>Allow more than one click per class, frame and iteration</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>Allow more than the method's budget</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>Allow rasters unlike the training frames</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>Also keep the predicted class raster here (optional).</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>Also write Cloud-Optimized GeoTIFFs</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>An NVIDIA GPU was found ({gpu}): choose cuda to train on it.</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>An engine run is in progress; wait for it or cancel it.</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>An engine run is in progress; wait for it.</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>An iSAGE model (models/iteration_NNN.safetensors of a workspace, written by 'Train model').</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>Annotator</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>Annotator field</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>Anticipated standard error of overall accuracy</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>Anticipated user's accuracy</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>Area of interest</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>Assess map</source>
+      <translation>Avaliar o mapa</translation>
+    </message>
+    <message>
+      <source>Batch size</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>Benchmark click strategies</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>Benchmark folder</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>Benchmark report: {path}</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>Besides the VRTs, one tiled, compressed GeoTIFF with overviews per output.</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>Browse…</source>
+      <translation>Procurar…</translation>
+    </message>
+    <message>
+      <source>Cancel</source>
+      <translation>Cancelar</translation>
+    </message>
+    <message>
+      <source>Cancel environment creation</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>Cannot open the click record</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>Cannot undo: {reason}</source>
+      <translation>Não é possível desfazer: {reason}</translation>
+    </message>
+    <message>
+      <source>Check engine</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>Checking the engine (importing torch)…</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>Checkpoint of each round</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>Choose a folder holding the missing frame files (found by content)</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>Class</source>
+      <translation>Classe</translation>
+    </message>
+    <message>
+      <source>Class field</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>Class field holds</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>Class ids of the truth on the same pixel grid as the raster (e.g. a dense mask).</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>Class raster</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>Class {name}: {pixels} pixels, weight {weight:.3f}, {sample} sample points</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>Classes</source>
+      <translation>Classes</translation>
+    </message>
+    <message>
+      <source>Classes absent from the map (no stratum, no point): {ids}</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>Click not recorded: pixel (row {row}, col {col}) of frame '{frame}' is a point of the accuracy assessment sample, which must stay independent of training; click a neighbouring pixel.</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>Click not recorded: {reason}</source>
+      <translation>Clique não registrado: {reason}</translation>
+    </message>
+    <message>
+      <source>Click record</source>
+      <translation>Registro de cliques</translation>
+    </message>
+    <message>
+      <source>Click {fid} retracted (it stays in the record, marked retracted).</source>
+      <translation>Clique {fid} retirado (ele permanece no registro, marcado como retirado).</translation>
+    </message>
+    <message>
+      <source>Click {fid}: class {class_id} on frame '{frame}', row {row}, col {col}.</source>
+      <translation>Clique {fid}: classe {class_id} no quadro '{frame}', linha {row}, coluna {col}.</translation>
+    </message>
+    <message>
+      <source>Clicks</source>
+      <translation>Cliques</translation>
+    </message>
+    <message>
+      <source>Clicks added</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>Clicks still predicted wrong</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>Clicks the model still gets wrong:</source>
+      <translation>Cliques que o modelo ainda erra:</translation>
+    </message>
+    <message>
+      <source>Clicks used</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>Clip the gradient norm to this; 0: no clipping.</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>Colour</source>
+      <translation>Cor</translation>
+    </message>
+    <message>
+      <source>Comma list of proposed (label what the engine proposes), expert-confident, expert-interior, expert-random, expert-ritm, expert-depth, hybrid-K (K representative rounds, then expert-depth), random, representative, entropy, pseudo-T (T a confidence threshold, e.g. pseudo-0.95), superpixel and dense.</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>Comma list of seeds (seed clicks, pickers and training); several give the mean and spread.</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>Compares a predicted class raster with a reference class raster of the same grid and writes the scores as JSON: IoU per class, mIoU over the classes present in either raster, overall accuracy and the confusion matrix. The class names come from the model file or the workspace (give one of them); with a workspace, the number of clicks is reported too. Nodata (255) is not counted.</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>Compute device</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>Confidence heatmap</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>Confident-error heatmap</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>Conflicts</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>Create a workspace: folder, classes, frames</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>Create accuracy assessment design</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>Create engine environment</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>Created by</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>Dask scheduler</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>Dataset folder</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>Decoder channels</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>Design id</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>Design {design} of iteration {iteration} over the visible extent: {size} sample points; anticipated standard error of the overall accuracy {se:.3f}.</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>Design {design} of iteration {iteration}: {size} sample points; anticipated standard error of the overall accuracy {se:.3f}.</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>Device</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>Distance kept from clicks, nodata and other proposals.</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>Draws a stratified random sample of pixels from an iteration's map, for an independent accuracy assessment (Olofsson et al. 2014): the strata are the map's classes, the points are numbered in a random order and written into the workspace's click record, where neither training nor proposals ever use them (a training click on a sample pixel is refused). Label the points blindly, without looking at the map: 'Assess map' in the iSAGE panel steps through them, or export them with 'isage assess points'. Then 'Accuracy assessment report' estimates overall, user's and producer's accuracy and class areas with 95% confidence intervals. The sample size is given, or follows from the standard error of overall accuracy it should reach with the anticipated user's accuracies.</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>Each class gets points in proportion to its mapped area: the most precise overall accuracy, but a rare class may get too few points to estimate its accuracy.</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>Edit class…</source>
+      <translation>Editar classe…</translation>
+    </message>
+    <message>
+      <source>Empty: the workspace frames' pixel size when their CRS is in metres.</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>Encoder</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>Encoder weights</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>Engine</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>Engine Python</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>Engine Python (python or python.exe of the isage environment)</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>Engine Python: {python}</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>Engine not usable: {reason}</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>Environment folder: {folder}</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>Epoch schedule instead of steps (one patch per click per epoch; for GPUs). Empty or 0: use steps.</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>Epochs (instead of steps)</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>Epochs as the method's authors count them: one patch per frame with clicks per epoch, so a round's steps grow with the frames clicked. Empty or 0: use steps.</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>Equal for every class</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>Error matrix (CSV)</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>Error weight (lambda)</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>Estimate from the points labelled so far; without it, unlabelled points stop the report.</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>Estimate the map's accuracy from the labels given so far</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>Estimated from {count} sample points labelled with a class ({unsure} marked unsure are left out).</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>Estimates the accuracy of the map from the labelled points of an accuracy assessment design (Olofsson et al. 2014, stratified estimators): overall accuracy, user's and producer's accuracy per class, and each class's area, each with its standard error and 95% confidence interval, for the reported iteration, and the overall accuracy of every iteration's map on the same sample. Writes JSON, CSV, Markdown and HTML files and a plot to the report folder. Every point must be labelled unless 'Partial' is ticked (the figures then rest on the points labelled so far).</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>Evaluate a prediction</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>Evaluation</source>
+      <translation>Avaliação</translation>
+    </message>
+    <message>
+      <source>Every class gets the same number of points: the best for comparing classes, but the overall accuracy and areas are less precise.</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>Every sample point is labelled; the report follows.</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>Export model for Deepness (ONNX)</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>Extent</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>Final loss</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>Folder</source>
+      <translation>Pasta</translation>
+    </message>
+    <message>
+      <source>Folder holding the missing frames</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>Frame epochs (instead of steps)</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>Frames</source>
+      <translation>Quadros</translation>
+    </message>
+    <message>
+      <source>Frames ({count}): {names}</source>
+      <translation>Quadros ({count}): {names}</translation>
+    </message>
+    <message>
+      <source>Frames not found</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>GPU (CUDA) detected: {gpu}; device used: {device}</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>GeoPackage (*.gpkg)</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>Give the model file or the workspace, so the classes are known</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>Give the workspace or the model file to export</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>Gradient clip</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>How Assess map draws a new sample of pixels to label; a sample already drawn is kept.</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>How many points in all (empty or 0: as many as the target standard error needs).</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>How many points per class the model predicts on a frame. More than one leaves room for proposals whose class turns out to be clicked already on that frame this round (the budget allows one click per class per frame per round; the panel skips those).</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>How many points per frame (empty or 0: the proposals per class times the classes present).</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>How the points are shared among the classes: minimum (proportional to the mapped area, but at least the minimum per class), proportional, or equal.</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>How the sample points are shared among the classes of the map (its strata).</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>INPUT: not a readable point layer</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>Import point layer as clicks</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>Import points…</source>
+      <translation>Importar pontos…</translation>
+    </message>
+    <message>
+      <source>Import the accepted points anyway</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>Import the points that pass even when others are refused (each refusal is still listed).</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>In proportion to the mapped area, but every class gets at least the minimum below, so that rare classes can be estimated too (adds points when classes are rare).</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>Initial encoder weights of a new model: auto (offline ImageNet weights when packaged, else downloaded, else random), offline, imagenet or none (random).</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>Iteration</source>
+      <translation>Iteração</translation>
+    </message>
+    <message>
+      <source>Iteration of the map</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>Iteration reported in full</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>Iteration {iteration}: new clicks train model {iteration}</source>
+      <translation>Iteração {iteration}: novos cliques treinam o modelo {iteration}</translation>
+    </message>
+    <message>
+      <source>Iteration {iteration}: overall accuracy {figure}</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>JSON files (*.json)</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>Keep every result already in the output folder (same settings) and run only what is missing.</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>Keep the parts an identical earlier run into this folder finished (same model, raster and settings; anything else is refused).</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>Key</source>
+      <translation>Tecla</translation>
+    </message>
+    <message>
+      <source>Label a random sample of pixels without seeing the map (it is hidden meanwhile). The first time, the sample is drawn from the latest map, over the whole frames or the visible extent as chosen under Model, with the sample design of the iSAGE settings.</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>Label of sample point {n} retracted (it stays in the record); label it again.</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>Lambda of the Error-Weighted Dice Loss: how much more a clicked pixel the model gets wrong counts than one it gets right (1: plain Dice).</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>Last run: {summary}</source>
+      <translation>Última execução: {summary}</translation>
+    </message>
+    <message>
+      <source>Learning rate</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>Learning-rate schedule</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>Leave this point for later; it comes back after the others</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>Left click: add a click of the chosen class; right click: retract; keys 1-9: class (and label the proposal or sample point shown); N: next proposal (or skip the sample point); U: sample point unsure; Ctrl+Z: undo</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>Let several points of one class into one frame in this iteration.</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>Local workers</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>Map accuracy</source>
+      <translation>Exatidão do mapa</translation>
+    </message>
+    <message>
+      <source>Map accuracy of iteration {iteration} (overall accuracy): {figure}</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>Matches this plugin ({version}); training works.</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>Merge click records</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>Merge report</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>Methods</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>Minimum area (pixels)</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>Minimum points per class</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>Model</source>
+      <translation>Modelo</translation>
+    </message>
+    <message>
+      <source>Model file</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>Name</source>
+      <translation>Nome</translation>
+    </message>
+    <message>
+      <source>New iSAGE workspace</source>
+      <translation>Nova área de trabalho do iSAGE</translation>
+    </message>
+    <message>
+      <source>New…</source>
+      <translation>Nova…</translation>
+    </message>
+    <message>
+      <source>Next proposal</source>
+      <translation>Próxima proposta</translation>
+    </message>
+    <message>
+      <source>No accuracy assessment design yet: press Assess map first.</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>No accuracy assessment yet: Assess map draws a sample of pixels to label.</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>No class is chosen: pick one in the iSAGE panel (keys 1-9).</source>
+      <translation>Nenhuma classe escolhida: escolha uma no painel do iSAGE (teclas 1-9).</translation>
+    </message>
+    <message>
+      <source>No click here to retract.</source>
+      <translation>Nenhum clique aqui para retirar.</translation>
+    </message>
+    <message>
+      <source>No click record is open.</source>
+      <translation>Nenhum registro de cliques está aberto.</translation>
+    </message>
+    <message>
+      <source>No click record is open: open or create one in the iSAGE panel.</source>
+      <translation>Nenhum registro de cliques está aberto: abra ou crie um no painel do iSAGE.</translation>
+    </message>
+    <message>
+      <source>No click record open: create a workspace or open one.</source>
+      <translation>Nenhum registro de cliques aberto: crie uma área de trabalho ou abra uma.</translation>
+    </message>
+    <message>
+      <source>No frame layer of the click record is loaded: nothing recorded; add the record's frames to the map.</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>No iSAGE engine Python was found</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>No label of this session to undo.</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>No map accuracy yet: too few sample points labelled with a class (see below).</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>No model yet: train one first; the assessment samples its map.</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>No proposals yet: Predict proposes where to click next.</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>No proposals: the model left nothing worth a click (or every pixel is covered).</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>No sample point is labelled with a class yet: Assess map and label some.</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>Not usable: {problem}</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>Nothing to undo.</source>
+      <translation>Nada a desfazer.</translation>
+    </message>
+    <message>
+      <source>Number of optimisation steps; empty or 0: the engine's schedule (120 for a new model, 60 when warm-starting, about a minute on a laptop CPU for the sample).</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>ONNX model</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>ONNX models (*.onnx)</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>Offline wheels</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>One class per line: a name, then optionally a colour #rrggbb</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>Only predict the part of the raster inside this extent (any CRS: it is reprojected to the raster's). Empty: the whole raster.</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>Only sample inside these polygons (any CRS). Empty: the whole frames (or the extent).</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>Only sample inside this extent (any CRS). Empty: the whole frames.</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>Open a workspace's clicks.gpkg</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>Open an iSAGE click record</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>Open or create a click record first (or wait for the run to finish).</source>
+      <translation>Abra ou crie um registro de cliques primeiro (ou aguarde o fim da execução).</translation>
+    </message>
+    <message>
+      <source>Open or create a click record first.</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>Open report</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>Open…</source>
+      <translation>Abrir…</translation>
+    </message>
+    <message>
+      <source>Optimisation steps</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>Optimisation steps of the first (cold) run; 'Optimisation steps' then sets the later runs. Empty or 0: the engine's schedule.</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>Optionally write what was added and every conflict as JSON.</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>Optionally, the field naming who placed each point.</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>Other click GeoPackage</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>Output folder</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>Outputs</source>
+      <translation>Saídas</translation>
+    </message>
+    <message>
+      <source>Outside every frame of the click record: nothing recorded; click on a frame layer of the record.</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>Overall accuracy</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>Overall accuracy (0-1)</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>Overall accuracy of iteration {iteration}: {estimate:.3f} (standard error {se:.3f}, 95% interval {low:.3f} to {high:.3f}), from {labelled} labelled points</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>Overall accuracy, 95% interval high</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>Overall accuracy, 95% interval low</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>Overlap of neighbouring tiles, blended to hide seams; less than half the tile size.</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>Pan to the next pixel the engine proposes (key N with the click tool); label it with a class key 1-9 or go on to skip it</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>Part size (pixels)</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>Partial (not every point labelled)</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>Partial: {unlabelled} of {points} sample points not labelled yet; these figures will change.</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>Patch size (pixels)</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>Patches per optimisation step.</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>Plot (PNG)</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>Point layer</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>Points refused</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>Polygons</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>Predict</source>
+      <translation>Prever</translation>
+    </message>
+    <message>
+      <source>Predict a mosaic on a cluster</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>Predict and Train then also run `isage propose`: up to one point per predicted class and frame, stepped through with 'Next proposal'. It costs about one more prediction pass.</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>Predict classes</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>Predict with the latest model</source>
+      <translation>Prever com o modelo mais recente</translation>
+    </message>
+    <message>
+      <source>Predicted class raster</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>Prediction backend</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>Prediction precision (OpenVINO)</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>Predicts the raster with an iSAGE model and compares it with a reference class raster of the same grid: the heatmap is the model's confidence where its class differs from the reference and 0 where it agrees, so the brightest pixels are where it is confidently wrong, the clicks that teach it most. The reference's nodata (255) is ignored.</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>Press a class key (1-9) to label it, N for the next one.</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>Press the key (1-9) of the class you see there, U if unsure, N to skip it for now.</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>Press “Check engine” to see which engine, torch and device are used.</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>Proportional to the mapped area</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>Proportional, with a minimum</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>Proposals</source>
+      <translation>Propostas</translation>
+    </message>
+    <message>
+      <source>Proposals per class present</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>Proposals per frame</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>Propose clicks</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>Propose where to click next after each prediction</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>Proposes where the next clicks would help most, from the workspace's latest model and its frames alone (no reference): by default one point per class the model predicts on each frame. Each has a score and a reason: 'typical' (a common kind of pixel no click covers yet, proposed while a class has few clicks on the frame), 'changed' (the class flipped since the previous iteration) or 'uncertain' (the model hesitates between two classes). Proposals keep a distance from every click, from nodata and from each other. They are written to outputs/iteration_NNN/proposals.gpkg of the workspace (or the file given), never into the click record: label them with the click tool (the panel steps through them with 'Next proposal').</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>Random seed</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>Raster</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>Raster layers of the project (file-based) to add as frames:</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>Raster or VRT mosaic</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>Re-link frames…</source>
+      <translation>Religar quadros…</translation>
+    </message>
+    <message>
+      <source>Reference class raster</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>Regions smaller than this many pixels are merged into their neighbours first (0: keep all).</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>Report</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>Report (HTML)</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>Report (JSON)</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>Report (Markdown)</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>Report folder</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>Resolution (cm/px)</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>Results (JSON)</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>Resume</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>Resume the benchmark in the folder</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>Retract the last label given here and show its point again</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>Retractions added</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>Rounds, the shared seed round included.</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>Running the iSAGE engine: isage </source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>Runs an iSAGE model over a large raster or a VRT mosaic on a Dask cluster. The raster is cut into parts (whole blocks of the one-computer prediction, so the pixels are the same), each computed by a worker and written to the output folder; at the end a VRT over the parts is written for the classes and for the confidence (optionally also one Cloud-Optimized GeoTIFF each). A stopped run goes on where it stopped with 'Resume'.
+
+Scheduler: the address of a running scheduler (tcp://host:8786, started with `dask scheduler`) or the file `dask scheduler --scheduler-file` wrote; empty: a local cluster of 'Local workers' processes on this computer. The raster, the model and the output folder must be on storage every worker reads at the same paths. A VRT mosaic whose sources lie in different CRSs is refused.</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>Runs an iSAGE model over a raster (tiles blended across their overlap) and writes a class raster (uint8 class ids with the model's colours, 255 nodata) and a confidence heatmap (0-1, the probability of the predicted class). Give an extent to refresh only part of a large raster.
+
+The raster must have the bands the model was trained on.</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>Runs the iSAGE loop with simulated annotators on images with dense reference masks and compares ways of placing the clicks: labelling what the engine proposes (the recommended strategy), the simulated expert's strategies, and baselines: uniform random clicks, the entropy oracle, pseudo-labels, clicks spread over superpixels, and dense supervision (the ceiling). Every method starts from the same seed clicks and model, and gets the same training steps.
+
+The output folder receives benchmark.md (the report), benchmark.png (mIoU against iteration, labelled pixels and wall time), benchmark.json and benchmark.csv. Without a dataset, the bundled BsB Aerial sample is used. This takes long: about an hour on two CPU cores with the defaults. Each method's result is kept as it finishes: 'Resume' goes on with the benchmark already in the output folder, running only what is missing.</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>Sample of iteration {iteration}'s map (design {design}): {counter}.</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>Sample point {n} of {total}: frame {frame}, row {row}, col {col}.</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>Sample points</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>Sample points labelled (unsure ones included)</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>Sample points not labelled</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>Sample size (points)</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>Save clicks, train the next iteration, then predict</source>
+      <translation>Salvar os cliques, treinar a próxima iteração e depois prever</translation>
+    </message>
+    <message>
+      <source>Score on the last N training frames instead of the validation split (for tuning a recipe without looking at the validation split). Empty or 0: score on val.</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>Scores</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>Seed clicks</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>Seeds</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>Show the map again; the labels given so far stay</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>Side of the square parts the workers compute, one at a time each (memory grows with it).</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>Side of the square patches cut around the clicks.</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>Side of the tiles the network sees.</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>Skip (N)</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>Spacing (pixels)</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>Standard error of overall accuracy</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>Start from the latest model of the workspace (uncheck to train a new network, e.g. with another encoder).</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>Step cap (converge)</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>Step schedule</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>Steps of the seed round</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>Stop assessing</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>Stop the engine; earlier models and results stay</source>
+      <translation>Parar o motor; modelos e resultados anteriores são mantidos</translation>
+    </message>
+    <message>
+      <source>Stored as Deepness's overlap percentage.</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>Target standard error</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>Target standard error of overall accuracy</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>The colleague's click GeoPackage (their workspace's clicks.gpkg) to merge in; it is only read.</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>The converge schedule's cap.</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>The design to report (its id or a unique prefix). Empty: the newest design.</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>The engine made no design: see the iSAGE log messages.</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>The engine refuses rasters whose band count, data type or values differ from the model's training frames; tick to use them anyway (recorded in the run and in the outputs' metadata).</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>The fewest points any class gets with the minimum allocation; a higher minimum means more points in all when some classes are rare.</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>The field holding each point's class: its id or its name in the workspace's class table.</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>The full report: error matrix, class areas, plots</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>The iSAGE method allows one; overriding it is recorded nowhere else.</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>The imagery to classify (a GDAL raster file with the model's bands).</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>The imagery to classify: a GeoTIFF, or a VRT mosaic of many (one CRS), with the model's bands.</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>The iteration whose map gets the full report (classes, areas, error matrix). Empty: the newest.</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>The iteration whose map's classes are the strata (empty: the newest with a map of every frame).</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>The model whose classes name the scores (give this or the workspace).</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>The points: a GeoPackage, shapefile, GeoJSON or CSV layer (others are copied to a GeoPackage).</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>The random seed of the sample: the same seed, map and settings draw the same points; change it to draw a different sample.</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>The run succeeded but its results could not be shown: {reason}</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>The same seed, map and options draw the same sample.</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>The same seed, model and clicks give the same proposals.</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>The standard error of overall accuracy the sample should reach: how precise the overall accuracy estimate should be; it sets the number of sample points. A smaller standard error needs more points: 0.025 gives a 95% interval of about ±5 percentage points, 0.0125 about four times as many points for ±2.5.</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>The standard error of the overall accuracy estimate the sample should reach (0.025: a 95% interval of about ±5 points); used when no sample size is given.</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>The truth: class ids on the same pixel grid as the prediction.</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>The user's accuracy expected of each class, for the sample size: one value for all, or class:value pairs such as 1:0.7,2:0.9 (the others get 0.85).</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>The user's accuracy you expect of each class, used only to work out the number of points. A lower value needs more points; if the map turns out better, the interval is narrower than the target.</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>The workspace receiving the clicks: its click GeoPackage (clicks.gpkg) or folder.</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>The workspace that receives the clicks: its click GeoPackage (clicks.gpkg) or its folder.</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>The workspace whose classes name the scores and whose clicks are counted (or give the model).</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>The workspace whose latest model to export (or give the model file).</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>The workspace's click GeoPackage (clicks.gpkg) or the workspace folder holding it.</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>This copy of the plugin carries no engine (a development checkout): use the repository's .venv, or install the plugin zip made by `make package`.</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>Tile overlap (pixels)</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>Tile side Deepness runs (multiple of 32).</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>Tile size (pixels)</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>Tiles per network call (lower it if memory runs out).</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>Torch</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>Total</source>
+      <translation>Total</translation>
+    </message>
+    <message>
+      <source>Train</source>
+      <translation>Treinar</translation>
+    </message>
+    <message>
+      <source>Train model from clicks</source>
+      <translation>Treinar o modelo a partir dos cliques</translation>
+    </message>
+    <message>
+      <source>Training frames (most)</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>Trains the model of the workspace's current iteration from every unretracted click of this and earlier iterations, warm-starting from the latest model. The clicks are the only labels: each is one pixel an expert marked. Clicks added afterwards belong to the next iteration.
+
+Outputs the model file (models/iteration_NNN.safetensors in the workspace) and the iteration number.</source>
+      <translation>Treina o modelo da iteração atual da área de trabalho a partir de todos os cliques não retirados desta iteração e das anteriores, partindo do modelo mais recente. Os cliques são os únicos rótulos: cada um é um pixel marcado por um especialista. Cliques adicionados depois pertencem à próxima iteração.
+
+Produz o arquivo do modelo (models/iteration_NNN.safetensors na área de trabalho) e o número da iteração.</translation>
+    </message>
+    <message>
+      <source>Tune on held-out training frames</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>Turns a class raster into polygons: one per connected region (4-neighbour) of each class, with the class id, class name and area in square metres and hectares (on the ellipsoid for a geographic CRS). Regions smaller than the minimum area are first merged into their neighbours. Works in strips, so rasters larger than memory are fine. Nodata is skipped.</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>Typical proposals below this many clicks</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>U-Net decoder channels of a new model, comma-separated (e.g. 64,32,16,16,8); empty: the architecture's default.</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>Undo label</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>Undone: click {fid} retracted.</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>Undone: the retracted click is back as click {fid}.</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>Unsaved clicks</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>Unsure (U)</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>Update engine</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>Use only the first N.</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>Validation frames (most)</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>Vectorize classes</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>Visible extent</source>
+      <translation>Extensão visível</translation>
+    </message>
+    <message>
+      <source>Wall time (s)</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>Warm start</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>Where the network runs: 'settings' uses the device chosen in the iSAGE settings (default auto: a CUDA GPU, else Apple MPS, else the CPU).</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>Where the parts and the VRTs go (the VRTs read the parts: keep them together).</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>Where to click next</source>
+      <translation>Onde clicar a seguir</translation>
+    </message>
+    <message>
+      <source>Where to write the class raster (GeoTIFF).</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>Where to write the confidence heatmap (GeoTIFF, 0-1); skip it to write only the classes.</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>Where to write the heatmap (GeoTIFF, 0-1).</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>Where to write the model (.onnx); the .isage.json sidecar goes beside it.</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>Where to write the points (empty: outputs/iteration_NNN/proposals.gpkg of the workspace).</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>Where to write the polygons (GeoPackage; other formats are converted from it).</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>Where to write the report files (empty: outputs/assessment/&lt;design&gt; of the workspace).</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>Where to write the scores (JSON).</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>Who creates the design (empty: the annotator of the iSAGE settings).</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>Who made the points, when no annotator field is given.</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>Whole frames</source>
+      <translation>Quadros inteiros</translation>
+    </message>
+    <message>
+      <source>With the minimum allocation: the fewest points any class gets.</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>Worker processes of the local cluster (without a scheduler).</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>Workspace</source>
+      <translation>Área de trabalho</translation>
+    </message>
+    <message>
+      <source>Workspace (clicks.gpkg or its folder)</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>Workspace folder (clicks.gpkg, models, outputs)</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>Writes a model as an ONNX segmentation model for the Deepness plugin: its band selection and normalisation are built in, so Deepness's own input scaling (values / 255) gives the classes iSAGE predicts, 16-bit imagery included. Class names, resolution, tile size and overlap are stored as the metadata Deepness reads ('Load default parameters' there applies them). The iSAGE metadata (classes, colours, bands, normalisation, iteration, clicks) goes into a .isage.json file beside it. Give the workspace (its latest model) or a model file.</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>You cannot tell the class here</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>a library it needs does not import</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>accuracy assessment design</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>accuracy assessment report</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>add at least one frame raster to the record</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>add frames</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>add the click</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>add the frame rasters (GeoTIFF...) to the project first</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>an engine run is in progress; wait for it or cancel it</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>authors: the method authors' sample recipe, replacing the training options (the report lists what this machine trims).</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>auto: OpenVINO (else onnxruntime) on a CPU, running the model's graph, exported once and cached beside it (small jobs use PyTorch); PyTorch on a GPU. torch, onnxruntime or openvino force one.</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>auto: bfloat16 where the CPU computes it (AMX, AVX-512 BF16) and a check against float32 passes, else float32. f32 never reduces the precision; bf16 insists (the run fails if the check does).</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>auto: class ids when every value is a whole number, else class names (case does not matter).</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>cancelled before the next step</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>cancelled; earlier models, results and clicks are intact</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>cancelled; the engine environment is incomplete, build it again to finish it</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>cancelled; the engine was stopped before it finished</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>check cancelled</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>checking that the engine imports</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>checking what would be downloaded</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>choose CPU or CUDA torch in the iSAGE settings</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>click at least once for every class (none yet: {classes})</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>cosine: decays within each run to 5% of the rate (measured better on the sample); constant: the same rate for every step.</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>create the accuracy assessment design</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>create workspace</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>empty: predict on this computer; tcp://host:8786 or a .json file</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>empty: the package index; or a folder of wheels (offline)</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>ewdl: the Error-Weighted Dice Loss of the method; ce: cross-entropy on the clicks.</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>fit on its training clicks {percent}%</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>fixed: the steps above; converge: those steps are a floor, and a run trains on at a constant rate until its clicks fit and the loss settles, then decays the rate, never past the cap.</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>found automatically (ISAGE_PYTHON, the managed environment, isage on PATH)</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>frame '{frame}' already has a click of class {class_id} in iteration {iteration} (click {fid}); one click per class per frame per iteration: retract it first (right click), or turn on the budget override in the iSAGE settings</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>give at least one class before creating a workspace</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>iSAGE assessment sample</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>iSAGE class {id}</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>iSAGE click</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>iSAGE click tool</source>
+      <translation>Ferramenta de clique do iSAGE</translation>
+    </message>
+    <message>
+      <source>iSAGE clicks</source>
+      <translation>Cliques do iSAGE</translation>
+    </message>
+    <message>
+      <source>iSAGE engine</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>iSAGE iteration {iteration}</source>
+      <translation>Iteração {iteration} do iSAGE</translation>
+    </message>
+    <message>
+      <source>iSAGE metadata (JSON)</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>iSAGE panel</source>
+      <translation>Painel do iSAGE</translation>
+    </message>
+    <message>
+      <source>iSAGE proposals</source>
+      <translation>Propostas do iSAGE</translation>
+    </message>
+    <message>
+      <source>iSAGE settings</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>iSAGE settings: engine, device, annotator, budget</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>iSAGE settings…</source>
+      <translation>Configurações do iSAGE…</translation>
+    </message>
+    <message>
+      <source>iSAGE {isage} ({distribution}), Python {python}, torch {torch} ({torch_build} build)</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>iSAGE: checking the engine</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>iSAGE: iterative sparse annotation guided by an expert</source>
+      <translation type="unfinished" />
+    </message>
+    <message numerus="yes">
+      <source>iteration {iteration} trained on {clicks} clicks; %n of them still predicted wrong (listed in the iSAGE panel)</source>
+      <translation type="unfinished" />
+    </message>
+    <message numerus="yes">
+      <source>iteration {iteration}: %n clicks</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>labelled</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>last: the round's last weights (what a user gets); reference: the weights scoring best on the scoring split's reference masks during training (the paper's protocol, which no user can run).</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>loss {loss}</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>mIoU</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>mIoU {miou}, overall accuracy {accuracy}</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>missing on disk: {frames}</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>no</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>no iSAGE engine Python was found; set it below or create the engine environment</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>no model trained yet</source>
+      <translation>nenhum modelo treinado ainda</translation>
+    </message>
+    <message>
+      <source>no model yet: click every class at least once, then Train</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>no output</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>no proposal left: Train or Predict proposes new ones</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>no raster layer in the project yet</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>no reason given</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>no sample point labelled as it</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>no sample point mapped as it</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>none</source>
+      <translation>nenhum</translation>
+    </message>
+    <message>
+      <source>none yet</source>
+      <translation>nenhum ainda</translation>
+    </message>
+    <message>
+      <source>open or create a click record first</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>propose where to click next</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>re-link frames</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>reinstall it with the venv and ensurepip modules (python.org installer)</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>retract the click</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>retract the label</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>save the classes</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>segmentation-models-pytorch encoder of a new model (a warm start keeps the previous model's network); tu-efficientnet_lite2 is the larger one with offline weights.</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>simulated: one click per class per frame, a random pixel inside the class; human: the bundled sample's clicks by the method's authors (bundled sample only).</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>still missing: {frames} (choose the folder holding them)</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>the data provider refused the edit</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>the engine failed</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>the iSAGE engine environment is ready</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>the visible extent overlaps no frame; pan to a frame or predict whole frames</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>these rasters are frames of the record already</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>this copy of the plugin carries no engine (a development checkout)</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>to label</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>updating pip</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>write the label</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>yes</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>your name, stored with every click</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>{computed} of {parts} parts computed on {workers} workers ({backend})</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>{count} sample points lie within a few pixels of a training click.</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>{estimate:.1f}% (95% interval {low:.1f}% to {high:.1f}%)</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>{estimate:.1f}% (no interval: too few labelled points, or all of them agree)</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>{folder} already holds a workspace; it was opened instead</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>{folder}: the benchmark folder must be new or empty, or tick 'Resume'</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>{frame} (row {row}, col {col}): predicted {name}, {reason} (score {score})</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>{key}: '{layer}' is a {provider} layer; iSAGE reads raster files, so save it as a GeoTIFF first (Export &gt; Save As)</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>{key}: not a readable raster layer</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>{labelled} labelled, {unsure} unsure, {left} left of {total} sample points</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>{layer}: cannot copy the points ({reason})</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>{message}. Checking it…</source>
+      <translation type="unfinished" />
+    </message>
+    <message numerus="yes">
+      <source>{names} and %n more</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>{name}: user's accuracy {users}; producer's accuracy {producers}</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>{path}: cannot open ({reason}); check the file's permissions</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>{path}: cannot read the accuracy assessment ({reason}); is it a GeoPackage?</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>{path}: cannot read the click record ({reason}); is it a GeoPackage?</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>{path}: cannot write the polygons ({reason})</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>{path}: class name '{name}' is used by class {id}; choose another name</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>{path}: class {id} exists already; choose another id or edit it</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>{path}: click record is a folder; give the .gpkg file, or create a record first</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>{path}: click record not found; give the .gpkg file, or create a record first</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>{path}: click record not found; open an existing clicks.gpkg</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>{path}: click record not found; open an existing clicks.gpkg or create a workspace</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>{path}: click {uid} was already retracted; nothing to do</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>{path}: clicks are never deleted; saving the deletion of click {fid} will be refused: roll back and retract it instead (right click)</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>{path}: could not {action} ({reason}); close other programs using it and retry</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>{path}: could not {action}: not enough disk space; free some space and retry</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>{path}: could not {action}: refused by the click record ({reason})</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>{path}: could not {action}: the click record is locked by another program; close it there (or save/stop editing its layers in QGIS) and retry</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>{path}: could not {action}: the click record is read-only; fix its permissions or work on a copy</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>{path}: edits of layer '{layer}' could not be saved ({reason}); fix or roll them back (retract clicks instead of deleting them), then retry</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>{path}: iSAGE record without a schema version; restore it from a copy</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>{path}: iSAGE writes GeoTIFF rasters; choose a file name ending in .tif</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>{path}: invalid class {klass}; give an id &gt;= 0, a name and a colour like '#ff0000'</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>{path}: its clicks layer cannot be read</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>{path}: no class {id}; add it first</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>{path}: no click with fid {fid}; check the click id</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>{path}: no frame named '{frame}' (frames: {known}); add the frame first</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>{path}: no readable proposals layer; run Predict (or isage propose) again</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>{path}: not a raster file on disk; save the layer to a GeoTIFF</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>{path}: not an iSAGE click record; open a clicks.gpkg made by iSAGE</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>{path}: not an iSAGE click record; open the workspace's clicks.gpkg</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>{path}: not an iSAGE proposals file (no {fields}); propose again</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>{path}: pixel (row {row}, col {col}) is outside frame '{frame}' ({width}x{height} pixels)</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>{path}: pixel (row {row}, col {col}) of frame '{frame}' is nodata; click on image data</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>{path}: the click record is read-only; fix its permissions or work on a copy</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>{path}: the click record was closed; open it again</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>{path}: this record holds no accuracy assessment yet; create a design first (Assess map in the iSAGE panel, or isage assess design)</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>{path}: unknown class {class_id} (classes: {known}); add it first</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>{path}: written by a newer iSAGE (record schema {version}, plugin reads {supported}); upgrade the plugin</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>{point}: refused ({reason})</source>
+      <translation type="unfinished" />
+    </message>
+    <message numerus="yes">
+      <source>{remaining} of %n proposals left ({labelled} labelled, {skipped} skipped)</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>{step} failed ({reason}); the other results are shown</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>{unresolved} of {clicks} clicks are still predicted wrong (frames {frames})</source>
+      <translation type="unfinished" />
+    </message>
+  </context>
+</TS>
