@@ -16,7 +16,9 @@ PREFIX = "isage/"
 class PluginSettings:
     """What the user chooses once: the engine's Python, the compute device, the click budget, their name,
     how the engine environment is built (torch build, an offline folder of wheels), a Dask cluster
-    that predictions run on, whether Predict also proposes where to click next, and the accuracy
+    that predictions run on, whether Predict also proposes where to click next, whether one resident
+    engine runs the session's commands and trains while the person clicks, the training time budget,
+    and the accuracy
     assessment's sampling design (``isage assess design``: the standard error of overall accuracy its
     sample should reach, the anticipated user's accuracy, how the points are allocated to the classes,
     the random seed)."""
@@ -29,6 +31,9 @@ class PluginSettings:
     wheel_folder: str = ""  # empty: the package index
     scheduler: str = ""  # empty: predict in the engine's process; an address or a scheduler file: on Dask
     propose: bool = True  # after each prediction, `isage propose` the next clicks for the panel
+    resident_engine: bool = True  # one engine process for the session (`isage serve`), not one per command
+    live_training: bool = True  # the resident engine trains while the person clicks; Train closes the round
+    train_time_budget_s: float = 60.0  # `isage train --time-budget`: seconds of training at most per round
     assess_target_se: float = 0.025  # --target-se: a smaller standard error needs more points
     assess_anticipated: float = 0.85  # --anticipated: the user's accuracy expected of every class
     assess_allocation: str = "minimum"  # proportional | equal | minimum (proportional, >= assess_minimum)

@@ -181,6 +181,10 @@ class Server:
         try:
             args = _parse(build_parser(), ["train", str(spec["workspace"]), *map(str, spec.get("args", []))])
             settings = model_settings(args), train_settings(args)
+            if settings[1].step_schedule != "converge":
+                why = "live training follows the clicks until they fit: it takes no --steps or --epochs"
+                self.output.write({"event": "live", "state": "off", "message": why})
+                return
             trainer = LiveTrainer(args.workspace, *settings, self.output.write)
         except (IsageError, KeyError) as exc:
             self.output.write({"event": "live", "state": "failed", "message": str(exc)})

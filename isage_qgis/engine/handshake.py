@@ -13,6 +13,7 @@ from ..resources import plugin_version
 from ..translation import tr
 
 LABEL = "checking the engine"
+ARGS = ["info"]  # the command whose result the check reads
 UPDATE_HINT = "press Update engine in the iSAGE settings"
 _verified: set[str] = set()
 

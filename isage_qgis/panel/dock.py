@@ -278,8 +278,10 @@ class IsageDock(QgsDockWidget):
         SettingsDialog(PluginSettings.load(), self).exec()
 
     def cleanup(self) -> None:
-        """Before the plugin unloads: stop any run and the assessment, release the map tool."""
+        """Before the plugin unloads: stop any run, the resident engine and the assessment, release the
+        map tool."""
         self.session.cancel()
+        self.session.stop_engine()
         self.assessment.stop()
         if self.canvas.mapTool() is self.tool:
             self.canvas.unsetMapTool(self.tool)

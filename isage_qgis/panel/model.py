@@ -29,7 +29,7 @@ from ..engine.pipeline import Step
 from ..layers.results import EXTENT_SCOPE, PROP_ROLE
 from ..record.model import ClassInfo
 from ..record.view import RecordSnapshot, RunInfo
-from ..settings import scheduler_args
+from ..settings import PluginSettings, scheduler_args
 from ..translation import deferred_tr, tr
 
 DEFAULT_CLASSES = [
@@ -224,8 +224,15 @@ def relink_frame_steps(workspace: str, name: str, path: str) -> list[Step]:
     return [Step(f"re-link {name}", ["frames", "relink", workspace, name, path])]
 
 
-def train_steps(workspace: str, device: str = "auto", extra: Sequence[str] = ()) -> list[Step]:
-    return [Step("train", ["train", workspace, "--device", device or "auto", *extra], 3.0)]
+def train_options(settings: PluginSettings, extra: Sequence[str] = ()) -> list[str]:
+    """The options of ``isage train`` the settings choose: the device and the time budget (then
+    ``extra``). Live training runs with the same options, so that a press closes its round."""
+    budget = ["--time-budget", repr(float(settings.train_time_budget_s))]
+    return ["--device", settings.device or "auto", *budget, *extra]
+
+
+def train_steps(workspace: str, options: Sequence[str]) -> list[Step]:
+    return [Step("train", ["train", workspace, *options], 3.0)]
 
 
 def predict_steps(

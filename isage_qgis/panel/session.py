@@ -23,7 +23,8 @@ from ..clicks.layer import ClickRecordLayer
 from ..engine import handshake
 from ..engine.discovery import find_engine_python
 from ..engine.pipeline import Pipeline, Step
-from ..engine.worker import is_executable, missing_engine_message
+from ..engine.resident import ResidentEngine
+from ..engine.worker import EngineRun, is_executable, missing_engine_message
 from ..layers import results as layers
 from ..record.model import ClassInfo, ClickRecordError
 from ..record.view import RecordError, RecordSnapshot, read_record
@@ -47,6 +48,7 @@ class IsageSession(QObject):
     layersAdded = pyqtSignal(list)  # noqa: N815
     engineProblem = pyqtSignal(str)  # noqa: N815
     proposalsChanged = pyqtSignal(object)  # noqa: N815 - ProposalQueue
+    liveChanged = pyqtSignal(dict)  # noqa: N815 - the resident engine's live training status
 
     def __init__(
         self,
@@ -66,6 +68,7 @@ class IsageSession(QObject):
         self.train_extra: list[str] = []
         self._temp_files: list[str] = []
         self._after: Callable[[list], None] | None = None
+        self.engine: ResidentEngine | None = None  # the session's resident engine, started on demand
 
     # ---- state -----------------------------------------------------------------------------------
     @property
@@ -134,6 +137,7 @@ class IsageSession(QObject):
                 self._show_proposals(latest, snapshot.last_run.iteration)
         if self.refresh().missing_frames:
             self._say("warning", tr("Frames not found"), dm.missing_warning(self.state.missing_frames))
+        self.update_live()
         return True
 
     def create_workspace(
@@ -211,7 +215,7 @@ class IsageSession(QObject):
             self._say("warning", tr("Train"), blocker)
             return False
         settings = self.load_settings()
-        steps = dm.train_steps(self.workspace, settings.device, self.train_extra)
+        steps = dm.train_steps(self.workspace, dm.train_options(settings, self.train_extra))
         predict = self._predict_steps(settings, extent, self.snapshot.iteration)
         if predict is None:
             return False
@@ -299,9 +303,10 @@ class IsageSession(QObject):
             if saved:
                 log.info("saved pending edits of %s before the engine run", ", ".join(saved))
         if is_executable(python) and not handshake.is_verified(python):  # a missing one fails at once
-            check = Step(handshake.LABEL, ["info"], 0.05, handshake.result_check(python))
+            check = Step(handshake.LABEL, handshake.ARGS, 0.05, handshake.result_check(python))
             steps = [check, *steps]
-        self.pipeline = Pipeline(python, steps, self)
+        resident = self.load_settings().resident_engine
+        self.pipeline = Pipeline(python, steps, self, run_factory=self._run_for if resident else None)
         self.pipeline.progress.connect(self.progress)
         self.pipeline.succeeded.connect(self._succeeded)
         self.pipeline.failed.connect(self._failed)
@@ -348,6 +353,7 @@ class IsageSession(QObject):
                 self._say("critical", tr("Click record"), str(exc))
         self.refresh()
         self.busyChanged.emit(False)
+        self.update_live()  # the run may have verified the engine, or changed the iteration
 
     def _cleanup(self) -> None:
         for path in self._temp_files:
@@ -406,4 +412,49 @@ class IsageSession(QObject):
         if self.record is not None:
             self.record.close()
         self.record, self.snapshot = None, None
+        self.stop_engine()
         self.refresh()
+
+    # ---- the resident engine -----------------------------------------------------------------------
+    def resident_engine(self, python: str) -> ResidentEngine:
+        """The session's resident engine for ``python`` (a new one when the engine Python changed)."""
+        if self.engine is not None and self.engine.python != python:
+            self.stop_engine()
+        if self.engine is None:
+            self.engine = ResidentEngine(python, self)
+            self.engine.liveChanged.connect(self.liveChanged)
+        return self.engine
+
+    def _run_for(self, python: str, args: list[str]):
+        """A step's run: on the resident engine, except the version check, which must pass before an
+        engine is trusted to stay up (its own process, as without the resident engine)."""
+        if args == handshake.ARGS:
+            return EngineRun(python, args, self)
+        return self.resident_engine(python).run(args)
+
+    def update_live(self) -> None:
+        """Train live while a record is open and the settings ask for it; else stop live training."""
+        settings = self.load_settings()
+        python = self.engine_python() if self.record is not None else None
+        wanted = settings.resident_engine and settings.live_training and python and is_executable(python)
+        wanted = wanted and handshake.is_verified(python)  # else after the first run checked it
+        if not wanted:
+            if self.engine is not None:
+                self.engine.set_live(None)
+            return
+        options = dm.train_options(settings, self.train_extra)
+        self.resident_engine(python).set_live(self.workspace, options)
+
+    def restart_engine(self) -> None:
+        """Start the resident engine again (after a crash, a kill or an engine update)."""
+        if self.engine is not None and not self.busy:
+            self.engine.restart()
+        else:
+            self.update_live()
+
+    def stop_engine(self) -> None:
+        """End the resident engine process (its live round is discarded; nothing of it was written)."""
+        if self.engine is not None:
+            self.engine.stop()
+            self.engine.deleteLater()
+            self.engine = None

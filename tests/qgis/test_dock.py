@@ -108,13 +108,13 @@ def test_a_dead_worker_is_a_message_bar_error(make_dock, engine_workspace, qgis_
     dock.ui.train_button.click()
     pipeline = dock.session.pipeline
     spin(lambda: pipeline.current_label == "train", 60)  # past the engine check: the training run dies
-    run = pipeline._run
-    spin(lambda: run._process is not None and run._process.processId() > 0, 30)
-    os.kill(run._process.processId(), signal.SIGKILL)
+    engine = dock.session.engine  # the session's resident engine runs the command
+    spin(lambda: engine._process is not None and engine._process.processId() > 0, 30)
+    os.kill(engine._process.processId(), signal.SIGKILL)
     spin(lambda: not dock.session.busy, 60)
     errors = messages(qgis_iface, CRITICAL)
     assert errors and "stopped unexpectedly" in errors[-1]
-    assert dock.ui.train_button.isEnabled()
+    assert dock.ui.train_button.isEnabled() and engine.state == "down"
 
 
 def test_frames_removed_mid_run_and_missing_files(make_dock, engine_workspace, qgis_iface, qgis_new_project):
