@@ -371,6 +371,7 @@ def report_train_result(reporter: Reporter, result) -> None:
         weights=result.weights_origin,
         click_accuracy=result.click_accuracy,
         stopped_by=result.stopped_by,
+        timing=dict(result.timings),
         unresolved=result.unresolved,
     )
 

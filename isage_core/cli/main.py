@@ -16,7 +16,7 @@ from .benchmark import add_benchmark_options, add_demo_options, benchmark_cmd, d
 from .cluster import add_cluster_options
 from .export import add_export_options, export_cmd
 from .propose import add_propose_options, propose_cmd
-from .reporters import HumanReporter, JsonLinesReporter, Reporter, ReporterLogHandler
+from .reporters import HumanReporter, JsonLinesReporter, Reporter, ReporterLogHandler, TimedReporter
 from .serve import serve_cmd
 
 EXIT_USER_ERROR = 2
@@ -185,6 +185,7 @@ def main(argv: Sequence[str] | None = None) -> int:
 def execute(args: argparse.Namespace, reporter: Reporter, token: CancelToken) -> int:
     """Run the parsed command ``args`` with SIGINT/SIGTERM cancelling ``token``; every outcome ends in a
     result or one error event. Returns the exit status."""
+    reporter = reporter if isinstance(reporter, HumanReporter) else TimedReporter(reporter)
     try:
         with cancel_on_signals(token):
             reporter.start(args.command)

@@ -182,3 +182,46 @@ class ReporterLogHandler(logging.Handler):
             self.reporter.log(record.getMessage(), record.levelname.lower())
         except Exception:  # a broken pipe must not take the run down
             self.handleError(record)
+
+
+class TimedReporter(Reporter):
+    """Passes every event on to ``inner`` and adds ``timing`` to the result: the command's seconds
+    (``command_s``) and how old the process was when the command began (``process_age_s``: the
+    interpreter's start and the imports for a one-shot run, the engine's uptime for a resident one)."""
+
+    def __init__(self, inner: Reporter):
+        self.inner = inner
+        self.began = time.monotonic()
+        self.process_age_s = _process_age()
+
+    def start(self, command: str, **info: Any) -> None:
+        self.inner.start(command, **info)
+
+    def progress(self, fraction: float, message: str = "") -> None:
+        self.inner.progress(fraction, message)
+
+    def log(self, message: str, level: str = "info") -> None:
+        self.inner.log(message, level)
+
+    def result(self, **payload: Any) -> None:
+        timing = {
+            "command_s": round(time.monotonic() - self.began, 3),
+            "process_age_s": self.process_age_s,
+            **payload.pop("timing", {}),
+        }
+        self.inner.result(**payload, timing=timing)
+
+    def error(self, message: str, cancelled: bool = False) -> None:
+        self.inner.error(message, cancelled)
+
+    def close(self) -> None:
+        self.inner.close()
+
+
+def _process_age() -> float | None:
+    try:
+        import psutil
+
+        return round(time.time() - psutil.Process().create_time(), 3)
+    except Exception:  # a platform psutil cannot read: the timing goes without it
+        return None

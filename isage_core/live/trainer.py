@@ -290,6 +290,7 @@ class LiveTrainer:
 
         report = progress or (lambda fraction, message="": None)
         check = cancel.check if cancel is not None else (lambda: None)
+        began = time.monotonic()
         for _ in range(3):
             self._sync()
             _, frames, clicks = _training_inputs(self.workspace, self.round.iteration)  # train's refusals
@@ -298,11 +299,13 @@ class LiveTrainer:
         else:
             raise IsageError(f"{self.workspace.record.path}: the clicks kept changing; press Train again")
         opened = self.round
-        due = self.sampler.pending
+        timings = {"open_s": round(time.monotonic() - began, 3)}  # here: re-reading the record
+        began, due, before = time.monotonic(), self.sampler.pending, len(self.losses)
         while self.sampler.pending:
             check()
             self._step()
             report(TRAIN_SHARE * 0.5 * (1 - self.sampler.pending / max(due, 1)), "training the newest clicks")
+        timings |= {"steps_s": round(time.monotonic() - began, 3), "close_steps": len(self.losses) - before}
         seen, alive = set(self.sampler.seen), {c.uid for c in clicks}
         run = Optimisation(
             list(self.losses),
@@ -322,7 +325,9 @@ class LiveTrainer:
         closing = replace(opened, clicks=clicks, frames=frames, clicks_hash=hash_clicks(clicks))
         opened.network.eval()
         try:
-            result = close_round(self.workspace, closing, self.train_settings, run, report, check, extra)
+            result = close_round(
+                self.workspace, closing, self.train_settings, run, report, check, extra, timings
+            )
         except BaseException:
             opened.network.train()
             raise

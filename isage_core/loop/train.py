@@ -14,7 +14,7 @@ import os
 import time
 from collections.abc import Callable
 from contextlib import ExitStack
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from functools import partial
 from pathlib import Path
 
@@ -56,6 +56,7 @@ class TrainResult:
     unresolved: list[dict]  # each {uid, frame, row, col, class_id, predicted, confidence}
     click_accuracy: float = 0.0  # share of the clicks the model predicts as labelled (the fit reached)
     stopped_by: str = "steps"  # why training ended: steps, fit, max_steps, time_budget (or live)
+    timings: dict = field(default_factory=dict)  # seconds: open_s, steps_s, check_s, write_s
 
 
 @dataclass
@@ -98,7 +99,9 @@ def train_iteration(
     """
     report = progress or (lambda fraction, message="": None)
     check = cancel.check if cancel is not None else (lambda: None)
+    began = time.monotonic()
     opened = open_round(workspace, model_settings, train_settings)
+    opened_s = time.monotonic() - began
     steps = schedule_steps(train_settings, len(opened.clicks), opened.warm, frames=len(opened.frames))
     check()
     meta = opened.meta
@@ -113,6 +116,7 @@ def train_iteration(
         augment=train_settings.augment,
         seed=[train_settings.seed, opened.iteration],
     )
+    began = time.monotonic()
     with sampler:
         run = optimise(
             opened.network,
@@ -124,7 +128,8 @@ def train_iteration(
             check,
             monitor and partial(monitor, meta=meta),
         )
-    return close_round(workspace, opened, train_settings, run, report, check)
+    timings = {"open_s": round(opened_s, 3), "steps_s": round(time.monotonic() - began, 3)}
+    return close_round(workspace, opened, train_settings, run, report, check, timings=timings)
 
 
 def open_round(workspace: Workspace, model_settings: ModelSettings, train_settings: TrainSettings) -> Round:
@@ -169,15 +174,21 @@ def close_round(
     report: ProgressCallback,
     check,
     extra_metrics: dict | None = None,
+    timings: dict | None = None,
 ) -> TrainResult:
-    """Check the clicks, then write the checkpoint and the run row of a trained round (all or nothing)."""
+    """Check the clicks, then write the checkpoint and the run row of a trained round (all or nothing).
+    ``timings`` (seconds of the phases before) gain ``check_s`` and ``write_s``."""
     network, frames, clicks, iteration = opened.network, opened.frames, opened.clicks, opened.iteration
     losses, seconds, steps = run.losses, run.seconds_per_step, run.steps
+    timings = dict(timings or {})
+    began = time.monotonic()
     report(TRAIN_SHARE, "checking the clicks")
     unresolved, per_class = _unresolved(
         network, opened.meta, frames, clicks, train_settings, opened.device, check
     )
     check()
+    timings["check_s"] = round(time.monotonic() - began, 3)
+    began = time.monotonic()
     path = workspace.model_path(iteration)
     meta = replace(
         opened.meta,
@@ -209,6 +220,7 @@ def close_round(
         "input_mismatch": opened.mismatched,
         **{k: getattr(train_settings, k) for k in RUN_SETTINGS},
         **(extra_metrics or {}),
+        "timings": timings,
     }
     save_checkpoint(path, network, meta)
     kill_point("train-before-run-row")
@@ -231,6 +243,7 @@ def close_round(
     except BaseException:
         path.unlink(missing_ok=True)  # a model without its run row would never be used; leave no trace
         raise
+    timings["write_s"] = round(time.monotonic() - began, 3)
     report(1.0, f"iteration {iteration}: {len(unresolved)} of {len(clicks)} clicks unresolved")
     log.info(
         "iteration %d trained in %.1f s (%.3f s/step, final loss %.4f, %s); %d of %d clicks unresolved",
@@ -244,7 +257,7 @@ def close_round(
     )
     return TrainResult(
         iteration, path, len(clicks), steps, final_loss, seconds, duration, opened.device_name,
-        opened.origin, unresolved, metrics["click_accuracy"], run.stopped_by,
+        opened.origin, unresolved, metrics["click_accuracy"], run.stopped_by, timings,
     )  # fmt: skip
 
 

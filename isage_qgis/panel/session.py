@@ -433,17 +433,19 @@ class IsageSession(QObject):
         return self.resident_engine(python).run(args)
 
     def update_live(self) -> None:
-        """Train live while a record is open and the settings ask for it; else stop live training."""
+        """While a record is open: the resident engine up, training live if the settings ask for it."""
         settings = self.load_settings()
         python = self.engine_python() if self.record is not None else None
-        wanted = settings.resident_engine and settings.live_training and python and is_executable(python)
+        wanted = settings.resident_engine and python and is_executable(python)
         wanted = wanted and handshake.is_verified(python)  # else after the first run checked it
         if not wanted:
             if self.engine is not None:
                 self.engine.set_live(None)
             return
         options = dm.train_options(settings, self.train_extra)
-        self.resident_engine(python).set_live(self.workspace, options)
+        engine = self.resident_engine(python)
+        engine.start()  # up before the press, whether it trains live or not
+        engine.set_live(self.workspace if settings.live_training else None, options)
 
     def restart_engine(self) -> None:
         """Start the resident engine again (after a crash, a kill or an engine update)."""
