@@ -103,6 +103,8 @@ class IsageDock(QgsDockWidget):
         s.progress.connect(ui.show_progress)
         s.message.connect(self.show_message)
         s.engineProblem.connect(self.show_engine_problem)
+        s.liveChanged.connect(ui.show_live)
+        ui.restart_button.clicked.connect(s.restart_engine)
         self.show_state(s.state)
         self.show_proposals(s.proposals)
         self.assessment = AssessmentSession(s, self)
@@ -275,7 +277,8 @@ class IsageDock(QgsDockWidget):
             self.session.set_class(dialog.value())
 
     def open_settings(self) -> None:
-        SettingsDialog(PluginSettings.load(), self).exec()
+        if SettingsDialog(PluginSettings.load(), self).exec():
+            self.session.update_live()  # live training switched on or off, another budget
 
     def cleanup(self) -> None:
         """Before the plugin unloads: stop any run, the resident engine and the assessment, release the

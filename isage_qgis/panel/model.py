@@ -345,3 +345,32 @@ def frame_candidates(project: QgsProject) -> list[tuple[str, str]]:
         if Path(path).is_file():
             found.append((layer.name(), str(Path(path).resolve())))
     return sorted(found)
+
+
+def live_text(status: dict) -> tuple[str, bool]:
+    """What the panel says of the resident engine's live training, and whether to offer a restart."""
+    state, fit = status.get("state"), status.get("fit")
+    iteration, steps, clicks = status.get("iteration"), status.get("steps", 0), status.get("clicks", 0)
+    fit_text = tr("{fit} % of the clicked pixels in the latest training patches predicted right").format(
+        fit=round(100 * fit)
+    ) if fit is not None else ""  # fmt: skip
+    if state == "training":
+        text = tr("Live training of iteration {iteration}: {steps} steps on %n click(s).", clicks)
+        return " ".join(t for t in (text.format(iteration=iteration, steps=steps), fit_text) if t), False
+    if state == "idle":
+        text = tr(
+            "Live training of iteration {iteration} rests: its %n click(s) fit; a new click resumes it.",
+            clicks,
+        )
+        return " ".join(t for t in (text.format(iteration=iteration), fit_text) if t), False
+    if state == "waiting":
+        return tr("Live training waits: {reason}").format(reason=status.get("message", "")), False
+    if state == "paused":
+        return tr("Live training pauses while the engine runs a command."), False
+    if state == "failed":
+        return tr("Live training failed: {reason}").format(reason=status.get("message", "")), True
+    if state == "down":
+        return tr("The engine stopped; Train restarts it, or press Restart engine."), True
+    if status.get("message"):
+        return tr("Live training is off: {reason}").format(reason=status["message"]), False
+    return "", False

@@ -129,12 +129,35 @@ class SettingsDialog(QDialog):
             )
         )
         self.propose_check.setChecked(settings.propose)
+        self.live_check = QCheckBox(tr("Train while I click (live training)"))
+        self.live_check.setToolTip(
+            tr(
+                "One engine process stays up for the QGIS session and trains the current iteration in the "
+                "background, at low priority, on the clicks as you make them; Train then only closes the "
+                "iteration (saves the model, predicts, proposes)."
+            )
+        )
+        self.live_check.setChecked(settings.live_training)
+        self._resident_engine = settings.resident_engine  # an expert setting, kept as it is
+        self.budget_spin = QDoubleSpinBox()
+        self.budget_spin.setRange(5.0, 3600.0)
+        self.budget_spin.setDecimals(0)
+        self.budget_spin.setSuffix(" s")
+        self.budget_spin.setValue(settings.train_time_budget_s)
+        self.budget_spin.setToolTip(
+            tr(
+                "Without live training, Train trains until the clicks fit or the loss settles, for at "
+                "most this many seconds."
+            )
+        )
         form = QFormLayout()
         form.addRow(tr("Engine Python"), row)
         form.addRow(tr("Device"), self.device_combo)
         form.addRow(tr("Annotator"), self.annotator_edit)
         form.addRow("", self.over_budget_check)
         form.addRow("", self.propose_check)
+        form.addRow("", self.live_check)
+        form.addRow(tr("Training time budget"), self.budget_spin)
         form.addRow(tr("Dask scheduler"), self.scheduler_edit)
 
         self.status_label = QLabel(tr("Press “Check engine” to see which engine, torch and device are used."))
@@ -289,6 +312,9 @@ class SettingsDialog(QDialog):
             wheel_folder=self.source_edit.text().strip(),
             scheduler=self.scheduler_edit.text().strip(),
             propose=self.propose_check.isChecked(),
+            live_training=self.live_check.isChecked(),
+            resident_engine=self._resident_engine,
+            train_time_budget_s=float(self.budget_spin.value()),
             assess_target_se=round(self.target_se_spin.value(), 3),
             assess_anticipated=round(self.anticipated_spin.value(), 2),
             assess_allocation=self.allocation_combo.currentData() or "minimum",

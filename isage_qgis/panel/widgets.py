@@ -29,7 +29,7 @@ from qgis.PyQt.QtWidgets import (
 from ..resources import icon
 from ..translation import deferred_tr, tr
 from .assessment_widgets import AssessmentBox
-from .model import DockState
+from .model import DockState, live_text
 from .proposals import ProposalQueue
 
 SCOPES = ((deferred_tr("Whole frames"), False), (deferred_tr("Visible extent"), True))
@@ -135,6 +135,11 @@ class DockUi(QScrollArea):
         self.progress_bar = QProgressBar()
         self.progress_bar.setRange(0, 1000)
         self.status_label = _label()
+        self.live_label = _label()
+        self.restart_button = _button(
+            tr("Restart engine"), tip=tr("Start the engine again; clicks and models are intact")
+        )
+        self.restart_button.hide()
 
         body = QWidget()
         layout = QVBoxLayout(body)
@@ -174,6 +179,7 @@ class DockUi(QScrollArea):
                 _row(self.train_button, self.predict_button, self.cancel_button, self.settings_button),
                 self.progress_bar,
                 self.status_label,
+                _row(self.live_label, self.restart_button),
             )
         )
         layout.addStretch(1)
@@ -182,6 +188,13 @@ class DockUi(QScrollArea):
         self.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         self.setMinimumWidth(body.minimumSizeHint().width() + self.verticalScrollBar().sizeHint().width())
         self.setWidget(body)
+
+    def show_live(self, status: dict) -> None:
+        """The resident engine's live training status (hidden when it is off)."""
+        text, restart = live_text(status)
+        self.live_label.setText(text)
+        self.live_label.setVisible(bool(text))
+        self.restart_button.setVisible(restart)
 
     def whole_frames(self) -> bool:
         return not SCOPES[self.scope_combo.currentIndex()][1]

@@ -103,3 +103,19 @@ def test_live_training_switched_off_trains_as_before(
         assert not [s for s in statuses if s.get("state") == "training"]
     finally:
         session.close()
+
+
+def test_the_panel_says_what_live_training_does_and_offers_a_restart_when_down():
+    from isage_qgis.panel.widgets import DockUi
+
+    ui = DockUi()
+    ui.show_live({"state": "training", "iteration": 2, "steps": 40, "clicks": 3, "fit": 0.914})
+    text = ui.live_label.text()
+    assert "iteration 2" in text and "40 steps on 3 clicks" in text and "91 % of the clicked pixels" in text
+    assert not ui.live_label.isHidden() and ui.restart_button.isHidden()
+    ui.show_live({"state": "waiting", "message": "class 'car' (id 1) has no clicks"})
+    assert ui.live_label.text() == "Live training waits: class 'car' (id 1) has no clicks"
+    ui.show_live({"state": "down"})
+    assert "engine stopped" in ui.live_label.text() and not ui.restart_button.isHidden()
+    ui.show_live({"state": "off"})
+    assert ui.live_label.isHidden() and ui.restart_button.isHidden()
