@@ -36,3 +36,14 @@ class BenchmarkSettings:
     # class) drawn once per seed from the seed round's validation map and labelled from the masks; every
     # round then reports the overall accuracy it estimates (Stehman 2014) next to the true one. None: off
     assess_points: int | None = None
+    # the person's time: each click of a round takes this many seconds, during which the live engine trains
+    # (isage_core.live) as in the panel, at step_seconds per step; the round's Train then closes the live
+    # round. None: the round's clicks first, then one training run (``isage train``)
+    click_seconds: float | None = None
+    step_seconds: float = 0.5  # seconds per training step of the default network here (batch 4, 256 px)
+
+    @property
+    def steps_per_click(self) -> int | None:
+        if self.click_seconds is None:
+            return None
+        return max(1, round(self.click_seconds / self.step_seconds))

@@ -87,6 +87,7 @@ class Dataset:
     train_settings: TrainSettings
     model_settings: ModelSettings
     cancel: CancelToken | None = None
+    steps_per_click: int | None = None  # live training during the person's time per click; None: off
     images: dict[str, np.ndarray] = field(default_factory=dict)  # read on demand (superpixels)
 
     @property
@@ -141,6 +142,20 @@ class ClickMethod(Method):
         self.workspace = Workspace.open(folder)
         for frame, path in data.frames.items():  # frame paths are stored relative to the workspace
             self.workspace.record.relink_frame(frame, path)
+        self.live = None  # the live engine of this workspace, with the person's time on
+
+    def person_time(self) -> None:
+        """After a click: the live engine trains for the person's time (the benchmark's click seconds)."""
+        steps = self.data.steps_per_click
+        if not steps:
+            return
+        if self.live is None:
+            from ..live.trainer import LiveTrainer
+
+            self.live = LiveTrainer(
+                self.folder, self.data.model_settings, self.data.train_settings, lambda event: None
+            )
+        self.live.train_for(steps)
 
     def strategy(self) -> str:
         """What this round's picks follow: an expert strategy, ``random``, ``representative`` or
@@ -177,18 +192,22 @@ class ClickMethod(Method):
                     enforce_budget=self.name != "entropy",
                 )  # fmt: skip
                 added += 1
+                self.person_time()
         self.rounds_labelled += 1
         return added
 
     def train(self, iteration: int, progress: ProgressCallback) -> TrainedRound:
-        result = train_iteration(
-            self.workspace,
-            self.data.model_settings,
-            self.data.train_settings,
-            progress=progress,
-            cancel=self.data.cancel,
-            monitor=self.monitor,
-        )
+        if self.live is not None:  # the press: the live round closes
+            result = self.live.close(progress=progress, cancel=self.data.cancel)
+        else:
+            result = train_iteration(
+                self.workspace,
+                self.data.model_settings,
+                self.data.train_settings,
+                progress=progress,
+                cancel=self.data.cancel,
+                monitor=self.monitor,
+            )
         if result.iteration != iteration:
             raise IsageError(f"{self.folder}: expected iteration {iteration}, trained {result.iteration}")
         return TrainedRound(
@@ -228,8 +247,9 @@ class ProposedMethod(ClickMethod):
         )
         result = propose_workspace(ws, settings, frames=list(probabilities), cancel=self.data.cancel)
         done = label_proposals(
-            ws.record, result.proposals, self.data.references, self.data.class_ids, f"benchmark {self.name}"
-        )
+            ws.record, result.proposals, self.data.references, self.data.class_ids, f"benchmark {self.name}",
+            after_click=self.person_time,
+        )  # fmt: skip
         self.new_on_errors = done.on_errors
         self.rounds_labelled += 1
         return done.added

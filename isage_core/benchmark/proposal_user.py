@@ -7,7 +7,7 @@ already labelled on that frame is skipped), and proposals on unlabelled referenc
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 
 import numpy as np
@@ -28,8 +28,10 @@ def label_proposals(
     references: Mapping[str, np.ndarray],
     class_ids: Iterable[int],
     annotator: str,
+    after_click: Callable[[], object] | None = None,
 ) -> LabelledRound:
-    """Write one click per proposal the reference labels, within the method's budget."""
+    """Write one click per proposal the reference labels, within the method's budget; ``after_click``
+    runs after each (the person's time)."""
     known, taken = set(class_ids), set()
     added = on_errors = 0
     for proposal in proposals:
@@ -43,4 +45,6 @@ def label_proposals(
             note=f"proposed: {proposal.reason}",
         )  # fmt: skip
         added += 1
+        if after_click is not None:
+            after_click()
     return LabelledRound(added, on_errors)

@@ -63,6 +63,14 @@ def add_benchmark_options(p: argparse.ArgumentParser) -> None:
         "pixels (drawn once per seed, labelled from the masks) and report it beside the truth",
     )  # fmt: skip
     p.add_argument(
+        "--click-seconds", type=float,
+        help="the person's time per click: the live engine trains during it (at --step-seconds a step) and "
+        "each round's Train closes the live round, as in the panel; default: clicks first, then training",
+    )  # fmt: skip
+    p.add_argument(
+        "--step-seconds", type=float, default=0.5, help="seconds per training step the person's time buys"
+    )
+    p.add_argument(
         "--recipe", choices=["authors"],
         help="authors: the method authors' sample recipe (replaces the training and model options)",
     )  # fmt: skip
@@ -113,6 +121,8 @@ def benchmark_cmd(a, reporter: Reporter, cancel: CancelToken) -> None:
         resume=a.resume,
         recommended=a.recommend,
         assess_points=a.assess_points,
+        click_seconds=a.click_seconds,
+        step_seconds=a.step_seconds,
     )
     model = model_settings(a)
     if a.recipe:

@@ -126,13 +126,13 @@ class LiveTrainer:
                 try:
                     if self._watcher.changed() or dirty:
                         dirty = False
-                        self._sync()
+                        self.sync()
                     if self.round is None or self._settled:
                         self._set_state("idle" if self.round is not None else "waiting")
                         self._sleep(self.poll_s)
                         continue
                     self._set_state("training")
-                    self._step()
+                    self.step()
                 except IsageError as exc:  # e.g. a class without clicks yet: wait for the next change
                     self.round = None
                     self._set_state("waiting", str(exc))
@@ -191,7 +191,7 @@ class LiveTrainer:
         if self.sampler is not None:
             self.sampler.close()
 
-    def _sync(self) -> None:
+    def sync(self) -> None:
         """Re-read the record: reopen the round when the iteration or the classes changed, then hand the
         sampler the clicks as they are now."""
         record = self.workspace.record
@@ -233,7 +233,7 @@ class LiveTrainer:
         if reason:
             self.round.mismatched[name] = reason
 
-    def _step(self) -> None:
+    def step(self) -> None:
         ts = self.train_settings
         began = time.monotonic()
         loss, fit, labelled = self.stepper.step(*self.sampler.batch(ts.batch_size), ts.learning_rate)
@@ -251,6 +251,24 @@ class LiveTrainer:
             self._settled = fitted or self._steps_since_change >= ts.max_steps
             self._window = []
         self._publish_status()
+
+    @property
+    def settled(self) -> bool:
+        """Whether the clicks fit (or ``max_steps`` passed since the last change): nothing to train."""
+        return self.round is not None and self._settled
+
+    def train_for(self, steps: int) -> int:
+        """Without the thread (the benchmark's simulated person): re-read the record, then up to ``steps``
+        steps unless the clicks fit; the steps run. A round that cannot open yet runs none."""
+        try:
+            self.sync()
+        except IsageError:
+            return 0
+        done = 0
+        while done < steps and not self._settled:
+            self.step()
+            done += 1
+        return done
 
     # ---- status ------------------------------------------------------------------------------------
     def _set_state(self, state: str, message: str = "") -> None:
@@ -292,7 +310,7 @@ class LiveTrainer:
         check = cancel.check if cancel is not None else (lambda: None)
         began = time.monotonic()
         for _ in range(3):
-            self._sync()
+            self.sync()
             _, frames, clicks = _training_inputs(self.workspace, self.round.iteration)  # train's refusals
             if {c.uid for c in clicks} == {c.uid for c in self.sampler.clicks}:
                 break
@@ -303,7 +321,7 @@ class LiveTrainer:
         began, due, before = time.monotonic(), self.sampler.pending, len(self.losses)
         while self.sampler.pending:
             check()
-            self._step()
+            self.step()
             report(TRAIN_SHARE * 0.5 * (1 - self.sampler.pending / max(due, 1)), "training the newest clicks")
         timings |= {"steps_s": round(time.monotonic() - began, 3), "close_steps": len(self.losses) - before}
         seen, alive = set(self.sampler.seen), {c.uid for c in clicks}
