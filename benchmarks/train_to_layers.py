@@ -136,6 +136,7 @@ def press_train(ws: Path, settings, extra: list[str], later: list, click_seconds
         session.record.add_click(frame, row, col, class_id, annotator="benchmark", enforce_budget=False)
         until = time.monotonic() + click_seconds
         spin(lambda until=until: time.monotonic() >= until)
+    at_press = list(live)
     stamps: list[tuple[str, float, dict]] = []
     added: list = []
     session.layersAdded.connect(added.append)
@@ -166,7 +167,7 @@ def press_train(ws: Path, settings, extra: list[str], later: list, click_seconds
     breakdown["commands"] = steps
     breakdown["layers_loading_s"] = round(done - (finished[0] if finished else previous), 2)
     breakdown["live_before_press"] = next(
-        (e for e in reversed(live) if e.get("state") in ("training", "idle")), None
+        (e for e in reversed(at_press) if e.get("state") in ("training", "idle")), None
     )
     rasters = [layer.name() for layer in project.mapLayers().values() if isinstance(layer, QgsRasterLayer)]
     session.close()

@@ -182,10 +182,13 @@ def main(argv: Sequence[str] | None = None) -> int:
         root.removeHandler(handler)
 
 
-def execute(args: argparse.Namespace, reporter: Reporter, token: CancelToken) -> int:
+def execute(
+    args: argparse.Namespace, reporter: Reporter, token: CancelToken, timing: dict | None = None
+) -> int:
     """Run the parsed command ``args`` with SIGINT/SIGTERM cancelling ``token``; every outcome ends in a
-    result or one error event. Returns the exit status."""
-    reporter = reporter if isinstance(reporter, HumanReporter) else TimedReporter(reporter)
+    result or one error event (a JSON result carries its ``timing``, plus ``timing`` given here).
+    Returns the exit status."""
+    reporter = reporter if isinstance(reporter, HumanReporter) else TimedReporter(reporter, timing)
     try:
         with cancel_on_signals(token):
             reporter.start(args.command)

@@ -189,8 +189,8 @@ class TimedReporter(Reporter):
     (``command_s``) and how old the process was when the command began (``process_age_s``: the
     interpreter's start and the imports for a one-shot run, the engine's uptime for a resident one)."""
 
-    def __init__(self, inner: Reporter):
-        self.inner = inner
+    def __init__(self, inner: Reporter, extra: dict | None = None):
+        self.inner, self.extra = inner, dict(extra or {})
         self.began = time.monotonic()
         self.process_age_s = _process_age()
 
@@ -207,6 +207,7 @@ class TimedReporter(Reporter):
         timing = {
             "command_s": round(time.monotonic() - self.began, 3),
             "process_age_s": self.process_age_s,
+            **self.extra,
             **payload.pop("timing", {}),
         }
         self.inner.result(**payload, timing=timing)

@@ -31,6 +31,7 @@ import os
 import queue
 import sys
 import threading
+import time
 from contextlib import nullcontext, redirect_stderr
 from functools import partial
 from pathlib import Path
@@ -160,9 +161,11 @@ class Server:
         if live is not None and _closes_live_round(args, live):
             args.handler = partial(_close_live_round, trainer=live)
         self.router.reporter = reporter
+        began = time.monotonic()
         try:
             with live.paused() if live is not None else nullcontext():
-                status = execute(args, reporter, token)
+                waited = {"live_pause_s": round(time.monotonic() - began, 3)} if live is not None else {}
+                status = execute(args, reporter, token, waited)
         finally:
             self.router.reporter = None
             self.tokens.pop(request_id, None)
