@@ -5,11 +5,14 @@
     <name>iSAGE</name>
     <message>
       <source> (a system Python managed by the distribution)</source>
-      <translation type="unfinished" />
+      <translation> (un Python del sistema gestionado por la distribución)</translation>
     </message>
     <message numerus="yes">
       <source>%n frame file(s) of this record not found: {frames}; click "Re-link frames…" in the iSAGE panel and choose the folder that holds them</source>
-      <translation type="unfinished" />
+      <translation>
+        <numerusform>%n archivo de marco de este registro no encontrado: {frames}; haga clic en "Volver a vincular marcos…" en el panel de iSAGE y elija la carpeta que los contiene</numerusform>
+        <numerusform>%n archivos de marco de este registro no encontrados: {frames}; haga clic en "Volver a vincular marcos…" en el panel de iSAGE y elija la carpeta que los contiene</numerusform>
+      </translation>
     </message>
     <message numerus="yes">
       <source>%n frame(s) not found</source>
@@ -20,15 +23,24 @@
     </message>
     <message numerus="yes">
       <source>%n frame(s) re-linked</source>
-      <translation type="unfinished" />
+      <translation>
+        <numerusform>%n marco vuelto a vincular</numerusform>
+        <numerusform>%n marcos vueltos a vincular</numerusform>
+      </translation>
     </message>
     <message numerus="yes">
       <source>%n points refused</source>
-      <translation type="unfinished" />
+      <translation>
+        <numerusform>%n punto rechazado</numerusform>
+        <numerusform>%n puntos rechazados</numerusform>
+      </translation>
     </message>
     <message numerus="yes">
       <source>%n proposals ({reasons}), {seconds} s per megapixel</source>
-      <translation type="unfinished" />
+      <translation>
+        <numerusform>%n propuesta ({reasons}), {seconds} s por megapíxel</numerusform>
+        <numerusform>%n propuestas ({reasons}), {seconds} s por megapíxel</numerusform>
+      </translation>
     </message>
     <message numerus="yes">
       <source>%n steps</source>
@@ -39,171 +51,177 @@
     </message>
     <message>
       <source>A class raster written by 'Predict classes' (class names are read from its tags).</source>
-      <translation type="unfinished" />
+      <translation>Un ráster de clases escrito por 'Predecir clases' (los nombres de las clases se leen de sus etiquetas de metadatos).</translation>
     </message>
     <message>
       <source>A class raster written by 'Predict classes' (or any uint8 raster of class ids).</source>
-      <translation type="unfinished" />
+      <translation>Un ráster de clases escrito por 'Predecir clases' (o cualquier ráster uint8 de ids de clase).</translation>
     </message>
     <message>
       <source>A class with fewer clicks than this on a frame gets a typical pixel, else an uncertain one.</source>
-      <translation type="unfinished" />
+      <translation>Una clase con menos clics que esto en un marco recibe un píxel típico; si no, uno incierto.</translation>
     </message>
     <message>
       <source>A folder with train/ and val/, each holding images/ and masks/ (GeoTIFF or PNG, mask files named as their images, class ids as pixel values, 255 for no data). Empty: the bundled sample.</source>
-      <translation type="unfinished" />
+      <translation>Una carpeta con train/ y val/, cada una con images/ y masks/ (GeoTIFF o PNG, archivos de máscara con el nombre de sus imágenes, ids de clase como valores de píxel, 255 para sin datos). Vacío: la muestra incluida.</translation>
     </message>
     <message>
       <source>A model written by iSAGE (default: the workspace's latest).</source>
-      <translation type="unfinished" />
+      <translation>Un modelo escrito por iSAGE (por defecto: el más reciente del espacio de trabajo).</translation>
     </message>
     <message>
       <source>A new (or empty) folder for the report, plot, JSON, CSV and the methods' workspaces, or the folder of a benchmark to resume.</source>
-      <translation type="unfinished" />
+      <translation>Una carpeta nueva (o vacía) para el informe, el gráfico, el JSON, el CSV y los espacios de trabajo de los métodos, o la carpeta de un benchmark que reanudar.</translation>
     </message>
     <message>
       <source>A running Dask scheduler (its address, or the file `dask scheduler --scheduler-file` wrote) that Predict and Train run their predictions on. Frames, models and outputs must be on storage every worker reads at the same paths.</source>
-      <translation type="unfinished" />
+      <translation>Un planificador Dask en marcha (su dirección, o el archivo que escribió `dask scheduler --scheduler-file`) en el que Predecir y Entrenar ejecutan sus predicciones. Los marcos, modelos y salidas deben estar en un almacenamiento que todos los trabajadores lean en las mismas rutas.</translation>
     </message>
     <message>
       <source>A scheduler address (tcp://host:8786) or scheduler file (.json); empty: a local cluster. The default is the scheduler of the iSAGE settings.</source>
-      <translation type="unfinished" />
+      <translation>Una dirección de planificador (tcp://host:8786) o un archivo de planificador (.json); vacío: un clúster local. Por defecto, el planificador de la configuración de iSAGE.</translation>
     </message>
     <message>
       <source>Accuracy assessment</source>
-      <translation type="unfinished" />
+      <translation>Evaluación de la exactitud</translation>
     </message>
     <message>
       <source>Accuracy assessment report</source>
-      <translation type="unfinished" />
+      <translation>Informe de evaluación de la exactitud</translation>
     </message>
     <message>
       <source>Adam learning rate.</source>
-      <translation type="unfinished" />
+      <translation>Tasa de aprendizaje de Adam.</translation>
     </message>
     <message>
       <source>Add a point layer's points as clicks (class field by id or name)</source>
-      <translation type="unfinished" />
+      <translation>Añadir los puntos de una capa de puntos como clics (campo de clase por id o nombre)</translation>
     </message>
     <message>
       <source>Add class</source>
-      <translation type="unfinished" />
+      <translation>Añadir clase</translation>
     </message>
     <message>
       <source>Add frames to the click record</source>
-      <translation type="unfinished" />
+      <translation>Añadir marcos al registro de clics</translation>
     </message>
     <message>
       <source>Add frames…</source>
-      <translation type="unfinished" />
+      <translation>Añadir marcos…</translation>
     </message>
     <message>
       <source>Add raster layers of the project as frames</source>
-      <translation type="unfinished" />
+      <translation>Añadir capas ráster del proyecto como marcos</translation>
     </message>
     <message numerus="yes">
       <source>Added %n clicks</source>
-      <translation type="unfinished" />
+      <translation>
+        <numerusform>%n clic añadido</numerusform>
+        <numerusform>%n clics añadidos</numerusform>
+      </translation>
     </message>
     <message numerus="yes">
       <source>Added {clicks} clicks, {retractions} retractions, {frames} frames; %n conflicts</source>
-      <translation type="unfinished" />
+      <translation>
+        <numerusform>Añadidos {clicks} clics, {retractions} retiradas, {frames} marcos; %n conflicto</numerusform>
+        <numerusform>Añadidos {clicks} clics, {retractions} retiradas, {frames} marcos; %n conflictos</numerusform>
+      </translation>
     </message>
     <message>
       <source>Adds another annotator's clicks, retractions, frames and classes to the workspace's click record. Nothing is deleted or overwritten: clicks are matched by their unique id, and disagreements (two classes on one pixel, a class id with another name, a frame with other pixels) are reported as conflicts for the experts to settle by retracting. The workspace's GeoPackage is modified.</source>
-      <translation type="unfinished" />
+      <translation>Añade los clics, las retiradas, los marcos y las clases de otro anotador al registro de clics del espacio de trabajo. Nada se borra ni se sobrescribe: los clics se emparejan por su id único, y los desacuerdos (dos clases en un píxel, un id de clase con otro nombre, un marco con otros píxeles) se notifican como conflictos para que los expertos los resuelvan retirando clics. Se modifica el GeoPackage del espacio de trabajo.</translation>
     </message>
     <message>
       <source>Adds each point of a point layer as a click of the workspace's current iteration, on the pixel of the first frame that contains it (any CRS). The class field holds class ids or class names. Every point is checked first: a point outside every frame, on nodata, of an unknown class, over the budget of one click per class per frame per iteration, or on a pixel that already has a click (duplicate, or conflict when the class differs) is refused and listed, and then nothing is imported unless 'Import the accepted points anyway' is ticked. Each click's note names the file and feature id it came from.</source>
-      <translation type="unfinished" />
+      <translation>Añade cada punto de una capa de puntos como un clic de la iteración actual del espacio de trabajo, en el píxel del primer marco que lo contiene (cualquier SRC). El campo de clase contiene ids o nombres de clase. Cada punto se comprueba antes: un punto fuera de todos los marcos, sobre sin datos, de una clase desconocida, por encima del cupo de un clic por clase por marco por iteración, o sobre un píxel que ya tiene un clic (duplicado, o conflicto cuando la clase difiere) se rechaza y se lista, y entonces no se importa nada salvo que 'Importar de todos modos los puntos aceptados' esté marcado. La nota de cada clic indica el archivo y el id de la entidad de los que procede.</translation>
     </message>
     <message>
       <source>Allocation</source>
-      <translation type="unfinished" />
+      <translation>Asignación</translation>
     </message>
     <message>
       <source>Allow more than one click per class, frame and iteration</source>
-      <translation type="unfinished" />
+      <translation>Permitir más de un clic por clase, marco e iteración</translation>
     </message>
     <message>
       <source>Allow more than the method's budget</source>
-      <translation type="unfinished" />
+      <translation>Permitir más que el cupo del método</translation>
     </message>
     <message>
       <source>Allow rasters unlike the training frames</source>
-      <translation type="unfinished" />
+      <translation>Permitir rásteres distintos de los marcos de entrenamiento</translation>
     </message>
     <message>
       <source>Also keep the predicted class raster here (optional).</source>
-      <translation type="unfinished" />
+      <translation>Guardar también aquí el ráster de clases predicho (opcional).</translation>
     </message>
     <message>
       <source>Also write Cloud-Optimized GeoTIFFs</source>
-      <translation type="unfinished" />
+      <translation>Escribir también GeoTIFF optimizados para la nube (COG)</translation>
     </message>
     <message>
       <source>An NVIDIA GPU was found ({gpu}): choose cuda to train on it.</source>
-      <translation type="unfinished" />
+      <translation>Se encontró una GPU NVIDIA ({gpu}): elija cuda para entrenar en ella.</translation>
     </message>
     <message>
       <source>An engine run is in progress; wait for it or cancel it.</source>
-      <translation type="unfinished" />
+      <translation>Hay una ejecución del motor en curso; espere a que termine o cancélela.</translation>
     </message>
     <message>
       <source>An engine run is in progress; wait for it.</source>
-      <translation type="unfinished" />
+      <translation>Hay una ejecución del motor en curso; espere a que termine.</translation>
     </message>
     <message>
       <source>An iSAGE model (models/iteration_NNN.safetensors of a workspace, written by 'Train model').</source>
-      <translation type="unfinished" />
+      <translation>Un modelo de iSAGE (models/iteration_NNN.safetensors de un espacio de trabajo, escrito por 'Entrenar el modelo').</translation>
     </message>
     <message>
       <source>Annotator</source>
-      <translation type="unfinished" />
+      <translation>Anotador</translation>
     </message>
     <message>
       <source>Annotator field</source>
-      <translation type="unfinished" />
+      <translation>Campo del anotador</translation>
     </message>
     <message>
       <source>Anticipated standard error of overall accuracy</source>
-      <translation type="unfinished" />
+      <translation>Error estándar previsto de la exactitud global</translation>
     </message>
     <message>
       <source>Anticipated user's accuracy</source>
-      <translation type="unfinished" />
+      <translation>Exactitud del usuario prevista</translation>
     </message>
     <message>
       <source>Area of interest</source>
-      <translation type="unfinished" />
+      <translation>Área de interés</translation>
     </message>
     <message>
       <source>Assess map</source>
-      <translation type="unfinished" />
+      <translation>Evaluar el mapa</translation>
     </message>
     <message>
       <source>Batch size</source>
-      <translation type="unfinished" />
+      <translation>Tamaño del lote</translation>
     </message>
     <message>
       <source>Benchmark click strategies</source>
-      <translation type="unfinished" />
+      <translation>Comparar estrategias de clic (benchmark)</translation>
     </message>
     <message>
       <source>Benchmark folder</source>
-      <translation type="unfinished" />
+      <translation>Carpeta del benchmark</translation>
     </message>
     <message>
       <source>Benchmark report: {path}</source>
-      <translation type="unfinished" />
+      <translation>Informe del benchmark: {path}</translation>
     </message>
     <message>
       <source>Besides the VRTs, one tiled, compressed GeoTIFF with overviews per output.</source>
-      <translation type="unfinished" />
+      <translation>Además de los VRT, un GeoTIFF en teselas, comprimido y con pirámides por salida.</translation>
     </message>
     <message>
       <source>Browse…</source>
-      <translation type="unfinished" />
+      <translation>Examinar…</translation>
     </message>
     <message>
       <source>Cancel</source>
@@ -211,31 +229,31 @@
     </message>
     <message>
       <source>Cancel environment creation</source>
-      <translation type="unfinished" />
+      <translation>Cancelar la creación del entorno</translation>
     </message>
     <message>
       <source>Cannot open the click record</source>
-      <translation type="unfinished" />
+      <translation>No se puede abrir el registro de clics</translation>
     </message>
     <message>
       <source>Cannot undo: {reason}</source>
-      <translation type="unfinished" />
+      <translation>No se puede deshacer: {reason}</translation>
     </message>
     <message>
       <source>Check engine</source>
-      <translation type="unfinished" />
+      <translation>Comprobar el motor</translation>
     </message>
     <message>
       <source>Checking the engine (importing torch)…</source>
-      <translation type="unfinished" />
+      <translation>Comprobando el motor (importando torch)…</translation>
     </message>
     <message>
       <source>Checkpoint of each round</source>
-      <translation type="unfinished" />
+      <translation>Punto de control de cada ronda</translation>
     </message>
     <message>
       <source>Choose a folder holding the missing frame files (found by content)</source>
-      <translation type="unfinished" />
+      <translation>Elija una carpeta que contenga los archivos de marco que faltan (se encuentran por su contenido)</translation>
     </message>
     <message>
       <source>Class</source>
@@ -243,23 +261,23 @@
     </message>
     <message>
       <source>Class field</source>
-      <translation type="unfinished" />
+      <translation>Campo de clase</translation>
     </message>
     <message>
       <source>Class field holds</source>
-      <translation type="unfinished" />
+      <translation>El campo de clase contiene</translation>
     </message>
     <message>
       <source>Class ids of the truth on the same pixel grid as the raster (e.g. a dense mask).</source>
-      <translation type="unfinished" />
+      <translation>Ids de clase de la verdad en la misma malla de píxeles que el ráster (por ejemplo, una máscara densa).</translation>
     </message>
     <message>
       <source>Class raster</source>
-      <translation type="unfinished" />
+      <translation>Ráster de clases</translation>
     </message>
     <message>
       <source>Class {name}: {pixels} pixels, weight {weight:.3f}, {sample} sample points</source>
-      <translation type="unfinished" />
+      <translation>Clase {name}: {pixels} píxeles, peso {weight:.3f}, {sample} puntos de muestra</translation>
     </message>
     <message>
       <source>Classes</source>
@@ -267,15 +285,15 @@
     </message>
     <message>
       <source>Classes absent from the map (no stratum, no point): {ids}</source>
-      <translation type="unfinished" />
+      <translation>Clases ausentes del mapa (sin estrato, sin punto): {ids}</translation>
     </message>
     <message>
       <source>Click not recorded: pixel (row {row}, col {col}) of frame '{frame}' is a point of the accuracy assessment sample, which must stay independent of training; click a neighbouring pixel.</source>
-      <translation type="unfinished" />
+      <translation>Clic no registrado: el píxel (fila {row}, columna {col}) del marco '{frame}' es un punto de la muestra de evaluación de la exactitud, que debe mantenerse independiente del entrenamiento; haga clic en un píxel vecino.</translation>
     </message>
     <message>
       <source>Click not recorded: {reason}</source>
-      <translation type="unfinished" />
+      <translation>Clic no registrado: {reason}</translation>
     </message>
     <message>
       <source>Click record</source>
@@ -283,11 +301,11 @@
     </message>
     <message>
       <source>Click {fid} retracted (it stays in the record, marked retracted).</source>
-      <translation type="unfinished" />
+      <translation>Clic {fid} retirado (permanece en el registro, marcado como retirado).</translation>
     </message>
     <message>
       <source>Click {fid}: class {class_id} on frame '{frame}', row {row}, col {col}.</source>
-      <translation type="unfinished" />
+      <translation>Clic {fid}: clase {class_id} en el marco '{frame}', fila {row}, columna {col}.</translation>
     </message>
     <message>
       <source>Clicks</source>
@@ -295,195 +313,195 @@
     </message>
     <message>
       <source>Clicks added</source>
-      <translation type="unfinished" />
+      <translation>Clics añadidos</translation>
     </message>
     <message>
       <source>Clicks still predicted wrong</source>
-      <translation type="unfinished" />
+      <translation>Clics aún mal predichos</translation>
     </message>
     <message>
       <source>Clicks the model still gets wrong:</source>
-      <translation type="unfinished" />
+      <translation>Clics que el modelo aún predice mal:</translation>
     </message>
     <message>
       <source>Clicks used</source>
-      <translation type="unfinished" />
+      <translation>Clics usados</translation>
     </message>
     <message>
       <source>Clip the gradient norm to this; 0: no clipping.</source>
-      <translation type="unfinished" />
+      <translation>Limitar la norma del gradiente a este valor; 0: sin límite.</translation>
     </message>
     <message>
       <source>Colour</source>
-      <translation type="unfinished" />
+      <translation>Color</translation>
     </message>
     <message>
       <source>Comma list of proposed (label what the engine proposes), expert-confident, expert-interior, expert-random, expert-ritm, expert-depth, hybrid-K (K representative rounds, then expert-depth), random, representative, entropy, pseudo-T (T a confidence threshold, e.g. pseudo-0.95), superpixel and dense.</source>
-      <translation type="unfinished" />
+      <translation>Lista separada por comas de proposed (etiquetar lo que propone el motor), expert-confident, expert-interior, expert-random, expert-ritm, expert-depth, hybrid-K (K rondas representativas, luego expert-depth), random, representative, entropy, pseudo-T (T un umbral de confianza, p. ej. pseudo-0.95), superpixel y dense.</translation>
     </message>
     <message>
       <source>Comma list of seeds (seed clicks, pickers and training); several give the mean and spread.</source>
-      <translation type="unfinished" />
+      <translation>Lista separada por comas de semillas (clics iniciales, selectores y entrenamiento); varias dan la media y la dispersión.</translation>
     </message>
     <message>
       <source>Compares a predicted class raster with a reference class raster of the same grid and writes the scores as JSON: IoU per class, mIoU over the classes present in either raster, overall accuracy and the confusion matrix. The class names come from the model file or the workspace (give one of them); with a workspace, the number of clicks is reported too. Nodata (255) is not counted.</source>
-      <translation type="unfinished" />
+      <translation>Compara un ráster de clases predicho con un ráster de clases de referencia de la misma malla y escribe las métricas en JSON: IoU por clase, mIoU sobre las clases presentes en cualquiera de los rásteres, exactitud global y la matriz de confusión. Los nombres de las clases vienen del archivo del modelo o del espacio de trabajo (indique uno de ellos); con un espacio de trabajo también se informa el número de clics. Sin datos (255) no se cuenta.</translation>
     </message>
     <message>
       <source>Compute device</source>
-      <translation type="unfinished" />
+      <translation>Dispositivo de cálculo</translation>
     </message>
     <message>
       <source>Confidence heatmap</source>
-      <translation type="unfinished" />
+      <translation>Mapa de calor de la confianza</translation>
     </message>
     <message>
       <source>Confident-error heatmap</source>
-      <translation type="unfinished" />
+      <translation>Mapa de calor de los errores confiados</translation>
     </message>
     <message>
       <source>Conflicts</source>
-      <translation type="unfinished" />
+      <translation>Conflictos</translation>
     </message>
     <message>
       <source>Create a workspace: folder, classes, frames</source>
-      <translation type="unfinished" />
+      <translation>Crear un espacio de trabajo: carpeta, clases, marcos</translation>
     </message>
     <message>
       <source>Create accuracy assessment design</source>
-      <translation type="unfinished" />
+      <translation>Crear un diseño de evaluación de la exactitud</translation>
     </message>
     <message>
       <source>Create engine environment</source>
-      <translation type="unfinished" />
+      <translation>Crear el entorno del motor</translation>
     </message>
     <message>
       <source>Created by</source>
-      <translation type="unfinished" />
+      <translation>Creado por</translation>
     </message>
     <message>
       <source>Dask scheduler</source>
-      <translation type="unfinished" />
+      <translation>Planificador Dask</translation>
     </message>
     <message>
       <source>Dataset folder</source>
-      <translation type="unfinished" />
+      <translation>Carpeta del conjunto de datos</translation>
     </message>
     <message>
       <source>Decoder channels</source>
-      <translation type="unfinished" />
+      <translation>Canales del decodificador</translation>
     </message>
     <message>
       <source>Design id</source>
-      <translation type="unfinished" />
+      <translation>Id del diseño</translation>
     </message>
     <message>
       <source>Design {design} of iteration {iteration} over the visible extent: {size} sample points; anticipated standard error of the overall accuracy {se:.3f}.</source>
-      <translation type="unfinished" />
+      <translation>Diseño {design} de la iteración {iteration} sobre la extensión visible: {size} puntos de muestra; error estándar previsto de la exactitud global {se:.3f}.</translation>
     </message>
     <message>
       <source>Design {design} of iteration {iteration}: {size} sample points; anticipated standard error of the overall accuracy {se:.3f}.</source>
-      <translation type="unfinished" />
+      <translation>Diseño {design} de la iteración {iteration}: {size} puntos de muestra; error estándar previsto de la exactitud global {se:.3f}.</translation>
     </message>
     <message>
       <source>Device</source>
-      <translation type="unfinished" />
+      <translation>Dispositivo</translation>
     </message>
     <message>
       <source>Distance kept from clicks, nodata and other proposals.</source>
-      <translation type="unfinished" />
+      <translation>Distancia que se mantiene de los clics, de las zonas sin datos y de otras propuestas.</translation>
     </message>
     <message>
       <source>Draws a stratified random sample of pixels from an iteration's map, for an independent accuracy assessment (Olofsson et al. 2014): the strata are the map's classes, the points are numbered in a random order and written into the workspace's click record, where neither training nor proposals ever use them (a training click on a sample pixel is refused). Label the points blindly, without looking at the map: 'Assess map' in the iSAGE panel steps through them, or export them with 'isage assess points'. Then 'Accuracy assessment report' estimates overall, user's and producer's accuracy and class areas with 95% confidence intervals. The sample size is given, or follows from the standard error of overall accuracy it should reach with the anticipated user's accuracies.</source>
-      <translation type="unfinished" />
+      <translation>Extrae una muestra aleatoria estratificada de píxeles del mapa de una iteración, para una evaluación de la exactitud independiente (Olofsson et al. 2014): los estratos son las clases del mapa, los puntos se numeran en orden aleatorio y se escriben en el registro de clics del espacio de trabajo, donde ni el entrenamiento ni las propuestas los usan nunca (un clic de entrenamiento en un píxel de la muestra se rechaza). Etiquete los puntos a ciegas, sin mirar el mapa: 'Evaluar el mapa' en el panel de iSAGE los recorre, o expórtelos con 'isage assess points'. Después, 'Informe de evaluación de la exactitud' estima la exactitud global, del usuario y del productor y las áreas de las clases con intervalos de confianza del 95%. El tamaño de la muestra se indica, o se deduce del error estándar de la exactitud global que debe alcanzar con las exactitudes del usuario previstas.</translation>
     </message>
     <message>
       <source>Each class gets points in proportion to its mapped area: the most precise overall accuracy, but a rare class may get too few points to estimate its accuracy.</source>
-      <translation type="unfinished" />
+      <translation>Cada clase recibe puntos en proporción a su área cartografiada: la exactitud global más precisa, pero una clase rara puede recibir demasiado pocos puntos para estimar su exactitud.</translation>
     </message>
     <message>
       <source>Edit class…</source>
-      <translation type="unfinished" />
+      <translation>Editar clase…</translation>
     </message>
     <message>
       <source>Empty: the workspace frames' pixel size when their CRS is in metres.</source>
-      <translation type="unfinished" />
+      <translation>Vacío: el tamaño de píxel de los marcos del espacio de trabajo cuando su SRC está en metros.</translation>
     </message>
     <message>
       <source>Encoder</source>
-      <translation type="unfinished" />
+      <translation>Codificador</translation>
     </message>
     <message>
       <source>Encoder weights</source>
-      <translation type="unfinished" />
+      <translation>Pesos del codificador</translation>
     </message>
     <message>
       <source>Engine</source>
-      <translation type="unfinished" />
+      <translation>Motor</translation>
     </message>
     <message>
       <source>Engine Python</source>
-      <translation type="unfinished" />
+      <translation>Python del motor</translation>
     </message>
     <message>
       <source>Engine Python (python or python.exe of the isage environment)</source>
-      <translation type="unfinished" />
+      <translation>Python del motor (python o python.exe del entorno isage)</translation>
     </message>
     <message>
       <source>Engine Python: {python}</source>
-      <translation type="unfinished" />
+      <translation>Python del motor: {python}</translation>
     </message>
     <message>
       <source>Engine not usable: {reason}</source>
-      <translation type="unfinished" />
+      <translation>Motor no utilizable: {reason}</translation>
     </message>
     <message>
       <source>Environment folder: {folder}</source>
-      <translation type="unfinished" />
+      <translation>Carpeta del entorno: {folder}</translation>
     </message>
     <message>
       <source>Epoch schedule instead of steps (one patch per click per epoch; for GPUs). Empty or 0: use steps.</source>
-      <translation type="unfinished" />
+      <translation>Programa en épocas en lugar de pasos (un recorte por clic por época; para GPU). Vacío o 0: usar pasos.</translation>
     </message>
     <message>
       <source>Epochs (instead of steps)</source>
-      <translation type="unfinished" />
+      <translation>Épocas (en lugar de pasos)</translation>
     </message>
     <message>
       <source>Epochs as the method's authors count them: one patch per frame with clicks per epoch, so a round's steps grow with the frames clicked. Empty or 0: use steps.</source>
-      <translation type="unfinished" />
+      <translation>Épocas tal como las cuentan los autores del método: un recorte por marco con clics por época, de modo que los pasos de una ronda crecen con los marcos con clics. Vacío o 0: usar pasos.</translation>
     </message>
     <message>
       <source>Equal for every class</source>
-      <translation type="unfinished" />
+      <translation>Igual para todas las clases</translation>
     </message>
     <message>
       <source>Error matrix (CSV)</source>
-      <translation type="unfinished" />
+      <translation>Matriz de error (CSV)</translation>
     </message>
     <message>
       <source>Error weight (lambda)</source>
-      <translation type="unfinished" />
+      <translation>Peso del error (lambda)</translation>
     </message>
     <message>
       <source>Estimate from the points labelled so far; without it, unlabelled points stop the report.</source>
-      <translation type="unfinished" />
+      <translation>Estimar a partir de los puntos etiquetados hasta ahora; sin esto, los puntos sin etiquetar detienen el informe.</translation>
     </message>
     <message>
       <source>Estimate the map's accuracy from the labels given so far</source>
-      <translation type="unfinished" />
+      <translation>Estimar la exactitud del mapa a partir de las etiquetas dadas hasta ahora</translation>
     </message>
     <message>
       <source>Estimated from {count} sample points labelled with a class ({unsure} marked unsure are left out).</source>
-      <translation type="unfinished" />
+      <translation>Estimado a partir de {count} puntos de muestra etiquetados con una clase (se excluyen {unsure} marcados como dudosos).</translation>
     </message>
     <message>
       <source>Estimates the accuracy of the map from the labelled points of an accuracy assessment design (Olofsson et al. 2014, stratified estimators): overall accuracy, user's and producer's accuracy per class, and each class's area, each with its standard error and 95% confidence interval, for the reported iteration, and the overall accuracy of every iteration's map on the same sample. Writes JSON, CSV, Markdown and HTML files and a plot to the report folder. Every point must be labelled unless 'Partial' is ticked (the figures then rest on the points labelled so far).</source>
-      <translation type="unfinished" />
+      <translation>Estima la exactitud del mapa a partir de los puntos etiquetados de un diseño de evaluación de la exactitud (Olofsson et al. 2014, estimadores estratificados): exactitud global, exactitud del usuario y del productor por clase y el área de cada clase, cada una con su error estándar e intervalo de confianza del 95%, para la iteración informada, y la exactitud global del mapa de cada iteración sobre la misma muestra. Escribe archivos JSON, CSV, Markdown y HTML y un gráfico en la carpeta del informe. Todos los puntos deben estar etiquetados salvo que 'Parcial' esté marcado (las cifras se basan entonces en los puntos etiquetados hasta ahora).</translation>
     </message>
     <message>
       <source>Evaluate a prediction</source>
-      <translation type="unfinished" />
+      <translation>Evaluar una predicción</translation>
     </message>
     <message>
       <source>Evaluation</source>
@@ -491,35 +509,35 @@
     </message>
     <message>
       <source>Every class gets the same number of points: the best for comparing classes, but the overall accuracy and areas are less precise.</source>
-      <translation type="unfinished" />
+      <translation>Todas las clases reciben el mismo número de puntos: lo mejor para comparar clases, pero la exactitud global y las áreas son menos precisas.</translation>
     </message>
     <message>
       <source>Every sample point is labelled; the report follows.</source>
-      <translation type="unfinished" />
+      <translation>Todos los puntos de muestra están etiquetados; sigue el informe.</translation>
     </message>
     <message>
       <source>Export model for Deepness (ONNX)</source>
-      <translation type="unfinished" />
+      <translation>Exportar el modelo para Deepness (ONNX)</translation>
     </message>
     <message>
       <source>Extent</source>
-      <translation type="unfinished" />
+      <translation>Extensión</translation>
     </message>
     <message>
       <source>Final loss</source>
-      <translation type="unfinished" />
+      <translation>Pérdida final</translation>
     </message>
     <message>
       <source>Folder</source>
-      <translation type="unfinished" />
+      <translation>Carpeta</translation>
     </message>
     <message>
       <source>Folder holding the missing frames</source>
-      <translation type="unfinished" />
+      <translation>Carpeta que contiene los marcos que faltan</translation>
     </message>
     <message>
       <source>Frame epochs (instead of steps)</source>
-      <translation type="unfinished" />
+      <translation>Épocas por marco (en lugar de pasos)</translation>
     </message>
     <message>
       <source>Frames</source>
@@ -527,43 +545,43 @@
     </message>
     <message>
       <source>Frames ({count}): {names}</source>
-      <translation type="unfinished" />
+      <translation>Marcos ({count}): {names}</translation>
     </message>
     <message>
       <source>Frames not found</source>
-      <translation type="unfinished" />
+      <translation>Marcos no encontrados</translation>
     </message>
     <message>
       <source>GPU (CUDA) detected: {gpu}; device used: {device}</source>
-      <translation type="unfinished" />
+      <translation>GPU (CUDA) detectada: {gpu}; dispositivo usado: {device}</translation>
     </message>
     <message>
       <source>GeoPackage (*.gpkg)</source>
-      <translation type="unfinished" />
+      <translation>GeoPackage (*.gpkg)</translation>
     </message>
     <message>
       <source>Give the model file or the workspace, so the classes are known</source>
-      <translation type="unfinished" />
+      <translation>Indique el archivo del modelo o el espacio de trabajo, para conocer las clases</translation>
     </message>
     <message>
       <source>Give the workspace or the model file to export</source>
-      <translation type="unfinished" />
+      <translation>Indique el espacio de trabajo o el archivo del modelo que exportar</translation>
     </message>
     <message>
       <source>Gradient clip</source>
-      <translation type="unfinished" />
+      <translation>Recorte del gradiente</translation>
     </message>
     <message>
       <source>How Assess map draws a new sample of pixels to label; a sample already drawn is kept.</source>
-      <translation type="unfinished" />
+      <translation>Cómo 'Evaluar el mapa' extrae una nueva muestra de píxeles que etiquetar; una muestra ya extraída se conserva.</translation>
     </message>
     <message>
       <source>How many points in all (empty or 0: as many as the target standard error needs).</source>
-      <translation type="unfinished" />
+      <translation>Cuántos puntos en total (vacío o 0: tantos como requiera el error estándar objetivo).</translation>
     </message>
     <message>
       <source>How many points per class the model predicts on a frame. More than one leaves room for proposals whose class turns out to be clicked already on that frame this round (the budget allows one click per class per frame per round; the panel skips those).</source>
-      <translation type="unfinished" />
+      <translation>Cuántos puntos por clase predice el modelo en un marco. Más de uno deja margen para propuestas cuya clase ya tiene un clic en ese marco en esta ronda (el cupo permite un clic por clase por marco por ronda; el panel las salta).</translation>
     </message>
     <message>
       <source>How many points per frame (empty or 0: the proposals per class times the classes present).</source>

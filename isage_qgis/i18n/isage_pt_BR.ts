@@ -5,11 +5,14 @@
     <name>iSAGE</name>
     <message>
       <source> (a system Python managed by the distribution)</source>
-      <translation type="unfinished" />
+      <translation> (um Python do sistema gerenciado pela distribuição)</translation>
     </message>
     <message numerus="yes">
       <source>%n frame file(s) of this record not found: {frames}; click "Re-link frames…" in the iSAGE panel and choose the folder that holds them</source>
-      <translation type="unfinished" />
+      <translation>
+        <numerusform>%n arquivo de quadro deste registro não encontrado: {frames}; clique em "Religar quadros…" no painel do iSAGE e escolha a pasta que os contém</numerusform>
+        <numerusform>%n arquivos de quadro deste registro não encontrados: {frames}; clique em "Religar quadros…" no painel do iSAGE e escolha a pasta que os contém</numerusform>
+      </translation>
     </message>
     <message numerus="yes">
       <source>%n frame(s) not found</source>
@@ -34,7 +37,10 @@
     </message>
     <message numerus="yes">
       <source>%n proposals ({reasons}), {seconds} s per megapixel</source>
-      <translation type="unfinished" />
+      <translation>
+        <numerusform>%n proposta ({reasons}), {seconds} s por megapixel</numerusform>
+        <numerusform>%n propostas ({reasons}), {seconds} s por megapixel</numerusform>
+      </translation>
     </message>
     <message numerus="yes">
       <source>%n steps</source>
@@ -45,51 +51,51 @@
     </message>
     <message>
       <source>A class raster written by 'Predict classes' (class names are read from its tags).</source>
-      <translation type="unfinished" />
+      <translation>Um raster de classes gravado por 'Prever classes' (os nomes das classes são lidos de suas tags).</translation>
     </message>
     <message>
       <source>A class raster written by 'Predict classes' (or any uint8 raster of class ids).</source>
-      <translation type="unfinished" />
+      <translation>Um raster de classes gravado por 'Prever classes' (ou qualquer raster uint8 de ids de classe).</translation>
     </message>
     <message>
       <source>A class with fewer clicks than this on a frame gets a typical pixel, else an uncertain one.</source>
-      <translation type="unfinished" />
+      <translation>Uma classe com menos cliques do que isto em um quadro recebe um pixel típico; caso contrário, um incerto.</translation>
     </message>
     <message>
       <source>A folder with train/ and val/, each holding images/ and masks/ (GeoTIFF or PNG, mask files named as their images, class ids as pixel values, 255 for no data). Empty: the bundled sample.</source>
-      <translation type="unfinished" />
+      <translation>Uma pasta com train/ e val/, cada uma contendo images/ e masks/ (GeoTIFF ou PNG, arquivos de máscara com o nome de suas imagens, ids de classe como valores de pixel, 255 para sem dados). Vazio: a amostra incluída.</translation>
     </message>
     <message>
       <source>A model written by iSAGE (default: the workspace's latest).</source>
-      <translation type="unfinished" />
+      <translation>Um modelo gravado pelo iSAGE (padrão: o mais recente da área de trabalho).</translation>
     </message>
     <message>
       <source>A new (or empty) folder for the report, plot, JSON, CSV and the methods' workspaces, or the folder of a benchmark to resume.</source>
-      <translation type="unfinished" />
+      <translation>Uma pasta nova (ou vazia) para o relatório, o gráfico, o JSON, o CSV e as áreas de trabalho dos métodos, ou a pasta de um benchmark a retomar.</translation>
     </message>
     <message>
       <source>A running Dask scheduler (its address, or the file `dask scheduler --scheduler-file` wrote) that Predict and Train run their predictions on. Frames, models and outputs must be on storage every worker reads at the same paths.</source>
-      <translation type="unfinished" />
+      <translation>Um escalonador Dask em execução (seu endereço, ou o arquivo gravado por `dask scheduler --scheduler-file`) no qual Prever e Treinar executam suas predições. Quadros, modelos e saídas devem estar em um armazenamento que todos os workers leiam nos mesmos caminhos.</translation>
     </message>
     <message>
       <source>A scheduler address (tcp://host:8786) or scheduler file (.json); empty: a local cluster. The default is the scheduler of the iSAGE settings.</source>
-      <translation type="unfinished" />
+      <translation>Um endereço de escalonador (tcp://host:8786) ou arquivo de escalonador (.json); vazio: um cluster local. O padrão é o escalonador das configurações do iSAGE.</translation>
     </message>
     <message>
       <source>Accuracy assessment</source>
-      <translation type="unfinished" />
+      <translation>Avaliação de exatidão</translation>
     </message>
     <message>
       <source>Accuracy assessment report</source>
-      <translation type="unfinished" />
+      <translation>Relatório da avaliação de exatidão</translation>
     </message>
     <message>
       <source>Adam learning rate.</source>
-      <translation type="unfinished" />
+      <translation>Taxa de aprendizado do Adam.</translation>
     </message>
     <message>
       <source>Add a point layer's points as clicks (class field by id or name)</source>
-      <translation type="unfinished" />
+      <translation>Adicionar os pontos de uma camada de pontos como cliques (campo de classe por id ou nome)</translation>
     </message>
     <message>
       <source>Add class</source>
@@ -97,7 +103,7 @@
     </message>
     <message>
       <source>Add frames to the click record</source>
-      <translation type="unfinished" />
+      <translation>Adicionar quadros ao registro de cliques</translation>
     </message>
     <message>
       <source>Add frames…</source>
@@ -105,7 +111,7 @@
     </message>
     <message>
       <source>Add raster layers of the project as frames</source>
-      <translation type="unfinished" />
+      <translation>Adicionar camadas raster do projeto como quadros</translation>
     </message>
     <message numerus="yes">
       <source>Added %n clicks</source>
@@ -116,75 +122,78 @@
     </message>
     <message numerus="yes">
       <source>Added {clicks} clicks, {retractions} retractions, {frames} frames; %n conflicts</source>
-      <translation type="unfinished" />
+      <translation>
+        <numerusform>Adicionados {clicks} cliques, {retractions} retiradas, {frames} quadros; %n conflito</numerusform>
+        <numerusform>Adicionados {clicks} cliques, {retractions} retiradas, {frames} quadros; %n conflitos</numerusform>
+      </translation>
     </message>
     <message>
       <source>Adds another annotator's clicks, retractions, frames and classes to the workspace's click record. Nothing is deleted or overwritten: clicks are matched by their unique id, and disagreements (two classes on one pixel, a class id with another name, a frame with other pixels) are reported as conflicts for the experts to settle by retracting. The workspace's GeoPackage is modified.</source>
-      <translation type="unfinished" />
+      <translation>Adiciona os cliques, as retiradas, os quadros e as classes de outro anotador ao registro de cliques da área de trabalho. Nada é excluído nem sobrescrito: os cliques são pareados pelo seu id único, e as divergências (duas classes em um pixel, um id de classe com outro nome, um quadro com outros pixels) são relatadas como conflitos para os especialistas resolverem retirando cliques. O GeoPackage da área de trabalho é modificado.</translation>
     </message>
     <message>
       <source>Adds each point of a point layer as a click of the workspace's current iteration, on the pixel of the first frame that contains it (any CRS). The class field holds class ids or class names. Every point is checked first: a point outside every frame, on nodata, of an unknown class, over the budget of one click per class per frame per iteration, or on a pixel that already has a click (duplicate, or conflict when the class differs) is refused and listed, and then nothing is imported unless 'Import the accepted points anyway' is ticked. Each click's note names the file and feature id it came from.</source>
-      <translation type="unfinished" />
+      <translation>Adiciona cada ponto de uma camada de pontos como um clique da iteração atual da área de trabalho, no pixel do primeiro quadro que o contém (qualquer SRC). O campo de classe contém ids ou nomes de classe. Cada ponto é verificado antes: um ponto fora de todos os quadros, sobre sem dados, de uma classe desconhecida, acima da cota de um clique por classe por quadro por iteração, ou sobre um pixel que já tem um clique (duplicado, ou conflito quando a classe difere) é recusado e listado, e então nada é importado a menos que 'Importar os pontos aceitos mesmo assim' esteja marcado. A nota de cada clique indica o arquivo e o id da feição de onde veio.</translation>
     </message>
     <message>
       <source>Allocation</source>
-      <translation type="unfinished" />
+      <translation>Alocação</translation>
     </message>
     <message>
       <source>Allow more than one click per class, frame and iteration</source>
-      <translation type="unfinished" />
+      <translation>Permitir mais de um clique por classe, quadro e iteração</translation>
     </message>
     <message>
       <source>Allow more than the method's budget</source>
-      <translation type="unfinished" />
+      <translation>Permitir mais do que a cota do método</translation>
     </message>
     <message>
       <source>Allow rasters unlike the training frames</source>
-      <translation type="unfinished" />
+      <translation>Permitir rasters diferentes dos quadros de treinamento</translation>
     </message>
     <message>
       <source>Also keep the predicted class raster here (optional).</source>
-      <translation type="unfinished" />
+      <translation>Guardar também aqui o raster de classes previsto (opcional).</translation>
     </message>
     <message>
       <source>Also write Cloud-Optimized GeoTIFFs</source>
-      <translation type="unfinished" />
+      <translation>Gravar também GeoTIFFs otimizados para nuvem (COG)</translation>
     </message>
     <message>
       <source>An NVIDIA GPU was found ({gpu}): choose cuda to train on it.</source>
-      <translation type="unfinished" />
+      <translation>Uma GPU NVIDIA foi encontrada ({gpu}): escolha cuda para treinar nela.</translation>
     </message>
     <message>
       <source>An engine run is in progress; wait for it or cancel it.</source>
-      <translation type="unfinished" />
+      <translation>Uma execução do motor está em andamento; aguarde ou cancele-a.</translation>
     </message>
     <message>
       <source>An engine run is in progress; wait for it.</source>
-      <translation type="unfinished" />
+      <translation>Uma execução do motor está em andamento; aguarde-a.</translation>
     </message>
     <message>
       <source>An iSAGE model (models/iteration_NNN.safetensors of a workspace, written by 'Train model').</source>
-      <translation type="unfinished" />
+      <translation>Um modelo do iSAGE (models/iteration_NNN.safetensors de uma área de trabalho, gravado por 'Treinar o modelo').</translation>
     </message>
     <message>
       <source>Annotator</source>
-      <translation type="unfinished" />
+      <translation>Anotador</translation>
     </message>
     <message>
       <source>Annotator field</source>
-      <translation type="unfinished" />
+      <translation>Campo do anotador</translation>
     </message>
     <message>
       <source>Anticipated standard error of overall accuracy</source>
-      <translation type="unfinished" />
+      <translation>Erro padrão previsto da exatidão global</translation>
     </message>
     <message>
       <source>Anticipated user's accuracy</source>
-      <translation type="unfinished" />
+      <translation>Exatidão do usuário prevista</translation>
     </message>
     <message>
       <source>Area of interest</source>
-      <translation type="unfinished" />
+      <translation>Área de interesse</translation>
     </message>
     <message>
       <source>Assess map</source>
@@ -192,23 +201,23 @@
     </message>
     <message>
       <source>Batch size</source>
-      <translation type="unfinished" />
+      <translation>Tamanho do lote</translation>
     </message>
     <message>
       <source>Benchmark click strategies</source>
-      <translation type="unfinished" />
+      <translation>Comparar estratégias de clique (benchmark)</translation>
     </message>
     <message>
       <source>Benchmark folder</source>
-      <translation type="unfinished" />
+      <translation>Pasta do benchmark</translation>
     </message>
     <message>
       <source>Benchmark report: {path}</source>
-      <translation type="unfinished" />
+      <translation>Relatório do benchmark: {path}</translation>
     </message>
     <message>
       <source>Besides the VRTs, one tiled, compressed GeoTIFF with overviews per output.</source>
-      <translation type="unfinished" />
+      <translation>Além dos VRTs, um GeoTIFF em blocos, comprimido e com pirâmides por saída.</translation>
     </message>
     <message>
       <source>Browse…</source>
@@ -220,11 +229,11 @@
     </message>
     <message>
       <source>Cancel environment creation</source>
-      <translation type="unfinished" />
+      <translation>Cancelar a criação do ambiente</translation>
     </message>
     <message>
       <source>Cannot open the click record</source>
-      <translation type="unfinished" />
+      <translation>Não é possível abrir o registro de cliques</translation>
     </message>
     <message>
       <source>Cannot undo: {reason}</source>
@@ -232,19 +241,19 @@
     </message>
     <message>
       <source>Check engine</source>
-      <translation type="unfinished" />
+      <translation>Verificar o motor</translation>
     </message>
     <message>
       <source>Checking the engine (importing torch)…</source>
-      <translation type="unfinished" />
+      <translation>Verificando o motor (importando o torch)…</translation>
     </message>
     <message>
       <source>Checkpoint of each round</source>
-      <translation type="unfinished" />
+      <translation>Checkpoint de cada rodada</translation>
     </message>
     <message>
       <source>Choose a folder holding the missing frame files (found by content)</source>
-      <translation type="unfinished" />
+      <translation>Escolha uma pasta que contenha os arquivos de quadro ausentes (encontrados pelo conteúdo)</translation>
     </message>
     <message>
       <source>Class</source>
@@ -252,23 +261,23 @@
     </message>
     <message>
       <source>Class field</source>
-      <translation type="unfinished" />
+      <translation>Campo de classe</translation>
     </message>
     <message>
       <source>Class field holds</source>
-      <translation type="unfinished" />
+      <translation>O campo de classe contém</translation>
     </message>
     <message>
       <source>Class ids of the truth on the same pixel grid as the raster (e.g. a dense mask).</source>
-      <translation type="unfinished" />
+      <translation>Ids de classe da verdade na mesma grade de pixels do raster (por exemplo, uma máscara densa).</translation>
     </message>
     <message>
       <source>Class raster</source>
-      <translation type="unfinished" />
+      <translation>Raster de classes</translation>
     </message>
     <message>
       <source>Class {name}: {pixels} pixels, weight {weight:.3f}, {sample} sample points</source>
-      <translation type="unfinished" />
+      <translation>Classe {name}: {pixels} pixels, peso {weight:.3f}, {sample} pontos amostrais</translation>
     </message>
     <message>
       <source>Classes</source>
@@ -276,11 +285,11 @@
     </message>
     <message>
       <source>Classes absent from the map (no stratum, no point): {ids}</source>
-      <translation type="unfinished" />
+      <translation>Classes ausentes do mapa (sem estrato, sem ponto): {ids}</translation>
     </message>
     <message>
       <source>Click not recorded: pixel (row {row}, col {col}) of frame '{frame}' is a point of the accuracy assessment sample, which must stay independent of training; click a neighbouring pixel.</source>
-      <translation type="unfinished" />
+      <translation>Clique não registrado: o pixel (linha {row}, coluna {col}) do quadro '{frame}' é um ponto da amostra da avaliação de exatidão, que deve permanecer independente do treinamento; clique em um pixel vizinho.</translation>
     </message>
     <message>
       <source>Click not recorded: {reason}</source>
@@ -304,11 +313,11 @@
     </message>
     <message>
       <source>Clicks added</source>
-      <translation type="unfinished" />
+      <translation>Cliques adicionados</translation>
     </message>
     <message>
       <source>Clicks still predicted wrong</source>
-      <translation type="unfinished" />
+      <translation>Cliques ainda previstos errado</translation>
     </message>
     <message>
       <source>Clicks the model still gets wrong:</source>
@@ -316,11 +325,11 @@
     </message>
     <message>
       <source>Clicks used</source>
-      <translation type="unfinished" />
+      <translation>Cliques usados</translation>
     </message>
     <message>
       <source>Clip the gradient norm to this; 0: no clipping.</source>
-      <translation type="unfinished" />
+      <translation>Limitar a norma do gradiente a este valor; 0: sem limite.</translation>
     </message>
     <message>
       <source>Colour</source>
@@ -328,87 +337,87 @@
     </message>
     <message>
       <source>Comma list of proposed (label what the engine proposes), expert-confident, expert-interior, expert-random, expert-ritm, expert-depth, hybrid-K (K representative rounds, then expert-depth), random, representative, entropy, pseudo-T (T a confidence threshold, e.g. pseudo-0.95), superpixel and dense.</source>
-      <translation type="unfinished" />
+      <translation>Lista separada por vírgulas de proposed (rotular o que o motor propõe), expert-confident, expert-interior, expert-random, expert-ritm, expert-depth, hybrid-K (K rodadas representativas, depois expert-depth), random, representative, entropy, pseudo-T (T um limiar de confiança, por exemplo pseudo-0.95), superpixel e dense.</translation>
     </message>
     <message>
       <source>Comma list of seeds (seed clicks, pickers and training); several give the mean and spread.</source>
-      <translation type="unfinished" />
+      <translation>Lista separada por vírgulas de sementes (cliques iniciais, seletores e treinamento); várias dão a média e a dispersão.</translation>
     </message>
     <message>
       <source>Compares a predicted class raster with a reference class raster of the same grid and writes the scores as JSON: IoU per class, mIoU over the classes present in either raster, overall accuracy and the confusion matrix. The class names come from the model file or the workspace (give one of them); with a workspace, the number of clicks is reported too. Nodata (255) is not counted.</source>
-      <translation type="unfinished" />
+      <translation>Compara um raster de classes previsto com um raster de classes de referência da mesma grade e grava as métricas em JSON: IoU por classe, mIoU sobre as classes presentes em qualquer um dos rasters, exatidão global e a matriz de confusão. Os nomes das classes vêm do arquivo do modelo ou da área de trabalho (informe um deles); com uma área de trabalho, o número de cliques também é relatado. Sem dados (255) não é contado.</translation>
     </message>
     <message>
       <source>Compute device</source>
-      <translation type="unfinished" />
+      <translation>Dispositivo de cálculo</translation>
     </message>
     <message>
       <source>Confidence heatmap</source>
-      <translation type="unfinished" />
+      <translation>Mapa de calor da confiança</translation>
     </message>
     <message>
       <source>Confident-error heatmap</source>
-      <translation type="unfinished" />
+      <translation>Mapa de calor dos erros confiantes</translation>
     </message>
     <message>
       <source>Conflicts</source>
-      <translation type="unfinished" />
+      <translation>Conflitos</translation>
     </message>
     <message>
       <source>Create a workspace: folder, classes, frames</source>
-      <translation type="unfinished" />
+      <translation>Criar uma área de trabalho: pasta, classes, quadros</translation>
     </message>
     <message>
       <source>Create accuracy assessment design</source>
-      <translation type="unfinished" />
+      <translation>Criar um delineamento de avaliação de exatidão</translation>
     </message>
     <message>
       <source>Create engine environment</source>
-      <translation type="unfinished" />
+      <translation>Criar o ambiente do motor</translation>
     </message>
     <message>
       <source>Created by</source>
-      <translation type="unfinished" />
+      <translation>Criado por</translation>
     </message>
     <message>
       <source>Dask scheduler</source>
-      <translation type="unfinished" />
+      <translation>Escalonador Dask</translation>
     </message>
     <message>
       <source>Dataset folder</source>
-      <translation type="unfinished" />
+      <translation>Pasta do conjunto de dados</translation>
     </message>
     <message>
       <source>Decoder channels</source>
-      <translation type="unfinished" />
+      <translation>Canais do decodificador</translation>
     </message>
     <message>
       <source>Design id</source>
-      <translation type="unfinished" />
+      <translation>Id do delineamento</translation>
     </message>
     <message>
       <source>Design {design} of iteration {iteration} over the visible extent: {size} sample points; anticipated standard error of the overall accuracy {se:.3f}.</source>
-      <translation type="unfinished" />
+      <translation>Delineamento {design} da iteração {iteration} sobre a extensão visível: {size} pontos amostrais; erro padrão previsto da exatidão global {se:.3f}.</translation>
     </message>
     <message>
       <source>Design {design} of iteration {iteration}: {size} sample points; anticipated standard error of the overall accuracy {se:.3f}.</source>
-      <translation type="unfinished" />
+      <translation>Delineamento {design} da iteração {iteration}: {size} pontos amostrais; erro padrão previsto da exatidão global {se:.3f}.</translation>
     </message>
     <message>
       <source>Device</source>
-      <translation type="unfinished" />
+      <translation>Dispositivo</translation>
     </message>
     <message>
       <source>Distance kept from clicks, nodata and other proposals.</source>
-      <translation type="unfinished" />
+      <translation>Distância mantida dos cliques, das áreas sem dados e de outras propostas.</translation>
     </message>
     <message>
       <source>Draws a stratified random sample of pixels from an iteration's map, for an independent accuracy assessment (Olofsson et al. 2014): the strata are the map's classes, the points are numbered in a random order and written into the workspace's click record, where neither training nor proposals ever use them (a training click on a sample pixel is refused). Label the points blindly, without looking at the map: 'Assess map' in the iSAGE panel steps through them, or export them with 'isage assess points'. Then 'Accuracy assessment report' estimates overall, user's and producer's accuracy and class areas with 95% confidence intervals. The sample size is given, or follows from the standard error of overall accuracy it should reach with the anticipated user's accuracies.</source>
-      <translation type="unfinished" />
+      <translation>Sorteia uma amostra aleatória estratificada de pixels do mapa de uma iteração, para uma avaliação de exatidão independente (Olofsson et al. 2014): os estratos são as classes do mapa, os pontos são numerados em ordem aleatória e gravados no registro de cliques da área de trabalho, onde nem o treinamento nem as propostas os usam (um clique de treinamento em um pixel da amostra é recusado). Rotule os pontos às cegas, sem olhar o mapa: 'Avaliar o mapa' no painel do iSAGE percorre os pontos, ou exporte-os com 'isage assess points'. Depois, 'Relatório da avaliação de exatidão' estima a exatidão global, do usuário e do produtor e as áreas das classes com intervalos de confiança de 95%. O tamanho da amostra é informado, ou decorre do erro padrão da exatidão global que ela deve atingir com as exatidões do usuário previstas.</translation>
     </message>
     <message>
       <source>Each class gets points in proportion to its mapped area: the most precise overall accuracy, but a rare class may get too few points to estimate its accuracy.</source>
-      <translation type="unfinished" />
+      <translation>Cada classe recebe pontos na proporção de sua área mapeada: a exatidão global mais precisa, mas uma classe rara pode receber pontos de menos para estimar sua exatidão.</translation>
     </message>
     <message>
       <source>Edit class…</source>
@@ -416,83 +425,83 @@
     </message>
     <message>
       <source>Empty: the workspace frames' pixel size when their CRS is in metres.</source>
-      <translation type="unfinished" />
+      <translation>Vazio: o tamanho de pixel dos quadros da área de trabalho quando seu SRC está em metros.</translation>
     </message>
     <message>
       <source>Encoder</source>
-      <translation type="unfinished" />
+      <translation>Codificador</translation>
     </message>
     <message>
       <source>Encoder weights</source>
-      <translation type="unfinished" />
+      <translation>Pesos do codificador</translation>
     </message>
     <message>
       <source>Engine</source>
-      <translation type="unfinished" />
+      <translation>Motor</translation>
     </message>
     <message>
       <source>Engine Python</source>
-      <translation type="unfinished" />
+      <translation>Python do motor</translation>
     </message>
     <message>
       <source>Engine Python (python or python.exe of the isage environment)</source>
-      <translation type="unfinished" />
+      <translation>Python do motor (python ou python.exe do ambiente isage)</translation>
     </message>
     <message>
       <source>Engine Python: {python}</source>
-      <translation type="unfinished" />
+      <translation>Python do motor: {python}</translation>
     </message>
     <message>
       <source>Engine not usable: {reason}</source>
-      <translation type="unfinished" />
+      <translation>Motor inutilizável: {reason}</translation>
     </message>
     <message>
       <source>Environment folder: {folder}</source>
-      <translation type="unfinished" />
+      <translation>Pasta do ambiente: {folder}</translation>
     </message>
     <message>
       <source>Epoch schedule instead of steps (one patch per click per epoch; for GPUs). Empty or 0: use steps.</source>
-      <translation type="unfinished" />
+      <translation>Cronograma em épocas em vez de passos (um recorte por clique por época; para GPUs). Vazio ou 0: usar passos.</translation>
     </message>
     <message>
       <source>Epochs (instead of steps)</source>
-      <translation type="unfinished" />
+      <translation>Épocas (em vez de passos)</translation>
     </message>
     <message>
       <source>Epochs as the method's authors count them: one patch per frame with clicks per epoch, so a round's steps grow with the frames clicked. Empty or 0: use steps.</source>
-      <translation type="unfinished" />
+      <translation>Épocas como os autores do método as contam: um recorte por quadro com cliques por época, de modo que os passos de uma rodada crescem com os quadros clicados. Vazio ou 0: usar passos.</translation>
     </message>
     <message>
       <source>Equal for every class</source>
-      <translation type="unfinished" />
+      <translation>Igual para todas as classes</translation>
     </message>
     <message>
       <source>Error matrix (CSV)</source>
-      <translation type="unfinished" />
+      <translation>Matriz de erros (CSV)</translation>
     </message>
     <message>
       <source>Error weight (lambda)</source>
-      <translation type="unfinished" />
+      <translation>Peso do erro (lambda)</translation>
     </message>
     <message>
       <source>Estimate from the points labelled so far; without it, unlabelled points stop the report.</source>
-      <translation type="unfinished" />
+      <translation>Estimar a partir dos pontos rotulados até agora; sem isso, pontos não rotulados impedem o relatório.</translation>
     </message>
     <message>
       <source>Estimate the map's accuracy from the labels given so far</source>
-      <translation type="unfinished" />
+      <translation>Estimar a exatidão do mapa a partir dos rótulos dados até agora</translation>
     </message>
     <message>
       <source>Estimated from {count} sample points labelled with a class ({unsure} marked unsure are left out).</source>
-      <translation type="unfinished" />
+      <translation>Estimado a partir de {count} pontos amostrais rotulados com uma classe ({unsure} marcados como incertos ficam de fora).</translation>
     </message>
     <message>
       <source>Estimates the accuracy of the map from the labelled points of an accuracy assessment design (Olofsson et al. 2014, stratified estimators): overall accuracy, user's and producer's accuracy per class, and each class's area, each with its standard error and 95% confidence interval, for the reported iteration, and the overall accuracy of every iteration's map on the same sample. Writes JSON, CSV, Markdown and HTML files and a plot to the report folder. Every point must be labelled unless 'Partial' is ticked (the figures then rest on the points labelled so far).</source>
-      <translation type="unfinished" />
+      <translation>Estima a exatidão do mapa a partir dos pontos rotulados de um delineamento de avaliação de exatidão (Olofsson et al. 2014, estimadores estratificados): exatidão global, exatidão do usuário e do produtor por classe e a área de cada classe, cada uma com seu erro padrão e intervalo de confiança de 95%, para a iteração relatada, e a exatidão global do mapa de cada iteração sobre a mesma amostra. Grava arquivos JSON, CSV, Markdown e HTML e um gráfico na pasta do relatório. Todos os pontos devem estar rotulados, a menos que 'Parcial' esteja marcado (os números então se baseiam nos pontos rotulados até agora).</translation>
     </message>
     <message>
       <source>Evaluate a prediction</source>
-      <translation type="unfinished" />
+      <translation>Avaliar uma predição</translation>
     </message>
     <message>
       <source>Evaluation</source>
@@ -500,23 +509,23 @@
     </message>
     <message>
       <source>Every class gets the same number of points: the best for comparing classes, but the overall accuracy and areas are less precise.</source>
-      <translation type="unfinished" />
+      <translation>Todas as classes recebem o mesmo número de pontos: o melhor para comparar classes, mas a exatidão global e as áreas são menos precisas.</translation>
     </message>
     <message>
       <source>Every sample point is labelled; the report follows.</source>
-      <translation type="unfinished" />
+      <translation>Todos os pontos amostrais estão rotulados; segue o relatório.</translation>
     </message>
     <message>
       <source>Export model for Deepness (ONNX)</source>
-      <translation type="unfinished" />
+      <translation>Exportar o modelo para o Deepness (ONNX)</translation>
     </message>
     <message>
       <source>Extent</source>
-      <translation type="unfinished" />
+      <translation>Extensão</translation>
     </message>
     <message>
       <source>Final loss</source>
-      <translation type="unfinished" />
+      <translation>Perda final</translation>
     </message>
     <message>
       <source>Folder</source>
@@ -524,11 +533,11 @@
     </message>
     <message>
       <source>Folder holding the missing frames</source>
-      <translation type="unfinished" />
+      <translation>Pasta que contém os quadros ausentes</translation>
     </message>
     <message>
       <source>Frame epochs (instead of steps)</source>
-      <translation type="unfinished" />
+      <translation>Épocas por quadro (em vez de passos)</translation>
     </message>
     <message>
       <source>Frames</source>
@@ -540,39 +549,39 @@
     </message>
     <message>
       <source>Frames not found</source>
-      <translation type="unfinished" />
+      <translation>Quadros não encontrados</translation>
     </message>
     <message>
       <source>GPU (CUDA) detected: {gpu}; device used: {device}</source>
-      <translation type="unfinished" />
+      <translation>GPU (CUDA) detectada: {gpu}; dispositivo usado: {device}</translation>
     </message>
     <message>
       <source>GeoPackage (*.gpkg)</source>
-      <translation type="unfinished" />
+      <translation>GeoPackage (*.gpkg)</translation>
     </message>
     <message>
       <source>Give the model file or the workspace, so the classes are known</source>
-      <translation type="unfinished" />
+      <translation>Informe o arquivo do modelo ou a área de trabalho, para que as classes sejam conhecidas</translation>
     </message>
     <message>
       <source>Give the workspace or the model file to export</source>
-      <translation type="unfinished" />
+      <translation>Informe a área de trabalho ou o arquivo do modelo a exportar</translation>
     </message>
     <message>
       <source>Gradient clip</source>
-      <translation type="unfinished" />
+      <translation>Limite do gradiente</translation>
     </message>
     <message>
       <source>How Assess map draws a new sample of pixels to label; a sample already drawn is kept.</source>
-      <translation type="unfinished" />
+      <translation>Como 'Avaliar o mapa' sorteia uma nova amostra de pixels a rotular; uma amostra já sorteada é mantida.</translation>
     </message>
     <message>
       <source>How many points in all (empty or 0: as many as the target standard error needs).</source>
-      <translation type="unfinished" />
+      <translation>Quantos pontos ao todo (vazio ou 0: tantos quantos o erro padrão alvo exigir).</translation>
     </message>
     <message>
       <source>How many points per class the model predicts on a frame. More than one leaves room for proposals whose class turns out to be clicked already on that frame this round (the budget allows one click per class per frame per round; the panel skips those).</source>
-      <translation type="unfinished" />
+      <translation>Quantos pontos por classe o modelo prevê em um quadro. Mais de um deixa margem para propostas cuja classe já foi clicada naquele quadro nesta rodada (a cota permite um clique por classe por quadro por rodada; o painel as pula).</translation>
     </message>
     <message>
       <source>How many points per frame (empty or 0: the proposals per class times the classes present).</source>
