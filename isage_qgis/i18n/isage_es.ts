@@ -585,43 +585,43 @@
     </message>
     <message>
       <source>How many points per frame (empty or 0: the proposals per class times the classes present).</source>
-      <translation type="unfinished" />
+      <translation>Cuántos puntos por marco (vacío o 0: las propuestas por clase por las clases presentes).</translation>
     </message>
     <message>
       <source>How the points are shared among the classes: minimum (proportional to the mapped area, but at least the minimum per class), proportional, or equal.</source>
-      <translation type="unfinished" />
+      <translation>Cómo se reparten los puntos entre las clases: mínimo (proporcional al área cartografiada, pero al menos el mínimo por clase), proporcional o igual.</translation>
     </message>
     <message>
       <source>How the sample points are shared among the classes of the map (its strata).</source>
-      <translation type="unfinished" />
+      <translation>Cómo se reparten los puntos de muestra entre las clases del mapa (sus estratos).</translation>
     </message>
     <message>
       <source>INPUT: not a readable point layer</source>
-      <translation type="unfinished" />
+      <translation>INPUT: no es una capa de puntos legible</translation>
     </message>
     <message>
       <source>Import point layer as clicks</source>
-      <translation type="unfinished" />
+      <translation>Importar capa de puntos como clics</translation>
     </message>
     <message>
       <source>Import points…</source>
-      <translation type="unfinished" />
+      <translation>Importar puntos…</translation>
     </message>
     <message>
       <source>Import the accepted points anyway</source>
-      <translation type="unfinished" />
+      <translation>Importar de todos modos los puntos aceptados</translation>
     </message>
     <message>
       <source>Import the points that pass even when others are refused (each refusal is still listed).</source>
-      <translation type="unfinished" />
+      <translation>Importar los puntos que pasan aunque otros se rechacen (cada rechazo sigue listado).</translation>
     </message>
     <message>
       <source>In proportion to the mapped area, but every class gets at least the minimum below, so that rare classes can be estimated too (adds points when classes are rare).</source>
-      <translation type="unfinished" />
+      <translation>En proporción al área cartografiada, pero cada clase recibe al menos el mínimo de abajo, para que también se puedan estimar las clases raras (añade puntos cuando hay clases raras).</translation>
     </message>
     <message>
       <source>Initial encoder weights of a new model: auto (offline ImageNet weights when packaged, else downloaded, else random), offline, imagenet or none (random).</source>
-      <translation type="unfinished" />
+      <translation>Pesos iniciales del codificador de un modelo nuevo: auto (pesos ImageNet sin conexión si vienen en el paquete, si no descargados, si no aleatorios), offline, imagenet o none (aleatorios).</translation>
     </message>
     <message>
       <source>Iteration</source>
@@ -629,31 +629,31 @@
     </message>
     <message>
       <source>Iteration of the map</source>
-      <translation type="unfinished" />
+      <translation>Iteración del mapa</translation>
     </message>
     <message>
       <source>Iteration reported in full</source>
-      <translation type="unfinished" />
+      <translation>Iteración informada por completo</translation>
     </message>
     <message>
       <source>Iteration {iteration}: new clicks train model {iteration}</source>
-      <translation type="unfinished" />
+      <translation>Iteración {iteration}: los nuevos clics entrenan el modelo {iteration}</translation>
     </message>
     <message>
       <source>Iteration {iteration}: overall accuracy {figure}</source>
-      <translation type="unfinished" />
+      <translation>Iteración {iteration}: exactitud global {figure}</translation>
     </message>
     <message>
       <source>JSON files (*.json)</source>
-      <translation type="unfinished" />
+      <translation>Archivos JSON (*.json)</translation>
     </message>
     <message>
       <source>Keep every result already in the output folder (same settings) and run only what is missing.</source>
-      <translation type="unfinished" />
+      <translation>Conservar todos los resultados que ya están en la carpeta de salida (misma configuración) y ejecutar solo lo que falta.</translation>
     </message>
     <message>
       <source>Keep the parts an identical earlier run into this folder finished (same model, raster and settings; anything else is refused).</source>
-      <translation type="unfinished" />
+      <translation>Conservar las partes que una ejecución anterior idéntica terminó en esta carpeta (mismo modelo, ráster y configuración; cualquier otra cosa se rechaza).</translation>
     </message>
     <message>
       <source>Key</source>
@@ -661,75 +661,75 @@
     </message>
     <message>
       <source>Label a random sample of pixels without seeing the map (it is hidden meanwhile). The first time, the sample is drawn from the latest map, over the whole frames or the visible extent as chosen under Model, with the sample design of the iSAGE settings.</source>
-      <translation type="unfinished" />
+      <translation>Etiquete una muestra aleatoria de píxeles sin ver el mapa (queda oculto mientras tanto). La primera vez, la muestra se extrae del mapa más reciente, sobre los marcos completos o la extensión visible según lo elegido en Modelo, con el diseño muestral de la configuración de iSAGE.</translation>
     </message>
     <message>
       <source>Label of sample point {n} retracted (it stays in the record); label it again.</source>
-      <translation type="unfinished" />
+      <translation>Etiqueta del punto de muestra {n} retirada (permanece en el registro); vuelva a etiquetarlo.</translation>
     </message>
     <message>
       <source>Lambda of the Error-Weighted Dice Loss: how much more a clicked pixel the model gets wrong counts than one it gets right (1: plain Dice).</source>
-      <translation type="unfinished" />
+      <translation>Lambda de la Error-Weighted Dice Loss: cuánto más cuenta un píxel con clic que el modelo predice mal que uno que predice bien (1: Dice simple).</translation>
     </message>
     <message>
       <source>Last run: {summary}</source>
-      <translation type="unfinished" />
+      <translation>Última ejecución: {summary}</translation>
     </message>
     <message>
       <source>Learning rate</source>
-      <translation type="unfinished" />
+      <translation>Tasa de aprendizaje</translation>
     </message>
     <message>
       <source>Learning-rate schedule</source>
-      <translation type="unfinished" />
+      <translation>Programa de la tasa de aprendizaje</translation>
     </message>
     <message>
       <source>Leave this point for later; it comes back after the others</source>
-      <translation type="unfinished" />
+      <translation>Dejar este punto para más tarde; vuelve después de los demás</translation>
     </message>
     <message>
       <source>Left click: add a click of the chosen class; right click: retract; keys 1-9: class (and label the proposal or sample point shown); N: next proposal (or skip the sample point); U: sample point unsure; Ctrl+Z: undo</source>
-      <translation type="unfinished" />
+      <translation>Clic izquierdo: añadir un clic de la clase elegida; clic derecho: retirar; teclas 1-9: clase (y etiquetar la propuesta o el punto de muestra mostrado); N: siguiente propuesta (o saltar el punto de muestra); U: punto de muestra dudoso; Ctrl+Z: deshacer</translation>
     </message>
     <message>
       <source>Let several points of one class into one frame in this iteration.</source>
-      <translation type="unfinished" />
+      <translation>Permitir varios puntos de una clase en un marco en esta iteración.</translation>
     </message>
     <message>
       <source>Local workers</source>
-      <translation type="unfinished" />
+      <translation>Trabajadores locales</translation>
     </message>
     <message>
       <source>Map accuracy</source>
-      <translation type="unfinished" />
+      <translation>Exactitud del mapa</translation>
     </message>
     <message>
       <source>Map accuracy of iteration {iteration} (overall accuracy): {figure}</source>
-      <translation type="unfinished" />
+      <translation>Exactitud del mapa de la iteración {iteration} (exactitud global): {figure}</translation>
     </message>
     <message>
       <source>Matches this plugin ({version}); training works.</source>
-      <translation type="unfinished" />
+      <translation>Coincide con este complemento ({version}); el entrenamiento funciona.</translation>
     </message>
     <message>
       <source>Merge click records</source>
-      <translation type="unfinished" />
+      <translation>Fusionar registros de clics</translation>
     </message>
     <message>
       <source>Merge report</source>
-      <translation type="unfinished" />
+      <translation>Informe de la fusión</translation>
     </message>
     <message>
       <source>Methods</source>
-      <translation type="unfinished" />
+      <translation>Métodos</translation>
     </message>
     <message>
       <source>Minimum area (pixels)</source>
-      <translation type="unfinished" />
+      <translation>Área mínima (píxeles)</translation>
     </message>
     <message>
       <source>Minimum points per class</source>
-      <translation type="unfinished" />
+      <translation>Mínimo de puntos por clase</translation>
     </message>
     <message>
       <source>Model</source>
@@ -737,11 +737,11 @@
     </message>
     <message>
       <source>Model file</source>
-      <translation type="unfinished" />
+      <translation>Archivo del modelo</translation>
     </message>
     <message>
       <source>Name</source>
-      <translation type="unfinished" />
+      <translation>Nombre</translation>
     </message>
     <message>
       <source>New iSAGE workspace</source>
@@ -749,7 +749,7 @@
     </message>
     <message>
       <source>New…</source>
-      <translation type="unfinished" />
+      <translation>Nuevo…</translation>
     </message>
     <message>
       <source>Next proposal</source>
@@ -757,11 +757,11 @@
     </message>
     <message>
       <source>No accuracy assessment design yet: press Assess map first.</source>
-      <translation type="unfinished" />
+      <translation>Aún no hay diseño de evaluación de la exactitud: pulse primero Evaluar el mapa.</translation>
     </message>
     <message>
       <source>No accuracy assessment yet: Assess map draws a sample of pixels to label.</source>
-      <translation type="unfinished" />
+      <translation>Aún no hay evaluación de la exactitud: Evaluar el mapa extrae una muestra de píxeles que etiquetar.</translation>
     </message>
     <message>
       <source>No class is chosen: pick one in the iSAGE panel (keys 1-9).</source>
@@ -769,7 +769,7 @@
     </message>
     <message>
       <source>No click here to retract.</source>
-      <translation type="unfinished" />
+      <translation>No hay ningún clic aquí que retirar.</translation>
     </message>
     <message>
       <source>No click record is open.</source>
@@ -785,39 +785,39 @@
     </message>
     <message>
       <source>No frame layer of the click record is loaded: nothing recorded; add the record's frames to the map.</source>
-      <translation type="unfinished" />
+      <translation>No está cargada ninguna capa de marco del registro de clics: no se registró nada; añada los marcos del registro al mapa.</translation>
     </message>
     <message>
       <source>No iSAGE engine Python was found</source>
-      <translation type="unfinished" />
+      <translation>No se encontró ningún Python del motor de iSAGE</translation>
     </message>
     <message>
       <source>No label of this session to undo.</source>
-      <translation type="unfinished" />
+      <translation>No hay ninguna etiqueta de esta sesión que deshacer.</translation>
     </message>
     <message>
       <source>No map accuracy yet: too few sample points labelled with a class (see below).</source>
-      <translation type="unfinished" />
+      <translation>Aún no hay exactitud del mapa: demasiado pocos puntos de muestra etiquetados con una clase (vea abajo).</translation>
     </message>
     <message>
       <source>No model yet: train one first; the assessment samples its map.</source>
-      <translation type="unfinished" />
+      <translation>Aún no hay modelo: entrene uno primero; la evaluación muestrea su mapa.</translation>
     </message>
     <message>
       <source>No proposals yet: Predict proposes where to click next.</source>
-      <translation type="unfinished" />
+      <translation>Aún no hay propuestas: Predecir propone dónde hacer clic a continuación.</translation>
     </message>
     <message>
       <source>No proposals: the model left nothing worth a click (or every pixel is covered).</source>
-      <translation type="unfinished" />
+      <translation>Ninguna propuesta: el modelo no dejó nada que merezca un clic (o todos los píxeles están cubiertos).</translation>
     </message>
     <message>
       <source>No sample point is labelled with a class yet: Assess map and label some.</source>
-      <translation type="unfinished" />
+      <translation>Aún no hay ningún punto de muestra etiquetado con una clase: use Evaluar el mapa y etiquete algunos.</translation>
     </message>
     <message>
       <source>Not usable: {problem}</source>
-      <translation type="unfinished" />
+      <translation>No utilizable: {problem}</translation>
     </message>
     <message>
       <source>Nothing to undo.</source>
@@ -825,83 +825,83 @@
     </message>
     <message>
       <source>Number of optimisation steps; empty or 0: the engine's schedule (120 for a new model, 60 when warm-starting, about a minute on a laptop CPU for the sample).</source>
-      <translation type="unfinished" />
+      <translation>Número de pasos de optimización; vacío o 0: el programa del motor (120 para un modelo nuevo, 60 al partir del anterior, alrededor de un minuto en la CPU de un portátil para la muestra).</translation>
     </message>
     <message>
       <source>ONNX model</source>
-      <translation type="unfinished" />
+      <translation>Modelo ONNX</translation>
     </message>
     <message>
       <source>ONNX models (*.onnx)</source>
-      <translation type="unfinished" />
+      <translation>Modelos ONNX (*.onnx)</translation>
     </message>
     <message>
       <source>Offline wheels</source>
-      <translation type="unfinished" />
+      <translation>Wheels sin conexión</translation>
     </message>
     <message>
       <source>One class per line: a name, then optionally a colour #rrggbb</source>
-      <translation type="unfinished" />
+      <translation>Una clase por línea: un nombre y, opcionalmente, un color #rrggbb</translation>
     </message>
     <message>
       <source>Only predict the part of the raster inside this extent (any CRS: it is reprojected to the raster's). Empty: the whole raster.</source>
-      <translation type="unfinished" />
+      <translation>Predecir solo la parte del ráster dentro de esta extensión (cualquier SRC: se reproyecta al del ráster). Vacío: el ráster completo.</translation>
     </message>
     <message>
       <source>Only sample inside these polygons (any CRS). Empty: the whole frames (or the extent).</source>
-      <translation type="unfinished" />
+      <translation>Muestrear solo dentro de estos polígonos (cualquier SRC). Vacío: los marcos completos (o la extensión).</translation>
     </message>
     <message>
       <source>Only sample inside this extent (any CRS). Empty: the whole frames.</source>
-      <translation type="unfinished" />
+      <translation>Muestrear solo dentro de esta extensión (cualquier SRC). Vacío: los marcos completos.</translation>
     </message>
     <message>
       <source>Open a workspace's clicks.gpkg</source>
-      <translation type="unfinished" />
+      <translation>Abrir el clicks.gpkg de un espacio de trabajo</translation>
     </message>
     <message>
       <source>Open an iSAGE click record</source>
-      <translation type="unfinished" />
+      <translation>Abrir un registro de clics de iSAGE</translation>
     </message>
     <message>
       <source>Open or create a click record first (or wait for the run to finish).</source>
-      <translation type="unfinished" />
+      <translation>Abra o cree primero un registro de clics (o espere a que termine la ejecución).</translation>
     </message>
     <message>
       <source>Open or create a click record first.</source>
-      <translation type="unfinished" />
+      <translation>Abra o cree primero un registro de clics.</translation>
     </message>
     <message>
       <source>Open report</source>
-      <translation type="unfinished" />
+      <translation>Abrir el informe</translation>
     </message>
     <message>
       <source>Open…</source>
-      <translation type="unfinished" />
+      <translation>Abrir…</translation>
     </message>
     <message>
       <source>Optimisation steps</source>
-      <translation type="unfinished" />
+      <translation>Pasos de optimización</translation>
     </message>
     <message>
       <source>Optimisation steps of the first (cold) run; 'Optimisation steps' then sets the later runs. Empty or 0: the engine's schedule.</source>
-      <translation type="unfinished" />
+      <translation>Pasos de optimización de la primera ejecución (en frío); 'Pasos de optimización' fija después las siguientes. Vacío o 0: el programa del motor.</translation>
     </message>
     <message>
       <source>Optionally write what was added and every conflict as JSON.</source>
-      <translation type="unfinished" />
+      <translation>Opcionalmente, escribir en JSON lo que se añadió y cada conflicto.</translation>
     </message>
     <message>
       <source>Optionally, the field naming who placed each point.</source>
-      <translation type="unfinished" />
+      <translation>Opcionalmente, el campo que indica quién colocó cada punto.</translation>
     </message>
     <message>
       <source>Other click GeoPackage</source>
-      <translation type="unfinished" />
+      <translation>Otro GeoPackage de clics</translation>
     </message>
     <message>
       <source>Output folder</source>
-      <translation type="unfinished" />
+      <translation>Carpeta de salida</translation>
     </message>
     <message>
       <source>Outputs</source>
@@ -909,71 +909,71 @@
     </message>
     <message>
       <source>Outside every frame of the click record: nothing recorded; click on a frame layer of the record.</source>
-      <translation type="unfinished" />
+      <translation>Fuera de todos los marcos del registro de clics: no se registró nada; haga clic en una capa de marco del registro.</translation>
     </message>
     <message>
       <source>Overall accuracy</source>
-      <translation type="unfinished" />
+      <translation>Exactitud global</translation>
     </message>
     <message>
       <source>Overall accuracy (0-1)</source>
-      <translation type="unfinished" />
+      <translation>Exactitud global (0-1)</translation>
     </message>
     <message>
       <source>Overall accuracy of iteration {iteration}: {estimate:.3f} (standard error {se:.3f}, 95% interval {low:.3f} to {high:.3f}), from {labelled} labelled points</source>
-      <translation type="unfinished" />
+      <translation>Exactitud global de la iteración {iteration}: {estimate:.3f} (error estándar {se:.3f}, intervalo del 95% de {low:.3f} a {high:.3f}), a partir de {labelled} puntos etiquetados</translation>
     </message>
     <message>
       <source>Overall accuracy, 95% interval high</source>
-      <translation type="unfinished" />
+      <translation>Exactitud global, límite superior del intervalo del 95%</translation>
     </message>
     <message>
       <source>Overall accuracy, 95% interval low</source>
-      <translation type="unfinished" />
+      <translation>Exactitud global, límite inferior del intervalo del 95%</translation>
     </message>
     <message>
       <source>Overlap of neighbouring tiles, blended to hide seams; less than half the tile size.</source>
-      <translation type="unfinished" />
+      <translation>Solapamiento de las teselas vecinas, fundido para ocultar las costuras; menos de la mitad del tamaño de tesela.</translation>
     </message>
     <message>
       <source>Pan to the next pixel the engine proposes (key N with the click tool); label it with a class key 1-9 or go on to skip it</source>
-      <translation type="unfinished" />
+      <translation>Desplazarse al siguiente píxel que propone el motor (tecla N con la herramienta de clic); etiquételo con una tecla de clase 1-9 o siga para saltarlo</translation>
     </message>
     <message>
       <source>Part size (pixels)</source>
-      <translation type="unfinished" />
+      <translation>Tamaño de la parte (píxeles)</translation>
     </message>
     <message>
       <source>Partial (not every point labelled)</source>
-      <translation type="unfinished" />
+      <translation>Parcial (no todos los puntos etiquetados)</translation>
     </message>
     <message>
       <source>Partial: {unlabelled} of {points} sample points not labelled yet; these figures will change.</source>
-      <translation type="unfinished" />
+      <translation>Parcial: {unlabelled} de {points} puntos de muestra aún sin etiquetar; estas cifras cambiarán.</translation>
     </message>
     <message>
       <source>Patch size (pixels)</source>
-      <translation type="unfinished" />
+      <translation>Tamaño del recorte (píxeles)</translation>
     </message>
     <message>
       <source>Patches per optimisation step.</source>
-      <translation type="unfinished" />
+      <translation>Recortes por paso de optimización.</translation>
     </message>
     <message>
       <source>Plot (PNG)</source>
-      <translation type="unfinished" />
+      <translation>Gráfico (PNG)</translation>
     </message>
     <message>
       <source>Point layer</source>
-      <translation type="unfinished" />
+      <translation>Capa de puntos</translation>
     </message>
     <message>
       <source>Points refused</source>
-      <translation type="unfinished" />
+      <translation>Puntos rechazados</translation>
     </message>
     <message>
       <source>Polygons</source>
-      <translation type="unfinished" />
+      <translation>Polígonos</translation>
     </message>
     <message>
       <source>Predict</source>
@@ -981,15 +981,15 @@
     </message>
     <message>
       <source>Predict a mosaic on a cluster</source>
-      <translation type="unfinished" />
+      <translation>Predecir un mosaico en un clúster</translation>
     </message>
     <message>
       <source>Predict and Train then also run `isage propose`: up to one point per predicted class and frame, stepped through with 'Next proposal'. It costs about one more prediction pass.</source>
-      <translation type="unfinished" />
+      <translation>Predecir y Entrenar ejecutan además `isage propose`: hasta un punto por clase predicha y marco, recorridos con 'Siguiente propuesta'. Cuesta aproximadamente una pasada de predicción más.</translation>
     </message>
     <message>
       <source>Predict classes</source>
-      <translation type="unfinished" />
+      <translation>Predecir clases</translation>
     </message>
     <message>
       <source>Predict with the latest model</source>
@@ -997,169 +997,175 @@
     </message>
     <message>
       <source>Predicted class raster</source>
-      <translation type="unfinished" />
+      <translation>Ráster de clases predicho</translation>
     </message>
     <message>
       <source>Prediction backend</source>
-      <translation type="unfinished" />
+      <translation>Motor de predicción (backend)</translation>
     </message>
     <message>
       <source>Prediction precision (OpenVINO)</source>
-      <translation type="unfinished" />
+      <translation>Precisión numérica de la predicción (OpenVINO)</translation>
     </message>
     <message>
       <source>Predicts the raster with an iSAGE model and compares it with a reference class raster of the same grid: the heatmap is the model's confidence where its class differs from the reference and 0 where it agrees, so the brightest pixels are where it is confidently wrong, the clicks that teach it most. The reference's nodata (255) is ignored.</source>
-      <translation type="unfinished" />
+      <translation>Predice el ráster con un modelo de iSAGE y lo compara con un ráster de clases de referencia de la misma malla: el mapa de calor es la confianza del modelo donde su clase difiere de la referencia y 0 donde coincide, de modo que los píxeles más brillantes son donde se equivoca con confianza, los clics que más le enseñan. Se ignora el valor sin datos de la referencia (255).</translation>
     </message>
     <message>
       <source>Press a class key (1-9) to label it, N for the next one.</source>
-      <translation type="unfinished" />
+      <translation>Pulse una tecla de clase (1-9) para etiquetarla, N para la siguiente.</translation>
     </message>
     <message>
       <source>Press the key (1-9) of the class you see there, U if unsure, N to skip it for now.</source>
-      <translation type="unfinished" />
+      <translation>Pulse la tecla (1-9) de la clase que ve ahí, U si tiene dudas, N para saltarlo por ahora.</translation>
     </message>
     <message>
       <source>Press “Check engine” to see which engine, torch and device are used.</source>
-      <translation type="unfinished" />
+      <translation>Pulse “Comprobar el motor” para ver qué motor, torch y dispositivo se usan.</translation>
     </message>
     <message>
       <source>Proportional to the mapped area</source>
-      <translation type="unfinished" />
+      <translation>Proporcional al área cartografiada</translation>
     </message>
     <message>
       <source>Proportional, with a minimum</source>
-      <translation type="unfinished" />
+      <translation>Proporcional, con un mínimo</translation>
     </message>
     <message>
       <source>Proposals</source>
-      <translation type="unfinished" />
+      <translation>Propuestas</translation>
     </message>
     <message>
       <source>Proposals per class present</source>
-      <translation type="unfinished" />
+      <translation>Propuestas por clase presente</translation>
     </message>
     <message>
       <source>Proposals per frame</source>
-      <translation type="unfinished" />
+      <translation>Propuestas por marco</translation>
     </message>
     <message>
       <source>Propose clicks</source>
-      <translation type="unfinished" />
+      <translation>Proponer clics</translation>
     </message>
     <message>
       <source>Propose where to click next after each prediction</source>
-      <translation type="unfinished" />
+      <translation>Proponer dónde hacer clic a continuación después de cada predicción</translation>
     </message>
     <message>
       <source>Proposes where the next clicks would help most, from the workspace's latest model and its frames alone (no reference): by default one point per class the model predicts on each frame. Each has a score and a reason: 'typical' (a common kind of pixel no click covers yet, proposed while a class has few clicks on the frame), 'changed' (the class flipped since the previous iteration) or 'uncertain' (the model hesitates between two classes). Proposals keep a distance from every click, from nodata and from each other. They are written to outputs/iteration_NNN/proposals.gpkg of the workspace (or the file given), never into the click record: label them with the click tool (the panel steps through them with 'Next proposal').</source>
-      <translation type="unfinished" />
+      <translation>Propone dónde ayudarían más los próximos clics, solo a partir del modelo más reciente del espacio de trabajo y de sus marcos (sin referencia): por defecto, un punto por clase que el modelo predice en cada marco. Cada uno tiene una puntuación y un motivo: 'typical' (un tipo de píxel común que ningún clic cubre aún, propuesto mientras una clase tiene pocos clics en el marco), 'changed' (la clase cambió desde la iteración anterior) o 'uncertain' (el modelo duda entre dos clases). Las propuestas guardan distancia de todos los clics, de las zonas sin datos y entre sí. Se escriben en outputs/iteration_NNN/proposals.gpkg del espacio de trabajo (o en el archivo indicado), nunca en el registro de clics: etiquételas con la herramienta de clic (el panel las recorre con 'Siguiente propuesta').</translation>
     </message>
     <message>
       <source>Random seed</source>
-      <translation type="unfinished" />
+      <translation>Semilla aleatoria</translation>
     </message>
     <message>
       <source>Raster</source>
-      <translation type="unfinished" />
+      <translation>Ráster</translation>
     </message>
     <message>
       <source>Raster layers of the project (file-based) to add as frames:</source>
-      <translation type="unfinished" />
+      <translation>Capas ráster del proyecto (basadas en archivo) que añadir como marcos:</translation>
     </message>
     <message>
       <source>Raster or VRT mosaic</source>
-      <translation type="unfinished" />
+      <translation>Ráster o mosaico VRT</translation>
     </message>
     <message>
       <source>Re-link frames…</source>
-      <translation type="unfinished" />
+      <translation>Volver a vincular marcos…</translation>
     </message>
     <message>
       <source>Reference class raster</source>
-      <translation type="unfinished" />
+      <translation>Ráster de clases de referencia</translation>
     </message>
     <message>
       <source>Regions smaller than this many pixels are merged into their neighbours first (0: keep all).</source>
-      <translation type="unfinished" />
+      <translation>Las regiones con menos píxeles que esto se fusionan primero con sus vecinas (0: conservar todas).</translation>
     </message>
     <message>
       <source>Report</source>
-      <translation type="unfinished" />
+      <translation>Informe</translation>
     </message>
     <message>
       <source>Report (HTML)</source>
-      <translation type="unfinished" />
+      <translation>Informe (HTML)</translation>
     </message>
     <message>
       <source>Report (JSON)</source>
-      <translation type="unfinished" />
+      <translation>Informe (JSON)</translation>
     </message>
     <message>
       <source>Report (Markdown)</source>
-      <translation type="unfinished" />
+      <translation>Informe (Markdown)</translation>
     </message>
     <message>
       <source>Report folder</source>
-      <translation type="unfinished" />
+      <translation>Carpeta del informe</translation>
     </message>
     <message>
       <source>Resolution (cm/px)</source>
-      <translation type="unfinished" />
+      <translation>Resolución (cm/px)</translation>
     </message>
     <message>
       <source>Results (JSON)</source>
-      <translation type="unfinished" />
+      <translation>Resultados (JSON)</translation>
     </message>
     <message>
       <source>Resume</source>
-      <translation type="unfinished" />
+      <translation>Reanudar</translation>
     </message>
     <message>
       <source>Resume the benchmark in the folder</source>
-      <translation type="unfinished" />
+      <translation>Reanudar el benchmark de la carpeta</translation>
     </message>
     <message>
       <source>Retract the last label given here and show its point again</source>
-      <translation type="unfinished" />
+      <translation>Retirar la última etiqueta dada aquí y volver a mostrar su punto</translation>
     </message>
     <message>
       <source>Retractions added</source>
-      <translation type="unfinished" />
+      <translation>Retiradas añadidas</translation>
     </message>
     <message>
       <source>Rounds, the shared seed round included.</source>
-      <translation type="unfinished" />
+      <translation>Rondas, incluida la ronda inicial común.</translation>
     </message>
     <message>
       <source>Running the iSAGE engine: isage </source>
-      <translation type="unfinished" />
+      <translation>Ejecutando el motor de iSAGE: isage </translation>
     </message>
     <message>
       <source>Runs an iSAGE model over a large raster or a VRT mosaic on a Dask cluster. The raster is cut into parts (whole blocks of the one-computer prediction, so the pixels are the same), each computed by a worker and written to the output folder; at the end a VRT over the parts is written for the classes and for the confidence (optionally also one Cloud-Optimized GeoTIFF each). A stopped run goes on where it stopped with 'Resume'.
 
 Scheduler: the address of a running scheduler (tcp://host:8786, started with `dask scheduler`) or the file `dask scheduler --scheduler-file` wrote; empty: a local cluster of 'Local workers' processes on this computer. The raster, the model and the output folder must be on storage every worker reads at the same paths. A VRT mosaic whose sources lie in different CRSs is refused.</source>
-      <translation type="unfinished" />
+      <translation>Ejecuta un modelo de iSAGE sobre un ráster grande o un mosaico VRT en un clúster Dask. El ráster se divide en partes (bloques completos de la predicción en un solo equipo, de modo que los píxeles son los mismos), cada una calculada por un trabajador y escrita en la carpeta de salida; al final se escribe un VRT sobre las partes para las clases y para la confianza (opcionalmente también un GeoTIFF optimizado para la nube de cada uno). Una ejecución detenida continúa donde se quedó con 'Reanudar'.
+
+Planificador: la dirección de un planificador en marcha (tcp://host:8786, iniciado con `dask scheduler`) o el archivo que escribió `dask scheduler --scheduler-file`; vacío: un clúster local de 'Trabajadores locales' procesos en este equipo. El ráster, el modelo y la carpeta de salida deben estar en un almacenamiento que todos los trabajadores lean en las mismas rutas. Se rechaza un mosaico VRT cuyas fuentes estén en SRC distintos.</translation>
     </message>
     <message>
       <source>Runs an iSAGE model over a raster (tiles blended across their overlap) and writes a class raster (uint8 class ids with the model's colours, 255 nodata) and a confidence heatmap (0-1, the probability of the predicted class). Give an extent to refresh only part of a large raster.
 
 The raster must have the bands the model was trained on.</source>
-      <translation type="unfinished" />
+      <translation>Ejecuta un modelo de iSAGE sobre un ráster (teselas fundidas en su solapamiento) y escribe un ráster de clases (ids de clase uint8 con los colores del modelo, 255 sin datos) y un mapa de calor de la confianza (0-1, la probabilidad de la clase predicha). Indique una extensión para actualizar solo una parte de un ráster grande.
+
+El ráster debe tener las bandas con las que se entrenó el modelo.</translation>
     </message>
     <message>
       <source>Runs the iSAGE loop with simulated annotators on images with dense reference masks and compares ways of placing the clicks: labelling what the engine proposes (the recommended strategy), the simulated expert's strategies, and baselines: uniform random clicks, the entropy oracle, pseudo-labels, clicks spread over superpixels, and dense supervision (the ceiling). Every method starts from the same seed clicks and model, and gets the same training steps.
 
 The output folder receives benchmark.md (the report), benchmark.png (mIoU against iteration, labelled pixels and wall time), benchmark.json and benchmark.csv. Without a dataset, the bundled BsB Aerial sample is used. This takes long: about an hour on two CPU cores with the defaults. Each method's result is kept as it finishes: 'Resume' goes on with the benchmark already in the output folder, running only what is missing.</source>
-      <translation type="unfinished" />
+      <translation>Ejecuta el ciclo de iSAGE con anotadores simulados sobre imágenes con máscaras de referencia densas y compara formas de colocar los clics: etiquetar lo que propone el motor (la estrategia recomendada), las estrategias del experto simulado y referencias de base: clics aleatorios uniformes, el oráculo de entropía, pseudoetiquetas, clics repartidos por superpíxeles y supervisión densa (el techo). Todos los métodos parten de los mismos clics iniciales y del mismo modelo, y reciben los mismos pasos de entrenamiento.
+
+La carpeta de salida recibe benchmark.md (el informe), benchmark.png (mIoU frente a la iteración, los píxeles etiquetados y el tiempo real), benchmark.json y benchmark.csv. Sin un conjunto de datos, se usa la muestra BsB Aerial incluida. Tarda mucho: alrededor de una hora en dos núcleos de CPU con los valores por defecto. El resultado de cada método se guarda en cuanto termina: 'Reanudar' continúa el benchmark que ya está en la carpeta de salida, ejecutando solo lo que falta.</translation>
     </message>
     <message>
       <source>Sample of iteration {iteration}'s map (design {design}): {counter}.</source>
-      <translation type="unfinished" />
+      <translation>Muestra del mapa de la iteración {iteration} (diseño {design}): {counter}.</translation>
     </message>
     <message>
       <source>Sample point {n} of {total}: frame {frame}, row {row}, col {col}.</source>
-      <translation type="unfinished" />
+      <translation>Punto de muestra {n} de {total}: marco {frame}, fila {row}, columna {col}.</translation>
     </message>
     <message>
       <source>Sample points</source>

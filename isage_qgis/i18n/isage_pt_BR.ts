@@ -585,23 +585,23 @@
     </message>
     <message>
       <source>How many points per frame (empty or 0: the proposals per class times the classes present).</source>
-      <translation type="unfinished" />
+      <translation>Quantos pontos por quadro (vazio ou 0: as propostas por classe vezes as classes presentes).</translation>
     </message>
     <message>
       <source>How the points are shared among the classes: minimum (proportional to the mapped area, but at least the minimum per class), proportional, or equal.</source>
-      <translation type="unfinished" />
+      <translation>Como os pontos são repartidos entre as classes: mínimo (proporcional à área mapeada, mas ao menos o mínimo por classe), proporcional ou igual.</translation>
     </message>
     <message>
       <source>How the sample points are shared among the classes of the map (its strata).</source>
-      <translation type="unfinished" />
+      <translation>Como os pontos amostrais são repartidos entre as classes do mapa (seus estratos).</translation>
     </message>
     <message>
       <source>INPUT: not a readable point layer</source>
-      <translation type="unfinished" />
+      <translation>INPUT: não é uma camada de pontos legível</translation>
     </message>
     <message>
       <source>Import point layer as clicks</source>
-      <translation type="unfinished" />
+      <translation>Importar camada de pontos como cliques</translation>
     </message>
     <message>
       <source>Import points…</source>
@@ -609,19 +609,19 @@
     </message>
     <message>
       <source>Import the accepted points anyway</source>
-      <translation type="unfinished" />
+      <translation>Importar os pontos aceitos mesmo assim</translation>
     </message>
     <message>
       <source>Import the points that pass even when others are refused (each refusal is still listed).</source>
-      <translation type="unfinished" />
+      <translation>Importar os pontos que passam mesmo quando outros são recusados (cada recusa continua listada).</translation>
     </message>
     <message>
       <source>In proportion to the mapped area, but every class gets at least the minimum below, so that rare classes can be estimated too (adds points when classes are rare).</source>
-      <translation type="unfinished" />
+      <translation>Na proporção da área mapeada, mas cada classe recebe ao menos o mínimo abaixo, para que as classes raras também possam ser estimadas (acrescenta pontos quando há classes raras).</translation>
     </message>
     <message>
       <source>Initial encoder weights of a new model: auto (offline ImageNet weights when packaged, else downloaded, else random), offline, imagenet or none (random).</source>
-      <translation type="unfinished" />
+      <translation>Pesos iniciais do codificador de um novo modelo: auto (pesos ImageNet offline quando incluídos no pacote, senão baixados, senão aleatórios), offline, imagenet ou none (aleatórios).</translation>
     </message>
     <message>
       <source>Iteration</source>
@@ -629,11 +629,11 @@
     </message>
     <message>
       <source>Iteration of the map</source>
-      <translation type="unfinished" />
+      <translation>Iteração do mapa</translation>
     </message>
     <message>
       <source>Iteration reported in full</source>
-      <translation type="unfinished" />
+      <translation>Iteração relatada por completo</translation>
     </message>
     <message>
       <source>Iteration {iteration}: new clicks train model {iteration}</source>
@@ -641,19 +641,19 @@
     </message>
     <message>
       <source>Iteration {iteration}: overall accuracy {figure}</source>
-      <translation type="unfinished" />
+      <translation>Iteração {iteration}: exatidão global {figure}</translation>
     </message>
     <message>
       <source>JSON files (*.json)</source>
-      <translation type="unfinished" />
+      <translation>Arquivos JSON (*.json)</translation>
     </message>
     <message>
       <source>Keep every result already in the output folder (same settings) and run only what is missing.</source>
-      <translation type="unfinished" />
+      <translation>Manter todos os resultados já presentes na pasta de saída (mesmas configurações) e executar só o que falta.</translation>
     </message>
     <message>
       <source>Keep the parts an identical earlier run into this folder finished (same model, raster and settings; anything else is refused).</source>
-      <translation type="unfinished" />
+      <translation>Manter as partes que uma execução anterior idêntica concluiu nesta pasta (mesmo modelo, raster e configurações; qualquer outra coisa é recusada).</translation>
     </message>
     <message>
       <source>Key</source>
@@ -661,15 +661,15 @@
     </message>
     <message>
       <source>Label a random sample of pixels without seeing the map (it is hidden meanwhile). The first time, the sample is drawn from the latest map, over the whole frames or the visible extent as chosen under Model, with the sample design of the iSAGE settings.</source>
-      <translation type="unfinished" />
+      <translation>Rotule uma amostra aleatória de pixels sem ver o mapa (ele fica oculto enquanto isso). Na primeira vez, a amostra é sorteada do mapa mais recente, sobre os quadros inteiros ou a extensão visível, conforme escolhido em Modelo, com o delineamento amostral das configurações do iSAGE.</translation>
     </message>
     <message>
       <source>Label of sample point {n} retracted (it stays in the record); label it again.</source>
-      <translation type="unfinished" />
+      <translation>Rótulo do ponto amostral {n} retirado (ele permanece no registro); rotule-o novamente.</translation>
     </message>
     <message>
       <source>Lambda of the Error-Weighted Dice Loss: how much more a clicked pixel the model gets wrong counts than one it gets right (1: plain Dice).</source>
-      <translation type="unfinished" />
+      <translation>Lambda da Error-Weighted Dice Loss: quanto mais conta um pixel clicado que o modelo erra do que um que ele acerta (1: Dice simples).</translation>
     </message>
     <message>
       <source>Last run: {summary}</source>
@@ -677,27 +677,27 @@
     </message>
     <message>
       <source>Learning rate</source>
-      <translation type="unfinished" />
+      <translation>Taxa de aprendizado</translation>
     </message>
     <message>
       <source>Learning-rate schedule</source>
-      <translation type="unfinished" />
+      <translation>Cronograma da taxa de aprendizado</translation>
     </message>
     <message>
       <source>Leave this point for later; it comes back after the others</source>
-      <translation type="unfinished" />
+      <translation>Deixar este ponto para depois; ele volta após os outros</translation>
     </message>
     <message>
       <source>Left click: add a click of the chosen class; right click: retract; keys 1-9: class (and label the proposal or sample point shown); N: next proposal (or skip the sample point); U: sample point unsure; Ctrl+Z: undo</source>
-      <translation type="unfinished" />
+      <translation>Clique esquerdo: adicionar um clique da classe escolhida; clique direito: retirar; teclas 1-9: classe (e rotular a proposta ou o ponto amostral mostrado); N: próxima proposta (ou pular o ponto amostral); U: ponto amostral incerto; Ctrl+Z: desfazer</translation>
     </message>
     <message>
       <source>Let several points of one class into one frame in this iteration.</source>
-      <translation type="unfinished" />
+      <translation>Permitir vários pontos de uma classe em um quadro nesta iteração.</translation>
     </message>
     <message>
       <source>Local workers</source>
-      <translation type="unfinished" />
+      <translation>Workers locais</translation>
     </message>
     <message>
       <source>Map accuracy</source>
@@ -705,31 +705,31 @@
     </message>
     <message>
       <source>Map accuracy of iteration {iteration} (overall accuracy): {figure}</source>
-      <translation type="unfinished" />
+      <translation>Exatidão do mapa da iteração {iteration} (exatidão global): {figure}</translation>
     </message>
     <message>
       <source>Matches this plugin ({version}); training works.</source>
-      <translation type="unfinished" />
+      <translation>Corresponde a este plugin ({version}); o treinamento funciona.</translation>
     </message>
     <message>
       <source>Merge click records</source>
-      <translation type="unfinished" />
+      <translation>Mesclar registros de cliques</translation>
     </message>
     <message>
       <source>Merge report</source>
-      <translation type="unfinished" />
+      <translation>Relatório da mesclagem</translation>
     </message>
     <message>
       <source>Methods</source>
-      <translation type="unfinished" />
+      <translation>Métodos</translation>
     </message>
     <message>
       <source>Minimum area (pixels)</source>
-      <translation type="unfinished" />
+      <translation>Área mínima (pixels)</translation>
     </message>
     <message>
       <source>Minimum points per class</source>
-      <translation type="unfinished" />
+      <translation>Mínimo de pontos por classe</translation>
     </message>
     <message>
       <source>Model</source>
@@ -737,7 +737,7 @@
     </message>
     <message>
       <source>Model file</source>
-      <translation type="unfinished" />
+      <translation>Arquivo do modelo</translation>
     </message>
     <message>
       <source>Name</source>
@@ -757,11 +757,11 @@
     </message>
     <message>
       <source>No accuracy assessment design yet: press Assess map first.</source>
-      <translation type="unfinished" />
+      <translation>Ainda não há delineamento de avaliação de exatidão: pressione Avaliar o mapa primeiro.</translation>
     </message>
     <message>
       <source>No accuracy assessment yet: Assess map draws a sample of pixels to label.</source>
-      <translation type="unfinished" />
+      <translation>Ainda não há avaliação de exatidão: Avaliar o mapa sorteia uma amostra de pixels a rotular.</translation>
     </message>
     <message>
       <source>No class is chosen: pick one in the iSAGE panel (keys 1-9).</source>
@@ -785,39 +785,39 @@
     </message>
     <message>
       <source>No frame layer of the click record is loaded: nothing recorded; add the record's frames to the map.</source>
-      <translation type="unfinished" />
+      <translation>Nenhuma camada de quadro do registro de cliques está carregada: nada foi registrado; adicione os quadros do registro ao mapa.</translation>
     </message>
     <message>
       <source>No iSAGE engine Python was found</source>
-      <translation type="unfinished" />
+      <translation>Nenhum Python do motor do iSAGE foi encontrado</translation>
     </message>
     <message>
       <source>No label of this session to undo.</source>
-      <translation type="unfinished" />
+      <translation>Nenhum rótulo desta sessão a desfazer.</translation>
     </message>
     <message>
       <source>No map accuracy yet: too few sample points labelled with a class (see below).</source>
-      <translation type="unfinished" />
+      <translation>Ainda não há exatidão do mapa: poucos pontos amostrais rotulados com uma classe (veja abaixo).</translation>
     </message>
     <message>
       <source>No model yet: train one first; the assessment samples its map.</source>
-      <translation type="unfinished" />
+      <translation>Ainda não há modelo: treine um primeiro; a avaliação amostra o mapa dele.</translation>
     </message>
     <message>
       <source>No proposals yet: Predict proposes where to click next.</source>
-      <translation type="unfinished" />
+      <translation>Ainda não há propostas: Prever propõe onde clicar a seguir.</translation>
     </message>
     <message>
       <source>No proposals: the model left nothing worth a click (or every pixel is covered).</source>
-      <translation type="unfinished" />
+      <translation>Nenhuma proposta: o modelo não deixou nada que valha um clique (ou todos os pixels estão cobertos).</translation>
     </message>
     <message>
       <source>No sample point is labelled with a class yet: Assess map and label some.</source>
-      <translation type="unfinished" />
+      <translation>Nenhum ponto amostral foi rotulado com uma classe ainda: use Avaliar o mapa e rotule alguns.</translation>
     </message>
     <message>
       <source>Not usable: {problem}</source>
-      <translation type="unfinished" />
+      <translation>Inutilizável: {problem}</translation>
     </message>
     <message>
       <source>Nothing to undo.</source>
@@ -825,43 +825,43 @@
     </message>
     <message>
       <source>Number of optimisation steps; empty or 0: the engine's schedule (120 for a new model, 60 when warm-starting, about a minute on a laptop CPU for the sample).</source>
-      <translation type="unfinished" />
+      <translation>Número de passos de otimização; vazio ou 0: o cronograma do motor (120 para um novo modelo, 60 ao partir do anterior, cerca de um minuto na CPU de um notebook para a amostra).</translation>
     </message>
     <message>
       <source>ONNX model</source>
-      <translation type="unfinished" />
+      <translation>Modelo ONNX</translation>
     </message>
     <message>
       <source>ONNX models (*.onnx)</source>
-      <translation type="unfinished" />
+      <translation>Modelos ONNX (*.onnx)</translation>
     </message>
     <message>
       <source>Offline wheels</source>
-      <translation type="unfinished" />
+      <translation>Wheels offline</translation>
     </message>
     <message>
       <source>One class per line: a name, then optionally a colour #rrggbb</source>
-      <translation type="unfinished" />
+      <translation>Uma classe por linha: um nome e, opcionalmente, uma cor #rrggbb</translation>
     </message>
     <message>
       <source>Only predict the part of the raster inside this extent (any CRS: it is reprojected to the raster's). Empty: the whole raster.</source>
-      <translation type="unfinished" />
+      <translation>Prever apenas a parte do raster dentro desta extensão (qualquer SRC: ela é reprojetada para o do raster). Vazio: o raster inteiro.</translation>
     </message>
     <message>
       <source>Only sample inside these polygons (any CRS). Empty: the whole frames (or the extent).</source>
-      <translation type="unfinished" />
+      <translation>Amostrar apenas dentro destes polígonos (qualquer SRC). Vazio: os quadros inteiros (ou a extensão).</translation>
     </message>
     <message>
       <source>Only sample inside this extent (any CRS). Empty: the whole frames.</source>
-      <translation type="unfinished" />
+      <translation>Amostrar apenas dentro desta extensão (qualquer SRC). Vazio: os quadros inteiros.</translation>
     </message>
     <message>
       <source>Open a workspace's clicks.gpkg</source>
-      <translation type="unfinished" />
+      <translation>Abrir o clicks.gpkg de uma área de trabalho</translation>
     </message>
     <message>
       <source>Open an iSAGE click record</source>
-      <translation type="unfinished" />
+      <translation>Abrir um registro de cliques do iSAGE</translation>
     </message>
     <message>
       <source>Open or create a click record first (or wait for the run to finish).</source>
@@ -869,11 +869,11 @@
     </message>
     <message>
       <source>Open or create a click record first.</source>
-      <translation type="unfinished" />
+      <translation>Abra ou crie um registro de cliques primeiro.</translation>
     </message>
     <message>
       <source>Open report</source>
-      <translation type="unfinished" />
+      <translation>Abrir o relatório</translation>
     </message>
     <message>
       <source>Open…</source>
@@ -881,27 +881,27 @@
     </message>
     <message>
       <source>Optimisation steps</source>
-      <translation type="unfinished" />
+      <translation>Passos de otimização</translation>
     </message>
     <message>
       <source>Optimisation steps of the first (cold) run; 'Optimisation steps' then sets the later runs. Empty or 0: the engine's schedule.</source>
-      <translation type="unfinished" />
+      <translation>Passos de otimização da primeira execução (a frio); 'Passos de otimização' define então as execuções seguintes. Vazio ou 0: o cronograma do motor.</translation>
     </message>
     <message>
       <source>Optionally write what was added and every conflict as JSON.</source>
-      <translation type="unfinished" />
+      <translation>Opcionalmente, gravar em JSON o que foi adicionado e cada conflito.</translation>
     </message>
     <message>
       <source>Optionally, the field naming who placed each point.</source>
-      <translation type="unfinished" />
+      <translation>Opcionalmente, o campo que indica quem colocou cada ponto.</translation>
     </message>
     <message>
       <source>Other click GeoPackage</source>
-      <translation type="unfinished" />
+      <translation>Outro GeoPackage de cliques</translation>
     </message>
     <message>
       <source>Output folder</source>
-      <translation type="unfinished" />
+      <translation>Pasta de saída</translation>
     </message>
     <message>
       <source>Outputs</source>
@@ -909,71 +909,71 @@
     </message>
     <message>
       <source>Outside every frame of the click record: nothing recorded; click on a frame layer of the record.</source>
-      <translation type="unfinished" />
+      <translation>Fora de todos os quadros do registro de cliques: nada foi registrado; clique em uma camada de quadro do registro.</translation>
     </message>
     <message>
       <source>Overall accuracy</source>
-      <translation type="unfinished" />
+      <translation>Exatidão global</translation>
     </message>
     <message>
       <source>Overall accuracy (0-1)</source>
-      <translation type="unfinished" />
+      <translation>Exatidão global (0-1)</translation>
     </message>
     <message>
       <source>Overall accuracy of iteration {iteration}: {estimate:.3f} (standard error {se:.3f}, 95% interval {low:.3f} to {high:.3f}), from {labelled} labelled points</source>
-      <translation type="unfinished" />
+      <translation>Exatidão global da iteração {iteration}: {estimate:.3f} (erro padrão {se:.3f}, intervalo de 95% de {low:.3f} a {high:.3f}), a partir de {labelled} pontos rotulados</translation>
     </message>
     <message>
       <source>Overall accuracy, 95% interval high</source>
-      <translation type="unfinished" />
+      <translation>Exatidão global, limite superior do intervalo de 95%</translation>
     </message>
     <message>
       <source>Overall accuracy, 95% interval low</source>
-      <translation type="unfinished" />
+      <translation>Exatidão global, limite inferior do intervalo de 95%</translation>
     </message>
     <message>
       <source>Overlap of neighbouring tiles, blended to hide seams; less than half the tile size.</source>
-      <translation type="unfinished" />
+      <translation>Sobreposição dos blocos vizinhos, mesclada para esconder as emendas; menos da metade do tamanho do bloco.</translation>
     </message>
     <message>
       <source>Pan to the next pixel the engine proposes (key N with the click tool); label it with a class key 1-9 or go on to skip it</source>
-      <translation type="unfinished" />
+      <translation>Ir até o próximo pixel que o motor propõe (tecla N com a ferramenta de clique); rotule-o com uma tecla de classe 1-9 ou siga adiante para pulá-lo</translation>
     </message>
     <message>
       <source>Part size (pixels)</source>
-      <translation type="unfinished" />
+      <translation>Tamanho da parte (pixels)</translation>
     </message>
     <message>
       <source>Partial (not every point labelled)</source>
-      <translation type="unfinished" />
+      <translation>Parcial (nem todos os pontos rotulados)</translation>
     </message>
     <message>
       <source>Partial: {unlabelled} of {points} sample points not labelled yet; these figures will change.</source>
-      <translation type="unfinished" />
+      <translation>Parcial: {unlabelled} de {points} pontos amostrais ainda não rotulados; estes números vão mudar.</translation>
     </message>
     <message>
       <source>Patch size (pixels)</source>
-      <translation type="unfinished" />
+      <translation>Tamanho do recorte (pixels)</translation>
     </message>
     <message>
       <source>Patches per optimisation step.</source>
-      <translation type="unfinished" />
+      <translation>Recortes por passo de otimização.</translation>
     </message>
     <message>
       <source>Plot (PNG)</source>
-      <translation type="unfinished" />
+      <translation>Gráfico (PNG)</translation>
     </message>
     <message>
       <source>Point layer</source>
-      <translation type="unfinished" />
+      <translation>Camada de pontos</translation>
     </message>
     <message>
       <source>Points refused</source>
-      <translation type="unfinished" />
+      <translation>Pontos recusados</translation>
     </message>
     <message>
       <source>Polygons</source>
-      <translation type="unfinished" />
+      <translation>Polígonos</translation>
     </message>
     <message>
       <source>Predict</source>
@@ -981,15 +981,15 @@
     </message>
     <message>
       <source>Predict a mosaic on a cluster</source>
-      <translation type="unfinished" />
+      <translation>Prever um mosaico em um cluster</translation>
     </message>
     <message>
       <source>Predict and Train then also run `isage propose`: up to one point per predicted class and frame, stepped through with 'Next proposal'. It costs about one more prediction pass.</source>
-      <translation type="unfinished" />
+      <translation>Prever e Treinar então também executam `isage propose`: até um ponto por classe prevista e quadro, percorridos com 'Próxima proposta'. Custa cerca de uma passada de predição a mais.</translation>
     </message>
     <message>
       <source>Predict classes</source>
-      <translation type="unfinished" />
+      <translation>Prever classes</translation>
     </message>
     <message>
       <source>Predict with the latest model</source>
@@ -997,39 +997,39 @@
     </message>
     <message>
       <source>Predicted class raster</source>
-      <translation type="unfinished" />
+      <translation>Raster de classes previsto</translation>
     </message>
     <message>
       <source>Prediction backend</source>
-      <translation type="unfinished" />
+      <translation>Backend de predição</translation>
     </message>
     <message>
       <source>Prediction precision (OpenVINO)</source>
-      <translation type="unfinished" />
+      <translation>Precisão numérica da predição (OpenVINO)</translation>
     </message>
     <message>
       <source>Predicts the raster with an iSAGE model and compares it with a reference class raster of the same grid: the heatmap is the model's confidence where its class differs from the reference and 0 where it agrees, so the brightest pixels are where it is confidently wrong, the clicks that teach it most. The reference's nodata (255) is ignored.</source>
-      <translation type="unfinished" />
+      <translation>Prevê o raster com um modelo do iSAGE e o compara com um raster de classes de referência da mesma grade: o mapa de calor é a confiança do modelo onde sua classe difere da referência e 0 onde concorda, de modo que os pixels mais claros são onde ele erra com confiança, os cliques que mais o ensinam. O valor sem dados da referência (255) é ignorado.</translation>
     </message>
     <message>
       <source>Press a class key (1-9) to label it, N for the next one.</source>
-      <translation type="unfinished" />
+      <translation>Pressione uma tecla de classe (1-9) para rotulá-la, N para a próxima.</translation>
     </message>
     <message>
       <source>Press the key (1-9) of the class you see there, U if unsure, N to skip it for now.</source>
-      <translation type="unfinished" />
+      <translation>Pressione a tecla (1-9) da classe que você vê ali, U se estiver em dúvida, N para pulá-lo por enquanto.</translation>
     </message>
     <message>
       <source>Press “Check engine” to see which engine, torch and device are used.</source>
-      <translation type="unfinished" />
+      <translation>Pressione “Verificar o motor” para ver qual motor, torch e dispositivo são usados.</translation>
     </message>
     <message>
       <source>Proportional to the mapped area</source>
-      <translation type="unfinished" />
+      <translation>Proporcional à área mapeada</translation>
     </message>
     <message>
       <source>Proportional, with a minimum</source>
-      <translation type="unfinished" />
+      <translation>Proporcional, com um mínimo</translation>
     </message>
     <message>
       <source>Proposals</source>
@@ -1037,39 +1037,39 @@
     </message>
     <message>
       <source>Proposals per class present</source>
-      <translation type="unfinished" />
+      <translation>Propostas por classe presente</translation>
     </message>
     <message>
       <source>Proposals per frame</source>
-      <translation type="unfinished" />
+      <translation>Propostas por quadro</translation>
     </message>
     <message>
       <source>Propose clicks</source>
-      <translation type="unfinished" />
+      <translation>Propor cliques</translation>
     </message>
     <message>
       <source>Propose where to click next after each prediction</source>
-      <translation type="unfinished" />
+      <translation>Propor onde clicar a seguir após cada predição</translation>
     </message>
     <message>
       <source>Proposes where the next clicks would help most, from the workspace's latest model and its frames alone (no reference): by default one point per class the model predicts on each frame. Each has a score and a reason: 'typical' (a common kind of pixel no click covers yet, proposed while a class has few clicks on the frame), 'changed' (the class flipped since the previous iteration) or 'uncertain' (the model hesitates between two classes). Proposals keep a distance from every click, from nodata and from each other. They are written to outputs/iteration_NNN/proposals.gpkg of the workspace (or the file given), never into the click record: label them with the click tool (the panel steps through them with 'Next proposal').</source>
-      <translation type="unfinished" />
+      <translation>Propõe onde os próximos cliques mais ajudariam, a partir apenas do modelo mais recente da área de trabalho e de seus quadros (sem referência): por padrão, um ponto por classe que o modelo prevê em cada quadro. Cada um tem uma pontuação e um motivo: 'typical' (um tipo comum de pixel que nenhum clique cobre ainda, proposto enquanto uma classe tem poucos cliques no quadro), 'changed' (a classe mudou desde a iteração anterior) ou 'uncertain' (o modelo hesita entre duas classes). As propostas mantêm distância de todos os cliques, das áreas sem dados e umas das outras. Elas são gravadas em outputs/iteration_NNN/proposals.gpkg da área de trabalho (ou no arquivo informado), nunca no registro de cliques: rotule-as com a ferramenta de clique (o painel as percorre com 'Próxima proposta').</translation>
     </message>
     <message>
       <source>Random seed</source>
-      <translation type="unfinished" />
+      <translation>Semente aleatória</translation>
     </message>
     <message>
       <source>Raster</source>
-      <translation type="unfinished" />
+      <translation>Raster</translation>
     </message>
     <message>
       <source>Raster layers of the project (file-based) to add as frames:</source>
-      <translation type="unfinished" />
+      <translation>Camadas raster do projeto (baseadas em arquivo) a adicionar como quadros:</translation>
     </message>
     <message>
       <source>Raster or VRT mosaic</source>
-      <translation type="unfinished" />
+      <translation>Raster ou mosaico VRT</translation>
     </message>
     <message>
       <source>Re-link frames…</source>
@@ -1077,89 +1077,95 @@
     </message>
     <message>
       <source>Reference class raster</source>
-      <translation type="unfinished" />
+      <translation>Raster de classes de referência</translation>
     </message>
     <message>
       <source>Regions smaller than this many pixels are merged into their neighbours first (0: keep all).</source>
-      <translation type="unfinished" />
+      <translation>Regiões menores do que este número de pixels são primeiro fundidas às vizinhas (0: manter todas).</translation>
     </message>
     <message>
       <source>Report</source>
-      <translation type="unfinished" />
+      <translation>Relatório</translation>
     </message>
     <message>
       <source>Report (HTML)</source>
-      <translation type="unfinished" />
+      <translation>Relatório (HTML)</translation>
     </message>
     <message>
       <source>Report (JSON)</source>
-      <translation type="unfinished" />
+      <translation>Relatório (JSON)</translation>
     </message>
     <message>
       <source>Report (Markdown)</source>
-      <translation type="unfinished" />
+      <translation>Relatório (Markdown)</translation>
     </message>
     <message>
       <source>Report folder</source>
-      <translation type="unfinished" />
+      <translation>Pasta do relatório</translation>
     </message>
     <message>
       <source>Resolution (cm/px)</source>
-      <translation type="unfinished" />
+      <translation>Resolução (cm/px)</translation>
     </message>
     <message>
       <source>Results (JSON)</source>
-      <translation type="unfinished" />
+      <translation>Resultados (JSON)</translation>
     </message>
     <message>
       <source>Resume</source>
-      <translation type="unfinished" />
+      <translation>Retomar</translation>
     </message>
     <message>
       <source>Resume the benchmark in the folder</source>
-      <translation type="unfinished" />
+      <translation>Retomar o benchmark da pasta</translation>
     </message>
     <message>
       <source>Retract the last label given here and show its point again</source>
-      <translation type="unfinished" />
+      <translation>Retirar o último rótulo dado aqui e mostrar seu ponto novamente</translation>
     </message>
     <message>
       <source>Retractions added</source>
-      <translation type="unfinished" />
+      <translation>Retiradas adicionadas</translation>
     </message>
     <message>
       <source>Rounds, the shared seed round included.</source>
-      <translation type="unfinished" />
+      <translation>Rodadas, incluindo a rodada inicial comum.</translation>
     </message>
     <message>
       <source>Running the iSAGE engine: isage </source>
-      <translation type="unfinished" />
+      <translation>Executando o motor do iSAGE: isage </translation>
     </message>
     <message>
       <source>Runs an iSAGE model over a large raster or a VRT mosaic on a Dask cluster. The raster is cut into parts (whole blocks of the one-computer prediction, so the pixels are the same), each computed by a worker and written to the output folder; at the end a VRT over the parts is written for the classes and for the confidence (optionally also one Cloud-Optimized GeoTIFF each). A stopped run goes on where it stopped with 'Resume'.
 
 Scheduler: the address of a running scheduler (tcp://host:8786, started with `dask scheduler`) or the file `dask scheduler --scheduler-file` wrote; empty: a local cluster of 'Local workers' processes on this computer. The raster, the model and the output folder must be on storage every worker reads at the same paths. A VRT mosaic whose sources lie in different CRSs is refused.</source>
-      <translation type="unfinished" />
+      <translation>Executa um modelo do iSAGE sobre um raster grande ou um mosaico VRT em um cluster Dask. O raster é dividido em partes (blocos inteiros da predição em um só computador, de modo que os pixels são os mesmos), cada uma calculada por um worker e gravada na pasta de saída; no fim, um VRT sobre as partes é gravado para as classes e para a confiança (opcionalmente também um GeoTIFF otimizado para nuvem de cada). Uma execução interrompida continua de onde parou com 'Retomar'.
+
+Escalonador: o endereço de um escalonador em execução (tcp://host:8786, iniciado com `dask scheduler`) ou o arquivo gravado por `dask scheduler --scheduler-file`; vazio: um cluster local de 'Workers locais' processos neste computador. O raster, o modelo e a pasta de saída devem estar em um armazenamento que todos os workers leiam nos mesmos caminhos. Um mosaico VRT cujas fontes estejam em SRCs diferentes é recusado.</translation>
     </message>
     <message>
       <source>Runs an iSAGE model over a raster (tiles blended across their overlap) and writes a class raster (uint8 class ids with the model's colours, 255 nodata) and a confidence heatmap (0-1, the probability of the predicted class). Give an extent to refresh only part of a large raster.
 
 The raster must have the bands the model was trained on.</source>
-      <translation type="unfinished" />
+      <translation>Executa um modelo do iSAGE sobre um raster (blocos mesclados na sua sobreposição) e grava um raster de classes (ids de classe uint8 com as cores do modelo, 255 sem dados) e um mapa de calor da confiança (0-1, a probabilidade da classe prevista). Informe uma extensão para atualizar apenas parte de um raster grande.
+
+O raster deve ter as bandas com que o modelo foi treinado.</translation>
     </message>
     <message>
       <source>Runs the iSAGE loop with simulated annotators on images with dense reference masks and compares ways of placing the clicks: labelling what the engine proposes (the recommended strategy), the simulated expert's strategies, and baselines: uniform random clicks, the entropy oracle, pseudo-labels, clicks spread over superpixels, and dense supervision (the ceiling). Every method starts from the same seed clicks and model, and gets the same training steps.
 
 The output folder receives benchmark.md (the report), benchmark.png (mIoU against iteration, labelled pixels and wall time), benchmark.json and benchmark.csv. Without a dataset, the bundled BsB Aerial sample is used. This takes long: about an hour on two CPU cores with the defaults. Each method's result is kept as it finishes: 'Resume' goes on with the benchmark already in the output folder, running only what is missing.</source>
-      <translation type="unfinished" />
+      <translation>Executa o ciclo do iSAGE com anotadores simulados sobre imagens com máscaras de referência densas e compara maneiras de posicionar os cliques: rotular o que o motor propõe (a estratégia recomendada), as estratégias do especialista simulado e referências de base: cliques aleatórios uniformes, o oráculo de entropia, pseudorrótulos, cliques espalhados por superpixels e supervisão densa (o teto). Todos os métodos partem dos mesmos cliques iniciais e do mesmo modelo, e recebem os mesmos passos de treinamento.
+
+A pasta de saída recebe benchmark.md (o relatório), benchmark.png (mIoU em função da iteração, dos pixels rotulados e do tempo decorrido), benchmark.json e benchmark.csv. Sem um conjunto de dados, é usada a amostra BsB Aerial incluída. Isto demora: cerca de uma hora em dois núcleos de CPU com os padrões. O resultado de cada método é guardado assim que termina: 'Retomar' continua o benchmark já presente na pasta de saída, executando só o que falta.</translation>
     </message>
     <message>
       <source>Sample of iteration {iteration}'s map (design {design}): {counter}.</source>
-      <translation type="unfinished" />
+      <translation>Amostra do mapa da iteração {iteration} (delineamento {design}): {counter}.</translation>
     </message>
     <message>
       <source>Sample point {n} of {total}: frame {frame}, row {row}, col {col}.</source>
-      <translation type="unfinished" />
+      <translation>Ponto amostral {n} de {total}: quadro {frame}, linha {row}, coluna {col}.</translation>
     </message>
     <message>
       <source>Sample points</source>
