@@ -1169,19 +1169,19 @@ La carpeta de salida recibe benchmark.md (el informe), benchmark.png (mIoU frent
     </message>
     <message>
       <source>Sample points</source>
-      <translation type="unfinished" />
+      <translation>Puntos de muestra</translation>
     </message>
     <message>
       <source>Sample points labelled (unsure ones included)</source>
-      <translation type="unfinished" />
+      <translation>Puntos de muestra etiquetados (incluidos los dudosos)</translation>
     </message>
     <message>
       <source>Sample points not labelled</source>
-      <translation type="unfinished" />
+      <translation>Puntos de muestra sin etiquetar</translation>
     </message>
     <message>
       <source>Sample size (points)</source>
-      <translation type="unfinished" />
+      <translation>Tamaño de la muestra (puntos)</translation>
     </message>
     <message>
       <source>Save clicks, train the next iteration, then predict</source>
@@ -1189,223 +1189,223 @@ La carpeta de salida recibe benchmark.md (el informe), benchmark.png (mIoU frent
     </message>
     <message>
       <source>Score on the last N training frames instead of the validation split (for tuning a recipe without looking at the validation split). Empty or 0: score on val.</source>
-      <translation type="unfinished" />
+      <translation>Puntuar sobre los últimos N marcos de entrenamiento en lugar de la partición de validación (para ajustar una receta sin mirar la partición de validación). Vacío o 0: puntuar sobre val.</translation>
     </message>
     <message>
       <source>Scores</source>
-      <translation type="unfinished" />
+      <translation>Métricas</translation>
     </message>
     <message>
       <source>Seed clicks</source>
-      <translation type="unfinished" />
+      <translation>Clics iniciales</translation>
     </message>
     <message>
       <source>Seeds</source>
-      <translation type="unfinished" />
+      <translation>Semillas</translation>
     </message>
     <message>
       <source>Show the map again; the labels given so far stay</source>
-      <translation type="unfinished" />
+      <translation>Volver a mostrar el mapa; las etiquetas dadas hasta ahora se conservan</translation>
     </message>
     <message>
       <source>Side of the square parts the workers compute, one at a time each (memory grows with it).</source>
-      <translation type="unfinished" />
+      <translation>Lado de las partes cuadradas que calculan los trabajadores, una a la vez cada uno (la memoria crece con él).</translation>
     </message>
     <message>
       <source>Side of the square patches cut around the clicks.</source>
-      <translation type="unfinished" />
+      <translation>Lado de los recortes cuadrados tomados alrededor de los clics.</translation>
     </message>
     <message>
       <source>Side of the tiles the network sees.</source>
-      <translation type="unfinished" />
+      <translation>Lado de las teselas que ve la red.</translation>
     </message>
     <message>
       <source>Skip (N)</source>
-      <translation type="unfinished" />
+      <translation>Saltar (N)</translation>
     </message>
     <message>
       <source>Spacing (pixels)</source>
-      <translation type="unfinished" />
+      <translation>Espaciado (píxeles)</translation>
     </message>
     <message>
       <source>Standard error of overall accuracy</source>
-      <translation type="unfinished" />
+      <translation>Error estándar de la exactitud global</translation>
     </message>
     <message>
       <source>Start from the latest model of the workspace (uncheck to train a new network, e.g. with another encoder).</source>
-      <translation type="unfinished" />
+      <translation>Partir del modelo más reciente del espacio de trabajo (desmarque para entrenar una red nueva, p. ej. con otro codificador).</translation>
     </message>
     <message>
       <source>Step cap (converge)</source>
-      <translation type="unfinished" />
+      <translation>Tope de pasos (converge)</translation>
     </message>
     <message>
       <source>Step schedule</source>
-      <translation type="unfinished" />
+      <translation>Programa de pasos</translation>
     </message>
     <message>
       <source>Steps of the seed round</source>
-      <translation type="unfinished" />
+      <translation>Pasos de la ronda inicial</translation>
     </message>
     <message>
       <source>Stop assessing</source>
-      <translation type="unfinished" />
+      <translation>Detener la evaluación</translation>
     </message>
     <message>
       <source>Stop the engine; earlier models and results stay</source>
-      <translation type="unfinished" />
+      <translation>Detener el motor; los modelos y resultados anteriores se conservan</translation>
     </message>
     <message>
       <source>Stored as Deepness's overlap percentage.</source>
-      <translation type="unfinished" />
+      <translation>Se guarda como el porcentaje de solapamiento de Deepness.</translation>
     </message>
     <message>
       <source>Target standard error</source>
-      <translation type="unfinished" />
+      <translation>Error estándar objetivo</translation>
     </message>
     <message>
       <source>Target standard error of overall accuracy</source>
-      <translation type="unfinished" />
+      <translation>Error estándar objetivo de la exactitud global</translation>
     </message>
     <message>
       <source>The colleague's click GeoPackage (their workspace's clicks.gpkg) to merge in; it is only read.</source>
-      <translation type="unfinished" />
+      <translation>El GeoPackage de clics del colega (el clicks.gpkg de su espacio de trabajo) que fusionar; solo se lee.</translation>
     </message>
     <message>
       <source>The converge schedule's cap.</source>
-      <translation type="unfinished" />
+      <translation>El tope del programa converge.</translation>
     </message>
     <message>
       <source>The design to report (its id or a unique prefix). Empty: the newest design.</source>
-      <translation type="unfinished" />
+      <translation>El diseño que informar (su id o un prefijo único). Vacío: el diseño más reciente.</translation>
     </message>
     <message>
       <source>The engine made no design: see the iSAGE log messages.</source>
-      <translation type="unfinished" />
+      <translation>El motor no creó ningún diseño: vea los mensajes de registro de iSAGE.</translation>
     </message>
     <message>
       <source>The engine refuses rasters whose band count, data type or values differ from the model's training frames; tick to use them anyway (recorded in the run and in the outputs' metadata).</source>
-      <translation type="unfinished" />
+      <translation>El motor rechaza los rásteres cuyo número de bandas, tipo de datos o valores difieren de los marcos de entrenamiento del modelo; márquelo para usarlos de todos modos (queda registrado en la ejecución y en los metadatos de las salidas).</translation>
     </message>
     <message>
       <source>The fewest points any class gets with the minimum allocation; a higher minimum means more points in all when some classes are rare.</source>
-      <translation type="unfinished" />
+      <translation>El menor número de puntos que recibe cualquier clase con la asignación mínima; un mínimo mayor significa más puntos en total cuando algunas clases son raras.</translation>
     </message>
     <message>
       <source>The field holding each point's class: its id or its name in the workspace's class table.</source>
-      <translation type="unfinished" />
+      <translation>El campo con la clase de cada punto: su id o su nombre en la tabla de clases del espacio de trabajo.</translation>
     </message>
     <message>
       <source>The full report: error matrix, class areas, plots</source>
-      <translation type="unfinished" />
+      <translation>El informe completo: matriz de error, áreas de las clases, gráficos</translation>
     </message>
     <message>
       <source>The iSAGE method allows one; overriding it is recorded nowhere else.</source>
-      <translation type="unfinished" />
+      <translation>El método iSAGE permite uno; superarlo no queda registrado en ningún otro lugar.</translation>
     </message>
     <message>
       <source>The imagery to classify (a GDAL raster file with the model's bands).</source>
-      <translation type="unfinished" />
+      <translation>Las imágenes que clasificar (un archivo ráster GDAL con las bandas del modelo).</translation>
     </message>
     <message>
       <source>The imagery to classify: a GeoTIFF, or a VRT mosaic of many (one CRS), with the model's bands.</source>
-      <translation type="unfinished" />
+      <translation>Las imágenes que clasificar: un GeoTIFF, o un mosaico VRT de varios (un solo SRC), con las bandas del modelo.</translation>
     </message>
     <message>
       <source>The iteration whose map gets the full report (classes, areas, error matrix). Empty: the newest.</source>
-      <translation type="unfinished" />
+      <translation>La iteración cuyo mapa recibe el informe completo (clases, áreas, matriz de error). Vacío: la más reciente.</translation>
     </message>
     <message>
       <source>The iteration whose map's classes are the strata (empty: the newest with a map of every frame).</source>
-      <translation type="unfinished" />
+      <translation>La iteración cuyas clases del mapa son los estratos (vacío: la más reciente con un mapa de todos los marcos).</translation>
     </message>
     <message>
       <source>The model whose classes name the scores (give this or the workspace).</source>
-      <translation type="unfinished" />
+      <translation>El modelo cuyas clases dan nombre a las métricas (indique este o el espacio de trabajo).</translation>
     </message>
     <message>
       <source>The points: a GeoPackage, shapefile, GeoJSON or CSV layer (others are copied to a GeoPackage).</source>
-      <translation type="unfinished" />
+      <translation>Los puntos: una capa GeoPackage, shapefile, GeoJSON o CSV (las demás se copian a un GeoPackage).</translation>
     </message>
     <message>
       <source>The random seed of the sample: the same seed, map and settings draw the same points; change it to draw a different sample.</source>
-      <translation type="unfinished" />
+      <translation>La semilla aleatoria de la muestra: la misma semilla, mapa y configuración extraen los mismos puntos; cámbiela para extraer una muestra distinta.</translation>
     </message>
     <message>
       <source>The run succeeded but its results could not be shown: {reason}</source>
-      <translation type="unfinished" />
+      <translation>La ejecución tuvo éxito, pero no se pudieron mostrar sus resultados: {reason}</translation>
     </message>
     <message>
       <source>The same seed, map and options draw the same sample.</source>
-      <translation type="unfinished" />
+      <translation>La misma semilla, mapa y opciones extraen la misma muestra.</translation>
     </message>
     <message>
       <source>The same seed, model and clicks give the same proposals.</source>
-      <translation type="unfinished" />
+      <translation>La misma semilla, modelo y clics dan las mismas propuestas.</translation>
     </message>
     <message>
       <source>The standard error of overall accuracy the sample should reach: how precise the overall accuracy estimate should be; it sets the number of sample points. A smaller standard error needs more points: 0.025 gives a 95% interval of about ±5 percentage points, 0.0125 about four times as many points for ±2.5.</source>
-      <translation type="unfinished" />
+      <translation>El error estándar de la exactitud global que debe alcanzar la muestra: cuán precisa debe ser la estimación de la exactitud global; fija el número de puntos de muestra. Un error estándar menor requiere más puntos: 0,025 da un intervalo del 95% de unos ±5 puntos porcentuales; 0,0125, unas cuatro veces más puntos para ±2,5.</translation>
     </message>
     <message>
       <source>The standard error of the overall accuracy estimate the sample should reach (0.025: a 95% interval of about ±5 points); used when no sample size is given.</source>
-      <translation type="unfinished" />
+      <translation>El error estándar de la estimación de la exactitud global que debe alcanzar la muestra (0,025: un intervalo del 95% de unos ±5 puntos); se usa cuando no se indica un tamaño de muestra.</translation>
     </message>
     <message>
       <source>The truth: class ids on the same pixel grid as the prediction.</source>
-      <translation type="unfinished" />
+      <translation>La verdad: ids de clase en la misma malla de píxeles que la predicción.</translation>
     </message>
     <message>
       <source>The user's accuracy expected of each class, for the sample size: one value for all, or class:value pairs such as 1:0.7,2:0.9 (the others get 0.85).</source>
-      <translation type="unfinished" />
+      <translation>La exactitud del usuario esperada de cada clase, para el tamaño de la muestra: un valor para todas, o pares clase:valor como 1:0.7,2:0.9 (las demás reciben 0.85).</translation>
     </message>
     <message>
       <source>The user's accuracy you expect of each class, used only to work out the number of points. A lower value needs more points; if the map turns out better, the interval is narrower than the target.</source>
-      <translation type="unfinished" />
+      <translation>La exactitud del usuario que espera de cada clase, usada solo para calcular el número de puntos. Un valor menor requiere más puntos; si el mapa resulta mejor, el intervalo es más estrecho que el objetivo.</translation>
     </message>
     <message>
       <source>The workspace receiving the clicks: its click GeoPackage (clicks.gpkg) or folder.</source>
-      <translation type="unfinished" />
+      <translation>El espacio de trabajo que recibe los clics: su GeoPackage de clics (clicks.gpkg) o su carpeta.</translation>
     </message>
     <message>
       <source>The workspace that receives the clicks: its click GeoPackage (clicks.gpkg) or its folder.</source>
-      <translation type="unfinished" />
+      <translation>El espacio de trabajo que recibe los clics: su GeoPackage de clics (clicks.gpkg) o su carpeta.</translation>
     </message>
     <message>
       <source>The workspace whose classes name the scores and whose clicks are counted (or give the model).</source>
-      <translation type="unfinished" />
+      <translation>El espacio de trabajo cuyas clases dan nombre a las métricas y cuyos clics se cuentan (o indique el modelo).</translation>
     </message>
     <message>
       <source>The workspace whose latest model to export (or give the model file).</source>
-      <translation type="unfinished" />
+      <translation>El espacio de trabajo cuyo modelo más reciente se exporta (o indique el archivo del modelo).</translation>
     </message>
     <message>
       <source>The workspace's click GeoPackage (clicks.gpkg) or the workspace folder holding it.</source>
-      <translation type="unfinished" />
+      <translation>El GeoPackage de clics del espacio de trabajo (clicks.gpkg) o la carpeta del espacio de trabajo que lo contiene.</translation>
     </message>
     <message>
       <source>This copy of the plugin carries no engine (a development checkout): use the repository's .venv, or install the plugin zip made by `make package`.</source>
-      <translation type="unfinished" />
+      <translation>Esta copia del complemento no trae motor (una copia de desarrollo): use el .venv del repositorio, o instale el zip del complemento creado por `make package`.</translation>
     </message>
     <message>
       <source>Tile overlap (pixels)</source>
-      <translation type="unfinished" />
+      <translation>Solapamiento de teselas (píxeles)</translation>
     </message>
     <message>
       <source>Tile side Deepness runs (multiple of 32).</source>
-      <translation type="unfinished" />
+      <translation>Lado de la tesela que procesa Deepness (múltiplo de 32).</translation>
     </message>
     <message>
       <source>Tile size (pixels)</source>
-      <translation type="unfinished" />
+      <translation>Tamaño de tesela (píxeles)</translation>
     </message>
     <message>
       <source>Tiles per network call (lower it if memory runs out).</source>
-      <translation type="unfinished" />
+      <translation>Teselas por llamada a la red (redúzcalo si se agota la memoria).</translation>
     </message>
     <message>
       <source>Torch</source>
-      <translation type="unfinished" />
+      <translation>Torch</translation>
     </message>
     <message>
       <source>Total</source>
@@ -1421,65 +1421,67 @@ La carpeta de salida recibe benchmark.md (el informe), benchmark.png (mIoU frent
     </message>
     <message>
       <source>Training frames (most)</source>
-      <translation type="unfinished" />
+      <translation>Marcos de entrenamiento (máximo)</translation>
     </message>
     <message>
       <source>Trains the model of the workspace's current iteration from every unretracted click of this and earlier iterations, warm-starting from the latest model. The clicks are the only labels: each is one pixel an expert marked. Clicks added afterwards belong to the next iteration.
 
 Outputs the model file (models/iteration_NNN.safetensors in the workspace) and the iteration number.</source>
-      <translation type="unfinished" />
+      <translation>Entrena el modelo de la iteración actual del espacio de trabajo a partir de todos los clics no retirados de esta iteración y de las anteriores, partiendo del modelo más reciente. Los clics son las únicas etiquetas: cada uno es un píxel marcado por un experto. Los clics añadidos después pertenecen a la siguiente iteración.
+
+Produce el archivo del modelo (models/iteration_NNN.safetensors en el espacio de trabajo) y el número de la iteración.</translation>
     </message>
     <message>
       <source>Tune on held-out training frames</source>
-      <translation type="unfinished" />
+      <translation>Ajustar con marcos de entrenamiento reservados</translation>
     </message>
     <message>
       <source>Turns a class raster into polygons: one per connected region (4-neighbour) of each class, with the class id, class name and area in square metres and hectares (on the ellipsoid for a geographic CRS). Regions smaller than the minimum area are first merged into their neighbours. Works in strips, so rasters larger than memory are fine. Nodata is skipped.</source>
-      <translation type="unfinished" />
+      <translation>Convierte un ráster de clases en polígonos: uno por región conexa (vecindad 4) de cada clase, con el id de la clase, el nombre de la clase y el área en metros cuadrados y hectáreas (sobre el elipsoide para un SRC geográfico). Las regiones menores que el área mínima se fusionan antes con sus vecinas. Trabaja por franjas, así que los rásteres más grandes que la memoria no son un problema. Se omite sin datos.</translation>
     </message>
     <message>
       <source>Typical proposals below this many clicks</source>
-      <translation type="unfinished" />
+      <translation>Propuestas típicas por debajo de este número de clics</translation>
     </message>
     <message>
       <source>U-Net decoder channels of a new model, comma-separated (e.g. 64,32,16,16,8); empty: the architecture's default.</source>
-      <translation type="unfinished" />
+      <translation>Canales del decodificador U-Net de un modelo nuevo, separados por comas (p. ej. 64,32,16,16,8); vacío: el valor por defecto de la arquitectura.</translation>
     </message>
     <message>
       <source>Undo label</source>
-      <translation type="unfinished" />
+      <translation>Deshacer la etiqueta</translation>
     </message>
     <message>
       <source>Undone: click {fid} retracted.</source>
-      <translation type="unfinished" />
+      <translation>Deshecho: clic {fid} retirado.</translation>
     </message>
     <message>
       <source>Undone: the retracted click is back as click {fid}.</source>
-      <translation type="unfinished" />
+      <translation>Deshecho: el clic retirado vuelve como clic {fid}.</translation>
     </message>
     <message>
       <source>Unsaved clicks</source>
-      <translation type="unfinished" />
+      <translation>Clics sin guardar</translation>
     </message>
     <message>
       <source>Unsure (U)</source>
-      <translation type="unfinished" />
+      <translation>Dudoso (U)</translation>
     </message>
     <message>
       <source>Update engine</source>
-      <translation type="unfinished" />
+      <translation>Actualizar el motor</translation>
     </message>
     <message>
       <source>Use only the first N.</source>
-      <translation type="unfinished" />
+      <translation>Usar solo los N primeros.</translation>
     </message>
     <message>
       <source>Validation frames (most)</source>
-      <translation type="unfinished" />
+      <translation>Marcos de validación (máximo)</translation>
     </message>
     <message>
       <source>Vectorize classes</source>
-      <translation type="unfinished" />
+      <translation>Vectorizar clases</translation>
     </message>
     <message>
       <source>Visible extent</source>
@@ -1487,63 +1489,63 @@ Outputs the model file (models/iteration_NNN.safetensors in the workspace) and t
     </message>
     <message>
       <source>Wall time (s)</source>
-      <translation type="unfinished" />
+      <translation>Tiempo real (s)</translation>
     </message>
     <message>
       <source>Warm start</source>
-      <translation type="unfinished" />
+      <translation>Arranque en caliente</translation>
     </message>
     <message>
       <source>Where the network runs: 'settings' uses the device chosen in the iSAGE settings (default auto: a CUDA GPU, else Apple MPS, else the CPU).</source>
-      <translation type="unfinished" />
+      <translation>Dónde se ejecuta la red: 'settings' usa el dispositivo elegido en la configuración de iSAGE (por defecto auto: una GPU CUDA, si no Apple MPS, si no la CPU).</translation>
     </message>
     <message>
       <source>Where the parts and the VRTs go (the VRTs read the parts: keep them together).</source>
-      <translation type="unfinished" />
+      <translation>Dónde van las partes y los VRT (los VRT leen las partes: manténgalos juntos).</translation>
     </message>
     <message>
       <source>Where to click next</source>
-      <translation type="unfinished" />
+      <translation>Dónde hacer clic a continuación</translation>
     </message>
     <message>
       <source>Where to write the class raster (GeoTIFF).</source>
-      <translation type="unfinished" />
+      <translation>Dónde escribir el ráster de clases (GeoTIFF).</translation>
     </message>
     <message>
       <source>Where to write the confidence heatmap (GeoTIFF, 0-1); skip it to write only the classes.</source>
-      <translation type="unfinished" />
+      <translation>Dónde escribir el mapa de calor de la confianza (GeoTIFF, 0-1); omítalo para escribir solo las clases.</translation>
     </message>
     <message>
       <source>Where to write the heatmap (GeoTIFF, 0-1).</source>
-      <translation type="unfinished" />
+      <translation>Dónde escribir el mapa de calor (GeoTIFF, 0-1).</translation>
     </message>
     <message>
       <source>Where to write the model (.onnx); the .isage.json sidecar goes beside it.</source>
-      <translation type="unfinished" />
+      <translation>Dónde escribir el modelo (.onnx); el archivo auxiliar .isage.json va a su lado.</translation>
     </message>
     <message>
       <source>Where to write the points (empty: outputs/iteration_NNN/proposals.gpkg of the workspace).</source>
-      <translation type="unfinished" />
+      <translation>Dónde escribir los puntos (vacío: outputs/iteration_NNN/proposals.gpkg del espacio de trabajo).</translation>
     </message>
     <message>
       <source>Where to write the polygons (GeoPackage; other formats are converted from it).</source>
-      <translation type="unfinished" />
+      <translation>Dónde escribir los polígonos (GeoPackage; los demás formatos se convierten a partir de él).</translation>
     </message>
     <message>
       <source>Where to write the report files (empty: outputs/assessment/&lt;design&gt; of the workspace).</source>
-      <translation type="unfinished" />
+      <translation>Dónde escribir los archivos del informe (vacío: outputs/assessment/&lt;design&gt; del espacio de trabajo).</translation>
     </message>
     <message>
       <source>Where to write the scores (JSON).</source>
-      <translation type="unfinished" />
+      <translation>Dónde escribir las métricas (JSON).</translation>
     </message>
     <message>
       <source>Who creates the design (empty: the annotator of the iSAGE settings).</source>
-      <translation type="unfinished" />
+      <translation>Quién crea el diseño (vacío: el anotador de la configuración de iSAGE).</translation>
     </message>
     <message>
       <source>Who made the points, when no annotator field is given.</source>
-      <translation type="unfinished" />
+      <translation>Quién hizo los puntos, cuando no se indica un campo de anotador.</translation>
     </message>
     <message>
       <source>Whole frames</source>
@@ -1551,11 +1553,11 @@ Outputs the model file (models/iteration_NNN.safetensors in the workspace) and t
     </message>
     <message>
       <source>With the minimum allocation: the fewest points any class gets.</source>
-      <translation type="unfinished" />
+      <translation>Con la asignación mínima: el menor número de puntos que recibe cualquier clase.</translation>
     </message>
     <message>
       <source>Worker processes of the local cluster (without a scheduler).</source>
-      <translation type="unfinished" />
+      <translation>Procesos trabajadores del clúster local (sin planificador).</translation>
     </message>
     <message>
       <source>Workspace</source>
@@ -1563,119 +1565,119 @@ Outputs the model file (models/iteration_NNN.safetensors in the workspace) and t
     </message>
     <message>
       <source>Workspace (clicks.gpkg or its folder)</source>
-      <translation type="unfinished" />
+      <translation>Espacio de trabajo (clicks.gpkg o su carpeta)</translation>
     </message>
     <message>
       <source>Workspace folder (clicks.gpkg, models, outputs)</source>
-      <translation type="unfinished" />
+      <translation>Carpeta del espacio de trabajo (clicks.gpkg, modelos, salidas)</translation>
     </message>
     <message>
       <source>Writes a model as an ONNX segmentation model for the Deepness plugin: its band selection and normalisation are built in, so Deepness's own input scaling (values / 255) gives the classes iSAGE predicts, 16-bit imagery included. Class names, resolution, tile size and overlap are stored as the metadata Deepness reads ('Load default parameters' there applies them). The iSAGE metadata (classes, colours, bands, normalisation, iteration, clicks) goes into a .isage.json file beside it. Give the workspace (its latest model) or a model file.</source>
-      <translation type="unfinished" />
+      <translation>Escribe un modelo como modelo de segmentación ONNX para el complemento Deepness: su selección de bandas y su normalización van incorporadas, de modo que el propio escalado de entrada de Deepness (valores / 255) da las clases que predice iSAGE, imágenes de 16 bits incluidas. Los nombres de las clases, la resolución, el tamaño de tesela y el solapamiento se guardan como los metadatos que lee Deepness ('Load default parameters' allí los aplica). Los metadatos de iSAGE (clases, colores, bandas, normalización, iteración, clics) van a un archivo .isage.json a su lado. Indique el espacio de trabajo (su modelo más reciente) o un archivo de modelo.</translation>
     </message>
     <message>
       <source>You cannot tell the class here</source>
-      <translation type="unfinished" />
+      <translation>No se puede distinguir la clase aquí</translation>
     </message>
     <message>
       <source>a library it needs does not import</source>
-      <translation type="unfinished" />
+      <translation>no se puede importar una biblioteca que necesita</translation>
     </message>
     <message>
       <source>accuracy assessment design</source>
-      <translation type="unfinished" />
+      <translation>diseño de evaluación de la exactitud</translation>
     </message>
     <message>
       <source>accuracy assessment report</source>
-      <translation type="unfinished" />
+      <translation>informe de evaluación de la exactitud</translation>
     </message>
     <message>
       <source>add at least one frame raster to the record</source>
-      <translation type="unfinished" />
+      <translation>añada al menos un ráster de marco al registro</translation>
     </message>
     <message>
       <source>add frames</source>
-      <translation type="unfinished" />
+      <translation>añadir marcos</translation>
     </message>
     <message>
       <source>add the click</source>
-      <translation type="unfinished" />
+      <translation>añadir el clic</translation>
     </message>
     <message>
       <source>add the frame rasters (GeoTIFF...) to the project first</source>
-      <translation type="unfinished" />
+      <translation>añada primero los rásteres de marco (GeoTIFF...) al proyecto</translation>
     </message>
     <message>
       <source>an engine run is in progress; wait for it or cancel it</source>
-      <translation type="unfinished" />
+      <translation>hay una ejecución del motor en curso; espere a que termine o cancélela</translation>
     </message>
     <message>
       <source>authors: the method authors' sample recipe, replacing the training options (the report lists what this machine trims).</source>
-      <translation type="unfinished" />
+      <translation>authors: la receta de la muestra de los autores del método, que sustituye las opciones de entrenamiento (el informe lista lo que esta máquina recorta).</translation>
     </message>
     <message>
       <source>auto: OpenVINO (else onnxruntime) on a CPU, running the model's graph, exported once and cached beside it (small jobs use PyTorch); PyTorch on a GPU. torch, onnxruntime or openvino force one.</source>
-      <translation type="unfinished" />
+      <translation>auto: OpenVINO (si no onnxruntime) en una CPU, ejecutando el grafo del modelo, exportado una vez y guardado en caché a su lado (los trabajos pequeños usan PyTorch); PyTorch en una GPU. torch, onnxruntime u openvino fuerzan uno de ellos.</translation>
     </message>
     <message>
       <source>auto: bfloat16 where the CPU computes it (AMX, AVX-512 BF16) and a check against float32 passes, else float32. f32 never reduces the precision; bf16 insists (the run fails if the check does).</source>
-      <translation type="unfinished" />
+      <translation>auto: bfloat16 donde la CPU lo calcula (AMX, AVX-512 BF16) y una comprobación frente a float32 pasa, si no float32. f32 nunca reduce la precisión; bf16 insiste (la ejecución falla si la comprobación falla).</translation>
     </message>
     <message>
       <source>auto: class ids when every value is a whole number, else class names (case does not matter).</source>
-      <translation type="unfinished" />
+      <translation>auto: ids de clase cuando todos los valores son números enteros, si no nombres de clase (no distingue mayúsculas y minúsculas).</translation>
     </message>
     <message>
       <source>cancelled before the next step</source>
-      <translation type="unfinished" />
+      <translation>cancelado antes del siguiente paso</translation>
     </message>
     <message>
       <source>cancelled; earlier models, results and clicks are intact</source>
-      <translation type="unfinished" />
+      <translation>cancelado; los modelos, resultados y clics anteriores están intactos</translation>
     </message>
     <message>
       <source>cancelled; the engine environment is incomplete, build it again to finish it</source>
-      <translation type="unfinished" />
+      <translation>cancelado; el entorno del motor está incompleto, vuelva a crearlo para terminarlo</translation>
     </message>
     <message>
       <source>cancelled; the engine was stopped before it finished</source>
-      <translation type="unfinished" />
+      <translation>cancelado; el motor se detuvo antes de terminar</translation>
     </message>
     <message>
       <source>check cancelled</source>
-      <translation type="unfinished" />
+      <translation>comprobación cancelada</translation>
     </message>
     <message>
       <source>checking that the engine imports</source>
-      <translation type="unfinished" />
+      <translation>comprobando que el motor se importa</translation>
     </message>
     <message>
       <source>checking what would be downloaded</source>
-      <translation type="unfinished" />
+      <translation>comprobando lo que se descargaría</translation>
     </message>
     <message>
       <source>choose CPU or CUDA torch in the iSAGE settings</source>
-      <translation type="unfinished" />
+      <translation>elija torch para CPU o CUDA en la configuración de iSAGE</translation>
     </message>
     <message>
       <source>click at least once for every class (none yet: {classes})</source>
-      <translation type="unfinished" />
+      <translation>haga clic al menos una vez en cada clase (ninguno aún: {classes})</translation>
     </message>
     <message>
       <source>cosine: decays within each run to 5% of the rate (measured better on the sample); constant: the same rate for every step.</source>
-      <translation type="unfinished" />
+      <translation>cosine: decae dentro de cada ejecución hasta el 5% de la tasa (medido como mejor en la muestra); constant: la misma tasa en todos los pasos.</translation>
     </message>
     <message>
       <source>create the accuracy assessment design</source>
-      <translation type="unfinished" />
+      <translation>crear el diseño de evaluación de la exactitud</translation>
     </message>
     <message>
       <source>create workspace</source>
-      <translation type="unfinished" />
+      <translation>crear el espacio de trabajo</translation>
     </message>
     <message>
       <source>empty: predict on this computer; tcp://host:8786 or a .json file</source>
-      <translation type="unfinished" />
+      <translation>vacío: predecir en este equipo; tcp://host:8786 o un archivo .json</translation>
     </message>
     <message>
       <source>empty: the package index; or a folder of wheels (offline)</source>

@@ -1169,19 +1169,19 @@ A pasta de saída recebe benchmark.md (o relatório), benchmark.png (mIoU em fun
     </message>
     <message>
       <source>Sample points</source>
-      <translation type="unfinished" />
+      <translation>Pontos amostrais</translation>
     </message>
     <message>
       <source>Sample points labelled (unsure ones included)</source>
-      <translation type="unfinished" />
+      <translation>Pontos amostrais rotulados (incluindo os incertos)</translation>
     </message>
     <message>
       <source>Sample points not labelled</source>
-      <translation type="unfinished" />
+      <translation>Pontos amostrais não rotulados</translation>
     </message>
     <message>
       <source>Sample size (points)</source>
-      <translation type="unfinished" />
+      <translation>Tamanho da amostra (pontos)</translation>
     </message>
     <message>
       <source>Save clicks, train the next iteration, then predict</source>
@@ -1189,67 +1189,67 @@ A pasta de saída recebe benchmark.md (o relatório), benchmark.png (mIoU em fun
     </message>
     <message>
       <source>Score on the last N training frames instead of the validation split (for tuning a recipe without looking at the validation split). Empty or 0: score on val.</source>
-      <translation type="unfinished" />
+      <translation>Pontuar nos últimos N quadros de treinamento em vez da divisão de validação (para ajustar uma receita sem olhar a divisão de validação). Vazio ou 0: pontuar em val.</translation>
     </message>
     <message>
       <source>Scores</source>
-      <translation type="unfinished" />
+      <translation>Métricas</translation>
     </message>
     <message>
       <source>Seed clicks</source>
-      <translation type="unfinished" />
+      <translation>Cliques iniciais</translation>
     </message>
     <message>
       <source>Seeds</source>
-      <translation type="unfinished" />
+      <translation>Sementes</translation>
     </message>
     <message>
       <source>Show the map again; the labels given so far stay</source>
-      <translation type="unfinished" />
+      <translation>Mostrar o mapa novamente; os rótulos dados até agora permanecem</translation>
     </message>
     <message>
       <source>Side of the square parts the workers compute, one at a time each (memory grows with it).</source>
-      <translation type="unfinished" />
+      <translation>Lado das partes quadradas que os workers calculam, uma por vez cada um (a memória cresce com ele).</translation>
     </message>
     <message>
       <source>Side of the square patches cut around the clicks.</source>
-      <translation type="unfinished" />
+      <translation>Lado dos recortes quadrados feitos em torno dos cliques.</translation>
     </message>
     <message>
       <source>Side of the tiles the network sees.</source>
-      <translation type="unfinished" />
+      <translation>Lado dos blocos que a rede vê.</translation>
     </message>
     <message>
       <source>Skip (N)</source>
-      <translation type="unfinished" />
+      <translation>Pular (N)</translation>
     </message>
     <message>
       <source>Spacing (pixels)</source>
-      <translation type="unfinished" />
+      <translation>Espaçamento (pixels)</translation>
     </message>
     <message>
       <source>Standard error of overall accuracy</source>
-      <translation type="unfinished" />
+      <translation>Erro padrão da exatidão global</translation>
     </message>
     <message>
       <source>Start from the latest model of the workspace (uncheck to train a new network, e.g. with another encoder).</source>
-      <translation type="unfinished" />
+      <translation>Partir do modelo mais recente da área de trabalho (desmarque para treinar uma nova rede, por exemplo com outro codificador).</translation>
     </message>
     <message>
       <source>Step cap (converge)</source>
-      <translation type="unfinished" />
+      <translation>Limite de passos (converge)</translation>
     </message>
     <message>
       <source>Step schedule</source>
-      <translation type="unfinished" />
+      <translation>Cronograma de passos</translation>
     </message>
     <message>
       <source>Steps of the seed round</source>
-      <translation type="unfinished" />
+      <translation>Passos da rodada inicial</translation>
     </message>
     <message>
       <source>Stop assessing</source>
-      <translation type="unfinished" />
+      <translation>Parar a avaliação</translation>
     </message>
     <message>
       <source>Stop the engine; earlier models and results stay</source>
@@ -1257,155 +1257,155 @@ A pasta de saída recebe benchmark.md (o relatório), benchmark.png (mIoU em fun
     </message>
     <message>
       <source>Stored as Deepness's overlap percentage.</source>
-      <translation type="unfinished" />
+      <translation>Armazenada como a porcentagem de sobreposição do Deepness.</translation>
     </message>
     <message>
       <source>Target standard error</source>
-      <translation type="unfinished" />
+      <translation>Erro padrão alvo</translation>
     </message>
     <message>
       <source>Target standard error of overall accuracy</source>
-      <translation type="unfinished" />
+      <translation>Erro padrão alvo da exatidão global</translation>
     </message>
     <message>
       <source>The colleague's click GeoPackage (their workspace's clicks.gpkg) to merge in; it is only read.</source>
-      <translation type="unfinished" />
+      <translation>O GeoPackage de cliques do colega (o clicks.gpkg da área de trabalho dele) a mesclar; ele é apenas lido.</translation>
     </message>
     <message>
       <source>The converge schedule's cap.</source>
-      <translation type="unfinished" />
+      <translation>O limite do cronograma converge.</translation>
     </message>
     <message>
       <source>The design to report (its id or a unique prefix). Empty: the newest design.</source>
-      <translation type="unfinished" />
+      <translation>O delineamento a relatar (seu id ou um prefixo único). Vazio: o delineamento mais recente.</translation>
     </message>
     <message>
       <source>The engine made no design: see the iSAGE log messages.</source>
-      <translation type="unfinished" />
+      <translation>O motor não criou nenhum delineamento: veja as mensagens de log do iSAGE.</translation>
     </message>
     <message>
       <source>The engine refuses rasters whose band count, data type or values differ from the model's training frames; tick to use them anyway (recorded in the run and in the outputs' metadata).</source>
-      <translation type="unfinished" />
+      <translation>O motor recusa rasters cujo número de bandas, tipo de dado ou valores diferem dos quadros de treinamento do modelo; marque para usá-los mesmo assim (registrado na execução e nos metadados das saídas).</translation>
     </message>
     <message>
       <source>The fewest points any class gets with the minimum allocation; a higher minimum means more points in all when some classes are rare.</source>
-      <translation type="unfinished" />
+      <translation>O menor número de pontos que qualquer classe recebe com a alocação mínima; um mínimo maior significa mais pontos ao todo quando algumas classes são raras.</translation>
     </message>
     <message>
       <source>The field holding each point's class: its id or its name in the workspace's class table.</source>
-      <translation type="unfinished" />
+      <translation>O campo com a classe de cada ponto: seu id ou seu nome na tabela de classes da área de trabalho.</translation>
     </message>
     <message>
       <source>The full report: error matrix, class areas, plots</source>
-      <translation type="unfinished" />
+      <translation>O relatório completo: matriz de erros, áreas das classes, gráficos</translation>
     </message>
     <message>
       <source>The iSAGE method allows one; overriding it is recorded nowhere else.</source>
-      <translation type="unfinished" />
+      <translation>O método iSAGE permite um; ultrapassar isso não é registrado em nenhum outro lugar.</translation>
     </message>
     <message>
       <source>The imagery to classify (a GDAL raster file with the model's bands).</source>
-      <translation type="unfinished" />
+      <translation>As imagens a classificar (um arquivo raster GDAL com as bandas do modelo).</translation>
     </message>
     <message>
       <source>The imagery to classify: a GeoTIFF, or a VRT mosaic of many (one CRS), with the model's bands.</source>
-      <translation type="unfinished" />
+      <translation>As imagens a classificar: um GeoTIFF, ou um mosaico VRT de vários (um só SRC), com as bandas do modelo.</translation>
     </message>
     <message>
       <source>The iteration whose map gets the full report (classes, areas, error matrix). Empty: the newest.</source>
-      <translation type="unfinished" />
+      <translation>A iteração cujo mapa recebe o relatório completo (classes, áreas, matriz de erros). Vazio: a mais recente.</translation>
     </message>
     <message>
       <source>The iteration whose map's classes are the strata (empty: the newest with a map of every frame).</source>
-      <translation type="unfinished" />
+      <translation>A iteração cujas classes do mapa são os estratos (vazio: a mais recente com um mapa de todos os quadros).</translation>
     </message>
     <message>
       <source>The model whose classes name the scores (give this or the workspace).</source>
-      <translation type="unfinished" />
+      <translation>O modelo cujas classes nomeiam as métricas (informe este ou a área de trabalho).</translation>
     </message>
     <message>
       <source>The points: a GeoPackage, shapefile, GeoJSON or CSV layer (others are copied to a GeoPackage).</source>
-      <translation type="unfinished" />
+      <translation>Os pontos: uma camada GeoPackage, shapefile, GeoJSON ou CSV (as demais são copiadas para um GeoPackage).</translation>
     </message>
     <message>
       <source>The random seed of the sample: the same seed, map and settings draw the same points; change it to draw a different sample.</source>
-      <translation type="unfinished" />
+      <translation>A semente aleatória da amostra: a mesma semente, mapa e configurações sorteiam os mesmos pontos; altere-a para sortear uma amostra diferente.</translation>
     </message>
     <message>
       <source>The run succeeded but its results could not be shown: {reason}</source>
-      <translation type="unfinished" />
+      <translation>A execução foi bem-sucedida, mas seus resultados não puderam ser mostrados: {reason}</translation>
     </message>
     <message>
       <source>The same seed, map and options draw the same sample.</source>
-      <translation type="unfinished" />
+      <translation>A mesma semente, mapa e opções sorteiam a mesma amostra.</translation>
     </message>
     <message>
       <source>The same seed, model and clicks give the same proposals.</source>
-      <translation type="unfinished" />
+      <translation>A mesma semente, modelo e cliques dão as mesmas propostas.</translation>
     </message>
     <message>
       <source>The standard error of overall accuracy the sample should reach: how precise the overall accuracy estimate should be; it sets the number of sample points. A smaller standard error needs more points: 0.025 gives a 95% interval of about ±5 percentage points, 0.0125 about four times as many points for ±2.5.</source>
-      <translation type="unfinished" />
+      <translation>O erro padrão da exatidão global que a amostra deve atingir: quão precisa deve ser a estimativa da exatidão global; ele define o número de pontos amostrais. Um erro padrão menor exige mais pontos: 0,025 dá um intervalo de 95% de cerca de ±5 pontos percentuais; 0,0125, cerca de quatro vezes mais pontos para ±2,5.</translation>
     </message>
     <message>
       <source>The standard error of the overall accuracy estimate the sample should reach (0.025: a 95% interval of about ±5 points); used when no sample size is given.</source>
-      <translation type="unfinished" />
+      <translation>O erro padrão da estimativa da exatidão global que a amostra deve atingir (0,025: um intervalo de 95% de cerca de ±5 pontos); usado quando nenhum tamanho de amostra é informado.</translation>
     </message>
     <message>
       <source>The truth: class ids on the same pixel grid as the prediction.</source>
-      <translation type="unfinished" />
+      <translation>A verdade: ids de classe na mesma grade de pixels da predição.</translation>
     </message>
     <message>
       <source>The user's accuracy expected of each class, for the sample size: one value for all, or class:value pairs such as 1:0.7,2:0.9 (the others get 0.85).</source>
-      <translation type="unfinished" />
+      <translation>A exatidão do usuário esperada de cada classe, para o tamanho da amostra: um valor para todas, ou pares classe:valor como 1:0.7,2:0.9 (as demais recebem 0.85).</translation>
     </message>
     <message>
       <source>The user's accuracy you expect of each class, used only to work out the number of points. A lower value needs more points; if the map turns out better, the interval is narrower than the target.</source>
-      <translation type="unfinished" />
+      <translation>A exatidão do usuário que você espera de cada classe, usada apenas para calcular o número de pontos. Um valor menor exige mais pontos; se o mapa se mostrar melhor, o intervalo fica mais estreito que o alvo.</translation>
     </message>
     <message>
       <source>The workspace receiving the clicks: its click GeoPackage (clicks.gpkg) or folder.</source>
-      <translation type="unfinished" />
+      <translation>A área de trabalho que recebe os cliques: seu GeoPackage de cliques (clicks.gpkg) ou sua pasta.</translation>
     </message>
     <message>
       <source>The workspace that receives the clicks: its click GeoPackage (clicks.gpkg) or its folder.</source>
-      <translation type="unfinished" />
+      <translation>A área de trabalho que recebe os cliques: seu GeoPackage de cliques (clicks.gpkg) ou sua pasta.</translation>
     </message>
     <message>
       <source>The workspace whose classes name the scores and whose clicks are counted (or give the model).</source>
-      <translation type="unfinished" />
+      <translation>A área de trabalho cujas classes nomeiam as métricas e cujos cliques são contados (ou informe o modelo).</translation>
     </message>
     <message>
       <source>The workspace whose latest model to export (or give the model file).</source>
-      <translation type="unfinished" />
+      <translation>A área de trabalho cujo modelo mais recente será exportado (ou informe o arquivo do modelo).</translation>
     </message>
     <message>
       <source>The workspace's click GeoPackage (clicks.gpkg) or the workspace folder holding it.</source>
-      <translation type="unfinished" />
+      <translation>O GeoPackage de cliques da área de trabalho (clicks.gpkg) ou a pasta da área de trabalho que o contém.</translation>
     </message>
     <message>
       <source>This copy of the plugin carries no engine (a development checkout): use the repository's .venv, or install the plugin zip made by `make package`.</source>
-      <translation type="unfinished" />
+      <translation>Esta cópia do plugin não traz motor (uma cópia de desenvolvimento): use o .venv do repositório, ou instale o zip do plugin gerado por `make package`.</translation>
     </message>
     <message>
       <source>Tile overlap (pixels)</source>
-      <translation type="unfinished" />
+      <translation>Sobreposição dos blocos (pixels)</translation>
     </message>
     <message>
       <source>Tile side Deepness runs (multiple of 32).</source>
-      <translation type="unfinished" />
+      <translation>Lado do bloco que o Deepness processa (múltiplo de 32).</translation>
     </message>
     <message>
       <source>Tile size (pixels)</source>
-      <translation type="unfinished" />
+      <translation>Tamanho do bloco (pixels)</translation>
     </message>
     <message>
       <source>Tiles per network call (lower it if memory runs out).</source>
-      <translation type="unfinished" />
+      <translation>Blocos por chamada da rede (reduza se a memória acabar).</translation>
     </message>
     <message>
       <source>Torch</source>
-      <translation type="unfinished" />
+      <translation>Torch</translation>
     </message>
     <message>
       <source>Total</source>
@@ -1421,7 +1421,7 @@ A pasta de saída recebe benchmark.md (o relatório), benchmark.png (mIoU em fun
     </message>
     <message>
       <source>Training frames (most)</source>
-      <translation type="unfinished" />
+      <translation>Quadros de treinamento (máximo)</translation>
     </message>
     <message>
       <source>Trains the model of the workspace's current iteration from every unretracted click of this and earlier iterations, warm-starting from the latest model. The clicks are the only labels: each is one pixel an expert marked. Clicks added afterwards belong to the next iteration.
@@ -1433,55 +1433,55 @@ Produz o arquivo do modelo (models/iteration_NNN.safetensors na área de trabalh
     </message>
     <message>
       <source>Tune on held-out training frames</source>
-      <translation type="unfinished" />
+      <translation>Ajustar em quadros de treinamento reservados</translation>
     </message>
     <message>
       <source>Turns a class raster into polygons: one per connected region (4-neighbour) of each class, with the class id, class name and area in square metres and hectares (on the ellipsoid for a geographic CRS). Regions smaller than the minimum area are first merged into their neighbours. Works in strips, so rasters larger than memory are fine. Nodata is skipped.</source>
-      <translation type="unfinished" />
+      <translation>Converte um raster de classes em polígonos: um por região conexa (vizinhança 4) de cada classe, com o id da classe, o nome da classe e a área em metros quadrados e hectares (sobre o elipsoide para um SRC geográfico). Regiões menores que a área mínima são antes fundidas às vizinhas. Trabalha em faixas, então rasters maiores que a memória não são problema. Sem dados é ignorado.</translation>
     </message>
     <message>
       <source>Typical proposals below this many clicks</source>
-      <translation type="unfinished" />
+      <translation>Propostas típicas abaixo deste número de cliques</translation>
     </message>
     <message>
       <source>U-Net decoder channels of a new model, comma-separated (e.g. 64,32,16,16,8); empty: the architecture's default.</source>
-      <translation type="unfinished" />
+      <translation>Canais do decodificador U-Net de um novo modelo, separados por vírgula (por exemplo 64,32,16,16,8); vazio: o padrão da arquitetura.</translation>
     </message>
     <message>
       <source>Undo label</source>
-      <translation type="unfinished" />
+      <translation>Desfazer o rótulo</translation>
     </message>
     <message>
       <source>Undone: click {fid} retracted.</source>
-      <translation type="unfinished" />
+      <translation>Desfeito: clique {fid} retirado.</translation>
     </message>
     <message>
       <source>Undone: the retracted click is back as click {fid}.</source>
-      <translation type="unfinished" />
+      <translation>Desfeito: o clique retirado voltou como clique {fid}.</translation>
     </message>
     <message>
       <source>Unsaved clicks</source>
-      <translation type="unfinished" />
+      <translation>Cliques não salvos</translation>
     </message>
     <message>
       <source>Unsure (U)</source>
-      <translation type="unfinished" />
+      <translation>Incerto (U)</translation>
     </message>
     <message>
       <source>Update engine</source>
-      <translation type="unfinished" />
+      <translation>Atualizar o motor</translation>
     </message>
     <message>
       <source>Use only the first N.</source>
-      <translation type="unfinished" />
+      <translation>Usar apenas os N primeiros.</translation>
     </message>
     <message>
       <source>Validation frames (most)</source>
-      <translation type="unfinished" />
+      <translation>Quadros de validação (máximo)</translation>
     </message>
     <message>
       <source>Vectorize classes</source>
-      <translation type="unfinished" />
+      <translation>Vetorizar classes</translation>
     </message>
     <message>
       <source>Visible extent</source>
@@ -1489,19 +1489,19 @@ Produz o arquivo do modelo (models/iteration_NNN.safetensors na área de trabalh
     </message>
     <message>
       <source>Wall time (s)</source>
-      <translation type="unfinished" />
+      <translation>Tempo decorrido (s)</translation>
     </message>
     <message>
       <source>Warm start</source>
-      <translation type="unfinished" />
+      <translation>Partida a quente</translation>
     </message>
     <message>
       <source>Where the network runs: 'settings' uses the device chosen in the iSAGE settings (default auto: a CUDA GPU, else Apple MPS, else the CPU).</source>
-      <translation type="unfinished" />
+      <translation>Onde a rede é executada: 'settings' usa o dispositivo escolhido nas configurações do iSAGE (padrão auto: uma GPU CUDA, senão Apple MPS, senão a CPU).</translation>
     </message>
     <message>
       <source>Where the parts and the VRTs go (the VRTs read the parts: keep them together).</source>
-      <translation type="unfinished" />
+      <translation>Para onde vão as partes e os VRTs (os VRTs leem as partes: mantenha-os juntos).</translation>
     </message>
     <message>
       <source>Where to click next</source>
@@ -1509,43 +1509,43 @@ Produz o arquivo do modelo (models/iteration_NNN.safetensors na área de trabalh
     </message>
     <message>
       <source>Where to write the class raster (GeoTIFF).</source>
-      <translation type="unfinished" />
+      <translation>Onde gravar o raster de classes (GeoTIFF).</translation>
     </message>
     <message>
       <source>Where to write the confidence heatmap (GeoTIFF, 0-1); skip it to write only the classes.</source>
-      <translation type="unfinished" />
+      <translation>Onde gravar o mapa de calor da confiança (GeoTIFF, 0-1); omita-o para gravar apenas as classes.</translation>
     </message>
     <message>
       <source>Where to write the heatmap (GeoTIFF, 0-1).</source>
-      <translation type="unfinished" />
+      <translation>Onde gravar o mapa de calor (GeoTIFF, 0-1).</translation>
     </message>
     <message>
       <source>Where to write the model (.onnx); the .isage.json sidecar goes beside it.</source>
-      <translation type="unfinished" />
+      <translation>Onde gravar o modelo (.onnx); o arquivo auxiliar .isage.json fica ao lado dele.</translation>
     </message>
     <message>
       <source>Where to write the points (empty: outputs/iteration_NNN/proposals.gpkg of the workspace).</source>
-      <translation type="unfinished" />
+      <translation>Onde gravar os pontos (vazio: outputs/iteration_NNN/proposals.gpkg da área de trabalho).</translation>
     </message>
     <message>
       <source>Where to write the polygons (GeoPackage; other formats are converted from it).</source>
-      <translation type="unfinished" />
+      <translation>Onde gravar os polígonos (GeoPackage; outros formatos são convertidos a partir dele).</translation>
     </message>
     <message>
       <source>Where to write the report files (empty: outputs/assessment/&lt;design&gt; of the workspace).</source>
-      <translation type="unfinished" />
+      <translation>Onde gravar os arquivos do relatório (vazio: outputs/assessment/&lt;design&gt; da área de trabalho).</translation>
     </message>
     <message>
       <source>Where to write the scores (JSON).</source>
-      <translation type="unfinished" />
+      <translation>Onde gravar as métricas (JSON).</translation>
     </message>
     <message>
       <source>Who creates the design (empty: the annotator of the iSAGE settings).</source>
-      <translation type="unfinished" />
+      <translation>Quem cria o delineamento (vazio: o anotador das configurações do iSAGE).</translation>
     </message>
     <message>
       <source>Who made the points, when no annotator field is given.</source>
-      <translation type="unfinished" />
+      <translation>Quem fez os pontos, quando nenhum campo de anotador é informado.</translation>
     </message>
     <message>
       <source>Whole frames</source>
@@ -1553,11 +1553,11 @@ Produz o arquivo do modelo (models/iteration_NNN.safetensors na área de trabalh
     </message>
     <message>
       <source>With the minimum allocation: the fewest points any class gets.</source>
-      <translation type="unfinished" />
+      <translation>Com a alocação mínima: o menor número de pontos que qualquer classe recebe.</translation>
     </message>
     <message>
       <source>Worker processes of the local cluster (without a scheduler).</source>
-      <translation type="unfinished" />
+      <translation>Processos workers do cluster local (sem escalonador).</translation>
     </message>
     <message>
       <source>Workspace</source>
@@ -1565,119 +1565,119 @@ Produz o arquivo do modelo (models/iteration_NNN.safetensors na área de trabalh
     </message>
     <message>
       <source>Workspace (clicks.gpkg or its folder)</source>
-      <translation type="unfinished" />
+      <translation>Área de trabalho (clicks.gpkg ou sua pasta)</translation>
     </message>
     <message>
       <source>Workspace folder (clicks.gpkg, models, outputs)</source>
-      <translation type="unfinished" />
+      <translation>Pasta da área de trabalho (clicks.gpkg, modelos, saídas)</translation>
     </message>
     <message>
       <source>Writes a model as an ONNX segmentation model for the Deepness plugin: its band selection and normalisation are built in, so Deepness's own input scaling (values / 255) gives the classes iSAGE predicts, 16-bit imagery included. Class names, resolution, tile size and overlap are stored as the metadata Deepness reads ('Load default parameters' there applies them). The iSAGE metadata (classes, colours, bands, normalisation, iteration, clicks) goes into a .isage.json file beside it. Give the workspace (its latest model) or a model file.</source>
-      <translation type="unfinished" />
+      <translation>Grava um modelo como modelo de segmentação ONNX para o plugin Deepness: sua seleção de bandas e normalização vêm embutidas, de modo que a própria escala de entrada do Deepness (valores / 255) dá as classes que o iSAGE prevê, inclusive para imagens de 16 bits. Nomes das classes, resolução, tamanho do bloco e sobreposição são armazenados como os metadados que o Deepness lê ('Load default parameters' lá os aplica). Os metadados do iSAGE (classes, cores, bandas, normalização, iteração, cliques) vão para um arquivo .isage.json ao lado dele. Informe a área de trabalho (seu modelo mais recente) ou um arquivo de modelo.</translation>
     </message>
     <message>
       <source>You cannot tell the class here</source>
-      <translation type="unfinished" />
+      <translation>Não é possível identificar a classe aqui</translation>
     </message>
     <message>
       <source>a library it needs does not import</source>
-      <translation type="unfinished" />
+      <translation>uma biblioteca de que ele precisa não é importada</translation>
     </message>
     <message>
       <source>accuracy assessment design</source>
-      <translation type="unfinished" />
+      <translation>delineamento da avaliação de exatidão</translation>
     </message>
     <message>
       <source>accuracy assessment report</source>
-      <translation type="unfinished" />
+      <translation>relatório da avaliação de exatidão</translation>
     </message>
     <message>
       <source>add at least one frame raster to the record</source>
-      <translation type="unfinished" />
+      <translation>adicione ao menos um raster de quadro ao registro</translation>
     </message>
     <message>
       <source>add frames</source>
-      <translation type="unfinished" />
+      <translation>adicionar quadros</translation>
     </message>
     <message>
       <source>add the click</source>
-      <translation type="unfinished" />
+      <translation>adicionar o clique</translation>
     </message>
     <message>
       <source>add the frame rasters (GeoTIFF...) to the project first</source>
-      <translation type="unfinished" />
+      <translation>adicione primeiro os rasters de quadro (GeoTIFF...) ao projeto</translation>
     </message>
     <message>
       <source>an engine run is in progress; wait for it or cancel it</source>
-      <translation type="unfinished" />
+      <translation>uma execução do motor está em andamento; aguarde ou cancele-a</translation>
     </message>
     <message>
       <source>authors: the method authors' sample recipe, replacing the training options (the report lists what this machine trims).</source>
-      <translation type="unfinished" />
+      <translation>authors: a receita da amostra dos autores do método, substituindo as opções de treinamento (o relatório lista o que esta máquina reduz).</translation>
     </message>
     <message>
       <source>auto: OpenVINO (else onnxruntime) on a CPU, running the model's graph, exported once and cached beside it (small jobs use PyTorch); PyTorch on a GPU. torch, onnxruntime or openvino force one.</source>
-      <translation type="unfinished" />
+      <translation>auto: OpenVINO (senão onnxruntime) em uma CPU, executando o grafo do modelo, exportado uma vez e guardado em cache ao lado dele (tarefas pequenas usam PyTorch); PyTorch em uma GPU. torch, onnxruntime ou openvino forçam um deles.</translation>
     </message>
     <message>
       <source>auto: bfloat16 where the CPU computes it (AMX, AVX-512 BF16) and a check against float32 passes, else float32. f32 never reduces the precision; bf16 insists (the run fails if the check does).</source>
-      <translation type="unfinished" />
+      <translation>auto: bfloat16 onde a CPU o calcula (AMX, AVX-512 BF16) e uma verificação contra float32 passa, senão float32. f32 nunca reduz a precisão; bf16 insiste (a execução falha se a verificação falhar).</translation>
     </message>
     <message>
       <source>auto: class ids when every value is a whole number, else class names (case does not matter).</source>
-      <translation type="unfinished" />
+      <translation>auto: ids de classe quando todos os valores são números inteiros, senão nomes de classe (maiúsculas e minúsculas não importam).</translation>
     </message>
     <message>
       <source>cancelled before the next step</source>
-      <translation type="unfinished" />
+      <translation>cancelado antes do próximo passo</translation>
     </message>
     <message>
       <source>cancelled; earlier models, results and clicks are intact</source>
-      <translation type="unfinished" />
+      <translation>cancelado; modelos, resultados e cliques anteriores estão intactos</translation>
     </message>
     <message>
       <source>cancelled; the engine environment is incomplete, build it again to finish it</source>
-      <translation type="unfinished" />
+      <translation>cancelado; o ambiente do motor está incompleto, crie-o novamente para concluí-lo</translation>
     </message>
     <message>
       <source>cancelled; the engine was stopped before it finished</source>
-      <translation type="unfinished" />
+      <translation>cancelado; o motor foi parado antes de terminar</translation>
     </message>
     <message>
       <source>check cancelled</source>
-      <translation type="unfinished" />
+      <translation>verificação cancelada</translation>
     </message>
     <message>
       <source>checking that the engine imports</source>
-      <translation type="unfinished" />
+      <translation>verificando se o motor é importado</translation>
     </message>
     <message>
       <source>checking what would be downloaded</source>
-      <translation type="unfinished" />
+      <translation>verificando o que seria baixado</translation>
     </message>
     <message>
       <source>choose CPU or CUDA torch in the iSAGE settings</source>
-      <translation type="unfinished" />
+      <translation>escolha o torch para CPU ou CUDA nas configurações do iSAGE</translation>
     </message>
     <message>
       <source>click at least once for every class (none yet: {classes})</source>
-      <translation type="unfinished" />
+      <translation>clique ao menos uma vez em cada classe (nenhum ainda: {classes})</translation>
     </message>
     <message>
       <source>cosine: decays within each run to 5% of the rate (measured better on the sample); constant: the same rate for every step.</source>
-      <translation type="unfinished" />
+      <translation>cosine: decai dentro de cada execução até 5% da taxa (medido como melhor na amostra); constant: a mesma taxa em todos os passos.</translation>
     </message>
     <message>
       <source>create the accuracy assessment design</source>
-      <translation type="unfinished" />
+      <translation>criar o delineamento da avaliação de exatidão</translation>
     </message>
     <message>
       <source>create workspace</source>
-      <translation type="unfinished" />
+      <translation>criar a área de trabalho</translation>
     </message>
     <message>
       <source>empty: predict on this computer; tcp://host:8786 or a .json file</source>
-      <translation type="unfinished" />
+      <translation>vazio: prever neste computador; tcp://host:8786 ou um arquivo .json</translation>
     </message>
     <message>
       <source>empty: the package index; or a folder of wheels (offline)</source>
