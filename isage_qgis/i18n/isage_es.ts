@@ -1681,43 +1681,43 @@ Produce el archivo del modelo (models/iteration_NNN.safetensors en el espacio de
     </message>
     <message>
       <source>empty: the package index; or a folder of wheels (offline)</source>
-      <translation type="unfinished" />
+      <translation>vacío: el índice de paquetes; o una carpeta de wheels (sin conexión)</translation>
     </message>
     <message>
       <source>ewdl: the Error-Weighted Dice Loss of the method; ce: cross-entropy on the clicks.</source>
-      <translation type="unfinished" />
+      <translation>ewdl: la Error-Weighted Dice Loss del método; ce: entropía cruzada sobre los clics.</translation>
     </message>
     <message>
       <source>fit on its training clicks {percent}%</source>
-      <translation type="unfinished" />
+      <translation>ajuste a sus clics de entrenamiento {percent}%</translation>
     </message>
     <message>
       <source>fixed: the steps above; converge: those steps are a floor, and a run trains on at a constant rate until its clicks fit and the loss settles, then decays the rate, never past the cap.</source>
-      <translation type="unfinished" />
+      <translation>fixed: los pasos de arriba; converge: esos pasos son un mínimo, y una ejecución sigue entrenando a tasa constante hasta que sus clics se ajustan y la pérdida se estabiliza, luego reduce la tasa, nunca más allá del tope.</translation>
     </message>
     <message>
       <source>found automatically (ISAGE_PYTHON, the managed environment, isage on PATH)</source>
-      <translation type="unfinished" />
+      <translation>encontrado automáticamente (ISAGE_PYTHON, el entorno gestionado, isage en el PATH)</translation>
     </message>
     <message>
       <source>frame '{frame}' already has a click of class {class_id} in iteration {iteration} (click {fid}); one click per class per frame per iteration: retract it first (right click), or turn on the budget override in the iSAGE settings</source>
-      <translation type="unfinished" />
+      <translation>el marco '{frame}' ya tiene un clic de la clase {class_id} en la iteración {iteration} (clic {fid}); un clic por clase por marco por iteración: retírelo primero (clic derecho) o active la excepción al cupo en la configuración de iSAGE</translation>
     </message>
     <message>
       <source>give at least one class before creating a workspace</source>
-      <translation type="unfinished" />
+      <translation>indique al menos una clase antes de crear un espacio de trabajo</translation>
     </message>
     <message>
       <source>iSAGE assessment sample</source>
-      <translation type="unfinished" />
+      <translation>Muestra de evaluación de iSAGE</translation>
     </message>
     <message>
       <source>iSAGE class {id}</source>
-      <translation type="unfinished" />
+      <translation>Clase {id} de iSAGE</translation>
     </message>
     <message>
       <source>iSAGE click</source>
-      <translation type="unfinished" />
+      <translation>Clic de iSAGE</translation>
     </message>
     <message>
       <source>iSAGE click tool</source>
@@ -1725,19 +1725,19 @@ Produce el archivo del modelo (models/iteration_NNN.safetensors en el espacio de
     </message>
     <message>
       <source>iSAGE clicks</source>
-      <translation type="unfinished" />
+      <translation>Clics de iSAGE</translation>
     </message>
     <message>
       <source>iSAGE engine</source>
-      <translation type="unfinished" />
+      <translation>Motor de iSAGE</translation>
     </message>
     <message>
       <source>iSAGE iteration {iteration}</source>
-      <translation type="unfinished" />
+      <translation>Iteración {iteration} de iSAGE</translation>
     </message>
     <message>
       <source>iSAGE metadata (JSON)</source>
-      <translation type="unfinished" />
+      <translation>Metadatos de iSAGE (JSON)</translation>
     </message>
     <message>
       <source>iSAGE panel</source>
@@ -1745,15 +1745,15 @@ Produce el archivo del modelo (models/iteration_NNN.safetensors en el espacio de
     </message>
     <message>
       <source>iSAGE proposals</source>
-      <translation type="unfinished" />
+      <translation>Propuestas de iSAGE</translation>
     </message>
     <message>
       <source>iSAGE settings</source>
-      <translation type="unfinished" />
+      <translation>Configuración de iSAGE</translation>
     </message>
     <message>
       <source>iSAGE settings: engine, device, annotator, budget</source>
-      <translation type="unfinished" />
+      <translation>Configuración de iSAGE: motor, dispositivo, anotador, cupo</translation>
     </message>
     <message>
       <source>iSAGE settings…</source>
@@ -1761,399 +1761,411 @@ Produce el archivo del modelo (models/iteration_NNN.safetensors en el espacio de
     </message>
     <message>
       <source>iSAGE {isage} ({distribution}), Python {python}, torch {torch} ({torch_build} build)</source>
-      <translation type="unfinished" />
+      <translation>iSAGE {isage} ({distribution}), Python {python}, torch {torch} (compilación {torch_build})</translation>
     </message>
     <message>
       <source>iSAGE: checking the engine</source>
-      <translation type="unfinished" />
+      <translation>iSAGE: comprobando el motor</translation>
     </message>
     <message>
       <source>iSAGE: iterative sparse annotation guided by an expert</source>
-      <translation type="unfinished" />
+      <translation>iSAGE: anotación dispersa iterativa guiada por un experto</translation>
     </message>
     <message numerus="yes">
       <source>iteration {iteration} trained on {clicks} clicks; %n of them still predicted wrong (listed in the iSAGE panel)</source>
-      <translation type="unfinished" />
+      <translation>
+        <numerusform>iteración {iteration} entrenada con {clicks} clics; %n de ellos aún mal predicho (listado en el panel de iSAGE)</numerusform>
+        <numerusform>iteración {iteration} entrenada con {clicks} clics; %n de ellos aún mal predichos (listados en el panel de iSAGE)</numerusform>
+      </translation>
     </message>
     <message numerus="yes">
       <source>iteration {iteration}: %n clicks</source>
-      <translation type="unfinished" />
+      <translation>
+        <numerusform>iteración {iteration}: %n clic</numerusform>
+        <numerusform>iteración {iteration}: %n clics</numerusform>
+      </translation>
     </message>
     <message>
       <source>labelled</source>
-      <translation type="unfinished" />
+      <translation>etiquetado</translation>
     </message>
     <message>
       <source>last: the round's last weights (what a user gets); reference: the weights scoring best on the scoring split's reference masks during training (the paper's protocol, which no user can run).</source>
-      <translation type="unfinished" />
+      <translation>last: los pesos finales de la ronda (lo que obtiene un usuario); reference: los pesos con mejor puntuación sobre las máscaras de referencia de la partición de puntuación durante el entrenamiento (el protocolo del artículo, que ningún usuario puede ejecutar).</translation>
     </message>
     <message>
       <source>loss {loss}</source>
-      <translation type="unfinished" />
+      <translation>pérdida {loss}</translation>
     </message>
     <message>
       <source>mIoU</source>
-      <translation type="unfinished" />
+      <translation>mIoU</translation>
     </message>
     <message>
       <source>mIoU {miou}, overall accuracy {accuracy}</source>
-      <translation type="unfinished" />
+      <translation>mIoU {miou}, exactitud global {accuracy}</translation>
     </message>
     <message>
       <source>missing on disk: {frames}</source>
-      <translation type="unfinished" />
+      <translation>faltan en el disco: {frames}</translation>
     </message>
     <message>
       <source>no</source>
-      <translation type="unfinished" />
+      <translation>no</translation>
     </message>
     <message>
       <source>no iSAGE engine Python was found; set it below or create the engine environment</source>
-      <translation type="unfinished" />
+      <translation>no se encontró ningún Python del motor de iSAGE; indíquelo abajo o cree el entorno del motor</translation>
     </message>
     <message>
       <source>no model trained yet</source>
-      <translation type="unfinished" />
+      <translation>aún no hay ningún modelo entrenado</translation>
     </message>
     <message>
       <source>no model yet: click every class at least once, then Train</source>
-      <translation type="unfinished" />
+      <translation>aún no hay modelo: haga clic en cada clase al menos una vez y luego en Entrenar</translation>
     </message>
     <message>
       <source>no output</source>
-      <translation type="unfinished" />
+      <translation>sin salida</translation>
     </message>
     <message>
       <source>no proposal left: Train or Predict proposes new ones</source>
-      <translation type="unfinished" />
+      <translation>no quedan propuestas: Entrenar o Predecir proponen nuevas</translation>
     </message>
     <message>
       <source>no raster layer in the project yet</source>
-      <translation type="unfinished" />
+      <translation>aún no hay ninguna capa ráster en el proyecto</translation>
     </message>
     <message>
       <source>no reason given</source>
-      <translation type="unfinished" />
+      <translation>no se dio ningún motivo</translation>
     </message>
     <message>
       <source>no sample point labelled as it</source>
-      <translation type="unfinished" />
+      <translation>ningún punto de muestra etiquetado como ella</translation>
     </message>
     <message>
       <source>no sample point mapped as it</source>
-      <translation type="unfinished" />
+      <translation>ningún punto de muestra cartografiado como ella</translation>
     </message>
     <message>
       <source>none</source>
-      <translation type="unfinished" />
+      <translation>ninguno</translation>
     </message>
     <message>
       <source>none yet</source>
-      <translation type="unfinished" />
+      <translation>ninguno aún</translation>
     </message>
     <message>
       <source>open or create a click record first</source>
-      <translation type="unfinished" />
+      <translation>abra o cree primero un registro de clics</translation>
     </message>
     <message>
       <source>propose where to click next</source>
-      <translation type="unfinished" />
+      <translation>proponer dónde hacer clic a continuación</translation>
     </message>
     <message>
       <source>re-link frames</source>
-      <translation type="unfinished" />
+      <translation>volver a vincular los marcos</translation>
     </message>
     <message>
       <source>reinstall it with the venv and ensurepip modules (python.org installer)</source>
-      <translation type="unfinished" />
+      <translation>reinstálelo con los módulos venv y ensurepip (instalador de python.org)</translation>
     </message>
     <message>
       <source>retract the click</source>
-      <translation type="unfinished" />
+      <translation>retirar el clic</translation>
     </message>
     <message>
       <source>retract the label</source>
-      <translation type="unfinished" />
+      <translation>retirar la etiqueta</translation>
     </message>
     <message>
       <source>save the classes</source>
-      <translation type="unfinished" />
+      <translation>guardar las clases</translation>
     </message>
     <message>
       <source>segmentation-models-pytorch encoder of a new model (a warm start keeps the previous model's network); tu-efficientnet_lite2 is the larger one with offline weights.</source>
-      <translation type="unfinished" />
+      <translation>codificador segmentation-models-pytorch de un modelo nuevo (un arranque en caliente conserva la red del modelo anterior); tu-efficientnet_lite2 es el más grande con pesos sin conexión.</translation>
     </message>
     <message>
       <source>simulated: one click per class per frame, a random pixel inside the class; human: the bundled sample's clicks by the method's authors (bundled sample only).</source>
-      <translation type="unfinished" />
+      <translation>simulated: un clic por clase por marco, un píxel aleatorio dentro de la clase; human: los clics de la muestra incluida hechos por los autores del método (solo la muestra incluida).</translation>
     </message>
     <message>
       <source>still missing: {frames} (choose the folder holding them)</source>
-      <translation type="unfinished" />
+      <translation>aún faltan: {frames} (elija la carpeta que los contiene)</translation>
     </message>
     <message>
       <source>the data provider refused the edit</source>
-      <translation type="unfinished" />
+      <translation>el proveedor de datos rechazó la edición</translation>
     </message>
     <message>
       <source>the engine failed</source>
-      <translation type="unfinished" />
+      <translation>el motor falló</translation>
     </message>
     <message>
       <source>the iSAGE engine environment is ready</source>
-      <translation type="unfinished" />
+      <translation>el entorno del motor de iSAGE está listo</translation>
     </message>
     <message>
       <source>the visible extent overlaps no frame; pan to a frame or predict whole frames</source>
-      <translation type="unfinished" />
+      <translation>la extensión visible no se solapa con ningún marco; desplace el mapa hasta un marco o prediga los marcos completos</translation>
     </message>
     <message>
       <source>these rasters are frames of the record already</source>
-      <translation type="unfinished" />
+      <translation>estos rásteres ya son marcos del registro</translation>
     </message>
     <message>
       <source>this copy of the plugin carries no engine (a development checkout)</source>
-      <translation type="unfinished" />
+      <translation>esta copia del complemento no trae motor (una copia de desarrollo)</translation>
     </message>
     <message>
       <source>to label</source>
-      <translation type="unfinished" />
+      <translation>por etiquetar</translation>
     </message>
     <message>
       <source>updating pip</source>
-      <translation type="unfinished" />
+      <translation>actualizando pip</translation>
     </message>
     <message>
       <source>write the label</source>
-      <translation type="unfinished" />
+      <translation>escribir la etiqueta</translation>
     </message>
     <message>
       <source>yes</source>
-      <translation type="unfinished" />
+      <translation>sí</translation>
     </message>
     <message>
       <source>your name, stored with every click</source>
-      <translation type="unfinished" />
+      <translation>su nombre, guardado con cada clic</translation>
     </message>
     <message>
       <source>{computed} of {parts} parts computed on {workers} workers ({backend})</source>
-      <translation type="unfinished" />
+      <translation>{computed} de {parts} partes calculadas en {workers} trabajadores ({backend})</translation>
     </message>
     <message>
       <source>{count} sample points lie within a few pixels of a training click.</source>
-      <translation type="unfinished" />
+      <translation>{count} puntos de muestra están a pocos píxeles de un clic de entrenamiento.</translation>
     </message>
     <message>
       <source>{estimate:.1f}% (95% interval {low:.1f}% to {high:.1f}%)</source>
-      <translation type="unfinished" />
+      <translation>{estimate:.1f}% (intervalo del 95% de {low:.1f}% a {high:.1f}%)</translation>
     </message>
     <message>
       <source>{estimate:.1f}% (no interval: too few labelled points, or all of them agree)</source>
-      <translation type="unfinished" />
+      <translation>{estimate:.1f}% (sin intervalo: demasiado pocos puntos etiquetados, o todos coinciden)</translation>
     </message>
     <message>
       <source>{folder} already holds a workspace; it was opened instead</source>
-      <translation type="unfinished" />
+      <translation>{folder} ya contiene un espacio de trabajo; se abrió en su lugar</translation>
     </message>
     <message>
       <source>{folder}: the benchmark folder must be new or empty, or tick 'Resume'</source>
-      <translation type="unfinished" />
+      <translation>{folder}: la carpeta del benchmark debe ser nueva o estar vacía, o marque 'Reanudar'</translation>
     </message>
     <message>
       <source>{frame} (row {row}, col {col}): predicted {name}, {reason} (score {score})</source>
-      <translation type="unfinished" />
+      <translation>{frame} (fila {row}, columna {col}): predicho {name}, {reason} (puntuación {score})</translation>
     </message>
     <message>
       <source>{key}: '{layer}' is a {provider} layer; iSAGE reads raster files, so save it as a GeoTIFF first (Export &gt; Save As)</source>
-      <translation type="unfinished" />
+      <translation>{key}: '{layer}' es una capa {provider}; iSAGE lee archivos ráster, así que guárdela antes como GeoTIFF (Exportar &gt; Guardar como)</translation>
     </message>
     <message>
       <source>{key}: not a readable raster layer</source>
-      <translation type="unfinished" />
+      <translation>{key}: no es una capa ráster legible</translation>
     </message>
     <message>
       <source>{labelled} labelled, {unsure} unsure, {left} left of {total} sample points</source>
-      <translation type="unfinished" />
+      <translation>{labelled} etiquetados, {unsure} dudosos, {left} restantes de {total} puntos de muestra</translation>
     </message>
     <message>
       <source>{layer}: cannot copy the points ({reason})</source>
-      <translation type="unfinished" />
+      <translation>{layer}: no se pueden copiar los puntos ({reason})</translation>
     </message>
     <message>
       <source>{message}. Checking it…</source>
-      <translation type="unfinished" />
+      <translation>{message}. Comprobándolo…</translation>
     </message>
     <message numerus="yes">
       <source>{names} and %n more</source>
-      <translation type="unfinished" />
+      <translation>
+        <numerusform>{names} y %n más</numerusform>
+        <numerusform>{names} y %n más</numerusform>
+      </translation>
     </message>
     <message>
       <source>{name}: user's accuracy {users}; producer's accuracy {producers}</source>
-      <translation type="unfinished" />
+      <translation>{name}: exactitud del usuario {users}; exactitud del productor {producers}</translation>
     </message>
     <message>
       <source>{path}: cannot open ({reason}); check the file's permissions</source>
-      <translation type="unfinished" />
+      <translation>{path}: no se puede abrir ({reason}); compruebe los permisos del archivo</translation>
     </message>
     <message>
       <source>{path}: cannot read the accuracy assessment ({reason}); is it a GeoPackage?</source>
-      <translation type="unfinished" />
+      <translation>{path}: no se puede leer la evaluación de la exactitud ({reason}); ¿es un GeoPackage?</translation>
     </message>
     <message>
       <source>{path}: cannot read the click record ({reason}); is it a GeoPackage?</source>
-      <translation type="unfinished" />
+      <translation>{path}: no se puede leer el registro de clics ({reason}); ¿es un GeoPackage?</translation>
     </message>
     <message>
       <source>{path}: cannot write the polygons ({reason})</source>
-      <translation type="unfinished" />
+      <translation>{path}: no se pueden escribir los polígonos ({reason})</translation>
     </message>
     <message>
       <source>{path}: class name '{name}' is used by class {id}; choose another name</source>
-      <translation type="unfinished" />
+      <translation>{path}: el nombre de clase '{name}' lo usa la clase {id}; elija otro nombre</translation>
     </message>
     <message>
       <source>{path}: class {id} exists already; choose another id or edit it</source>
-      <translation type="unfinished" />
+      <translation>{path}: la clase {id} ya existe; elija otro id o edítela</translation>
     </message>
     <message>
       <source>{path}: click record is a folder; give the .gpkg file, or create a record first</source>
-      <translation type="unfinished" />
+      <translation>{path}: el registro de clics es una carpeta; indique el archivo .gpkg, o cree primero un registro</translation>
     </message>
     <message>
       <source>{path}: click record not found; give the .gpkg file, or create a record first</source>
-      <translation type="unfinished" />
+      <translation>{path}: registro de clics no encontrado; indique el archivo .gpkg, o cree primero un registro</translation>
     </message>
     <message>
       <source>{path}: click record not found; open an existing clicks.gpkg</source>
-      <translation type="unfinished" />
+      <translation>{path}: registro de clics no encontrado; abra un clicks.gpkg existente</translation>
     </message>
     <message>
       <source>{path}: click record not found; open an existing clicks.gpkg or create a workspace</source>
-      <translation type="unfinished" />
+      <translation>{path}: registro de clics no encontrado; abra un clicks.gpkg existente o cree un espacio de trabajo</translation>
     </message>
     <message>
       <source>{path}: click {uid} was already retracted; nothing to do</source>
-      <translation type="unfinished" />
+      <translation>{path}: el clic {uid} ya estaba retirado; no hay nada que hacer</translation>
     </message>
     <message>
       <source>{path}: clicks are never deleted; saving the deletion of click {fid} will be refused: roll back and retract it instead (right click)</source>
-      <translation type="unfinished" />
+      <translation>{path}: los clics nunca se borran; guardar el borrado del clic {fid} será rechazado: revierta y retírelo en su lugar (clic derecho)</translation>
     </message>
     <message>
       <source>{path}: could not {action} ({reason}); close other programs using it and retry</source>
-      <translation type="unfinished" />
+      <translation>{path}: no se pudo {action} ({reason}); cierre los demás programas que lo usan y vuelva a intentarlo</translation>
     </message>
     <message>
       <source>{path}: could not {action}: not enough disk space; free some space and retry</source>
-      <translation type="unfinished" />
+      <translation>{path}: no se pudo {action}: no hay suficiente espacio en disco; libere espacio y vuelva a intentarlo</translation>
     </message>
     <message>
       <source>{path}: could not {action}: refused by the click record ({reason})</source>
-      <translation type="unfinished" />
+      <translation>{path}: no se pudo {action}: rechazado por el registro de clics ({reason})</translation>
     </message>
     <message>
       <source>{path}: could not {action}: the click record is locked by another program; close it there (or save/stop editing its layers in QGIS) and retry</source>
-      <translation type="unfinished" />
+      <translation>{path}: no se pudo {action}: el registro de clics está bloqueado por otro programa; ciérrelo allí (o guarde/termine la edición de sus capas en QGIS) y vuelva a intentarlo</translation>
     </message>
     <message>
       <source>{path}: could not {action}: the click record is read-only; fix its permissions or work on a copy</source>
-      <translation type="unfinished" />
+      <translation>{path}: no se pudo {action}: el registro de clics es de solo lectura; corrija sus permisos o trabaje en una copia</translation>
     </message>
     <message>
       <source>{path}: edits of layer '{layer}' could not be saved ({reason}); fix or roll them back (retract clicks instead of deleting them), then retry</source>
-      <translation type="unfinished" />
+      <translation>{path}: no se pudieron guardar las ediciones de la capa '{layer}' ({reason}); corríjalas o reviértalas (retire clics en lugar de borrarlos) y vuelva a intentarlo</translation>
     </message>
     <message>
       <source>{path}: iSAGE record without a schema version; restore it from a copy</source>
-      <translation type="unfinished" />
+      <translation>{path}: registro de iSAGE sin versión de esquema; restáurelo a partir de una copia</translation>
     </message>
     <message>
       <source>{path}: iSAGE writes GeoTIFF rasters; choose a file name ending in .tif</source>
-      <translation type="unfinished" />
+      <translation>{path}: iSAGE escribe rásteres GeoTIFF; elija un nombre de archivo terminado en .tif</translation>
     </message>
     <message>
       <source>{path}: invalid class {klass}; give an id &gt;= 0, a name and a colour like '#ff0000'</source>
-      <translation type="unfinished" />
+      <translation>{path}: clase {klass} no válida; indique un id &gt;= 0, un nombre y un color como '#ff0000'</translation>
     </message>
     <message>
       <source>{path}: its clicks layer cannot be read</source>
-      <translation type="unfinished" />
+      <translation>{path}: no se puede leer su capa de clics</translation>
     </message>
     <message>
       <source>{path}: no class {id}; add it first</source>
-      <translation type="unfinished" />
+      <translation>{path}: no existe la clase {id}; añádala primero</translation>
     </message>
     <message>
       <source>{path}: no click with fid {fid}; check the click id</source>
-      <translation type="unfinished" />
+      <translation>{path}: no hay ningún clic con fid {fid}; compruebe el id del clic</translation>
     </message>
     <message>
       <source>{path}: no frame named '{frame}' (frames: {known}); add the frame first</source>
-      <translation type="unfinished" />
+      <translation>{path}: no hay ningún marco llamado '{frame}' (marcos: {known}); añada primero el marco</translation>
     </message>
     <message>
       <source>{path}: no readable proposals layer; run Predict (or isage propose) again</source>
-      <translation type="unfinished" />
+      <translation>{path}: ninguna capa de propuestas legible; vuelva a ejecutar Predecir (o isage propose)</translation>
     </message>
     <message>
       <source>{path}: not a raster file on disk; save the layer to a GeoTIFF</source>
-      <translation type="unfinished" />
+      <translation>{path}: no es un archivo ráster en disco; guarde la capa como GeoTIFF</translation>
     </message>
     <message>
       <source>{path}: not an iSAGE click record; open a clicks.gpkg made by iSAGE</source>
-      <translation type="unfinished" />
+      <translation>{path}: no es un registro de clics de iSAGE; abra un clicks.gpkg creado por iSAGE</translation>
     </message>
     <message>
       <source>{path}: not an iSAGE click record; open the workspace's clicks.gpkg</source>
-      <translation type="unfinished" />
+      <translation>{path}: no es un registro de clics de iSAGE; abra el clicks.gpkg del espacio de trabajo</translation>
     </message>
     <message>
       <source>{path}: not an iSAGE proposals file (no {fields}); propose again</source>
-      <translation type="unfinished" />
+      <translation>{path}: no es un archivo de propuestas de iSAGE (sin {fields}); vuelva a proponer</translation>
     </message>
     <message>
       <source>{path}: pixel (row {row}, col {col}) is outside frame '{frame}' ({width}x{height} pixels)</source>
-      <translation type="unfinished" />
+      <translation>{path}: el píxel (fila {row}, columna {col}) está fuera del marco '{frame}' ({width}x{height} píxeles)</translation>
     </message>
     <message>
       <source>{path}: pixel (row {row}, col {col}) of frame '{frame}' is nodata; click on image data</source>
-      <translation type="unfinished" />
+      <translation>{path}: el píxel (fila {row}, columna {col}) del marco '{frame}' es sin datos; haga clic sobre la imagen</translation>
     </message>
     <message>
       <source>{path}: the click record is read-only; fix its permissions or work on a copy</source>
-      <translation type="unfinished" />
+      <translation>{path}: el registro de clics es de solo lectura; corrija sus permisos o trabaje en una copia</translation>
     </message>
     <message>
       <source>{path}: the click record was closed; open it again</source>
-      <translation type="unfinished" />
+      <translation>{path}: el registro de clics se cerró; vuelva a abrirlo</translation>
     </message>
     <message>
       <source>{path}: this record holds no accuracy assessment yet; create a design first (Assess map in the iSAGE panel, or isage assess design)</source>
-      <translation type="unfinished" />
+      <translation>{path}: este registro aún no contiene ninguna evaluación de la exactitud; cree primero un diseño (Evaluar el mapa en el panel de iSAGE, o isage assess design)</translation>
     </message>
     <message>
       <source>{path}: unknown class {class_id} (classes: {known}); add it first</source>
-      <translation type="unfinished" />
+      <translation>{path}: clase desconocida {class_id} (clases: {known}); añádala primero</translation>
     </message>
     <message>
       <source>{path}: written by a newer iSAGE (record schema {version}, plugin reads {supported}); upgrade the plugin</source>
-      <translation type="unfinished" />
+      <translation>{path}: escrito por un iSAGE más reciente (esquema del registro {version}, el complemento lee {supported}); actualice el complemento</translation>
     </message>
     <message>
       <source>{point}: refused ({reason})</source>
-      <translation type="unfinished" />
+      <translation>{point}: rechazado ({reason})</translation>
     </message>
     <message numerus="yes">
       <source>{remaining} of %n proposals left ({labelled} labelled, {skipped} skipped)</source>
-      <translation type="unfinished" />
+      <translation>
+        <numerusform>quedan {remaining} de %n propuesta ({labelled} etiquetadas, {skipped} saltadas)</numerusform>
+        <numerusform>quedan {remaining} de %n propuestas ({labelled} etiquetadas, {skipped} saltadas)</numerusform>
+      </translation>
     </message>
     <message>
       <source>{step} failed ({reason}); the other results are shown</source>
-      <translation type="unfinished" />
+      <translation>{step} falló ({reason}); se muestran los demás resultados</translation>
     </message>
     <message>
       <source>{unresolved} of {clicks} clicks are still predicted wrong (frames {frames})</source>
-      <translation type="unfinished" />
+      <translation>{unresolved} de {clicks} clics aún se predicen mal (marcos {frames})</translation>
     </message>
   </context>
 </TS>

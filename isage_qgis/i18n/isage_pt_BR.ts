@@ -1681,43 +1681,43 @@ Produz o arquivo do modelo (models/iteration_NNN.safetensors na área de trabalh
     </message>
     <message>
       <source>empty: the package index; or a folder of wheels (offline)</source>
-      <translation type="unfinished" />
+      <translation>vazio: o índice de pacotes; ou uma pasta de wheels (offline)</translation>
     </message>
     <message>
       <source>ewdl: the Error-Weighted Dice Loss of the method; ce: cross-entropy on the clicks.</source>
-      <translation type="unfinished" />
+      <translation>ewdl: a Error-Weighted Dice Loss do método; ce: entropia cruzada nos cliques.</translation>
     </message>
     <message>
       <source>fit on its training clicks {percent}%</source>
-      <translation type="unfinished" />
+      <translation>ajuste aos seus cliques de treinamento {percent}%</translation>
     </message>
     <message>
       <source>fixed: the steps above; converge: those steps are a floor, and a run trains on at a constant rate until its clicks fit and the loss settles, then decays the rate, never past the cap.</source>
-      <translation type="unfinished" />
+      <translation>fixed: os passos acima; converge: esses passos são um piso, e uma execução continua treinando a uma taxa constante até que seus cliques se ajustem e a perda se estabilize, depois reduz a taxa, nunca além do limite.</translation>
     </message>
     <message>
       <source>found automatically (ISAGE_PYTHON, the managed environment, isage on PATH)</source>
-      <translation type="unfinished" />
+      <translation>encontrado automaticamente (ISAGE_PYTHON, o ambiente gerenciado, isage no PATH)</translation>
     </message>
     <message>
       <source>frame '{frame}' already has a click of class {class_id} in iteration {iteration} (click {fid}); one click per class per frame per iteration: retract it first (right click), or turn on the budget override in the iSAGE settings</source>
-      <translation type="unfinished" />
+      <translation>o quadro '{frame}' já tem um clique da classe {class_id} na iteração {iteration} (clique {fid}); um clique por classe por quadro por iteração: retire-o primeiro (clique direito) ou ative a liberação da cota nas configurações do iSAGE</translation>
     </message>
     <message>
       <source>give at least one class before creating a workspace</source>
-      <translation type="unfinished" />
+      <translation>informe ao menos uma classe antes de criar uma área de trabalho</translation>
     </message>
     <message>
       <source>iSAGE assessment sample</source>
-      <translation type="unfinished" />
+      <translation>Amostra da avaliação do iSAGE</translation>
     </message>
     <message>
       <source>iSAGE class {id}</source>
-      <translation type="unfinished" />
+      <translation>Classe {id} do iSAGE</translation>
     </message>
     <message>
       <source>iSAGE click</source>
-      <translation type="unfinished" />
+      <translation>Clique do iSAGE</translation>
     </message>
     <message>
       <source>iSAGE click tool</source>
@@ -1729,7 +1729,7 @@ Produz o arquivo do modelo (models/iteration_NNN.safetensors na área de trabalh
     </message>
     <message>
       <source>iSAGE engine</source>
-      <translation type="unfinished" />
+      <translation>Motor do iSAGE</translation>
     </message>
     <message>
       <source>iSAGE iteration {iteration}</source>
@@ -1737,7 +1737,7 @@ Produz o arquivo do modelo (models/iteration_NNN.safetensors na área de trabalh
     </message>
     <message>
       <source>iSAGE metadata (JSON)</source>
-      <translation type="unfinished" />
+      <translation>Metadados do iSAGE (JSON)</translation>
     </message>
     <message>
       <source>iSAGE panel</source>
@@ -1749,11 +1749,11 @@ Produz o arquivo do modelo (models/iteration_NNN.safetensors na área de trabalh
     </message>
     <message>
       <source>iSAGE settings</source>
-      <translation type="unfinished" />
+      <translation>Configurações do iSAGE</translation>
     </message>
     <message>
       <source>iSAGE settings: engine, device, annotator, budget</source>
-      <translation type="unfinished" />
+      <translation>Configurações do iSAGE: motor, dispositivo, anotador, cota</translation>
     </message>
     <message>
       <source>iSAGE settings…</source>
@@ -1761,55 +1761,61 @@ Produz o arquivo do modelo (models/iteration_NNN.safetensors na área de trabalh
     </message>
     <message>
       <source>iSAGE {isage} ({distribution}), Python {python}, torch {torch} ({torch_build} build)</source>
-      <translation type="unfinished" />
+      <translation>iSAGE {isage} ({distribution}), Python {python}, torch {torch} (build {torch_build})</translation>
     </message>
     <message>
       <source>iSAGE: checking the engine</source>
-      <translation type="unfinished" />
+      <translation>iSAGE: verificando o motor</translation>
     </message>
     <message>
       <source>iSAGE: iterative sparse annotation guided by an expert</source>
-      <translation type="unfinished" />
+      <translation>iSAGE: anotação esparsa iterativa guiada por um especialista</translation>
     </message>
     <message numerus="yes">
       <source>iteration {iteration} trained on {clicks} clicks; %n of them still predicted wrong (listed in the iSAGE panel)</source>
-      <translation type="unfinished" />
+      <translation>
+        <numerusform>iteração {iteration} treinada com {clicks} cliques; %n deles ainda previsto errado (listado no painel do iSAGE)</numerusform>
+        <numerusform>iteração {iteration} treinada com {clicks} cliques; %n deles ainda previstos errado (listados no painel do iSAGE)</numerusform>
+      </translation>
     </message>
     <message numerus="yes">
       <source>iteration {iteration}: %n clicks</source>
-      <translation type="unfinished" />
+      <translation>
+        <numerusform>iteração {iteration}: %n clique</numerusform>
+        <numerusform>iteração {iteration}: %n cliques</numerusform>
+      </translation>
     </message>
     <message>
       <source>labelled</source>
-      <translation type="unfinished" />
+      <translation>rotulado</translation>
     </message>
     <message>
       <source>last: the round's last weights (what a user gets); reference: the weights scoring best on the scoring split's reference masks during training (the paper's protocol, which no user can run).</source>
-      <translation type="unfinished" />
+      <translation>last: os pesos finais da rodada (o que um usuário obtém); reference: os pesos com a melhor pontuação nas máscaras de referência da divisão de pontuação durante o treinamento (o protocolo do artigo, que nenhum usuário pode executar).</translation>
     </message>
     <message>
       <source>loss {loss}</source>
-      <translation type="unfinished" />
+      <translation>perda {loss}</translation>
     </message>
     <message>
       <source>mIoU</source>
-      <translation type="unfinished" />
+      <translation>mIoU</translation>
     </message>
     <message>
       <source>mIoU {miou}, overall accuracy {accuracy}</source>
-      <translation type="unfinished" />
+      <translation>mIoU {miou}, exatidão global {accuracy}</translation>
     </message>
     <message>
       <source>missing on disk: {frames}</source>
-      <translation type="unfinished" />
+      <translation>ausentes no disco: {frames}</translation>
     </message>
     <message>
       <source>no</source>
-      <translation type="unfinished" />
+      <translation>não</translation>
     </message>
     <message>
       <source>no iSAGE engine Python was found; set it below or create the engine environment</source>
-      <translation type="unfinished" />
+      <translation>nenhum Python do motor do iSAGE foi encontrado; defina-o abaixo ou crie o ambiente do motor</translation>
     </message>
     <message>
       <source>no model trained yet</source>
@@ -1817,31 +1823,31 @@ Produz o arquivo do modelo (models/iteration_NNN.safetensors na área de trabalh
     </message>
     <message>
       <source>no model yet: click every class at least once, then Train</source>
-      <translation type="unfinished" />
+      <translation>ainda não há modelo: clique em cada classe ao menos uma vez e depois em Treinar</translation>
     </message>
     <message>
       <source>no output</source>
-      <translation type="unfinished" />
+      <translation>sem saída</translation>
     </message>
     <message>
       <source>no proposal left: Train or Predict proposes new ones</source>
-      <translation type="unfinished" />
+      <translation>nenhuma proposta restante: Treinar ou Prever propõe novas</translation>
     </message>
     <message>
       <source>no raster layer in the project yet</source>
-      <translation type="unfinished" />
+      <translation>ainda não há camada raster no projeto</translation>
     </message>
     <message>
       <source>no reason given</source>
-      <translation type="unfinished" />
+      <translation>nenhum motivo informado</translation>
     </message>
     <message>
       <source>no sample point labelled as it</source>
-      <translation type="unfinished" />
+      <translation>nenhum ponto amostral rotulado com ela</translation>
     </message>
     <message>
       <source>no sample point mapped as it</source>
-      <translation type="unfinished" />
+      <translation>nenhum ponto amostral mapeado como ela</translation>
     </message>
     <message>
       <source>none</source>
@@ -1853,307 +1859,313 @@ Produz o arquivo do modelo (models/iteration_NNN.safetensors na área de trabalh
     </message>
     <message>
       <source>open or create a click record first</source>
-      <translation type="unfinished" />
+      <translation>abra ou crie um registro de cliques primeiro</translation>
     </message>
     <message>
       <source>propose where to click next</source>
-      <translation type="unfinished" />
+      <translation>propor onde clicar a seguir</translation>
     </message>
     <message>
       <source>re-link frames</source>
-      <translation type="unfinished" />
+      <translation>religar quadros</translation>
     </message>
     <message>
       <source>reinstall it with the venv and ensurepip modules (python.org installer)</source>
-      <translation type="unfinished" />
+      <translation>reinstale-o com os módulos venv e ensurepip (instalador do python.org)</translation>
     </message>
     <message>
       <source>retract the click</source>
-      <translation type="unfinished" />
+      <translation>retirar o clique</translation>
     </message>
     <message>
       <source>retract the label</source>
-      <translation type="unfinished" />
+      <translation>retirar o rótulo</translation>
     </message>
     <message>
       <source>save the classes</source>
-      <translation type="unfinished" />
+      <translation>salvar as classes</translation>
     </message>
     <message>
       <source>segmentation-models-pytorch encoder of a new model (a warm start keeps the previous model's network); tu-efficientnet_lite2 is the larger one with offline weights.</source>
-      <translation type="unfinished" />
+      <translation>codificador segmentation-models-pytorch de um novo modelo (uma partida a quente mantém a rede do modelo anterior); tu-efficientnet_lite2 é o maior com pesos offline.</translation>
     </message>
     <message>
       <source>simulated: one click per class per frame, a random pixel inside the class; human: the bundled sample's clicks by the method's authors (bundled sample only).</source>
-      <translation type="unfinished" />
+      <translation>simulated: um clique por classe por quadro, um pixel aleatório dentro da classe; human: os cliques da amostra incluída feitos pelos autores do método (somente a amostra incluída).</translation>
     </message>
     <message>
       <source>still missing: {frames} (choose the folder holding them)</source>
-      <translation type="unfinished" />
+      <translation>ainda ausentes: {frames} (escolha a pasta que os contém)</translation>
     </message>
     <message>
       <source>the data provider refused the edit</source>
-      <translation type="unfinished" />
+      <translation>o provedor de dados recusou a edição</translation>
     </message>
     <message>
       <source>the engine failed</source>
-      <translation type="unfinished" />
+      <translation>o motor falhou</translation>
     </message>
     <message>
       <source>the iSAGE engine environment is ready</source>
-      <translation type="unfinished" />
+      <translation>o ambiente do motor do iSAGE está pronto</translation>
     </message>
     <message>
       <source>the visible extent overlaps no frame; pan to a frame or predict whole frames</source>
-      <translation type="unfinished" />
+      <translation>a extensão visível não se sobrepõe a nenhum quadro; desloque o mapa até um quadro ou preveja os quadros inteiros</translation>
     </message>
     <message>
       <source>these rasters are frames of the record already</source>
-      <translation type="unfinished" />
+      <translation>estes rasters já são quadros do registro</translation>
     </message>
     <message>
       <source>this copy of the plugin carries no engine (a development checkout)</source>
-      <translation type="unfinished" />
+      <translation>esta cópia do plugin não traz motor (uma cópia de desenvolvimento)</translation>
     </message>
     <message>
       <source>to label</source>
-      <translation type="unfinished" />
+      <translation>a rotular</translation>
     </message>
     <message>
       <source>updating pip</source>
-      <translation type="unfinished" />
+      <translation>atualizando o pip</translation>
     </message>
     <message>
       <source>write the label</source>
-      <translation type="unfinished" />
+      <translation>gravar o rótulo</translation>
     </message>
     <message>
       <source>yes</source>
-      <translation type="unfinished" />
+      <translation>sim</translation>
     </message>
     <message>
       <source>your name, stored with every click</source>
-      <translation type="unfinished" />
+      <translation>seu nome, armazenado com cada clique</translation>
     </message>
     <message>
       <source>{computed} of {parts} parts computed on {workers} workers ({backend})</source>
-      <translation type="unfinished" />
+      <translation>{computed} de {parts} partes calculadas em {workers} workers ({backend})</translation>
     </message>
     <message>
       <source>{count} sample points lie within a few pixels of a training click.</source>
-      <translation type="unfinished" />
+      <translation>{count} pontos amostrais estão a poucos pixels de um clique de treinamento.</translation>
     </message>
     <message>
       <source>{estimate:.1f}% (95% interval {low:.1f}% to {high:.1f}%)</source>
-      <translation type="unfinished" />
+      <translation>{estimate:.1f}% (intervalo de 95% de {low:.1f}% a {high:.1f}%)</translation>
     </message>
     <message>
       <source>{estimate:.1f}% (no interval: too few labelled points, or all of them agree)</source>
-      <translation type="unfinished" />
+      <translation>{estimate:.1f}% (sem intervalo: poucos pontos rotulados, ou todos concordam)</translation>
     </message>
     <message>
       <source>{folder} already holds a workspace; it was opened instead</source>
-      <translation type="unfinished" />
+      <translation>{folder} já contém uma área de trabalho; ela foi aberta em vez disso</translation>
     </message>
     <message>
       <source>{folder}: the benchmark folder must be new or empty, or tick 'Resume'</source>
-      <translation type="unfinished" />
+      <translation>{folder}: a pasta do benchmark deve ser nova ou vazia, ou marque 'Retomar'</translation>
     </message>
     <message>
       <source>{frame} (row {row}, col {col}): predicted {name}, {reason} (score {score})</source>
-      <translation type="unfinished" />
+      <translation>{frame} (linha {row}, coluna {col}): previsto {name}, {reason} (pontuação {score})</translation>
     </message>
     <message>
       <source>{key}: '{layer}' is a {provider} layer; iSAGE reads raster files, so save it as a GeoTIFF first (Export &gt; Save As)</source>
-      <translation type="unfinished" />
+      <translation>{key}: '{layer}' é uma camada {provider}; o iSAGE lê arquivos raster, então salve-a antes como GeoTIFF (Exportar &gt; Salvar como)</translation>
     </message>
     <message>
       <source>{key}: not a readable raster layer</source>
-      <translation type="unfinished" />
+      <translation>{key}: não é uma camada raster legível</translation>
     </message>
     <message>
       <source>{labelled} labelled, {unsure} unsure, {left} left of {total} sample points</source>
-      <translation type="unfinished" />
+      <translation>{labelled} rotulados, {unsure} incertos, {left} restantes de {total} pontos amostrais</translation>
     </message>
     <message>
       <source>{layer}: cannot copy the points ({reason})</source>
-      <translation type="unfinished" />
+      <translation>{layer}: não é possível copiar os pontos ({reason})</translation>
     </message>
     <message>
       <source>{message}. Checking it…</source>
-      <translation type="unfinished" />
+      <translation>{message}. Verificando…</translation>
     </message>
     <message numerus="yes">
       <source>{names} and %n more</source>
-      <translation type="unfinished" />
+      <translation>
+        <numerusform>{names} e mais %n</numerusform>
+        <numerusform>{names} e mais %n</numerusform>
+      </translation>
     </message>
     <message>
       <source>{name}: user's accuracy {users}; producer's accuracy {producers}</source>
-      <translation type="unfinished" />
+      <translation>{name}: exatidão do usuário {users}; exatidão do produtor {producers}</translation>
     </message>
     <message>
       <source>{path}: cannot open ({reason}); check the file's permissions</source>
-      <translation type="unfinished" />
+      <translation>{path}: não é possível abrir ({reason}); verifique as permissões do arquivo</translation>
     </message>
     <message>
       <source>{path}: cannot read the accuracy assessment ({reason}); is it a GeoPackage?</source>
-      <translation type="unfinished" />
+      <translation>{path}: não é possível ler a avaliação de exatidão ({reason}); é um GeoPackage?</translation>
     </message>
     <message>
       <source>{path}: cannot read the click record ({reason}); is it a GeoPackage?</source>
-      <translation type="unfinished" />
+      <translation>{path}: não é possível ler o registro de cliques ({reason}); é um GeoPackage?</translation>
     </message>
     <message>
       <source>{path}: cannot write the polygons ({reason})</source>
-      <translation type="unfinished" />
+      <translation>{path}: não é possível gravar os polígonos ({reason})</translation>
     </message>
     <message>
       <source>{path}: class name '{name}' is used by class {id}; choose another name</source>
-      <translation type="unfinished" />
+      <translation>{path}: o nome de classe '{name}' é usado pela classe {id}; escolha outro nome</translation>
     </message>
     <message>
       <source>{path}: class {id} exists already; choose another id or edit it</source>
-      <translation type="unfinished" />
+      <translation>{path}: a classe {id} já existe; escolha outro id ou edite-a</translation>
     </message>
     <message>
       <source>{path}: click record is a folder; give the .gpkg file, or create a record first</source>
-      <translation type="unfinished" />
+      <translation>{path}: o registro de cliques é uma pasta; informe o arquivo .gpkg, ou crie um registro primeiro</translation>
     </message>
     <message>
       <source>{path}: click record not found; give the .gpkg file, or create a record first</source>
-      <translation type="unfinished" />
+      <translation>{path}: registro de cliques não encontrado; informe o arquivo .gpkg, ou crie um registro primeiro</translation>
     </message>
     <message>
       <source>{path}: click record not found; open an existing clicks.gpkg</source>
-      <translation type="unfinished" />
+      <translation>{path}: registro de cliques não encontrado; abra um clicks.gpkg existente</translation>
     </message>
     <message>
       <source>{path}: click record not found; open an existing clicks.gpkg or create a workspace</source>
-      <translation type="unfinished" />
+      <translation>{path}: registro de cliques não encontrado; abra um clicks.gpkg existente ou crie uma área de trabalho</translation>
     </message>
     <message>
       <source>{path}: click {uid} was already retracted; nothing to do</source>
-      <translation type="unfinished" />
+      <translation>{path}: o clique {uid} já foi retirado; nada a fazer</translation>
     </message>
     <message>
       <source>{path}: clicks are never deleted; saving the deletion of click {fid} will be refused: roll back and retract it instead (right click)</source>
-      <translation type="unfinished" />
+      <translation>{path}: cliques nunca são excluídos; salvar a exclusão do clique {fid} será recusado: reverta e retire-o em vez disso (clique direito)</translation>
     </message>
     <message>
       <source>{path}: could not {action} ({reason}); close other programs using it and retry</source>
-      <translation type="unfinished" />
+      <translation>{path}: não foi possível {action} ({reason}); feche outros programas que o estejam usando e tente novamente</translation>
     </message>
     <message>
       <source>{path}: could not {action}: not enough disk space; free some space and retry</source>
-      <translation type="unfinished" />
+      <translation>{path}: não foi possível {action}: não há espaço em disco suficiente; libere espaço e tente novamente</translation>
     </message>
     <message>
       <source>{path}: could not {action}: refused by the click record ({reason})</source>
-      <translation type="unfinished" />
+      <translation>{path}: não foi possível {action}: recusado pelo registro de cliques ({reason})</translation>
     </message>
     <message>
       <source>{path}: could not {action}: the click record is locked by another program; close it there (or save/stop editing its layers in QGIS) and retry</source>
-      <translation type="unfinished" />
+      <translation>{path}: não foi possível {action}: o registro de cliques está bloqueado por outro programa; feche-o lá (ou salve/encerre a edição de suas camadas no QGIS) e tente novamente</translation>
     </message>
     <message>
       <source>{path}: could not {action}: the click record is read-only; fix its permissions or work on a copy</source>
-      <translation type="unfinished" />
+      <translation>{path}: não foi possível {action}: o registro de cliques é somente leitura; corrija suas permissões ou trabalhe em uma cópia</translation>
     </message>
     <message>
       <source>{path}: edits of layer '{layer}' could not be saved ({reason}); fix or roll them back (retract clicks instead of deleting them), then retry</source>
-      <translation type="unfinished" />
+      <translation>{path}: as edições da camada '{layer}' não puderam ser salvas ({reason}); corrija-as ou reverta-as (retire cliques em vez de excluí-los) e tente novamente</translation>
     </message>
     <message>
       <source>{path}: iSAGE record without a schema version; restore it from a copy</source>
-      <translation type="unfinished" />
+      <translation>{path}: registro do iSAGE sem versão de esquema; restaure-o a partir de uma cópia</translation>
     </message>
     <message>
       <source>{path}: iSAGE writes GeoTIFF rasters; choose a file name ending in .tif</source>
-      <translation type="unfinished" />
+      <translation>{path}: o iSAGE grava rasters GeoTIFF; escolha um nome de arquivo terminado em .tif</translation>
     </message>
     <message>
       <source>{path}: invalid class {klass}; give an id &gt;= 0, a name and a colour like '#ff0000'</source>
-      <translation type="unfinished" />
+      <translation>{path}: classe inválida {klass}; informe um id &gt;= 0, um nome e uma cor como '#ff0000'</translation>
     </message>
     <message>
       <source>{path}: its clicks layer cannot be read</source>
-      <translation type="unfinished" />
+      <translation>{path}: sua camada de cliques não pode ser lida</translation>
     </message>
     <message>
       <source>{path}: no class {id}; add it first</source>
-      <translation type="unfinished" />
+      <translation>{path}: não existe a classe {id}; adicione-a primeiro</translation>
     </message>
     <message>
       <source>{path}: no click with fid {fid}; check the click id</source>
-      <translation type="unfinished" />
+      <translation>{path}: não há clique com fid {fid}; verifique o id do clique</translation>
     </message>
     <message>
       <source>{path}: no frame named '{frame}' (frames: {known}); add the frame first</source>
-      <translation type="unfinished" />
+      <translation>{path}: não há quadro chamado '{frame}' (quadros: {known}); adicione o quadro primeiro</translation>
     </message>
     <message>
       <source>{path}: no readable proposals layer; run Predict (or isage propose) again</source>
-      <translation type="unfinished" />
+      <translation>{path}: nenhuma camada de propostas legível; execute Prever (ou isage propose) novamente</translation>
     </message>
     <message>
       <source>{path}: not a raster file on disk; save the layer to a GeoTIFF</source>
-      <translation type="unfinished" />
+      <translation>{path}: não é um arquivo raster em disco; salve a camada como GeoTIFF</translation>
     </message>
     <message>
       <source>{path}: not an iSAGE click record; open a clicks.gpkg made by iSAGE</source>
-      <translation type="unfinished" />
+      <translation>{path}: não é um registro de cliques do iSAGE; abra um clicks.gpkg criado pelo iSAGE</translation>
     </message>
     <message>
       <source>{path}: not an iSAGE click record; open the workspace's clicks.gpkg</source>
-      <translation type="unfinished" />
+      <translation>{path}: não é um registro de cliques do iSAGE; abra o clicks.gpkg da área de trabalho</translation>
     </message>
     <message>
       <source>{path}: not an iSAGE proposals file (no {fields}); propose again</source>
-      <translation type="unfinished" />
+      <translation>{path}: não é um arquivo de propostas do iSAGE (sem {fields}); proponha novamente</translation>
     </message>
     <message>
       <source>{path}: pixel (row {row}, col {col}) is outside frame '{frame}' ({width}x{height} pixels)</source>
-      <translation type="unfinished" />
+      <translation>{path}: o pixel (linha {row}, coluna {col}) está fora do quadro '{frame}' ({width}x{height} pixels)</translation>
     </message>
     <message>
       <source>{path}: pixel (row {row}, col {col}) of frame '{frame}' is nodata; click on image data</source>
-      <translation type="unfinished" />
+      <translation>{path}: o pixel (linha {row}, coluna {col}) do quadro '{frame}' é sem dados; clique sobre a imagem</translation>
     </message>
     <message>
       <source>{path}: the click record is read-only; fix its permissions or work on a copy</source>
-      <translation type="unfinished" />
+      <translation>{path}: o registro de cliques é somente leitura; corrija suas permissões ou trabalhe em uma cópia</translation>
     </message>
     <message>
       <source>{path}: the click record was closed; open it again</source>
-      <translation type="unfinished" />
+      <translation>{path}: o registro de cliques foi fechado; abra-o novamente</translation>
     </message>
     <message>
       <source>{path}: this record holds no accuracy assessment yet; create a design first (Assess map in the iSAGE panel, or isage assess design)</source>
-      <translation type="unfinished" />
+      <translation>{path}: este registro ainda não contém avaliação de exatidão; crie primeiro um delineamento (Avaliar o mapa no painel do iSAGE, ou isage assess design)</translation>
     </message>
     <message>
       <source>{path}: unknown class {class_id} (classes: {known}); add it first</source>
-      <translation type="unfinished" />
+      <translation>{path}: classe desconhecida {class_id} (classes: {known}); adicione-a primeiro</translation>
     </message>
     <message>
       <source>{path}: written by a newer iSAGE (record schema {version}, plugin reads {supported}); upgrade the plugin</source>
-      <translation type="unfinished" />
+      <translation>{path}: gravado por um iSAGE mais novo (esquema do registro {version}, o plugin lê {supported}); atualize o plugin</translation>
     </message>
     <message>
       <source>{point}: refused ({reason})</source>
-      <translation type="unfinished" />
+      <translation>{point}: recusado ({reason})</translation>
     </message>
     <message numerus="yes">
       <source>{remaining} of %n proposals left ({labelled} labelled, {skipped} skipped)</source>
-      <translation type="unfinished" />
+      <translation>
+        <numerusform>{remaining} de %n proposta restantes ({labelled} rotuladas, {skipped} puladas)</numerusform>
+        <numerusform>{remaining} de %n propostas restantes ({labelled} rotuladas, {skipped} puladas)</numerusform>
+      </translation>
     </message>
     <message>
       <source>{step} failed ({reason}); the other results are shown</source>
-      <translation type="unfinished" />
+      <translation>{step} falhou ({reason}); os outros resultados são mostrados</translation>
     </message>
     <message>
       <source>{unresolved} of {clicks} clicks are still predicted wrong (frames {frames})</source>
-      <translation type="unfinished" />
+      <translation>{unresolved} de {clicks} cliques ainda são previstos errado (quadros {frames})</translation>
     </message>
   </context>
 </TS>
