@@ -1001,7 +1001,7 @@
     </message>
     <message>
       <source>Prediction backend</source>
-      <translation>Motor de predicción (backend)</translation>
+      <translation>Backend de predicción</translation>
     </message>
     <message>
       <source>Prediction precision (OpenVINO)</source>

@@ -2155,7 +2155,7 @@ Produz o arquivo do modelo (models/iteration_NNN.safetensors na área de trabalh
     <message numerus="yes">
       <source>{remaining} of %n proposals left ({labelled} labelled, {skipped} skipped)</source>
       <translation>
-        <numerusform>{remaining} de %n proposta restantes ({labelled} rotuladas, {skipped} puladas)</numerusform>
+        <numerusform>{remaining} de %n proposta restante ({labelled} rotuladas, {skipped} puladas)</numerusform>
         <numerusform>{remaining} de %n propostas restantes ({labelled} rotuladas, {skipped} puladas)</numerusform>
       </translation>
     </message>
