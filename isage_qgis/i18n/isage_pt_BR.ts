@@ -317,7 +317,7 @@
     </message>
     <message>
       <source>Clicks still predicted wrong</source>
-      <translation>Cliques ainda previstos errado</translation>
+      <translation>Cliques ainda previstos incorretamente</translation>
     </message>
     <message>
       <source>Clicks the model still gets wrong:</source>
@@ -1774,8 +1774,8 @@ Produz o arquivo do modelo (models/iteration_NNN.safetensors na área de trabalh
     <message numerus="yes">
       <source>iteration {iteration} trained on {clicks} clicks; %n of them still predicted wrong (listed in the iSAGE panel)</source>
       <translation>
-        <numerusform>iteração {iteration} treinada com {clicks} cliques; %n deles ainda previsto errado (listado no painel do iSAGE)</numerusform>
-        <numerusform>iteração {iteration} treinada com {clicks} cliques; %n deles ainda previstos errado (listados no painel do iSAGE)</numerusform>
+        <numerusform>iteração {iteration} treinada com {clicks} cliques; %n deles ainda previsto incorretamente (listado no painel do iSAGE)</numerusform>
+        <numerusform>iteração {iteration} treinada com {clicks} cliques; %n deles ainda previstos incorretamente (listados no painel do iSAGE)</numerusform>
       </translation>
     </message>
     <message numerus="yes">
@@ -2165,7 +2165,7 @@ Produz o arquivo do modelo (models/iteration_NNN.safetensors na área de trabalh
     </message>
     <message>
       <source>{unresolved} of {clicks} clicks are still predicted wrong (frames {frames})</source>
-      <translation>{unresolved} de {clicks} cliques ainda são previstos errado (quadros {frames})</translation>
+      <translation>{unresolved} de {clicks} cliques ainda são previstos incorretamente (quadros {frames})</translation>
     </message>
   </context>
 </TS>

@@ -63,7 +63,7 @@ SPOKEN = {  # what the plugin says in each language: QGIS's locale -> the transl
         "group": "Modelo",
         "help": "Treina o modelo da iteração atual da área de trabalho",
         "warm start": "Partida a quente",
-        "output": "Cliques ainda previstos errado",
+        "output": "Cliques ainda previstos incorretamente",
         "refused": "Nenhum registro de cliques está aberto.",
         "plural": {1: "1 quadro não encontrado", 2: "2 quadros não encontrados"},
     },
