@@ -168,7 +168,10 @@ screenshot-packages:
 
 # docs/screenshot.png: the QGIS desktop under Xvfb with the plugin, a sample frame mosaic, clicks and a prediction;
 # docs/screenshot_proposal.png: the same after Next proposal; docs/screenshot_assessment.png: the panel while
-# assessing the map (a sample point shown, the result layers hidden), after a partial report.
+# assessing the map (a sample point shown, the result layers hidden), after a partial report;
+# docs/screenshot_pt_BR.png: the first one again with QGIS and the plugin in Brazilian Portuguese.
 screenshot: install plugin-stage screenshot-packages
 	$(PY) scripts/screenshot.py --plugin $(PLUGIN_STAGE) --engine-python $(PY) --out docs/screenshot.png \
-	  --proposal-out docs/screenshot_proposal.png --assessment-out docs/screenshot_assessment.png
+	  --proposal-out docs/screenshot_proposal.png --assessment-out docs/screenshot_assessment.png --locale en_US
+	$(PY) scripts/screenshot.py --plugin $(PLUGIN_STAGE) --engine-python $(PY) --out docs/screenshot_pt_BR.png \
+	  --locale pt_BR

@@ -9,7 +9,8 @@
    map with a small design, points labelled through the click tool's keys, a partial report).
 
 Usage: ``python scripts/screenshot.py --plugin build/plugin/isage_qgis --engine-python .venv/bin/python``
-(``make screenshot`` does this). Standard library only.
+(``make screenshot`` does this; ``--locale pt_BR`` runs QGIS and the plugin in Brazilian Portuguese).
+Standard library only.
 """
 
 from __future__ import annotations
@@ -114,8 +115,9 @@ def engine_session(python: str, work: Path, steps: int | None) -> Path:
     return ws
 
 
-def make_profile(root: Path, plugin: Path, engine_python: str) -> None:
-    """A QGIS profile folder with the plugin installed and enabled."""
+def make_profile(root: Path, plugin: Path, engine_python: str, locale: str = "") -> None:
+    """A QGIS profile folder with the plugin installed and enabled; QGIS's interface in ``locale`` if given
+    (the plugin's translation follows it)."""
     profile = root / "profiles" / "default"
     shutil.copytree(plugin, profile / "python" / "plugins" / "isage_qgis")
     ini = profile / "QGIS" / "QGIS3.ini"
@@ -123,7 +125,8 @@ def make_profile(root: Path, plugin: Path, engine_python: str) -> None:
     ini.write_text(
         "[PythonPlugins]\nisage_qgis=true\n\n"
         f"[isage]\nengine_python={engine_python}\ndevice=cpu\nannotator=ana\nenforce_budget=true\n\n"
-        "[qgis]\nshowTips=false\ncheckVersion=false\nwarnOldProjectVersion=false\n",
+        "[qgis]\nshowTips=false\ncheckVersion=false\nwarnOldProjectVersion=false\n"
+        + (f"\n[locale]\noverrideFlag=true\nuserLocale={locale}\n" if locale else ""),
         encoding="utf-8",
     )
 
@@ -136,6 +139,9 @@ def main() -> None:
     parser.add_argument("--proposal-out", help="also grab the window after pressing Next proposal, here")
     parser.add_argument(
         "--assessment-out", help="also grab the window while assessing the map, after a partial report, here"
+    )
+    parser.add_argument(
+        "--locale", default="", help="QGIS's interface locale, e.g. pt_BR (default: the system's)"
     )
     parser.add_argument("--steps", type=int, help="training steps (default: the engine's laptop schedule)")
     parser.add_argument("--workdir", help="keep the workspace and profile here (default: a temporary folder)")
@@ -153,7 +159,7 @@ def main() -> None:
                 shutil.rmtree(child)
     work.mkdir(parents=True, exist_ok=True)
     ws = work / "workspace" if reuse else engine_session(python, work, a.steps)
-    make_profile(work / "qgis", Path(a.plugin).resolve(), python)
+    make_profile(work / "qgis", Path(a.plugin).resolve(), python, a.locale)
     log = out.with_suffix(".log")
     extra = [Path(path).resolve() for path in (a.proposal_out, a.assessment_out) if path]
     for path in (out, *extra):

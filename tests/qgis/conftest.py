@@ -224,9 +224,10 @@ def make_dock(qgis_iface, qgis_new_project, engine_python, tiny_model):
     qgis_new_project.layerTreeRoot().removeAllChildren()
 
 
-@pytest.fixture(scope="session", autouse=True)
+@pytest.fixture(autouse=True)
 def english_interface():
-    """The plugin's translator for an English QGIS, as classFactory installs it (English plural forms)."""
+    """The plugin's translator for an English QGIS, as classFactory installs it (English plural forms);
+    for each test, since a test that unloads the plugin removes it as QGIS would."""
     from isage_qgis.translation import install_translator
 
     install_translator("en")

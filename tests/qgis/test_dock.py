@@ -324,7 +324,7 @@ def test_relink_missing_frames_from_the_dock(make_dock, engine_workspace, qgis_i
         assert (
             (ws / stored) if not Path(stored).is_absolute() else Path(stored)
         ).resolve() == moved.resolve()
-        assert any("1 frame(s) re-linked" in m for m in messages(qgis_iface, SUCCESS))
+        assert any("1 frame re-linked" in m for m in messages(qgis_iface, SUCCESS))
         assert not dock.session.relink_frames([])  # no folder chosen: nothing runs
     finally:
         if not original.exists():  # other tests share the sample rasters

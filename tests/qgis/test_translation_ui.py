@@ -1,5 +1,6 @@
-"""Headless QGIS in Brazilian Portuguese (and once in Spanish): the plugin loads the translation of QGIS's
-locale and the panel, a dialog, a Processing algorithm and the message after a refused click follow it."""
+"""Headless QGIS in Brazilian Portuguese and in Spanish: the plugin loads the translation of QGIS's locale
+and the panel, a dialog, a Processing algorithm (name, help, a parameter, an output) and the message after
+a refused click follow it; back in English, English plural forms."""
 
 from __future__ import annotations
 
@@ -50,39 +51,73 @@ def locale(qm_folder):
     translation.install_translator("en", folder=qm_folder)  # as the plugin does in an English QGIS
 
 
-def test_the_panel_dialog_processing_and_a_refused_click_speak_portuguese(
-    locale, qgis_iface, qgis_new_project
+SPOKEN = {  # what the plugin says in each language: QGIS's locale -> the translation loaded and its texts
+    "pt_BR": {
+        "qm": "isage_pt_BR.qm",
+        "train": "Treinar",
+        "predict": "Prever",
+        "record": "Nenhum registro de cliques aberto: crie uma área de trabalho ou abra uma.",
+        "scope": "Extensão visível",
+        "dialog": "Nova área de trabalho do iSAGE",
+        "algorithm": "Treinar o modelo a partir dos cliques",
+        "group": "Modelo",
+        "help": "Treina o modelo da iteração atual da área de trabalho",
+        "warm start": "Partida a quente",
+        "output": "Cliques ainda previstos incorretamente",
+        "refused": "Nenhum registro de cliques está aberto.",
+        "plural": {1: "1 quadro não encontrado", 2: "2 quadros não encontrados"},
+    },
+    "es_ES": {  # no es_ES file: the language's own (isage_es)
+        "qm": "isage_es.qm",
+        "train": "Entrenar",
+        "predict": "Predecir",
+        "record": "Ningún registro de clics abierto: cree un espacio de trabajo o abra uno.",
+        "scope": "Extensión visible",
+        "dialog": "Nuevo espacio de trabajo de iSAGE",
+        "algorithm": "Entrenar el modelo a partir de los clics",
+        "group": "Modelo",
+        "help": "Entrena el modelo de la iteración actual del espacio de trabajo",
+        "warm start": "Arranque en caliente",
+        "output": "Clics aún mal predichos",
+        "refused": "No hay ningún registro de clics abierto.",
+        "plural": {1: "1 marco no encontrado", 2: "2 marcos no encontrados"},
+    },
+}
+
+
+@pytest.mark.parametrize("code", sorted(SPOKEN))
+def test_the_panel_dialog_processing_and_a_refused_click_speak_the_locale(
+    code, locale, qgis_iface, qgis_new_project
 ):
-    assert locale("pt_BR").endswith("isage_pt_BR.qm")
+    said = SPOKEN[code]
+    assert locale(code).endswith(said["qm"])
     dock = IsageDock(qgis_iface, qgis_iface.mainWindow())
     try:
         ui = dock.ui
-        assert ui.train_button.text() == "Treinar"
-        assert ui.predict_button.text() == "Prever"
-        assert (
-            ui.record_label.text()
-            == "Nenhum registro de cliques aberto: crie uma área de trabalho ou abra uma."
-        )
-        assert ui.scope_combo.itemText(1) == "Extensão visível"
+        assert ui.train_button.text() == said["train"]
+        assert ui.predict_button.text() == said["predict"]
+        assert ui.record_label.text() == said["record"]
+        assert ui.scope_combo.itemText(1) == said["scope"]
     finally:
         dock.cleanup()
         dock.deleteLater()
     dialog = NewWorkspaceDialog([])
-    assert dialog.windowTitle() == "Nova área de trabalho do iSAGE"
+    assert dialog.windowTitle() == said["dialog"]
     algorithm = TrainAlgorithm()
-    assert algorithm.displayName() == "Treinar o modelo a partir dos cliques"
-    assert algorithm.group() == "Modelo"
-    assert algorithm.shortHelpString().startswith("Treina o modelo da iteração atual da área de trabalho")
+    assert algorithm.displayName() == said["algorithm"]
+    assert algorithm.group() == said["group"]
+    assert algorithm.shortHelpString().startswith(said["help"])
+    algorithm.initAlgorithm({})
+    assert algorithm.parameterDefinition("WARM_START").description() == said["warm start"]
+    assert algorithm.outputDefinition("UNRESOLVED").description() == said["output"]
     refused = ClickActions(record=None, active_class=1, frame_layers=[]).undo()
-    assert refused.text == "Nenhum registro de cliques está aberto."
-    assert translation.tr("%n frame(s) not found", 2) == "2 quadros não encontrados"
-    assert translation.tr("%n frame(s) not found", 1) == "1 quadro não encontrado"
+    assert refused.text == said["refused"]
+    for count, text in said["plural"].items():
+        assert translation.tr("%n frame(s) not found", count) == text
 
 
-def test_spanish_and_english(locale):
-    assert locale("es_ES").endswith("isage_es.qm")  # no es_ES file: the language's own
-    assert TrainAlgorithm().displayName() == "Entrenar el modelo a partir de los clics"
-    assert translation.tr("No click record is open.") == "No hay ningún registro de clics abierto."
+def test_english_after_another_language(locale):
+    assert locale("es_ES").endswith("isage_es.qm")
     assert locale("en_US").endswith("isage_en.qm")
     assert translation.tr("%n frame(s) not found", 1) == "1 frame not found"
     assert translation.tr("%n frame(s) not found", 3) == "3 frames not found"
