@@ -1,7 +1,7 @@
 """Live training: the current iteration's model trains in the background while the person clicks.
 
 A :class:`LiveTrainer` runs one thread, at a lower scheduling priority, in the resident engine
-(:mod:`isage_core.resident`). It opens a round on the workspace's current iteration (the same checks and
+(:mod:`isage_core.cli.serve`). It opens a round on the workspace's current iteration (the same checks and
 the same warm start as ``isage train``), then steps on the clicks as they are: before every step it asks
 SQLite whether the record changed, and on a change re-reads the clicks, so a new click is drawn first and a
 retracted one leaves the replay before the next patch. Once the clicks fit (``fit_target``, the loss

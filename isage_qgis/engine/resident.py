@@ -5,7 +5,7 @@ training on, the model of the current iteration learns while the person clicks (
 a command runs). :class:`ResidentEngine` owns the process (started on demand, restarted after a crash or
 a kill) and hands out :class:`ResidentRun` objects with the signals of
 :class:`~isage_qgis.engine.worker.EngineRun`, so a :class:`~isage_qgis.engine.pipeline.Pipeline` runs on
-either. The protocol is the engine's (``isage_core.resident.server``): requests as JSON lines on stdin,
+either. The protocol is the engine's (``isage_core.cli.serve``): requests as JSON lines on stdin,
 events tagged with the request id on stdout.
 """
 
