@@ -63,8 +63,8 @@ def prepare(python: str, work: Path, frame: str, warm: bool) -> tuple[Path, list
     engine(python, "init", str(ws), "--classes", CLASSES)
     engine(python, "frames", "add", str(ws), data["image"], "--name", frame)
     add_clicks(python, ws, frame, data["clicks"])
-    if warm:
-        engine(python, "train", str(ws))
+    if warm:  # the seed round's model: the same for every mode (the fixed schedule, 120 steps)
+        engine(python, "train", str(ws), "--schedule", "fixed")
     later = [(frame, row, col, class_id) for row, col, class_id in data["later"]] if warm else []
     return ws, later
 
