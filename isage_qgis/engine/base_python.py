@@ -129,31 +129,42 @@ def find_base_python(
 
 
 def _what_to_install(platform: str, without_venv: list[PythonProbe], too_old: list[PythonProbe]) -> str:
-    need = f"Python {MIN_VERSION[0]}.{MIN_VERSION[1]} or newer"
+    need = f"{MIN_VERSION[0]}.{MIN_VERSION[1]}"
     if without_venv:
         p = without_venv[0]
-        managed = tr(" (a system Python managed by the distribution)") if p.externally_managed else ""
-        fix = (
-            f"install the python3-venv package (sudo apt install python{p.version[0]}.{p.version[1]}-venv)"
-            if platform.startswith("linux")
-            else tr("reinstall it with the venv and ensurepip modules (python.org installer)")
-        )
-        return (
-            f"Python {p.version[0]}.{p.version[1]} at {p.executable}{managed} cannot create environments: "
-            f"{fix}, then press Create engine environment"
-        )
-    old = f" (found only {', '.join(f'{p.version[0]}.{p.version[1]}' for p in too_old)})" if too_old else ""
+        version = f"{p.version[0]}.{p.version[1]}"
+        if platform.startswith("linux"):
+            fix = tr("install the python3-venv package (sudo apt install python{version}-venv)").format(
+                version=version
+            )
+        else:
+            fix = tr("reinstall it with the venv and ensurepip modules (python.org installer)")
+        if p.externally_managed:
+            text = tr(
+                "Python {version} at {path} (a system Python managed by the distribution) cannot create "
+                "environments: {fix}, then press Create engine environment"
+            )
+        else:
+            text = tr(
+                "Python {version} at {path} cannot create environments: {fix}, then press Create engine "
+                "environment"
+            )
+        return text.format(version=version, path=p.executable, fix=fix)
+    found = ", ".join(f"{p.version[0]}.{p.version[1]}" for p in too_old)
+    old = tr(" (found only {versions})").format(versions=found) if too_old else ""
     if platform == "win32":
-        return (
-            f"No {need} was found besides QGIS's own{old}: install Python 3.12 from python.org (with the py "
-            "launcher), then press Create engine environment"
+        text = tr(
+            "No Python {need} or newer was found besides QGIS's own{old}: install Python 3.12 from "
+            "python.org (with the py launcher), then press Create engine environment"
         )
-    if platform == "darwin":
-        return (
-            f"No {need} was found besides QGIS's own{old}: install Python 3.12 from python.org or Homebrew "
-            "(brew install python@3.12), then press Create engine environment"
+    elif platform == "darwin":
+        text = tr(
+            "No Python {need} or newer was found besides QGIS's own{old}: install Python 3.12 from "
+            "python.org or Homebrew (brew install python@3.12), then press Create engine environment"
         )
-    return (
-        f"No {need} was found{old}: install python3 and python3-venv (Debian/Ubuntu: sudo apt install "
-        "python3 python3-venv), then press Create engine environment"
-    )
+    else:
+        text = tr(
+            "No Python {need} or newer was found{old}: install python3 and python3-venv (Debian/Ubuntu: "
+            "sudo apt install python3 python3-venv), then press Create engine environment"
+        )
+    return text.format(need=need, old=old)

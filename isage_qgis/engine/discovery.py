@@ -16,6 +16,7 @@ from pathlib import Path
 from qgis.PyQt.QtCore import QStandardPaths
 
 from ..settings import PluginSettings
+from ..translation import tr
 from .handshake import forget_verified
 from .protocol import EngineError, engine_environment, is_executable, missing_engine_message
 from .worker import run_engine
@@ -114,13 +115,17 @@ def probe_engine(python: str | None) -> dict:
         raise EngineError(missing_engine_message(python))
     if not can_import_engine(python):
         raise EngineError(
-            f"'{python}' runs, but cannot import the iSAGE engine (isage_core); choose the "
-            "Python of the environment where isage is installed, or create the engine environment"
+            tr(
+                "'{python}' runs, but cannot import the iSAGE engine (isage_core); choose the "
+                "Python of the environment where isage is installed, or create the engine environment"
+            ).format(python=python)
         )
     result = run_engine(python, ["info"], timeout=PROBE_TIMEOUT)
     report = result.get("environment")
     if not isinstance(report, dict):
         raise EngineError(
-            f"'{python}': the engine answered `info` without an environment report; update isage"
+            tr("'{python}': the engine answered `info` without an environment report; update isage").format(
+                python=python
+            )
         )
     return report

@@ -79,7 +79,8 @@ def build_steps(request: EnvRequest) -> list[Step]:
     engine = request.engine
     pip_install = [python, *_PIP, "install", "--upgrade", "-c", str(engine.constraints)]
     wanted = f"{engine.wheel}[{ENGINE_EXTRAS}]"
-    steps = [Step(f"creating the environment {env_dir}", [request.base_python, "-m", "venv", str(env_dir)])]
+    creating = tr("creating the environment {folder}").format(folder=env_dir)
+    steps = [Step(creating, [request.base_python, "-m", "venv", str(env_dir)])]
     if request.wheel_folder:
         source = ["--no-index", "--find-links", str(Path(request.wheel_folder).resolve())]
     else:
@@ -92,13 +93,15 @@ def build_steps(request: EnvRequest) -> list[Step]:
                     tr("checking what would be downloaded"),
                     [*pip_install, "--dry-run", "--report", str(plan), *source, wanted],
                     check=lambda _lines: torch_refusal(
-                        read_report(plan), "default", tr("choose CPU or CUDA torch in the iSAGE settings")
+                        read_report(plan), "default", tr("choose CPU or CUDA torch in the iSAGE settings"), tr
                     ),
                 )
             )
     steps.append(
         Step(
-            f"installing the iSAGE engine {engine.version} and its libraries (this can take several minutes)",
+            tr(
+                "installing the iSAGE engine {version} and its libraries (this can take several minutes)"
+            ).format(version=engine.version),
             [*pip_install, *source, wanted],
         )
     )
@@ -115,7 +118,9 @@ def build_steps(request: EnvRequest) -> list[Step]:
 def _version_problem(lines: list[str], expected: str) -> str | None:
     found = lines[-1].strip() if lines else ""
     if found != expected:
-        return f"the environment's engine is version '{found}', the plugin's is {expected}; build it again"
+        return tr(
+            "the environment's engine is version '{found}', the plugin's is {expected}; build it again"
+        ).format(found=found, expected=expected)
     return None
 
 
@@ -189,7 +194,10 @@ class EnvironmentBuilder(QObject):
     def _on_error(self, error) -> None:
         if error == QProcess.ProcessError.FailedToStart:
             command = self.steps[self._index].command[0]
-            self._done(False, f"cannot run {command}: {self._process.errorString()}")
+            text = tr("cannot run {command}: {reason}").format(
+                command=command, reason=self._process.errorString()
+            )
+            self._done(False, text)
 
     def _on_finished(self, code: int, status) -> None:
         if not self._running:
@@ -202,9 +210,10 @@ class EnvironmentBuilder(QObject):
             )
         elif code != 0 or status == QProcess.ExitStatus.CrashExit:
             last = self._lines[-1] if self._lines else tr("no output")
-            self._done(
-                False, f"{step.description} failed (exit status {code}): {last}; see the iSAGE log messages"
+            text = tr("{step} failed (exit status {code}): {output}; see the iSAGE log messages").format(
+                step=step.description, code=code, output=last
             )
+            self._done(False, text)
         else:
             refusal = self._check(step)
             if refusal:

@@ -10,11 +10,11 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from ..resources import plugin_version
-from ..translation import tr
+from ..translation import deferred_tr, tr
 
-LABEL = "checking the engine"
+LABEL = deferred_tr("checking the engine")  # a step label: the pipeline translates it where shown
 ARGS = ["info"]  # the command whose result the check reads
-UPDATE_HINT = "press Update engine in the iSAGE settings"
+UPDATE_HINT = deferred_tr("press Update engine in the iSAGE settings")  # shown through tr()
 _verified: set[str] = set()
 
 
@@ -23,13 +23,14 @@ def engine_problem(report: dict, python: str, expected: str | None = None) -> st
     expected = expected if expected is not None else plugin_version()
     found = report.get("isage")
     if found != expected:
-        return (
-            f"the iSAGE engine at {python} is version {found or 'unknown'}, this plugin is {expected}: "
-            f"{UPDATE_HINT}"
-        )
+        return tr(
+            "the iSAGE engine at {python} is version {found}, this plugin is {expected}: {hint}"
+        ).format(python=python, found=found or tr("unknown"), expected=expected, hint=tr(UPDATE_HINT))
     if report.get("can_train") is False:
         problems = report.get("problems") or [tr("a library it needs does not import")]
-        return f"the iSAGE engine at {python} cannot train: {problems[0]}; {UPDATE_HINT}"
+        return tr("the iSAGE engine at {python} cannot train: {problem}; {hint}").format(
+            python=python, problem=problems[0], hint=tr(UPDATE_HINT)
+        )
     return None
 
 

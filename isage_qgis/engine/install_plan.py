@@ -4,7 +4,9 @@ Before installing from a package index with the default choice, pip resolves the
 (``pip install --dry-run --report FILE``); :func:`torch_refusal` reads that report and refuses a CUDA
 build of torch that the user did not ask for (on Linux, PyPI's torch is the CUDA build: 29 packages,
 about 2.7 GB of downloads for torch 2.13). Standard library only: ``make install`` runs this module too
-(``python3 -m isage_qgis.engine.install_plan REPORT``).
+(``python3 -m isage_qgis.engine.install_plan REPORT``), with the system Python and without QGIS, so the
+sentences the plugin shows are marked with this module's own :func:`deferred_tr` and translated by the
+caller (a ``translate`` argument), and those only ``make`` prints stay English (``# no-i18n``).
 """
 
 from __future__ import annotations
@@ -16,6 +18,7 @@ import json
 import shutil
 import subprocess  # nosec B404
 import sys
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -27,11 +30,38 @@ DOWNLOAD_MB = {"cpu": 192, "cuda": 2741}
 _CUDA_PREFIXES = ("nvidia-", "triton", "cuda-")
 
 
+def deferred_tr(text: str) -> str:
+    """Marks ``text`` for the plugin's translation extractor; the caller translates it where it shows it.
+    (``..translation`` needs QGIS, which ``make install`` runs this module without.)"""
+    return text
+
+
+def _english(text: str) -> str:
+    return text
+
+
+_CHOICE_TEXT = {
+    "default": deferred_tr(
+        "what the package index gives, checked first: a CUDA build is refused unless chosen"
+    ),
+    "cpu": deferred_tr("the CPU build from PyTorch's CPU index (torch about {cpu_mb} MB)"),
+    "cuda": deferred_tr("the CUDA build, for an NVIDIA GPU (about {cuda_gb} GB of downloads)"),
+}
+_REFUSAL = deferred_tr(
+    "the package index would install the CUDA build of torch {torch} ({packages} packages, {cuda} of them "
+    "CUDA libraries, about {cuda_gb} GB of downloads), which was not asked for: {how_to_choose}"
+)
+
+
+def _sizes() -> dict[str, str]:
+    return {"cpu_mb": str(DOWNLOAD_MB["cpu"]), "cuda_gb": f"{DOWNLOAD_MB['cuda'] / 1000:.1f}"}
+
+
 def torch_pip_args(choice: str, platform: str = sys.platform) -> list[str]:
     """Extra pip arguments for a torch choice: ``cpu`` adds PyTorch's CPU wheel index; ``cuda`` on Windows
     adds PyTorch's CUDA index (elsewhere PyPI's Linux build is the CUDA one); ``default`` adds nothing."""
     if choice not in TORCH_CHOICES:
-        raise ValueError(f"torch choice '{choice}': use one of {', '.join(TORCH_CHOICES)}")
+        raise ValueError(f"torch choice '{choice}': use one of {', '.join(TORCH_CHOICES)}")  # no-i18n
     if choice == "cpu":
         return ["--extra-index-url", CPU_INDEX]
     if choice == "cuda" and platform == "win32":
@@ -39,13 +69,10 @@ def torch_pip_args(choice: str, platform: str = sys.platform) -> list[str]:
     return []
 
 
-def describe_choice(choice: str) -> str:
-    """One line for the settings dialog and the README: what each choice downloads."""
-    return {
-        "default": "what the package index gives, checked first: a CUDA build is refused unless chosen",
-        "cpu": f"the CPU build from PyTorch's CPU index (torch about {DOWNLOAD_MB['cpu']} MB)",
-        "cuda": f"the CUDA build, for an NVIDIA GPU (about {DOWNLOAD_MB['cuda'] / 1000:.1f} GB of downloads)",
-    }[choice]
+def describe_choice(choice: str, translate: Callable[[str], str] = _english) -> str:
+    """One line for the settings dialog and the README: what each choice downloads (``translate``: the
+    plugin's ``tr``, English without it)."""
+    return translate(_CHOICE_TEXT[choice]).format(**_sizes())
 
 
 @functools.lru_cache(maxsize=1)
@@ -94,22 +121,26 @@ def read_report(path: str | Path) -> InstallPlan:
             for i in items
         }
     except (OSError, ValueError, KeyError, TypeError) as exc:
-        raise ValueError(f"{path}: not a pip installation report ({exc})") from exc
+        raise ValueError(f"{path}: not a pip installation report ({exc})") from exc  # no-i18n
     return InstallPlan(packages, sources)
 
 
-def torch_refusal(plan: InstallPlan, choice: str, how_to_choose: str) -> str | None:
+def torch_refusal(
+    plan: InstallPlan, choice: str, how_to_choose: str, translate: Callable[[str], str] = _english
+) -> str | None:
     """A one-line refusal when the plan installs a CUDA torch that ``choice`` did not ask for, else None.
 
     ``how_to_choose`` names the way to choose in the caller's words (``make install TORCH=cpu`` or the
-    settings dialog's torch choice).
+    settings dialog's torch choice); ``translate`` is the plugin's ``tr`` (English without it).
     """
     if choice == "cuda" or not plan.torch_is_cuda:
         return None
-    return (
-        f"the package index would install the CUDA build of torch {plan.packages.get('torch', '')} "
-        f"({len(plan.packages)} packages, {len(plan.cuda_packages)} of them CUDA libraries, about "
-        f"{DOWNLOAD_MB['cuda'] / 1000:.1f} GB of downloads), which was not asked for: {how_to_choose}"
+    return translate(_REFUSAL).format(
+        torch=plan.packages.get("torch", ""),
+        packages=len(plan.packages),
+        cuda=len(plan.cuda_packages),
+        how_to_choose=how_to_choose,
+        **_sizes(),
     )
 
 
@@ -126,13 +157,11 @@ def main(argv: list[str] | None = None) -> int:
     except ValueError as exc:
         sys.stderr.write(f"{exc}\n")
         return 2
-    refusal = torch_refusal(
-        plan,
-        choice,
-        f"run `make install TORCH=cpu` (about {DOWNLOAD_MB['cpu']} MB) or `make install TORCH=cuda`",
-    )
+    cpu_mb = DOWNLOAD_MB["cpu"]
+    how = f"run `make install TORCH=cpu` (about {cpu_mb} MB) or `make install TORCH=cuda`"  # no-i18n
+    refusal = torch_refusal(plan, choice, how)
     if refusal:
-        sys.stderr.write(f"make install: {refusal}\n")
+        sys.stderr.write(f"make install: {refusal}\n")  # no-i18n
         return 2
     torch = plan.packages.get("torch")
     if torch:

@@ -109,13 +109,13 @@ class Pipeline(QObject):
         run.succeeded.connect(self._on_succeeded)
         run.failed.connect(self._on_failed)
         self._run = run
-        self.progress.emit(self._starts[self._index], step.label)
+        self.progress.emit(self._starts[self._index], tr(step.label))
         run.start()
 
     def _on_progress(self, fraction: float, message: str) -> None:
         step = self.steps[self._index]
         share = max(step.weight, 0.0) / self._total
-        text = f"{step.label}: {message}" if message else step.label
+        text = f"{tr(step.label)}: {message}" if message else tr(step.label)
         self.progress.emit(self._starts[self._index] + share * min(max(fraction, 0.0), 1.0), text)
 
     def _on_succeeded(self, event: dict) -> None:
@@ -136,7 +136,7 @@ class Pipeline(QObject):
             self.skipped.append((step.label, message))
             self._next()
             return
-        self._finish(f"{step.label}: {message}", cancelled or self._cancelled)
+        self._finish(f"{tr(step.label)}: {message}", cancelled or self._cancelled)
 
     def _finish(self, message: str, cancelled: bool) -> None:
         if self._done:

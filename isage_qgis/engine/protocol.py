@@ -34,12 +34,16 @@ class EngineError(Exception):
 
 def missing_engine_message(python: str | None) -> str:
     """The message for an engine Python that is not set, does not exist or cannot run the engine."""
-    what = f"The iSAGE engine Python '{python}' does not exist or is not executable" if python else (
-        tr("No iSAGE engine Python was found"))  # fmt: skip
-    return (
-        f"{what}; set it in the iSAGE settings (engine Python), set ISAGE_PYTHON, "
+    if python:
+        what = tr("The iSAGE engine Python '{python}' does not exist or is not executable").format(
+            python=python
+        )
+    else:
+        what = tr("No iSAGE engine Python was found")
+    return tr(
+        "{problem}; set it in the iSAGE settings (engine Python), set ISAGE_PYTHON, "
         "or create the engine environment from the iSAGE panel"
-    )
+    ).format(problem=what)
 
 
 def engine_command(python: str, args: list[str]) -> list[str]:
@@ -84,8 +88,12 @@ def unexpected_stop(code: int, stderr_tail: list[str]) -> str:
     if stderr_tail:
         log.warning("the engine's last error output:\n%s", "\n".join(stderr_tail))
     last = next((line.strip() for line in reversed(stderr_tail) if line.strip()), "")
-    said = f" (its last words: {last[:200]})" if last else ""
-    return (
-        f"The iSAGE engine stopped unexpectedly (exit status {code}) without reporting an error{said}; "
+    if last:
+        return tr(
+            "The iSAGE engine stopped unexpectedly (exit status {code}) without reporting an error "
+            "(its last words: {words}); see the iSAGE log messages for its output"
+        ).format(code=code, words=last[:200])
+    return tr(
+        "The iSAGE engine stopped unexpectedly (exit status {code}) without reporting an error; "
         "see the iSAGE log messages for its output"
-    )
+    ).format(code=code)

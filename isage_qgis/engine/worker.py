@@ -232,7 +232,7 @@ def run_engine(
         if not stop_reason and feedback is not None and feedback.isCanceled():
             stop_reason = "cancelled"
         if not stop_reason and deadline is not None and time.monotonic() > deadline:
-            stop_reason = f"timed out after {timeout:.0f} s"
+            stop_reason = tr("timed out after {seconds} s").format(seconds=f"{timeout:.0f}")
         if stop_reason and stop_at is None:
             log.info("stopping the engine: %s", stop_reason)
             process.terminate()
@@ -264,8 +264,10 @@ def run_engine(
     if error is not None:
         raise EngineError(str(error.get("message", tr("the engine failed"))), bool(error.get("cancelled")))
     if stop_reason:
+        cancelled = stop_reason == "cancelled"
+        reason = tr("cancelled") if cancelled else stop_reason
         raise EngineError(
-            f"{stop_reason}; the engine was stopped before it finished", stop_reason == "cancelled"
+            tr("{reason}; the engine was stopped before it finished").format(reason=reason), cancelled
         )
     raise EngineError(unexpected_stop(code, list(tail)))
 

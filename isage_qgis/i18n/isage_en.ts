@@ -60,6 +60,20 @@
       </translation>
     </message>
     <message numerus="yes">
+      <source>Live training of iteration {iteration} rests: its %n click(s) fit; a new click resumes it.</source>
+      <translation>
+        <numerusform>Live training of iteration {iteration} rests: its %n click fits; a new click resumes it.</numerusform>
+        <numerusform>Live training of iteration {iteration} rests: its %n clicks fit; a new click resumes it.</numerusform>
+      </translation>
+    </message>
+    <message numerus="yes">
+      <source>Live training of iteration {iteration}: {steps} steps on %n click(s).</source>
+      <translation>
+        <numerusform>Live training of iteration {iteration}: {steps} steps on %n click.</numerusform>
+        <numerusform>Live training of iteration {iteration}: {steps} steps on %n clicks.</numerusform>
+      </translation>
+    </message>
+    <message numerus="yes">
       <source>iteration {iteration} trained on {clicks} clicks; %n of them still predicted wrong (listed in the iSAGE panel)</source>
       <translation>
         <numerusform>iteration {iteration} trained on {clicks} clicks; %n of them still predicted wrong (listed in the iSAGE panel)</numerusform>

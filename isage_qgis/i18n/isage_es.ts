@@ -4,8 +4,8 @@
   <context>
     <name>iSAGE</name>
     <message>
-      <source> (a system Python managed by the distribution)</source>
-      <translation> (un Python del sistema gestionado por la distribución)</translation>
+      <source> (found only {versions})</source>
+      <translation> (solo se encontró: {versions})</translation>
     </message>
     <message numerus="yes">
       <source>%n frame file(s) of this record not found: {frames}; click "Re-link frames…" in the iSAGE panel and choose the folder that holds them</source>
@@ -48,6 +48,14 @@
         <numerusform>%n paso</numerusform>
         <numerusform>%n pasos</numerusform>
       </translation>
+    </message>
+    <message>
+      <source>'{python}' runs, but cannot import the iSAGE engine (isage_core); choose the Python of the environment where isage is installed, or create the engine environment</source>
+      <translation>'{python}' se ejecuta, pero no puede importar el motor de iSAGE (isage_core); elija el Python del entorno donde está instalado isage o cree el entorno del motor</translation>
+    </message>
+    <message>
+      <source>'{python}': the engine answered `info` without an environment report; update isage</source>
+      <translation>'{python}': el motor respondió a `info` sin un informe del entorno; actualice isage</translation>
     </message>
     <message>
       <source>A class raster written by 'Predict classes' (class names are read from its tags).</source>
@@ -696,6 +704,36 @@
       <translation>Permitir varios puntos de una clase en un marco en esta iteración.</translation>
     </message>
     <message>
+      <source>Live training failed: {reason}</source>
+      <translation>El entrenamiento en tiempo real falló: {reason}</translation>
+    </message>
+    <message>
+      <source>Live training is off: {reason}</source>
+      <translation>El entrenamiento en tiempo real está desactivado: {reason}</translation>
+    </message>
+    <message numerus="yes">
+      <source>Live training of iteration {iteration} rests: its %n click(s) fit; a new click resumes it.</source>
+      <translation>
+        <numerusform>El entrenamiento en tiempo real de la iteración {iteration} está en reposo: su %n clic se ajusta; un nuevo clic lo reanuda.</numerusform>
+        <numerusform>El entrenamiento en tiempo real de la iteración {iteration} está en reposo: sus %n clics se ajustan; un nuevo clic lo reanuda.</numerusform>
+      </translation>
+    </message>
+    <message numerus="yes">
+      <source>Live training of iteration {iteration}: {steps} steps on %n click(s).</source>
+      <translation>
+        <numerusform>Entrenamiento en tiempo real de la iteración {iteration}: {steps} pasos sobre %n clic.</numerusform>
+        <numerusform>Entrenamiento en tiempo real de la iteración {iteration}: {steps} pasos sobre %n clics.</numerusform>
+      </translation>
+    </message>
+    <message>
+      <source>Live training pauses while the engine runs a command.</source>
+      <translation>El entrenamiento en tiempo real se pausa mientras el motor ejecuta un comando.</translation>
+    </message>
+    <message>
+      <source>Live training waits: {reason}</source>
+      <translation>El entrenamiento en tiempo real espera: {reason}</translation>
+    </message>
+    <message>
       <source>Local workers</source>
       <translation>Trabajadores locales</translation>
     </message>
@@ -754,6 +792,18 @@
     <message>
       <source>Next proposal</source>
       <translation>Siguiente propuesta</translation>
+    </message>
+    <message>
+      <source>No Python {need} or newer was found besides QGIS's own{old}: install Python 3.12 from python.org (with the py launcher), then press Create engine environment</source>
+      <translation>No se encontró ningún Python {need} o más reciente aparte del propio Python de QGIS{old}: instale Python 3.12 desde python.org (con el lanzador py) y luego haga clic en Crear el entorno del motor</translation>
+    </message>
+    <message>
+      <source>No Python {need} or newer was found besides QGIS's own{old}: install Python 3.12 from python.org or Homebrew (brew install python@3.12), then press Create engine environment</source>
+      <translation>No se encontró ningún Python {need} o más reciente aparte del propio Python de QGIS{old}: instale Python 3.12 desde python.org o con Homebrew (brew install python@3.12) y luego haga clic en Crear el entorno del motor</translation>
+    </message>
+    <message>
+      <source>No Python {need} or newer was found{old}: install python3 and python3-venv (Debian/Ubuntu: sudo apt install python3 python3-venv), then press Create engine environment</source>
+      <translation>No se encontró ningún Python {need} o más reciente{old}: instale python3 y python3-venv (Debian/Ubuntu: sudo apt install python3 python3-venv) y luego haga clic en Crear el entorno del motor</translation>
     </message>
     <message>
       <source>No accuracy assessment design yet: press Assess map first.</source>
@@ -842,6 +892,10 @@
     <message>
       <source>One class per line: a name, then optionally a colour #rrggbb</source>
       <translation>Una clase por línea: un nombre y, opcionalmente, un color #rrggbb</translation>
+    </message>
+    <message>
+      <source>One engine process stays up for the QGIS session and trains the current iteration in the background, at low priority, on the clicks as you make them; Train then only closes the iteration (saves the model, predicts, proposes).</source>
+      <translation>Un proceso del motor permanece activo durante la sesión de QGIS y entrena la iteración actual en segundo plano, con baja prioridad, sobre los clics a medida que los hace; Entrenar entonces solo cierra la iteración (guarda el modelo, predice, propone).</translation>
     </message>
     <message>
       <source>Only predict the part of the raster inside this extent (any CRS: it is reprojected to the raster's). Empty: the whole raster.</source>
@@ -1056,6 +1110,14 @@
       <translation>Propone dónde ayudarían más los próximos clics, solo a partir del modelo más reciente del espacio de trabajo y de sus marcos (sin referencia): por defecto, un punto por clase que el modelo predice en cada marco. Cada uno tiene una puntuación y un motivo: 'typical' (un tipo de píxel común que ningún clic cubre aún, propuesto mientras una clase tiene pocos clics en el marco), 'changed' (la clase cambió desde la iteración anterior) o 'uncertain' (el modelo duda entre dos clases). Las propuestas guardan distancia de todos los clics, de las zonas sin datos y entre sí. Se escriben en outputs/iteration_NNN/proposals.gpkg del espacio de trabajo (o en el archivo indicado), nunca en el registro de clics: etiquételas con la herramienta de clic (el panel las recorre con 'Siguiente propuesta').</translation>
     </message>
     <message>
+      <source>Python {version} at {path} (a system Python managed by the distribution) cannot create environments: {fix}, then press Create engine environment</source>
+      <translation>El Python {version} en {path} (un Python del sistema gestionado por la distribución) no puede crear entornos: {fix} y luego haga clic en Crear el entorno del motor</translation>
+    </message>
+    <message>
+      <source>Python {version} at {path} cannot create environments: {fix}, then press Create engine environment</source>
+      <translation>El Python {version} en {path} no puede crear entornos: {fix} y luego haga clic en Crear el entorno del motor</translation>
+    </message>
+    <message>
       <source>Random seed</source>
       <translation>Semilla aleatoria</translation>
     </message>
@@ -1106,6 +1168,10 @@
     <message>
       <source>Resolution (cm/px)</source>
       <translation>Resolución (cm/px)</translation>
+    </message>
+    <message>
+      <source>Restart engine</source>
+      <translation>Reiniciar el motor</translation>
     </message>
     <message>
       <source>Results (JSON)</source>
@@ -1236,6 +1302,10 @@ La carpeta de salida recibe benchmark.md (el informe), benchmark.png (mIoU frent
       <translation>Partir del modelo más reciente del espacio de trabajo (desmarque para entrenar una red nueva, p. ej. con otro codificador).</translation>
     </message>
     <message>
+      <source>Start the engine again; clicks and models are intact</source>
+      <translation>Iniciar el motor de nuevo; los clics y los modelos están intactos</translation>
+    </message>
+    <message>
       <source>Step cap (converge)</source>
       <translation>Tope de pasos (converge)</translation>
     </message>
@@ -1280,12 +1350,20 @@ La carpeta de salida recibe benchmark.md (el informe), benchmark.png (mIoU frent
       <translation>El diseño que informar (su id o un prefijo único). Vacío: el diseño más reciente.</translation>
     </message>
     <message>
+      <source>The engine ended the command without a result.</source>
+      <translation>El motor terminó el comando sin un resultado.</translation>
+    </message>
+    <message>
       <source>The engine made no design: see the iSAGE log messages.</source>
       <translation>El motor no creó ningún diseño: vea los mensajes de registro de iSAGE.</translation>
     </message>
     <message>
       <source>The engine refuses rasters whose band count, data type or values differ from the model's training frames; tick to use them anyway (recorded in the run and in the outputs' metadata).</source>
       <translation>El motor rechaza los rásteres cuyo número de bandas, tipo de datos o valores difieren de los marcos de entrenamiento del modelo; márquelo para usarlos de todos modos (queda registrado en la ejecución y en los metadatos de las salidas).</translation>
+    </message>
+    <message>
+      <source>The engine stopped; Train restarts it, or press Restart engine.</source>
+      <translation>El motor se detuvo; Entrenar lo reinicia, o haga clic en Reiniciar el motor.</translation>
     </message>
     <message>
       <source>The fewest points any class gets with the minimum allocation; a higher minimum means more points in all when some classes are rare.</source>
@@ -1298,6 +1376,18 @@ La carpeta de salida recibe benchmark.md (el informe), benchmark.png (mIoU frent
     <message>
       <source>The full report: error matrix, class areas, plots</source>
       <translation>El informe completo: matriz de error, áreas de las clases, gráficos</translation>
+    </message>
+    <message>
+      <source>The iSAGE engine Python '{python}' does not exist or is not executable</source>
+      <translation>El Python del motor de iSAGE '{python}' no existe o no es ejecutable</translation>
+    </message>
+    <message>
+      <source>The iSAGE engine stopped unexpectedly (exit status {code}) without reporting an error (its last words: {words}); see the iSAGE log messages for its output</source>
+      <translation>El motor de iSAGE se detuvo inesperadamente (código de salida {code}) sin informar de un error (sus últimas palabras: {words}); vea su salida en los mensajes de registro de iSAGE</translation>
+    </message>
+    <message>
+      <source>The iSAGE engine stopped unexpectedly (exit status {code}) without reporting an error; see the iSAGE log messages for its output</source>
+      <translation>El motor de iSAGE se detuvo inesperadamente (código de salida {code}) sin informar de un error; vea su salida en los mensajes de registro de iSAGE</translation>
     </message>
     <message>
       <source>The iSAGE method allows one; overriding it is recorded nowhere else.</source>
@@ -1420,8 +1510,16 @@ La carpeta de salida recibe benchmark.md (el informe), benchmark.png (mIoU frent
       <translation>Entrenar el modelo a partir de los clics</translation>
     </message>
     <message>
+      <source>Train while I click (live training)</source>
+      <translation>Entrenar mientras hago clic (entrenamiento en tiempo real)</translation>
+    </message>
+    <message>
       <source>Training frames (most)</source>
       <translation>Marcos de entrenamiento (máximo)</translation>
+    </message>
+    <message>
+      <source>Training time budget</source>
+      <translation>Tiempo máximo de entrenamiento</translation>
     </message>
     <message>
       <source>Trains the model of the workspace's current iteration from every unretracted click of this and earlier iterations, warm-starting from the latest model. The clicks are the only labels: each is one pixel an expert marked. Clicks added afterwards belong to the next iteration.
@@ -1556,6 +1654,10 @@ Produce el archivo del modelo (models/iteration_NNN.safetensors en el espacio de
       <translation>Con la asignación mínima: el menor número de puntos que recibe cualquier clase.</translation>
     </message>
     <message>
+      <source>Without live training, Train trains until the clicks fit or the loss settles, for at most this many seconds.</source>
+      <translation>Sin el entrenamiento en tiempo real, Entrenar entrena hasta que los clics se ajustan o la pérdida se estabiliza, durante como máximo este número de segundos.</translation>
+    </message>
+    <message>
       <source>Worker processes of the local cluster (without a scheduler).</source>
       <translation>Procesos trabajadores del clúster local (sin planificador).</translation>
     </message>
@@ -1628,6 +1730,10 @@ Produce el archivo del modelo (models/iteration_NNN.safetensors en el espacio de
       <translation>auto: ids de clase cuando todos los valores son números enteros, si no nombres de clase (no distingue mayúsculas y minúsculas).</translation>
     </message>
     <message>
+      <source>cancelled</source>
+      <translation>cancelado</translation>
+    </message>
+    <message>
       <source>cancelled before the next step</source>
       <translation>cancelado antes del siguiente paso</translation>
     </message>
@@ -1644,12 +1750,20 @@ Produce el archivo del modelo (models/iteration_NNN.safetensors en el espacio de
       <translation>cancelado; el motor se detuvo antes de terminar</translation>
     </message>
     <message>
+      <source>cannot run {command}: {reason}</source>
+      <translation>no se puede ejecutar {command}: {reason}</translation>
+    </message>
+    <message>
       <source>check cancelled</source>
       <translation>comprobación cancelada</translation>
     </message>
     <message>
       <source>checking that the engine imports</source>
       <translation>comprobando que el motor se importa</translation>
+    </message>
+    <message>
+      <source>checking the engine</source>
+      <translation>comprobando el motor</translation>
     </message>
     <message>
       <source>checking what would be downloaded</source>
@@ -1674,6 +1788,10 @@ Produce el archivo del modelo (models/iteration_NNN.safetensors en el espacio de
     <message>
       <source>create workspace</source>
       <translation>crear el espacio de trabajo</translation>
+    </message>
+    <message>
+      <source>creating the environment {folder}</source>
+      <translation>creando el entorno {folder}</translation>
     </message>
     <message>
       <source>empty: predict on this computer; tcp://host:8786 or a .json file</source>
@@ -1771,6 +1889,14 @@ Produce el archivo del modelo (models/iteration_NNN.safetensors en el espacio de
       <source>iSAGE: iterative sparse annotation guided by an expert</source>
       <translation>iSAGE: anotación dispersa iterativa guiada por un experto</translation>
     </message>
+    <message>
+      <source>install the python3-venv package (sudo apt install python{version}-venv)</source>
+      <translation>instale el paquete python3-venv (sudo apt install python{version}-venv)</translation>
+    </message>
+    <message>
+      <source>installing the iSAGE engine {version} and its libraries (this can take several minutes)</source>
+      <translation>instalando el motor de iSAGE {version} y sus bibliotecas (puede tardar varios minutos)</translation>
+    </message>
     <message numerus="yes">
       <source>iteration {iteration} trained on {clicks} clicks; %n of them still predicted wrong (listed in the iSAGE panel)</source>
       <translation>
@@ -1862,6 +1988,10 @@ Produce el archivo del modelo (models/iteration_NNN.safetensors en el espacio de
       <translation>abra o cree primero un registro de clics</translation>
     </message>
     <message>
+      <source>press Update engine in the iSAGE settings</source>
+      <translation>haga clic en Actualizar el motor en la configuración de iSAGE</translation>
+    </message>
+    <message>
       <source>propose where to click next</source>
       <translation>proponer dónde hacer clic a continuación</translation>
     </message>
@@ -1898,6 +2028,14 @@ Produce el archivo del modelo (models/iteration_NNN.safetensors en el espacio de
       <translation>aún faltan: {frames} (elija la carpeta que los contiene)</translation>
     </message>
     <message>
+      <source>the CPU build from PyTorch's CPU index (torch about {cpu_mb} MB)</source>
+      <translation>la compilación para CPU del índice de CPU de PyTorch (torch de unos {cpu_mb} MB)</translation>
+    </message>
+    <message>
+      <source>the CUDA build, for an NVIDIA GPU (about {cuda_gb} GB of downloads)</source>
+      <translation>la compilación CUDA, para una GPU NVIDIA (unos {cuda_gb} GB de descargas)</translation>
+    </message>
+    <message>
       <source>the data provider refused the edit</source>
       <translation>el proveedor de datos rechazó la edición</translation>
     </message>
@@ -1906,8 +2044,24 @@ Produce el archivo del modelo (models/iteration_NNN.safetensors en el espacio de
       <translation>el motor falló</translation>
     </message>
     <message>
+      <source>the environment's engine is version '{found}', the plugin's is {expected}; build it again</source>
+      <translation>el motor del entorno es la versión '{found}', la del complemento es {expected}; vuelva a crearlo</translation>
+    </message>
+    <message>
+      <source>the iSAGE engine at {python} cannot train: {problem}; {hint}</source>
+      <translation>el motor de iSAGE en {python} no puede entrenar: {problem}; {hint}</translation>
+    </message>
+    <message>
+      <source>the iSAGE engine at {python} is version {found}, this plugin is {expected}: {hint}</source>
+      <translation>el motor de iSAGE en {python} es la versión {found}, este complemento es la {expected}: {hint}</translation>
+    </message>
+    <message>
       <source>the iSAGE engine environment is ready</source>
       <translation>el entorno del motor de iSAGE está listo</translation>
+    </message>
+    <message>
+      <source>the package index would install the CUDA build of torch {torch} ({packages} packages, {cuda} of them CUDA libraries, about {cuda_gb} GB of downloads), which was not asked for: {how_to_choose}</source>
+      <translation>el índice de paquetes instalaría la compilación CUDA de torch {torch} ({packages} paquetes, {cuda} de ellos bibliotecas CUDA, unos {cuda_gb} GB de descargas), que no se ha pedido: {how_to_choose}</translation>
     </message>
     <message>
       <source>the visible extent overlaps no frame; pan to a frame or predict whole frames</source>
@@ -1922,12 +2076,24 @@ Produce el archivo del modelo (models/iteration_NNN.safetensors en el espacio de
       <translation>esta copia del complemento no trae motor (una copia de desarrollo)</translation>
     </message>
     <message>
+      <source>timed out after {seconds} s</source>
+      <translation>tiempo agotado tras {seconds} s</translation>
+    </message>
+    <message>
       <source>to label</source>
       <translation>por etiquetar</translation>
     </message>
     <message>
+      <source>unknown</source>
+      <translation>desconocida</translation>
+    </message>
+    <message>
       <source>updating pip</source>
       <translation>actualizando pip</translation>
+    </message>
+    <message>
+      <source>what the package index gives, checked first: a CUDA build is refused unless chosen</source>
+      <translation>lo que dé el índice de paquetes, comprobado antes: una compilación CUDA se rechaza salvo que se elija</translation>
     </message>
     <message>
       <source>write the label</source>
@@ -1956,6 +2122,10 @@ Produce el archivo del modelo (models/iteration_NNN.safetensors en el espacio de
     <message>
       <source>{estimate:.1f}% (no interval: too few labelled points, or all of them agree)</source>
       <translation>{estimate:.1f}% (sin intervalo: demasiado pocos puntos etiquetados, o todos coinciden)</translation>
+    </message>
+    <message>
+      <source>{fit} % of the clicked pixels in the latest training patches predicted right</source>
+      <translation>{fit} % de los píxeles con clic en los recortes de entrenamiento más recientes predichos correctamente</translation>
     </message>
     <message>
       <source>{folder} already holds a workspace; it was opened instead</source>
@@ -2152,12 +2322,24 @@ Produce el archivo del modelo (models/iteration_NNN.safetensors en el espacio de
       <source>{point}: refused ({reason})</source>
       <translation>{point}: rechazado ({reason})</translation>
     </message>
+    <message>
+      <source>{problem}; set it in the iSAGE settings (engine Python), set ISAGE_PYTHON, or create the engine environment from the iSAGE panel</source>
+      <translation>{problem}; indíquelo en la configuración de iSAGE (Python del motor), defina ISAGE_PYTHON o cree el entorno del motor desde el panel de iSAGE</translation>
+    </message>
+    <message>
+      <source>{reason}; the engine was stopped before it finished</source>
+      <translation>{reason}; el motor se detuvo antes de terminar</translation>
+    </message>
     <message numerus="yes">
       <source>{remaining} of %n proposals left ({labelled} labelled, {skipped} skipped)</source>
       <translation>
         <numerusform>quedan {remaining} de %n propuesta ({labelled} etiquetadas, {skipped} saltadas)</numerusform>
         <numerusform>quedan {remaining} de %n propuestas ({labelled} etiquetadas, {skipped} saltadas)</numerusform>
       </translation>
+    </message>
+    <message>
+      <source>{step} failed (exit status {code}): {output}; see the iSAGE log messages</source>
+      <translation>{step} falló (código de salida {code}): {output}; vea los mensajes de registro de iSAGE</translation>
     </message>
     <message>
       <source>{step} failed ({reason}); the other results are shown</source>

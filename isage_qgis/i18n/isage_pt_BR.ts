@@ -4,8 +4,8 @@
   <context>
     <name>iSAGE</name>
     <message>
-      <source> (a system Python managed by the distribution)</source>
-      <translation> (um Python do sistema gerenciado pela distribuição)</translation>
+      <source> (found only {versions})</source>
+      <translation> (encontrado apenas: {versions})</translation>
     </message>
     <message numerus="yes">
       <source>%n frame file(s) of this record not found: {frames}; click "Re-link frames…" in the iSAGE panel and choose the folder that holds them</source>
@@ -48,6 +48,14 @@
         <numerusform>%n passo</numerusform>
         <numerusform>%n passos</numerusform>
       </translation>
+    </message>
+    <message>
+      <source>'{python}' runs, but cannot import the iSAGE engine (isage_core); choose the Python of the environment where isage is installed, or create the engine environment</source>
+      <translation>'{python}' é executado, mas não consegue importar o motor do iSAGE (isage_core); escolha o Python do ambiente onde o isage está instalado ou crie o ambiente do motor</translation>
+    </message>
+    <message>
+      <source>'{python}': the engine answered `info` without an environment report; update isage</source>
+      <translation>'{python}': o motor respondeu a `info` sem um relatório do ambiente; atualize o isage</translation>
     </message>
     <message>
       <source>A class raster written by 'Predict classes' (class names are read from its tags).</source>
@@ -696,6 +704,36 @@
       <translation>Permitir vários pontos de uma classe em um quadro nesta iteração.</translation>
     </message>
     <message>
+      <source>Live training failed: {reason}</source>
+      <translation>O treinamento em tempo real falhou: {reason}</translation>
+    </message>
+    <message>
+      <source>Live training is off: {reason}</source>
+      <translation>O treinamento em tempo real está desligado: {reason}</translation>
+    </message>
+    <message numerus="yes">
+      <source>Live training of iteration {iteration} rests: its %n click(s) fit; a new click resumes it.</source>
+      <translation>
+        <numerusform>O treinamento em tempo real da iteração {iteration} está em repouso: seu %n clique se ajusta; um novo clique o retoma.</numerusform>
+        <numerusform>O treinamento em tempo real da iteração {iteration} está em repouso: seus %n cliques se ajustam; um novo clique o retoma.</numerusform>
+      </translation>
+    </message>
+    <message numerus="yes">
+      <source>Live training of iteration {iteration}: {steps} steps on %n click(s).</source>
+      <translation>
+        <numerusform>Treinamento em tempo real da iteração {iteration}: {steps} passos sobre %n clique.</numerusform>
+        <numerusform>Treinamento em tempo real da iteração {iteration}: {steps} passos sobre %n cliques.</numerusform>
+      </translation>
+    </message>
+    <message>
+      <source>Live training pauses while the engine runs a command.</source>
+      <translation>O treinamento em tempo real pausa enquanto o motor executa um comando.</translation>
+    </message>
+    <message>
+      <source>Live training waits: {reason}</source>
+      <translation>O treinamento em tempo real aguarda: {reason}</translation>
+    </message>
+    <message>
       <source>Local workers</source>
       <translation>Workers locais</translation>
     </message>
@@ -754,6 +792,18 @@
     <message>
       <source>Next proposal</source>
       <translation>Próxima proposta</translation>
+    </message>
+    <message>
+      <source>No Python {need} or newer was found besides QGIS's own{old}: install Python 3.12 from python.org (with the py launcher), then press Create engine environment</source>
+      <translation>Nenhum Python {need} ou mais recente foi encontrado além do próprio Python do QGIS{old}: instale o Python 3.12 de python.org (com o inicializador py) e depois clique em Criar o ambiente do motor</translation>
+    </message>
+    <message>
+      <source>No Python {need} or newer was found besides QGIS's own{old}: install Python 3.12 from python.org or Homebrew (brew install python@3.12), then press Create engine environment</source>
+      <translation>Nenhum Python {need} ou mais recente foi encontrado além do próprio Python do QGIS{old}: instale o Python 3.12 de python.org ou pelo Homebrew (brew install python@3.12) e depois clique em Criar o ambiente do motor</translation>
+    </message>
+    <message>
+      <source>No Python {need} or newer was found{old}: install python3 and python3-venv (Debian/Ubuntu: sudo apt install python3 python3-venv), then press Create engine environment</source>
+      <translation>Nenhum Python {need} ou mais recente foi encontrado{old}: instale python3 e python3-venv (Debian/Ubuntu: sudo apt install python3 python3-venv) e depois clique em Criar o ambiente do motor</translation>
     </message>
     <message>
       <source>No accuracy assessment design yet: press Assess map first.</source>
@@ -842,6 +892,10 @@
     <message>
       <source>One class per line: a name, then optionally a colour #rrggbb</source>
       <translation>Uma classe por linha: um nome e, opcionalmente, uma cor #rrggbb</translation>
+    </message>
+    <message>
+      <source>One engine process stays up for the QGIS session and trains the current iteration in the background, at low priority, on the clicks as you make them; Train then only closes the iteration (saves the model, predicts, proposes).</source>
+      <translation>Um processo do motor fica ativo durante a sessão do QGIS e treina a iteração atual em segundo plano, com baixa prioridade, sobre os cliques à medida que você os faz; Treinar então apenas encerra a iteração (grava o modelo, prevê, propõe).</translation>
     </message>
     <message>
       <source>Only predict the part of the raster inside this extent (any CRS: it is reprojected to the raster's). Empty: the whole raster.</source>
@@ -1056,6 +1110,14 @@
       <translation>Propõe onde os próximos cliques mais ajudariam, a partir apenas do modelo mais recente da área de trabalho e de seus quadros (sem referência): por padrão, um ponto por classe que o modelo prevê em cada quadro. Cada um tem uma pontuação e um motivo: 'typical' (um tipo comum de pixel que nenhum clique cobre ainda, proposto enquanto uma classe tem poucos cliques no quadro), 'changed' (a classe mudou desde a iteração anterior) ou 'uncertain' (o modelo hesita entre duas classes). As propostas mantêm distância de todos os cliques, das áreas sem dados e umas das outras. Elas são gravadas em outputs/iteration_NNN/proposals.gpkg da área de trabalho (ou no arquivo informado), nunca no registro de cliques: rotule-as com a ferramenta de clique (o painel as percorre com 'Próxima proposta').</translation>
     </message>
     <message>
+      <source>Python {version} at {path} (a system Python managed by the distribution) cannot create environments: {fix}, then press Create engine environment</source>
+      <translation>O Python {version} em {path} (um Python do sistema gerenciado pela distribuição) não consegue criar ambientes: {fix} e depois clique em Criar o ambiente do motor</translation>
+    </message>
+    <message>
+      <source>Python {version} at {path} cannot create environments: {fix}, then press Create engine environment</source>
+      <translation>O Python {version} em {path} não consegue criar ambientes: {fix} e depois clique em Criar o ambiente do motor</translation>
+    </message>
+    <message>
       <source>Random seed</source>
       <translation>Semente aleatória</translation>
     </message>
@@ -1106,6 +1168,10 @@
     <message>
       <source>Resolution (cm/px)</source>
       <translation>Resolução (cm/px)</translation>
+    </message>
+    <message>
+      <source>Restart engine</source>
+      <translation>Reiniciar o motor</translation>
     </message>
     <message>
       <source>Results (JSON)</source>
@@ -1236,6 +1302,10 @@ A pasta de saída recebe benchmark.md (o relatório), benchmark.png (mIoU em fun
       <translation>Partir do modelo mais recente da área de trabalho (desmarque para treinar uma nova rede, por exemplo com outro codificador).</translation>
     </message>
     <message>
+      <source>Start the engine again; clicks and models are intact</source>
+      <translation>Iniciar o motor novamente; cliques e modelos estão intactos</translation>
+    </message>
+    <message>
       <source>Step cap (converge)</source>
       <translation>Limite de passos (converge)</translation>
     </message>
@@ -1280,12 +1350,20 @@ A pasta de saída recebe benchmark.md (o relatório), benchmark.png (mIoU em fun
       <translation>O delineamento a relatar (seu id ou um prefixo único). Vazio: o delineamento mais recente.</translation>
     </message>
     <message>
+      <source>The engine ended the command without a result.</source>
+      <translation>O motor encerrou o comando sem um resultado.</translation>
+    </message>
+    <message>
       <source>The engine made no design: see the iSAGE log messages.</source>
       <translation>O motor não criou nenhum delineamento: veja as mensagens de log do iSAGE.</translation>
     </message>
     <message>
       <source>The engine refuses rasters whose band count, data type or values differ from the model's training frames; tick to use them anyway (recorded in the run and in the outputs' metadata).</source>
       <translation>O motor recusa rasters cujo número de bandas, tipo de dado ou valores diferem dos quadros de treinamento do modelo; marque para usá-los mesmo assim (registrado na execução e nos metadados das saídas).</translation>
+    </message>
+    <message>
+      <source>The engine stopped; Train restarts it, or press Restart engine.</source>
+      <translation>O motor parou; Treinar o reinicia, ou clique em Reiniciar o motor.</translation>
     </message>
     <message>
       <source>The fewest points any class gets with the minimum allocation; a higher minimum means more points in all when some classes are rare.</source>
@@ -1298,6 +1376,18 @@ A pasta de saída recebe benchmark.md (o relatório), benchmark.png (mIoU em fun
     <message>
       <source>The full report: error matrix, class areas, plots</source>
       <translation>O relatório completo: matriz de erros, áreas das classes, gráficos</translation>
+    </message>
+    <message>
+      <source>The iSAGE engine Python '{python}' does not exist or is not executable</source>
+      <translation>O Python do motor do iSAGE '{python}' não existe ou não é executável</translation>
+    </message>
+    <message>
+      <source>The iSAGE engine stopped unexpectedly (exit status {code}) without reporting an error (its last words: {words}); see the iSAGE log messages for its output</source>
+      <translation>O motor do iSAGE parou inesperadamente (código de saída {code}) sem relatar um erro (suas últimas palavras: {words}); veja a saída dele nas mensagens de log do iSAGE</translation>
+    </message>
+    <message>
+      <source>The iSAGE engine stopped unexpectedly (exit status {code}) without reporting an error; see the iSAGE log messages for its output</source>
+      <translation>O motor do iSAGE parou inesperadamente (código de saída {code}) sem relatar um erro; veja a saída dele nas mensagens de log do iSAGE</translation>
     </message>
     <message>
       <source>The iSAGE method allows one; overriding it is recorded nowhere else.</source>
@@ -1420,8 +1510,16 @@ A pasta de saída recebe benchmark.md (o relatório), benchmark.png (mIoU em fun
       <translation>Treinar o modelo a partir dos cliques</translation>
     </message>
     <message>
+      <source>Train while I click (live training)</source>
+      <translation>Treinar enquanto eu clico (treinamento em tempo real)</translation>
+    </message>
+    <message>
       <source>Training frames (most)</source>
       <translation>Quadros de treinamento (máximo)</translation>
+    </message>
+    <message>
+      <source>Training time budget</source>
+      <translation>Tempo máximo de treinamento</translation>
     </message>
     <message>
       <source>Trains the model of the workspace's current iteration from every unretracted click of this and earlier iterations, warm-starting from the latest model. The clicks are the only labels: each is one pixel an expert marked. Clicks added afterwards belong to the next iteration.
@@ -1556,6 +1654,10 @@ Produz o arquivo do modelo (models/iteration_NNN.safetensors na área de trabalh
       <translation>Com a alocação mínima: o menor número de pontos que qualquer classe recebe.</translation>
     </message>
     <message>
+      <source>Without live training, Train trains until the clicks fit or the loss settles, for at most this many seconds.</source>
+      <translation>Sem o treinamento em tempo real, Treinar treina até que os cliques se ajustem ou a perda se estabilize, por no máximo este número de segundos.</translation>
+    </message>
+    <message>
       <source>Worker processes of the local cluster (without a scheduler).</source>
       <translation>Processos workers do cluster local (sem escalonador).</translation>
     </message>
@@ -1628,6 +1730,10 @@ Produz o arquivo do modelo (models/iteration_NNN.safetensors na área de trabalh
       <translation>auto: ids de classe quando todos os valores são números inteiros, senão nomes de classe (maiúsculas e minúsculas não importam).</translation>
     </message>
     <message>
+      <source>cancelled</source>
+      <translation>cancelado</translation>
+    </message>
+    <message>
       <source>cancelled before the next step</source>
       <translation>cancelado antes do próximo passo</translation>
     </message>
@@ -1644,12 +1750,20 @@ Produz o arquivo do modelo (models/iteration_NNN.safetensors na área de trabalh
       <translation>cancelado; o motor foi parado antes de terminar</translation>
     </message>
     <message>
+      <source>cannot run {command}: {reason}</source>
+      <translation>não foi possível executar {command}: {reason}</translation>
+    </message>
+    <message>
       <source>check cancelled</source>
       <translation>verificação cancelada</translation>
     </message>
     <message>
       <source>checking that the engine imports</source>
       <translation>verificando se o motor é importado</translation>
+    </message>
+    <message>
+      <source>checking the engine</source>
+      <translation>verificando o motor</translation>
     </message>
     <message>
       <source>checking what would be downloaded</source>
@@ -1674,6 +1788,10 @@ Produz o arquivo do modelo (models/iteration_NNN.safetensors na área de trabalh
     <message>
       <source>create workspace</source>
       <translation>criar a área de trabalho</translation>
+    </message>
+    <message>
+      <source>creating the environment {folder}</source>
+      <translation>criando o ambiente {folder}</translation>
     </message>
     <message>
       <source>empty: predict on this computer; tcp://host:8786 or a .json file</source>
@@ -1771,6 +1889,14 @@ Produz o arquivo do modelo (models/iteration_NNN.safetensors na área de trabalh
       <source>iSAGE: iterative sparse annotation guided by an expert</source>
       <translation>iSAGE: anotação esparsa iterativa guiada por um especialista</translation>
     </message>
+    <message>
+      <source>install the python3-venv package (sudo apt install python{version}-venv)</source>
+      <translation>instale o pacote python3-venv (sudo apt install python{version}-venv)</translation>
+    </message>
+    <message>
+      <source>installing the iSAGE engine {version} and its libraries (this can take several minutes)</source>
+      <translation>instalando o motor do iSAGE {version} e suas bibliotecas (isto pode levar vários minutos)</translation>
+    </message>
     <message numerus="yes">
       <source>iteration {iteration} trained on {clicks} clicks; %n of them still predicted wrong (listed in the iSAGE panel)</source>
       <translation>
@@ -1862,6 +1988,10 @@ Produz o arquivo do modelo (models/iteration_NNN.safetensors na área de trabalh
       <translation>abra ou crie um registro de cliques primeiro</translation>
     </message>
     <message>
+      <source>press Update engine in the iSAGE settings</source>
+      <translation>clique em Atualizar o motor nas configurações do iSAGE</translation>
+    </message>
+    <message>
       <source>propose where to click next</source>
       <translation>propor onde clicar a seguir</translation>
     </message>
@@ -1898,6 +2028,14 @@ Produz o arquivo do modelo (models/iteration_NNN.safetensors na área de trabalh
       <translation>ainda ausentes: {frames} (escolha a pasta que os contém)</translation>
     </message>
     <message>
+      <source>the CPU build from PyTorch's CPU index (torch about {cpu_mb} MB)</source>
+      <translation>a build para CPU do índice de CPU do PyTorch (torch com cerca de {cpu_mb} MB)</translation>
+    </message>
+    <message>
+      <source>the CUDA build, for an NVIDIA GPU (about {cuda_gb} GB of downloads)</source>
+      <translation>a build CUDA, para uma GPU NVIDIA (cerca de {cuda_gb} GB de downloads)</translation>
+    </message>
+    <message>
       <source>the data provider refused the edit</source>
       <translation>o provedor de dados recusou a edição</translation>
     </message>
@@ -1906,8 +2044,24 @@ Produz o arquivo do modelo (models/iteration_NNN.safetensors na área de trabalh
       <translation>o motor falhou</translation>
     </message>
     <message>
+      <source>the environment's engine is version '{found}', the plugin's is {expected}; build it again</source>
+      <translation>o motor do ambiente é a versão '{found}', a do plugin é {expected}; crie-o novamente</translation>
+    </message>
+    <message>
+      <source>the iSAGE engine at {python} cannot train: {problem}; {hint}</source>
+      <translation>o motor do iSAGE em {python} não consegue treinar: {problem}; {hint}</translation>
+    </message>
+    <message>
+      <source>the iSAGE engine at {python} is version {found}, this plugin is {expected}: {hint}</source>
+      <translation>o motor do iSAGE em {python} é a versão {found}, este plugin é a {expected}: {hint}</translation>
+    </message>
+    <message>
       <source>the iSAGE engine environment is ready</source>
       <translation>o ambiente do motor do iSAGE está pronto</translation>
+    </message>
+    <message>
+      <source>the package index would install the CUDA build of torch {torch} ({packages} packages, {cuda} of them CUDA libraries, about {cuda_gb} GB of downloads), which was not asked for: {how_to_choose}</source>
+      <translation>o índice de pacotes instalaria a build CUDA do torch {torch} ({packages} pacotes, {cuda} deles bibliotecas CUDA, cerca de {cuda_gb} GB de downloads), que não foi pedida: {how_to_choose}</translation>
     </message>
     <message>
       <source>the visible extent overlaps no frame; pan to a frame or predict whole frames</source>
@@ -1922,12 +2076,24 @@ Produz o arquivo do modelo (models/iteration_NNN.safetensors na área de trabalh
       <translation>esta cópia do plugin não traz motor (uma cópia de desenvolvimento)</translation>
     </message>
     <message>
+      <source>timed out after {seconds} s</source>
+      <translation>tempo esgotado após {seconds} s</translation>
+    </message>
+    <message>
       <source>to label</source>
       <translation>a rotular</translation>
     </message>
     <message>
+      <source>unknown</source>
+      <translation>desconhecida</translation>
+    </message>
+    <message>
       <source>updating pip</source>
       <translation>atualizando o pip</translation>
+    </message>
+    <message>
+      <source>what the package index gives, checked first: a CUDA build is refused unless chosen</source>
+      <translation>o que o índice de pacotes fornecer, verificado antes: uma build CUDA é recusada a menos que seja escolhida</translation>
     </message>
     <message>
       <source>write the label</source>
@@ -1956,6 +2122,10 @@ Produz o arquivo do modelo (models/iteration_NNN.safetensors na área de trabalh
     <message>
       <source>{estimate:.1f}% (no interval: too few labelled points, or all of them agree)</source>
       <translation>{estimate:.1f}% (sem intervalo: poucos pontos rotulados, ou todos concordam)</translation>
+    </message>
+    <message>
+      <source>{fit} % of the clicked pixels in the latest training patches predicted right</source>
+      <translation>{fit} % dos pixels clicados nos recortes de treinamento mais recentes previstos corretamente</translation>
     </message>
     <message>
       <source>{folder} already holds a workspace; it was opened instead</source>
@@ -2152,12 +2322,24 @@ Produz o arquivo do modelo (models/iteration_NNN.safetensors na área de trabalh
       <source>{point}: refused ({reason})</source>
       <translation>{point}: recusado ({reason})</translation>
     </message>
+    <message>
+      <source>{problem}; set it in the iSAGE settings (engine Python), set ISAGE_PYTHON, or create the engine environment from the iSAGE panel</source>
+      <translation>{problem}; defina-o nas configurações do iSAGE (Python do motor), defina ISAGE_PYTHON ou crie o ambiente do motor pelo painel do iSAGE</translation>
+    </message>
+    <message>
+      <source>{reason}; the engine was stopped before it finished</source>
+      <translation>{reason}; o motor foi parado antes de terminar</translation>
+    </message>
     <message numerus="yes">
       <source>{remaining} of %n proposals left ({labelled} labelled, {skipped} skipped)</source>
       <translation>
         <numerusform>{remaining} de %n proposta restante ({labelled} rotuladas, {skipped} puladas)</numerusform>
         <numerusform>{remaining} de %n propostas restantes ({labelled} rotuladas, {skipped} puladas)</numerusform>
       </translation>
+    </message>
+    <message>
+      <source>{step} failed (exit status {code}): {output}; see the iSAGE log messages</source>
+      <translation>{step} falhou (código de saída {code}): {output}; veja as mensagens de log do iSAGE</translation>
     </message>
     <message>
       <source>{step} failed ({reason}); the other results are shown</source>

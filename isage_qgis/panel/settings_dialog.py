@@ -169,7 +169,9 @@ class SettingsDialog(QDialog):
         self.torch_combo = QComboBox()
         for choice in TORCH_CHOICES:
             self.torch_combo.addItem(choice)
-            self.torch_combo.setItemData(self.torch_combo.count() - 1, describe_choice(choice), TOOLTIP_ROLE)
+            self.torch_combo.setItemData(
+                self.torch_combo.count() - 1, describe_choice(choice, tr), TOOLTIP_ROLE
+            )
         self.torch_combo.setCurrentText(settings.torch if settings.torch in TORCH_CHOICES else "default")
         self.torch_hint = QLabel(self._torch_hint())
         self.torch_hint.setWordWrap(True)
@@ -367,7 +369,7 @@ class SettingsDialog(QDialog):
             self.build_button.setText(tr("Update engine"))
 
     def _torch_hint(self) -> str:
-        text = describe_choice(self.torch_combo.currentText())
+        text = describe_choice(self.torch_combo.currentText(), tr)
         gpu = nvidia_gpu()
         if gpu and self.torch_combo.currentText() != "cuda":
             text += ". " + tr("An NVIDIA GPU was found ({gpu}): choose cuda to train on it.").format(gpu=gpu)

@@ -269,7 +269,7 @@ class IsageAlgorithm(QgsProcessingAlgorithm):
             try:
                 report = probe_engine(python)
             except EngineError as exc:
-                raise QgsProcessingException(f"{exc}; {handshake.UPDATE_HINT}") from exc
+                raise QgsProcessingException(f"{exc}; {tr(handshake.UPDATE_HINT)}") from exc
             problem = handshake.result_check(python)({"environment": report})
             if problem:
                 raise QgsProcessingException(problem)

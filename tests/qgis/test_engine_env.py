@@ -229,6 +229,28 @@ def test_make_install_refuses_an_unasked_for_cuda_torch_and_so_does_the_builder(
     assert local.returncode == 0 and "torch 2.13.0+cpu" in local.stdout, local.stdout + local.stderr
 
 
+def test_install_plan_works_without_qgis_as_make_install_runs_it(tmp_path):
+    # make install imports install_plan with the system Python before any QGIS matters: a qgis import
+    # (the plugin's translation module) must not be needed, and make's messages stay English
+    report = tmp_path / "plan.json"
+    items = [("torch", "2.13.0+cu130"), ("nvidia-cublas-cu13", "13.0.0")]
+    report.write_text(json.dumps({"install": [{"metadata": {"name": n, "version": v}} for n, v in items]}))
+    code = (
+        "import sys; sys.modules['qgis'] = None; "
+        "from isage_qgis.engine.install_plan import describe_choice, main, torch_pip_args; "
+        "print(torch_pip_args('cpu')[-1]); print(describe_choice('cuda'), flush=True); "
+        f"sys.exit(main([{str(report)!r}]))"
+    )
+    done = subprocess.run([sys.executable, "-c", code], cwd=REPO, capture_output=True, text=True, timeout=60)
+    assert done.returncode == 2, done.stdout + done.stderr  # the unasked-for CUDA torch refused
+    assert done.stdout.splitlines() == [
+        install_plan.CPU_INDEX,
+        "the CUDA build, for an NVIDIA GPU (about 2.7 GB of downloads)",
+    ]
+    assert done.stderr.startswith("make install: the package index would install the CUDA build of torch ")
+    assert "(2 packages, 1 of them CUDA libraries" in done.stderr and "make install TORCH=cpu" in done.stderr
+
+
 def test_plugin_settings_round_trip():
     saved = PluginSettings.load()
     try:
