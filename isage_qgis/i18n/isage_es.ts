@@ -1854,6 +1854,10 @@ Produce el archivo del modelo (models/iteration_NNN.safetensors en el espacio de
       <translation>Iteración {iteration} de iSAGE</translation>
     </message>
     <message>
+      <source>iSAGE live preview</source>
+      <translation>Vista previa en vivo de iSAGE</translation>
+    </message>
+    <message>
       <source>iSAGE metadata (JSON)</source>
       <translation>Metadatos de iSAGE (JSON)</translation>
     </message>

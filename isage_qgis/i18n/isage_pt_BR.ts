@@ -1854,6 +1854,10 @@ Produz o arquivo do modelo (models/iteration_NNN.safetensors na área de trabalh
       <translation>Iteração {iteration} do iSAGE</translation>
     </message>
     <message>
+      <source>iSAGE live preview</source>
+      <translation>Prévia ao vivo do iSAGE</translation>
+    </message>
+    <message>
       <source>iSAGE metadata (JSON)</source>
       <translation>Metadados do iSAGE (JSON)</translation>
     </message>
