@@ -36,7 +36,7 @@ class TrainSettings:
     The default schedule (``schedule`` ``auto`` with no step count given is ``converge``) grows with the
     record: at least ``first_steps`` for a model trained from scratch and ``converge_floor`` when
     warm-starting, then on at a constant rate, one check of ``check_steps`` steps at a time, until the
-    labelled pixels' fit rate reaches ``fit_target`` and the loss has stopped falling (less than
+    labelled pixels' fit rate reaches ``fit_target`` or the loss has stopped falling (less than
     ``plateau`` of relative improvement over the previous check), or 80 % of ``max_steps`` or of
     ``time_budget_s`` has passed; a cosine schedule then decays the rate over a quarter of the steps so
     far, within the budget (a constant one stops there). The run reports the fit it reached and why it

@@ -14,13 +14,14 @@ def test_converge_trains_past_the_floor_until_the_clicks_fit_and_stops_before_th
 ):
     ws = make_workspace(tmp_path / "ws", bsb_train_frames, names=["bsb_101"], per_class=3)
     settings = fast(
-        steps=10, schedule="converge", max_steps=300, check_steps=5, fit_target=0.8, plateau=0.5,
+        steps=10, schedule="converge", max_steps=300, check_steps=5, fit_target=0.8, plateau=0.0,
         batch_size=4, learning_rate=3e-3, warm_start=False, lr_schedule="constant",
     )  # fmt: skip
     result = train_iteration(ws, TINY, settings)
     metrics = ws.record.runs()[-1].metrics
     assert 10 < result.steps < 300 and result.steps % 5 == 0
     assert metrics["steps"] == result.steps and metrics["schedule"] == "converge"
+    assert metrics["stopped_by"] == "fit" and result.stopped_by == "fit"
     assert len(metrics["fit_rates"]) == result.steps // 5
     assert metrics["fit_rates"][-1] >= 0.8 > min(metrics["fit_rates"])  # it stopped once the clicks fit
 
@@ -36,14 +37,19 @@ def test_converge_stops_at_the_cap_when_the_clicks_never_fit_enough(tmp_path, bs
 def test_the_converge_plan_holds_the_rate_until_converged_then_decays_a_quarter_of_the_run():
     ts = fast(schedule="converge", max_steps=100, check_steps=10, fit_target=0.9, plateau=0.1)
     plan = StepPlan(ts, steps=20)
-    for done, fit, loss in ((10, 0.95, 1.0), (20, 0.5, 0.99), (30, 0.95, 0.5), (40, 0.95, 0.49)):
+    for done, fit, loss in ((10, 0.95, 1.0), (20, 0.5, 0.8), (30, 0.6, 0.5), (40, 0.95, 0.3)):
         assert plan.rate(done - 1) == ts.learning_rate and not plan.finished(done)
-        plan.checked(done, fit, loss)  # below the floor, unfit, still falling, then converged
+        plan.checked(done, fit, loss)  # below the floor, unfit and falling twice, then the clicks fit
     assert plan.end == 50 and plan.decay_from == 40  # a quarter of 40 steps, at least one check
     rates = [plan.rate(s) for s in range(40, 50)]
     assert rates[0] == ts.learning_rate and rates == sorted(rates, reverse=True)
     assert abs(rates[-1] - ts.learning_rate * ts.final_lr_fraction) < 1e-12
     assert plan.finished(50) and not plan.finished(49)
+    assert plan.stopped_by == "fit"
+    settling = StepPlan(ts, steps=20)
+    for done, loss in ((10, 1.0), (20, 0.7), (30, 0.68)):  # unfit all along, but the loss settles at 30
+        settling.checked(done, 0.5, loss)
+    assert settling.decay_from == 30 and settling.stopped_by == "settled"
     fixed = StepPlan(fast(steps=7), steps=7)
     assert fixed.end == 7 and fixed.rate(0) > fixed.rate(6)
 

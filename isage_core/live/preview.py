@@ -61,5 +61,7 @@ def write_preview(
     classes = np.asarray(meta.class_ids, dtype=np.uint8)[np.argmax(probs, axis=0)]
     classes[~valid] = 255
     path = make_folder(folder / PREVIEW_FOLDER) / f"preview_{sequence % 2}.tif"
-    write_geotiff(path, classes, crs=crs, transform=transform, kind="classes", classes=ClassTable.from_meta(meta))
+    write_geotiff(
+        path, classes, crs=crs, transform=transform, kind="classes", classes=ClassTable.from_meta(meta)
+    )
     return path

@@ -4,9 +4,9 @@ A :class:`LiveTrainer` runs one thread, at a lower scheduling priority, in the r
 (:mod:`isage_core.cli.serve`). It opens a round on the workspace's current iteration (the same checks and
 the same warm start as ``isage train``), then steps on the clicks as they are: before every step it asks
 SQLite whether the record changed, and on a change re-reads the clicks, so a new click is drawn first and a
-retracted one leaves the replay before the next patch. Once the clicks fit (``fit_target``, the loss
-settled, no new click due) or ``max_steps`` steps passed since the last change, it idles until the record
-changes again.
+retracted one leaves the replay before the next patch. Once the clicks fit (``fit_target``) or the loss
+settled, with no new click due, or ``max_steps`` steps passed since the last change, it idles until the
+record changes again.
 
 Nothing is written while it trains: a crash or kill leaves the last closed iteration's model as it was,
 and the clicks live in the record, which the plugin writes. :meth:`LiveTrainer.close` (the person's Train
@@ -247,7 +247,7 @@ class LiveTrainer:
             self.fit_rates.append(round(rate, 4))
             previous, self._previous_loss = self._previous_loss, mean
             settled = previous is not None and previous - mean < ts.plateau * abs(previous)
-            fitted = rate >= ts.fit_target and settled and not self.sampler.pending
+            fitted = (rate >= ts.fit_target or settled) and not self.sampler.pending
             self._settled = fitted or self._steps_since_change >= ts.max_steps
             self._window = []
         self._publish_status()

@@ -62,11 +62,11 @@ class StepPlan:
     """When a run ends and what rate each step gets.
 
     Fixed: ``steps`` steps under :func:`learning_rate`. Converge: a constant rate until, at a check past
-    ``steps``, the labelled pixels fit (``fit_target``) and the loss has settled (``plateau``), or 80 %
+    ``steps``, the labelled pixels fit (``fit_target``) or the loss has settled (``plateau``), or 80 %
     of ``max_steps`` or of the time budget (``time_budget_s``) has passed; then the cosine schedule
     decays over a quarter of the steps run so far (a constant schedule stops there), within what is left
     of the budget. So an early stop never leaves the weights at a high rate. ``stopped_by`` says why the
-    run ended: ``steps`` (fixed), ``fit``, ``max_steps`` or ``time_budget``.
+    run ended: ``steps`` (fixed), ``fit``, ``settled``, ``max_steps`` or ``time_budget``.
     """
 
     def __init__(self, ts: TrainSettings, steps: int, clock=time.monotonic):
@@ -105,11 +105,18 @@ class StepPlan:
         if not self.converge or self.end is not None:
             return
         settled = previous is not None and previous - mean_loss < self.ts.plateau * abs(previous)
-        converged = done >= self.floor and fit_rate >= self.ts.fit_target and settled
+        converged = done >= self.floor and (fit_rate >= self.ts.fit_target or settled)
         budget, elapsed = self.ts.time_budget_s, self.elapsed()
         out_of_time = budget is not None and elapsed >= 0.8 * budget
         if converged or out_of_time or done >= 0.8 * self.cap:
-            self.stopped_by = "fit" if converged else "time_budget" if out_of_time else "max_steps"
+            fitted = fit_rate >= self.ts.fit_target
+            self.stopped_by = (
+                ("fit" if fitted else "settled")
+                if converged
+                else "time_budget"
+                if out_of_time
+                else "max_steps"
+            )
             decay = max(self.ts.check_steps, done // 4) if self.ts.lr_schedule == "cosine" else 0
             if budget is not None and decay:  # the decay fits in what is left of the budget
                 per_step = elapsed / max(done, 1)
