@@ -34,6 +34,7 @@ class PluginSettings:
     resident_engine: bool = True  # one engine process for the session (`isage serve`), not one per command
     live_training: bool = True  # the resident engine trains while the person clicks; Train closes the round
     train_time_budget_s: float = 60.0  # `isage train --time-budget`: seconds of training at most per round
+    live_preview: bool = True  # with live training: the map around the newest click, every few seconds
     assess_target_se: float = 0.025  # --target-se: a smaller standard error needs more points
     assess_anticipated: float = 0.85  # --anticipated: the user's accuracy expected of every class
     assess_allocation: str = "minimum"  # proportional | equal | minimum (proportional, >= assess_minimum)

@@ -125,3 +125,29 @@ def test_a_class_without_clicks_waits_and_a_cancelled_press_writes_nothing(tmp_p
     finally:
         trainer.stop()
     assert trainer.state == "stopped"
+
+
+def test_the_live_preview_maps_the_window_around_the_newest_click(tmp_path, bsb_train_frames):
+    import rasterio
+
+    ws = make_workspace(tmp_path / "ws", bsb_train_frames, names=["bsb_1"], per_class=1)
+    path, mask = bsb_train_frames["bsb_1"]
+    events: list[dict] = []
+    trainer = LiveTrainer(ws.folder, TINY, live_settings(), events.append, poll_s=0.05, preview_every_s=0.0)
+    trainer.start()
+    try:
+        wait_for(lambda: any("preview" in e for e in events), what="the first preview")
+        newest = click_on(ws, "bsb_1", mask, 3, seed=21)
+        wait_for(lambda: any(e.get("preview") and e["clicks"] == 6 for e in events), what="the next preview")
+    finally:
+        trainer.stop()
+    preview = next(e for e in events if e.get("preview") and e["clicks"] == 6)
+    assert preview["frame"] == "bsb_1" and preview["iteration"] == 0
+    with rasterio.open(preview["preview"]) as out, rasterio.open(path) as frame:
+        classes = out.read(1)
+        assert out.crs == frame.crs and out.res == frame.res and out.dtypes[0] == "uint8"
+        assert out.height == min(768, frame.height) and out.width == min(768, frame.width)
+        row, col = rasterio.transform.rowcol(out.transform, *frame.xy(newest.row, newest.col))
+        assert 0 <= row < out.height and 0 <= col < out.width  # the window holds the newest click
+    assert set(np.unique(classes)) <= {0, 1, 2, 3, 4, 255}
+    assert ws.folder / "live" == type(ws.folder)(preview["preview"]).parent and not ws.record.runs()

@@ -12,8 +12,10 @@ Requests, one object per line on stdin:
   added, then ``{"event": "done", "id": "7", "status": EXIT_STATUS}``. Commands run one at a time, in
   the order received.
 - ``{"cancel": "7"}``: cancel run 7 (it stops at its next check and discards its outputs, as on SIGTERM).
-- ``{"live": {"workspace": WS, "args": [train options]}}``: train WS's current iteration in the
-  background (:mod:`isage_core.live.trainer`) until ``{"live": null}``. A ``train`` run of that
+- ``{"live": {"workspace": WS, "args": [train options], "preview_every_s": 5}}``: train WS's current
+  iteration in the background (:mod:`isage_core.live.trainer`) until ``{"live": null}``; with
+  ``preview_every_s``, a preview of the map around the newest click at most that often (a live event
+  with ``preview``: the GeoTIFF's path, and ``frame``). A ``train`` run of that
   workspace with the same options then closes the live round instead of training from the start.
   Status events ``{"event": "live", "state": ...}`` carry no id.
 - ``{"status": true}``: a live status event now (``state`` ``off`` when nothing trains live).
@@ -189,7 +191,9 @@ class Server:
                 why = "live training follows the clicks until they fit: it takes no --steps or --epochs"
                 self.output.write({"event": "live", "state": "off", "message": why})
                 return
-            trainer = LiveTrainer(args.workspace, *settings, self.output.write)
+            preview = spec.get("preview_every_s")
+            preview = float(preview) if preview is not None else None
+            trainer = LiveTrainer(args.workspace, *settings, self.output.write, preview_every_s=preview)
         except (IsageError, KeyError) as exc:
             self.output.write({"event": "live", "state": "failed", "message": str(exc)})
             return

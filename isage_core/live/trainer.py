@@ -59,12 +59,15 @@ class LiveTrainer:
         status_every_s: float = 2.0,
         fresh_draws: int = 4,
         nice: int = 10,
+        preview_every_s: float | None = None,
     ):
         self.workspace = Workspace.open(workspace)
         self.model_settings, self.train_settings = model_settings, train_settings
         self.publish = publish
         self.poll_s, self.status_every_s = poll_s, status_every_s
         self.fresh_draws, self.nice = fresh_draws, nice
+        self.preview_every_s = preview_every_s  # None: no live preview of the map
+        self._preview_due, self._previews, self._last_preview = False, 0, 0.0
         self._cond = threading.Condition()
         self._pause_requests = 0
         self._paused = False
@@ -128,11 +131,14 @@ class LiveTrainer:
                         dirty = False
                         self.sync()
                     if self.round is None or self._settled:
+                        if self.round is not None:
+                            self._maybe_preview()
                         self._set_state("idle" if self.round is not None else "waiting")
                         self._sleep(self.poll_s)
                         continue
                     self._set_state("training")
                     self.step()
+                    self._maybe_preview()
                 except IsageError as exc:  # e.g. a class without clicks yet: wait for the next change
                     self.round = None
                     self._set_state("waiting", str(exc))
@@ -215,6 +221,7 @@ class LiveTrainer:
         if added or removed:
             log.info("live training: %d click(s) added, %d retracted; %d in all", added, removed, len(clicks))
             self._settled, self._steps_since_change, self._previous_loss = False, 0, None
+            self._preview_due = True
 
     def _check_new_frame(self, name: str) -> None:
         """A frame clicked for the first time in this round must suit the round's network, as in a run."""
@@ -251,6 +258,29 @@ class LiveTrainer:
             self._settled = fitted or self._steps_since_change >= ts.max_steps
             self._window = []
         self._publish_status()
+
+    def _maybe_preview(self) -> None:
+        """A live preview around the newest click, once a check's steps followed a change (or the clicks
+        fit), at most every ``preview_every_s`` seconds."""
+        if self.preview_every_s is None or not self._preview_due or not self.sampler.clicks:
+            return
+        ready = self._settled or self._steps_since_change >= max(1, self.train_settings.check_steps)
+        if not ready or time.monotonic() - self._last_preview < self.preview_every_s:
+            return
+        from .preview import write_preview
+
+        newest = self.sampler.clicks[-1]
+        opened = self.round
+        try:
+            path = write_preview(
+                opened.network, opened.meta, self.workspace.record.frame(newest.frame), newest,
+                self.workspace.folder, self._previews, opened.device,
+            )  # fmt: skip
+        finally:
+            opened.network.train()
+        self._previews += 1
+        self._preview_due, self._last_preview = False, time.monotonic()
+        self.publish({**self.status(), "preview": str(path), "frame": newest.frame})
 
     @property
     def settled(self) -> bool:

@@ -193,9 +193,16 @@ class ResidentEngine(QObject):
         run.finished.connect(lambda: self._runs.pop(run.request_id, None))
         self._send({"id": run.request_id, "run": run.args})
 
-    def set_live(self, workspace: str | None, args: list[str] | None = None) -> None:
-        """Train ``workspace``'s current iteration while the person clicks (None: stop)."""
-        spec = {"workspace": str(workspace), "args": [str(a) for a in args or []]} if workspace else None
+    def set_live(
+        self, workspace: str | None, args: list[str] | None = None, preview_every_s: float | None = None
+    ) -> None:
+        """Train ``workspace``'s current iteration while the person clicks (None: stop), with a preview of
+        the map around the newest click at most every ``preview_every_s`` seconds (None: none)."""
+        spec = None
+        if workspace:
+            spec = {"workspace": str(workspace), "args": [str(a) for a in args or []]}
+            if preview_every_s is not None:
+                spec["preview_every_s"] = float(preview_every_s)
         if spec == self.live:
             return
         self.live = spec

@@ -1274,6 +1274,10 @@ La carpeta de salida recibe benchmark.md (el informe), benchmark.png (mIoU frent
       <translation>Volver a mostrar el mapa; las etiquetas dadas hasta ahora se conservan</translation>
     </message>
     <message>
+      <source>Show what the model being trained predicts where I click</source>
+      <translation>Mostrar lo que el modelo en entrenamiento predice donde hago clic</translation>
+    </message>
+    <message>
       <source>Side of the square parts the workers compute, one at a time each (memory grows with it).</source>
       <translation>Lado de las partes cuadradas que calculan los trabajadores, una a la vez cada uno (la memoria crece con él).</translation>
     </message>
@@ -1648,6 +1652,10 @@ Produce el archivo del modelo (models/iteration_NNN.safetensors en el espacio de
     <message>
       <source>Whole frames</source>
       <translation>Marcos completos</translation>
+    </message>
+    <message>
+      <source>With live training: every few seconds, the layer 'iSAGE live preview' shows the current model's classes around the newest click (a small prediction each time).</source>
+      <translation>Con el entrenamiento en tiempo real: cada pocos segundos, la capa 'Vista previa en vivo de iSAGE' muestra las clases del modelo actual alrededor del clic más reciente (una pequeña predicción cada vez).</translation>
     </message>
     <message>
       <source>With the minimum allocation: the fewest points any class gets.</source>

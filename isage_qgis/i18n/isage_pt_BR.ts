@@ -1274,6 +1274,10 @@ A pasta de saída recebe benchmark.md (o relatório), benchmark.png (mIoU em fun
       <translation>Mostrar o mapa novamente; os rótulos dados até agora permanecem</translation>
     </message>
     <message>
+      <source>Show what the model being trained predicts where I click</source>
+      <translation>Mostrar o que o modelo em treinamento prevê onde eu clico</translation>
+    </message>
+    <message>
       <source>Side of the square parts the workers compute, one at a time each (memory grows with it).</source>
       <translation>Lado das partes quadradas que os workers calculam, uma por vez cada um (a memória cresce com ele).</translation>
     </message>
@@ -1648,6 +1652,10 @@ Produz o arquivo do modelo (models/iteration_NNN.safetensors na área de trabalh
     <message>
       <source>Whole frames</source>
       <translation>Quadros inteiros</translation>
+    </message>
+    <message>
+      <source>With live training: every few seconds, the layer 'iSAGE live preview' shows the current model's classes around the newest click (a small prediction each time).</source>
+      <translation>Com o treinamento em tempo real: a cada poucos segundos, a camada 'Prévia ao vivo do iSAGE' mostra as classes do modelo atual em torno do clique mais recente (uma pequena predição a cada vez).</translation>
     </message>
     <message>
       <source>With the minimum allocation: the fewest points any class gets.</source>

@@ -26,6 +26,7 @@ from ..engine.pipeline import Pipeline, Step
 from ..engine.resident import ResidentEngine
 from ..engine.worker import EngineRun, is_executable, missing_engine_message
 from ..layers import results as layers
+from ..layers.live_preview import remove_live_preview, show_live_preview
 from ..record.model import ClassInfo, ClickRecordError
 from ..record.view import RecordError, RecordSnapshot, read_record
 from ..settings import PluginSettings
@@ -35,6 +36,7 @@ from .proposals import Proposal, ProposalQueue, ProposalsError
 
 log = logging.getLogger(__name__)
 RECORD_NAME = "clicks.gpkg"
+LIVE_PREVIEW_EVERY_S = 5.0  # the live preview of the map at most this often (each costs a small prediction)
 Extent = tuple[QgsRectangle, QgsCoordinateReferenceSystem]
 
 
@@ -422,8 +424,16 @@ class IsageSession(QObject):
             self.stop_engine()
         if self.engine is None:
             self.engine = ResidentEngine(python, self)
-            self.engine.liveChanged.connect(self.liveChanged)
+            self.engine.liveChanged.connect(self._live_changed)
         return self.engine
+
+    def _live_changed(self, status: dict) -> None:
+        """Pass the live status on; a new preview of the map replaces the live preview layer."""
+        mine = self.record is not None and status.get("workspace") == str(Path(self.workspace).resolve())
+        if status.get("preview") and mine:
+            frame, iteration = str(status.get("frame", "")), int(status.get("iteration") or 0)
+            show_live_preview(self.project, status["preview"], frame, iteration, self.state.classes)
+        self.liveChanged.emit(status)
 
     def _run_for(self, python: str, args: list[str]):
         """A step's run: on the resident engine, except the version check, which must pass before an
@@ -445,7 +455,10 @@ class IsageSession(QObject):
         options = dm.train_options(settings, self.train_extra)
         engine = self.resident_engine(python)
         engine.start()  # up before the press, whether it trains live or not
-        engine.set_live(self.workspace if settings.live_training else None, options)
+        preview = LIVE_PREVIEW_EVERY_S if settings.live_preview else None
+        engine.set_live(self.workspace if settings.live_training else None, options, preview)
+        if not (settings.live_training and settings.live_preview):
+            remove_live_preview(self.project)
 
     def restart_engine(self) -> None:
         """Start the resident engine again (after a crash, a kill or an engine update)."""
@@ -456,6 +469,7 @@ class IsageSession(QObject):
 
     def stop_engine(self) -> None:
         """End the resident engine process (its live round is discarded; nothing of it was written)."""
+        remove_live_preview(self.project)
         if self.engine is not None:
             self.engine.stop()
             self.engine.deleteLater()

@@ -138,6 +138,14 @@ class SettingsDialog(QDialog):
             )
         )
         self.live_check.setChecked(settings.live_training)
+        self.preview_check = QCheckBox(tr("Show what the model being trained predicts where I click"))
+        self.preview_check.setToolTip(
+            tr(
+                "With live training: every few seconds, the layer 'iSAGE live preview' shows the current "
+                "model's classes around the newest click (a small prediction each time)."
+            )
+        )
+        self.preview_check.setChecked(settings.live_preview)
         self._resident_engine = settings.resident_engine  # an expert setting, kept as it is
         self.budget_spin = QDoubleSpinBox()
         self.budget_spin.setRange(5.0, 3600.0)
@@ -157,6 +165,7 @@ class SettingsDialog(QDialog):
         form.addRow("", self.over_budget_check)
         form.addRow("", self.propose_check)
         form.addRow("", self.live_check)
+        form.addRow("", self.preview_check)
         form.addRow(tr("Training time budget"), self.budget_spin)
         form.addRow(tr("Dask scheduler"), self.scheduler_edit)
 
@@ -315,6 +324,7 @@ class SettingsDialog(QDialog):
             scheduler=self.scheduler_edit.text().strip(),
             propose=self.propose_check.isChecked(),
             live_training=self.live_check.isChecked(),
+            live_preview=self.preview_check.isChecked(),
             resident_engine=self._resident_engine,
             train_time_budget_s=float(self.budget_spin.value()),
             assess_target_se=round(self.target_se_spin.value(), 3),

@@ -6,6 +6,7 @@ import signal
 import subprocess
 
 from isage_qgis.engine import handshake
+from isage_qgis.layers.live_preview import live_preview_layer
 from isage_qgis.panel.session import IsageSession
 from isage_qgis.record.view import read_record
 from isage_qgis.settings import PluginSettings
@@ -49,6 +50,10 @@ def test_the_engine_trains_while_clicking_and_train_closes_the_round(
         pid = session.engine._process.processId()
         add_click(engine_python, ws, 40, 40, 2)
         spin(lambda: any(s.get("clicks", 0) > live["clicks"] for s in statuses), 60)  # the new click joined
+        spin(lambda: any(s.get("preview") and s["clicks"] > live["clicks"] for s in statuses), 60)
+        preview = live_preview_layer(qgis_new_project)  # the map around the new click, before any Train
+        assert preview is not None and preview.isValid()
+        assert preview.customProperty("isage/frame") == "train_1"
         results = []
         session.layersAdded.connect(results.append)
         assert session.train()
@@ -60,7 +65,7 @@ def test_the_engine_trains_while_clicking_and_train_closes_the_round(
         spin(lambda: statuses[-1].get("iteration") == 2, 60)  # the next round is open
     finally:
         session.close()
-    assert session.engine is None
+    assert session.engine is None and live_preview_layer(qgis_new_project) is None
 
 
 def test_a_killed_engine_is_down_loses_nothing_and_restarts_on_demand(
@@ -99,7 +104,7 @@ def test_live_training_switched_off_trains_as_before(
         spin(lambda: not session.busy, 180)
         run = read_record(ws / "clicks.gpkg").runs[-1]
         assert run.iteration == 1 and "mode" not in run.metrics and run.metrics["time_budget_s"] == 5.0
-        assert run.metrics["stopped_by"] in ("fit", "time_budget", "max_steps")
+        assert run.metrics["stopped_by"] in ("fit", "settled", "time_budget", "max_steps")
         assert not [s for s in statuses if s.get("state") == "training"]
     finally:
         session.close()
