@@ -270,3 +270,10 @@ def test_the_feature_graph_gives_pytorchs_probabilities_and_features_in_one_pass
     assert got.shape == expected.shape and got.shape[-1] == 256 // 16  # stride 16
     assert np.abs(got - expected).max() <= 1e-3 * np.abs(expected).max()
     assert load_feature_predictor(checkpoint, settings).reason.startswith("feature graph cached")
+    # a small job uses the cached graph, but does not export one for a model without it
+    cached = load_feature_predictor(checkpoint, settings, work_pixels=1)
+    assert cached.reason.startswith("feature graph cached")
+    feature_graph_path(checkpoint, checkpoint_digest(checkpoint)).unlink()
+    small = load_feature_predictor(checkpoint, settings, work_pixels=512 * 512)
+    assert isinstance(small.backend, TorchFeatures) and small.reason.startswith("a small job")
+    assert not feature_graph_path(checkpoint, checkpoint_digest(checkpoint)).is_file()

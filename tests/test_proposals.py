@@ -66,7 +66,7 @@ def test_proposals_keep_their_distances_and_leave_the_record_alone(capsys, works
     assert {
         k: v for k, v in after.items() if not k.startswith("outputs") and not k.endswith(graph_cache)
     } == {k: v for k, v in before.items() if not k.endswith(graph_cache)}  # record, models untouched
-    assert any(k.endswith(".f1.onnx") for k in after)
+    assert not any(k.endswith(".f1.onnx") for k in after)  # a small job: PyTorch, no graph exported
     assert result["seconds_per_megapixel"] > 0 and result["megapixels"] == pytest.approx(
         2 * 256 * 256 / 1e6, 0.2
     )

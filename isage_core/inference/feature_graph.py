@@ -71,10 +71,13 @@ class FeaturePredictor:
     device: object = "cpu"
 
 
-def load_feature_predictor(model_path: str | Path, settings: PredictSettings) -> FeaturePredictor:
-    """Probabilities and features of ``model_path`` on the fastest runner this machine has for them."""
+def load_feature_predictor(
+    model_path: str | Path, settings: PredictSettings, work_pixels: int | None = None
+) -> FeaturePredictor:
+    """Probabilities and features of ``model_path`` on the fastest runner this machine has for them;
+    ``work_pixels`` (tile pixels of the job) skips exporting a graph for a job too small to repay it."""
     from ..model.checkpoint import read_meta
-    from .backends import _openvino, _torch_reason, load_predictor
+    from .backends import EXPORT_WORTH_PIXELS, _openvino, _torch_reason, load_predictor
     from .openvino_backend import openvino_version
 
     model_path = Path(model_path)
@@ -83,6 +86,9 @@ def load_feature_predictor(model_path: str | Path, settings: PredictSettings) ->
     version = openvino_version() if runner == "openvino" else onnxruntime_version()
     gpu_asked = settings.device not in ("auto", "cpu", "", None)
     reason = _torch_reason(version, settings.device, gpu_asked) if runner else "no graph runner installed"
+    small = work_pixels is not None and work_pixels < EXPORT_WORTH_PIXELS
+    if not reason and small and not feature_graph_path(model_path, checkpoint_digest(model_path)).is_file():
+        reason = f"a small job ({work_pixels / 1e6:.1f} Mpx of tiles): exporting costs more than it saves"
     if not reason:
         graph, why = _feature_graph(model_path, meta)
         if graph is not None:

@@ -14,7 +14,9 @@ from ..events import ProgressCallback
 from ..geo import grid_transform, pixel_center, reproject_points
 from ..inference.feature_graph import load_feature_predictor
 from ..inference.predict import FramePrediction
+from ..inference.tiling import tile_pixels
 from ..loop.predict import resolve_model, workspace_tasks
+from ..model.checkpoint import read_meta
 from ..record.assessment import AssessmentStore
 from ..record.workspace import Workspace
 from ..settings import ProposeSettings
@@ -72,11 +74,13 @@ def propose_workspace(
     started = time.perf_counter()
     model = resolve_model(workspace, model_path)
     predict = replace(settings.predict, heatmaps=("change",), reference=None)
-    loaded = load_feature_predictor(model, predict)
+    tasks = workspace_tasks(workspace, predict, read_meta(model).iteration, frames)
+    known = {f.name: f.info for f in workspace.record.frames()}
+    shapes = [(known[t.name].height, known[t.name].width) for t in tasks]
+    loaded = load_feature_predictor(model, predict, work_pixels=tile_pixels(shapes, predict))
     meta, device, backend = loaded.meta, loaded.device, loaded.backend
     log.info("proposing with %s (%s)", backend.name, loaded.reason)
     record = workspace.record
-    tasks = workspace_tasks(workspace, predict, meta.iteration, frames)
     target = (
         Path(out) if out else workspace.outputs_dir / f"iteration_{meta.iteration:03d}" / "proposals.gpkg"
     )
