@@ -4,9 +4,9 @@ A :class:`LiveTrainer` runs one thread, at a lower scheduling priority, in the r
 (:mod:`isage_core.cli.serve`). It opens a round on the workspace's current iteration (the same checks and
 the same warm start as ``isage train``), then steps on the clicks as they are: before every step it asks
 SQLite whether the record changed, and on a change re-reads the clicks, so a new click is drawn first and a
-retracted one leaves the replay before the next patch. Once the clicks fit (``fit_target``) or the loss
-settled, with no new click due, or ``max_steps`` steps passed since the last change, it idles until the
-record changes again.
+retracted one leaves the replay before the next patch. Once the clicks fit (``fit_target``) with no new
+click due, or ``max_steps`` steps passed since the last change, it idles until the record changes again
+(unlike a one-off run it does not stop on a settled loss: the CPU would idle anyway).
 
 Nothing is written while it trains: a crash or kill leaves the last closed iteration's model as it was,
 and the clicks live in the record, which the plugin writes. :meth:`LiveTrainer.close` (the person's Train
@@ -172,7 +172,6 @@ class LiveTrainer:
         self.losses: list[float] = []
         self.fit_rates: list[float] = []
         self._window: list[tuple[float, int, int]] = []
-        self._previous_loss: float | None = None
         self._settled = False
         self._steps_since_change = 0
         self._step_seconds = 0.0
@@ -220,7 +219,7 @@ class LiveTrainer:
         added, removed = self.sampler.update(clicks, frames)
         if added or removed:
             log.info("live training: %d click(s) added, %d retracted; %d in all", added, removed, len(clicks))
-            self._settled, self._steps_since_change, self._previous_loss = False, 0, None
+            self._settled, self._steps_since_change = False, 0
             self._preview_due = True
 
     def _check_new_frame(self, name: str) -> None:
@@ -249,12 +248,10 @@ class LiveTrainer:
         self._window.append((loss, fit, labelled))
         self._steps_since_change += 1
         if len(self._window) >= max(1, ts.check_steps):
-            mean = sum(w[0] for w in self._window) / len(self._window)
             rate = sum(w[1] for w in self._window) / max(sum(w[2] for w in self._window), 1)
             self.fit_rates.append(round(rate, 4))
-            previous, self._previous_loss = self._previous_loss, mean
-            settled = previous is not None and previous - mean < ts.plateau * abs(previous)
-            fitted = (rate >= ts.fit_target or settled) and not self.sampler.pending
+            fitted = rate >= ts.fit_target and not self.sampler.pending  # the CPU is free: no stop on a
+            # settled loss while clicks are unfit, only at max_steps since the last change
             self._settled = fitted or self._steps_since_change >= ts.max_steps
             self._window = []
         self._publish_status()
