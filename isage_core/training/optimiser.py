@@ -15,6 +15,7 @@ from .losses import make_loss
 from .sampling import PatchSampler
 
 TRAIN_SHARE = 0.9  # share of the progress bar given to the optimisation steps
+PLATEAU_CHECKS = 3  # checks without a better loss that make it settled
 
 
 def schedule_steps(ts: TrainSettings, clicks: int, warm: bool, frames: int = 1) -> int:
@@ -62,7 +63,8 @@ class StepPlan:
     """When a run ends and what rate each step gets.
 
     Fixed: ``steps`` steps under :func:`learning_rate`. Converge: a constant rate until, at a check past
-    ``steps``, the labelled pixels fit (``fit_target``) or the loss has settled (``plateau``), or 80 %
+    ``steps``, the labelled pixels fit (``fit_target``) or the loss has settled (no check's mean loss
+    ``plateau`` below the best one for :data:`PLATEAU_CHECKS` checks: one noisy window is no plateau), or 80 %
     of ``max_steps`` or of the time budget (``time_budget_s``) has passed; then the cosine schedule
     decays over a quarter of the steps run so far (a constant schedule stops there), within what is left
     of the budget. So an early stop never leaves the weights at a high rate. ``stopped_by`` says why the
@@ -75,7 +77,8 @@ class StepPlan:
         self.cap = max(ts.max_steps, steps) if self.converge else steps
         self.end = None if self.converge else steps
         self.decay_from: int | None = None
-        self.previous_loss: float | None = None
+        self.best_loss: float | None = None
+        self.checks_since_best = 0
         self.began = clock()
         self.stopped_by = "steps" if not self.converge else ""
 
@@ -101,22 +104,22 @@ class StepPlan:
 
     def checked(self, done: int, fit_rate: float, mean_loss: float) -> None:
         """A check after ``done`` steps: maybe start the decay (converge)."""
-        previous, self.previous_loss = self.previous_loss, mean_loss
+        best = self.best_loss
+        if best is None or best - mean_loss >= self.ts.plateau * abs(best):
+            self.best_loss, self.checks_since_best = mean_loss, 0
+        else:
+            self.checks_since_best += 1
         if not self.converge or self.end is not None:
             return
-        settled = previous is not None and previous - mean_loss < self.ts.plateau * abs(previous)
+        settled = self.checks_since_best >= PLATEAU_CHECKS
         converged = done >= self.floor and (fit_rate >= self.ts.fit_target or settled)
         budget, elapsed = self.ts.time_budget_s, self.elapsed()
         out_of_time = budget is not None and elapsed >= 0.8 * budget
         if converged or out_of_time or done >= 0.8 * self.cap:
-            fitted = fit_rate >= self.ts.fit_target
-            self.stopped_by = (
-                ("fit" if fitted else "settled")
-                if converged
-                else "time_budget"
-                if out_of_time
-                else "max_steps"
-            )
+            if converged:
+                self.stopped_by = "fit" if fit_rate >= self.ts.fit_target else "settled"
+            else:
+                self.stopped_by = "time_budget" if out_of_time else "max_steps"
             decay = max(self.ts.check_steps, done // 4) if self.ts.lr_schedule == "cosine" else 0
             if budget is not None and decay:  # the decay fits in what is left of the budget
                 per_step = elapsed / max(done, 1)
