@@ -12,7 +12,7 @@ from __future__ import annotations
 import shutil
 import zlib
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 import numpy as np
@@ -279,7 +279,8 @@ class LabelMapMethod(Method):
     def train(self, iteration: int, progress: ProgressCallback) -> TrainedRound:
         ts = self.data.train_settings
         frames = {n: self.data.frames[n] for n in self.maps}
-        steps = schedule_steps(ts, self.data.seed_count * (iteration + 1), warm=True, frames=len(frames))
+        fixed = replace(ts, schedule="fixed") if ts.schedule == "auto" else ts  # the steps as before converge
+        steps = schedule_steps(fixed, self.data.seed_count * (iteration + 1), warm=True, frames=len(frames))
         path = self.folder / "models" / f"iteration_{iteration:03d}.safetensors"
         result = train_on_label_maps(
             self.model_path, frames, self.maps, ts, path, iteration, steps,

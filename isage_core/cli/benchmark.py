@@ -104,9 +104,11 @@ def benchmark_cmd(a, reporter: Reporter, cancel: CancelToken) -> None:
 
     train = train_settings(a)
     if a.first_steps is not None:  # --steps then sets the warm-start runs only
+        schedule = "fixed" if train.schedule == "auto" else train.schedule  # counts given: fixed
         train = replace(
-            train, steps=None, first_steps=a.first_steps, steps_per_run=a.steps or train.steps_per_run
-        )
+            train, steps=None, first_steps=a.first_steps, steps_per_run=a.steps or train.steps_per_run,
+            schedule=schedule,
+        )  # fmt: skip
     settings = BenchmarkSettings(
         methods=tuple(m.strip() for m in a.methods.split(",") if m.strip()),
         iterations=a.iterations,

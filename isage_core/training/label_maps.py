@@ -93,6 +93,8 @@ def train_on_label_maps(
         ts.augment,
         seed=[ts.seed, iteration],
     )
+    if ts.schedule == "auto":  # the caller gave the steps (the baselines': a click method's fixed count)
+        ts = replace(ts, schedule="fixed")
     with sampler:
         run = optimise(
             network, ts, sampler, steps, device, report, check, monitor and partial(monitor, meta=meta)
