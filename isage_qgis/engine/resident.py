@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import json
 import logging
-from collections import deque
 from itertools import count
 
 from qgis.PyQt.QtCore import QObject, QProcess, QProcessEnvironment, QTimer, pyqtSignal
@@ -21,15 +20,14 @@ from qgis.PyQt.QtCore import QObject, QProcess, QProcessEnvironment, QTimer, pyq
 from ..translation import tr
 from .protocol import (
     CANCEL_GRACE_SECONDS,
-    STDERR_TAIL_LINES,
     engine_command,
     engine_environment,
     is_executable,
     log_level,
     missing_engine_message,
-    parse_event,
     unexpected_stop,
 )
+from .worker import ProcessOutput, relay_run_event
 
 log = logging.getLogger(__name__)
 DOWN, STARTING, READY = "down", "starting", "ready"
@@ -75,18 +73,8 @@ class ResidentRun(QObject):
             self.engine.stop(kill=True)
 
     def handle(self, event: dict) -> None:
-        kind = event.get("event")
-        if kind == "progress":
-            self.progress.emit(float(event.get("fraction", 0.0)), str(event.get("message", "")))
-        elif kind == "log":
-            level, message = str(event.get("level", "info")), str(event.get("message", ""))
-            log.log(log_level(level), "engine: %s", message)
-            self.logged.emit(level, message)
-        elif kind == "result":
-            self._result = event
-        elif kind == "error":
-            self._error = event
-        elif kind == "done":
+        relay_run_event(self, event)
+        if event.get("event") == "done":
             if self._result is not None and event.get("status") == 0:
                 self.finish(None, False)
             elif self._error is not None:
@@ -126,8 +114,7 @@ class ResidentEngine(QObject):
         self.live: dict | None = None  # the live request in force ({"workspace", "args"}), re-sent on restart
         self.last_live: dict = {"state": "off"}
         self._process: QProcess | None = None
-        self._buffer = b""
-        self._stderr: deque[str] = deque(maxlen=STDERR_TAIL_LINES)
+        self._output = ProcessOutput()
         self._runs: dict[str, ResidentRun] = {}
         self._ids = count(1)
 
@@ -151,8 +138,8 @@ class ResidentEngine(QObject):
         process.readyReadStandardError.connect(self._read_stderr)
         process.finished.connect(self._on_finished)
         process.errorOccurred.connect(self._on_error)
-        self._process, self._buffer = process, b""
-        self._stderr.clear()
+        self._process = process
+        self._output.clear()
         log.info("resident engine: %s", " ".join(command))
         self._set_state(STARTING)
         process.start()
@@ -217,17 +204,11 @@ class ResidentEngine(QObject):
 
     # ---- events ------------------------------------------------------------------------------------
     def _read_stdout(self) -> None:
-        self._buffer += bytes(self._process.readAllStandardOutput())
-        *lines, self._buffer = self._buffer.split(b"\n")
-        for line in lines:
-            self._handle(parse_event(line.decode("utf-8", "replace")))
+        for event in self._output.events(self._process):
+            self._handle(event)
 
     def _read_stderr(self) -> None:
-        text = bytes(self._process.readAllStandardError()).decode("utf-8", "replace")
-        for line in text.splitlines():
-            if line.strip():
-                self._stderr.append(line)
-                log.debug("engine stderr: %s", line)
+        self._output.read_stderr(self._process)
 
     def _handle(self, event: dict | None) -> None:
         if event is None:
@@ -255,7 +236,7 @@ class ResidentEngine(QObject):
         self._read_stdout()
         self._read_stderr()
         crashed = status == QProcess.ExitStatus.CrashExit
-        self._ended(unexpected_stop(-1 if crashed else code, list(self._stderr)))
+        self._ended(unexpected_stop(-1 if crashed else code, list(self._output.stderr)))
 
     def _ended(self, message: str) -> None:
         process, self._process = self._process, None

@@ -39,6 +39,53 @@ from .protocol import (  # noqa: F401 (re-exported: the worker's public API)
 log = logging.getLogger(__name__)
 
 
+class ProcessOutput:
+    """What an engine process writes: whole JSON-lines events from stdout (a line split across reads
+    waits for its end) and the last lines of stderr, each logged at debug."""
+
+    def __init__(self) -> None:
+        self.buffer = b""
+        self.stderr: deque[str] = deque(maxlen=STDERR_TAIL_LINES)
+
+    def clear(self) -> None:
+        self.buffer = b""
+        self.stderr.clear()
+
+    def events(self, process: QProcess) -> list[dict | None]:
+        """The events of the whole lines read since the last call."""
+        self.buffer += bytes(process.readAllStandardOutput())
+        *lines, self.buffer = self.buffer.split(b"\n")
+        return [parse_event(line.decode("utf-8", "replace")) for line in lines]
+
+    def rest(self) -> dict | None:
+        """The event of an unterminated last line (the process ended), if any."""
+        rest, self.buffer = self.buffer, b""
+        return parse_event(rest.decode("utf-8", "replace")) if rest else None
+
+    def read_stderr(self, process: QProcess) -> None:
+        text = bytes(process.readAllStandardError()).decode("utf-8", "replace")
+        for line in text.splitlines():
+            if line.strip():
+                self.stderr.append(line)
+                log.debug("engine stderr: %s", line)
+
+
+def relay_run_event(run, event: dict) -> None:
+    """A command's progress and log events become ``run``'s signals; its result or error is kept in
+    ``run._result`` / ``run._error`` (for :class:`EngineRun` and the resident engine's runs)."""
+    kind = event.get("event")
+    if kind == "progress":
+        run.progress.emit(float(event.get("fraction", 0.0)), str(event.get("message", "")))
+    elif kind == "log":
+        level, message = str(event.get("level", "info")), str(event.get("message", ""))
+        log.log(log_level(level), "engine: %s", message)
+        run.logged.emit(level, message)
+    elif kind == "result":
+        run._result = event
+    elif kind == "error":
+        run._error = event
+
+
 class EngineRun(QObject):
     """One non-blocking engine run (QProcess) for the GUI; connect the signals, then :meth:`start`.
 
@@ -63,8 +110,7 @@ class EngineRun(QObject):
         self.python, self.args = python, [str(a) for a in args]
         self.grace_seconds = grace_seconds
         self._process: QProcess | None = None
-        self._buffer = b""
-        self._stderr: deque[str] = deque(maxlen=STDERR_TAIL_LINES)
+        self._output = ProcessOutput()
         self._result: dict | None = None
         self._error: dict | None = None
         self._cancelled = False
@@ -117,32 +163,15 @@ class EngineRun(QObject):
             self._process.kill()
 
     def _read_stdout(self) -> None:
-        self._buffer += bytes(self._process.readAllStandardOutput())
-        *lines, self._buffer = self._buffer.split(b"\n")
-        for line in lines:
-            self._handle(parse_event(line.decode("utf-8", "replace")))
+        for event in self._output.events(self._process):
+            self._handle(event)
 
     def _read_stderr(self) -> None:
-        text = bytes(self._process.readAllStandardError()).decode("utf-8", "replace")
-        for line in text.splitlines():
-            if line.strip():
-                self._stderr.append(line)
-                log.debug("engine stderr: %s", line)
+        self._output.read_stderr(self._process)
 
     def _handle(self, event: dict | None) -> None:
-        if event is None:
-            return
-        kind = event.get("event")
-        if kind == "progress":
-            self.progress.emit(float(event.get("fraction", 0.0)), str(event.get("message", "")))
-        elif kind == "log":
-            level, message = str(event.get("level", "info")), str(event.get("message", ""))
-            log.log(log_level(level), "engine: %s", message)
-            self.logged.emit(level, message)
-        elif kind == "result":
-            self._result = event
-        elif kind == "error":
-            self._error = event
+        if event is not None:
+            relay_run_event(self, event)
 
     def _on_error(self, error) -> None:
         if error == QProcess.ProcessError.FailedToStart:
@@ -151,9 +180,7 @@ class EngineRun(QObject):
     def _on_finished(self, code: int, status) -> None:
         self._read_stdout()
         self._read_stderr()
-        if self._buffer:
-            self._handle(parse_event(self._buffer.decode("utf-8", "replace")))
-            self._buffer = b""
+        self._handle(self._output.rest())
         crashed = status == QProcess.ExitStatus.CrashExit
         if self._result is not None and code == 0 and not crashed:
             self._finish(None, False)
@@ -164,7 +191,7 @@ class EngineRun(QObject):
         elif self._cancelled:
             self._finish(tr("cancelled; the engine was stopped before it finished"), True)
         else:
-            self._finish(unexpected_stop(code, list(self._stderr)), False)
+            self._finish(unexpected_stop(code, list(self._output.stderr)), False)
 
     def _finish(self, message: str | None, cancelled: bool) -> None:
         if self._done:
