@@ -21,8 +21,20 @@ from .errors import IsageError
 FINGERPRINT_SAMPLE = 64  # side of the pixel windows hashed into a fingerprint
 
 
+def is_virtual(name: str | Path) -> bool:
+    """A GDAL virtual file name (``/vsicurl/https://...``): a remote source, no local file to check."""
+    return str(name).startswith("/vsi")
+
+
 def open_raster(path: str | Path, purpose: str = "frame"):
     """Open a raster for reading, turning every failure into a one-line :class:`IsageError`."""
+    if is_virtual(path):
+        try:
+            return rasterio.open(str(path))
+        except RasterioIOError as exc:
+            reason = str(exc).splitlines()[0][:120]
+            message = f"{path}: remote {purpose} raster not readable ({reason}); check the URL"
+            raise IsageError(message) from exc
     path = Path(path)
     if not path.exists():
         raise IsageError(f"{path}: {purpose} raster not found; check the path or re-link the frame")
@@ -60,6 +72,8 @@ def input_identity(src) -> str:
     time of every file it reads (a VRT's sources included)."""
     digest = hashlib.sha256(fingerprint(src).encode())
     for name in src.files:
+        if is_virtual(name):  # a remote source: its fingerprint stands for it
+            continue
         stat = Path(name).stat()
         digest.update(f"{Path(name).name}:{stat.st_size}:{stat.st_mtime_ns}".encode())
     return digest.hexdigest()[:32]

@@ -102,8 +102,9 @@ def test_create_open_round_trip(click_record, record_frames, record_classes):
         "assessment_designs": "attributes",
         "assessment_points": "features",
         "assessment_labels": "attributes",
+        "frame_sources": "attributes",
     }
-    assert conn.execute("SELECT value FROM isage_meta WHERE key = 'schema_version'").fetchone() == ("3",)
+    assert conn.execute("SELECT value FROM isage_meta WHERE key = 'schema_version'").fetchone() == ("4",)
     conn.close()
 
 

@@ -12,6 +12,7 @@ from .assess import add_assess_options, assess_cmd
 from .benchmark import add_benchmark_options, add_demo_options, benchmark_cmd, demo_cmd
 from .cluster import add_cluster_options
 from .export import add_export_options, export_cmd
+from .frames import add_frames_options, frames_cmd
 from .propose import add_propose_options, propose_cmd
 from .reporters import HumanReporter, Reporter, TimedReporter
 
@@ -41,11 +42,11 @@ def build_parser() -> argparse.ArgumentParser:
     )
     p.add_argument("--crs", help="the record's CRS (default: the first frame's)")
 
-    p = command("frames", c.frames, "add, list, re-link or find the frame rasters of a workspace")
-    p.add_argument("action", choices=["add", "list", "relink", "find"])
-    p.add_argument("workspace")
-    p.add_argument("paths", nargs="*", help="add: rasters; relink: NAME NEW_PATH; find: folders to search")
-    p.add_argument("--name", help="frame name for a single added raster (default: file name)")
+    p = command(
+        "frames", frames_cmd,
+        "add frames (rasters, COGs, XYZ/WMTS/WMS services, STAC items), list, re-link, find or refresh them",
+    )  # fmt: skip
+    add_frames_options(p)
 
     p = command("classes", c.classes, "list the classes or add/rename/recolour one")
     p.add_argument("action", choices=["list", "set"])

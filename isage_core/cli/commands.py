@@ -193,39 +193,6 @@ def init(a, reporter: Reporter, cancel: CancelToken) -> None:
     reporter.result(outputs={"workspace": ws.folder.resolve(), "record": ws.record.path.resolve()})
 
 
-def frames(a, reporter: Reporter, cancel: CancelToken) -> None:
-    ws = Workspace.open(a.workspace)
-    record = ws.record
-    if a.action == "add":
-        if not a.paths:
-            raise IsageError("frames add: give at least one raster path")
-        if a.name and len(a.paths) > 1:
-            raise IsageError("frames add: --name applies to a single raster; add the others separately")
-        added = [record.add_frame(p, name=a.name).name for p in a.paths]
-        reporter.result(added=added, frames=len(record.frames()))
-    elif a.action == "relink":
-        if len(a.paths) != 2:
-            raise IsageError("frames relink: give NAME NEW_PATH")
-        frame = record.relink_frame(a.paths[0], a.paths[1])
-        reporter.result(relinked={frame.name: str(frame.path)})
-    elif a.action == "find":
-        names = record.resolve_missing_frames([Path(p) for p in a.paths or ["."]])
-        missing = [f.name for f in record.frames() if not f.path.exists()]
-        reporter.result(relinked=names, still_missing=missing)
-    else:
-        rows = {
-            f.name: {
-                "path": str(f.path),
-                "exists": f.path.exists(),
-                "size": [f.info.width, f.info.height],
-                "bands": f.info.band_count,
-                "dtype": f.info.dtype,
-            }
-            for f in record.frames()
-        }
-        reporter.result(frames=rows)
-
-
 def classes(a, reporter: Reporter, cancel: CancelToken) -> None:
     ws = Workspace.open(a.workspace)
     if a.action == "set":

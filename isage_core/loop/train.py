@@ -319,6 +319,13 @@ def _training_inputs(
                 f"{gpkg}: the file of frame '{frame.name}' is missing ({frame.path}); re-link it with "
                 f"`isage frames relink {folder} {frame.name} NEW_PATH`"
             )
+        with geo.open_raster(frame.path) as src:
+            if geo.fingerprint(src) != frame.info.fingerprint:
+                raise IsageError(
+                    f"{frame.path}: frame '{frame.name}' no longer holds the imagery it was added with "
+                    f"(pixels or georeference changed); restore it, or add the new imagery as a new frame "
+                    f"(`isage frames refresh {folder}` compares a source's imagery)"
+                )
     return classes, frames, clicks
 
 

@@ -32,6 +32,7 @@ from ..errors import IsageError
 from ..events import utc_now
 from . import gpkg
 from .batch_check import BatchCheck
+from .frame_sources import insert_frame_source
 from .schema import (  # noqa: F401 (re-exported: the record's public types)
     _ASSESSMENT,
     _CLICK_COLS,
@@ -41,6 +42,7 @@ from .schema import (  # noqa: F401 (re-exported: the record's public types)
     _RASTER_SUFFIXES,
     _RUN_COLS,
     _SCHEMA,
+    _SOURCES,
     SCHEMA_VERSION,
     BatchReport,
     ClassDef,
@@ -92,7 +94,7 @@ class ClickRecord:
                 gpkg.register_features(conn, "clicks", "geom", "POINT", srs_id, "iSAGE expert clicks")
                 for table in ("classes", "frames", "runs", "isage_meta"):
                     gpkg.register_attributes(conn, table, f"iSAGE {table}")
-                for sql in _ASSESSMENT:  # after the clicks: the sample points take their CRS
+                for sql in (*_ASSESSMENT, *_SOURCES):  # after the clicks: sample points take their CRS
                     conn.execute(sql)
                 meta = [("schema_version", str(SCHEMA_VERSION)), ("crs_wkt", rcrs.to_wkt() if rcrs else "")]
                 conn.executemany("INSERT INTO isage_meta (key, value) VALUES (?, ?)", meta)
@@ -230,8 +232,9 @@ class ClickRecord:
             return target.as_posix()
         return Path(os.path.relpath(target, base)).as_posix()
 
-    def add_frame(self, path: str | Path, name: str | None = None) -> Frame:
-        """Add a frame raster; ``name`` defaults to its file stem, made unique."""
+    def add_frame(self, path: str | Path, name: str | None = None, source: dict | None = None) -> Frame:
+        """Add a frame raster; ``name`` defaults to its file stem, made unique. ``source`` (where its
+        imagery came from, without credentials) is recorded with it in the same transaction."""
         info = geo.frame_info(path)
         with self._connect(write=True) as conn:
             frames = self._load_frames(conn)
@@ -243,6 +246,8 @@ class ClickRecord:
                 raise IsageError(f"{self.path}: frame name '{name}' is empty or taken; choose another name")
             name = name if name is not None else unique_name(Path(path).stem, taken)
             self._insert_frame(conn, name, self.stored_path(path), info)
+            if source is not None:
+                insert_frame_source(conn, name, "added", source, info.fingerprint)
             return self._get_frame(conn, name)
 
     def _insert_frame(self, conn: sqlite3.Connection, name: str, stored: str, info: geo.FrameInfo) -> None:

@@ -15,8 +15,9 @@ from . import gpkg
 
 log = logging.getLogger(__name__)
 
-SCHEMA_VERSION = 3  # 2: REPLACE, UPSERT and a retraction's who, when and why are guarded too; 3: the
-# accuracy assessment's designs, sample points and reference labels (record/assessment.py)
+SCHEMA_VERSION = 4  # 2: REPLACE, UPSERT and a retraction's who, when and why are guarded too; 3: the
+# accuracy assessment's designs, sample points and reference labels (record/assessment.py); 4: where each
+# frame's imagery came from (a service, a remote COG, a STAC item) and every fetch of it (frame_sources)
 _COLOR = re.compile(r"^#[0-9a-fA-F]{6}$")
 RASTER_SUFFIXES = _RASTER_SUFFIXES = {".tif", ".tiff", ".vrt", ".jp2", ".img", ".png", ".jpg", ".jpeg"}
 _FIXED = ("fid", "geom", "uid", "frame", "row", "col", "class_id", "iteration", "annotator", "created_utc")
@@ -136,7 +137,25 @@ _ASSESSMENT = (
         for t in ("assessment_designs", "assessment_labels")
     ),
 )
-MIGRATIONS = {1: _V2_TRIGGERS, 2: _ASSESSMENT}  # schema version -> statements to bring it to the next
+# schema 4: a frame's imagery source (credentials never stored) and each fetch or check of it, append-only
+_SOURCES = (
+    """CREATE TABLE frame_sources (fid INTEGER PRIMARY KEY AUTOINCREMENT, frame TEXT NOT NULL, event TEXT NOT
+        NULL CHECK (event IN ('added', 'unchanged', 'changed')), source TEXT NOT NULL, fingerprint TEXT NOT
+        NULL, fetched_utc TEXT NOT NULL, detail TEXT)""",
+    *(
+        f"CREATE TRIGGER isage_frame_sources_no_{op.lower()} BEFORE {op} ON frame_sources BEGIN "
+        + _abort("iSAGE frame sources are never changed or deleted: each fetch adds a row")
+        + "; END"
+        for op in ("UPDATE", "DELETE")
+    ),
+    "INSERT INTO gpkg_contents (table_name, data_type, identifier, description) "
+    "VALUES ('frame_sources', 'attributes', 'frame_sources', 'iSAGE imagery sources of the frames')",
+)
+MIGRATIONS = {
+    1: _V2_TRIGGERS,
+    2: _ASSESSMENT,
+    3: _SOURCES,
+}  # schema version -> statements to bring it to the next
 _SCHEMA = (
     """CREATE TABLE clicks (fid INTEGER PRIMARY KEY AUTOINCREMENT, geom POINT, uid TEXT NOT NULL UNIQUE,
         frame TEXT NOT NULL, row INTEGER NOT NULL, col INTEGER NOT NULL, class_id INTEGER NOT NULL,
@@ -197,6 +216,18 @@ class Frame:
     @property
     def exists(self) -> bool:
         return self.path.is_file()
+
+
+@dataclass(frozen=True)
+class FrameSource:
+    """One row of a frame's imagery history: where it came from, and a fetch or check of it."""
+
+    frame: str
+    event: str  # 'added', 'unchanged' or 'changed' (a refresh found other imagery)
+    source: dict  # ImagerySource.public(): the source without credentials
+    fingerprint: str  # of the imagery fetched or checked then
+    fetched_utc: str
+    detail: str
 
 
 @dataclass(frozen=True)

@@ -26,7 +26,7 @@ from .frames import FrameInfo
 from .model import ClassCount, ClassInfo, ClickInfo, ClickRecordError, eq_filter, is_null
 
 # the newest record schema this plugin understands (the engine's isage_core.record.schema.SCHEMA_VERSION)
-SCHEMA_VERSION = 3
+SCHEMA_VERSION = 4
 TABLES = ("clicks", "classes", "frames", "runs", "isage_meta")
 
 
