@@ -124,7 +124,7 @@ def add_frame_from_source(
 def _fetch_service(source, target, cache_dir, progress, cancel, timeout_s) -> fetch.FetchReport:
     cache_dir.mkdir(parents=True, exist_ok=True)
     fetch.sweep_cache(cache_dir)
-    with services.open_service(source, cache_dir, timeout_s) as src:
+    with rasterio.Env(**services.HTTP_OPTIONS), services.open_service(source, cache_dir, timeout_s) as src:
         window = services.service_window(src, source)
         pixels = int(window.width) * int(window.height)
         if pixels > MAX_PIXELS:
@@ -219,7 +219,11 @@ def refresh_frame(
         raise IsageError(
             f"{source.label()}: the stored URL lost its credentials (REDACTED); give the full URL with --url"
         )
-    with tempfile.TemporaryDirectory(prefix="isage-refresh-", dir=workspace.folder) as scratch:
+    # nothing cached may answer for the source: GDAL keeps remote files' blocks per process (isage serve)
+    with (
+        rasterio.Env(CPL_VSIL_CURL_NON_CACHED="/vsicurl/"),
+        tempfile.TemporaryDirectory(prefix="isage-refresh-", dir=workspace.folder) as scratch,
+    ):
         scratch = Path(scratch)
         if source.is_service:
             target = scratch / "refetch.tif"

@@ -23,6 +23,9 @@ from .spec import ImagerySource
 WEB_MERCATOR_HALF = 20037508.342789244  # half the width of the EPSG:3857 world, metres
 TILE = 256
 DEFAULT_TIMEOUT_S = 30
+# GDAL settings of every service read: the tile cache on (whatever the environment says), three retries
+# of a busy or failing server (HTTP 429, 502, 503, 504) half a second apart
+HTTP_OPTIONS = {"GDAL_ENABLE_WMS_CACHE": "YES", "GDAL_HTTP_MAX_RETRY": "3", "GDAL_HTTP_RETRY_DELAY": "0.5"}
 _WMS_OWN_PARAMS = {
     "service", "request", "version", "layers", "styles", "crs", "srs", "bbox", "width", "height", "format",
     "transparent",
