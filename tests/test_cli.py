@@ -106,6 +106,24 @@ def test_loop_train_predict_evaluate_vectorize(capsys, workspace, sample, tmp_pa
     classes = Path(events[-1]["outputs"]["train_1_classes"])
     with rasterio.open(classes) as out, rasterio.open(sample.train.images["train_1"]) as frame:
         assert out.crs == frame.crs and out.transform == frame.transform and out.dtypes[0] == "uint8"
+    assert events[-1]["mosaics"] == {} and not (classes.parent / "mosaic").exists()  # one frame: no mosaic
+
+    # both frames: besides each frame's rasters, one mosaic per output over the two
+    status, events = run_json(capsys, "predict", str(workspace), "--tile-size", "128", "--overlap", "32")
+    assert status == 0, events[-1]
+    outputs, mosaics = events[-1]["outputs"], events[-1]["mosaics"]
+    assert {"train_1_classes", "train_11_classes", "train_1_confidence"} <= set(outputs)
+    assert mosaics == {
+        key: {"kind": kind, "crs": "EPSG:31983", "frames": ["train_1", "train_11"]}
+        for kind in ("classes", "confidence")
+        for key in [f"mosaic/{kind}"]
+    }
+    assert Path(outputs["mosaic/classes"]) == classes.parent / "mosaic" / "iteration_000_classes.vrt"
+    with rasterio.open(outputs["mosaic/classes"]) as vrt:
+        for frame in ("train_1", "train_11"):
+            with rasterio.open(outputs[f"{frame}_classes"]) as src:
+                window = rasterio.windows.from_bounds(*src.bounds, transform=vrt.transform)
+                np.testing.assert_array_equal(vrt.read(1, window=window.round_offsets()), src.read(1))
 
     status, events = run_json(
         capsys,

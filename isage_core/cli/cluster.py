@@ -60,7 +60,7 @@ def predict_on_cluster_cmd(
         if reference and len(a.raster) > 1:
             raise IsageError("--reference belongs to one raster: predict the rasters one at a time")
         tasks = [FrameTask(Path(r), Path(r).stem, Path(a.out), None, reference) for r in a.raster]
-        model = Path(a.model)
+        model, ws = Path(a.model), None
     else:
         from ..loop.predict import resolve_model, workspace_tasks
         from ..model.checkpoint import read_meta
@@ -70,7 +70,8 @@ def predict_on_cluster_cmd(
             raise IsageError("predict: give a workspace, or --raster with --model and --out")
         ws = Workspace.open(a.workspace)
         model = resolve_model(ws, a.model)
-        tasks = workspace_tasks(ws, settings, read_meta(model).iteration, a.frame, a.out)
+        iteration = read_meta(model).iteration
+        tasks = workspace_tasks(ws, settings, iteration, a.frame, a.out)
     run = predict_on_cluster(tasks, model, settings, cluster, progress=reporter.progress, cancel=cancel)
     outputs = {}
     for name, files in run.outputs.items():
@@ -80,4 +81,9 @@ def predict_on_cluster_cmd(
                 outputs[f"{name}_{kind[: -len('_cog')]}_vrt"] = files[kind[: -len("_cog")]].resolve()
             elif f"{kind}_cog" not in files:
                 outputs[f"{name}_{kind}"] = path.resolve()
-    reporter.result(outputs=outputs, **run.describe())
+    if ws is None:
+        reporter.result(outputs=outputs, **run.describe())
+        return
+    from ..loop.predict import mosaic_outputs
+
+    reporter.result(**mosaic_outputs(ws, iteration, a.out, outputs), **run.describe())

@@ -389,7 +389,7 @@ def predict(a, reporter: Reporter, cancel: CancelToken) -> None:
         return
     if not a.workspace:
         raise IsageError("predict: give a workspace, or --raster with --model and --out")
-    from ..loop.predict import open_workspace_predictor, predict_workspace
+    from ..loop.predict import mosaic_outputs, open_workspace_predictor, predict_workspace
 
     ws = Workspace.open(a.workspace)
     predictor = open_workspace_predictor(ws, settings, a.frame, a.model)
@@ -406,7 +406,7 @@ def predict(a, reporter: Reporter, cancel: CancelToken) -> None:
     outputs = {
         f"{frame}_{kind}": Path(p).resolve() for frame, files in results.items() for kind, p in files.items()
     }
-    reporter.result(outputs=outputs, **predictor.describe())
+    reporter.result(**mosaic_outputs(ws, predictor.meta.iteration, a.out, outputs), **predictor.describe())
 
 
 def evaluate_cmd(a, reporter: Reporter, cancel: CancelToken) -> None:

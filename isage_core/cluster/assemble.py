@@ -22,13 +22,11 @@ from rasterio.errors import RasterioError
 from ..atomic import atomic_output, write_bytes_atomic
 from ..errors import write_failed
 from ..inference.predict import FramePrediction
-from ..inference.rasterout import BLOCK, SIDECAR, category_xml
+from ..inference.rasterout import BLOCK, GDAL_TYPES, SIDECAR, category_xml
 from ..inference.styles import raster_qml
 from .parts import part_path
 
 log = logging.getLogger(__name__)
-
-GDAL_TYPES = {"uint8": "Byte", "float32": "Float32"}
 
 
 def vrt_document(job: FramePrediction, folder: Path, key: str, vrt_path: Path) -> str:

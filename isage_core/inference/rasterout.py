@@ -46,6 +46,7 @@ HEATMAP_NODATA = -1.0
 BLOCK = 512
 MIN_OVERVIEW_SIDE = 256
 SIDECAR = ".aux.xml"
+GDAL_TYPES = {"uint8": "Byte", "float32": "Float32"}  # the outputs' data types as GDAL (a VRT) names them
 Kind = Literal["classes", "heatmap"]
 
 

@@ -10,6 +10,7 @@ from ..errors import IsageError
 from ..events import ProgressCallback
 from ..inference.backends import Predictor
 from ..inference.batch import open_predictor
+from ..inference.mosaic import KINDS, MosaicSet, write_mosaics
 from ..inference.predict import FrameTask, predict_frame
 from ..record.workspace import Workspace
 from ..settings import PredictSettings
@@ -131,3 +132,39 @@ def predict_workspace(
             cancel=cancel,
         )
     return results
+
+
+def iteration_files(workspace: Workspace, iteration: int) -> list[tuple[str, dict[str, Path]]]:
+    """The per-frame rasters in ``outputs/iteration_NNN/`` of the record's frames, in the record's order:
+    ``(frame, {kind: path})`` (a GeoTIFF, else the VRT of a cluster run)."""
+    folder = workspace.outputs_dir / f"iteration_{iteration:03d}"
+    found = []
+    for frame in workspace.record.frames():
+        files = {}
+        for kind in KINDS:
+            paths = [folder / f"{frame.name}_{kind}{suffix}" for suffix in (".tif", ".vrt")]
+            existing = [p for p in paths if p.is_file()]
+            if existing:
+                files[kind] = existing[0]
+        if files:
+            found.append((frame.name, files))
+    return found
+
+
+def write_iteration_mosaics(workspace: Workspace, iteration: int) -> MosaicSet:
+    """One VRT mosaic per output kind over the iteration's per-frame rasters (every frame of the record
+    predicted by that iteration, not only those of the last run), under ``outputs/iteration_NNN/mosaic/``;
+    where frames overlap, the later frame in the record wins."""
+    folder = workspace.outputs_dir / f"iteration_{iteration:03d}"
+    return write_mosaics(folder, iteration, iteration_files(workspace, iteration))
+
+
+def mosaic_outputs(workspace: Workspace, iteration: int, out: str | Path | None, outputs: dict) -> dict:
+    """A workspace prediction's result: ``outputs`` plus the iteration's mosaics (``mosaic/<kind>...``
+    keys), and ``mosaics``, what each covers (kind, CRS, frames). Mosaics are written only when the run
+    wrote into the iteration's own folder (``out`` None)."""
+    if out:
+        return {"outputs": outputs}
+    written = write_iteration_mosaics(workspace, iteration)
+    outputs = {**outputs, **{m.key: m.path.resolve() for m in written.mosaics}}
+    return {"outputs": outputs, "mosaics": {m.key: m.describe() for m in written.mosaics}}

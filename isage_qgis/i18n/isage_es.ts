@@ -1916,6 +1916,14 @@ Produce el archivo del modelo (models/iteration_NNN.safetensors en el espacio de
         <numerusform>iteración {iteration} entrenada con {clicks} clics; %n de ellos aún mal predichos (listados en el panel de iSAGE)</numerusform>
       </translation>
     </message>
+    <message>
+      <source>iteration {iteration} {kind}</source>
+      <translation>iteración {iteration} {kind}</translation>
+    </message>
+    <message>
+      <source>iteration {iteration} {kind} ({crs})</source>
+      <translation>iteración {iteration} {kind} ({crs})</translation>
+    </message>
     <message numerus="yes">
       <source>iteration {iteration}: %n clicks</source>
       <translation>

@@ -1916,6 +1916,14 @@ Produz o arquivo do modelo (models/iteration_NNN.safetensors na área de trabalh
         <numerusform>iteração {iteration} treinada com {clicks} cliques; %n deles ainda previstos incorretamente (listados no painel do iSAGE)</numerusform>
       </translation>
     </message>
+    <message>
+      <source>iteration {iteration} {kind}</source>
+      <translation>iteração {iteration} {kind}</translation>
+    </message>
+    <message>
+      <source>iteration {iteration} {kind} ({crs})</source>
+      <translation>iteração {iteration} {kind} ({crs})</translation>
+    </message>
     <message numerus="yes">
       <source>iteration {iteration}: %n clicks</source>
       <translation>

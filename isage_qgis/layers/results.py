@@ -1,8 +1,11 @@
 """The one place that adds iSAGE result layers to a project, styled and grouped per iteration.
 
-Works from data only: the engine's ``outputs`` (``<frame>_<kind>`` -> path) and the class list.
-Layer tree: ``iSAGE iteration N`` > ``<frame>`` > ``<frame> classes``, ``<frame> confidence``...;
-adding results of the same iteration and frame again replaces that frame's layers.
+Works from data only: the engine's ``outputs`` (``<frame>_<kind>`` -> path, and the iteration's mosaics
+``mosaic/<kind>...`` with what each covers) and the class list. Layer tree: ``iSAGE iteration N`` >
+``iteration N classes``, ``iteration N confidence``... (one layer per mosaic, over many frames), then
+``<frame>`` > ``<frame> classes``, ``<frame> confidence``... for the frames no mosaic shows (a lone frame,
+a visible-extent prediction). Adding results of the same iteration and frame again replaces that frame's
+layers; whole-frame results of an iteration replace its mosaic layers.
 """
 
 from __future__ import annotations
@@ -10,7 +13,7 @@ from __future__ import annotations
 import logging
 import re
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from qgis.core import (
@@ -38,6 +41,8 @@ PROP_ITERATION = "isage/iteration"
 PROP_FRAME = "isage/frame"
 PROP_KIND = "isage/kind"
 PROP_SCOPE = "isage/scope"
+PROP_MOSAIC = "isage/mosaic"  # on a mosaic's layer: its key in the outputs (``mosaic/<kind>...``)
+MOSAIC_PREFIX = "mosaic/"
 _ITERATION_DIR = re.compile(r"^iteration_(\d+)$")
 
 
@@ -53,6 +58,18 @@ class FrameOutputs:
     @property
     def group_name(self) -> str:
         return self.frame if not self.scope else f"{self.frame} ({self.scope})"
+
+
+@dataclass(frozen=True)
+class MosaicOutput:
+    """One mosaic of an iteration: one output kind over several frames (those of one CRS)."""
+
+    key: str
+    kind: str
+    path: str
+    iteration: int
+    crs: str = ""
+    frames: tuple[str, ...] = ()
 
 
 def iteration_of(path: str | Path) -> int | None:
@@ -72,7 +89,7 @@ def split_outputs(outputs: Mapping[str, str], iteration: int | None = None) -> l
     found: dict[tuple[str, int, str], dict[str, str]] = {}
     for key, path in outputs.items():
         frame, _, kind = str(key).rpartition("_")
-        if not frame or kind not in KINDS:
+        if not frame or kind not in KINDS or str(key).startswith(MOSAIC_PREFIX):
             log.debug("ignoring output %s", key)
             continue
         number = iteration_of(path)
@@ -80,6 +97,24 @@ def split_outputs(outputs: Mapping[str, str], iteration: int | None = None) -> l
         scope = EXTENT_SCOPE if Path(path).parent.name == EXTENT_SCOPE else ""
         found.setdefault((frame, number, scope), {})[kind] = str(path)
     return [FrameOutputs(f, n, paths, s) for (f, n, s), paths in found.items()]
+
+
+def split_mosaics(
+    outputs: Mapping[str, str], mosaics: Mapping[str, Mapping] | None, iteration: int | None = None
+) -> list[MosaicOutput]:
+    """The mosaics of a predict result: ``mosaics`` (key -> kind, CRS, frames) joined with their paths
+    in ``outputs``; entries without a path or of an unknown kind are ignored."""
+    found = []
+    for key, info in (mosaics or {}).items():
+        path, kind = outputs.get(key), info.get("kind")
+        if not path or kind not in KINDS:
+            log.debug("ignoring mosaic %s", key)
+            continue
+        number = iteration_of(path)
+        number = number if number is not None else (iteration if iteration is not None else 0)
+        frames = tuple(str(f) for f in info.get("frames") or ())
+        found.append(MosaicOutput(str(key), kind, str(path), number, str(info.get("crs") or ""), frames))
+    return found
 
 
 def group_name(iteration: int) -> str:
@@ -210,6 +245,59 @@ def add_frame_outputs(
     return added
 
 
+def mosaic_name(mosaic: MosaicOutput, several: bool) -> str:
+    """``iteration N <kind>``, with the CRS when the iteration has several mosaics of that kind."""
+    if several and mosaic.crs:
+        text = tr("iteration {iteration} {kind} ({crs})")
+        return text.format(iteration=mosaic.iteration, kind=mosaic.kind, crs=mosaic.crs)
+    return tr("iteration {iteration} {kind}").format(iteration=mosaic.iteration, kind=mosaic.kind)
+
+
+def mosaic_layers(group: QgsLayerTreeGroup) -> list[QgsRasterLayer]:
+    """The mosaic layers directly in an iteration group."""
+    layers = [node.layer() for node in group.children() if QgsLayerTree.isLayer(node)]
+    return [layer for layer in layers if layer is not None and layer.customProperty(PROP_MOSAIC)]
+
+
+def replace_mosaics(
+    project: QgsProject,
+    iteration: int,
+    mosaics: Sequence[MosaicOutput],
+    classes: Sequence[ClassLike],
+    class_opacity: float = 0.75,
+) -> list[QgsRasterLayer]:
+    """Show ``mosaics`` (all of one iteration) at the top of its group, in place of its earlier mosaic
+    layers; only the classes are visible at first. Returns the layers added; unreadable files are logged
+    and skipped."""
+    parent = iteration_group(project, iteration)
+    old = mosaic_layers(parent)
+    if old:
+        project.removeMapLayers([layer.id() for layer in old])
+    kinds = [m.kind for m in mosaics]
+    added = []
+    for mosaic in sorted(mosaics, key=lambda m: (KINDS.index(m.kind), m.key)):
+        name = mosaic_name(mosaic, kinds.count(mosaic.kind) > 1)
+        layer = result_layer(mosaic.path, name, mosaic.kind, classes, class_opacity)
+        if not layer.isValid():
+            log.warning("could not open the mosaic %s; its frames are shown one by one", mosaic.path)
+            continue
+        layer.setCustomProperty(PROP_ITERATION, int(iteration))
+        layer.setCustomProperty(PROP_MOSAIC, mosaic.key)
+        project.addMapLayer(layer, False)
+        node = parent.insertLayer(len(added), layer)
+        node.setItemVisibilityChecked(mosaic.kind == "classes")
+        node.setExpanded(mosaic.kind == "classes")
+        added.append(layer)
+    return added
+
+
+def _remove_frame_group(project: QgsProject, outputs: FrameOutputs) -> None:
+    """Remove the frame's group of its iteration, if any (its frame is now shown by mosaics)."""
+    group = _frame_group(iteration_group(project, outputs.iteration), outputs)
+    if group is not None:
+        remove_group(project, group)
+
+
 def add_results(
     project: QgsProject,
     outputs: Mapping[str, str],
@@ -217,16 +305,38 @@ def add_results(
     iteration: int | None = None,
     hide_older: bool = True,
     class_opacity: float = 0.75,
+    mosaics: Mapping[str, Mapping] | None = None,
 ) -> list[QgsRasterLayer]:
     """Add a predict result's ``outputs`` (``<frame>_<kind>`` -> path), styled and grouped.
 
-    ``hide_older`` unchecks and collapses the groups of other iterations so the newest shows.
+    ``mosaics`` (the result's key -> kind, CRS, frames; given for whole-frame predictions, even empty):
+    each shows as one layer in place of its frames' layers of that kind, replacing the iteration's earlier
+    mosaic layers; the frames no mosaic covers keep their own. ``hide_older`` unchecks and collapses the
+    groups of other iterations so the newest shows.
     """
     added: list[QgsRasterLayer] = []
     frames = split_outputs(outputs, iteration)
+    found = split_mosaics(outputs, mosaics, iteration)
+    covered: set[tuple[int, str, str]] = set()
+    # a result with ``mosaics`` (whole frames) carries all its iteration's (none for one frame): they replace
+    whole = {f.iteration for f in frames if not f.scope} if mosaics is not None else set()
+    for number in sorted(whole | {m.iteration for m in found}):
+        mosaic_list = [m for m in found if m.iteration == number]
+        new = replace_mosaics(project, number, mosaic_list, classes, class_opacity)
+        added += new
+        keys = {layer.customProperty(PROP_MOSAIC) for layer in new}
+        covered |= {(m.iteration, f, m.kind) for m in found if m.key in keys for f in m.frames}
     for frame_outputs in frames:
-        added += add_frame_outputs(project, frame_outputs, classes, class_opacity)
-    shown = {f.iteration for f in frames}
+        alone = {
+            kind: path
+            for kind, path in frame_outputs.paths.items()
+            if frame_outputs.scope or (frame_outputs.iteration, frame_outputs.frame, kind) not in covered
+        }
+        if alone:
+            added += add_frame_outputs(project, replace(frame_outputs, paths=alone), classes, class_opacity)
+        else:
+            _remove_frame_group(project, frame_outputs)
+    shown = {f.iteration for f in frames} | {m.iteration for m in found}
     groups = iteration_groups(project.layerTreeRoot())
     for number, group in groups.items():
         if number in shown:

@@ -370,7 +370,7 @@ class IsageSession(QObject):
                 self._say("success", "iSAGE", dm.train_message(event))
             outputs = event.get("outputs") or {}
             if any(key.endswith("_classes") for key in outputs):
-                added += layers.add_results(self.project, outputs, classes)
+                added += layers.add_results(self.project, outputs, classes, mosaics=event.get("mosaics"))
             if label == dm.PROPOSE_LABEL and outputs.get("proposals"):
                 self._show_proposals(Path(outputs["proposals"]), int(event.get("iteration") or 0))
         layer = self.click_layer()

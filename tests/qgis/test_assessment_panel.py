@@ -80,7 +80,10 @@ def test_assess_map_labels_the_sample_blindly_then_reports(
     dock.ui.predict_button.click()  # the maps (and proposals) of iteration 0, as layers
     spin(lambda: not dock.session.busy)
     before = result_visibility(project)
-    assert before["train_1 classes"] and not before["train_1 confidence"] and before["iSAGE proposals"]
+    # two frames: one mosaic layer per output
+    assert (
+        before["iteration 0 classes"] and not before["iteration 0 confidence"] and before["iSAGE proposals"]
+    )
 
     shown: list[int] = []
     dock.assessment.pointShown.connect(lambda p: shown.append(p.point_id))

@@ -60,18 +60,20 @@ def test_dock_trains_through_the_worker_and_adds_styled_layers(
     root = qgis_new_project.layerTreeRoot()
     group = root.findGroup("iSAGE iteration 1")
     assert group is not None, [c.name() for c in root.children()]
-    assert sorted(c.name() for c in group.children()) == ["train_1", "train_1000"]
+    # two frames: one mosaic layer per output, not a group of layers per frame
+    assert [c.name() for c in group.children()] == ["iteration 1 classes", "iteration 1 confidence"]
     record = read_record(ws / "clicks.gpkg")
     colours = [(c.id, c.color, c.name) for c in record.classes]
+    classes_layer = qgis_new_project.mapLayersByName("iteration 1 classes")[0]
+    assert root.findLayer(classes_layer.id()).parent() is group
+    palette = classes_layer.renderer()
+    assert palette.type() == "paletted"
+    assert [(int(c.value), c.color.name(), c.label) for c in palette.classes()] == colours
+    assert Path(classes_layer.source()).parent.parent.name == "iteration_001"
     for frame in ("train_1", "train_1000"):
-        classes_layer = qgis_new_project.mapLayersByName(f"{frame} classes")[0]
-        assert root.findLayer(classes_layer.id()).parent().parent() is group
-        palette = classes_layer.renderer()
-        assert palette.type() == "paletted"
-        assert [(int(c.value), c.color.name(), c.label) for c in palette.classes()] == colours
-        assert "iteration_001" in classes_layer.source()
-        heat = qgis_new_project.mapLayersByName(f"{frame} confidence")[0]
-        assert heat.renderer().type() == "singlebandpseudocolor"
+        assert classes_layer.extent().contains(QgsRectangle(*record.frame(frame).bounds()).buffered(-0.01))
+    heat = qgis_new_project.mapLayersByName("iteration 1 confidence")[0]
+    assert heat.renderer().type() == "singlebandpseudocolor"
     assert dock.session.state.iteration == 2 and "iteration 1" in dock.ui.run_label.text()
     assert dock.ui.train_button.isEnabled() and not dock.ui.cancel_button.isEnabled()
 
@@ -126,7 +128,7 @@ def test_frames_removed_mid_run_and_missing_files(make_dock, engine_workspace, q
     qgis_new_project.removeMapLayers([lyr.id() for lyr in frames])  # the user removes the frames meanwhile
     spin(lambda: not dock.session.busy)
     assert not messages(qgis_iface, CRITICAL)
-    assert qgis_new_project.mapLayersByName("train_1 classes")  # results still arrive, nothing crashed
+    assert qgis_new_project.mapLayersByName("iteration 0 classes")  # results still arrive, nothing crashed
     # a frame file gone from disk: the engine's message (with the fix) reaches the message bar
     moved = ws.parent / "moved_train_1000.tif"
     frame = read_record(ws / "clicks.gpkg").frame("train_1000")
@@ -199,10 +201,13 @@ def test_predict_runs_on_the_dask_scheduler_of_the_settings(
                 process.terminate()
                 process.wait(30)
     assert not messages(qgis_iface, CRITICAL), messages(qgis_iface, CRITICAL) + [logs.read_text()[-2000:]]
-    layer = qgis_new_project.mapLayersByName("train_1 classes")[0]
-    assert layer.isValid() and Path(layer.source()).name == "train_1_classes.vrt"  # assembled from parts
+    mosaic = qgis_new_project.mapLayersByName("iteration 0 classes")[0]  # a VRT over the frames' VRTs
+    part = Path(mosaic.source()).parent.parent / "train_1_classes.vrt"  # assembled from parts
+    assert mosaic.isValid() and part.resolve() in {
+        Path(f).resolve() for f in gdal.Open(mosaic.source()).GetFileList()
+    }
     engine_cli("predict", str(ws), "--frame", "train_1", "--out", str(tmp_path / "serial"), "--threads", "1")
-    got = gdal.Open(layer.source()).ReadAsArray()
+    got = gdal.Open(str(part)).ReadAsArray()
     want = gdal.Open(str(tmp_path / "serial" / "train_1_classes.tif")).ReadAsArray()
     assert (got == want).all()  # the pixels of one process with the worker's one thread
 

@@ -65,6 +65,24 @@ def test_split_outputs_by_frame_iteration_and_scope(tmp_path):
         by_frame["scene_a_b"].scope == "extent" and by_frame["scene_a_b"].group_name == "scene_a_b (extent)"
     )
     assert layers.split_outputs({"x_classes": "/elsewhere/x_classes.tif"}, iteration=7)[0].iteration == 7
+    # a mosaic is not a frame, and a frame may be called "mosaic"
+    outputs = {
+        "mosaic/classes_EPSG_4326": str(base / "mosaic" / "iteration_003_classes_EPSG_4326.vrt"),
+        "mosaic_classes": str(base / "mosaic_classes.tif"),
+    }
+    assert [(f.frame, set(f.paths)) for f in layers.split_outputs(outputs)] == [("mosaic", {"classes"})]
+    info = {"kind": "classes", "crs": "EPSG:4326", "frames": ["a", "b"]}
+    found = layers.split_mosaics(outputs, {"mosaic/classes_EPSG_4326": info, "mosaic/gone": info})
+    assert found == [
+        layers.MosaicOutput(
+            "mosaic/classes_EPSG_4326",
+            "classes",
+            outputs["mosaic/classes_EPSG_4326"],
+            3,
+            "EPSG:4326",
+            ("a", "b"),
+        )
+    ]
 
 
 def test_results_are_styled_and_grouped_per_iteration(outputs, qgis_new_project):
@@ -119,6 +137,105 @@ def test_same_iteration_and_frame_replaces_newer_iteration_goes_on_top(outputs, 
     assert root.findGroup("iSAGE iteration 0").itemVisibilityChecked() is False  # older results hidden
     assert root.findGroup("iSAGE iteration 1").itemVisibilityChecked() is True
     assert again <= set(qgis_new_project.mapLayers())
+
+
+@pytest.fixture(scope="module")
+def twelve_frames(engine_workspace, engine_cli):
+    """A copy of the workspace with twelve of the sample's frames (one CRS, a gap between neighbours),
+    predicted by the engine: ``(outputs folder, the predict result)``."""
+    ws = engine_workspace.copy("twelve")
+    images = sorted((engine_workspace.root / "sample" / "train" / "images").glob("train_*.tif"))
+    extra = [str(p) for p in images if p.stem not in engine_workspace.images][:10]
+    engine_cli("frames", "add", str(ws), *extra)
+    result = next(e for e in engine_cli("predict", str(ws), "--tile-size", "256") if e["event"] == "result")
+    return ws / "outputs" / "iteration_000", result
+
+
+def test_an_iteration_over_many_frames_shows_one_layer_per_output(twelve_frames, qgis_new_project):
+    folder, result = twelve_frames
+    outputs, mosaics = result["outputs"], result["mosaics"]
+    frames = {key.rpartition("_")[0] for key in outputs if key.endswith("_classes")}
+    assert len(frames) == 12 and len(outputs) == 2 * 12 + 2  # each frame's files are still reported
+    added = layers.add_results(qgis_new_project, outputs, CLASSES, mosaics=mosaics)
+    root = qgis_new_project.layerTreeRoot()
+    group = root.findGroup("iSAGE iteration 0")
+    assert tree_names(group) == ["iteration 0 classes", "iteration 0 confidence"]  # no per-frame groups
+    assert [lyr.name() for lyr in added] == tree_names(group) and len(qgis_new_project.mapLayers()) == 2
+    classes, confidence = added
+    assert Path(classes.source()) == folder / "mosaic" / "iteration_000_classes.vrt"
+    for layer, kind in ((classes, "classes"), (confidence, "confidence")):
+        assert layer.customProperty(layers.PROP_ROLE) == "result"
+        assert layer.customProperty(layers.PROP_KIND) == kind
+        assert int(layer.customProperty(layers.PROP_ITERATION)) == 0
+        assert layer.customProperty(layers.PROP_MOSAIC) == f"mosaic/{kind}"
+        for frame in frames:  # the mosaic covers every frame
+            one = QgsRasterLayer(outputs[f"{frame}_{kind}"], frame, "gdal")
+            assert layer.extent().buffered(0.01).contains(one.extent()), (kind, frame)  # 0.01 m: rounding
+    assert classes.renderer().type() == "paletted"
+    assert [(int(c.value), c.color.name(), c.label) for c in classes.renderer().classes()] == [
+        (c.id, c.color, c.name) for c in CLASSES
+    ]
+    heat = confidence.renderer()
+    assert heat.type() == "singlebandpseudocolor" and (
+        heat.classificationMin(),
+        heat.classificationMax(),
+    ) == (
+        0.0,
+        1.0,
+    )
+    assert root.findLayer(classes.id()).itemVisibilityChecked() is True
+    assert root.findLayer(confidence.id()).itemVisibilityChecked() is False
+    # the class edits restyle the mosaic; predicting again replaces it; releasing the folder frees it
+    recoloured = [c if c.id != 1 else ClassInfo(1, "vehicle", "#0000ff") for c in CLASSES]
+    assert layers.restyle_classes(qgis_new_project, recoloured) == 1
+    assert classes.renderer().classes()[1].label == "vehicle"
+    again = layers.add_results(qgis_new_project, outputs, CLASSES, mosaics=mosaics)
+    assert len(qgis_new_project.mapLayers()) == 2 and {lyr.id() for lyr in again} == set(
+        qgis_new_project.mapLayers()
+    )
+    assert layers.release_layers_under(qgis_new_project, folder) == 2
+
+
+def test_frames_a_mosaic_leaves_out_keep_their_layers_and_extent_results_leave_mosaics(
+    twelve_frames, outputs, qgis_new_project
+):
+    folder, result = twelve_frames
+    mosaics = {key: dict(info) for key, info in result["mosaics"].items()}
+    mosaics["mosaic/classes"]["frames"] = [
+        f for f in mosaics["mosaic/classes"]["frames"] if f != "train_1000"
+    ]
+    layers.add_results(qgis_new_project, result["outputs"], CLASSES, mosaics=mosaics)
+    group = qgis_new_project.layerTreeRoot().findGroup("iSAGE iteration 0")
+    assert tree_names(group) == ["iteration 0 classes", "iteration 0 confidence", "train_1000"]
+    assert tree_names(group.findGroup("train_1000")) == ["train_1000 classes"]
+    layers.add_results(qgis_new_project, outputs(0, scope="extent"), CLASSES)  # a visible-extent prediction
+    assert tree_names(group) == [
+        "iteration 0 classes",
+        "iteration 0 confidence",
+        "train_1000",
+        "train_1 (extent)",
+    ]
+    # the iteration down to one frame: whole-frame results without mosaics put the frame layers back
+    layers.add_results(qgis_new_project, outputs(0), CLASSES, mosaics={})
+    assert tree_names(group) == ["train_1000", "train_1 (extent)", "train_1"]
+    assert not [
+        lyr for lyr in qgis_new_project.mapLayers().values() if lyr.customProperty(layers.PROP_MOSAIC)
+    ]
+
+
+def test_mosaics_of_several_crss_are_named_with_their_crs(twelve_frames, qgis_new_project):
+    _, result = twelve_frames
+    outputs = {"mosaic/classes_EPSG_31983": result["outputs"]["mosaic/classes"]}
+    outputs["mosaic/classes_EPSG_4326"] = outputs["mosaic/classes_EPSG_31983"]  # another CRS's, for the names
+    mosaics = {
+        "mosaic/classes_EPSG_31983": {"kind": "classes", "crs": "EPSG:31983", "frames": ["train_1"]},
+        "mosaic/classes_EPSG_4326": {"kind": "classes", "crs": "EPSG:4326", "frames": ["train_1000"]},
+    }
+    added = layers.add_results(qgis_new_project, outputs, CLASSES, mosaics=mosaics)
+    assert [lyr.name() for lyr in added] == [
+        "iteration 0 classes (EPSG:31983)",
+        "iteration 0 classes (EPSG:4326)",
+    ]
 
 
 def test_click_layer_styled_on_top_and_results_below(outputs, qgis_new_project, engine_workspace):

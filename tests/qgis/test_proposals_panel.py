@@ -131,11 +131,11 @@ def test_on_windows_the_layers_over_the_files_a_run_replaces_are_released_first(
     dock.ui.predict_button.click()
     spin(lambda: not dock.session.busy)
     assert layers.proposals_layer(qgis_new_project) is not None
-    assert qgis_new_project.mapLayersByName("train_1 classes")
+    assert qgis_new_project.mapLayersByName("iteration 0 classes")
     monkeypatch.setattr(session_module, "os", SimpleNamespace(name="nt"))  # Windows cannot replace open files
     dock.session._predict_steps(dock.session.load_settings(), None, 0)
     assert layers.proposals_layer(qgis_new_project) is None
-    assert not qgis_new_project.mapLayersByName("train_1 classes")
+    assert not qgis_new_project.mapLayersByName("iteration 0 classes")
     assert layers.find_click_layer(qgis_new_project, ws / "clicks.gpkg") is not None  # the clicks stay
 
 
@@ -151,7 +151,7 @@ def test_a_failed_propose_step_still_shows_the_predictions(
     dock.ui.predict_button.click()
     spin(lambda: not dock.session.busy)
     assert not messages(qgis_iface, CRITICAL), messages(qgis_iface, CRITICAL)
-    assert qgis_new_project.mapLayersByName("train_1 classes")
+    assert qgis_new_project.mapLayersByName("iteration 0 classes")
     warned = messages(qgis_iface, WARNING)
     assert any("propose where to click next failed" in m and "--spacing" in m for m in warned), warned
     assert dock.session.proposals.items == [] and not qgis_new_project.mapLayersByName("iSAGE proposals")
