@@ -147,3 +147,15 @@ def one_torch_thread():
     torch.set_num_threads(1)
     yield
     torch.set_num_threads(previous)
+
+
+# ---- imagery services (tests/imagery_server.py) ------------------------------------------------------
+@pytest.fixture
+def imagery_server(tmp_path):
+    """A running local imitation of online imagery services (XYZ, WMTS, WMS, range-request files; see
+    ``tests/imagery_server.py``) on the default world raster in ``tmp_path/imagery_world``; its files folder
+    is ``imagery_world/files``. Stopped after the test. Read it with GDAL under ``server.gdal_options``."""
+    from .imagery_server import ImageryServer, make_world_raster
+
+    with ImageryServer(make_world_raster(tmp_path / "imagery_world" / "world.tif")) as server:
+        yield server
