@@ -48,12 +48,6 @@ def decode(image: bytes) -> np.ndarray:
             return src.read()
 
 
-def tile_pixels(server, z, x, y, version=0):
-    """The world pixels that tile z/x/y covers."""
-    col, row = (x - server.tile_origin[0]) * TILE, (y - server.tile_origin[1]) * TILE
-    return server.pixels(version)[:, row : row + TILE, col : col + TILE]
-
-
 def getmap_url(server, bbox, size=(TILE, TILE), **params):
     query = {
         "SERVICE": "WMS",
@@ -122,11 +116,11 @@ def test_xyz_tiles_are_the_world_pixels(imagery_server):
             "image/png",
             len(body),
         )
-        np.testing.assert_array_equal(decode(body), tile_pixels(imagery_server, z, x, y))
+        np.testing.assert_array_equal(decode(body), imagery_server.tile_pixels(z, x, y))
     z, x, y = imagery_server.tiles[5]
     status, headers, jpeg = fetch(imagery_server.tile_url(z, x, y, "jpg"))
     assert (status, headers["Content-Type"], jpeg[:2]) == (200, "image/jpeg", b"\xff\xd8")
-    difference = decode(jpeg).astype(int) - tile_pixels(imagery_server, z, x, y)
+    difference = decode(jpeg).astype(int) - imagery_server.tile_pixels(z, x, y)
     assert np.abs(difference).mean() < 10  # lossy, but the same picture
     assert fetch(imagery_server.tile_url(z, x, y, "jpg"))[2] == jpeg  # deterministic bytes
 
@@ -164,7 +158,7 @@ def test_wmts_capabilities_read_by_gdal_give_the_world_pixels(imagery_server):
 # ---- WMS ---------------------------------------------------------------------------------------------------
 def test_wms_getmap_of_a_tile_bbox_is_that_tile(imagery_server):
     z, x, y = imagery_server.tiles[6]
-    tile = tile_pixels(imagery_server, z, x, y)
+    tile = imagery_server.tile_pixels(z, x, y)
     status, headers, body = fetch(getmap_url(imagery_server, tile_bounds(z, x, y)))
     assert (status, headers["Content-Type"]) == (200, "image/png")
     np.testing.assert_array_equal(decode(body), tile)
@@ -253,6 +247,19 @@ def test_a_cog_is_read_by_windows_over_vsicurl(imagery_server):
     assert gets and all(entry.range and entry.status == 206 for entry in gets)
 
 
+def test_the_fixture_keeps_gdal_from_caching_the_server(imagery_server):
+    write_cog(imagery_server)
+    for _ in range(2):  # without the fixture's environment, the second read comes from GDAL's cache
+        with rasterio.open(imagery_server.file_url("x.tif")) as src:
+            src.read(1, window=((0, 256), (0, 256)))
+    assert len([entry for entry in imagery_server.log if entry.method == "GET"]) >= 4
+    for version in (0, 1):
+        imagery_server.faults.imagery_version = version
+        with rasterio.open("WMTS:" + imagery_server.wmts_url) as src:
+            window = src.window(*imagery_server.bounds).round_offsets().round_lengths()
+            np.testing.assert_array_equal(src.read([1, 2, 3], window=window), imagery_server.pixels(version))
+
+
 # ---- faults ------------------------------------------------------------------------------------------------
 def test_tile_status_fails_only_those_tiles(imagery_server):
     first, second, third = imagery_server.tiles[:3]
@@ -336,7 +343,7 @@ def test_imagery_version_changes_tiles_and_wms_but_not_files(imagery_server):
     imagery_server.faults.imagery_version = 1
     after = [decode(fetch(imagery_server.tile_url(*tile))[2]), decode(fetch(getmap)[2])]
     for image in after:
-        np.testing.assert_array_equal(image, tile_pixels(imagery_server, *tile, version=1))
+        np.testing.assert_array_equal(image, imagery_server.tile_pixels(*tile, version=1))
         assert np.abs(image.astype(int) - decode(before[0])).mean() > 20  # visibly different
     assert fetch(imagery_server.file_url("data.bin"))[2] == b"same"
     imagery_server.faults.imagery_version = 0
