@@ -10,10 +10,12 @@ import urllib.request
 import warnings
 import xml.etree.ElementTree as ET
 from concurrent.futures import ThreadPoolExecutor
+from urllib.parse import urlencode, urlsplit
 
 import numpy as np
 import pytest
 import rasterio
+import rasterio.shutil
 from rasterio.io import MemoryFile
 from rasterio.warp import transform
 
@@ -29,6 +31,8 @@ from .imagery_server import (
     tile_bounds,
     tile_resolution,
 )
+
+GETMAP = "SERVICE=WMS&VERSION=1.3.0&REQUEST=GetMap&LAYERS=ortho&STYLES=&CRS=EPSG:3857&FORMAT=image/png"
 
 
 def fetch(url, headers=None, method="GET", timeout=10):
@@ -49,34 +53,15 @@ def decode(image: bytes) -> np.ndarray:
 
 
 def getmap_url(server, bbox, size=(TILE, TILE), **params):
-    query = {
-        "SERVICE": "WMS",
-        "VERSION": "1.3.0",
-        "REQUEST": "GetMap",
-        "LAYERS": "ortho",
-        "STYLES": "",
-        "CRS": "EPSG:3857",
-        "BBOX": ",".join(map(repr, bbox)),
-        "WIDTH": size[0],
-        "HEIGHT": size[1],
-        "FORMAT": "image/png",
-        **params,
-    }
-    return (
-        server.wms_url + "?" + "&".join(f"{key}={value}" for key, value in query.items() if value is not None)
-    )
+    """A GetMap URL of ``bbox`` at ``size``: WMS 1.3.0, layer ortho, PNG but for ``params`` (None: none)."""
+    query = dict(item.split("=") for item in GETMAP.split("&"))
+    query |= {"BBOX": ",".join(map(repr, bbox)), "WIDTH": size[0], "HEIGHT": size[1], **params}
+    return server.wms_url + "?" + urlencode({k: v for k, v in query.items() if v is not None}, safe=":,")
 
 
 def write_cog(server, name="x.tif"):
-    profile = {
-        key: value
-        for key, value in server.profile.items()
-        if key not in ("tiled", "blockxsize", "blockysize")
-    }
-    with rasterio.open(
-        server.files_dir / name, "w", **{**profile, "driver": "COG", "blocksize": TILE}
-    ) as dst:
-        dst.write(server.pixels())
+    """The world raster as a COG of 256-pixel tiles in the server's files folder."""
+    rasterio.shutil.copy(server.world_path, server.files_dir / name, driver="COG", blocksize=TILE)
     return server.files_dir / name
 
 
@@ -97,13 +82,9 @@ def test_world_raster_lies_on_the_tile_grid_over_brasilia(tmp_path):
             np.testing.assert_array_equal(world[:, : patch.height, : patch.width], patch.read())
     (x,), (y,) = transform("EPSG:4326", "EPSG:3857", [-47.93], [-15.78])
     left, bottom, right, top = tile_bounds(WORLD_ZOOM, *WORLD_TILE_ORIGIN)
-    assert left <= x < right and bottom < y <= top
-    assert tile_bounds(0, 0, 0) == (
-        -20037508.342789244,
-        -20037508.342789244,
-        20037508.342789244,
-        20037508.342789244,
-    )
+    assert left <= x < right and bottom < y <= top and WORLD_TILE_ORIGIN == (192340, 285421)
+    half = 20037508.342789244
+    assert tile_bounds(0, 0, 0) == (-half, -half, half, half)
 
 
 # ---- XYZ ---------------------------------------------------------------------------------------------------
@@ -153,6 +134,27 @@ def test_wmts_capabilities_read_by_gdal_give_the_world_pixels(imagery_server):
         # GDAL widens the extent by a pixel (the capabilities' rounded TopLeftCorner): round the window
         window = src.window(*imagery_server.bounds).round_offsets().round_lengths()
         np.testing.assert_array_equal(src.read([1, 2, 3], window=window), imagery_server.pixels())
+
+
+def test_gdal_wms_and_tms_minidrivers_read_the_world(imagery_server):
+    xmin, ymin, xmax, ymax = imagery_server.bounds
+    blocks = "<BlockSizeX>256</BlockSizeX><BlockSizeY>256</BlockSizeY><BandsCount>3</BandsCount>"
+    wms = f"""<GDAL_WMS><Service name="WMS"><Version>1.3.0</Version>
+<ServerUrl>{imagery_server.wms_url}?</ServerUrl><Layers>ortho</Layers><CRS>EPSG:3857</CRS><ImageFormat>image/png</ImageFormat></Service>
+<DataWindow><UpperLeftX>{xmin!r}</UpperLeftX><UpperLeftY>{ymax!r}</UpperLeftY><LowerRightX>{xmax!r}</LowerRightX>
+<LowerRightY>{ymin!r}</LowerRightY><SizeX>1024</SizeX><SizeY>768</SizeY></DataWindow>{blocks}</GDAL_WMS>"""
+    half = 20037508.342789244
+    tms = f"""<GDAL_WMS><Service name="TMS">
+<ServerUrl>{imagery_server.url}/xyz/${{z}}/${{x}}/${{y}}.png</ServerUrl></Service><DataWindow>
+<UpperLeftX>{-half}</UpperLeftX><UpperLeftY>{half}</UpperLeftY><LowerRightX>{half}</LowerRightX>
+<LowerRightY>{-half}</LowerRightY><TileLevel>{WORLD_ZOOM}</TileLevel>
+<TileCountX>1</TileCountX><TileCountY>1</TileCountY>
+<YOrigin>top</YOrigin></DataWindow><Projection>EPSG:3857</Projection>{blocks}</GDAL_WMS>"""
+    with rasterio.Env(**imagery_server.gdal_options):
+        for description in (wms, tms):
+            with rasterio.open(description) as src:
+                window = src.window(*imagery_server.bounds).round_offsets().round_lengths()
+                np.testing.assert_array_equal(src.read(window=window), imagery_server.pixels())
 
 
 # ---- WMS ---------------------------------------------------------------------------------------------------
@@ -248,6 +250,7 @@ def test_a_cog_is_read_by_windows_over_vsicurl(imagery_server):
 
 
 def test_the_fixture_keeps_gdal_from_caching_the_server(imagery_server):
+    """Also: no deadlock though GDAL probes sidecar files while rasterio holds the GIL (no EMPTY_DIR here)."""
     write_cog(imagery_server)
     for _ in range(2):  # without the fixture's environment, the second read comes from GDAL's cache
         with rasterio.open(imagery_server.file_url("x.tif")) as src:
@@ -265,6 +268,9 @@ def test_tile_status_fails_only_those_tiles(imagery_server):
     first, second, third = imagery_server.tiles[:3]
     imagery_server.faults.tile_status = {first: 404, second: 500}
     assert [fetch(imagery_server.tile_url(*tile))[0] for tile in (first, second, third)] == [404, 500, 200]
+    imagery_server.faults.tile_status[third] = 503  # changes in place reach the server too
+    del imagery_server.faults.tile_status[first]
+    assert [fetch(imagery_server.tile_url(*tile))[0] for tile in (first, second, third)] == [200, 500, 503]
 
 
 def test_status_all_answers_every_request(imagery_server):
@@ -310,15 +316,21 @@ def test_auth_requires_basic_credentials_everywhere(imagery_server):
 
 
 def test_fail_after_fails_every_image_request_after_that_many_successes(imagery_server):
+    """Tiles, GetMap and file GETs count; failed answers and documents do not; reset_log counts anew."""
+    (imagery_server.files_dir / "data.bin").write_bytes(b"0123456789")
     imagery_server.faults.fail_after = 3
-    tiles = imagery_server.tiles
-    statuses = [fetch(imagery_server.tile_url(*tile))[0] for tile in [tiles[0], (0, 0, 0), *tiles[1:5]]]
-    assert statuses == [200, 404, 200, 200, 503, 503]  # a 404 is no success
+    tile, outside = imagery_server.tile_url(*imagery_server.tiles[0]), imagery_server.tile_url(0, 0, 0)
+    getmap, file = (
+        getmap_url(imagery_server, tile_bounds(*imagery_server.tiles[0])),
+        imagery_server.file_url("data.bin"),
+    )
+    statuses = [
+        fetch(url, {"Range": "bytes=0-3"})[0] for url in (tile, outside, getmap, file, tile, getmap, file)
+    ]
+    assert statuses == [200, 404, 200, 206, 503, 503, 503]
     assert fetch(imagery_server.wmts_url)[0] == 200
     imagery_server.reset_log()
-    assert fetch(imagery_server.tile_url(*tiles[0]))[0] == 200 and imagery_server.requests == [
-        f"/xyz/{WORLD_ZOOM}/{tiles[0][1]}/{tiles[0][2]}.png"
-    ]
+    assert fetch(tile)[0] == 200 and imagery_server.requests == [urlsplit(tile).path]
 
 
 def test_fail_after_holds_under_concurrent_requests(imagery_server):
@@ -364,24 +376,3 @@ def test_server_stops(tmp_path):
         assert fetch(server.wmts_url)[0] == 200
     with pytest.raises(urllib.error.URLError):
         urllib.request.urlopen(server.wmts_url, timeout=2)
-
-
-def test_gdal_wms_and_tms_minidrivers_read_the_world(imagery_server):
-    xmin, ymin, xmax, ymax = imagery_server.bounds
-    blocks = "<BlockSizeX>256</BlockSizeX><BlockSizeY>256</BlockSizeY><BandsCount>3</BandsCount>"
-    wms = f"""<GDAL_WMS><Service name="WMS"><Version>1.3.0</Version>
-<ServerUrl>{imagery_server.wms_url}?</ServerUrl><Layers>ortho</Layers><CRS>EPSG:3857</CRS><ImageFormat>image/png</ImageFormat></Service>
-<DataWindow><UpperLeftX>{xmin!r}</UpperLeftX><UpperLeftY>{ymax!r}</UpperLeftY><LowerRightX>{xmax!r}</LowerRightX>
-<LowerRightY>{ymin!r}</LowerRightY><SizeX>1024</SizeX><SizeY>768</SizeY></DataWindow>{blocks}</GDAL_WMS>"""
-    half = 20037508.342789244
-    tms = f"""<GDAL_WMS><Service name="TMS">
-<ServerUrl>{imagery_server.url}/xyz/${{z}}/${{x}}/${{y}}.png</ServerUrl></Service><DataWindow>
-<UpperLeftX>{-half}</UpperLeftX><UpperLeftY>{half}</UpperLeftY><LowerRightX>{half}</LowerRightX>
-<LowerRightY>{-half}</LowerRightY><TileLevel>{WORLD_ZOOM}</TileLevel>
-<TileCountX>1</TileCountX><TileCountY>1</TileCountY>
-<YOrigin>top</YOrigin></DataWindow><Projection>EPSG:3857</Projection>{blocks}</GDAL_WMS>"""
-    with rasterio.Env(**imagery_server.gdal_options):
-        for description in (wms, tms):
-            with rasterio.open(description) as src:
-                window = src.window(*imagery_server.bounds).round_offsets().round_lengths()
-                np.testing.assert_array_equal(src.read(window=window), imagery_server.pixels())
