@@ -26,6 +26,7 @@ import ipaddress
 import itertools
 import json
 import math
+import os
 import re
 import subprocess
 import sys
@@ -523,15 +524,18 @@ class _Service:
 
 
 def _serve(world_path: str, files_dir: str, host: str):
-    """The server process: serve until stdin closes, obeying one JSON command a line of it."""
+    """The server process: serve until stdin closes, obeying one JSON command a line of it and answering on
+    stdout (whatever else would write there goes to stderr)."""
+    replies = os.fdopen(os.dup(1), "w")
+    os.dup2(2, 1)
     httpd = _Server((host, 0), _Handler)
     httpd.service = _Service(World(world_path), Path(files_dir), f"http://{host}:{httpd.server_address[1]}")
     threading.Thread(target=httpd.serve_forever, args=(0.05,), daemon=True).start()
-    sys.stdout.write(json.dumps({"port": httpd.server_address[1]}) + "\n")
-    sys.stdout.flush()
+    replies.write(json.dumps({"port": httpd.server_address[1]}) + "\n")
+    replies.flush()
     for line in sys.stdin:
-        sys.stdout.write(json.dumps(httpd.service.control(json.loads(line))) + "\n")
-        sys.stdout.flush()
+        replies.write(json.dumps(httpd.service.control(json.loads(line))) + "\n")
+        replies.flush()
     httpd.server_close()
 
 
@@ -581,14 +585,12 @@ class ImageryServer:
 
     # ---- life -----------------------------------------------------------------------------------------
     def start(self) -> "ImageryServer":
-        command = [
-            sys.executable,
-            str(Path(__file__).resolve()),
-            str(self.world_path),
-            str(self.files_dir),
-            self.host,
-        ]
-        self._process = subprocess.Popen(command, stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True)
+        paths = [str(path.resolve()) for path in (self.world_path, self.files_dir)]
+        command = [sys.executable, "-m", "tests.imagery_server", *paths, self.host]
+        root = Path(__file__).resolve().parents[1]  # the repository: ``tests`` is importable from there
+        self._process = subprocess.Popen(
+            command, cwd=root, stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True
+        )
         started = self._process.stdout.readline()
         if not started:
             self.stop()

@@ -190,9 +190,8 @@ def test_wms_capabilities_name_the_layer(imagery_server):
     assert [float(box.get(k)) for k in ("minx", "miny", "maxx", "maxy")] == list(imagery_server.bounds)
 
 
-@pytest.mark.parametrize(
-    "params, code",
-    [
+def test_wms_bad_requests_get_a_service_exception(imagery_server):
+    for params, code in (
         ({"LAYERS": "roads"}, "LayerNotDefined"),
         ({"CRS": "EPSG:4326"}, "InvalidCRS"),
         ({"FORMAT": "image/gif"}, "InvalidFormat"),
@@ -200,12 +199,12 @@ def test_wms_capabilities_name_the_layer(imagery_server):
         ({"WIDTH": "0"}, "InvalidParameterValue"),
         ({"HEIGHT": None}, "MissingParameterValue"),
         ({"REQUEST": "GetFeatureInfo"}, "OperationNotSupported"),
-    ],
-)
-def test_wms_bad_requests_get_a_service_exception(imagery_server, params, code):
-    status, headers, body = fetch(getmap_url(imagery_server, tile_bounds(*imagery_server.tiles[0]), **params))
-    assert (status, headers["Content-Type"]) == (200, "application/vnd.ogc.se_xml")
-    assert ET.fromstring(body)[0].get("code") == code
+    ):
+        status, headers, body = fetch(
+            getmap_url(imagery_server, tile_bounds(*imagery_server.tiles[0]), **params)
+        )
+        assert (status, headers["Content-Type"]) == (200, "application/vnd.ogc.se_xml"), params
+        assert ET.fromstring(body)[0].get("code") == code, params
 
 
 # ---- files -----------------------------------------------------------------------------------------------
