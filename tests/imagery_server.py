@@ -226,6 +226,8 @@ class Faults:
 
 @dataclass
 class LoggedRequest:
+    """One request the server received."""
+
     method: str
     path: str  # with the query
     range: str | None  # the Range header
