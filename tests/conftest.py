@@ -147,3 +147,20 @@ def one_torch_thread():
     torch.set_num_threads(1)
     yield
     torch.set_num_threads(previous)
+
+
+# ---- imagery services (tests/imagery_server.py) ------------------------------------------------------
+@pytest.fixture
+def imagery_server(tmp_path, monkeypatch):
+    """A running local imitation of online imagery services (XYZ, WMTS, WMS, range-request files; see
+    ``tests/imagery_server.py``) on the default world raster in ``tmp_path/imagery_world``; its files folder
+    is ``imagery_world/files``. Stopped after the test. For the test's length, the environment keeps GDAL
+    (in this process and in subprocesses) from caching this server's answers: no /vsicurl/ cache of its
+    URLs, no WMS/WMTS tile cache (which GDAL keeps in ~/.cache/gdalwmscache by default)."""
+    from .imagery_server import ImageryServer, make_world_raster
+
+    with ImageryServer(make_world_raster(tmp_path / "imagery_world" / "world.tif")) as server:
+        for name in ("CPL_VSIL_CURL_NON_CACHED", "GDAL_ENABLE_WMS_CACHE"):
+            monkeypatch.setenv(name, server.gdal_options[name])
+        monkeypatch.setenv("GDAL_DEFAULT_WMS_CACHE_PATH", str(tmp_path / "gdalwmscache"))
+        yield server
