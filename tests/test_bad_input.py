@@ -2,7 +2,6 @@
 fix (exit 2) with nothing written, or a correct result. Damaged GeoTIFFs, frames unlike the model's
 training frames, NaN and infinite pixels, reference masks that hold no class ids, refused record files."""
 
-import json
 import shutil
 import warnings
 from pathlib import Path
@@ -12,11 +11,11 @@ import pytest
 import rasterio
 from rasterio.transform import from_origin
 
-from isage_core.cli.main import main
 from isage_core.model.checkpoint import load_checkpoint, read_meta
 from isage_core.record.workspace import Workspace
 from isage_core.settings import PredictSettings
 
+from .cli_testutil import cli, refused
 from .conftest import write_record_frame
 
 PATCHES = Path(__file__).resolve().parents[1] / "isage_core" / "data" / "bsb_toy" / "image_train"
@@ -37,20 +36,6 @@ def patch(name: str) -> np.ndarray:
 
 def frame(path: Path, data: np.ndarray, x0: float = 300000, nodata=None) -> Path:
     return write_record_frame(path, data, "EPSG:31983", from_origin(x0, 8250000, 0.24, 0.24), nodata)
-
-
-def cli(capsys, *argv) -> tuple[int, list[dict]]:
-    status = main(["--json", *map(str, argv)])
-    return status, [json.loads(line) for line in capsys.readouterr().out.splitlines() if line.strip()]
-
-
-def refused(capsys, *argv) -> str:
-    """Run a command that must be refused: exit 2 and a one-line error; return the message."""
-    status, events = cli(capsys, *argv)
-    assert status == 2 and events[-1]["event"] == "error", events[-1]
-    message = events[-1]["message"]
-    assert "\n" not in message and "unexpected" not in message
-    return message
 
 
 def snapshot(folder: Path) -> dict[str, bytes]:

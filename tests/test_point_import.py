@@ -1,8 +1,6 @@
 """A GIS user's own points as clicks (`isage click import WS LAYER --class-field F`): any point layer GDAL
 reads, in any CRS, classes by id or by name, all or nothing with every refusal reported."""
 
-import json
-
 import geopandas as gpd
 import numpy as np
 import pytest
@@ -10,18 +8,13 @@ import rasterio
 from pyproj import Transformer
 from shapely.geometry import LineString, Point
 
-from isage_core.cli.main import main
 from isage_core.record.workspace import Workspace
 
+from .cli_testutil import cli
 from .conftest import RECORD_PIXEL
 
 CLASSES = "0:background:#000000,1:building:#ff0000,2:road:#ffff00"
 TO_WGS84 = Transformer.from_crs("EPSG:31983", "EPSG:4326", always_xy=True)
-
-
-def cli(capsys, *argv) -> tuple[int, list[dict]]:
-    status = main(["--json", *map(str, argv)])
-    return status, [json.loads(line) for line in capsys.readouterr().out.splitlines() if line.strip()]
 
 
 def centre(x0: float, row: int, col: int) -> tuple[float, float]:

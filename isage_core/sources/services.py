@@ -137,8 +137,9 @@ def wms_bounds(source: ImagerySource) -> tuple[float, float, float, float]:
     crs = source.crs or "EPSG:3857"
     xmin, ymin, xmax, ymax = _extent_in(source, crs)
     res = float(source.resolution)
-    return (math.floor(xmin / res) * res, math.floor(ymin / res) * res,
-            math.ceil(xmax / res) * res, math.ceil(ymax / res) * res)  # fmt: skip
+    eps = 1e-6  # an extent on the grid's lines (up to float error) stays on them
+    return (math.floor(xmin / res + eps) * res, math.floor(ymin / res + eps) * res,
+            math.ceil(xmax / res - eps) * res, math.ceil(ymax / res - eps) * res)  # fmt: skip
 
 
 def _extent_in(source: ImagerySource, crs) -> tuple[float, float, float, float]:
