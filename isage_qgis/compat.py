@@ -5,6 +5,7 @@ from __future__ import annotations
 from qgis.core import (
     Qgis,
     QgsFeatureRequest,
+    QgsMapLayerProxyModel,
     QgsProcessing,
     QgsProcessingParameterDefinition,
     QgsProcessingParameterFile,
@@ -46,6 +47,7 @@ VECTOR_POLYGON = _pick(
     "ProcessingSourceType.VectorPolygon", lambda: QgsProcessing.SourceType.TypeVectorPolygon
 )
 VECTOR_POINT = _pick("ProcessingSourceType.VectorPoint", lambda: QgsProcessing.SourceType.TypeVectorPoint)
+POLYGON_LAYERS = _pick("LayerFilter.PolygonLayer", lambda: QgsMapLayerProxyModel.Filter.PolygonLayer)
 
 # Qgis.MessageLevel exists under this scoped name in 3.22 (PyQt5 accepts it) and in QGIS 4.
 LEVEL_INFO = Qgis.MessageLevel.Info

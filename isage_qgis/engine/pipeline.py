@@ -7,7 +7,7 @@ and reports overall progress; the dock adds layers from the collected results on
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 
 from qgis.PyQt.QtCore import QObject, pyqtSignal
@@ -23,14 +23,17 @@ RunFactory = Callable[[str, list], EngineRun]
 @dataclass(frozen=True)
 class Step:
     """One engine command: its arguments (after ``isage --json``), its share of the progress bar, an
-    optional ``check(result event)`` whose message, when it returns one, stops the pipeline, and whether
-    it is ``optional`` (its failure is noted in ``Pipeline.skipped`` and the next step runs)."""
+    optional ``check(result event)`` whose message, when it returns one, stops the pipeline, whether
+    it is ``optional`` (its failure is noted in ``Pipeline.skipped`` and the next step runs), and ``env``:
+    environment variables of its engine process only (credentials: never shown, logged or compared). A
+    step with ``env`` runs in its own engine process, never on the resident engine (started without them)."""
 
     label: str
     args: list[str]
     weight: float = 1.0
     check: Callable[[dict], str | None] | None = field(default=None, compare=False)
     optional: bool = False
+    env: Mapping[str, str] | None = field(default=None, compare=False, repr=False)
 
 
 class Pipeline(QObject):
@@ -104,7 +107,10 @@ class Pipeline(QObject):
             self.finished.emit()
             return
         step = self.steps[self._index]
-        run = self._factory(self.python, list(step.args))
+        if step.env:  # its secrets go to a process of its own, never to one shared with other commands
+            run = EngineRun(self.python, list(step.args), self, env=step.env)
+        else:
+            run = self._factory(self.python, list(step.args))
         run.progress.connect(self._on_progress)
         run.succeeded.connect(self._on_succeeded)
         run.failed.connect(self._on_failed)

@@ -9,6 +9,7 @@ from __future__ import annotations
 import json
 import logging
 import os
+import re
 from pathlib import Path
 
 from ..translation import tr
@@ -22,6 +23,12 @@ STDERR_TAIL_LINES = 40
 _SCRUBBED_VARIABLES = ("PYTHONHOME", "PYTHONPATH", "PYTHONSTARTUP", "GDAL_DATA", "GDAL_DRIVER_PATH",
                        "PROJ_LIB", "PROJ_DATA", "QGIS_PREFIX_PATH")  # fmt: skip
 _LEVELS = {"debug": logging.DEBUG, "warning": logging.WARNING, "error": logging.ERROR}
+# URL query parameters that carry credentials (the engine redacts the same in what it writes)
+_SECRET_VALUE = re.compile(
+    r"([?&](?:[^=&#]*(?:key|token|secret|passw|pwd|signature|auth|credential|session)[^=&#]*|sig)=)[^&#\s]+",
+    re.I,
+)
+_USER_PART = re.compile(r"^([a-z][a-z0-9+.-]*://)([^:/@\s]+):[^@/\s]*@", re.I)
 
 
 class EngineError(Exception):
@@ -49,6 +56,12 @@ def missing_engine_message(python: str | None) -> str:
 def engine_command(python: str, args: list[str]) -> list[str]:
     """The command line of one engine run: ``[python, -m, isage_core.cli, --json, *args]``."""
     return [python, "-m", ENGINE_MODULE, "--json", *[str(a) for a in args]]
+
+
+def public_command(command: list[str]) -> list[str]:
+    """``command`` as it may be logged: the values of secret-looking URL query parameters (keys, tokens,
+    signatures) and the password of a URL's user part replaced by REDACTED."""
+    return [_SECRET_VALUE.sub(r"\1REDACTED", _USER_PART.sub(r"\1\2:REDACTED@", str(a))) for a in command]
 
 
 def engine_environment() -> dict[str, str]:

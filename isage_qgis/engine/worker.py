@@ -16,6 +16,7 @@ import sys
 import threading
 import time
 from collections import deque
+from collections.abc import Mapping
 from typing import Any
 
 from qgis.core import QgsProcessingException, QgsProcessingFeedback
@@ -33,6 +34,7 @@ from .protocol import (  # noqa: F401 (re-exported: the worker's public API)
     log_level,
     missing_engine_message,
     parse_event,
+    public_command,
     unexpected_stop,
 )
 
@@ -105,10 +107,12 @@ class EngineRun(QObject):
         args: list[str],
         parent: QObject | None = None,
         grace_seconds: float = CANCEL_GRACE_SECONDS,
+        env: Mapping[str, str] | None = None,
     ):
         super().__init__(parent)
         self.python, self.args = python, [str(a) for a in args]
         self.grace_seconds = grace_seconds
+        self._env = dict(env or {})  # added to the process's environment only: never logged
         self._process: QProcess | None = None
         self._output = ProcessOutput()
         self._result: dict | None = None
@@ -127,14 +131,14 @@ class EngineRun(QObject):
         """Start the process; problems are reported through ``failed`` (after this call returns)."""
         if self._process is not None:
             raise RuntimeError("an EngineRun starts once; create a new one")  # no-i18n
-        log.info("engine: %s", " ".join(self.command))
+        log.info("engine: %s", " ".join(public_command(self.command)))
         process = QProcess(self)
         self._process = process
         if not is_executable(self.python):
             QTimer.singleShot(0, lambda: self._finish(missing_engine_message(self.python), False))
             return
         env = QProcessEnvironment()
-        for key, value in engine_environment().items():
+        for key, value in {**engine_environment(), **self._env}.items():
             env.insert(key, value)
         process.setProcessEnvironment(env)
         process.setProgram(self.python)
@@ -232,7 +236,7 @@ def run_engine(
     if not is_executable(python):
         raise EngineError(missing_engine_message(python))
     command = engine_command(python, args)
-    log.info("engine: %s", " ".join(command))
+    log.info("engine: %s", " ".join(public_command(command)))
     try:
         process = subprocess.Popen(  # nosec B603
             command,

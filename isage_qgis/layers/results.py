@@ -26,6 +26,7 @@ from qgis.core import (
 )
 
 from ..clicks.style import apply_click_style
+from ..record.frames import layer_path, same_file
 from ..translation import deferred_tr, tr
 from .styles import HEATMAP_KINDS, ClassLike, style_class_layer, style_heatmap_layer, style_proposals_layer
 
@@ -394,6 +395,22 @@ def add_click_layer(
         project.addMapLayer(layer, False)
         project.layerTreeRoot().insertLayer(0, layer)
     style_click_layer(layer, classes)
+    return layer
+
+
+def add_frame_layer(project: QgsProject, path: str | Path, name: str) -> QgsRasterLayer | None:
+    """Show a frame's raster (one downloaded from a service) at the top of the layer tree, unless a layer
+    of the project shows that file already; None when it cannot be read."""
+    path = Path(path).resolve()
+    for layer in project.mapLayers().values():
+        if isinstance(layer, QgsRasterLayer) and same_file(layer_path(layer), path):
+            return layer
+    layer = QgsRasterLayer(str(path), name, "gdal")
+    if not layer.isValid():
+        return None
+    layer.setCustomProperty(PROP_ROLE, "frame")
+    project.addMapLayer(layer, False)
+    project.layerTreeRoot().insertLayer(0, layer)
     return layer
 
 

@@ -1,4 +1,5 @@
-"""Small dialogs of the dock: a new workspace, one class, frame rasters from the project. Input only."""
+"""Small dialogs of the dock: a new workspace, one class, frame rasters (or a service layer) from the project.
+Input only."""
 
 from __future__ import annotations
 
@@ -23,6 +24,7 @@ from qgis.PyQt.QtWidgets import (
     QWidget,
 )
 
+from ..layers.service_source import KIND_LABELS
 from ..record.model import ClassInfo
 from ..translation import tr
 from .model import DEFAULT_CLASSES, class_lines, parse_class_lines
@@ -115,16 +117,50 @@ class ClassDialog(QDialog):
 
 
 class FramePickerDialog(QDialog):
-    """Choose frame rasters among the project's raster layers."""
+    """Choose frame rasters among the project's raster layers, or one XYZ, WMTS or WMS layer to fetch
+    frames from (its area and zoom are asked next)."""
 
-    def __init__(self, candidates: Sequence[tuple[str, str]], parent: QWidget | None = None):
+    def __init__(
+        self,
+        candidates: Sequence[tuple[str, str]],
+        parent: QWidget | None = None,
+        services: Sequence[tuple[str, str, str]] = (),
+    ):
         super().__init__(parent)
         self.setWindowTitle(tr("Add frames to the click record"))
-        self.frames_list = raster_list(candidates)
+        self.frames_list = raster_list(candidates, checked=not services)
+        self.services_list = QListWidget()
+        for name, layer_id, kind in services:
+            item = QListWidgetItem(f"{name}  —  {tr(KIND_LABELS[kind])}")
+            item.setData(USER_ROLE, layer_id)
+            item.setFlags(item.flags() | Qt.ItemFlag.ItemIsUserCheckable)
+            item.setCheckState(UNCHECKED)
+            self.services_list.addItem(item)
+        self.services_list.itemChanged.connect(self._one_service)
         layout = QVBoxLayout(self)
-        layout.addWidget(QLabel(tr("Raster layers of the project (file-based) to add as frames:")))
-        layout.addWidget(self.frames_list)
+        if candidates:
+            layout.addWidget(QLabel(tr("Raster layers of the project (file-based) to add as frames:")))
+            layout.addWidget(self.frames_list)
+        if services:
+            layout.addWidget(
+                QLabel(tr("Or an imagery service layer (XYZ, WMTS, WMS); its area and zoom are asked next:"))
+            )
+            layout.addWidget(self.services_list)
         layout.addWidget(_buttons(self))
+
+    def _one_service(self, changed: QListWidgetItem) -> None:
+        """One service layer at a time: checking one unchecks the others."""
+        if changed.checkState() != CHECKED:
+            return
+        for i in range(self.services_list.count()):
+            item = self.services_list.item(i)
+            if item is not changed and item.checkState() == CHECKED:
+                item.setCheckState(UNCHECKED)
 
     def frame_paths(self) -> list[str]:
         return checked_paths(self.frames_list)
+
+    def service_layer_id(self) -> str:
+        """The id of the service layer chosen ("" when none)."""
+        chosen = checked_paths(self.services_list)
+        return chosen[0] if chosen else ""

@@ -22,14 +22,16 @@ except ImportError:  # Qt5
 
 from ..clicks.map_tool import ClickMapTool
 from ..layers import results as layers
+from ..layers.service_source import ServiceSourceError, service_of
 from ..resources import icon
 from ..settings import PluginSettings
 from ..translation import tr
 from . import dialogs
 from .assessment_session import AssessmentSession
 from .assessment_view import AssessmentView
-from .model import DockState, frame_candidates, next_class
+from .model import DockState, frame_candidates, next_class, service_candidates
 from .proposals import ProposalQueue, proposal_extent
+from .service_dialog import ServiceFrameDialog
 from .session import Extent, IsageSession
 from .settings_dialog import SettingsDialog
 from .widgets import DockUi
@@ -54,6 +56,7 @@ class IsageDock(QgsDockWidget):
         self.canvas = iface.mapCanvas()
         self.session = session or IsageSession(QgsProject.instance(), parent=self)
         self.active_class_id: int | None = None
+        self.service_dialog: ServiceFrameDialog | None = None  # the dialog of frames from a service layer
         self.ui = DockUi(self)
         self.setWidget(self.ui)
 
@@ -241,15 +244,49 @@ class IsageDock(QgsDockWidget):
             self.session.open_record(path)
 
     def add_frames_dialog(self) -> None:
-        candidates = frame_candidates(QgsProject.instance())
-        if not candidates:
-            self.show_message(
-                "warning", "Frames", tr("add the frame rasters (GeoTIFF...) to the project first")
-            )
+        """Frame rasters of the project, or frames fetched from one of its XYZ, WMTS or WMS layers."""
+        project = QgsProject.instance()
+        candidates, services = frame_candidates(project), service_candidates(project)
+        if not candidates and not services:
+            text = tr("add the frame rasters (GeoTIFF...) or an XYZ, WMTS or WMS layer to the project first")
+            self.show_message("warning", tr("Frames"), text)
             return
-        dialog = dialogs.FramePickerDialog(candidates, self)
-        if dialog.exec() and dialog.frame_paths():
+        dialog = dialogs.FramePickerDialog(candidates, self, services)
+        if not dialog.exec():
+            return
+        if dialog.service_layer_id():
+            self.service_frames_dialog(dialog.service_layer_id(), dialog.frame_paths())
+        elif dialog.frame_paths():
             self.session.add_frames(dialog.frame_paths())
+
+    def service_frames_dialog(
+        self, layer_id: str, files: list[str] | None = None
+    ) -> ServiceFrameDialog | None:
+        """Open the dialog of frames from service layer ``layer_id`` (not modal: an extent may be drawn on
+        the map); on OK the session fetches them (after adding the rasters ``files``)."""
+        layer = QgsProject.instance().mapLayer(layer_id)
+        try:
+            service = service_of(layer)
+        except ServiceSourceError as exc:
+            self.show_message("critical", tr("Frames"), str(exc))
+            return None
+        if self.service_dialog is not None:
+            self.service_dialog.close()
+        dialog = ServiceFrameDialog(
+            service, self.canvas, QgsProject.instance(), self.session.state.frame_names, self
+        )
+        dialog.accepted.connect(
+            lambda: self.session.add_service_frames(layer_id, dialog.frames(), files or [])
+        )
+        dialog.finished.connect(lambda result: self._service_dialog_closed(dialog))
+        self.service_dialog = dialog
+        dialog.show()
+        return dialog
+
+    def _service_dialog_closed(self, dialog: ServiceFrameDialog) -> None:
+        if self.service_dialog is dialog:
+            self.service_dialog = None
+        dialog.deleteLater()  # after its accepted signal, which reads its frames
 
     def relink_dialog(self) -> None:
         folder = QFileDialog.getExistingDirectory(self, tr("Folder holding the missing frames"))
@@ -283,6 +320,8 @@ class IsageDock(QgsDockWidget):
     def cleanup(self) -> None:
         """Before the plugin unloads: stop any run, the resident engine and the assessment, release the
         map tool."""
+        if self.service_dialog is not None:
+            self.service_dialog.close()
         self.session.cancel()
         self.session.stop_engine()
         self.assessment.stop()

@@ -11,7 +11,7 @@ import json
 import os
 import tempfile
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -21,12 +21,14 @@ from qgis.core import (
     QgsCoordinateTransformContext,
     QgsCsException,
     QgsProject,
+    QgsProviderRegistry,
     QgsRasterLayer,
     QgsRectangle,
 )
 
 from ..engine.pipeline import Step
 from ..layers.results import EXTENT_SCOPE, PROP_ROLE
+from ..layers.service_source import ServiceFrame, ServiceLayer, frame_args, service_kind
 from ..record.model import ClassInfo
 from ..record.view import RecordSnapshot, RunInfo
 from ..settings import PluginSettings, scheduler_args
@@ -214,6 +216,25 @@ def add_frames_steps(workspace: str, frame_paths: Sequence[str]) -> list[Step]:
     return [Step(tr("add frames"), ["frames", "add", workspace, *frame_paths])]
 
 
+def service_frames_steps(
+    workspace: str,
+    service: ServiceLayer,
+    frames: Sequence[ServiceFrame],
+    env: Mapping[str, str] | None = None,
+) -> list[Step]:
+    """One ``frames add`` per frame fetched from ``service`` (each is downloaded once into the workspace);
+    ``env``: the credentials, for those engine processes only."""
+    return [
+        Step(
+            tr("fetch frame {name}").format(name=f.name),
+            frame_args(workspace, service, f),
+            1.0,
+            env=env or None,
+        )
+        for f in frames
+    ]
+
+
 def relink_steps(workspace: str, folders: Sequence[str]) -> list[Step]:
     """``frames find``: re-link missing frames to files of the same fingerprint under ``folders``."""
     return [Step(tr("re-link frames"), ["frames", "find", workspace, *folders])]
@@ -344,6 +365,19 @@ def frame_candidates(project: QgsProject) -> list[tuple[str, str]]:
         path = layer.source().split("|")[0]
         if Path(path).is_file():
             found.append((layer.name(), str(Path(path).resolve())))
+    return sorted(found)
+
+
+def service_candidates(project: QgsProject) -> list[tuple[str, str, str]]:
+    """``(layer name, layer id, kind)`` of the project's online XYZ, WMTS and WMS layers."""
+    found = []
+    for layer in project.mapLayers().values():
+        decoded = None
+        if isinstance(layer, QgsRasterLayer) and layer.providerType() == "wms":
+            decoded = QgsProviderRegistry.instance().decodeUri("wms", layer.source())
+        kind = service_kind(decoded) if decoded is not None else None
+        if kind is not None:
+            found.append((layer.name(), layer.id(), kind))
     return sorted(found)
 
 

@@ -27,6 +27,7 @@ from ..engine.resident import ResidentEngine
 from ..engine.worker import EngineRun, is_executable, missing_engine_message
 from ..layers import results as layers
 from ..layers.live_preview import remove_live_preview, show_live_preview
+from ..layers.service_source import ServiceFrame, ServiceSourceError, service_environment, service_of
 from ..record.model import ClassInfo, ClickRecordError
 from ..record.view import RecordError, RecordSnapshot, read_record
 from ..settings import PluginSettings
@@ -162,20 +163,73 @@ class IsageSession(QObject):
         """Add frame rasters to the record (``isage frames add``); rasters already in it are skipped."""
         if not self._require_record():
             return False
+        wanted = self._new_frame_files(paths)
+        if not wanted:
+            return False
+        steps = dm.add_frames_steps(self.workspace, wanted)
+        return self.run_steps(steps, lambda results: self._reopen_click_layer(), tr("add frames"))
+
+    def _new_frame_files(self, paths: Sequence[str]) -> list[str]:
+        """The rasters of ``paths`` not yet frames of the record; [] (and why, said) when none or one is
+        not a file."""
         known = {str(Path(f.path).resolve()) for f in self.snapshot.frames}
         wanted = [str(p) for p in paths if str(Path(p).resolve()) not in known]
         if not wanted:
             self._say("info", tr("Frames"), tr("these rasters are frames of the record already"))
-            return False
+            return []
         missing = [p for p in wanted if not Path(p).is_file()]
         if missing:
             text = tr("{path}: not a raster file on disk; save the layer to a GeoTIFF").format(
                 path=missing[0]
             )
             self._say("critical", tr("Frames"), text)
+            return []
+        return wanted
+
+    def add_service_frames(
+        self, layer_id: str, frames: Sequence[ServiceFrame], files: Sequence[str] = ()
+    ) -> bool:
+        """Fetch ``frames`` (areas at a zoom or resolution) from the project's XYZ, WMTS or WMS layer
+        ``layer_id`` into the workspace, one ``frames add`` each (and add the raster ``files`` first). The
+        layer's credentials reach those engine processes as environment variables only."""
+        if not self._require_record():
             return False
-        steps = dm.add_frames_steps(self.workspace, wanted)
-        return self.run_steps(steps, lambda results: self._reopen_click_layer(), tr("add frames"))
+        layer = self.project.mapLayer(layer_id)
+        if layer is None:
+            self._say("critical", tr("Frames"), tr("the service layer is no longer in the project"))
+            return False
+        if not frames:
+            self._say("warning", tr("Frames"), tr("no area to fetch: choose an extent or polygon features"))
+            return False
+        wanted = self._new_frame_files(files) if files else []
+        if files and not wanted:
+            return False
+        try:
+            service = service_of(layer)
+            env = service_environment(layer, service)
+        except ServiceSourceError as exc:
+            self._say("critical", tr("Frames"), str(exc))
+            return False
+        steps = dm.add_frames_steps(self.workspace, wanted) if wanted else []
+        steps += dm.service_frames_steps(self.workspace, service, frames, env)
+        return self.run_steps(steps, self._frames_added, tr("add frames"))
+
+    def _frames_added(self, results: list) -> None:
+        """Show the frames downloaded from a service as layers (to click on them), then the clicks."""
+        self.refresh()
+        added = [name for _, event in results for name in event.get("added") or []]
+        fetched = {k: v for _, event in results for k, v in (event.get("fetched") or {}).items()}
+        for name in added:
+            frame = self.snapshot.frame(name) if self.snapshot else None
+            if frame is not None and name in fetched:
+                layers.add_frame_layer(self.project, frame.path, name)
+        self._reopen_click_layer()
+        if fetched:
+            megabytes = sum(float(v.get("downloaded_mb") or 0) for v in fetched.values())
+            text = tr("%n frame(s) downloaded into the workspace: {names} ({megabytes} MB)", len(fetched))
+            self._say(
+                "success", tr("Frames"), text.format(names=", ".join(fetched), megabytes=f"{megabytes:.1f}")
+            )
 
     def relink_frames(self, folders: Sequence[str]) -> bool:
         """Re-link missing frames to same-fingerprint rasters under ``folders`` (``frames find``)."""

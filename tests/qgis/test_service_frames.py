@@ -1,0 +1,318 @@
+"""Frames from the project's XYZ, WMTS and WMS layers, against the loopback imitation of online services
+(``tests/imagery_server.py`` in the engine's Python): the engine arguments of real QGIS layers, the dialog
+and its estimate, an XYZ frame clicked, trained and predicted through the panel as the same pixels from a
+file, a failing service, a cancelled download, and credentials that are used and written nowhere."""
+
+from __future__ import annotations
+
+import base64
+import logging
+import os
+import sqlite3
+import time
+from contextlib import closing
+from pathlib import Path
+
+import pytest
+from osgeo import gdal
+from qgis.core import (
+    Qgis,
+    QgsApplication,
+    QgsAuthMethodConfig,
+    QgsCoordinateReferenceSystem,
+    QgsCoordinateTransform,
+    QgsDataSourceUri,
+    QgsFeature,
+    QgsGeometry,
+    QgsPointXY,
+    QgsProject,
+    QgsProviderRegistry,
+    QgsRasterLayer,
+    QgsRectangle,
+    QgsVectorLayer,
+)
+from qgis.gui import QgsMapMouseEvent
+from qgis.PyQt.QtCore import QEvent, QPoint, Qt, QTimer
+from qgis.PyQt.QtWidgets import QApplication
+
+from isage_qgis.layers import results as layers
+from isage_qgis.layers import service_source as ss
+from isage_qgis.log import setup_logging
+from isage_qgis.panel import model as dm
+from isage_qgis.panel.service_dialog import EXTENT, FEATURES, VISIBLE, ServiceFrameDialog
+from isage_qgis.record.model import ClassInfo
+from isage_qgis.record.view import read_record
+
+from .conftest import result_of, run_engine_cli
+from .dock_testutil import messages, spin
+from .service_testutil import LoopbackImagery, tile_resolution
+
+CRITICAL, SUCCESS, INFO = Qgis.MessageLevel.Critical, Qgis.MessageLevel.Success, Qgis.MessageLevel.Info
+WEB = QgsCoordinateReferenceSystem("EPSG:3857")
+RES = tile_resolution(19)
+REPO = Path(__file__).resolve().parents[2]
+CLASSES = [ClassInfo(0, "paved", "#3c3c3c"), ClassInfo(1, "vegetation", "#43a047"), ClassInfo(2, "roof", "#ff9800")]
+
+
+@pytest.fixture(scope="module")
+def server(tmp_path_factory):
+    """The loopback services for the module's tests (faults cleared before each); GDAL caches nothing of
+    them outside a workspace (as tests/conftest.py's imagery_server fixture)."""
+    folder = tmp_path_factory.mktemp("imagery")
+    with LoopbackImagery(folder) as running, pytest.MonkeyPatch.context() as env:
+        env.setenv("CPL_VSIL_CURL_NON_CACHED", f"/vsicurl/{running.url}")
+        env.setenv("GDAL_ENABLE_WMS_CACHE", "NO")
+        env.setenv("GDAL_DEFAULT_WMS_CACHE_PATH", str(folder / "gdalwmscache"))
+        yield running
+
+
+@pytest.fixture(autouse=True)
+def no_faults(request):
+    if "server" in request.fixturenames:
+        request.getfixturevalue("server").reset_faults()
+
+
+def xyz_layer(server, name="ortho", extra="") -> QgsRasterLayer:
+    layer = QgsRasterLayer(f"{extra}type=xyz&url={server.url}/xyz/{{z}}/{{x}}/{{y}}.png&zmax=19&zmin=0", name, "wms")
+    assert layer.isValid(), layer.error().summary()
+    return layer
+
+
+def ogc_layer(server, wmts: bool, name: str) -> QgsRasterLayer:
+    """A WMTS or WMS layer as QGIS's data source manager makes it."""
+    uri = QgsDataSourceUri()
+    for key, value in (("contextualWMSLegend", "0"), ("crs", "EPSG:3857"), ("dpiMode", "7"),
+                       ("featureCount", "10"), ("format", "image/png"), ("layers", "ortho")):  # fmt: skip
+        uri.setParam(key, value)
+    uri.setParam("styles", "default" if wmts else "")
+    if wmts:
+        uri.setParam("tileMatrixSet", "GoogleMapsCompatible")
+    uri.setParam("url", server.wmts_url if wmts else server.wms_url)
+    layer = QgsRasterLayer(bytes(uri.encodedUri()).decode(), name, "wms")
+    assert layer.isValid(), layer.error().summary()
+    return layer
+
+
+def split_extent(args: list[str]) -> tuple[list[str], list[float]]:
+    """The arguments with the four ``--extent`` values taken out (they are compared approximately)."""
+    at = args.index("--extent") + 1
+    return args[:at] + args[at + 4 :], [float(v) for v in args[at : at + 4]]
+
+
+def new_workspace(make_dock, folder: Path):
+    """A dock on a fresh workspace (three classes, no frame) created through the panel."""
+    dock = make_dock()
+    assert dock.session.create_workspace(str(folder), CLASSES)
+    spin(lambda: not dock.session.busy, 120)
+    assert dock.session.state.is_open and dock.session.state.frame_names == []
+    return dock
+
+
+def record_rows(ws: Path, table: str) -> int:
+    with closing(sqlite3.connect(ws / "clicks.gpkg")) as conn:
+        return conn.execute(f"SELECT COUNT(*) FROM {table}").fetchone()[0]  # noqa: S608 - a test's table
+
+
+def show_at(canvas, box, units_per_pixel: float) -> None:
+    """Centre the canvas on ``box`` (EPSG:3857) at ``units_per_pixel`` (whatever its size headless)."""
+    size = canvas.mapSettings().outputSize()
+    x, y = (box[0] + box[2]) / 2, (box[1] + box[3]) / 2
+    half_w, half_h = size.width() * units_per_pixel / 2, size.height() * units_per_pixel / 2
+    canvas.setExtent(QgsRectangle(x - half_w, y - half_h, x + half_w, y + half_h))
+    assert canvas.mapUnitsPerPixel() == pytest.approx(units_per_pixel, rel=0.01)
+
+
+def answer_modal(act) -> None:
+    """Run ``act(dialog)`` on the modal dialog once it is open (``exec()`` blocks the test meanwhile)."""
+
+    def attempt():
+        dialog = QApplication.activeModalWidget()
+        if dialog is None:
+            QTimer.singleShot(20, attempt)
+        else:
+            act(dialog)
+
+    QTimer.singleShot(0, attempt)
+
+
+# ---- the layers' engine arguments ---------------------------------------------------------------------
+def test_real_xyz_wmts_and_wms_layers_give_the_engine_arguments(server, qgis_new_project):
+    box = server.extent(256, 256, 768, 512)
+    xyz = ss.service_of(xyz_layer(server))
+    assert (xyz.kind, xyz.location, xyz.crs, xyz.levels[0][0], xyz.levels[-1][0]) == (
+        "xyz", server.xyz_template, "EPSG:3857", 0, 19,
+    )  # fmt: skip
+    frame = ss.ServiceFrame("t", box, zoom=19)
+    args, extent = split_extent(ss.frame_args("/ws", xyz, frame))
+    assert args == [
+        "frames", "add", "/ws", server.xyz_template, "--kind", "xyz", "--zoom", "19",
+        "--extent", "--extent-crs", "EPSG:3857", "--name", "t",
+    ]  # fmt: skip
+    assert extent == pytest.approx(box, abs=1e-6)
+    noisy = ss.ServiceFrame("t", (box[0] + RES / 1e4, box[1] - RES / 1e4, *box[2:]), zoom=19)
+    assert ss.grid_extent(xyz, noisy) == pytest.approx(box, abs=1e-6)  # float noise stays on the grid
+    assert ss.frame_size(xyz, frame) == (512, 256)
+    assert ss.frame_size(xyz, ss.ServiceFrame("t", box, zoom=18)) == (256, 128)
+
+    wmts = ss.service_of(ogc_layer(server, True, "tiles"))
+    assert (wmts.kind, wmts.location, wmts.layer, wmts.image_format) == (
+        "wmts", server.wmts_url, "ortho", "image/png",
+    )  # fmt: skip
+    assert len(wmts.levels) == 20 and wmts.resolution(19) == pytest.approx(RES)  # GDAL's index, coarsest first
+    args, extent = split_extent(ss.frame_args("/ws", wmts, ss.ServiceFrame("w", box, zoom=19)))
+    assert args == [
+        "frames", "add", "/ws", server.wmts_url, "--kind", "wmts", "--zoom", "19",
+        "--extent", "--extent-crs", "EPSG:3857", "--layer", "ortho", "--format", "image/png", "--name", "w",
+    ]  # fmt: skip
+    assert extent == pytest.approx(box, abs=1e-6)
+
+    wms = ss.service_of(ogc_layer(server, False, "map"))
+    assert (wms.kind, wms.location, wms.layer, wms.levels) == ("wms", server.wms_url, "ortho", ())
+    args, extent = split_extent(ss.frame_args("/ws", wms, ss.ServiceFrame("m", box, resolution=RES)))
+    assert args == [
+        "frames", "add", "/ws", server.wms_url, "--kind", "wms", "--resolution", repr(RES), "--crs", "EPSG:3857",
+        "--extent", "--extent-crs", "EPSG:3857", "--layer", "ortho", "--format", "image/png", "--name", "m",
+    ]  # fmt: skip
+    assert extent == pytest.approx(box, abs=1e-6)
+    assert ss.frame_size(wms, ss.ServiceFrame("m", box, resolution=RES)) == (512, 256)
+    assert ss.download_mb(512 * 256) == (0.0, 0.2) and ss.download_mb(10_000_000) == (3.0, 12.0)
+
+    # what the engine cannot fetch is refused in one line, naming the layer
+    decode = QgsProviderRegistry.instance().decodeUri
+    quadkey = decode("wms", "type=xyz&url=https://t.example/tiles/{q}.jpeg&zmax=19")
+    with pytest.raises(ss.ServiceSourceError, match="bing: its tile URL has placeholders .*q"):
+        ss.read_service(quadkey, "bing")
+    assert ss.service_kind(decode("wms", "type=mbtiles&url=file:///data/a.mbtiles")) is None
+    with pytest.raises(ss.ServiceSourceError, match="local: not an online XYZ, WMTS or WMS layer"):
+        ss.read_service(decode("wms", "type=mbtiles&url=file:///data/a.mbtiles"), "local")
+    assert ss.wmts_capabilities_url("https://h/gwc/service/wmts") == (
+        "https://h/gwc/service/wmts?SERVICE=WMTS&REQUEST=GetCapabilities"
+    )
+    # the project's service layers are offered beside its raster files
+    qgis_new_project.addMapLayers([xyz_layer(server, "ortho"), ogc_layer(server, False, "map")])
+    assert [(name, kind) for name, _, kind in dm.service_candidates(qgis_new_project)] == [
+        ("map", "wms"), ("ortho", "xyz"),
+    ]  # fmt: skip
+
+
+def test_credentials_of_a_layer_uri_become_gdal_environment_variables():
+    decode = QgsProviderRegistry.instance().decodeUri
+    plain = decode("wms", "type=xyz&url=https://t.example/{z}/{x}/{y}.png")
+    assert ss.credentials_environment(plain, "https://t.example") == {}
+    inline = decode(
+        "wms", "type=xyz&url=https://t.example/{z}/{x}/{y}.png&username=ana&password=s3:c&http-header:referer="
+        "https://me.example/&http-header:X-Api-Key=K123",
+    )  # fmt: skip
+    assert ss.credentials_environment(inline, "https://t.example") == {
+        "GDAL_HTTP_USERPWD": "ana:s3:c",
+        "GDAL_HTTP_AUTH": "BASIC",
+        "GDAL_HTTP_HEADERS": "X-Api-Key: K123\r\nreferer: https://me.example/",
+    }
+    missing = decode("wms", "type=xyz&url=https://t.example/{z}/{x}/{y}.png&authcfg=nope123")
+    with pytest.raises(ss.ServiceSourceError, match="authentication configuration nope123 cannot be read"):
+        ss.credentials_environment(missing, "https://t.example", "private")
+
+
+# ---- the dialog -----------------------------------------------------------------------------------------
+def test_the_dialog_shows_the_pixels_and_download_and_gives_the_frames(server, qgis_iface, qgis_new_project):
+    canvas = qgis_iface.mapCanvas()
+    canvas.setDestinationCrs(WEB)
+    layer = xyz_layer(server)
+    qgis_new_project.addMapLayer(layer)
+    box = server.extent(0, 0, 512, 512)
+    show_at(canvas, box, 1.2 * RES)  # a screen pixel is about a pixel of zoom 19: the default level
+    dialog = ServiceFrameDialog(ss.service_of(layer), canvas, qgis_new_project, taken=["ortho_z19"])
+    try:
+        assert dialog.area_combo.currentIndex() == VISIBLE and dialog.level_spin.value() == 19
+        assert (dialog.level_spin.minimum(), dialog.level_spin.maximum()) == (0, 19)
+        assert dialog.name_edit.text() == "ortho_z19_2"  # the record has an ortho_z19 already
+        width, height = ss.frame_size(dialog.service, dialog.frames()[0])
+        assert f"{width} × {height} px" in dialog.estimate_label.text() and "MB to download" in (
+            dialog.estimate_label.text()
+        )
+        assert dialog.ok_button.isEnabled()
+        dialog.area_combo.setCurrentIndex(EXTENT)  # typed (or drawn) in lon/lat: fetched in EPSG:3857
+        dialog.extent_widget.setOutputExtentFromUser(QgsRectangle(*box), WEB)
+        assert dialog.frames()[0].extent == pytest.approx(box)
+        assert dialog.estimate_label.text() == "512 × 512 px (0.26 Mpx); about 0.1–0.3 MB to download"
+        dialog.level_spin.setValue(18)  # updated as the level changes, the name with it
+        assert dialog.estimate_label.text().startswith("256 × 256 px") and dialog.name_edit.text() == "ortho_z18"
+        assert "0.597 m a pixel" in dialog.pixel_label.text()
+        dialog.level_spin.setValue(19)
+        dialog.name_edit.setText("ortho_z19")
+        assert "already" in dialog.estimate_label.text() and not dialog.ok_button.isEnabled()
+        dialog.name_edit.setText("my frame")
+        assert "letters, digits" in dialog.estimate_label.text() and not dialog.ok_button.isEnabled()
+        dialog.name_edit.setText("ortho")
+        dialog.extent_widget.setOutputExtentFromUser(QgsRectangle(-2e7, -2e7, 2e7, 2e7), WEB)
+        assert "over the engine's limit of 400 Mpx" in dialog.estimate_label.text()
+        assert not dialog.ok_button.isEnabled()
+
+        # polygon features: one frame per feature, its bounding box (in the layer's CRS, here lon/lat)
+        aoi = QgsVectorLayer("Polygon?crs=EPSG:4326", "fields", "memory")
+        to_lonlat = QgsCoordinateTransform(WEB, QgsCoordinateReferenceSystem("EPSG:4326"), qgis_new_project)
+        features = []
+        for cols in ((0, 200), (300, 700)):
+            part = QgsRectangle(*server.extent(cols[0], 100, cols[1], 300))
+            feature = QgsFeature()
+            feature.setGeometry(QgsGeometry.fromRect(to_lonlat.transformBoundingBox(part)))
+            features.append(feature)
+        aoi.dataProvider().addFeatures(features)
+        qgis_new_project.addMapLayer(aoi)
+        dialog.area_combo.setCurrentIndex(FEATURES)
+        dialog.polygon_combo.setLayer(aoi)
+        frames = dialog.frames()
+        assert [f.name for f in frames] == ["ortho_1", "ortho_2"] and all(f.zoom == 19 for f in frames)
+        assert [ss.frame_size(dialog.service, f) for f in frames] == [(200, 200), (400, 200)]
+        assert dialog.estimate_label.text().startswith("2 frames, 0.12 Mpx in all; about 0.0–0.1 MB")
+        aoi.selectByIds([2])  # the memory provider numbers features from 1
+        dialog.selected_check.setChecked(True)
+        assert [f.name for f in dialog.frames()] == ["ortho_2"]
+        dialog.area_combo.setCurrentIndex(EXTENT)
+        dialog.extent_widget.setOutputExtentFromUser(QgsRectangle(*box), WEB)
+        dialog.resize(620, dialog.sizeHint().height())
+        dialog.show()
+        spin(lambda: dialog.isVisible(), 5)
+        assert dialog.grab().save(str(REPO / "docs" / "screenshot_service_frames.png"))
+    finally:
+        dialog.close()
+
+
+def test_wmts_and_wms_dialogs_fetch_the_services_pixels(server, make_dock, qgis_iface, qgis_new_project, tmp_path):
+    dock = new_workspace(make_dock, tmp_path / "ws")
+    box = server.extent(256, 256, 768, 512)
+    canvas = dock.canvas
+    canvas.setDestinationCrs(WEB)
+    show_at(canvas, box, RES)
+    for wmts, name in ((True, "tiles"), (False, "map")):
+        layer = ogc_layer(server, wmts, name)
+        qgis_new_project.addMapLayer(layer)
+        dialog = dock.service_frames_dialog(layer.id())
+        dialog.area_combo.setCurrentIndex(EXTENT)
+        dialog.extent_widget.setOutputExtentFromUser(QgsRectangle(*box), WEB)
+        if wmts:
+            dialog.level_spin.setValue(19)
+        else:
+            assert dialog.level_spin.value() == pytest.approx(RES, rel=0.3)  # the canvas's, 3 digits
+            dialog.level_spin.setValue(RES)
+            assert dialog.level_spin.value() == pytest.approx(round(RES, 3))
+        dialog.name_edit.setText(name)
+        frame = dialog.frames()[0]
+        expected = ["--zoom", "19"] if wmts else ["--resolution", repr(round(RES, 3)), "--crs", "EPSG:3857"]
+        assert ss.frame_args(dock.session.workspace, dialog.service, frame)[4 : 8 if wmts else 10] == [
+            "--kind", "wmts" if wmts else "wms", *expected,
+        ]  # fmt: skip
+        dialog.ok_button.click()
+        spin(lambda: not dock.session.busy, 120)
+        assert not messages(qgis_iface, CRITICAL), messages(qgis_iface, CRITICAL)
+    snapshot = read_record(tmp_path / "ws" / "clicks.gpkg")
+    assert [f.name for f in snapshot.frames] == ["tiles", "map"]
+    tiles = gdal.Open(snapshot.frame("tiles").path)
+    assert (tiles.RasterXSize, tiles.RasterYSize) == (512, 256)
+    world = gdal.Open(str(server.world))
+    want = world.ReadRaster(256, 256, 512, 256, band_list=[1, 2, 3])
+    assert tiles.ReadRaster(band_list=[1, 2, 3]) == want  # the service's exact pixels
+    wms = gdal.Open(snapshot.frame("map").path)  # 0.299 m: a grid of its own, close to the tiles'
+    assert wms.RasterCount == 3 and abs(wms.RasterXSize - 512) <= 2
+    assert {lyr.name() for lyr in layers.layers_of(qgis_new_project, "frame")} == {"tiles", "map"}
+    assert any("downloaded into the workspace" in m for m in messages(qgis_iface, SUCCESS))
