@@ -11,6 +11,13 @@
       </translation>
     </message>
     <message numerus="yes">
+      <source>%n frame(s) downloaded into the workspace: {names} ({megabytes} MB)</source>
+      <translation>
+        <numerusform>%n frame downloaded into the workspace: {names} ({megabytes} MB)</numerusform>
+        <numerusform>%n frames downloaded into the workspace: {names} ({megabytes} MB)</numerusform>
+      </translation>
+    </message>
+    <message numerus="yes">
       <source>%n frame(s) not found</source>
       <translation>
         <numerusform>%n frame not found</numerusform>
@@ -22,6 +29,13 @@
       <translation>
         <numerusform>%n frame re-linked</numerusform>
         <numerusform>%n frames re-linked</numerusform>
+      </translation>
+    </message>
+    <message numerus="yes">
+      <source>%n frames, {megapixels} Mpx in all; about {low}–{high} MB to download</source>
+      <translation>
+        <numerusform>%n frame, {megapixels} Mpx in all; about {low}–{high} MB to download</numerusform>
+        <numerusform>%n frames, {megapixels} Mpx in all; about {low}–{high} MB to download</numerusform>
       </translation>
     </message>
     <message numerus="yes">

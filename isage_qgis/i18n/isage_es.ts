@@ -15,6 +15,13 @@
       </translation>
     </message>
     <message numerus="yes">
+      <source>%n frame(s) downloaded into the workspace: {names} ({megabytes} MB)</source>
+      <translation>
+        <numerusform>%n marco descargado en el espacio de trabajo: {names} ({megabytes} MB)</numerusform>
+        <numerusform>%n marcos descargados en el espacio de trabajo: {names} ({megabytes} MB)</numerusform>
+      </translation>
+    </message>
+    <message numerus="yes">
       <source>%n frame(s) not found</source>
       <translation>
         <numerusform>%n marco no encontrado</numerusform>
@@ -26,6 +33,13 @@
       <translation>
         <numerusform>%n marco vuelto a vincular</numerusform>
         <numerusform>%n marcos vueltos a vincular</numerusform>
+      </translation>
+    </message>
+    <message numerus="yes">
+      <source>%n frames, {megapixels} Mpx in all; about {low}–{high} MB to download</source>
+      <translation>
+        <numerusform>%n marco, {megapixels} Mpx en total; unos {low}–{high} MB por descargar</numerusform>
+        <numerusform>%n marcos, {megapixels} Mpx en total; unos {low}–{high} MB por descargar</numerusform>
       </translation>
     </message>
     <message numerus="yes">
@@ -108,6 +122,10 @@
     <message>
       <source>Add class</source>
       <translation>Añadir clase</translation>
+    </message>
+    <message>
+      <source>Add frames from {layer}</source>
+      <translation>Añadir marcos de {layer}</translation>
     </message>
     <message>
       <source>Add frames to the click record</source>
@@ -198,6 +216,10 @@
     <message>
       <source>Anticipated user's accuracy</source>
       <translation>Exactitud del usuario prevista</translation>
+    </message>
+    <message>
+      <source>Area</source>
+      <translation>Área</translation>
     </message>
     <message>
       <source>Area of interest</source>
@@ -420,6 +442,14 @@
       <translation>Distancia que se mantiene de los clics, de las zonas sin datos y de otras propuestas.</translation>
     </message>
     <message>
+      <source>Download</source>
+      <translation>Descarga</translation>
+    </message>
+    <message>
+      <source>Draw the extent on the map, or take the map's or a layer's, with the button at its right</source>
+      <translation>Dibuje la extensión en el mapa, o use la del mapa o la de una capa, con el botón a su derecha</translation>
+    </message>
+    <message>
       <source>Draws a stratified random sample of pixels from an iteration's map, for an independent accuracy assessment (Olofsson et al. 2014): the strata are the map's classes, the points are numbered in a random order and written into the workspace's click record, where neither training nor proposals ever use them (a training click on a sample pixel is refused). Label the points blindly, without looking at the map: 'Assess map' in the iSAGE panel steps through them, or export them with 'isage assess points'. Then 'Accuracy assessment report' estimates overall, user's and producer's accuracy and class areas with 95% confidence intervals. The sample size is given, or follows from the standard error of overall accuracy it should reach with the anticipated user's accuracies.</source>
       <translation>Extrae una muestra aleatoria estratificada de píxeles del mapa de una iteración, para una evaluación de la exactitud independiente (Olofsson et al. 2014): los estratos son las clases del mapa, los puntos se numeran en orden aleatorio y se escriben en el registro de clics del espacio de trabajo, donde ni el entrenamiento ni las propuestas los usan nunca (un clic de entrenamiento en un píxel de la muestra se rechaza). Etiquete los puntos a ciegas, sin mirar el mapa: 'Evaluar el mapa' en el panel de iSAGE los recorre, o expórtelos con 'isage assess points'. Después, 'Informe de evaluación de la exactitud' estima la exactitud global, del usuario y del productor y las áreas de las clases con intervalos de confianza del 95%. El tamaño de la muestra se indica, o se deduce del error estándar de la exactitud global que debe alcanzar con las exactitudes del usuario previstas.</translation>
     </message>
@@ -532,6 +562,14 @@
       <translation>Extensión</translation>
     </message>
     <message>
+      <source>Extent drawn on the map, typed or from a layer</source>
+      <translation>Extensión dibujada en el mapa, escrita o de una capa</translation>
+    </message>
+    <message>
+      <source>Features of a polygon layer: one frame each</source>
+      <translation>Entidades de una capa de polígonos: un marco por cada una</translation>
+    </message>
+    <message>
       <source>Final loss</source>
       <translation>Pérdida final</translation>
     </message>
@@ -546,6 +584,10 @@
     <message>
       <source>Frame epochs (instead of steps)</source>
       <translation>Épocas por marco (en lugar de pasos)</translation>
+    </message>
+    <message>
+      <source>Frame name</source>
+      <translation>Nombre del marco</translation>
     </message>
     <message>
       <source>Frames</source>
@@ -578,6 +620,10 @@
     <message>
       <source>Gradient clip</source>
       <translation>Recorte del gradiente</translation>
+    </message>
+    <message>
+      <source>Ground resolution</source>
+      <translation>Resolución en el terreno</translation>
     </message>
     <message>
       <source>How Assess map draws a new sample of pixels to label; a sample already drawn is kept.</source>
@@ -814,6 +860,14 @@
       <translation>Aún no hay evaluación de la exactitud: Evaluar el mapa extrae una muestra de píxeles que etiquetar.</translation>
     </message>
     <message>
+      <source>No area: choose a polygon layer with features (or select some).</source>
+      <translation>Ninguna área: elija una capa de polígonos con entidades (o seleccione algunas).</translation>
+    </message>
+    <message>
+      <source>No area: pan the map to the imagery or draw an extent.</source>
+      <translation>Ninguna área: mueva el mapa hasta las imágenes o dibuje una extensión.</translation>
+    </message>
+    <message>
       <source>No class is chosen: pick one in the iSAGE panel (keys 1-9).</source>
       <translation>No se eligió ninguna clase: elija una en el panel de iSAGE (teclas 1-9).</translation>
     </message>
@@ -948,6 +1002,10 @@
     <message>
       <source>Optionally, the field naming who placed each point.</source>
       <translation>Opcionalmente, el campo que indica quién colocó cada punto.</translation>
+    </message>
+    <message>
+      <source>Or an imagery service layer (XYZ, WMTS, WMS); its area and zoom are asked next:</source>
+      <translation>O una capa de un servicio de imágenes (XYZ, WMTS, WMS); su área y su zoom se piden a continuación:</translation>
     </message>
     <message>
       <source>Other click GeoPackage</source>
@@ -1270,6 +1328,10 @@ La carpeta de salida recibe benchmark.md (el informe), benchmark.png (mIoU frent
       <translation>Semillas</translation>
     </message>
     <message>
+      <source>Selected features only</source>
+      <translation>Solo entidades seleccionadas</translation>
+    </message>
+    <message>
       <source>Show the map again; the labels given so far stay</source>
       <translation>Volver a mostrar el mapa; las etiquetas dadas hasta ahora se conservan</translation>
     </message>
@@ -1378,6 +1440,10 @@ La carpeta de salida recibe benchmark.md (el informe), benchmark.png (mIoU frent
       <translation>El campo con la clase de cada punto: su id o su nombre en la tabla de clases del espacio de trabajo.</translation>
     </message>
     <message>
+      <source>The frame name may hold letters, digits, _, . and - only.</source>
+      <translation>El nombre del marco solo puede tener letras, dígitos, _, . y -.</translation>
+    </message>
+    <message>
       <source>The full report: error matrix, class areas, plots</source>
       <translation>El informe completo: matriz de error, áreas de las clases, gráficos</translation>
     </message>
@@ -1424,6 +1490,10 @@ La carpeta de salida recibe benchmark.md (el informe), benchmark.png (mIoU frent
     <message>
       <source>The random seed of the sample: the same seed, map and settings draw the same points; change it to draw a different sample.</source>
       <translation>La semilla aleatoria de la muestra: la misma semilla, mapa y configuración extraen los mismos puntos; cámbiela para extraer una muestra distinta.</translation>
+    </message>
+    <message>
+      <source>The record has a frame named {name} already; choose another name.</source>
+      <translation>El registro ya tiene un marco llamado {name}; elija otro nombre.</translation>
     </message>
     <message>
       <source>The run succeeded but its results could not be shown: {reason}</source>
@@ -1590,6 +1660,10 @@ Produce el archivo del modelo (models/iteration_NNN.safetensors en el espacio de
       <translation>Extensión visible</translation>
     </message>
     <message>
+      <source>Visible map extent</source>
+      <translation>Extensión visible del mapa</translation>
+    </message>
+    <message>
       <source>Wall time (s)</source>
       <translation>Tiempo real (s)</translation>
     </message>
@@ -1686,8 +1760,20 @@ Produce el archivo del modelo (models/iteration_NNN.safetensors en el espacio de
       <translation>Escribe un modelo como modelo de segmentación ONNX para el complemento Deepness: su selección de bandas y su normalización van incorporadas, de modo que el propio escalado de entrada de Deepness (valores / 255) da las clases que predice iSAGE, imágenes de 16 bits incluidas. Los nombres de las clases, la resolución, el tamaño de tesela y el solapamiento se guardan como los metadatos que lee Deepness ('Load default parameters' allí los aplica). Los metadatos de iSAGE (clases, colores, bandas, normalización, iteración, clics) van a un archivo .isage.json a su lado. Indique el espacio de trabajo (su modelo más reciente) o un archivo de modelo.</translation>
     </message>
     <message>
+      <source>XYZ tiles</source>
+      <translation>Teselas XYZ</translation>
+    </message>
+    <message>
       <source>You cannot tell the class here</source>
       <translation>No se puede distinguir la clase aquí</translation>
+    </message>
+    <message>
+      <source>Zoom level</source>
+      <translation>Nivel de zoom</translation>
+    </message>
+    <message>
+      <source>Zoom levels of the layer: {low} to {high}</source>
+      <translation>Niveles de zoom de la capa: {low} a {high}</translation>
     </message>
     <message>
       <source>a library it needs does not import</source>
@@ -1714,8 +1800,8 @@ Produce el archivo del modelo (models/iteration_NNN.safetensors en el espacio de
       <translation>añadir el clic</translation>
     </message>
     <message>
-      <source>add the frame rasters (GeoTIFF...) to the project first</source>
-      <translation>añada primero los rásteres de marco (GeoTIFF...) al proyecto</translation>
+      <source>add the frame rasters (GeoTIFF...) or an XYZ, WMTS or WMS layer to the project first</source>
+      <translation>añada primero al proyecto los ráster de los marcos (GeoTIFF...) o una capa XYZ, WMTS o WMS</translation>
     </message>
     <message>
       <source>an engine run is in progress; wait for it or cancel it</source>
@@ -1812,6 +1898,10 @@ Produce el archivo del modelo (models/iteration_NNN.safetensors en el espacio de
     <message>
       <source>ewdl: the Error-Weighted Dice Loss of the method; ce: cross-entropy on the clicks.</source>
       <translation>ewdl: la Error-Weighted Dice Loss del método; ce: entropía cruzada sobre los clics.</translation>
+    </message>
+    <message>
+      <source>fetch frame {name}</source>
+      <translation>descargar el marco {name}</translation>
     </message>
     <message>
       <source>fit on its training clicks {percent}%</source>
@@ -1960,6 +2050,10 @@ Produce el archivo del modelo (models/iteration_NNN.safetensors en el espacio de
       <translation>no</translation>
     </message>
     <message>
+      <source>no area to fetch: choose an extent or polygon features</source>
+      <translation>ninguna área por descargar: elija una extensión o entidades de polígonos</translation>
+    </message>
+    <message>
       <source>no iSAGE engine Python was found; set it below or create the engine environment</source>
       <translation>no se encontró ningún Python del motor de iSAGE; indíquelo abajo o cree el entorno del motor</translation>
     </message>
@@ -2084,6 +2178,10 @@ Produce el archivo del modelo (models/iteration_NNN.safetensors en el espacio de
       <translation>el índice de paquetes instalaría la compilación CUDA de torch {torch} ({packages} paquetes, {cuda} de ellos bibliotecas CUDA, unos {cuda_gb} GB de descargas), que no se ha pedido: {how_to_choose}</translation>
     </message>
     <message>
+      <source>the service layer is no longer in the project</source>
+      <translation>la capa del servicio ya no está en el proyecto</translation>
+    </message>
+    <message>
       <source>the visible extent overlaps no frame; pan to a frame or predict whole frames</source>
       <translation>la extensión visible no se solapa con ningún marco; desplace el mapa hasta un marco o prediga los marcos completos</translation>
     </message>
@@ -2168,12 +2266,60 @@ Produce el archivo del modelo (models/iteration_NNN.safetensors en el espacio de
       <translation>{key}: no es una capa ráster legible</translation>
     </message>
     <message>
+      <source>{kind} from {host}: the imagery of the area is downloaded once into the workspace, then it is a frame like any other.</source>
+      <translation>{kind} de {host}: las imágenes del área se descargan una vez en el espacio de trabajo y pasan a ser un marco como cualquier otro.</translation>
+    </message>
+    <message>
       <source>{labelled} labelled, {unsure} unsure, {left} left of {total} sample points</source>
       <translation>{labelled} etiquetados, {unsure} dudosos, {left} restantes de {total} puntos de muestra</translation>
     </message>
     <message>
       <source>{layer}: cannot copy the points ({reason})</source>
       <translation>{layer}: no se pueden copiar los puntos ({reason})</translation>
+    </message>
+    <message>
+      <source>{layer}: its URL is no tile URL with z, x and y (or -y) placeholders</source>
+      <translation>{layer}: su URL no es una URL de teselas con los marcadores z, x e y (o -y)</translation>
+    </message>
+    <message>
+      <source>{layer}: its authentication configuration {id} cannot be read; check it (and the master password) in QGIS's authentication settings</source>
+      <translation>{layer}: su configuración de autenticación {id} no se puede leer; revísela (y la contraseña maestra) en la configuración de autenticación de QGIS</translation>
+    </message>
+    <message>
+      <source>{layer}: its authentication configuration {id} has no user name</source>
+      <translation>{layer}: su configuración de autenticación {id} no tiene nombre de usuario</translation>
+    </message>
+    <message>
+      <source>{layer}: its authentication method {method} cannot be handed to the engine, which reads a user name and password (Basic) or HTTP header credentials (API header); use one of those</source>
+      <translation>{layer}: su método de autenticación {method} no se puede pasar al motor, que lee un usuario y una contraseña (Basic) o credenciales en cabeceras HTTP (API header); use uno de esos</translation>
+    </message>
+    <message>
+      <source>{layer}: its source names no CRS; set the layer's CRS</source>
+      <translation>{layer}: su fuente no indica un SRC; defina el SRC de la capa</translation>
+    </message>
+    <message>
+      <source>{layer}: its tile URL has placeholders the engine cannot fill ({names}); it reads URLs with z, x and y (or -y) only</source>
+      <translation>{layer}: la URL de sus teselas tiene marcadores que el motor no sabe rellenar ({names}); solo lee URL con z, x e y (o -y)</translation>
+    </message>
+    <message>
+      <source>{layer}: its tile matrices could not be read from the service; check that the layer draws in QGIS</source>
+      <translation>{layer}: sus matrices de teselas no se pudieron leer del servicio; compruebe que la capa se dibuja en QGIS</translation>
+    </message>
+    <message>
+      <source>{layer}: no zoom level {zoom}; choose one from {low} to {high}</source>
+      <translation>{layer}: no hay nivel de zoom {zoom}; elija uno de {low} a {high}</translation>
+    </message>
+    <message>
+      <source>{layer}: not an XYZ, WMTS or WMS layer</source>
+      <translation>{layer}: no es una capa XYZ, WMTS o WMS</translation>
+    </message>
+    <message>
+      <source>{layer}: not an online XYZ, WMTS or WMS layer (its source is {kind} {url}); add such a layer, or save this one to a GeoTIFF</source>
+      <translation>{layer}: no es una capa XYZ, WMTS o WMS en línea (su fuente es {kind} {url}); añada una capa así, o guarde esta en un GeoTIFF</translation>
+    </message>
+    <message>
+      <source>{megapixels} Mpx in one frame, over the engine's limit of {limit} Mpx; choose a coarser level or a smaller area.</source>
+      <translation>{megapixels} Mpx en un marco, por encima del límite del motor de {limit} Mpx; elija un nivel menos detallado o un área menor.</translation>
     </message>
     <message>
       <source>{message}. Checking it…</source>
@@ -2358,6 +2504,10 @@ Produce el archivo del modelo (models/iteration_NNN.safetensors en el espacio de
       </translation>
     </message>
     <message>
+      <source>{size} {units} a pixel</source>
+      <translation>{size} {units} por píxel</translation>
+    </message>
+    <message>
       <source>{step} failed (exit status {code}): {output}; see the iSAGE log messages</source>
       <translation>{step} falló (código de salida {code}): {output}; vea los mensajes de registro de iSAGE</translation>
     </message>
@@ -2368,6 +2518,10 @@ Produce el archivo del modelo (models/iteration_NNN.safetensors en el espacio de
     <message>
       <source>{unresolved} of {clicks} clicks are still predicted wrong (frames {frames})</source>
       <translation>{unresolved} de {clicks} clics aún se predicen mal (marcos {frames})</translation>
+    </message>
+    <message>
+      <source>{width} × {height} px ({megapixels} Mpx); about {low}–{high} MB to download</source>
+      <translation>{width} × {height} px ({megapixels} Mpx); unos {low}–{high} MB por descargar</translation>
     </message>
   </context>
 </TS>

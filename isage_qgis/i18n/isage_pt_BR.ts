@@ -15,6 +15,13 @@
       </translation>
     </message>
     <message numerus="yes">
+      <source>%n frame(s) downloaded into the workspace: {names} ({megabytes} MB)</source>
+      <translation>
+        <numerusform>%n quadro baixado para a área de trabalho: {names} ({megabytes} MB)</numerusform>
+        <numerusform>%n quadros baixados para a área de trabalho: {names} ({megabytes} MB)</numerusform>
+      </translation>
+    </message>
+    <message numerus="yes">
       <source>%n frame(s) not found</source>
       <translation>
         <numerusform>%n quadro não encontrado</numerusform>
@@ -26,6 +33,13 @@
       <translation>
         <numerusform>%n quadro religado</numerusform>
         <numerusform>%n quadros religados</numerusform>
+      </translation>
+    </message>
+    <message numerus="yes">
+      <source>%n frames, {megapixels} Mpx in all; about {low}–{high} MB to download</source>
+      <translation>
+        <numerusform>%n quadro, {megapixels} Mpx no total; cerca de {low}–{high} MB a baixar</numerusform>
+        <numerusform>%n quadros, {megapixels} Mpx no total; cerca de {low}–{high} MB a baixar</numerusform>
       </translation>
     </message>
     <message numerus="yes">
@@ -108,6 +122,10 @@
     <message>
       <source>Add class</source>
       <translation>Adicionar classe</translation>
+    </message>
+    <message>
+      <source>Add frames from {layer}</source>
+      <translation>Adicionar quadros de {layer}</translation>
     </message>
     <message>
       <source>Add frames to the click record</source>
@@ -198,6 +216,10 @@
     <message>
       <source>Anticipated user's accuracy</source>
       <translation>Exatidão do usuário prevista</translation>
+    </message>
+    <message>
+      <source>Area</source>
+      <translation>Área</translation>
     </message>
     <message>
       <source>Area of interest</source>
@@ -420,6 +442,14 @@
       <translation>Distância mantida dos cliques, das áreas sem dados e de outras propostas.</translation>
     </message>
     <message>
+      <source>Download</source>
+      <translation>Download</translation>
+    </message>
+    <message>
+      <source>Draw the extent on the map, or take the map's or a layer's, with the button at its right</source>
+      <translation>Desenhe a extensão no mapa, ou use a do mapa ou a de uma camada, com o botão à direita</translation>
+    </message>
+    <message>
       <source>Draws a stratified random sample of pixels from an iteration's map, for an independent accuracy assessment (Olofsson et al. 2014): the strata are the map's classes, the points are numbered in a random order and written into the workspace's click record, where neither training nor proposals ever use them (a training click on a sample pixel is refused). Label the points blindly, without looking at the map: 'Assess map' in the iSAGE panel steps through them, or export them with 'isage assess points'. Then 'Accuracy assessment report' estimates overall, user's and producer's accuracy and class areas with 95% confidence intervals. The sample size is given, or follows from the standard error of overall accuracy it should reach with the anticipated user's accuracies.</source>
       <translation>Sorteia uma amostra aleatória estratificada de pixels do mapa de uma iteração, para uma avaliação de exatidão independente (Olofsson et al. 2014): os estratos são as classes do mapa, os pontos são numerados em ordem aleatória e gravados no registro de cliques da área de trabalho, onde nem o treinamento nem as propostas os usam (um clique de treinamento em um pixel da amostra é recusado). Rotule os pontos às cegas, sem olhar o mapa: 'Avaliar o mapa' no painel do iSAGE percorre os pontos, ou exporte-os com 'isage assess points'. Depois, 'Relatório da avaliação de exatidão' estima a exatidão global, do usuário e do produtor e as áreas das classes com intervalos de confiança de 95%. O tamanho da amostra é informado, ou decorre do erro padrão da exatidão global que ela deve atingir com as exatidões do usuário previstas.</translation>
     </message>
@@ -532,6 +562,14 @@
       <translation>Extensão</translation>
     </message>
     <message>
+      <source>Extent drawn on the map, typed or from a layer</source>
+      <translation>Extensão desenhada no mapa, digitada ou de uma camada</translation>
+    </message>
+    <message>
+      <source>Features of a polygon layer: one frame each</source>
+      <translation>Feições de uma camada de polígonos: um quadro para cada</translation>
+    </message>
+    <message>
       <source>Final loss</source>
       <translation>Perda final</translation>
     </message>
@@ -546,6 +584,10 @@
     <message>
       <source>Frame epochs (instead of steps)</source>
       <translation>Épocas por quadro (em vez de passos)</translation>
+    </message>
+    <message>
+      <source>Frame name</source>
+      <translation>Nome do quadro</translation>
     </message>
     <message>
       <source>Frames</source>
@@ -578,6 +620,10 @@
     <message>
       <source>Gradient clip</source>
       <translation>Limite do gradiente</translation>
+    </message>
+    <message>
+      <source>Ground resolution</source>
+      <translation>Resolução no terreno</translation>
     </message>
     <message>
       <source>How Assess map draws a new sample of pixels to label; a sample already drawn is kept.</source>
@@ -814,6 +860,14 @@
       <translation>Ainda não há avaliação de exatidão: Avaliar o mapa sorteia uma amostra de pixels a rotular.</translation>
     </message>
     <message>
+      <source>No area: choose a polygon layer with features (or select some).</source>
+      <translation>Nenhuma área: escolha uma camada de polígonos com feições (ou selecione algumas).</translation>
+    </message>
+    <message>
+      <source>No area: pan the map to the imagery or draw an extent.</source>
+      <translation>Nenhuma área: mova o mapa até as imagens ou desenhe uma extensão.</translation>
+    </message>
+    <message>
       <source>No class is chosen: pick one in the iSAGE panel (keys 1-9).</source>
       <translation>Nenhuma classe escolhida: escolha uma no painel do iSAGE (teclas 1-9).</translation>
     </message>
@@ -948,6 +1002,10 @@
     <message>
       <source>Optionally, the field naming who placed each point.</source>
       <translation>Opcionalmente, o campo que indica quem colocou cada ponto.</translation>
+    </message>
+    <message>
+      <source>Or an imagery service layer (XYZ, WMTS, WMS); its area and zoom are asked next:</source>
+      <translation>Ou uma camada de serviço de imagens (XYZ, WMTS, WMS); a área e o zoom são pedidos em seguida:</translation>
     </message>
     <message>
       <source>Other click GeoPackage</source>
@@ -1270,6 +1328,10 @@ A pasta de saída recebe benchmark.md (o relatório), benchmark.png (mIoU em fun
       <translation>Sementes</translation>
     </message>
     <message>
+      <source>Selected features only</source>
+      <translation>Somente feições selecionadas</translation>
+    </message>
+    <message>
       <source>Show the map again; the labels given so far stay</source>
       <translation>Mostrar o mapa novamente; os rótulos dados até agora permanecem</translation>
     </message>
@@ -1378,6 +1440,10 @@ A pasta de saída recebe benchmark.md (o relatório), benchmark.png (mIoU em fun
       <translation>O campo com a classe de cada ponto: seu id ou seu nome na tabela de classes da área de trabalho.</translation>
     </message>
     <message>
+      <source>The frame name may hold letters, digits, _, . and - only.</source>
+      <translation>O nome do quadro só pode ter letras, dígitos, _, . e -.</translation>
+    </message>
+    <message>
       <source>The full report: error matrix, class areas, plots</source>
       <translation>O relatório completo: matriz de erros, áreas das classes, gráficos</translation>
     </message>
@@ -1424,6 +1490,10 @@ A pasta de saída recebe benchmark.md (o relatório), benchmark.png (mIoU em fun
     <message>
       <source>The random seed of the sample: the same seed, map and settings draw the same points; change it to draw a different sample.</source>
       <translation>A semente aleatória da amostra: a mesma semente, mapa e configurações sorteiam os mesmos pontos; altere-a para sortear uma amostra diferente.</translation>
+    </message>
+    <message>
+      <source>The record has a frame named {name} already; choose another name.</source>
+      <translation>O registro já tem um quadro chamado {name}; escolha outro nome.</translation>
     </message>
     <message>
       <source>The run succeeded but its results could not be shown: {reason}</source>
@@ -1590,6 +1660,10 @@ Produz o arquivo do modelo (models/iteration_NNN.safetensors na área de trabalh
       <translation>Extensão visível</translation>
     </message>
     <message>
+      <source>Visible map extent</source>
+      <translation>Extensão visível do mapa</translation>
+    </message>
+    <message>
       <source>Wall time (s)</source>
       <translation>Tempo decorrido (s)</translation>
     </message>
@@ -1686,8 +1760,20 @@ Produz o arquivo do modelo (models/iteration_NNN.safetensors na área de trabalh
       <translation>Grava um modelo como modelo de segmentação ONNX para o plugin Deepness: sua seleção de bandas e normalização vêm embutidas, de modo que a própria escala de entrada do Deepness (valores / 255) dá as classes que o iSAGE prevê, inclusive para imagens de 16 bits. Nomes das classes, resolução, tamanho do bloco e sobreposição são armazenados como os metadados que o Deepness lê ('Load default parameters' lá os aplica). Os metadados do iSAGE (classes, cores, bandas, normalização, iteração, cliques) vão para um arquivo .isage.json ao lado dele. Informe a área de trabalho (seu modelo mais recente) ou um arquivo de modelo.</translation>
     </message>
     <message>
+      <source>XYZ tiles</source>
+      <translation>Tiles XYZ</translation>
+    </message>
+    <message>
       <source>You cannot tell the class here</source>
       <translation>Não é possível identificar a classe aqui</translation>
+    </message>
+    <message>
+      <source>Zoom level</source>
+      <translation>Nível de zoom</translation>
+    </message>
+    <message>
+      <source>Zoom levels of the layer: {low} to {high}</source>
+      <translation>Níveis de zoom da camada: {low} a {high}</translation>
     </message>
     <message>
       <source>a library it needs does not import</source>
@@ -1714,8 +1800,8 @@ Produz o arquivo do modelo (models/iteration_NNN.safetensors na área de trabalh
       <translation>adicionar o clique</translation>
     </message>
     <message>
-      <source>add the frame rasters (GeoTIFF...) to the project first</source>
-      <translation>adicione primeiro os rasters de quadro (GeoTIFF...) ao projeto</translation>
+      <source>add the frame rasters (GeoTIFF...) or an XYZ, WMTS or WMS layer to the project first</source>
+      <translation>adicione primeiro ao projeto os rasters dos quadros (GeoTIFF...) ou uma camada XYZ, WMTS ou WMS</translation>
     </message>
     <message>
       <source>an engine run is in progress; wait for it or cancel it</source>
@@ -1812,6 +1898,10 @@ Produz o arquivo do modelo (models/iteration_NNN.safetensors na área de trabalh
     <message>
       <source>ewdl: the Error-Weighted Dice Loss of the method; ce: cross-entropy on the clicks.</source>
       <translation>ewdl: a Error-Weighted Dice Loss do método; ce: entropia cruzada nos cliques.</translation>
+    </message>
+    <message>
+      <source>fetch frame {name}</source>
+      <translation>baixar o quadro {name}</translation>
     </message>
     <message>
       <source>fit on its training clicks {percent}%</source>
@@ -1960,6 +2050,10 @@ Produz o arquivo do modelo (models/iteration_NNN.safetensors na área de trabalh
       <translation>não</translation>
     </message>
     <message>
+      <source>no area to fetch: choose an extent or polygon features</source>
+      <translation>nenhuma área a baixar: escolha uma extensão ou feições de polígonos</translation>
+    </message>
+    <message>
       <source>no iSAGE engine Python was found; set it below or create the engine environment</source>
       <translation>nenhum Python do motor do iSAGE foi encontrado; defina-o abaixo ou crie o ambiente do motor</translation>
     </message>
@@ -2084,6 +2178,10 @@ Produz o arquivo do modelo (models/iteration_NNN.safetensors na área de trabalh
       <translation>o índice de pacotes instalaria a build CUDA do torch {torch} ({packages} pacotes, {cuda} deles bibliotecas CUDA, cerca de {cuda_gb} GB de downloads), que não foi pedida: {how_to_choose}</translation>
     </message>
     <message>
+      <source>the service layer is no longer in the project</source>
+      <translation>a camada do serviço não está mais no projeto</translation>
+    </message>
+    <message>
       <source>the visible extent overlaps no frame; pan to a frame or predict whole frames</source>
       <translation>a extensão visível não se sobrepõe a nenhum quadro; desloque o mapa até um quadro ou preveja os quadros inteiros</translation>
     </message>
@@ -2168,12 +2266,60 @@ Produz o arquivo do modelo (models/iteration_NNN.safetensors na área de trabalh
       <translation>{key}: não é uma camada raster legível</translation>
     </message>
     <message>
+      <source>{kind} from {host}: the imagery of the area is downloaded once into the workspace, then it is a frame like any other.</source>
+      <translation>{kind} de {host}: as imagens da área são baixadas uma vez para a área de trabalho e passam a ser um quadro como qualquer outro.</translation>
+    </message>
+    <message>
       <source>{labelled} labelled, {unsure} unsure, {left} left of {total} sample points</source>
       <translation>{labelled} rotulados, {unsure} incertos, {left} restantes de {total} pontos amostrais</translation>
     </message>
     <message>
       <source>{layer}: cannot copy the points ({reason})</source>
       <translation>{layer}: não é possível copiar os pontos ({reason})</translation>
+    </message>
+    <message>
+      <source>{layer}: its URL is no tile URL with z, x and y (or -y) placeholders</source>
+      <translation>{layer}: a URL não é uma URL de tiles com os marcadores z, x e y (ou -y)</translation>
+    </message>
+    <message>
+      <source>{layer}: its authentication configuration {id} cannot be read; check it (and the master password) in QGIS's authentication settings</source>
+      <translation>{layer}: a configuração de autenticação {id} não pode ser lida; verifique-a (e a senha mestra) nas configurações de autenticação do QGIS</translation>
+    </message>
+    <message>
+      <source>{layer}: its authentication configuration {id} has no user name</source>
+      <translation>{layer}: a configuração de autenticação {id} não tem nome de usuário</translation>
+    </message>
+    <message>
+      <source>{layer}: its authentication method {method} cannot be handed to the engine, which reads a user name and password (Basic) or HTTP header credentials (API header); use one of those</source>
+      <translation>{layer}: o método de autenticação {method} não pode ser passado ao motor, que lê um usuário e uma senha (Basic) ou credenciais em cabeçalhos HTTP (API header); use um desses</translation>
+    </message>
+    <message>
+      <source>{layer}: its source names no CRS; set the layer's CRS</source>
+      <translation>{layer}: a fonte não indica um SRC; defina o SRC da camada</translation>
+    </message>
+    <message>
+      <source>{layer}: its tile URL has placeholders the engine cannot fill ({names}); it reads URLs with z, x and y (or -y) only</source>
+      <translation>{layer}: a URL dos tiles tem marcadores que o motor não sabe preencher ({names}); ele lê apenas URLs com z, x e y (ou -y)</translation>
+    </message>
+    <message>
+      <source>{layer}: its tile matrices could not be read from the service; check that the layer draws in QGIS</source>
+      <translation>{layer}: as matrizes de tiles não puderam ser lidas do serviço; verifique se a camada é desenhada no QGIS</translation>
+    </message>
+    <message>
+      <source>{layer}: no zoom level {zoom}; choose one from {low} to {high}</source>
+      <translation>{layer}: não há nível de zoom {zoom}; escolha um de {low} a {high}</translation>
+    </message>
+    <message>
+      <source>{layer}: not an XYZ, WMTS or WMS layer</source>
+      <translation>{layer}: não é uma camada XYZ, WMTS ou WMS</translation>
+    </message>
+    <message>
+      <source>{layer}: not an online XYZ, WMTS or WMS layer (its source is {kind} {url}); add such a layer, or save this one to a GeoTIFF</source>
+      <translation>{layer}: não é uma camada XYZ, WMTS ou WMS on-line (a fonte é {kind} {url}); adicione uma camada assim, ou salve esta em um GeoTIFF</translation>
+    </message>
+    <message>
+      <source>{megapixels} Mpx in one frame, over the engine's limit of {limit} Mpx; choose a coarser level or a smaller area.</source>
+      <translation>{megapixels} Mpx em um quadro, acima do limite do motor de {limit} Mpx; escolha um nível menos detalhado ou uma área menor.</translation>
     </message>
     <message>
       <source>{message}. Checking it…</source>
@@ -2358,6 +2504,10 @@ Produz o arquivo do modelo (models/iteration_NNN.safetensors na área de trabalh
       </translation>
     </message>
     <message>
+      <source>{size} {units} a pixel</source>
+      <translation>{size} {units} por pixel</translation>
+    </message>
+    <message>
       <source>{step} failed (exit status {code}): {output}; see the iSAGE log messages</source>
       <translation>{step} falhou (código de saída {code}): {output}; veja as mensagens de log do iSAGE</translation>
     </message>
@@ -2368,6 +2518,10 @@ Produz o arquivo do modelo (models/iteration_NNN.safetensors na área de trabalh
     <message>
       <source>{unresolved} of {clicks} clicks are still predicted wrong (frames {frames})</source>
       <translation>{unresolved} de {clicks} cliques ainda são previstos incorretamente (quadros {frames})</translation>
+    </message>
+    <message>
+      <source>{width} × {height} px ({megapixels} Mpx); about {low}–{high} MB to download</source>
+      <translation>{width} × {height} px ({megapixels} Mpx); cerca de {low}–{high} MB a baixar</translation>
     </message>
   </context>
 </TS>

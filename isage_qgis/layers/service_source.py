@@ -47,7 +47,7 @@ _TEMPLATE_KEYS = {"z", "x", "y", "-y"}
 _PLACEHOLDER = re.compile(r"\{([^{}]*)\}")
 # methods whose credentials are no fixed HTTP header: a client certificate, or a signature of each request
 _NO_HEADER_METHODS = {"Identity-Cert", "PKI-Paths", "PKI-PKCS#12", "AWSS3", "MapTilerHmacSha256"}
-_HEADER_PREFIX = "http-header:"
+_HEADER_PREFIX = "http-header:"  # no-i18n
 
 
 class ServiceSourceError(Exception):
@@ -155,13 +155,18 @@ def read_service(
         )
     fmt = _text(decoded, "format")
     if kind == "xyz":
-        unknown = sorted(set(_PLACEHOLDER.findall(url)) - _TEMPLATE_KEYS)
-        if unknown or not {"z", "x"} <= set(_PLACEHOLDER.findall(url)):
+        found = set(_PLACEHOLDER.findall(url))
+        unknown = sorted(found - _TEMPLATE_KEYS)
+        if unknown:
             raise ServiceSourceError(
                 tr(
                     "{layer}: its tile URL has placeholders the engine cannot fill ({names}); it reads URLs "
                     "with z, x and y (or -y) only"
-                ).format(layer=title, names=", ".join(unknown) or "z, x, y")
+                ).format(layer=title, names=", ".join(unknown))
+            )
+        if not ({"z", "x"} <= found and found & {"y", "-y"}):
+            raise ServiceSourceError(
+                tr("{layer}: its URL is no tile URL with z, x and y (or -y) placeholders").format(layer=title)
             )
         low = int(_text(decoded, "zmin") or XYZ_ZOOMS[0])
         high = int(_text(decoded, "zmax") or XYZ_ZOOMS[1])

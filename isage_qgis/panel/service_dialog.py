@@ -91,6 +91,9 @@ class ServiceFrameDialog(QDialog):
         self.extent_widget.setCurrentExtent(canvas.extent(), crs)
         self.extent_widget.setOutputExtentFromCurrent()
         self.extent_widget.toggleDialogVisibility.connect(self.setVisible)
+        self.extent_widget.setToolTip(
+            tr("Draw the extent on the map, or take the map's or a layer's, with the button at its right")
+        )
         self.polygon_combo = QgsMapLayerComboBox()
         self.polygon_combo.setFilters(POLYGON_LAYERS)
         self.selected_check = QCheckBox(tr("Selected features only"))

@@ -25,7 +25,6 @@ from qgis.core import (
     QgsFeature,
     QgsGeometry,
     QgsPointXY,
-    QgsProject,
     QgsProviderRegistry,
     QgsRasterLayer,
     QgsRectangle,
@@ -51,7 +50,11 @@ CRITICAL, SUCCESS, INFO = Qgis.MessageLevel.Critical, Qgis.MessageLevel.Success,
 WEB = QgsCoordinateReferenceSystem("EPSG:3857")
 RES = tile_resolution(19)
 REPO = Path(__file__).resolve().parents[2]
-CLASSES = [ClassInfo(0, "paved", "#3c3c3c"), ClassInfo(1, "vegetation", "#43a047"), ClassInfo(2, "roof", "#ff9800")]
+CLASSES = [
+    ClassInfo(0, "paved", "#3c3c3c"),
+    ClassInfo(1, "vegetation", "#43a047"),
+    ClassInfo(2, "roof", "#ff9800"),
+]
 
 
 @pytest.fixture(scope="module")
@@ -73,7 +76,8 @@ def no_faults(request):
 
 
 def xyz_layer(server, name="ortho", extra="") -> QgsRasterLayer:
-    layer = QgsRasterLayer(f"{extra}type=xyz&url={server.url}/xyz/{{z}}/{{x}}/{{y}}.png&zmax=19&zmin=0", name, "wms")
+    uri = f"{extra}type=xyz&url={server.url}/xyz/{{z}}/{{x}}/{{y}}.png&zmax=19&zmin=0"
+    layer = QgsRasterLayer(uri, name, "wms")
     assert layer.isValid(), layer.error().summary()
     return layer
 
@@ -158,7 +162,7 @@ def test_real_xyz_wmts_and_wms_layers_give_the_engine_arguments(server, qgis_new
     assert (wmts.kind, wmts.location, wmts.layer, wmts.image_format) == (
         "wmts", server.wmts_url, "ortho", "image/png",
     )  # fmt: skip
-    assert len(wmts.levels) == 20 and wmts.resolution(19) == pytest.approx(RES)  # GDAL's index, coarsest first
+    assert len(wmts.levels) == 20 and wmts.resolution(19) == pytest.approx(RES)  # GDAL's index from the top
     args, extent = split_extent(ss.frame_args("/ws", wmts, ss.ServiceFrame("w", box, zoom=19)))
     assert args == [
         "frames", "add", "/ws", server.wmts_url, "--kind", "wmts", "--zoom", "19",
@@ -170,8 +174,9 @@ def test_real_xyz_wmts_and_wms_layers_give_the_engine_arguments(server, qgis_new
     assert (wms.kind, wms.location, wms.layer, wms.levels) == ("wms", server.wms_url, "ortho", ())
     args, extent = split_extent(ss.frame_args("/ws", wms, ss.ServiceFrame("m", box, resolution=RES)))
     assert args == [
-        "frames", "add", "/ws", server.wms_url, "--kind", "wms", "--resolution", repr(RES), "--crs", "EPSG:3857",
-        "--extent", "--extent-crs", "EPSG:3857", "--layer", "ortho", "--format", "image/png", "--name", "m",
+        "frames", "add", "/ws", server.wms_url, "--kind", "wms", "--resolution", repr(RES),
+        "--crs", "EPSG:3857", "--extent", "--extent-crs", "EPSG:3857", "--layer", "ortho",
+        "--format", "image/png", "--name", "m",
     ]  # fmt: skip
     assert extent == pytest.approx(box, abs=1e-6)
     assert ss.frame_size(wms, ss.ServiceFrame("m", box, resolution=RES)) == (512, 256)
@@ -182,6 +187,8 @@ def test_real_xyz_wmts_and_wms_layers_give_the_engine_arguments(server, qgis_new
     quadkey = decode("wms", "type=xyz&url=https://t.example/tiles/{q}.jpeg&zmax=19")
     with pytest.raises(ss.ServiceSourceError, match="bing: its tile URL has placeholders .*q"):
         ss.read_service(quadkey, "bing")
+    with pytest.raises(ss.ServiceSourceError, match="flat: its URL is no tile URL with z, x and y"):
+        ss.read_service(decode("wms", "type=xyz&url=https://t.example/tiles.png"), "flat")
     assert ss.service_kind(decode("wms", "type=mbtiles&url=file:///data/a.mbtiles")) is None
     with pytest.raises(ss.ServiceSourceError, match="local: not an online XYZ, WMTS or WMS layer"):
         ss.read_service(decode("wms", "type=mbtiles&url=file:///data/a.mbtiles"), "local")
@@ -236,7 +243,8 @@ def test_the_dialog_shows_the_pixels_and_download_and_gives_the_frames(server, q
         assert dialog.frames()[0].extent == pytest.approx(box)
         assert dialog.estimate_label.text() == "512 × 512 px (0.26 Mpx); about 0.1–0.3 MB to download"
         dialog.level_spin.setValue(18)  # updated as the level changes, the name with it
-        assert dialog.estimate_label.text().startswith("256 × 256 px") and dialog.name_edit.text() == "ortho_z18"
+        assert dialog.estimate_label.text().startswith("256 × 256 px")
+        assert dialog.name_edit.text() == "ortho_z18"
         assert "0.597 m a pixel" in dialog.pixel_label.text()
         dialog.level_spin.setValue(19)
         dialog.name_edit.setText("ortho_z19")
@@ -278,7 +286,9 @@ def test_the_dialog_shows_the_pixels_and_download_and_gives_the_frames(server, q
         dialog.close()
 
 
-def test_wmts_and_wms_dialogs_fetch_the_services_pixels(server, make_dock, qgis_iface, qgis_new_project, tmp_path):
+def test_wmts_and_wms_dialogs_fetch_the_services_pixels(
+    server, make_dock, qgis_iface, qgis_new_project, tmp_path
+):
     dock = new_workspace(make_dock, tmp_path / "ws")
     box = server.extent(256, 256, 768, 512)
     canvas = dock.canvas
@@ -316,3 +326,191 @@ def test_wmts_and_wms_dialogs_fetch_the_services_pixels(server, make_dock, qgis_
     assert wms.RasterCount == 3 and abs(wms.RasterXSize - 512) <= 2
     assert {lyr.name() for lyr in layers.layers_of(qgis_new_project, "frame")} == {"tiles", "map"}
     assert any("downloaded into the workspace" in m for m in messages(qgis_iface, SUCCESS))
+
+
+# ---- through the panel, end to end ---------------------------------------------------------------------
+def click(dock, x: float, y: float, row: int) -> None:
+    """Choose class row ``row`` and click map point (x, y) (EPSG:3857) with the panel's click tool."""
+    dock.select_class_row(row)
+    canvas = dock.canvas
+    show_at(canvas, (x, y, x, y), RES / 8)  # zoomed in on the pixel: a screen pixel is an eighth of it
+    p = canvas.getCoordinateTransform().transform(QgsPointXY(x, y))
+    pos = QPoint(round(p.x()), round(p.y()))
+    left = Qt.MouseButton.LeftButton
+    for kind, method in ((QEvent.Type.MouseButtonPress, dock.tool.canvasPressEvent),
+                         (QEvent.Type.MouseButtonRelease, dock.tool.canvasReleaseEvent)):  # fmt: skip
+        method(QgsMapMouseEvent(canvas, kind, pos, left, left, Qt.KeyboardModifier.NoModifier))
+
+
+def test_an_xyz_frame_clicks_trains_and_predicts_as_the_same_pixels_from_a_file(
+    server, make_dock, qgis_iface, qgis_new_project, tmp_path
+):
+    ws = tmp_path / "ws"
+    dock = new_workspace(make_dock, ws)
+    qgis_new_project.addMapLayer(xyz_layer(server))
+    box = server.extent(0, 0, 512, 512)
+    dock.canvas.setDestinationCrs(WEB)
+    show_at(dock.canvas, box, 2 * RES)
+
+    def pick_the_service(picker):
+        assert picker.services_list.count() == 1 and picker.frames_list.count() == 0
+        picker.services_list.item(0).setCheckState(Qt.CheckState.Checked)
+        picker.accept()
+
+    answer_modal(pick_the_service)
+    dock.ui.frames_button.click()  # Add frames…: the picker, then the service layer's dialog
+    dialog = dock.service_dialog
+    assert dialog is not None and dialog.isVisible() and dialog.service.kind == "xyz"
+    dialog.area_combo.setCurrentIndex(EXTENT)
+    dialog.extent_widget.setOutputExtentFromUser(QgsRectangle(*box), WEB)
+    dialog.level_spin.setValue(19)
+    dialog.name_edit.setText("ortho")
+    assert dialog.estimate_label.text() == "512 × 512 px (0.26 Mpx); about 0.1–0.3 MB to download"
+    dialog.ok_button.click()
+    assert dock.session.busy
+    spin(lambda: not dock.session.busy, 180)
+    assert not messages(qgis_iface, CRITICAL), messages(qgis_iface, CRITICAL)
+    assert dock.session.state.frame_names == ["ortho"] and dock.service_dialog is None
+    frame_layer = qgis_new_project.mapLayersByName("ortho")
+    frame_layer = [lyr for lyr in frame_layer if lyr.providerType() == "gdal"]
+    assert frame_layer and Path(frame_layer[0].source()).resolve() == (ws / "frames" / "ortho.tif").resolve()
+    assert frame_layer[0].customProperty(layers.PROP_ROLE) == "frame"
+
+    # one click per class on the frame
+    dock.click_action.setChecked(True)
+    dock.toggle_tool(True)
+    for row, (r, c) in enumerate(((40, 40), (200, 90), (120, 400))):
+        click(dock, box[0] + (c + 0.5) * RES, box[3] - (r + 0.5) * RES, row)
+    clicks = read_record(ws / "clicks.gpkg").clicks
+    assert sorted((c.frame, c.row, c.col, c.class_id) for c in clicks) == [
+        ("ortho", 40, 40, 0), ("ortho", 120, 400, 2), ("ortho", 200, 90, 1),
+    ]  # fmt: skip
+
+    dock.ui.train_button.click()
+    spin(lambda: not dock.session.busy, 300)
+    assert not messages(qgis_iface, CRITICAL), messages(qgis_iface, CRITICAL)
+    predicted = ws / "outputs" / "iteration_000" / "ortho_classes.tif"  # a fresh workspace's first model
+    assert qgis_new_project.mapLayersByName("ortho classes") or qgis_new_project.mapLayersByName(
+        "iteration 0 classes"
+    )
+    local = tmp_path / "local.tif"  # the same pixels and georeference as a file of the user's
+    gdal.Translate(str(local), str(ws / "frames" / "ortho.tif"), format="GTiff")
+    model = sorted((ws / "models").glob("*.safetensors"))[-1]
+    out = result_of(run_engine_cli("predict", "--raster", str(local), "--model", str(model), "--out",
+                                   str(tmp_path / "out")))  # fmt: skip
+    a, b = gdal.Open(str(predicted)), gdal.Open(out["outputs"]["classes"])
+    assert a.GetGeoTransform() == pytest.approx(b.GetGeoTransform())
+    assert (a.RasterXSize, a.RasterYSize) == (512, 512)
+    assert a.ReadRaster() == b.ReadRaster()
+    assert len(set(a.ReadRaster())) > 1  # a real map, not one class
+
+
+# ---- failures, cancel and credentials ---------------------------------------------------------------------
+@pytest.mark.parametrize("fault, expected", [("tile_status", "HTTP 404"), ("html_error", "not an image")])
+def test_a_failing_service_is_one_line_in_the_panel_and_leaves_the_record_unchanged(
+    server, make_dock, qgis_iface, qgis_new_project, tmp_path, fault, expected
+):
+    ws = tmp_path / "ws"
+    dock = new_workspace(make_dock, ws)
+    layer = xyz_layer(server)
+    qgis_new_project.addMapLayer(layer)
+    if fault == "tile_status":
+        server.set_faults(tile_status={server.tiles[1]: 404})
+    else:
+        server.set_faults(html_error=True)
+    frame = ss.ServiceFrame("ortho", server.extent(0, 0, 600, 300), zoom=19)
+    assert dock.session.add_service_frames(layer.id(), [frame])
+    spin(lambda: not dock.session.busy, 120)
+    errors = messages(qgis_iface, CRITICAL)
+    assert len(errors) == 1 and expected in errors[0] and "\n" not in errors[0], errors
+    assert server.url in errors[0]  # the engine's line names the source
+    assert errors[0].endswith(dock.ui.status_label.text())  # the bar has the title before it
+    assert read_record(ws / "clicks.gpkg").frames == []
+    assert record_rows(ws, "frames") == 0 and record_rows(ws, "frame_sources") == 0
+    assert not [p for p in (ws / "frames").glob("*")] if (ws / "frames").exists() else True
+    assert not layers.layers_of(qgis_new_project, "frame") and dock.ui.frames_button.isEnabled()
+
+
+def test_cancel_during_a_slow_download_leaves_no_frame(
+    server, make_dock, qgis_iface, qgis_new_project, tmp_path
+):
+    ws = tmp_path / "ws"
+    dock = new_workspace(make_dock, ws)
+    layer = xyz_layer(server)
+    qgis_new_project.addMapLayer(layer)
+    server.set_faults(delay_s=1.5)  # 12 tiles, 4 at a time: 4.5 s at least
+    progress = []
+    dock.session.progress.connect(lambda fraction, text: progress.append(text))
+    frame = ss.ServiceFrame("ortho", server.bounds, zoom=19)
+    assert dock.session.add_service_frames(layer.id(), [frame])
+    spin(lambda: any("px to fetch" in t for t in progress), 60)  # the download has begun
+    started = time.monotonic()
+    dock.ui.cancel_button.click()
+    spin(lambda: not dock.session.busy, 60)
+    assert time.monotonic() - started < 30
+    assert any("cancelled" in m for m in messages(qgis_iface, INFO)) and not messages(qgis_iface, CRITICAL)
+    assert read_record(ws / "clicks.gpkg").frames == [] and record_rows(ws, "frame_sources") == 0
+    assert not list((ws / "frames").glob("*.tif")) and not list((ws / "frames").glob(".*"))
+    assert not layers.layers_of(qgis_new_project, "frame")
+
+
+def basic_auth_config(user: str, password: str) -> str:
+    """A Basic authentication configuration in QGIS's store (the test profile's), its id."""
+    manager = QgsApplication.authManager()
+    if not manager.masterPasswordIsSet():
+        assert manager.setMasterPassword("isage-tests", True)
+    config = QgsAuthMethodConfig("Basic")
+    config.setName("isage imagery")
+    config.setConfig("username", user)
+    config.setConfig("password", password)
+    stored = manager.storeAuthenticationConfig(config)
+    assert (stored[0] if isinstance(stored, tuple) else stored) and config.id()
+    return config.id()
+
+
+def test_the_layers_credentials_fetch_the_imagery_and_are_written_nowhere(
+    server, make_dock, qgis_iface, qgis_new_project, tmp_path, caplog
+):
+    user, password = "ana", "Pw-7f3c-s3cret"
+    secrets = [password, base64.b64encode(f"{user}:{password}".encode()).decode()]
+    authcfg = basic_auth_config(user, password)
+    logged: list[str] = []
+    setup_logging(logging.DEBUG)  # everything the plugin logs, engine output included, reaches the log panel
+    QgsApplication.messageLog().messageReceived.connect(lambda text, tag, level: logged.append(text))
+    ws = tmp_path / "ws"
+    dock = new_workspace(make_dock, ws)
+    private = xyz_layer(server, "private", extra=f"authcfg={authcfg}&")
+    anonymous = xyz_layer(server, "anonymous")
+    qgis_new_project.addMapLayers([private, anonymous])
+    server.set_faults(auth=(user, password))  # 401 without them
+    box = server.extent(0, 0, 300, 300)
+
+    assert dock.session.add_service_frames(anonymous.id(), [ss.ServiceFrame("anon", box, zoom=19)])
+    spin(lambda: not dock.session.busy, 120)
+    errors = messages(qgis_iface, CRITICAL)
+    assert errors and "asks for credentials" in errors[-1], errors
+    assert dock.session.state.frame_names == []
+
+    with caplog.at_level(logging.DEBUG, logger="isage_qgis"):
+        assert dock.session.add_service_frames(private.id(), [ss.ServiceFrame("private", box, zoom=19)])
+        pipeline = dock.session.pipeline
+        spin(lambda: not dock.session.busy, 120)
+    assert len(messages(qgis_iface, CRITICAL)) == 1, messages(qgis_iface, CRITICAL)
+    assert dock.session.state.frame_names == ["private"]
+    answered = [r["status"] for r in server.requests if r["path"].startswith("/xyz/")]
+    assert 200 in answered and 401 in answered  # refused without the credentials, served with them
+    # it ran in an engine process of its own (its command line logged), the anonymous one on the resident
+    # engine (started without the credentials, its requests not logged as command lines)
+    commands = [m for m in logged if m.startswith("engine: ") and " frames add " in m]
+    assert len(commands) == 1 and commands[0].endswith("--name private")
+    assert "GDAL_HTTP" not in repr(pipeline.steps) and all(s.env for s in pipeline.steps[-1:])
+
+    seen = "\n".join([*logged, caplog.text, *messages(qgis_iface, SUCCESS), *messages(qgis_iface, INFO),
+                      *messages(qgis_iface, CRITICAL), dock.ui.status_label.text(), *commands])  # fmt: skip
+    written = b"".join(
+        p.read_bytes() for p in ws.rglob("*") if p.is_file() and "cache" not in p.relative_to(ws).parts
+    )
+    for secret in secrets:
+        assert secret not in seen and secret.encode() not in written
+    assert private.source().count(authcfg) == 1  # the layer keeps its configuration id, not the secret
+    assert os.environ.get("GDAL_HTTP_USERPWD") is None  # nor does QGIS's own environment get it
