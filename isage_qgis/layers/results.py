@@ -399,8 +399,8 @@ def add_click_layer(
 
 
 def add_frame_layer(project: QgsProject, path: str | Path, name: str) -> QgsRasterLayer | None:
-    """Show a frame's raster (one downloaded from a service) at the top of the layer tree, unless a layer
-    of the project shows that file already; None when it cannot be read."""
+    """Show a frame's raster (one downloaded from a service) at the top of the layer tree (under the clicks),
+    unless a layer of the project shows that file already; None when it cannot be read."""
     path = Path(path).resolve()
     for layer in project.mapLayers().values():
         if isinstance(layer, QgsRasterLayer) and same_file(layer_path(layer), path):
@@ -410,7 +410,12 @@ def add_frame_layer(project: QgsProject, path: str | Path, name: str) -> QgsRast
         return None
     layer.setCustomProperty(PROP_ROLE, "frame")
     project.addMapLayer(layer, False)
-    project.layerTreeRoot().insertLayer(0, layer)
+    root = project.layerTreeRoot()
+    top = root.children()[0] if root.children() else None
+    clicks_on_top = (
+        QgsLayerTree.isLayer(top) and top.layer() and top.layer().customProperty(PROP_ROLE) == "clicks"
+    )
+    root.insertLayer(1 if clicks_on_top else 0, layer)
     return layer
 
 

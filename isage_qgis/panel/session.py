@@ -169,21 +169,20 @@ class IsageSession(QObject):
         steps = dm.add_frames_steps(self.workspace, wanted)
         return self.run_steps(steps, lambda results: self._reopen_click_layer(), tr("add frames"))
 
-    def _new_frame_files(self, paths: Sequence[str]) -> list[str]:
-        """The rasters of ``paths`` not yet frames of the record; [] (and why, said) when none or one is
-        not a file."""
+    def _new_frame_files(self, paths: Sequence[str], quiet: bool = False) -> list[str] | None:
+        """The rasters of ``paths`` not yet frames of the record ([] when none: said unless ``quiet``);
+        None (and why, said) when one is not a file."""
         known = {str(Path(f.path).resolve()) for f in self.snapshot.frames}
         wanted = [str(p) for p in paths if str(Path(p).resolve()) not in known]
-        if not wanted:
+        if not wanted and not quiet:
             self._say("info", tr("Frames"), tr("these rasters are frames of the record already"))
-            return []
         missing = [p for p in wanted if not Path(p).is_file()]
         if missing:
             text = tr("{path}: not a raster file on disk; save the layer to a GeoTIFF").format(
                 path=missing[0]
             )
             self._say("critical", tr("Frames"), text)
-            return []
+            return None
         return wanted
 
     def add_service_frames(
@@ -201,8 +200,8 @@ class IsageSession(QObject):
         if not frames:
             self._say("warning", tr("Frames"), tr("no area to fetch: choose an extent or polygon features"))
             return False
-        wanted = self._new_frame_files(files) if files else []
-        if files and not wanted:
+        wanted = self._new_frame_files(files, quiet=True)
+        if wanted is None:
             return False
         try:
             service = service_of(layer)
@@ -212,17 +211,29 @@ class IsageSession(QObject):
             return False
         steps = dm.add_frames_steps(self.workspace, wanted) if wanted else []
         steps += dm.service_frames_steps(self.workspace, service, frames, env)
-        return self.run_steps(steps, self._frames_added, tr("add frames"))
+        if not self.run_steps(steps, self._frames_added, tr("add frames")):
+            return False
+        self.pipeline.stepFinished.connect(self._show_fetched_frames)  # also those before a cancel
+        return True
+
+    def _show_fetched_frames(self, label: str, event: dict) -> None:
+        """Show the frames one step downloaded from a service as layers, to click on them."""
+        fetched = list(event.get("fetched") or {})
+        if not fetched or self.record is None:
+            return
+        try:
+            snapshot = read_record(self.record.path)
+        except RecordError as exc:
+            self._say("critical", tr("Click record"), str(exc))
+            return
+        for name in fetched:
+            frame = snapshot.frame(name)
+            if frame is not None:
+                layers.add_frame_layer(self.project, frame.path, name)
 
     def _frames_added(self, results: list) -> None:
-        """Show the frames downloaded from a service as layers (to click on them), then the clicks."""
-        self.refresh()
-        added = [name for _, event in results for name in event.get("added") or []]
+        """After frames were downloaded from a service: the clicks layer on top again, and what came."""
         fetched = {k: v for _, event in results for k, v in (event.get("fetched") or {}).items()}
-        for name in added:
-            frame = self.snapshot.frame(name) if self.snapshot else None
-            if frame is not None and name in fetched:
-                layers.add_frame_layer(self.project, frame.path, name)
         self._reopen_click_layer()
         if fetched:
             megabytes = sum(float(v.get("downloaded_mb") or 0) for v in fetched.values())

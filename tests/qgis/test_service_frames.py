@@ -325,6 +325,9 @@ def test_wmts_and_wms_dialogs_fetch_the_services_pixels(
     wms = gdal.Open(snapshot.frame("map").path)  # 0.299 m: a grid of its own, close to the tiles'
     assert wms.RasterCount == 3 and abs(wms.RasterXSize - 512) <= 2
     assert {lyr.name() for lyr in layers.layers_of(qgis_new_project, "frame")} == {"tiles", "map"}
+    top = [node.layer() for node in qgis_new_project.layerTreeRoot().children()[:2]]
+    assert [(lyr.name(), lyr.customProperty(layers.PROP_ROLE)) for lyr in top[1:]] == [("map", "frame")]
+    assert top[0].customProperty(layers.PROP_ROLE) == "clicks"  # the newest frame under the clicks
     assert any("downloaded into the workspace" in m for m in messages(qgis_iface, SUCCESS))
 
 
