@@ -107,7 +107,7 @@ PLUGIN_ZIP ?= dist/isage_qgis.zip
 PROFILE_DIR ?= $(HOME)/.local/share/QGIS/QGIS3/profiles/default
 SCREENSHOT_PACKAGES := xvfb xauth imagemagick fonts-open-sans
 
-.PHONY: plugin-stage package bandit deploy screenshot-packages screenshot
+.PHONY: plugin-stage package bandit deploy screenshot-packages screenshot screenshot-service-frames
 
 ENGINE_SRC := build/engine-src
 
@@ -175,3 +175,9 @@ screenshot: install plugin-stage screenshot-packages
 	  --proposal-out docs/screenshot_proposal.png --assessment-out docs/screenshot_assessment.png --locale en_US
 	$(PY) scripts/screenshot.py --plugin $(PLUGIN_STAGE) --engine-python $(PY) --out docs/screenshot_pt_BR.png \
 	  --locale pt_BR
+	$(MAKE) --no-print-directory screenshot-service-frames
+
+# docs/screenshot_service_frames.png: the dialog of frames from an XYZ layer, grabbed by its headless test.
+screenshot-service-frames: install
+	ISAGE_SCREENSHOT_DIR=docs QT_QPA_PLATFORM=offscreen $(PY) -m pytest -q tests/qgis/test_service_frames.py \
+	  -k dialog_shows

@@ -49,7 +49,6 @@ from .service_testutil import LoopbackImagery, tile_resolution
 CRITICAL, SUCCESS, INFO = Qgis.MessageLevel.Critical, Qgis.MessageLevel.Success, Qgis.MessageLevel.Info
 WEB = QgsCoordinateReferenceSystem("EPSG:3857")
 RES = tile_resolution(19)
-REPO = Path(__file__).resolve().parents[2]
 CLASSES = [
     ClassInfo(0, "paved", "#3c3c3c"),
     ClassInfo(1, "vegetation", "#43a047"),
@@ -219,9 +218,27 @@ def test_credentials_of_a_layer_uri_become_gdal_environment_variables():
     with pytest.raises(ss.ServiceSourceError, match="authentication configuration nope123 cannot be read"):
         ss.credentials_environment(missing, "https://t.example", "private")
 
+    def with_config(authcfg: str) -> dict:
+        return decode("wms", f"authcfg={authcfg}&type=xyz&url=https://t.example/{{z}}/{{x}}/{{y}}.png")
+
+    basic = auth_config("Basic", username="ana", password="pw")
+    assert ss.credentials_environment(with_config(basic), "https://t.example") == {
+        "GDAL_HTTP_USERPWD": "ana:pw",
+        "GDAL_HTTP_AUTH": "BASIC",
+    }
+    header = auth_config("APIHeader", **{"X-Api-Key": "K-42"})  # QGIS applies it as an HTTP header
+    assert ss.credentials_environment(with_config(header), "https://t.example") == {
+        "GDAL_HTTP_HEADERS": "X-Api-Key: K-42"
+    }
+    certificate = auth_config("PKI-Paths", certpath="/no/cert.pem", keypath="/no/key.pem")
+    with pytest.raises(ss.ServiceSourceError, match="private: its authentication method PKI-Paths cannot be"):
+        ss.credentials_environment(with_config(certificate), "https://t.example", "private")
+
 
 # ---- the dialog -----------------------------------------------------------------------------------------
-def test_the_dialog_shows_the_pixels_and_download_and_gives_the_frames(server, qgis_iface, qgis_new_project):
+def test_the_dialog_shows_the_pixels_and_download_and_gives_the_frames(
+    server, qgis_iface, qgis_new_project, tmp_path
+):
     canvas = qgis_iface.mapCanvas()
     canvas.setDestinationCrs(WEB)
     layer = xyz_layer(server)
@@ -281,7 +298,8 @@ def test_the_dialog_shows_the_pixels_and_download_and_gives_the_frames(server, q
         dialog.resize(620, dialog.sizeHint().height())
         dialog.show()
         spin(lambda: dialog.isVisible(), 5)
-        assert dialog.grab().save(str(REPO / "docs" / "screenshot_service_frames.png"))
+        folder = Path(os.environ.get("ISAGE_SCREENSHOT_DIR") or tmp_path)  # make screenshot-service-frames
+        assert dialog.grab().save(str(folder / "screenshot_service_frames.png"))
     finally:
         dialog.close()
 
@@ -457,15 +475,15 @@ def test_cancel_during_a_slow_download_leaves_no_frame(
     assert not layers.layers_of(qgis_new_project, "frame")
 
 
-def basic_auth_config(user: str, password: str) -> str:
-    """A Basic authentication configuration in QGIS's store (the test profile's), its id."""
+def auth_config(method: str, **values: str) -> str:
+    """An authentication configuration of ``method`` in QGIS's store (the test profile's), its id."""
     manager = QgsApplication.authManager()
     if not manager.masterPasswordIsSet():
         assert manager.setMasterPassword("isage-tests", True)
-    config = QgsAuthMethodConfig("Basic")
-    config.setName("isage imagery")
-    config.setConfig("username", user)
-    config.setConfig("password", password)
+    config = QgsAuthMethodConfig(method)
+    config.setName(f"isage imagery {method}")
+    for key, value in values.items():
+        config.setConfig(key, value)
     stored = manager.storeAuthenticationConfig(config)
     assert (stored[0] if isinstance(stored, tuple) else stored) and config.id()
     return config.id()
@@ -476,7 +494,7 @@ def test_the_layers_credentials_fetch_the_imagery_and_are_written_nowhere(
 ):
     user, password = "ana", "Pw-7f3c-s3cret"
     secrets = [password, base64.b64encode(f"{user}:{password}".encode()).decode()]
-    authcfg = basic_auth_config(user, password)
+    authcfg = auth_config("Basic", username=user, password=password)
     logged: list[str] = []
     setup_logging(logging.DEBUG)  # everything the plugin logs, engine output included, reaches the log panel
     QgsApplication.messageLog().messageReceived.connect(lambda text, tag, level: logged.append(text))
