@@ -135,6 +135,11 @@ class ClusterSettings:
     cog: bool = False  # also write each output as one Cloud-Optimized GeoTIFF
     retries: int = 2  # a failed part is tried this many times more
     connect_timeout_s: float = 30.0  # how long to wait for the scheduler
+    # a local cluster's dashboard: loopback unless the user gives another address; None: no dashboard
+    dashboard_address: str | None = "127.0.0.1:0"
+    tls_ca_file: str | None = None  # a tls:// scheduler: the CA that signed its certificate (PEM)
+    tls_cert: str | None = None  # ... this client's certificate (PEM)
+    tls_key: str | None = None  # ... and its private key (PEM)
 
     @property
     def wanted(self) -> bool:

@@ -39,12 +39,17 @@ from pathlib import Path
 from urllib.parse import parse_qs, urlsplit
 
 import numpy as np
-import rasterio
-from rasterio.enums import Resampling
-from rasterio.io import MemoryFile
-from rasterio.transform import Affine
-from rasterio.warp import transform_bounds
-from rasterio.windows import from_bounds
+
+try:  # the server process and the engine's tests have rasterio; QGIS's own Python (a QGIS test) may not:
+    # it then asks the engine's Python (ISAGE_TEST_ENGINE_PYTHON) to write and describe world rasters
+    import rasterio
+    from rasterio.enums import Resampling
+    from rasterio.io import MemoryFile
+    from rasterio.transform import Affine
+    from rasterio.warp import transform_bounds
+    from rasterio.windows import from_bounds
+except ImportError:
+    rasterio = None
 
 EARTH_HALF = 20037508.342789244  # half the EPSG:3857 world's width, metres
 TILE = 256
@@ -93,6 +98,9 @@ def make_world_raster(path, zoom=WORLD_ZOOM, tile_origin=WORLD_TILE_ORIGIN, tile
     pasted side by side, row by row, in sorted name order."""
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
+    if rasterio is None:
+        _engine_python("make-world", path, zoom, *tile_origin, *tiles)
+        return path
     height, width = tiles[1] * TILE, tiles[0] * TILE
     world = np.zeros((3, height, width), np.uint8)
     with warnings.catch_warnings():
@@ -115,6 +123,30 @@ def make_world_raster(path, zoom=WORLD_ZOOM, tile_origin=WORLD_TILE_ORIGIN, tile
     return path
 
 
+def engine_python() -> str:
+    """The Python with rasterio: the engine's (``ISAGE_TEST_ENGINE_PYTHON``, set in QGIS tests), else this."""
+    return os.environ.get("ISAGE_TEST_ENGINE_PYTHON") or sys.executable
+
+
+def _engine_python(*argv) -> str:
+    """Run this module's ``argv`` command in the engine's Python; its stdout."""
+    done = subprocess.run(
+        [engine_python(), "-m", "tests.imagery_server", *map(str, argv)],
+        cwd=Path(__file__).resolve().parents[1], capture_output=True, text=True, check=False, timeout=120,
+    )  # fmt: skip
+    if done.returncode != 0:
+        raise RuntimeError(f"imagery server helper {argv[0]} failed: {done.stderr[-2000:]}")
+    return done.stdout
+
+
+def _describe_world(path) -> dict:
+    """Write the world's pixels beside it (``.npy``) and return its grid, for a process without rasterio."""
+    with rasterio.open(path) as src:
+        np.save(Path(path).with_suffix(".npy"), src.read())
+        return {"transform": list(src.transform)[:6], "width": src.width, "height": src.height,
+                "count": src.count, "dtype": src.dtypes[0], "crs": src.crs.to_string()}  # fmt: skip
+
+
 def encode_image(data: np.ndarray, fmt: str = "png") -> bytes:
     """PNG or JPEG bytes of ``data`` (bands, rows, cols), encoded by GDAL in memory (deterministic)."""
     driver = {"png": "PNG", "jpg": "JPEG", "jpeg": "JPEG"}[fmt]
@@ -132,9 +164,15 @@ class World:
 
     def __init__(self, path):
         self.path = Path(path)
-        with rasterio.open(self.path) as src:
-            self.profile, self.bounds, self._pixels = src.profile, tuple(src.bounds), src.read()
-        res = self.profile["transform"].a
+        if rasterio is not None:
+            with rasterio.open(self.path) as src:
+                self.profile, self.bounds, self._pixels = src.profile, tuple(src.bounds), src.read()
+        else:
+            self.profile = json.loads(_engine_python("describe-world", self.path))
+            self._pixels = np.load(self.path.with_suffix(".npy"))
+            a, _, c, _, e, f = self.profile["transform"]
+            self.bounds = (c, f + e * self.profile["height"], c + a * self.profile["width"], f)
+        res = self.profile["transform"][0]
         self.zoom = round(math.log2(2 * EARTH_HALF / (TILE * res)))
         tile_size = TILE * res
         x0, y0 = (
@@ -588,7 +626,7 @@ class ImageryServer:
     # ---- life -----------------------------------------------------------------------------------------
     def start(self) -> "ImageryServer":
         paths = [str(path.resolve()) for path in (self.world_path, self.files_dir)]
-        command = [sys.executable, "-m", "tests.imagery_server", *paths, self.host]
+        command = [engine_python(), "-m", "tests.imagery_server", *paths, self.host]
         root = Path(__file__).resolve().parents[1]  # the repository: ``tests`` is importable from there
         self._process = subprocess.Popen(
             command, cwd=root, stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True
@@ -663,4 +701,11 @@ class ImageryServer:
 
 
 if __name__ == "__main__":
-    _serve(*sys.argv[1:4])
+    if sys.argv[1] == "make-world":
+        make_world_raster(
+            sys.argv[2], int(sys.argv[3]), tuple(map(int, sys.argv[4:6])), tuple(map(int, sys.argv[6:8]))
+        )
+    elif sys.argv[1] == "describe-world":
+        sys.stdout.write(json.dumps(_describe_world(sys.argv[2])))
+    else:
+        _serve(*sys.argv[1:4])

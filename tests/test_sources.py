@@ -239,6 +239,17 @@ def test_a_failing_service_gives_one_line_and_leaves_nothing(capsys, imagery_ser
     assert not list(ws.glob("frames/.*partial*")) and not list(ws.glob("frames/*.tif"))
 
 
+def test_a_missing_wmts_tile_is_an_error_not_a_black_patch(capsys, imagery_server, ws):
+    server = imagery_server
+    server.faults.tile_status = {server.tiles[1]: 404}
+    message = refused(
+        capsys, "frames", "add", ws, server.wmts_url, "--layer", "ortho", "--zoom", 19,
+        "--extent", *extent(server, 0, 0, 600, 300),
+    )  # fmt: skip
+    assert "HTTP 404" in message and message.startswith("wmts http://127.0.0.1")
+    record_unchanged(ws)
+
+
 def test_no_tiles_at_the_zoom_and_an_extent_outside_the_service(capsys, imagery_server, ws):
     server = imagery_server
     box = extent(server, 0, 0, 256, 256)

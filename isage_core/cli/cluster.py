@@ -23,6 +23,14 @@ def add_cluster_options(p: argparse.ArgumentParser) -> None:
     )
     g.add_argument("--retries", type=int, default=2, help="times a failed part is tried again")
     g.add_argument("--connect-timeout", type=float, default=30.0, help="seconds to wait for the scheduler")
+    g.add_argument(
+        "--dashboard-address", default="127.0.0.1:0",
+        help="with --local-workers: where the Dask dashboard listens (default: loopback, any free port; "
+        "'none': no dashboard)",
+    )  # fmt: skip
+    g.add_argument("--tls-ca-file", help="a tls:// scheduler: the CA certificate that signed its certificate")
+    g.add_argument("--tls-cert", help="a tls:// scheduler: this client's certificate (PEM)")
+    g.add_argument("--tls-key", help="a tls:// scheduler: this client's private key (PEM)")
 
 
 def cluster_settings(a: argparse.Namespace) -> ClusterSettings:
@@ -40,6 +48,10 @@ def cluster_settings(a: argparse.Namespace) -> ClusterSettings:
         cog=a.cog,
         retries=a.retries,
         connect_timeout_s=a.connect_timeout,
+        dashboard_address=None if str(a.dashboard_address).lower() == "none" else a.dashboard_address,
+        tls_ca_file=a.tls_ca_file,
+        tls_cert=a.tls_cert,
+        tls_key=a.tls_key,
     )
     if not settings.wanted and (a.resume or a.cog):
         raise IsageError("--resume and --cog belong to a cluster run: add --local-workers N or --scheduler")

@@ -29,6 +29,7 @@ from ..inference.predict import FramePrediction, FrameTask
 from ..settings import ClusterSettings, PredictSettings
 from .assemble import write_cog, write_vrt
 from .parts import check_resume, job_description, prepare_parts
+from .security import LOOPBACK, check_transport, client_security
 
 log = logging.getLogger(__name__)
 
@@ -80,6 +81,8 @@ def _dask():
 def connect(cluster: ClusterSettings) -> Iterator:
     """A Dask client: of a local cluster started here, of ``scheduler_file``, or of ``scheduler``."""
     distributed = _dask()
+    check_transport(cluster)
+    security = client_security(cluster)
     with ExitStack() as stack:
         try:
             if cluster.local_workers:
@@ -88,12 +91,14 @@ def connect(cluster: ClusterSettings) -> Iterator:
                         n_workers=cluster.local_workers,
                         threads_per_worker=cluster.threads_per_worker,
                         processes=True,
-                        dashboard_address=":0",  # any free port: its link is logged
+                        host=LOOPBACK,  # scheduler and workers: nothing listens beyond this machine
+                        dashboard_address=cluster.dashboard_address,  # loopback unless asked
                         silence_logs=logging.WARNING,
                     )
                 )
                 client = stack.enter_context(distributed.Client(local))
-                log.info("local Dask cluster: dashboard at %s", client.dashboard_link)
+                if cluster.dashboard_address:
+                    log.info("local Dask cluster: dashboard at %s", client.dashboard_link)
             elif cluster.scheduler_file:
                 if not Path(cluster.scheduler_file).is_file():
                     raise IsageError(
@@ -102,12 +107,16 @@ def connect(cluster: ClusterSettings) -> Iterator:
                     )
                 client = stack.enter_context(
                     distributed.Client(
-                        scheduler_file=cluster.scheduler_file, timeout=cluster.connect_timeout_s
-                    )
+                        scheduler_file=cluster.scheduler_file,
+                        timeout=cluster.connect_timeout_s,
+                        security=security,
+                    )  # fmt: skip
                 )
             else:
                 client = stack.enter_context(
-                    distributed.Client(cluster.scheduler, timeout=cluster.connect_timeout_s)
+                    distributed.Client(
+                        cluster.scheduler, timeout=cluster.connect_timeout_s, security=security
+                    )
                 )
         except (OSError, TimeoutError) as exc:
             where = cluster.scheduler_file or cluster.scheduler

@@ -57,7 +57,7 @@ class Workspace:
 
     def remove_stale_partials(self) -> list[Path]:
         """Remove the partial files stopped runs left in the workspace (see :mod:`isage_core.atomic`)."""
-        removed = remove_stale_partials([self.folder, self.models_dir])
+        removed = remove_stale_partials([self.folder, self.models_dir, self.folder / "frames"])
         return removed + remove_stale_partials([self.outputs_dir], recursive=True)
 
     def model_path(self, iteration: int) -> Path:
