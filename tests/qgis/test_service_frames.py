@@ -44,11 +44,10 @@ from isage_qgis.record.view import read_record
 
 from .conftest import result_of, run_engine_cli
 from .dock_testutil import messages, spin
-from .service_testutil import LoopbackImagery, tile_resolution
 
 CRITICAL, SUCCESS, INFO = Qgis.MessageLevel.Critical, Qgis.MessageLevel.Success, Qgis.MessageLevel.Info
 WEB = QgsCoordinateReferenceSystem("EPSG:3857")
-RES = tile_resolution(19)
+RES = ss.tile_resolution(19)
 CLASSES = [
     ClassInfo(0, "paved", "#3c3c3c"),
     ClassInfo(1, "vegetation", "#43a047"),
@@ -56,22 +55,21 @@ CLASSES = [
 ]
 
 
-@pytest.fixture(scope="module")
-def server(tmp_path_factory):
-    """The loopback services for the module's tests (faults cleared before each); GDAL caches nothing of
-    them outside a workspace (as tests/conftest.py's imagery_server fixture)."""
-    folder = tmp_path_factory.mktemp("imagery")
-    with LoopbackImagery(folder) as running, pytest.MonkeyPatch.context() as env:
-        env.setenv("CPL_VSIL_CURL_NON_CACHED", f"/vsicurl/{running.url}")
-        env.setenv("GDAL_ENABLE_WMS_CACHE", "NO")
-        env.setenv("GDAL_DEFAULT_WMS_CACHE_PATH", str(folder / "gdalwmscache"))
-        yield running
+@pytest.fixture
+def server(imagery_server):
+    """The loopback services (``imagery_server`` of tests/conftest.py: XYZ tiles, a WMTS and a WMS of a
+    1024 x 768 px world at zoom 19 in EPSG:3857, ``faults`` to inject failures)."""
+    return imagery_server
 
 
-@pytest.fixture(autouse=True)
-def no_faults(request):
-    if "server" in request.fixturenames:
-        request.getfixturevalue("server").reset_faults()
+def xyz_template(server) -> str:
+    return server.url + "/xyz/{z}/{x}/{y}.png"
+
+
+def extent(server, col0: int, row0: int, col1: int, row1: int) -> tuple[float, float, float, float]:
+    """Map extent (EPSG:3857) of world pixels ``[col0, col1) x [row0, row1)`` at zoom 19."""
+    left, top = server.bounds[0], server.bounds[3]
+    return left + col0 * RES, top - row1 * RES, left + col1 * RES, top - row0 * RES
 
 
 def xyz_layer(server, name="ortho", extra="") -> QgsRasterLayer:
@@ -140,18 +138,18 @@ def answer_modal(act) -> None:
 
 # ---- the layers' engine arguments ---------------------------------------------------------------------
 def test_real_xyz_wmts_and_wms_layers_give_the_engine_arguments(server, qgis_new_project):
-    box = server.extent(256, 256, 768, 512)
+    box = extent(server, 256, 256, 768, 512)
     xyz = ss.service_of(xyz_layer(server))
     assert (xyz.kind, xyz.location, xyz.crs, xyz.levels[0][0], xyz.levels[-1][0]) == (
-        "xyz", server.xyz_template, "EPSG:3857", 0, 19,
+        "xyz", xyz_template(server), "EPSG:3857", 0, 19,
     )  # fmt: skip
     frame = ss.ServiceFrame("t", box, zoom=19)
-    args, extent = split_extent(ss.frame_args("/ws", xyz, frame))
+    args, got = split_extent(ss.frame_args("/ws", xyz, frame))
     assert args == [
-        "frames", "add", "/ws", server.xyz_template, "--kind", "xyz", "--zoom", "19",
+        "frames", "add", "/ws", xyz_template(server), "--kind", "xyz", "--zoom", "19",
         "--extent", "--extent-crs", "EPSG:3857", "--name", "t",
     ]  # fmt: skip
-    assert extent == pytest.approx(box, abs=1e-6)
+    assert got == pytest.approx(box, abs=1e-6)
     noisy = ss.ServiceFrame("t", (box[0] + RES / 1e4, box[1] - RES / 1e4, *box[2:]), zoom=19)
     assert ss.grid_extent(xyz, noisy) == pytest.approx(box, abs=1e-6)  # float noise stays on the grid
     assert ss.frame_size(xyz, frame) == (512, 256)
@@ -162,22 +160,22 @@ def test_real_xyz_wmts_and_wms_layers_give_the_engine_arguments(server, qgis_new
         "wmts", server.wmts_url, "ortho", "image/png",
     )  # fmt: skip
     assert len(wmts.levels) == 20 and wmts.resolution(19) == pytest.approx(RES)  # GDAL's index from the top
-    args, extent = split_extent(ss.frame_args("/ws", wmts, ss.ServiceFrame("w", box, zoom=19)))
+    args, got = split_extent(ss.frame_args("/ws", wmts, ss.ServiceFrame("w", box, zoom=19)))
     assert args == [
         "frames", "add", "/ws", server.wmts_url, "--kind", "wmts", "--zoom", "19",
         "--extent", "--extent-crs", "EPSG:3857", "--layer", "ortho", "--format", "image/png", "--name", "w",
     ]  # fmt: skip
-    assert extent == pytest.approx(box, abs=1e-6)
+    assert got == pytest.approx(box, abs=1e-6)
 
     wms = ss.service_of(ogc_layer(server, False, "map"))
     assert (wms.kind, wms.location, wms.layer, wms.levels) == ("wms", server.wms_url, "ortho", ())
-    args, extent = split_extent(ss.frame_args("/ws", wms, ss.ServiceFrame("m", box, resolution=RES)))
+    args, got = split_extent(ss.frame_args("/ws", wms, ss.ServiceFrame("m", box, resolution=RES)))
     assert args == [
         "frames", "add", "/ws", server.wms_url, "--kind", "wms", "--resolution", repr(RES),
         "--crs", "EPSG:3857", "--extent", "--extent-crs", "EPSG:3857", "--layer", "ortho",
         "--format", "image/png", "--name", "m",
     ]  # fmt: skip
-    assert extent == pytest.approx(box, abs=1e-6)
+    assert got == pytest.approx(box, abs=1e-6)
     assert ss.frame_size(wms, ss.ServiceFrame("m", box, resolution=RES)) == (512, 256)
     assert ss.download_mb(512 * 256) == (0.0, 0.2) and ss.download_mb(10_000_000) == (3.0, 12.0)
 
@@ -243,7 +241,7 @@ def test_the_dialog_shows_the_pixels_and_download_and_gives_the_frames(
     canvas.setDestinationCrs(WEB)
     layer = xyz_layer(server)
     qgis_new_project.addMapLayer(layer)
-    box = server.extent(0, 0, 512, 512)
+    box = extent(server, 0, 0, 512, 512)
     show_at(canvas, box, 1.2 * RES)  # a screen pixel is about a pixel of zoom 19: the default level
     dialog = ServiceFrameDialog(ss.service_of(layer), canvas, qgis_new_project, taken=["ortho_z19"])
     try:
@@ -278,7 +276,7 @@ def test_the_dialog_shows_the_pixels_and_download_and_gives_the_frames(
         to_lonlat = QgsCoordinateTransform(WEB, QgsCoordinateReferenceSystem("EPSG:4326"), qgis_new_project)
         features = []
         for cols in ((0, 200), (300, 700)):
-            part = QgsRectangle(*server.extent(cols[0], 100, cols[1], 300))
+            part = QgsRectangle(*extent(server, cols[0], 100, cols[1], 300))
             feature = QgsFeature()
             feature.setGeometry(QgsGeometry.fromRect(to_lonlat.transformBoundingBox(part)))
             features.append(feature)
@@ -308,7 +306,7 @@ def test_wmts_and_wms_dialogs_fetch_the_services_pixels(
     server, make_dock, qgis_iface, qgis_new_project, tmp_path
 ):
     dock = new_workspace(make_dock, tmp_path / "ws")
-    box = server.extent(256, 256, 768, 512)
+    box = extent(server, 256, 256, 768, 512)
     canvas = dock.canvas
     canvas.setDestinationCrs(WEB)
     show_at(canvas, box, RES)
@@ -337,7 +335,7 @@ def test_wmts_and_wms_dialogs_fetch_the_services_pixels(
     assert [f.name for f in snapshot.frames] == ["tiles", "map"]
     tiles = gdal.Open(snapshot.frame("tiles").path)
     assert (tiles.RasterXSize, tiles.RasterYSize) == (512, 256)
-    world = gdal.Open(str(server.world))
+    world = gdal.Open(str(server.world_path))
     want = world.ReadRaster(256, 256, 512, 256, band_list=[1, 2, 3])
     assert tiles.ReadRaster(band_list=[1, 2, 3]) == want  # the service's exact pixels
     wms = gdal.Open(snapshot.frame("map").path)  # 0.299 m: a grid of its own, close to the tiles'
@@ -369,7 +367,7 @@ def test_an_xyz_frame_clicks_trains_and_predicts_as_the_same_pixels_from_a_file(
     ws = tmp_path / "ws"
     dock = new_workspace(make_dock, ws)
     qgis_new_project.addMapLayer(xyz_layer(server))
-    box = server.extent(0, 0, 512, 512)
+    box = extent(server, 0, 0, 512, 512)
     dock.canvas.setDestinationCrs(WEB)
     show_at(dock.canvas, box, 2 * RES)
 
@@ -436,10 +434,10 @@ def test_a_failing_service_is_one_line_in_the_panel_and_leaves_the_record_unchan
     layer = xyz_layer(server)
     qgis_new_project.addMapLayer(layer)
     if fault == "tile_status":
-        server.set_faults(tile_status={server.tiles[1]: 404})
+        server.faults.tile_status = {server.tiles[1]: 404}
     else:
-        server.set_faults(html_error=True)
-    frame = ss.ServiceFrame("ortho", server.extent(0, 0, 600, 300), zoom=19)
+        server.faults.html_error = True
+    frame = ss.ServiceFrame("ortho", extent(server, 0, 0, 600, 300), zoom=19)
     assert dock.session.add_service_frames(layer.id(), [frame])
     spin(lambda: not dock.session.busy, 120)
     errors = messages(qgis_iface, CRITICAL)
@@ -459,7 +457,7 @@ def test_cancel_during_a_slow_download_leaves_no_frame(
     dock = new_workspace(make_dock, ws)
     layer = xyz_layer(server)
     qgis_new_project.addMapLayer(layer)
-    server.set_faults(delay_s=1.5)  # 12 tiles, 4 at a time: 4.5 s at least
+    server.faults.delay_s = 1.5  # 12 tiles, 4 at a time: 4.5 s at least
     progress = []
     dock.session.progress.connect(lambda fraction, text: progress.append(text))
     frame = ss.ServiceFrame("ortho", server.bounds, zoom=19)
@@ -503,8 +501,8 @@ def test_the_layers_credentials_fetch_the_imagery_and_are_written_nowhere(
     private = xyz_layer(server, "private", extra=f"authcfg={authcfg}&")
     anonymous = xyz_layer(server, "anonymous")
     qgis_new_project.addMapLayers([private, anonymous])
-    server.set_faults(auth=(user, password))  # 401 without them
-    box = server.extent(0, 0, 300, 300)
+    server.faults.auth = (user, password)  # 401 without them
+    box = extent(server, 0, 0, 300, 300)
 
     assert dock.session.add_service_frames(anonymous.id(), [ss.ServiceFrame("anon", box, zoom=19)])
     spin(lambda: not dock.session.busy, 120)
@@ -518,7 +516,7 @@ def test_the_layers_credentials_fetch_the_imagery_and_are_written_nowhere(
         spin(lambda: not dock.session.busy, 120)
     assert len(messages(qgis_iface, CRITICAL)) == 1, messages(qgis_iface, CRITICAL)
     assert dock.session.state.frame_names == ["private"]
-    answered = [r["status"] for r in server.requests if r["path"].startswith("/xyz/")]
+    answered = [r.status for r in server.log if r.path.startswith("/xyz/")]
     assert 200 in answered and 401 in answered  # refused without the credentials, served with them
     # it ran in an engine process of its own (its command line logged), the anonymous one on the resident
     # engine (started without the credentials, its requests not logged as command lines)
