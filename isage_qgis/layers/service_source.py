@@ -204,13 +204,6 @@ def service_of(layer: QgsMapLayer) -> ServiceLayer:
     return read_service(decoded, layer.name(), layer.crs().authid(), native)
 
 
-def is_service_layer(layer: QgsMapLayer) -> bool:
-    """A raster layer of an online XYZ, WMTS or WMS service."""
-    if not isinstance(layer, QgsRasterLayer) or layer.providerType() != "wms":
-        return False
-    return service_kind(QgsProviderRegistry.instance().decodeUri("wms", layer.source())) is not None
-
-
 # ---- the frame's engine command, size and download ----------------------------------------------------
 def frame_args(workspace: str, service: ServiceLayer, frame: ServiceFrame) -> list[str]:
     """``frames add WS LOCATION --kind ... --name NAME``: fetch ``frame`` from ``service`` (its extent on
