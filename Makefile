@@ -4,8 +4,10 @@ VENV ?= .venv
 PY := $(VENV)/bin/python
 PIP := $(PY) -m pip
 STAMP := $(VENV)/.installed
-# qttools5-dev-tools: Qt's lrelease, which builds the interface translations (isage_qgis/i18n/*.qm)
-APT_PACKAGES := qgis python3-qgis qgis-providers qttools5-dev-tools
+# qttools5-dev-tools: Qt's lrelease, which builds the interface translations (isage_qgis/i18n/*.qm);
+# postgresql-15-postgis-3 (pulls postgresql-15): the team record's tests start a throwaway PostgreSQL +
+# PostGIS cluster of their own (tests/postgres_testutil.py); no server of the machine's is used
+APT_PACKAGES := qgis python3-qgis qgis-providers qttools5-dev-tools postgresql-15-postgis-3
 
 .PHONY: install system-packages torch-plan test numpy2-venv test-qgis344 demo lint clean translations
 

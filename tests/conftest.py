@@ -164,3 +164,30 @@ def imagery_server(tmp_path, monkeypatch):
             monkeypatch.setenv(name, server.gdal_options[name])
         monkeypatch.setenv("GDAL_DEFAULT_WMS_CACHE_PATH", str(tmp_path / "gdalwmscache"))
         yield server
+
+
+# ---- the team record on PostgreSQL/PostGIS (tests/test_postgres_record.py) ---------------------------
+@pytest.fixture(scope="session")
+def pg_team():
+    """A throwaway PostgreSQL + PostGIS cluster (Unix socket only, passwords required) set up by admin.sql,
+    with its people (``tests/postgres_testutil.py``); stopped and removed after the session. Without
+    PostgreSQL and PostGIS installed the tests fail, saying to run `make install`: they never skip."""
+    from isage_core.record.postgres import admin_sql_path
+
+    from .postgres_testutil import PostgresMissing, start_team
+
+    try:
+        team = start_team(admin_sql_path())
+    except PostgresMissing as exc:
+        pytest.fail(str(exc), pytrace=False)
+    yield team
+    team.close_connections()
+    team.cluster.stop()
+
+
+@pytest.fixture
+def pg_schema(pg_team):
+    """A new record (its schema's name) with classes 0-3 and frames f0-f3 (256 x 256, EPSG:31983); the
+    connections the test opens through ``pg_team`` are closed after it."""
+    yield pg_team.new_record()
+    pg_team.close_connections()

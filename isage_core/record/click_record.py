@@ -10,7 +10,6 @@ the point geometry is the pixel centre in the record CRS, for display.
 from __future__ import annotations
 
 import functools
-import hashlib
 import json
 import logging
 import operator
@@ -52,6 +51,7 @@ from .schema import (  # noqa: F401 (re-exported: the record's public types)
     Run,
     _click,
     _json,
+    hash_clicks,
     unique_name,
     upgrade_schema,
 )
@@ -505,12 +505,6 @@ class ClickRecord:
         with self._connect(write=False) as conn:
             rows = conn.execute(f"SELECT {_RUN_COLS} FROM runs ORDER BY iteration, fid").fetchall()  # nosec B608
         return [Run(*r[:4], json.loads(r[4] or "{}"), json.loads(r[5] or "[]"), *r[6:]) for r in rows]
-
-
-def hash_clicks(clicks: list[Click]) -> str:
-    """SHA-1 over what a model learns from each click (uid, frame, pixel, class, iteration), any order."""
-    lines = sorted(f"{c.uid}|{c.frame}|{c.row}|{c.col}|{c.class_id}|{c.iteration}" for c in clicks)
-    return hashlib.sha1("\n".join(lines).encode(), usedforsecurity=False).hexdigest()
 
 
 @functools.lru_cache(maxsize=32)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import json
 import logging
 import re
@@ -322,6 +323,13 @@ def _json(value: Any) -> str:
 def _click(row: tuple) -> Click:
     x, y = gpkg.decode_point(row[14]) if row[14] is not None else (float("nan"), float("nan"))
     return Click(*row[:9], row[9] or "", bool(row[10]), *row[11:14], x, y)
+
+
+def hash_clicks(clicks: list[Click]) -> str:
+    """SHA-1 over what a model learns from each click (uid, frame, pixel, class, iteration), any order.
+    The GeoPackage record and the PostGIS record (record/postgres) hash a run's clicks with it."""
+    lines = sorted(f"{c.uid}|{c.frame}|{c.row}|{c.col}|{c.class_id}|{c.iteration}" for c in clicks)
+    return hashlib.sha1("\n".join(lines).encode(), usedforsecurity=False).hexdigest()
 
 
 def unique_name(wanted: str, taken: set[str]) -> str:
