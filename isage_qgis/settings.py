@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+from collections.abc import Sequence
 from dataclasses import dataclass, fields
 
 from qgis.core import QgsSettings
@@ -30,6 +31,10 @@ class PluginSettings:
     torch: str = "default"  # default | cpu | cuda (isage_qgis.engine.install_plan)
     wheel_folder: str = ""  # empty: the package index
     scheduler: str = ""  # empty: predict in the engine's process; an address or a scheduler file: on Dask
+    # a tls:// scheduler: the CA that signed its certificate, this computer's certificate and key (PEM files)
+    scheduler_tls_ca: str = ""
+    scheduler_tls_cert: str = ""
+    scheduler_tls_key: str = ""
     propose: bool = True  # after each prediction, `isage propose` the next clicks for the panel
     resident_engine: bool = True  # one engine process for the session (`isage serve`), not one per command
     live_training: bool = True  # the resident engine trains while the person clicks; Train closes the round
@@ -65,14 +70,23 @@ class PluginSettings:
         for f in fields(self):
             store.setValue(PREFIX + f.name, getattr(self, f.name))
 
+    def scheduler_tls(self) -> tuple[str, str, str]:
+        """The TLS files of the scheduler: CA, certificate, key."""
+        return self.scheduler_tls_ca, self.scheduler_tls_cert, self.scheduler_tls_key
 
-def scheduler_args(scheduler: str) -> list[str]:
+
+def scheduler_args(scheduler: str, tls: Sequence[str] = ()) -> list[str]:
     """The engine's options for the Dask scheduler of the settings: an address, or a scheduler file
-    (a path ending in .json); nothing when it is empty (the engine predicts in its own process)."""
+    (a path ending in .json), with the TLS files (CA, certificate, key) of a tls:// scheduler when all
+    three are given; nothing when it is empty (the engine predicts in its own process)."""
     scheduler = scheduler.strip()
     if not scheduler:
         return []
-    return ["--scheduler-file" if scheduler.lower().endswith(".json") else "--scheduler", scheduler]
+    args = ["--scheduler-file" if scheduler.lower().endswith(".json") else "--scheduler", scheduler]
+    files = [str(f).strip() for f in tls]
+    if len(files) == 3 and all(files):
+        args += ["--tls-ca-file", files[0], "--tls-cert", files[1], "--tls-key", files[2]]
+    return args
 
 
 ALLOCATIONS = ("proportional", "equal", "minimum")

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import logging
 import random
+import ssl
 import time
 from collections.abc import Iterator, Sequence
 from contextlib import ExitStack, contextmanager
@@ -118,6 +119,11 @@ def connect(cluster: ClusterSettings) -> Iterator:
                         cluster.scheduler, timeout=cluster.connect_timeout_s, security=security
                     )
                 )
+        except ssl.SSLError as exc:
+            raise IsageError(
+                f"{cluster.tls_cert}: the TLS files could not be used ({str(exc).splitlines()[0][:120]}); "
+                "give the PEM files of the CA, this client's certificate and its key"
+            ) from exc
         except (OSError, TimeoutError) as exc:
             where = cluster.scheduler_file or cluster.scheduler
             raise IsageError(

@@ -358,6 +358,14 @@
       <translation>Clics usados</translation>
     </message>
     <message>
+      <source>Client certificate</source>
+      <translation>Certificado del cliente</translation>
+    </message>
+    <message>
+      <source>Client private key</source>
+      <translation>Clave privada del cliente</translation>
+    </message>
+    <message>
       <source>Clip the gradient norm to this; 0: no clipping.</source>
       <translation>Limitar la norma del gradiente a este valor; 0: sin límite.</translation>
     </message>
@@ -580,6 +588,14 @@
     <message>
       <source>Folder holding the missing frames</source>
       <translation>Carpeta que contiene los marcos que faltan</translation>
+    </message>
+    <message>
+      <source>For a tls:// scheduler (PEM files; the default is the iSAGE settings' file): without the three, a scheduler is reached over plain TCP, which whoever reaches it can run code on.</source>
+      <translation>Para un planificador tls:// (archivos PEM; por defecto, el archivo de la configuración de iSAGE): sin los tres, el planificador se alcanza por TCP sin cifrar, en el que cualquiera que lo alcance puede ejecutar código.</translation>
+    </message>
+    <message>
+      <source>For a tls:// scheduler: the CA certificate that signed the scheduler's certificate, and this computer's certificate and private key (PEM files, as Dask's security settings take them). Without them only a plain tcp:// scheduler is reached, which whoever reaches it can run code on.</source>
+      <translation>Para un planificador tls://: el certificado de la CA que firmó el certificado del planificador, y el certificado y la clave privada de este equipo (archivos PEM, como los toma la configuración de seguridad de Dask). Sin ellos solo se alcanza un planificador tcp:// sin cifrar, en el que cualquiera que lo alcance puede ejecutar código.</translation>
     </message>
     <message>
       <source>Frame epochs (instead of steps)</source>
@@ -1048,6 +1064,10 @@
       <translation>Solapamiento de las teselas vecinas, fundido para ocultar las costuras; menos de la mitad del tamaño de tesela.</translation>
     </message>
     <message>
+      <source>PEM files (*.pem *.crt *.key);;All files (*)</source>
+      <translation>Archivos PEM (*.pem *.crt *.key);;Todos los archivos (*)</translation>
+    </message>
+    <message>
       <source>Pan to the next pixel the engine proposes (key N with the click tool); label it with a class key 1-9 or go on to skip it</source>
       <translation>Desplazarse al siguiente píxel que propone el motor (tecla N con la herramienta de clic); etiquételo con una tecla de clase 1-9 o siga para saltarlo</translation>
     </message>
@@ -1310,6 +1330,10 @@ La carpeta de salida recibe benchmark.md (el informe), benchmark.png (mIoU frent
     <message>
       <source>Save clicks, train the next iteration, then predict</source>
       <translation>Guardar los clics, entrenar la siguiente iteración y luego predecir</translation>
+    </message>
+    <message>
+      <source>Scheduler CA certificate</source>
+      <translation>Certificado de la CA del planificador</translation>
     </message>
     <message>
       <source>Score on the last N training frames instead of the validation split (for tuning a recipe without looking at the validation split). Empty or 0: score on val.</source>

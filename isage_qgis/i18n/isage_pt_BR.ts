@@ -358,6 +358,14 @@
       <translation>Cliques usados</translation>
     </message>
     <message>
+      <source>Client certificate</source>
+      <translation>Certificado do cliente</translation>
+    </message>
+    <message>
+      <source>Client private key</source>
+      <translation>Chave privada do cliente</translation>
+    </message>
+    <message>
       <source>Clip the gradient norm to this; 0: no clipping.</source>
       <translation>Limitar a norma do gradiente a este valor; 0: sem limite.</translation>
     </message>
@@ -580,6 +588,14 @@
     <message>
       <source>Folder holding the missing frames</source>
       <translation>Pasta que contém os quadros ausentes</translation>
+    </message>
+    <message>
+      <source>For a tls:// scheduler (PEM files; the default is the iSAGE settings' file): without the three, a scheduler is reached over plain TCP, which whoever reaches it can run code on.</source>
+      <translation>Para um agendador tls:// (arquivos PEM; o padrão é o arquivo das configurações do iSAGE): sem os três, o agendador é alcançado por TCP sem criptografia, no qual quem o alcançar pode executar código.</translation>
+    </message>
+    <message>
+      <source>For a tls:// scheduler: the CA certificate that signed the scheduler's certificate, and this computer's certificate and private key (PEM files, as Dask's security settings take them). Without them only a plain tcp:// scheduler is reached, which whoever reaches it can run code on.</source>
+      <translation>Para um agendador tls://: o certificado da AC que assinou o certificado do agendador, e o certificado e a chave privada deste computador (arquivos PEM, como as configurações de segurança do Dask os recebem). Sem eles só se alcança um agendador tcp:// sem criptografia, no qual quem o alcançar pode executar código.</translation>
     </message>
     <message>
       <source>Frame epochs (instead of steps)</source>
@@ -1048,6 +1064,10 @@
       <translation>Sobreposição dos blocos vizinhos, mesclada para esconder as emendas; menos da metade do tamanho do bloco.</translation>
     </message>
     <message>
+      <source>PEM files (*.pem *.crt *.key);;All files (*)</source>
+      <translation>Arquivos PEM (*.pem *.crt *.key);;Todos os arquivos (*)</translation>
+    </message>
+    <message>
       <source>Pan to the next pixel the engine proposes (key N with the click tool); label it with a class key 1-9 or go on to skip it</source>
       <translation>Ir até o próximo pixel que o motor propõe (tecla N com a ferramenta de clique); rotule-o com uma tecla de classe 1-9 ou siga adiante para pulá-lo</translation>
     </message>
@@ -1310,6 +1330,10 @@ A pasta de saída recebe benchmark.md (o relatório), benchmark.png (mIoU em fun
     <message>
       <source>Save clicks, train the next iteration, then predict</source>
       <translation>Salvar os cliques, treinar a próxima iteração e depois prever</translation>
+    </message>
+    <message>
+      <source>Scheduler CA certificate</source>
+      <translation>Certificado da AC do agendador</translation>
     </message>
     <message>
       <source>Score on the last N training frames instead of the validation split (for tuning a recipe without looking at the validation split). Empty or 0: score on val.</source>

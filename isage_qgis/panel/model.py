@@ -262,10 +262,11 @@ def predict_steps(
     jobs: Sequence[tuple[list[str], tuple[float, float, float, float]]] | None = None,
     out_dir: str | None = None,
     scheduler: str = "",
+    tls: Sequence[str] = (),
 ) -> list[Step]:
     """Whole frames (``jobs`` None), or one run per ``(frames, extent)`` job writing to ``out_dir``;
-    on the Dask cluster ``scheduler`` names, if any."""
-    base = ["predict", workspace, "--device", device or "auto", *scheduler_args(scheduler)]
+    on the Dask cluster ``scheduler`` names, if any (over TLS with the ``tls`` CA, certificate, key)."""
+    base = ["predict", workspace, "--device", device or "auto", *scheduler_args(scheduler, tls)]
     if jobs is None:
         return [Step("predict", base, 1.0)]
     steps = []

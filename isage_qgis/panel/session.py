@@ -316,7 +316,9 @@ class IsageSession(QObject):
             if settings.propose:  # proposals.gpkg of the iteration, also beside visible-extent outputs
                 layers.remove_proposals_layers(self.project)
         target = str(out_dir) if jobs else None
-        steps = dm.predict_steps(self.workspace, settings.device, jobs, target, settings.scheduler)
+        steps = dm.predict_steps(
+            self.workspace, settings.device, jobs, target, settings.scheduler, settings.scheduler_tls()
+        )
         if settings.propose:
             if jobs is None:
                 steps += dm.propose_steps(self.workspace, settings.device)

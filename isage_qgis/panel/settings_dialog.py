@@ -7,6 +7,7 @@ from __future__ import annotations
 import logging
 
 from qgis.core import QgsApplication, QgsTask
+from qgis.gui import QgsFileWidget
 from qgis.PyQt.QtCore import Qt
 from qgis.PyQt.QtWidgets import (
     QCheckBox,
@@ -121,6 +122,18 @@ class SettingsDialog(QDialog):
                 "be on storage every worker reads at the same paths."
             )
         )
+        tls_hint = tr(
+            "For a tls:// scheduler: the CA certificate that signed the scheduler's certificate, and this "
+            "computer's certificate and private key (PEM files, as Dask's security settings take them). "
+            "Without them only a plain tcp:// scheduler is reached, which whoever reaches it can run code on."
+        )
+        self.tls_widgets = []
+        for value in settings.scheduler_tls():
+            widget = QgsFileWidget()
+            widget.setFilePath(value)
+            widget.setFilter(tr("PEM files (*.pem *.crt *.key);;All files (*)"))
+            widget.setToolTip(tls_hint)
+            self.tls_widgets.append(widget)
         self.propose_check = QCheckBox(tr("Propose where to click next after each prediction"))
         self.propose_check.setToolTip(
             tr(
@@ -168,6 +181,9 @@ class SettingsDialog(QDialog):
         form.addRow("", self.preview_check)
         form.addRow(tr("Training time budget"), self.budget_spin)
         form.addRow(tr("Dask scheduler"), self.scheduler_edit)
+        tls_labels = (tr("Scheduler CA certificate"), tr("Client certificate"), tr("Client private key"))
+        for label, widget in zip(tls_labels, self.tls_widgets, strict=True):
+            form.addRow(label, widget)
 
         self.status_label = QLabel(tr("Press “Check engine” to see which engine, torch and device are used."))
         self.status_label.setWordWrap(True)
@@ -322,6 +338,9 @@ class SettingsDialog(QDialog):
             torch=self.torch_combo.currentText(),
             wheel_folder=self.source_edit.text().strip(),
             scheduler=self.scheduler_edit.text().strip(),
+            scheduler_tls_ca=self.tls_widgets[0].filePath().strip(),
+            scheduler_tls_cert=self.tls_widgets[1].filePath().strip(),
+            scheduler_tls_key=self.tls_widgets[2].filePath().strip(),
             propose=self.propose_check.isChecked(),
             live_training=self.live_check.isChecked(),
             live_preview=self.preview_check.isChecked(),

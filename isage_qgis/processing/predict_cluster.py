@@ -5,6 +5,7 @@ from __future__ import annotations
 from qgis.core import (
     QgsProcessingOutputRasterLayer,
     QgsProcessingParameterBoolean,
+    QgsProcessingParameterFile,
     QgsProcessingParameterFolderDestination,
     QgsProcessingParameterRasterLayer,
     QgsProcessingParameterString,
@@ -35,6 +36,7 @@ class PredictClusterAlgorithm(IsageAlgorithm):
     )
 
     def initAlgorithm(self, config=None):  # noqa: N802
+        settings = PluginSettings.load()
         self.add(
             QgsProcessingParameterRasterLayer("INPUT", self.tr("Raster or VRT mosaic")),
             tr(
@@ -45,13 +47,25 @@ class PredictClusterAlgorithm(IsageAlgorithm):
         self.add_prediction_options()
         self.add(
             QgsProcessingParameterString(
-                "SCHEDULER", self.tr("Dask scheduler"), PluginSettings.load().scheduler, optional=True
+                "SCHEDULER", self.tr("Dask scheduler"), settings.scheduler, optional=True
             ),
             tr(
                 "A scheduler address (tcp://host:8786) or scheduler file (.json); empty: a local "
                 "cluster. The default is the scheduler of the iSAGE settings."
             ),
         )
+        tls_help = tr(
+            "For a tls:// scheduler (PEM files; the default is the iSAGE settings' file): without the three, "
+            "a scheduler is reached over plain TCP, which whoever reaches it can run code on."
+        )
+        for name, label, value in (
+            ("TLS_CA", self.tr("Scheduler CA certificate"), settings.scheduler_tls_ca),
+            ("TLS_CERT", self.tr("Client certificate"), settings.scheduler_tls_cert),
+            ("TLS_KEY", self.tr("Client private key"), settings.scheduler_tls_key),
+        ):
+            self.add(
+                QgsProcessingParameterFile(name, label, defaultValue=value or None, optional=True), tls_help
+            )
         self.add_int(
             "BLOCK_SIZE", tr("Part size (pixels)"), 3072,
             tr("Side of the square parts the workers compute, one at a time each (memory grows with it)."),
@@ -87,7 +101,11 @@ class PredictClusterAlgorithm(IsageAlgorithm):
         args += ["--out", folder, "--heatmaps", "confidence"]
         args += ["--block-size", str(self.parameterAsInt(parameters, "BLOCK_SIZE", context))]
         if scheduler.strip():
-            args += scheduler_args(scheduler)
+            tls = [
+                self.parameterAsFile(parameters, name, context) or ""
+                for name in ("TLS_CA", "TLS_CERT", "TLS_KEY")
+            ]
+            args += scheduler_args(scheduler, tls)
         else:
             args += ["--local-workers", str(self.parameterAsInt(parameters, "LOCAL_WORKERS", context))]
         if self.parameterAsBoolean(parameters, "RESUME", context):

@@ -178,6 +178,14 @@ def test_predict_runs_on_the_dask_scheduler_of_the_settings(
     assert dm.predict_steps("ws", "cpu", None, None, "tcp://10.0.0.5:8786")[0].args[-2:] == [
         "--scheduler", "tcp://10.0.0.5:8786",
     ]  # fmt: skip
+    tls = ("/etc/dask/ca.pem", "/home/ana/ana.pem", "/home/ana/ana.key")
+    assert dm.predict_steps("ws", "cpu", None, None, "tls://10.0.0.5:8786", tls)[0].args[-8:] == [
+        "--scheduler", "tls://10.0.0.5:8786",
+        "--tls-ca-file", tls[0], "--tls-cert", tls[1], "--tls-key", tls[2],
+    ]  # fmt: skip
+    assert (
+        "--tls-ca-file" not in dm.predict_steps("ws", "cpu", None, None, "tls://h:1", tls[:2] + ("",))[0].args
+    )
     ws = engine_workspace.copy("dock_cluster")
     dask = [engine_python, "-m", "dask"]  # not a `dask` script beside it: the chroot's engine is a wrapper
     file = tmp_path / "scheduler.json"  # as `dask scheduler --scheduler-file` writes it on a cluster
@@ -287,7 +295,8 @@ def test_plugin_gui_processing_and_unload(qgis_iface, qgis_new_project):
 def test_settings_dialog_reports_the_engine(qgis_app, engine_python, tmp_path):
     chosen = PluginSettings(
         engine_python=engine_python, device="cpu", enforce_budget=False, annotator="ana",
-        scheduler="tcp://10.0.0.5:8786",
+        scheduler="tls://10.0.0.5:8786", scheduler_tls_ca=str(tmp_path / "ca.pem"),
+        scheduler_tls_cert=str(tmp_path / "ana.pem"), scheduler_tls_key=str(tmp_path / "ana.key"),
     )  # fmt: skip
     dialog = SettingsDialog(chosen)
     assert dialog.settings() == chosen

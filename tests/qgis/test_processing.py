@@ -224,6 +224,20 @@ def test_predict_on_a_local_cluster_gives_the_pixels_of_one_process(
     assert not [p for p in folder.rglob("*") if p.name.startswith(".isage-")]
 
 
+def test_predict_on_a_tls_scheduler_takes_the_tls_files(isage_provider, engine_workspace, tmp_path):
+    """The three files reach the engine, which reads them before anything else (here: not PEM files)."""
+    files = {}
+    for name in ("TLS_CA", "TLS_CERT", "TLS_KEY"):
+        files[name] = tmp_path / f"{name.lower()}.pem"
+        files[name].write_text("not a certificate")
+    with pytest.raises(QgsProcessingException, match="the TLS files could not be used"):
+        run("predictcluster", {
+            "INPUT": str(engine_workspace.images["train_1"]), "MODEL": str(engine_workspace.model),
+            **FAST_PREDICT, "SCHEDULER": "tls://127.0.0.1:9", **{k: str(v) for k, v in files.items()},
+            "OUTPUT_FOLDER": str(tmp_path / "out"),
+        })  # fmt: skip
+
+
 def test_propose_clicks_writes_points_and_leaves_the_record_alone(isage_provider, engine_workspace, tmp_path):
     ws = engine_workspace.copy("ws_propose")
     record = (ws / "clicks.gpkg").read_bytes()
