@@ -128,9 +128,14 @@ def test_wmts_and_wms_layers_give_the_services_pixels(capsys, imagery_server, ws
     box = extent(server, 256, 256, 768, 512)
     status, events = cli(
         capsys, "frames", "add", ws, server.wmts_url, "--layer", "ortho", "--zoom", 19, "--extent", *box,
-        "--name", "wmts",
+        "--tile-matrix-set", "GoogleMapsCompatible", "--name", "wmts",
     )  # fmt: skip
     assert status == 0, events[-1]
+    message = refused(
+        capsys, "frames", "add", ws, server.wmts_url, "--layer", "ortho", "--zoom", 19, "--extent", *box,
+        "--tile-matrix-set", "NoSuchSet",
+    )  # fmt: skip
+    assert message.startswith("wmts http://127.0.0.1") and "could not open the service" in message
     status, events = cli(
         capsys, "frames", "add", ws, server.wms_url + "?SERVICE=WMS&REQUEST=GetCapabilities", "--kind", "wms",
         "--layer", "ortho", "--resolution", RES, "--extent", *box, "--name", "wms",
@@ -277,10 +282,25 @@ def test_credentials_are_used_and_never_written(capsys, imagery_server, ws, monk
     assert b"TOPSECRETKEY" not in written and b"s3cret" not in written
     assert b"api_key=REDACTED" in written
     assert "TOPSECRETKEY" not in caplog.text + json.dumps(events)
+    # a URL held by an environment variable: the key never on a command line
+    monkeypatch.setenv("ISAGE_TILES_URL", keyed)
+    status, events = cli(
+        capsys,
+        "frames",
+        "add",
+        ws,
+        "env:ISAGE_TILES_URL",
+        "--zoom",
+        19,
+        "--extent",
+        *extent(server, 300, 0, 600, 300),
+    )
+    assert status == 0, events[-1]
+    assert "not set" in refused(capsys, "frames", "add", ws, "env:ISAGE_NO_SUCH_URL", "--zoom", 19)
     # refreshing needs the key again: the record kept none
     assert "lost its credentials" in refused(capsys, "frames", "refresh", ws)
-    status, events = cli(capsys, "frames", "refresh", ws, "--url", keyed)
-    assert status == 0 and list(events[-1]["refreshed"].values())[0]["imagery"] == "unchanged"
+    status, events = cli(capsys, "frames", "refresh", ws, "--url", "env:ISAGE_TILES_URL")
+    assert status == 0 and {v["imagery"] for v in events[-1]["refreshed"].values()} == {"unchanged"}
     server.faults.auth = None
     message = refused(capsys, "frames", "add", ws, xyz(server) + "?api_key=TOPSECRETKEY", "--zoom", 18,
                       "--extent", *extent(server, 0, 0, 300, 300))  # fmt: skip

@@ -11,7 +11,7 @@ from ..record.frame_sources import FrameSources
 from ..record.workspace import Workspace
 from ..sources.frames import add_frame_from_source, refresh_frame
 from ..sources.services import DEFAULT_TIMEOUT_S
-from ..sources.spec import KINDS, ImagerySource, guess_kind
+from ..sources.spec import KINDS, ImagerySource, guess_kind, resolve_location
 from .reporters import Reporter
 
 
@@ -21,8 +21,9 @@ def add_frames_options(p: argparse.ArgumentParser) -> None:
     p.add_argument(
         "paths", nargs="*",
         help="add: rasters, URLs of COGs, tile templates (https://host/{z}/{x}/{y}.png), WMTS capabilities "
-        "or WMS URLs, STAC item JSON files or URLs; relink: NAME NEW_PATH; find: folders to search; refresh: "
-        "frame names (default: every frame added from a source)",
+        "or WMS URLs, STAC item JSON files or URLs (a URL with a key: env:NAME, the variable holding it); "
+        "relink: NAME NEW_PATH; find: folders to search; refresh: frame names (default: every frame added "
+        "from a source)",
     )  # fmt: skip
     p.add_argument("--name", help="frame name for a single added source (default: from the file or service)")
     p.add_argument("--kind", choices=KINDS, help="what the source is (default: guessed from it)")
@@ -37,6 +38,8 @@ def add_frames_options(p: argparse.ArgumentParser) -> None:
     )  # fmt: skip
     p.add_argument("--extent-crs", help="CRS of --extent (default: the source's CRS), e.g. EPSG:4326")
     p.add_argument("--layer", help="WMS/WMTS layer")
+    p.add_argument("--tile-matrix-set", help="WMTS: the tile matrix set (default: the layer's first)")
+    p.add_argument("--style", help="WMS/WMTS: the style (default: the service's default)")
     p.add_argument("--crs", dest="service_crs", help="WMS: the CRS to request the map in (default EPSG:3857)")
     p.add_argument("--format", dest="image_format", help="WMS/WMTS image format (default image/png)")
     p.add_argument(
@@ -57,6 +60,7 @@ def add_frames_options(p: argparse.ArgumentParser) -> None:
 
 
 def source_from_args(a, location: str) -> ImagerySource:
+    location = resolve_location(location)
     return ImagerySource(
         kind=a.kind or guess_kind(location),
         location=location,
@@ -70,6 +74,8 @@ def source_from_args(a, location: str) -> ImagerySource:
         bands=a.bands,
         assets=tuple(s.strip() for s in (a.assets or "").split(",") if s.strip()),
         download=a.download,
+        tile_matrix_set=a.tile_matrix_set,
+        style=a.style,
     )
 
 
@@ -111,7 +117,8 @@ def frames_cmd(a, reporter: Reporter, cancel: CancelToken) -> None:
         checked = {}
         for index, name in enumerate(names):
             step = reporter.scaled(index / len(names), (index + 1) / len(names))
-            result = refresh_frame(ws, name, step, cancel, a.url, a.timeout)
+            url = resolve_location(a.url) if a.url else None
+            result = refresh_frame(ws, name, step, cancel, url, a.timeout)
             checked[name] = {"imagery": result.event, "detail": result.detail}
         reporter.result(refreshed=checked)
     else:

@@ -92,6 +92,10 @@ def wmts_description(source: ImagerySource, cache_dir: Path | None, timeout_s: f
     _element(root, "GetCapabilitiesUrl", location)
     if source.layer:
         _element(root, "Layer", source.layer)
+    if source.style:
+        _element(root, "Style", source.style)
+    if source.tile_matrix_set:
+        _element(root, "TileMatrixSet", source.tile_matrix_set)
     if source.zoom is not None:
         _element(root, "ZoomLevel", source.zoom)
     if source.image_format:
@@ -118,7 +122,7 @@ def wms_description(source: ImagerySource, cache_dir: Path | None, timeout_s: fl
     _element(service, "CRS", crs)
     _element(service, "ImageFormat", source.image_format or "image/png")
     _element(service, "Layers", source.layer or "")
-    _element(service, "Styles", "")
+    _element(service, "Styles", source.style or "")
     window = _element(root, "DataWindow")
     corners = (("UpperLeftX", xmin), ("UpperLeftY", ymax), ("LowerRightX", xmax), ("LowerRightY", ymin))
     for tag, value in corners:

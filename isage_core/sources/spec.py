@@ -4,6 +4,7 @@ record without its credentials."""
 
 from __future__ import annotations
 
+import os
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -79,6 +80,8 @@ class ImagerySource:
     bands: int = 3  # service imagery: bands kept (3: RGB; 4 keeps alpha)
     assets: tuple[str, ...] = field(default_factory=tuple)  # STAC: asset keys or band names, in order
     download: bool = False  # remote COG/STAC: materialise a local copy instead of reading remotely
+    tile_matrix_set: str | None = None  # WMTS: the tile matrix set (default: the layer's first)
+    style: str | None = None  # WMS/WMTS: the style (default: the service's default style)
 
     @property
     def is_service(self) -> bool:
@@ -103,6 +106,8 @@ class ImagerySource:
             "bands": self.bands,
             "assets": list(self.assets),
             "download": self.download,
+            "tile_matrix_set": self.tile_matrix_set,
+            "style": self.style,
         }
         return {k: v for k, v in described.items() if v not in (None, [], "")}
 
@@ -127,6 +132,8 @@ class ImagerySource:
             bands=described.get("bands", 3),
             assets=tuple(described.get("assets", ())),
             download=described.get("download", False),
+            tile_matrix_set=described.get("tile_matrix_set"),
+            style=described.get("style"),
         )
 
     @property
@@ -140,6 +147,18 @@ class ImagerySource:
         extra = [f"layer {self.layer}"] if self.layer else []
         extra += [f"zoom {self.zoom}"] if self.zoom is not None else []
         return f"{self.kind} {where}" + (f" ({', '.join(extra)})" if extra else "")
+
+
+def resolve_location(text: str) -> str:
+    """``env:NAME`` is the URL held by the environment variable NAME (a URL with an API key then never
+    appears on a command line, which other users of the machine can list); anything else is itself."""
+    if not text.startswith("env:"):
+        return text
+    name = text[len("env:") :]
+    value = os.environ.get(name, "")
+    if not value:
+        raise IsageError(f"{text}: the environment variable {name} is not set; set it to the source's URL")
+    return value
 
 
 def guess_kind(location: str) -> str:

@@ -64,6 +64,11 @@ def public_command(command: list[str]) -> list[str]:
     return [_SECRET_VALUE.sub(r"\1REDACTED", _USER_PART.sub(r"\1\2:REDACTED@", str(a))) for a in command]
 
 
+def has_secret(url: str) -> bool:
+    """Whether ``url`` holds a credential: a secret-looking query value or a password in its user part."""
+    return bool(_SECRET_VALUE.search(url) or _USER_PART.search(url))
+
+
 def engine_environment() -> dict[str, str]:
     """This process's environment without QGIS's Python/GDAL/PROJ variables, and unbuffered output."""
     env = {k: v for k, v in os.environ.items() if k not in _SCRUBBED_VARIABLES}

@@ -34,6 +34,7 @@ from qgis.core import (
 from qgis.PyQt.QtCore import QUrl
 from qgis.PyQt.QtNetwork import QNetworkRequest
 
+from ..engine.protocol import has_secret
 from ..translation import deferred_tr, tr
 
 KINDS = ("xyz", "wmts", "wms")
@@ -45,6 +46,7 @@ MAX_PIXELS = 400_000_000  # the engine refuses a service frame larger than this:
 BYTES_PER_PIXEL = (0.3, 1.2)  # compressed RGB imagery, a pixel (the engine's estimate)
 _TEMPLATE_KEYS = {"z", "x", "y", "-y"}
 _PLACEHOLDER = re.compile(r"\{([^{}]*)\}")
+LOCATION_VARIABLE = "ISAGE_SOURCE_URL"  # the engine reads a URL with a key from it (``env:NAME``)
 # methods whose credentials are no fixed HTTP header: a client certificate, or a signature of each request
 _NO_HEADER_METHODS = {"Identity-Cert", "PKI-Paths", "PKI-PKCS#12", "AWSS3", "MapTilerHmacSha256"}
 _HEADER_PREFIX = "http-header:"  # no-i18n
@@ -65,6 +67,8 @@ class ServiceLayer:
     layer: str = ""  # WMS/WMTS layer(s), comma-separated
     image_format: str = ""
     levels: tuple[tuple[int, float], ...] = ()  # XYZ/WMTS: (zoom, pixel size in crs units), coarsest first
+    tile_matrix_set: str = ""  # WMTS: the tile matrix set the layer shows
+    style: str = ""  # WMS/WMTS: the style the layer shows
 
     @property
     def tiled(self) -> bool:
@@ -188,8 +192,11 @@ def read_service(
                 ).format(layer=title)  # fmt: skip
             )
         levels = tuple(enumerate(sizes))  # GDAL's WMTS zoom level: the index from the coarsest matrix
-        return ServiceLayer("wmts", wmts_capabilities_url(url), title, crs, layer, fmt, levels)
-    return ServiceLayer("wms", url, title, crs, layer, fmt)
+        return ServiceLayer(
+            "wmts", wmts_capabilities_url(url), title, crs, layer, fmt, levels,
+            _text(decoded, "tileMatrixSet"), _text(decoded, "styles"),
+        )  # fmt: skip
+    return ServiceLayer("wms", url, title, crs, layer, fmt, style=_text(decoded, "styles"))
 
 
 def service_of(layer: QgsMapLayer) -> ServiceLayer:
@@ -208,7 +215,8 @@ def service_of(layer: QgsMapLayer) -> ServiceLayer:
 def frame_args(workspace: str, service: ServiceLayer, frame: ServiceFrame) -> list[str]:
     """``frames add WS LOCATION --kind ... --name NAME``: fetch ``frame`` from ``service`` (its extent on
     the pixel grid, :func:`grid_extent`)."""
-    args = ["frames", "add", str(workspace), service.location, "--kind", service.kind]
+    location = f"env:{LOCATION_VARIABLE}" if has_secret(service.location) else service.location
+    args = ["frames", "add", str(workspace), location, "--kind", service.kind]
     if service.tiled:
         args += ["--zoom", str(int(frame.zoom))]
     else:
@@ -218,7 +226,17 @@ def frame_args(workspace: str, service: ServiceLayer, frame: ServiceFrame) -> li
         args += ["--layer", service.layer]
     if service.image_format and service.kind != "xyz":
         args += ["--format", service.image_format]
+    if service.tile_matrix_set:
+        args += ["--tile-matrix-set", service.tile_matrix_set]
+    if service.style:
+        args += ["--style", service.style]
     return [*args, "--name", frame.name]
+
+
+def location_environment(service: ServiceLayer) -> dict[str, str]:
+    """A service URL with a key in it travels in the engine process's environment, not on its command
+    line (which other users of the computer can list): ``frame_args`` then names the variable."""
+    return {LOCATION_VARIABLE: service.location} if has_secret(service.location) else {}
 
 
 def _pixel_grid(service: ServiceLayer, frame: ServiceFrame) -> tuple[float, float, float] | None:
@@ -422,4 +440,7 @@ def credentials_environment(decoded: Mapping, url: str, title: str = "") -> dict
 def service_environment(layer: QgsMapLayer, service: ServiceLayer) -> dict[str, str]:
     """:func:`credentials_environment` of a project layer."""
     decoded = QgsProviderRegistry.instance().decodeUri("wms", layer.source())
-    return credentials_environment(decoded, service.location, service.title)
+    return {
+        **credentials_environment(decoded, service.location, service.title),
+        **location_environment(service),
+    }

@@ -163,7 +163,8 @@ def test_real_xyz_wmts_and_wms_layers_give_the_engine_arguments(server, qgis_new
     args, got = split_extent(ss.frame_args("/ws", wmts, ss.ServiceFrame("w", box, zoom=19)))
     assert args == [
         "frames", "add", "/ws", server.wmts_url, "--kind", "wmts", "--zoom", "19",
-        "--extent", "--extent-crs", "EPSG:3857", "--layer", "ortho", "--format", "image/png", "--name", "w",
+        "--extent", "--extent-crs", "EPSG:3857", "--layer", "ortho", "--format", "image/png",
+        "--tile-matrix-set", "GoogleMapsCompatible", "--style", "default", "--name", "w",
     ]  # fmt: skip
     assert got == pytest.approx(box, abs=1e-6)
 
@@ -179,8 +180,17 @@ def test_real_xyz_wmts_and_wms_layers_give_the_engine_arguments(server, qgis_new
     assert ss.frame_size(wms, ss.ServiceFrame("m", box, resolution=RES)) == (512, 256)
     assert ss.download_mb(512 * 256) == (0.0, 0.2) and ss.download_mb(10_000_000) == (3.0, 12.0)
 
-    # what the engine cannot fetch is refused in one line, naming the layer
+    # a tile URL with a key travels in the engine's environment, never on its command line
     decode = QgsProviderRegistry.instance().decodeUri
+    keyed = ss.read_service(
+        decode("wms", f"type=xyz&url={xyz_template(server)}?api_key=K3Y&zmax=19"), "keyed"
+    )
+    args = ss.frame_args("/ws", keyed, frame)
+    assert args[3] == "env:ISAGE_SOURCE_URL" and not any("K3Y" in a for a in args)
+    assert ss.location_environment(keyed) == {"ISAGE_SOURCE_URL": xyz_template(server) + "?api_key=K3Y"}
+    assert ss.location_environment(xyz) == {}
+
+    # what the engine cannot fetch is refused in one line, naming the layer
     quadkey = decode("wms", "type=xyz&url=https://t.example/tiles/{q}.jpeg&zmax=19")
     with pytest.raises(ss.ServiceSourceError, match="bing: its tile URL has placeholders .*q"):
         ss.read_service(quadkey, "bing")
