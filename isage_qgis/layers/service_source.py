@@ -215,7 +215,7 @@ def service_of(layer: QgsMapLayer) -> ServiceLayer:
 def frame_args(workspace: str, service: ServiceLayer, frame: ServiceFrame) -> list[str]:
     """``frames add WS LOCATION --kind ... --name NAME``: fetch ``frame`` from ``service`` (its extent on
     the pixel grid, :func:`grid_extent`)."""
-    location = f"env:{LOCATION_VARIABLE}" if has_secret(service.location) else service.location
+    location = f"env:{LOCATION_VARIABLE}" if has_secret(service.location) else service.location  # no-i18n
     args = ["frames", "add", str(workspace), location, "--kind", service.kind]
     if service.tiled:
         args += ["--zoom", str(int(frame.zoom))]
