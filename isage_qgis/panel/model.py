@@ -355,16 +355,31 @@ def class_lines(classes: Sequence[ClassInfo]) -> str:
     return "\n".join(f"{c.name} {c.color}" for c in classes)
 
 
+def remote_raster_url(source: str) -> str | None:
+    """The URL of a GDAL layer read over HTTP(S) (``/vsicurl/https://...`` or a plain URL), else None."""
+    path = source.split("|")[0]
+    if path.startswith("/vsicurl/"):
+        path = path[len("/vsicurl/") :]
+    return path if path.lower().startswith(("http://", "https://")) else None
+
+
+def is_remote(path: str) -> bool:
+    return remote_raster_url(path) is not None
+
+
 def frame_candidates(project: QgsProject) -> list[tuple[str, str]]:
-    """``(layer name, file)`` of the project's file-based rasters that are not iSAGE results."""
+    """``(layer name, file or URL)`` of the project's rasters on disk or read over HTTP(S) (a remote COG:
+    its frame reads it where it lies) that are not iSAGE results."""
     found = []
     for layer in project.mapLayers().values():
         if not isinstance(layer, QgsRasterLayer) or layer.providerType() != "gdal":
             continue
         if layer.customProperty(PROP_ROLE) == "result":
             continue
-        path = layer.source().split("|")[0]
-        if Path(path).is_file():
+        path, url = layer.source().split("|")[0], remote_raster_url(layer.source())
+        if url:
+            found.append((layer.name(), url))
+        elif Path(path).is_file():
             found.append((layer.name(), str(Path(path).resolve())))
     return sorted(found)
 

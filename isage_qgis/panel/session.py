@@ -173,10 +173,10 @@ class IsageSession(QObject):
         """The rasters of ``paths`` not yet frames of the record ([] when none: said unless ``quiet``);
         None (and why, said) when one is not a file."""
         known = {str(Path(f.path).resolve()) for f in self.snapshot.frames}
-        wanted = [str(p) for p in paths if str(Path(p).resolve()) not in known]
+        wanted = [str(p) for p in paths if dm.is_remote(str(p)) or str(Path(p).resolve()) not in known]
         if not wanted and not quiet:
             self._say("info", tr("Frames"), tr("these rasters are frames of the record already"))
-        missing = [p for p in wanted if not Path(p).is_file()]
+        missing = [p for p in wanted if not dm.is_remote(p) and not Path(p).is_file()]
         if missing:
             text = tr("{path}: not a raster file on disk; save the layer to a GeoTIFF").format(
                 path=missing[0]

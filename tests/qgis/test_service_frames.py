@@ -371,7 +371,7 @@ def click(dock, x: float, y: float, row: int) -> None:
         method(QgsMapMouseEvent(canvas, kind, pos, left, left, Qt.KeyboardModifier.NoModifier))
 
 
-def test_an_xyz_frame_clicks_trains_and_predicts_as_the_same_pixels_from_a_file(
+def test_an_xyz_frame_and_a_remote_cog_click_train_and_predict_as_the_same_pixels_from_a_file(
     server, make_dock, qgis_iface, qgis_new_project, tmp_path
 ):
     ws = tmp_path / "ws"
@@ -405,14 +405,40 @@ def test_an_xyz_frame_clicks_trains_and_predicts_as_the_same_pixels_from_a_file(
     assert frame_layer and Path(frame_layer[0].source()).resolve() == (ws / "frames" / "ortho.tif").resolve()
     assert frame_layer[0].customProperty(layers.PROP_ROLE) == "frame"
 
-    # one click per class on the frame
+    # and a remote COG (the world's lower strip, beside the tiles' frame), read where it lies
+    cog = server.files_dir / "scene.tif"
+    gdal.Translate(str(cog), str(server.world_path), format="COG", srcWin=[0, 512, 512, 256])
+    url = server.file_url("scene.tif")
+    qgis_new_project.addMapLayer(QgsRasterLayer("/vsicurl/" + url, "scene", "gdal"))
+
+    def pick_the_cog(picker):
+        items = [picker.frames_list.item(i) for i in range(picker.frames_list.count())]
+        for item in items:
+            is_cog = item.data(Qt.ItemDataRole.UserRole) == url
+            item.setCheckState(Qt.CheckState.Checked if is_cog else Qt.CheckState.Unchecked)
+        assert any(item.data(Qt.ItemDataRole.UserRole) == url for item in items)
+        for i in range(picker.services_list.count()):
+            picker.services_list.item(i).setCheckState(Qt.CheckState.Unchecked)
+        picker.accept()
+
+    answer_modal(pick_the_cog)
+    dock.ui.frames_button.click()
+    spin(lambda: not dock.session.busy, 120)
+    assert not messages(qgis_iface, CRITICAL), messages(qgis_iface, CRITICAL)
+    assert dock.session.state.frame_names == ["ortho", "scene"]
+    assert (ws / "frames" / "scene.vrt").is_file()  # remote: a VRT over the URL, no copy
+
+    # one click per class on each frame
     dock.click_action.setChecked(True)
     dock.toggle_tool(True)
     for row, (r, c) in enumerate(((40, 40), (200, 90), (120, 400))):
         click(dock, box[0] + (c + 0.5) * RES, box[3] - (r + 0.5) * RES, row)
+    for row, (r, c) in enumerate(((30, 60), (150, 300), (220, 450))):  # the COG starts 512 rows lower
+        click(dock, box[0] + (c + 0.5) * RES, box[3] - (512 + r + 0.5) * RES, row)
     clicks = read_record(ws / "clicks.gpkg").clicks
     assert sorted((c.frame, c.row, c.col, c.class_id) for c in clicks) == [
         ("ortho", 40, 40, 0), ("ortho", 120, 400, 2), ("ortho", 200, 90, 1),
+        ("scene", 30, 60, 0), ("scene", 150, 300, 1), ("scene", 220, 450, 2),
     ]  # fmt: skip
 
     dock.ui.train_button.click()
@@ -432,6 +458,8 @@ def test_an_xyz_frame_clicks_trains_and_predicts_as_the_same_pixels_from_a_file(
     assert (a.RasterXSize, a.RasterYSize) == (512, 512)
     assert a.ReadRaster() == b.ReadRaster()
     assert len(set(a.ReadRaster())) > 1  # a real map, not one class
+    remote = gdal.Open(str(ws / "outputs" / "iteration_000" / "scene_classes.tif"))
+    assert (remote.RasterXSize, remote.RasterYSize) == (512, 256) and len(set(remote.ReadRaster())) > 1
 
 
 # ---- failures, cancel and credentials ---------------------------------------------------------------------
