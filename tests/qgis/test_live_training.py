@@ -17,6 +17,7 @@ LIVE_OPTIONS = ["--check-steps", "3", "--max-steps", "40"]
 
 
 def live_session(project, python, tiny_model, **settings) -> tuple[IsageSession, list[dict]]:
+    settings = {"live_training": True, **settings}  # an opt-in (the settings' default is off)
     chosen = PluginSettings(engine_python=python, device="cpu", annotator="tester", propose=False, **settings)
     session = IsageSession(project, settings_loader=lambda: chosen)
     session.train_extra = [*tiny_model, *LIVE_OPTIONS]
