@@ -22,7 +22,7 @@ from rasterio.errors import RasterioError
 from ..atomic import atomic_output, write_bytes_atomic
 from ..errors import write_failed
 from ..inference.predict import FramePrediction
-from ..inference.rasterout import BLOCK, GDAL_TYPES, SIDECAR, category_xml
+from ..inference.rasterout import BLOCK, GDAL_TYPES, SIDECAR, add_vrt_palette, category_xml
 from ..inference.styles import raster_qml
 from .parts import part_path
 
@@ -49,15 +49,7 @@ def vrt_document(job: FramePrediction, folder: Path, key: str, vrt_path: Path) -
     band = ET.SubElement(root, "VRTRasterBand", dataType=GDAL_TYPES[dtype], band="1")
     ET.SubElement(band, "NoDataValue").text = repr(float(nodata)) if dtype != "uint8" else str(int(nodata))
     if colormap is not None:
-        ET.SubElement(band, "ColorInterp").text = "Palette"
-        table = ET.SubElement(band, "ColorTable")
-        for value in range(256):
-            r, g, b, a = colormap.get(value, (0, 0, 0, 255))
-            ET.SubElement(table, "Entry", c1=str(r), c2=str(g), c3=str(b), c4=str(a))
-        names = dict(zip(job.classes.ids, job.classes.names, strict=False))
-        categories = ET.SubElement(band, "CategoryNames")
-        for value in range(max(job.classes.ids) + 1):
-            ET.SubElement(categories, "Category").text = str(names.get(value, ""))
+        add_vrt_palette(band, colormap, dict(zip(job.classes.ids, job.classes.names, strict=False)))
     for block in blocks:
         source = ET.SubElement(band, "SimpleSource")
         relative = part_path(folder, key, block).relative_to(vrt_path.parent).as_posix()

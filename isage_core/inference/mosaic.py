@@ -34,7 +34,7 @@ from rasterio.errors import RasterioError
 
 from ..atomic import write_bytes_atomic
 from ..settings import HeatmapName
-from .rasterout import GDAL_TYPES, SIDECAR
+from .rasterout import GDAL_TYPES, SIDECAR, add_vrt_palette
 from .styles import raster_qml
 
 log = logging.getLogger(__name__)
@@ -222,16 +222,7 @@ def vrt_document(kind: str, sources: Sequence[Source], grid: Grid, vrt_path: Pat
     if first.nodata is not None:
         ET.SubElement(band, "NoDataValue").text = _pixel(first.nodata, dtype)
     if colormap is not None:
-        ET.SubElement(band, "ColorInterp").text = "Palette"
-        table = ET.SubElement(band, "ColorTable")
-        for value in range(256):
-            r, g, b, a = colormap.get(value, (0, 0, 0, 255))
-            ET.SubElement(table, "Entry", c1=str(r), c2=str(g), c3=str(b), c4=str(a))
-        names = _class_names(tags)
-        if names:
-            categories = ET.SubElement(band, "CategoryNames")
-            for value in range(max(names) + 1):
-                ET.SubElement(categories, "Category").text = names.get(value, "")
+        add_vrt_palette(band, colormap, _class_names(tags))
     for source in sources:
         element = ET.SubElement(band, "ComplexSource", resampling="nearest")
         relative = Path(os.path.relpath(source.path, vrt_path.parent)).as_posix()

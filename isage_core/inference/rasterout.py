@@ -14,7 +14,8 @@ import logging
 import os
 import shutil
 import warnings
-from collections.abc import Iterator, Sequence
+import xml.etree.ElementTree as ET  # nosec B405: writes XML only, never parses any
+from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from html import escape  # with quote=False: &, < and >, as element text needs (what GDAL reads back)
@@ -48,6 +49,20 @@ MIN_OVERVIEW_SIDE = 256
 SIDECAR = ".aux.xml"
 GDAL_TYPES = {"uint8": "Byte", "float32": "Float32"}  # the outputs' data types as GDAL (a VRT) names them
 Kind = Literal["classes", "heatmap"]
+
+
+def add_vrt_palette(band, colormap: Mapping[int, tuple], names: Mapping[int, str]) -> None:
+    """A VRT band's (an ``xml.etree`` element) colour table of 256 entries, and its class names from 0 to
+    the largest id (none without ``names``), so that GDAL and QGIS read a class raster's styling."""
+    ET.SubElement(band, "ColorInterp").text = "Palette"
+    table = ET.SubElement(band, "ColorTable")
+    for value in range(256):
+        r, g, b, a = colormap.get(value, (0, 0, 0, 255))
+        ET.SubElement(table, "Entry", c1=str(r), c2=str(g), c3=str(b), c4=str(a))
+    if names:
+        categories = ET.SubElement(band, "CategoryNames")
+        for value in range(max(names) + 1):
+            ET.SubElement(categories, "Category").text = str(names.get(value, ""))
 
 
 @dataclass(frozen=True)
