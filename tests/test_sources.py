@@ -164,6 +164,11 @@ def test_a_remote_cog_stays_remote_or_is_downloaded_and_a_window_of_it_is_a_fram
     box = [190000 + 100 * 0.25, 8250000 - 300 * 0.25, 190000 + 400 * 0.25, 8250000 - 20 * 0.25]
     status, events = cli(capsys, "frames", "add", ws, url, "--extent", *box, "--download", "--name", "aoi")
     assert status == 0, events[-1]
+    assert not [e for e in events if e.get("level") == "warning"]
+    beyond = [box[0], box[1], 190000 + 1100 * 0.25, box[3]]  # 100 px east of the scene
+    status, events = cli(capsys, "frames", "add", ws, url, "--extent", *beyond, "--name", "edge")
+    assert status == 0 and frame_pixels(ws, "edge").shape == (3, 280, 924)
+    assert any("beyond the source's coverage" in e["message"] for e in events if e.get("level") == "warning")
     assert (ws / "frames" / "aoi.tif").is_file() and not (ws / "frames" / "aoi.vrt").exists()
     assert np.array_equal(frame_pixels(ws, "aoi"), data[:, 20:300, 100:400])
 

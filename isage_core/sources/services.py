@@ -4,6 +4,7 @@ credentials), their on-disk tile cache, and the pixel window of an extent at a z
 
 from __future__ import annotations
 
+import logging
 import math
 import warnings
 import xml.etree.ElementTree as ET  # nosec B405: writes XML only, never parses any
@@ -19,6 +20,8 @@ from rasterio.windows import Window, from_bounds
 from ..errors import IsageError
 from .errors import explain
 from .spec import ImagerySource
+
+log = logging.getLogger(__name__)
 
 WEB_MERCATOR_HALF = 20037508.342789244  # half the width of the EPSG:3857 world, metres
 TILE = 256
@@ -191,4 +194,11 @@ def service_window(src, source: ImagerySource) -> Window:
             f"{source.label()}: the extent lies outside the service's coverage ({bounds} in "
             f"{src.crs.to_string() if src.crs else 'its CRS'}); give an extent inside it"
         )
-    return Window(clipped[0], clipped[1], clipped[2] - clipped[0], clipped[3] - clipped[1])
+    window = Window(clipped[0], clipped[1], clipped[2] - clipped[0], clipped[3] - clipped[1])
+    if clipped != (col0, row0, col1, row1):  # never a smaller frame than asked without saying so
+        log.warning(
+            "%s: the extent reaches beyond the source's coverage; the frame is the part inside it "
+            "(%d x %d px of the %d x %d asked)",
+            source.label(), window.width, window.height, col1 - col0, row1 - row0,
+        )  # fmt: skip
+    return window
