@@ -710,6 +710,32 @@ def test_names_and_notes_with_sql_in_them_are_stored_as_data(pg_team, pg_schema)
     assert other.classes() == [ClassDef(0, "bg", "#000000")] and len(ann.clicks()) == 1
 
 
+def test_each_write_of_clicks_runs_classes_or_frames_tells_qgis_once_at_commit(pg_team, pg_schema):
+    """QGIS refreshes the team's clicks layer on a NOTIFY of channel 'qgis' with the payload
+    'isage:<schema>' (the plugin's layer waits for exactly that); refusals and reads send nothing."""
+    listener = pg_team.connect("ann2")
+    listener.execute("LISTEN qgis")
+
+    def heard(wait_s: float = 1.0) -> list[str]:
+        return [n.payload for n in listener.notifies(timeout=wait_s, stop_after=10)]
+
+    ann, tom = pg_team.open("ann1", pg_schema), pg_team.open("tom", pg_schema)
+    click = ann.add_click("f0", 1, 10, 10)
+    assert heard() == [f"isage:{pg_schema}"]
+    with pytest.raises(IsageError, match="budget"):
+        ann.add_click("f0", 1, 20, 20)
+    ann.clicks()
+    assert heard(0.3) == []
+    report = ann.add_clicks([ClickRequest(f"p{i}", "f1", i, i, i, "", "") for i in range(3)])
+    assert report.accepted == 3 and heard() == [f"isage:{pg_schema}"]  # one batch, one notification
+    ann.retract_click(click.uid)
+    assert heard() == [f"isage:{pg_schema}"]
+    tom.add_run(run_row(0))
+    assert heard() == [f"isage:{pg_schema}"]
+    pg_team.open("ada", pg_schema).set_class(ClassDef(4, "water", "#00ffff"))
+    assert heard() == [f"isage:{pg_schema}"]
+
+
 def test_several_records_live_in_one_database_each_with_its_budget(pg_team, pg_schema):
     second = pg_team.new_record()
     first_ann, second_ann = pg_team.open("ann1", pg_schema), pg_team.open("ann1", second)

@@ -371,6 +371,24 @@ BEGIN
 END $$;
 CREATE TRIGGER runs_before_insert BEFORE INSERT ON runs FOR EACH STATEMENT EXECUTE FUNCTION runs_before_insert();
 
+-- ---- telling the people's QGIS: a write to clicks, runs, classes or frames is announced ----------------------
+-- QGIS refreshes a PostGIS layer on a NOTIFY of its channel 'qgis' whose payload is the layer's message
+-- (QgsMapLayer::setRefreshOnNotifyEnabled): the plugin's clicks layer waits for 'isage:<schema>', so each
+-- person sees the others' clicks, retractions and the new iteration as soon as they are committed (a NOTIFY
+-- is sent at commit, once per transaction and payload). One statement, not one notification per row.
+CREATE FUNCTION isage_notify_change() RETURNS trigger LANGUAGE plpgsql SET search_path FROM CURRENT AS $$
+BEGIN
+    PERFORM pg_notify('qgis', 'isage:' || TG_TABLE_SCHEMA);
+    RETURN NULL;
+END $$;
+CREATE TRIGGER clicks_notify AFTER INSERT OR UPDATE ON clicks FOR EACH STATEMENT
+    EXECUTE FUNCTION isage_notify_change();
+CREATE TRIGGER runs_notify AFTER INSERT ON runs FOR EACH STATEMENT EXECUTE FUNCTION isage_notify_change();
+CREATE TRIGGER classes_notify AFTER INSERT OR UPDATE ON classes FOR EACH STATEMENT
+    EXECUTE FUNCTION isage_notify_change();
+CREATE TRIGGER frames_notify AFTER INSERT OR UPDATE ON frames FOR EACH STATEMENT
+    EXECUTE FUNCTION isage_notify_change();
+
 -- ---- the accuracy assessment ---------------------------------------------------------------------------
 CREATE FUNCTION designs_before_insert() RETURNS trigger LANGUAGE plpgsql SET search_path FROM CURRENT AS $$
 BEGIN
@@ -433,7 +451,7 @@ REVOKE ALL ON isage_meta, classes, frames, frame_sources, runs, clicks, assessme
     assessment_labels, iteration_lock FROM PUBLIC;
 REVOKE ALL ON FUNCTION isage_never_deleted(), isage_never_changed(), classes_before_update(), frames_before_write(),
     clicks_before_insert(), clicks_before_update(), runs_before_insert(), designs_before_insert(),
-    labels_before_write() FROM PUBLIC;
+    labels_before_write(), isage_notify_change() FROM PUBLIC;
 DO $$
 BEGIN
     EXECUTE format('GRANT USAGE ON SCHEMA %I TO isage_annotator, isage_reviewer, isage_trainer, isage_admin',
