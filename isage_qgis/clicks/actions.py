@@ -21,7 +21,8 @@ from qgis.core import (
 
 from ..record.assessment import is_sample_pixel
 from ..record.frames import FrameInfo, frame_for_layer, pixel_of
-from ..record.model import ClickRecordError, ClickRefused
+from ..record.model import ClickInfo, ClickRecordError, ClickRefused
+from ..record.postgis import PostgisError
 from ..record.view import RecordError
 from ..translation import tr
 from .layer import ClickRecordLayer
@@ -81,6 +82,8 @@ class ClickActions:
         self.frame_layers: Callable[[], Sequence[QgsRasterLayer]] = as_getter(frame_layers)
         self.settings: Callable[[], ClickSettingsLike] = as_getter(settings or ClickSettings())
         self.layer_order = layer_order or (lambda: [])
+        # why a click someone else made is retracted (a reviewer's, on a team record): "" or None cancels
+        self.ask_reason: Callable[[ClickInfo], str | None] | None = None
 
     def _ordered_layers(self) -> list[QgsRasterLayer]:
         """Frame layers, those drawn on top first (the canvas order), then the others as given."""
@@ -170,8 +173,11 @@ class ClickActions:
     ) -> Outcome:  # fmt: skip
         """One click through the record's checks (frame, class, nodata, budget) and its audited write."""
         try:
-            on_sample = is_sample_pixel(record.path, frame, row, col)
-        except RecordError as exc:
+            if getattr(record, "is_postgis", False):
+                on_sample = record.is_sample_pixel(frame, row, col)
+            else:
+                on_sample = is_sample_pixel(record.path, frame, row, col)
+        except (RecordError, PostgisError) as exc:
             return Outcome("refused", "critical", str(exc))
         if on_sample:  # the record's trigger refuses it anyway; say why before trying
             text = tr(
@@ -204,8 +210,16 @@ class ClickActions:
         fid = record.nearest_click(point, crs, tolerance_in(record.crs, point, crs, tolerance))
         if fid is None:
             return Outcome("nothing", "info", tr("No click here to retract."))
+        reason = RETRACT_REASON
         try:
-            record.retract(fid, self.settings().annotator, RETRACT_REASON)
+            if getattr(record, "is_postgis", False) and record.needs_reason(fid):
+                reason = self.ask_reason(record.click(fid)) if self.ask_reason is not None else ""
+                if not (reason or "").strip():
+                    text = tr("Click {fid} is someone else's: nothing retracted without a reason.")
+                    return Outcome("nothing", "info", text.format(fid=fid))
+            record.retract(fid, self.settings().annotator, reason)
+        except ClickRefused as exc:
+            return Outcome("refused", "warning", tr("Not retracted: {reason}").format(reason=exc))
         except ClickRecordError as exc:
             return Outcome("refused", "critical", str(exc))
         text = tr("Click {fid} retracted (it stays in the record, marked retracted).").format(fid=fid)

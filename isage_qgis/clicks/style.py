@@ -18,6 +18,8 @@ from qgis.core import (
 from qgis.PyQt.QtGui import QColor
 
 CATEGORY_EXPRESSION = 'CASE WHEN "retracted" = 0 THEN "class_id" END'  # no-i18n
+# the PostGIS record's "retracted" is a boolean, which QGIS does not compare with 0
+BOOLEAN_CATEGORY_EXPRESSION = 'CASE WHEN NOT "retracted" THEN "class_id" END'  # no-i18n
 # a subset string for a layer that must not even list retracted clicks
 DISPLAY_FILTER = '"retracted" = 0'  # no-i18n
 MARKER_SIZE_MM = 3.2
@@ -44,10 +46,12 @@ def click_symbol(color: str) -> QgsMarkerSymbol:
     )
 
 
-def click_renderer(classes: Sequence[ClassLike]) -> QgsCategorizedSymbolRenderer:
+def click_renderer(
+    classes: Sequence[ClassLike], expression: str = CATEGORY_EXPRESSION
+) -> QgsCategorizedSymbolRenderer:
     """One category per class (``id: name``); retracted clicks match none and are not drawn."""
     categories = [QgsRendererCategory(int(c.id), click_symbol(c.color), f"{c.id}: {c.name}") for c in classes]
-    return QgsCategorizedSymbolRenderer(CATEGORY_EXPRESSION, categories)
+    return QgsCategorizedSymbolRenderer(expression, categories)
 
 
 def apply_click_style(
@@ -55,7 +59,10 @@ def apply_click_style(
 ) -> None:
     """Set the click renderer on ``layer``; ``hide_in_table`` also filters retracted clicks out of the
     layer itself (subset string), which hides them from its attribute table too."""
-    layer.setRenderer(click_renderer(classes))
+    boolean = layer.providerType() == "postgres"  # no-i18n
+    layer.setRenderer(
+        click_renderer(classes, BOOLEAN_CATEGORY_EXPRESSION if boolean else CATEGORY_EXPRESSION)
+    )
     if hide_in_table and layer.subsetString() != DISPLAY_FILTER:
         layer.setSubsetString(DISPLAY_FILTER)
     layer.triggerRepaint()

@@ -13,7 +13,7 @@ import logging
 
 from qgis.core import Qgis, QgsProject, QgsRasterLayer
 from qgis.gui import QgsDockWidget
-from qgis.PyQt.QtWidgets import QFileDialog, QPushButton, QWidget
+from qgis.PyQt.QtWidgets import QFileDialog, QInputDialog, QPushButton, QWidget
 
 try:  # Qt6 (QGIS 4) moved QAction to QtGui
     from qgis.PyQt.QtGui import QAction
@@ -23,6 +23,7 @@ except ImportError:  # Qt5
 from ..clicks.map_tool import ClickMapTool
 from ..layers import results as layers
 from ..layers.service_source import ServiceSourceError, service_of
+from ..record.postgis import connection_names
 from ..resources import icon
 from ..settings import PluginSettings
 from ..translation import tr
@@ -30,6 +31,7 @@ from . import dialogs
 from .assessment_session import AssessmentSession
 from .assessment_view import AssessmentView
 from .model import DockState, frame_candidates, next_class, service_candidates
+from .postgis_dialog import PostgisRecordDialog
 from .proposals import ProposalQueue, proposal_extent
 from .service_dialog import ServiceFrameDialog
 from .session import Extent, IsageSession
@@ -84,12 +86,14 @@ class IsageDock(QgsDockWidget):
         self.tool.message.connect(lambda level, text: self.show_message(level, tr("iSAGE click"), text))
         self.tool.classKeyPressed.connect(self.class_key)
         self.tool.nextProposalPressed.connect(self.next_key)
+        self.tool.actions.ask_reason = self.retract_reason
 
         ui, s = self.ui, self.session
         ui.class_table.itemSelectionChanged.connect(self._class_selected)
         ui.class_table.cellDoubleClicked.connect(lambda row, col: self.edit_class())
         ui.new_button.clicked.connect(self.new_workspace)
         ui.open_button.clicked.connect(self.open_dialog)
+        ui.postgis_button.clicked.connect(self.postgis_dialog)
         ui.frames_button.clicked.connect(self.add_frames_dialog)
         ui.relink_button.clicked.connect(self.relink_dialog)
         ui.import_button.clicked.connect(self.import_points_dialog)
@@ -243,6 +247,21 @@ class IsageDock(QgsDockWidget):
         if path:
             self.session.open_record(path)
 
+    def postgis_dialog(self) -> PostgisRecordDialog:
+        """Ask for a QGIS PostGIS connection, the record's schema and a workspace folder; open the record."""
+        dialog = PostgisRecordDialog(connection_names(), self, self.session.workspace)
+        if dialog.exec() and dialog.target() is not None:
+            self.session.open_postgis(dialog.target())
+        return dialog
+
+    def retract_reason(self, click) -> str | None:
+        """Why someone else's click is retracted (a reviewer on a team record); None: cancelled."""
+        text = tr("Why is click {fid} by {annotator} wrong? (kept with the retraction)")
+        reason, ok = QInputDialog.getText(
+            self, tr("Retract another person's click"), text.format(fid=click.fid, annotator=click.annotator)
+        )
+        return reason if ok else None
+
     def add_frames_dialog(self) -> None:
         """Frame rasters of the project, or frames fetched from one of its XYZ, WMTS or WMS layers."""
         project = QgsProject.instance()
@@ -324,6 +343,7 @@ class IsageDock(QgsDockWidget):
             self.service_dialog.close()
         self.session.cancel()
         self.session.stop_engine()
+        self.session.stop_watching()
         self.assessment.stop()
         if self.canvas.mapTool() is self.tool:
             self.canvas.unsetMapTool(self.tool)

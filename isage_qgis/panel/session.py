@@ -11,6 +11,7 @@ the record at once: pending edits are saved before a run and click editing is re
 
 from __future__ import annotations
 
+import dataclasses
 import logging
 import os
 from collections.abc import Callable, Sequence
@@ -20,15 +21,18 @@ from qgis.core import QgsCoordinateReferenceSystem, QgsProject, QgsRectangle, Qg
 from qgis.PyQt.QtCore import QObject, pyqtSignal
 
 from ..clicks.layer import ClickRecordLayer
+from ..clicks.postgis_record import PostgisClickRecord
 from ..engine import handshake
 from ..engine.discovery import find_engine_python
 from ..engine.pipeline import Pipeline, Step
 from ..engine.resident import ResidentEngine
 from ..engine.worker import EngineRun, is_executable, missing_engine_message
+from ..layers import postgis_clicks as record_layers
 from ..layers import results as layers
 from ..layers.live_preview import remove_live_preview, show_live_preview
 from ..layers.service_source import ServiceFrame, ServiceSourceError, service_environment, service_of
 from ..record.model import ClassInfo, ClickRecordError
+from ..record.postgis import PostgisTarget
 from ..record.view import RecordError, RecordSnapshot, read_record
 from ..settings import PluginSettings
 from ..translation import tr
@@ -62,7 +66,8 @@ class IsageSession(QObject):
         super().__init__(parent)
         self.project = project or QgsProject.instance()
         self.load_settings = settings_loader or PluginSettings.load
-        self.record: ClickRecordLayer | None = None
+        self.record: ClickRecordLayer | PostgisClickRecord | None = None
+        self.watcher: record_layers.RecordWatcher | None = None  # a PostGIS record's changes by others
         self.snapshot: RecordSnapshot | None = None
         self.state = dm.DockState()
         self.proposals = ProposalQueue()
@@ -84,7 +89,16 @@ class IsageSession(QObject):
 
     def click_layer(self) -> QgsVectorLayer | None:
         """The project's layer showing the open record's clicks."""
-        return layers.find_click_layer(self.project, self.record.path) if self.record else None
+        return record_layers.record_click_layer(self.project, self.record) if self.record else None
+
+    def _read(self) -> RecordSnapshot:
+        """What the record holds now (raises :class:`RecordError`)."""
+        if not record_layers.is_postgis(self.record):
+            return read_record(self.record.path)
+        try:
+            return self.record.snapshot()
+        except ClickRecordError as exc:
+            raise RecordError(str(exc)) from None
 
     def refresh(self) -> dm.DockState:
         """Re-read the record and publish the new state (and which proposals its clicks now cover)."""
@@ -92,8 +106,10 @@ class IsageSession(QObject):
             self.state, self.proposals = dm.DockState(), ProposalQueue()
         else:
             try:
-                self.snapshot = read_record(self.record.path)
+                self.snapshot = self._read()
                 self.state = dm.build_state(self.snapshot)
+                if record_layers.is_postgis(self.record):
+                    self.state.record_path = self.record.describe()
                 self.proposals.sync(self.snapshot.clicks)
             except RecordError as exc:
                 self._say("critical", tr("Click record"), str(exc))
@@ -129,11 +145,31 @@ class IsageSession(QObject):
         except (RecordError, ClickRecordError) as exc:
             self._say("critical", tr("Cannot open the click record"), str(exc))
             return False
-        if self.record is not None and self.record.path != record.path:
-            layers.remove_click_layers(self.project, self.record.path)
+        return self._opened(record, snapshot)
+
+    def open_postgis(self, target: PostgisTarget) -> bool:
+        """Open a team's record in PostGIS (a QGIS connection, a schema, a local workspace folder) and show
+        its clicks layer, refreshed as the team clicks."""
+        try:
+            record = PostgisClickRecord.open(target)
+            snapshot = record.snapshot()
+        except ClickRecordError as exc:
+            self._say("critical", tr("Cannot open the click record"), str(exc))
+            return False
+        return self._opened(record, snapshot)
+
+    def _opened(self, record, snapshot: RecordSnapshot) -> bool:
+        if self.record is not None:
+            self.stop_watching()
+            if self.record.path != record.path:
+                record_layers.remove_record_click_layers(self.project, self.record)
         self.record, self.snapshot = record, snapshot
         self.proposals = ProposalQueue()
-        self._ensure_click_layer()
+        layer = self._ensure_click_layer()
+        if record_layers.is_postgis(record):
+            self.watcher = record_layers.RecordWatcher(record, self)
+            self.watcher.watch(layer)
+            self.watcher.changed.connect(self.refresh)
         if snapshot.last_run is not None:  # the proposals of the latest model, when it made some
             latest = dm.proposals_path(snapshot.workspace, snapshot.last_run.iteration)
             if latest.is_file():
@@ -222,7 +258,7 @@ class IsageSession(QObject):
         if not fetched or self.record is None:
             return
         try:
-            snapshot = read_record(self.record.path)
+            snapshot = self._read()
         except RecordError as exc:
             self._say("critical", tr("Click record"), str(exc))
             return
@@ -371,6 +407,13 @@ class IsageSession(QObject):
                 return False
             if saved:
                 log.info("saved pending edits of %s before the engine run", ", ".join(saved))
+        if record_layers.is_postgis(self.record):  # the login: in each engine process's environment only
+            try:
+                env = dict(self.record.engine_environment())
+            except ClickRecordError as exc:
+                self._say("critical", tr("iSAGE engine"), str(exc))
+                return False
+            steps = [dataclasses.replace(step, env={**(step.env or {}), **env}) for step in steps]
         if is_executable(python) and not handshake.is_verified(python):  # a missing one fails at once
             check = Step(handshake.LABEL, handshake.ARGS, 0.05, handshake.result_check(python))
             steps = [check, *steps]
@@ -462,7 +505,7 @@ class IsageSession(QObject):
         if self.record is None:
             return None
         classes = self.snapshot.classes if self.snapshot else []
-        layer = layers.add_click_layer(self.project, self.record.path, classes)
+        layer = record_layers.show_record_click_layer(self.project, self.record, classes)
         if layer is None:
             text = tr("{path}: its clicks layer cannot be read").format(path=self.record.path)
             self._say("critical", tr("Click record"), text)
@@ -471,18 +514,28 @@ class IsageSession(QObject):
     def _reopen_click_layer(self) -> None:
         """Re-create the clicks layer (the first frame may have set the record's CRS)."""
         if self.record is not None:
-            layers.remove_click_layers(self.project, self.record.path)
+            record_layers.remove_record_click_layers(self.project, self.record)
         self.refresh()
-        self._ensure_click_layer()
+        layer = self._ensure_click_layer()
+        if self.watcher is not None:
+            self.watcher.watch(layer)
 
     def close(self) -> None:
         """Cancel any run and forget the record (its layers stay in the project)."""
         self.cancel()
+        self.stop_watching()
         if self.record is not None:
             self.record.close()
         self.record, self.snapshot = None, None
         self.stop_engine()
         self.refresh()
+
+    def stop_watching(self) -> None:
+        """Stop following the PostGIS record's changes (before the plugin unloads)."""
+        if self.watcher is not None:
+            self.watcher.stop()
+            self.watcher.deleteLater()
+            self.watcher = None
 
     # ---- the resident engine -----------------------------------------------------------------------
     def resident_engine(self, python: str) -> ResidentEngine:
@@ -515,6 +568,7 @@ class IsageSession(QObject):
         python = self.engine_python() if self.record is not None else None
         wanted = settings.resident_engine and python and is_executable(python)
         wanted = wanted and handshake.is_verified(python)  # else after the first run checked it
+        wanted = wanted and not record_layers.is_postgis(self.record)  # it would need the login: not shared
         if not wanted:
             if self.engine is not None:
                 self.engine.set_live(None)

@@ -85,6 +85,9 @@ class DockUi(QScrollArea):
         self.record_label, self.frames_label = _label(), _label()
         self.new_button = _button(tr("New…"), tip=tr("Create a workspace: folder, classes, frames"))
         self.open_button = _button(tr("Open…"), tip=tr("Open a workspace's clicks.gpkg"))
+        self.postgis_button = _button(
+            tr("Team (PostGIS)…"), tip=tr("Open a team's click record in PostGIS through a QGIS connection")
+        )
         self.frames_button = _button(tr("Add frames…"), tip=tr("Add raster layers of the project as frames"))
         self.import_button = _button(
             tr("Import points…"), tip=tr("Add a point layer's points as clicks (class field by id or name)")
@@ -147,7 +150,8 @@ class DockUi(QScrollArea):
             _box(
                 tr("Click record"),
                 self.record_label,
-                _row(self.new_button, self.open_button, self.frames_button),
+                _row(self.new_button, self.open_button, self.postgis_button),
+                _row(self.frames_button),
                 self.frames_label,
                 _row(self.missing_label, self.relink_button),
             )
@@ -253,7 +257,7 @@ class DockUi(QScrollArea):
 
     def set_busy(self, busy: bool, is_open: bool) -> None:
         """Enable what makes sense: nothing that writes the record while the engine runs."""
-        for widget in (self.new_button, self.open_button, self.settings_button):
+        for widget in (self.new_button, self.open_button, self.postgis_button, self.settings_button):
             widget.setEnabled(not busy)
         for widget in (
             self.frames_button,

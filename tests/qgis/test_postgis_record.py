@@ -1,0 +1,332 @@
+"""A team's click record in PostGIS, through the panel (issue 28, "In QGIS").
+
+A throwaway PostgreSQL + PostGIS cluster (Unix socket only, a password per person; tests/postgres_testutil.py)
+set up as an administrator would (admin.sql with psql; the people, the record and its frames by the engine in
+its own process: this process stays like QGIS and never imports the engine or psycopg). Each person reaches it
+through a PostGIS connection saved in QGIS whose login is an authentication configuration; the panel opens the
+record through that connection and clicks with the map tool.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import secrets
+import subprocess
+from pathlib import Path
+
+import pytest
+from qgis.core import (
+    Qgis,
+    QgsApplication,
+    QgsAuthMethodConfig,
+    QgsCoordinateReferenceSystem,
+    QgsDataSourceUri,
+    QgsPointXY,
+    QgsProviderRegistry,
+    QgsRasterLayer,
+    QgsRectangle,
+)
+from qgis.gui import QgsMapMouseEvent
+from qgis.PyQt.QtCore import QEvent, QPoint, Qt
+
+from isage_qgis.layers import postgis_clicks
+from isage_qgis.record.model import ClassInfo
+from isage_qgis.record.postgis import POINTER_NAME, PostgisTarget, literal
+
+from ..postgres_testutil import SUPERUSER, ThrowawayCluster, find_postgres
+from .conftest import ENGINE_PYTHON, REPO
+from .dock_testutil import messages, spin
+
+WARNING, CRITICAL = Qgis.MessageLevel.Warning, Qgis.MessageLevel.Critical
+SCHEMA = "isage"
+CLASSES = [(0, "background", "#9e9e9e"), (1, "car", "#e53935"), (2, "road", "#3c3c3c"),
+           (3, "building", "#ff9800"), (4, "permeable", "#43a047")]  # fmt: skip
+NASTY_FRAME = "f'; DROP SCHEMA isage CASCADE; --\"$$ {x}"
+FRAMES = {"train_1": "train_1", "train_11": "train_11", NASTY_FRAME: "train_1000"}
+PEOPLE = {
+    "ann1": "isage_annotator",
+    "ann2": "isage_annotator",
+    "rita": "isage_reviewer",
+    "ada": "isage_admin",
+}
+SETUP = r"""
+import json, sys
+from isage_core.benchmark.sample_data import export_sample
+from isage_core.geo import frame_info
+from isage_core.record.postgres import ClassDef, add_person, connect, create_record, open_record
+a = json.loads(sys.stdin.read())
+layout = export_sample(a["data"])
+dba = connect(a["dba"])
+for login, (group, password) in a["people"].items():
+    add_person(dba, login, group, password)
+create_record(dba, a["schema"], [ClassDef(*c) for c in a["classes"]], "EPSG:31983")
+ada = open_record(connect(a["ada"]), a["schema"])
+out = {}
+for name, patch in a["frames"].items():
+    path = layout.train.images[patch]
+    info = frame_info(path)
+    ada.add_frame(name, str(path), info)
+    out[name] = {"path": str(path), "transform": list(info.transform)[:6]}
+print(json.dumps(out))
+"""
+
+
+class Team:
+    """The cluster, the people's passwords and QGIS connections, the record's frames."""
+
+    def __init__(self, cluster: ThrowawayCluster, passwords: dict, frames: dict):
+        self.cluster, self.passwords, self.frames = cluster, passwords, frames
+        self.authcfgs: dict[str, str] = {}
+
+    def conninfo(self, login: str) -> str:
+        return self.cluster.conninfo(login, self.passwords[login])
+
+    def connection(self, login: str) -> str:
+        """A PostGIS connection saved in QGIS for ``login``, its password in an authentication config."""
+        name = f"isage team {login}"
+        metadata = QgsProviderRegistry.instance().providerMetadata("postgres")
+        if login not in self.authcfgs:  # a connection of that name left by an earlier run is replaced
+            manager = QgsApplication.authManager()
+            if not manager.masterPasswordIsSet():
+                assert manager.setMasterPassword("isage-tests", True)
+            config = QgsAuthMethodConfig("Basic")
+            config.setName(name)
+            config.setConfig("username", login)
+            config.setConfig("password", self.passwords[login])
+            stored = manager.storeAuthenticationConfig(config)
+            assert (stored[0] if isinstance(stored, tuple) else stored) and config.id()
+            self.authcfgs[login] = config.id()
+            uri = QgsDataSourceUri()
+            uri.setConnection(
+                str(self.cluster.socket_dir), "5432", "isage_test", "", "", authConfigId=config.id()
+            )
+            metadata.saveConnection(metadata.createConnection(uri.uri(False), {}), name)
+        return name
+
+    def sql(self, query: str) -> list[list]:
+        """``query`` as the database administrator, through QGIS (a check from outside the plugin)."""
+        metadata = QgsProviderRegistry.instance().providerMetadata("postgres")
+        uri = QgsDataSourceUri()
+        uri.setConnection(
+            str(self.cluster.socket_dir), "5432", "isage_test", SUPERUSER, self.cluster.password
+        )
+        return metadata.createConnection(uri.uri(False), {}).executeSql(query)
+
+
+@pytest.fixture(scope="module")
+def team(tmp_path_factory, engine_python):
+    cluster, team = ThrowawayCluster(find_postgres()).start(), Team(None, {}, {})
+    try:
+        cluster.run_admin_sql(REPO / "isage_core" / "record" / "postgres" / "admin.sql", SCHEMA)
+        passwords = {login: secrets.token_urlsafe(15) for login in PEOPLE}
+        args = {
+            "data": str(tmp_path_factory.mktemp("pg_sample")), "dba": cluster.superuser_conninfo(),
+            "ada": cluster.conninfo("ada", passwords["ada"]), "schema": SCHEMA, "classes": CLASSES,
+            "people": {login: (group, passwords[login]) for login, group in PEOPLE.items()}, "frames": FRAMES,
+        }  # fmt: skip
+        done = subprocess.run(
+            [engine_python, "-c", SETUP], input=json.dumps(args), capture_output=True, text=True, timeout=300
+        )
+        assert done.returncode == 0, done.stderr[-2000:]
+        team = Team(cluster, passwords, json.loads(done.stdout))
+        yield team
+    finally:
+        metadata = QgsProviderRegistry.instance().providerMetadata("postgres")
+        for name in [n for n in metadata.connections() if n.startswith("isage team ")]:
+            metadata.deleteConnection(name)
+        for authcfg in team.authcfgs.values():
+            QgsApplication.authManager().removeAuthenticationConfig(authcfg)
+        cluster.stop()
+
+
+@pytest.fixture
+def open_dock(make_dock, team, tmp_path, qgis_new_project):
+    """``open_dock(login)``: a dock with ``login``'s record open through their QGIS connection, the record's
+    frames shown as raster layers."""
+
+    def make(login: str):
+        dock = make_dock()
+        target = PostgisTarget(team.connection(login), SCHEMA, tmp_path / f"ws_{login}")
+        assert dock.session.open_postgis(target), messages(dock.iface, CRITICAL)
+        for name, frame in team.frames.items():
+            if not qgis_new_project.mapLayersByName(name):
+                qgis_new_project.addMapLayer(QgsRasterLayer(frame["path"], name, "gdal"))
+        return dock
+
+    return make
+
+
+def centre(team: Team, frame: str, row: int, col: int) -> QgsPointXY:
+    a, b, c, d, e, f = team.frames[frame]["transform"]
+    return QgsPointXY(a * (col + 0.5) + b * (row + 0.5) + c, d * (col + 0.5) + e * (row + 0.5) + f)
+
+
+def click(dock, team: Team, frame: str, row: int, col: int, button=Qt.MouseButton.LeftButton) -> None:
+    """A mouse click of ``dock``'s click tool on the pixel's centre (the canvas in the record's CRS)."""
+    canvas = dock.canvas
+    canvas.setDestinationCrs(QgsCoordinateReferenceSystem("EPSG:31983"))
+    here = centre(team, frame, row, col)
+    canvas.setExtent(QgsRectangle(here.x() - 5, here.y() - 5, here.x() + 5, here.y() + 5))
+    p = canvas.getCoordinateTransform().transform(here)
+    event = QgsMapMouseEvent(
+        canvas, QEvent.Type.MouseButtonRelease, QPoint(round(p.x()), round(p.y())), button, button,
+        Qt.KeyboardModifier.NoModifier,
+    )  # fmt: skip
+    dock.tool.canvasReleaseEvent(event)
+
+
+def last_message(dock) -> str:
+    return dock.ui.status_label.text()
+
+
+def row_of(team: Team, where: str) -> list:
+    rows = team.sql(f'SELECT annotator, class_id, retracted, retracted_by, retract_reason, note FROM "{SCHEMA}".clicks WHERE {where}')  # fmt: skip
+    return rows[0] if rows else []
+
+
+def test_an_annotator_opens_the_record_through_a_qgis_connection_and_clicks(
+    open_dock, team, qgis_new_project
+):
+    dock = open_dock("ann1")
+    session = dock.session
+    assert [c.name for c in session.state.classes] == [c[1] for c in CLASSES]
+    assert session.state.frame_names == list(FRAMES) and session.state.iteration == 0
+    assert "ann1" in dock.ui.record_label.text() and "annotator" in dock.ui.record_label.text()
+    layer = session.click_layer()
+    assert layer is not None and layer.providerType() == "postgres" and layer.isValid()
+    assert f"authcfg={team.authcfgs['ann1']}" in layer.source() and layer.readOnly()
+    assert layer.renderer().classAttribute() == 'CASE WHEN NOT "retracted" THEN "class_id" END'
+    # the workspace: the engine's pointer (no login), models/ and outputs/
+    ws = session.record.workspace
+    pointer = json.loads((ws / POINTER_NAME).read_text())
+    assert pointer == {
+        "format": "isage-postgis-record", "version": 1, "schema": SCHEMA,
+        "connection": f"host={team.cluster.socket_dir} port=5432 dbname=isage_test",
+    }  # fmt: skip
+    assert (ws / "models").is_dir() and (ws / "outputs").is_dir()
+
+    click(dock, team, "train_1", 10, 20)
+    assert "Click" in last_message(dock) and not messages(dock.iface, CRITICAL), last_message(dock)
+    assert row_of(team, "frame = 'train_1' AND row = 10 AND col = 20") == ["ann1", 0, False, None, None, ""]
+    counts = {c.id: (c.this_iteration, c.total) for c in session.state.counts}
+    assert counts[0] == (1, 1) and dock.ui.class_table.item(0, 3).text() == "1"
+    # the team's budget, refused by the database: one line starting with its kind
+    click(dock, team, "train_1", 30, 40)
+    assert last_message(dock).startswith("Click not recorded: budget: frame 'train_1' already has a click")
+    assert "\n" not in last_message(dock) and messages(dock.iface, WARNING)
+    dock.select_class_row(1)
+    click(dock, team, "train_1", 10, 20)
+    assert "conflict: pixel (10, 20) of frame 'train_1' already has a click of class 0" in last_message(dock)
+    assert len(team.sql(f'SELECT fid FROM "{SCHEMA}".clicks')) == 1
+
+
+def test_the_others_clicks_appear_when_the_database_announces_them(open_dock, team, monkeypatch):
+    monkeypatch.setattr(postgis_clicks, "POLL_S", 600.0)  # only the NOTIFY can refresh within the test
+    first, second = open_dock("ann1"), open_dock("ann2")
+    layer = first.session.click_layer()
+    before = layer.featureCount()
+    second.select_class_row(2)
+    click(second, team, "train_11", 50, 60)
+    assert "Click" in last_message(second), last_message(second)
+    spin(lambda: layer.featureCount() == before + 1, 10)
+    spin(lambda: {c.id: c.total for c in first.session.state.counts}[2] >= 1, 10)
+    assert {f["annotator"] for f in layer.getFeatures()} >= {"ann2"}
+    # the budget is the team's: ann1 cannot click road on train_11 in this iteration either
+    first.select_class_row(2)
+    click(first, team, "train_11", 70, 80)
+    assert "budget: frame 'train_11' already has a click of class 2" in last_message(first)
+    # retraction: not another's click (an annotator), then one's own; Ctrl+Z retracts one's last click
+    click(first, team, "train_11", 50, 60, Qt.MouseButton.RightButton)
+    assert "only a reviewer retracts" in last_message(first)
+    assert row_of(team, "frame = 'train_11' AND row = 50")[2] is False
+    click(second, team, "train_11", 50, 60, Qt.MouseButton.RightButton)
+    assert "retracted" in last_message(second)
+    assert row_of(team, "frame = 'train_11' AND row = 50")[2:5] == [True, "ann2", "retracted on the map"]
+    spin(lambda: layer.featureCount() == before + 1 and first.session.state.counts[2].total == 0, 10)
+    click(first, team, "train_11", 70, 80)
+    assert "Click" in last_message(first)
+    first.tool.undo()
+    assert "Undone" in last_message(first)
+    assert row_of(team, "frame = 'train_11' AND row = 70")[2:5] == [True, "ann1", "undo"]
+
+
+def test_a_reviewer_retracts_anyones_click_with_a_reason(open_dock, team):
+    ann, rita = open_dock("ann2"), open_dock("rita")
+    ann.select_class_row(3)
+    click(ann, team, "train_1", 100, 100)
+    assert "Click" in last_message(ann)
+    rita.tool.actions.ask_reason = lambda c: None  # cancelled: nothing retracted
+    click(rita, team, "train_1", 100, 100, Qt.MouseButton.RightButton)
+    assert "without a reason" in last_message(rita)
+    asked = []
+    rita.tool.actions.ask_reason = lambda c: (
+        asked.append((c.annotator, c.class_id)) or "a shadow, not a building"
+    )
+    click(rita, team, "train_1", 100, 100, Qt.MouseButton.RightButton)
+    assert asked == [("ann2", 3)] and "retracted" in last_message(rita)
+    assert row_of(team, "frame = 'train_1' AND row = 100")[2:5] == [True, "rita", "a shadow, not a building"]
+    # a reviewer adds no clicks
+    click(rita, team, "train_1", 110, 110)
+    assert "permission denied" in last_message(rita) and not row_of(team, "row = 110")
+
+
+def test_names_and_notes_with_sql_in_them_are_stored_as_data(open_dock, team):
+    ada, ann = open_dock("ada"), open_dock("ann1")
+    nasty_class = "x'); DROP TABLE clicks; -- $$ $isage_1$ {y}"
+    assert ada.session.set_class(ClassInfo(5, nasty_class, "#123456")), last_message(ada)
+    nasty_note = "'; UPDATE clicks SET class_id = 0; -- \\ $$ %s {note}"
+    fid = ann.session.record.add_click(NASTY_FRAME, 3, 4, 1, note=nasty_note)
+    assert row_of(team, f"fid = {fid}") == ["ann1", 1, False, None, None, nasty_note]
+    assert team.sql(f'SELECT frame FROM "{SCHEMA}".clicks WHERE fid = {fid}') == [[NASTY_FRAME]]
+    assert team.sql(f'SELECT name FROM "{SCHEMA}".classes WHERE id = 5') == [[nasty_class]]
+    ann.session.refresh()
+    assert ann.session.state.classes[-1].name == nasty_class and NASTY_FRAME in ann.session.state.frame_names
+    # the class key labels a pixel of the nasty frame through the map tool too
+    ann.select_class_row(2)
+    click(ann, team, NASTY_FRAME, 7, 8)
+    assert "Click" in last_message(ann), last_message(ann)
+    for text in (nasty_class, nasty_note, NASTY_FRAME, "$isage_", "$$"):
+        assert literal(text).startswith("$isage_") and text in literal(text)
+
+
+def test_no_password_in_the_workspace_the_log_or_the_project(
+    open_dock, team, qgis_new_project, tmp_path, caplog
+):
+    logged = []
+    QgsApplication.messageLog().messageReceived.connect(lambda text, tag, level: logged.append(text))
+    with caplog.at_level(logging.DEBUG, logger="isage_qgis"):
+        dock = open_dock("ann1")
+        click(dock, team, "train_11", 5, 5)
+        dock.session.record.engine_environment()
+    env = dock.session.record.engine_environment()
+    assert env == {"PGUSER": "ann1", "PGPASSWORD": team.passwords["ann1"]}
+    project = tmp_path / "project.qgs"
+    assert qgis_new_project.write(str(project))
+    files = [p for p in dock.session.record.workspace.rglob("*") if p.is_file()]
+    seen = "\n".join([*logged, caplog.text, project.read_text(), *(p.read_text() for p in files)])
+    assert "clicks" in project.read_text() and files
+    for password in team.passwords.values():
+        assert password not in seen
+
+
+def test_without_the_notifications_the_panel_still_sees_the_others_within_seconds(
+    open_dock, team, monkeypatch
+):
+    """A record made before the notifications (or a server whose NOTIFY never reaches QGIS): polled."""
+    monkeypatch.setattr(postgis_clicks, "POLL_S", 0.5)
+    team.sql(f'DROP TRIGGER clicks_notify ON "{SCHEMA}".clicks')
+    try:
+        first, second = open_dock("ann1"), open_dock("ann2")
+        layer = first.session.click_layer()
+        before = layer.featureCount()
+        second.select_class_row(4)
+        click(second, team, "train_1", 200, 200)
+        assert "Click" in last_message(second), last_message(second)
+        spin(lambda: layer.featureCount() == before + 1, 10)
+        spin(lambda: {c.id: c.total for c in first.session.state.counts}[4] >= 1, 10)
+    finally:
+        team.sql(
+            f'CREATE TRIGGER clicks_notify AFTER INSERT OR UPDATE ON "{SCHEMA}".clicks FOR EACH STATEMENT '
+            f'EXECUTE FUNCTION "{SCHEMA}".isage_notify_change()'
+        )
