@@ -32,9 +32,10 @@ from .undo import UNDO_REASON, ClickUndoStack, UndoEntry
 
 # what the database refuses because of the record's rules (a warning), not because it is unreachable
 RULE_KINDS = {
-    "budget", "duplicate", "conflict", "outside", "assessment sample", "unknown frame", "unknown class",
-    "point", "reason", "retracted", "note", "changed", "annotator", "retracted_by", "isolation",
-}  # fmt: skip  # no-i18n
+    "budget", "duplicate", "conflict", "outside", "point", "reason", "retracted", "note", "changed",
+    "assessment sample", "unknown frame", "unknown class",  # no-i18n
+    "annotator", "retracted_by", "isolation",
+}  # fmt: skip
 
 
 class PostgisClickRecord(QObject, PostgisTables):

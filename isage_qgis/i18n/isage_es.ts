@@ -72,6 +72,10 @@
       <translation>'{python}': el motor respondió a `info` sin un informe del entorno; actualice isage</translation>
     </message>
     <message>
+      <source>A PostGIS connection saved in QGIS (Browser &gt; PostgreSQL); its login is yours</source>
+      <translation>Una conexión PostGIS guardada en QGIS (Explorador &gt; PostgreSQL); su usuario es el suyo</translation>
+    </message>
+    <message>
       <source>A class raster written by 'Predict classes' (class names are read from its tags).</source>
       <translation>Un ráster de clases escrito por 'Predecir clases' (los nombres de las clases se leen de sus etiquetas de metadatos).</translation>
     </message>
@@ -82,6 +86,10 @@
     <message>
       <source>A class with fewer clicks than this on a frame gets a typical pixel, else an uncertain one.</source>
       <translation>Una clase con menos clics que esto en un marco recibe un píxel típico; si no, uno incierto.</translation>
+    </message>
+    <message>
+      <source>A folder on this computer for the models and results (no password is written there)</source>
+      <translation>Una carpeta en este equipo para los modelos y resultados (no se escribe ninguna contraseña en ella)</translation>
     </message>
     <message>
       <source>A folder with train/ and val/, each holding images/ and masks/ (GeoTIFF or PNG, mask files named as their images, class ids as pixel values, 255 for no data). Empty: the bundled sample.</source>
@@ -330,6 +338,10 @@
       <translation>Registro de clics</translation>
     </message>
     <message>
+      <source>Click {fid} is someone else's: nothing retracted without a reason.</source>
+      <translation>El clic {fid} es de otra persona: no se retiró nada sin un motivo.</translation>
+    </message>
+    <message>
       <source>Click {fid} retracted (it stays in the record, marked retracted).</source>
       <translation>Clic {fid} retirado (permanece en el registro, marcado como retirado).</translation>
     </message>
@@ -400,6 +412,10 @@
     <message>
       <source>Conflicts</source>
       <translation>Conflictos</translation>
+    </message>
+    <message>
+      <source>Connection</source>
+      <translation>Conexión</translation>
     </message>
     <message>
       <source>Create a workspace: folder, classes, frames</source>
@@ -856,6 +872,10 @@
       <translation>Siguiente propuesta</translation>
     </message>
     <message>
+      <source>No PostGIS connection in QGIS yet: add one in the Browser (PostgreSQL).</source>
+      <translation>Todavía no hay ninguna conexión PostGIS en QGIS: añada una en el Explorador (PostgreSQL).</translation>
+    </message>
+    <message>
       <source>No Python {need} or newer was found besides QGIS's own{old}: install Python 3.12 from python.org (with the py launcher), then press Create engine environment</source>
       <translation>No se encontró ningún Python {need} o más reciente aparte del propio Python de QGIS{old}: instale Python 3.12 desde python.org (con el lanzador py) y luego haga clic en Crear el entorno del motor</translation>
     </message>
@@ -936,6 +956,10 @@
       <translation>Aún no hay ningún punto de muestra etiquetado con una clase: use Evaluar el mapa y etiquete algunos.</translation>
     </message>
     <message>
+      <source>Not retracted: {reason}</source>
+      <translation>No retirado: {reason}</translation>
+    </message>
+    <message>
       <source>Not usable: {problem}</source>
       <translation>No utilizable: {problem}</translation>
     </message>
@@ -978,6 +1002,14 @@
     <message>
       <source>Only sample inside this extent (any CRS). Empty: the whole frames.</source>
       <translation>Muestrear solo dentro de esta extensión (cualquier SRC). Vacío: los marcos completos.</translation>
+    </message>
+    <message>
+      <source>Open a team's click record in PostGIS</source>
+      <translation>Abrir el registro de clics de un equipo en PostGIS</translation>
+    </message>
+    <message>
+      <source>Open a team's click record in PostGIS through a QGIS connection</source>
+      <translation>Abrir el registro de clics de un equipo en PostGIS mediante una conexión de QGIS</translation>
     </message>
     <message>
       <source>Open a workspace's clicks.gpkg</source>
@@ -1264,6 +1296,10 @@
       <translation>Reanudar el benchmark de la carpeta</translation>
     </message>
     <message>
+      <source>Retract another person's click</source>
+      <translation>Retirar el clic de otra persona</translation>
+    </message>
+    <message>
       <source>Retract the last label given here and show its point again</source>
       <translation>Retirar la última etiqueta dada aquí y volver a mostrar su punto</translation>
     </message>
@@ -1334,6 +1370,10 @@ La carpeta de salida recibe benchmark.md (el informe), benchmark.png (mIoU frent
     <message>
       <source>Scheduler CA certificate</source>
       <translation>Certificado de la CA del planificador</translation>
+    </message>
+    <message>
+      <source>Schema</source>
+      <translation>Esquema</translation>
     </message>
     <message>
       <source>Score on the last N training frames instead of the validation split (for tuning a recipe without looking at the validation split). Empty or 0: score on val.</source>
@@ -1426,6 +1466,10 @@ La carpeta de salida recibe benchmark.md (el informe), benchmark.png (mIoU frent
     <message>
       <source>Target standard error of overall accuracy</source>
       <translation>Error estándar objetivo de la exactitud global</translation>
+    </message>
+    <message>
+      <source>Team (PostGIS)…</source>
+      <translation>Equipo (PostGIS)…</translation>
     </message>
     <message>
       <source>The colleague's click GeoPackage (their workspace's clicks.gpkg) to merge in; it is only read.</source>
@@ -1530,6 +1574,10 @@ La carpeta de salida recibe benchmark.md (el informe), benchmark.png (mIoU frent
     <message>
       <source>The same seed, model and clicks give the same proposals.</source>
       <translation>La misma semilla, modelo y clics dan las mismas propuestas.</translation>
+    </message>
+    <message>
+      <source>The schema holding the record, as the administrator named it</source>
+      <translation>El esquema que contiene el registro, con el nombre que le dio quien lo administra</translation>
     </message>
     <message>
       <source>The standard error of overall accuracy the sample should reach: how precise the overall accuracy estimate should be; it sets the number of sample points. A smaller standard error needs more points: 0.025 gives a 95% interval of about ±5 percentage points, 0.0125 about four times as many points for ±2.5.</source>
@@ -1752,6 +1800,10 @@ Produce el archivo del modelo (models/iteration_NNN.safetensors en el espacio de
       <translation>Marcos completos</translation>
     </message>
     <message>
+      <source>Why is click {fid} by {annotator} wrong? (kept with the retraction)</source>
+      <translation>¿Por qué está mal el clic {fid} de {annotator}? (se guarda con la retirada)</translation>
+    </message>
+    <message>
       <source>With live training: every few seconds, the layer 'iSAGE live preview' shows the current model's classes around the newest click (a small prediction each time).</source>
       <translation>Con el entrenamiento en tiempo real: cada pocos segundos, la capa 'Vista previa en vivo de iSAGE' muestra las clases del modelo actual alrededor del clic más reciente (una pequeña predicción cada vez).</translation>
     </message>
@@ -1776,8 +1828,16 @@ Produce el archivo del modelo (models/iteration_NNN.safetensors en el espacio de
       <translation>Espacio de trabajo (clicks.gpkg o su carpeta)</translation>
     </message>
     <message>
+      <source>Workspace folder</source>
+      <translation>Carpeta del espacio de trabajo</translation>
+    </message>
+    <message>
       <source>Workspace folder (clicks.gpkg, models, outputs)</source>
       <translation>Carpeta del espacio de trabajo (clicks.gpkg, modelos, salidas)</translation>
+    </message>
+    <message>
+      <source>Workspace folder (models, outputs)</source>
+      <translation>Carpeta del espacio de trabajo (modelos, resultados)</translation>
     </message>
     <message>
       <source>Writes a model as an ONNX segmentation model for the Deepness plugin: its band selection and normalisation are built in, so Deepness's own input scaling (values / 255) gives the classes iSAGE predicts, 16-bit imagery included. Class names, resolution, tile size and overlap are stored as the metadata Deepness reads ('Load default parameters' there applies them). The iSAGE metadata (classes, colours, bands, normalisation, iteration, clicks) goes into a .isage.json file beside it. Give the workspace (its latest model) or a model file.</source>
@@ -1894,6 +1954,14 @@ Produce el archivo del modelo (models/iteration_NNN.safetensors en el espacio de
     <message>
       <source>click at least once for every class (none yet: {classes})</source>
       <translation>haga clic al menos una vez en cada clase (ninguno aún: {classes})</translation>
+    </message>
+    <message>
+      <source>click {fid} cannot be retracted by {login}: {reason}</source>
+      <translation>el clic {fid} no puede ser retirado por {login}: {reason}</translation>
+    </message>
+    <message>
+      <source>click {fid} is {annotator}'s; only a reviewer retracts another person's click, with a reason</source>
+      <translation>el clic {fid} es de {annotator}; solo un revisor retira el clic de otra persona, con un motivo</translation>
     </message>
     <message>
       <source>cosine: decays within each run to 5% of the rate (measured better on the sample); constant: the same rate for every step.</source>
@@ -2074,6 +2142,10 @@ Produce el archivo del modelo (models/iteration_NNN.safetensors en el espacio de
       <translation>no</translation>
     </message>
     <message>
+      <source>no PostGIS connection named '{name}' in QGIS; add it in the Browser (PostgreSQL) first</source>
+      <translation>ninguna conexión PostGIS llamada '{name}' en QGIS; añádala primero en el Explorador (PostgreSQL)</translation>
+    </message>
+    <message>
       <source>no area to fetch: choose an extent or polygon features</source>
       <translation>ninguna área por descargar: elija una extensión o entidades de polígonos</translation>
     </message>
@@ -2122,6 +2194,10 @@ Produce el archivo del modelo (models/iteration_NNN.safetensors en el espacio de
       <translation>ninguno aún</translation>
     </message>
     <message>
+      <source>not on the team</source>
+      <translation>fuera del equipo</translation>
+    </message>
+    <message>
       <source>open or create a click record first</source>
       <translation>abra o cree primero un registro de clics</translation>
     </message>
@@ -2164,6 +2240,10 @@ Produce el archivo del modelo (models/iteration_NNN.safetensors en el espacio de
     <message>
       <source>still missing: {frames} (choose the folder holding them)</source>
       <translation>aún faltan: {frames} (elija la carpeta que los contiene)</translation>
+    </message>
+    <message>
+      <source>text with a NUL character cannot be stored; remove it</source>
+      <translation>un texto con el carácter NUL no se puede guardar; quítelo</translation>
     </message>
     <message>
       <source>the CPU build from PyTorch's CPU index (torch about {cpu_mb} MB)</source>
@@ -2254,6 +2334,14 @@ Produce el archivo del modelo (models/iteration_NNN.safetensors en el espacio de
       <translation>{computed} de {parts} partes calculadas en {workers} trabajadores ({backend})</translation>
     </message>
     <message>
+      <source>{connection}: its authentication configuration {id} cannot be read; check it (and the master password) in QGIS's authentication settings</source>
+      <translation>{connection}: su configuración de autenticación {id} no se puede leer; revísela (y la contraseña maestra) en la configuración de autenticación de QGIS</translation>
+    </message>
+    <message>
+      <source>{connection}: its authentication method {method} cannot be passed to the iSAGE engine; use a Basic (user name and password) configuration</source>
+      <translation>{connection}: su método de autenticación {method} no se puede pasar al motor de iSAGE; use una configuración Basic (usuario y contraseña)</translation>
+    </message>
+    <message>
       <source>{count} sample points lie within a few pixels of a training click.</source>
       <translation>{count} puntos de muestra están a pocos píxeles de un clic de entrenamiento.</translation>
     </message>
@@ -2276,6 +2364,10 @@ Produce el archivo del modelo (models/iteration_NNN.safetensors en el espacio de
     <message>
       <source>{folder}: the benchmark folder must be new or empty, or tick 'Resume'</source>
       <translation>{folder}: la carpeta del benchmark debe ser nueva o estar vacía, o marque 'Reanudar'</translation>
+    </message>
+    <message>
+      <source>{folder}: the workspace folder cannot be written ({reason}); choose another folder</source>
+      <translation>{folder}: no se puede escribir en la carpeta del espacio de trabajo ({reason}); elija otra carpeta</translation>
     </message>
     <message>
       <source>{frame} (row {row}, col {col}): predicted {name}, {reason} (score {score})</source>
@@ -2461,12 +2553,20 @@ Produce el archivo del modelo (models/iteration_NNN.safetensors en el espacio de
       <translation>{path}: no hay ningún marco llamado '{frame}' (marcos: {known}); añada primero el marco</translation>
     </message>
     <message>
+      <source>{path}: no iSAGE PostGIS record pointer here; open the record from its connection</source>
+      <translation>{path}: no hay aquí ningún puntero de registro PostGIS de iSAGE; abra el registro desde su conexión</translation>
+    </message>
+    <message>
       <source>{path}: no readable proposals layer; run Predict (or isage propose) again</source>
       <translation>{path}: ninguna capa de propuestas legible; vuelva a ejecutar Predecir (o isage propose)</translation>
     </message>
     <message>
       <source>{path}: not a raster file on disk; save the layer to a GeoTIFF</source>
       <translation>{path}: no es un archivo ráster en disco; guarde la capa como GeoTIFF</translation>
+    </message>
+    <message>
+      <source>{path}: not an iSAGE PostGIS record pointer</source>
+      <translation>{path}: no es un puntero de registro PostGIS de iSAGE</translation>
     </message>
     <message>
       <source>{path}: not an iSAGE click record; open a clicks.gpkg made by iSAGE</source>
@@ -2542,6 +2642,30 @@ Produce el archivo del modelo (models/iteration_NNN.safetensors en el espacio de
     <message>
       <source>{unresolved} of {clicks} clicks are still predicted wrong (frames {frames})</source>
       <translation>{unresolved} de {clicks} clics aún se predicen mal (marcos {frames})</translation>
+    </message>
+    <message>
+      <source>{value} is not a finite number</source>
+      <translation>{value} no es un número finito</translation>
+    </message>
+    <message>
+      <source>{where}: iSAGE record without a schema version</source>
+      <translation>{where}: registro de iSAGE sin versión de esquema</translation>
+    </message>
+    <message>
+      <source>{where}: no frame named '{frame}'; the record's administrator adds frames</source>
+      <translation>{where}: ningún marco llamado '{frame}'; quien administra el registro añade marcos</translation>
+    </message>
+    <message>
+      <source>{where}: no iSAGE record here that this login may read; check the schema name, or ask the administrator to add this login to the team</source>
+      <translation>{where}: no hay aquí ningún registro de iSAGE que este usuario pueda leer; revise el nombre del esquema o pida a quien administra que añada este usuario al equipo</translation>
+    </message>
+    <message>
+      <source>{where}: the database cannot be reached or refused the statement ({reason})</source>
+      <translation>{where}: la base de datos no está accesible o rechazó la instrucción ({reason})</translation>
+    </message>
+    <message>
+      <source>{where}: written by a newer iSAGE (record schema {version}, plugin reads {supported}); upgrade the plugin</source>
+      <translation>{where}: escrito por un iSAGE más reciente (esquema del registro {version}, el complemento lee {supported}); actualice el complemento</translation>
     </message>
     <message>
       <source>{width} × {height} px ({megapixels} Mpx); about {low}–{high} MB to download</source>

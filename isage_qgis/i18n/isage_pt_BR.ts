@@ -72,6 +72,10 @@
       <translation>'{python}': o motor respondeu a `info` sem um relatório do ambiente; atualize o isage</translation>
     </message>
     <message>
+      <source>A PostGIS connection saved in QGIS (Browser &gt; PostgreSQL); its login is yours</source>
+      <translation>Uma conexão PostGIS salva no QGIS (Navegador &gt; PostgreSQL); o login dela é o seu</translation>
+    </message>
+    <message>
       <source>A class raster written by 'Predict classes' (class names are read from its tags).</source>
       <translation>Um raster de classes gravado por 'Prever classes' (os nomes das classes são lidos de suas tags).</translation>
     </message>
@@ -82,6 +86,10 @@
     <message>
       <source>A class with fewer clicks than this on a frame gets a typical pixel, else an uncertain one.</source>
       <translation>Uma classe com menos cliques do que isto em um quadro recebe um pixel típico; caso contrário, um incerto.</translation>
+    </message>
+    <message>
+      <source>A folder on this computer for the models and results (no password is written there)</source>
+      <translation>Uma pasta neste computador para os modelos e resultados (nenhuma senha é gravada nela)</translation>
     </message>
     <message>
       <source>A folder with train/ and val/, each holding images/ and masks/ (GeoTIFF or PNG, mask files named as their images, class ids as pixel values, 255 for no data). Empty: the bundled sample.</source>
@@ -330,6 +338,10 @@
       <translation>Registro de cliques</translation>
     </message>
     <message>
+      <source>Click {fid} is someone else's: nothing retracted without a reason.</source>
+      <translation>O clique {fid} é de outra pessoa: nada foi retirado sem um motivo.</translation>
+    </message>
+    <message>
       <source>Click {fid} retracted (it stays in the record, marked retracted).</source>
       <translation>Clique {fid} retirado (ele permanece no registro, marcado como retirado).</translation>
     </message>
@@ -400,6 +412,10 @@
     <message>
       <source>Conflicts</source>
       <translation>Conflitos</translation>
+    </message>
+    <message>
+      <source>Connection</source>
+      <translation>Conexão</translation>
     </message>
     <message>
       <source>Create a workspace: folder, classes, frames</source>
@@ -856,6 +872,10 @@
       <translation>Próxima proposta</translation>
     </message>
     <message>
+      <source>No PostGIS connection in QGIS yet: add one in the Browser (PostgreSQL).</source>
+      <translation>Ainda não há conexão PostGIS no QGIS: adicione uma no Navegador (PostgreSQL).</translation>
+    </message>
+    <message>
       <source>No Python {need} or newer was found besides QGIS's own{old}: install Python 3.12 from python.org (with the py launcher), then press Create engine environment</source>
       <translation>Nenhum Python {need} ou mais recente foi encontrado além do próprio Python do QGIS{old}: instale o Python 3.12 de python.org (com o inicializador py) e depois clique em Criar o ambiente do motor</translation>
     </message>
@@ -936,6 +956,10 @@
       <translation>Nenhum ponto amostral foi rotulado com uma classe ainda: use Avaliar o mapa e rotule alguns.</translation>
     </message>
     <message>
+      <source>Not retracted: {reason}</source>
+      <translation>Não retirado: {reason}</translation>
+    </message>
+    <message>
       <source>Not usable: {problem}</source>
       <translation>Inutilizável: {problem}</translation>
     </message>
@@ -978,6 +1002,14 @@
     <message>
       <source>Only sample inside this extent (any CRS). Empty: the whole frames.</source>
       <translation>Amostrar apenas dentro desta extensão (qualquer SRC). Vazio: os quadros inteiros.</translation>
+    </message>
+    <message>
+      <source>Open a team's click record in PostGIS</source>
+      <translation>Abrir o registro de cliques de uma equipe no PostGIS</translation>
+    </message>
+    <message>
+      <source>Open a team's click record in PostGIS through a QGIS connection</source>
+      <translation>Abrir o registro de cliques de uma equipe no PostGIS por uma conexão do QGIS</translation>
     </message>
     <message>
       <source>Open a workspace's clicks.gpkg</source>
@@ -1264,6 +1296,10 @@
       <translation>Retomar o benchmark da pasta</translation>
     </message>
     <message>
+      <source>Retract another person's click</source>
+      <translation>Retirar o clique de outra pessoa</translation>
+    </message>
+    <message>
       <source>Retract the last label given here and show its point again</source>
       <translation>Retirar o último rótulo dado aqui e mostrar seu ponto novamente</translation>
     </message>
@@ -1334,6 +1370,10 @@ A pasta de saída recebe benchmark.md (o relatório), benchmark.png (mIoU em fun
     <message>
       <source>Scheduler CA certificate</source>
       <translation>Certificado da AC do agendador</translation>
+    </message>
+    <message>
+      <source>Schema</source>
+      <translation>Esquema</translation>
     </message>
     <message>
       <source>Score on the last N training frames instead of the validation split (for tuning a recipe without looking at the validation split). Empty or 0: score on val.</source>
@@ -1426,6 +1466,10 @@ A pasta de saída recebe benchmark.md (o relatório), benchmark.png (mIoU em fun
     <message>
       <source>Target standard error of overall accuracy</source>
       <translation>Erro padrão alvo da exatidão global</translation>
+    </message>
+    <message>
+      <source>Team (PostGIS)…</source>
+      <translation>Equipe (PostGIS)…</translation>
     </message>
     <message>
       <source>The colleague's click GeoPackage (their workspace's clicks.gpkg) to merge in; it is only read.</source>
@@ -1530,6 +1574,10 @@ A pasta de saída recebe benchmark.md (o relatório), benchmark.png (mIoU em fun
     <message>
       <source>The same seed, model and clicks give the same proposals.</source>
       <translation>A mesma semente, modelo e cliques dão as mesmas propostas.</translation>
+    </message>
+    <message>
+      <source>The schema holding the record, as the administrator named it</source>
+      <translation>O esquema que contém o registro, com o nome dado por quem o administra</translation>
     </message>
     <message>
       <source>The standard error of overall accuracy the sample should reach: how precise the overall accuracy estimate should be; it sets the number of sample points. A smaller standard error needs more points: 0.025 gives a 95% interval of about ±5 percentage points, 0.0125 about four times as many points for ±2.5.</source>
@@ -1752,6 +1800,10 @@ Produz o arquivo do modelo (models/iteration_NNN.safetensors na área de trabalh
       <translation>Quadros inteiros</translation>
     </message>
     <message>
+      <source>Why is click {fid} by {annotator} wrong? (kept with the retraction)</source>
+      <translation>Por que o clique {fid} de {annotator} está errado? (guardado com a retirada)</translation>
+    </message>
+    <message>
       <source>With live training: every few seconds, the layer 'iSAGE live preview' shows the current model's classes around the newest click (a small prediction each time).</source>
       <translation>Com o treinamento em tempo real: a cada poucos segundos, a camada 'Prévia ao vivo do iSAGE' mostra as classes do modelo atual em torno do clique mais recente (uma pequena predição a cada vez).</translation>
     </message>
@@ -1776,8 +1828,16 @@ Produz o arquivo do modelo (models/iteration_NNN.safetensors na área de trabalh
       <translation>Área de trabalho (clicks.gpkg ou sua pasta)</translation>
     </message>
     <message>
+      <source>Workspace folder</source>
+      <translation>Pasta da área de trabalho</translation>
+    </message>
+    <message>
       <source>Workspace folder (clicks.gpkg, models, outputs)</source>
       <translation>Pasta da área de trabalho (clicks.gpkg, modelos, saídas)</translation>
+    </message>
+    <message>
+      <source>Workspace folder (models, outputs)</source>
+      <translation>Pasta da área de trabalho (modelos, resultados)</translation>
     </message>
     <message>
       <source>Writes a model as an ONNX segmentation model for the Deepness plugin: its band selection and normalisation are built in, so Deepness's own input scaling (values / 255) gives the classes iSAGE predicts, 16-bit imagery included. Class names, resolution, tile size and overlap are stored as the metadata Deepness reads ('Load default parameters' there applies them). The iSAGE metadata (classes, colours, bands, normalisation, iteration, clicks) goes into a .isage.json file beside it. Give the workspace (its latest model) or a model file.</source>
@@ -1894,6 +1954,14 @@ Produz o arquivo do modelo (models/iteration_NNN.safetensors na área de trabalh
     <message>
       <source>click at least once for every class (none yet: {classes})</source>
       <translation>clique ao menos uma vez em cada classe (nenhum ainda: {classes})</translation>
+    </message>
+    <message>
+      <source>click {fid} cannot be retracted by {login}: {reason}</source>
+      <translation>o clique {fid} não pode ser retirado por {login}: {reason}</translation>
+    </message>
+    <message>
+      <source>click {fid} is {annotator}'s; only a reviewer retracts another person's click, with a reason</source>
+      <translation>o clique {fid} é de {annotator}; só um revisor retira o clique de outra pessoa, com um motivo</translation>
     </message>
     <message>
       <source>cosine: decays within each run to 5% of the rate (measured better on the sample); constant: the same rate for every step.</source>
@@ -2074,6 +2142,10 @@ Produz o arquivo do modelo (models/iteration_NNN.safetensors na área de trabalh
       <translation>não</translation>
     </message>
     <message>
+      <source>no PostGIS connection named '{name}' in QGIS; add it in the Browser (PostgreSQL) first</source>
+      <translation>nenhuma conexão PostGIS chamada '{name}' no QGIS; adicione-a primeiro no Navegador (PostgreSQL)</translation>
+    </message>
+    <message>
       <source>no area to fetch: choose an extent or polygon features</source>
       <translation>nenhuma área a baixar: escolha uma extensão ou feições de polígonos</translation>
     </message>
@@ -2122,6 +2194,10 @@ Produz o arquivo do modelo (models/iteration_NNN.safetensors na área de trabalh
       <translation>nenhum ainda</translation>
     </message>
     <message>
+      <source>not on the team</source>
+      <translation>fora da equipe</translation>
+    </message>
+    <message>
       <source>open or create a click record first</source>
       <translation>abra ou crie um registro de cliques primeiro</translation>
     </message>
@@ -2164,6 +2240,10 @@ Produz o arquivo do modelo (models/iteration_NNN.safetensors na área de trabalh
     <message>
       <source>still missing: {frames} (choose the folder holding them)</source>
       <translation>ainda ausentes: {frames} (escolha a pasta que os contém)</translation>
+    </message>
+    <message>
+      <source>text with a NUL character cannot be stored; remove it</source>
+      <translation>um texto com o caractere NUL não pode ser gravado; remova-o</translation>
     </message>
     <message>
       <source>the CPU build from PyTorch's CPU index (torch about {cpu_mb} MB)</source>
@@ -2254,6 +2334,14 @@ Produz o arquivo do modelo (models/iteration_NNN.safetensors na área de trabalh
       <translation>{computed} de {parts} partes calculadas em {workers} workers ({backend})</translation>
     </message>
     <message>
+      <source>{connection}: its authentication configuration {id} cannot be read; check it (and the master password) in QGIS's authentication settings</source>
+      <translation>{connection}: a configuração de autenticação {id} não pode ser lida; verifique-a (e a senha mestra) nas configurações de autenticação do QGIS</translation>
+    </message>
+    <message>
+      <source>{connection}: its authentication method {method} cannot be passed to the iSAGE engine; use a Basic (user name and password) configuration</source>
+      <translation>{connection}: o método de autenticação {method} não pode ser repassado ao motor do iSAGE; use uma configuração Basic (usuário e senha)</translation>
+    </message>
+    <message>
       <source>{count} sample points lie within a few pixels of a training click.</source>
       <translation>{count} pontos amostrais estão a poucos pixels de um clique de treinamento.</translation>
     </message>
@@ -2276,6 +2364,10 @@ Produz o arquivo do modelo (models/iteration_NNN.safetensors na área de trabalh
     <message>
       <source>{folder}: the benchmark folder must be new or empty, or tick 'Resume'</source>
       <translation>{folder}: a pasta do benchmark deve ser nova ou vazia, ou marque 'Retomar'</translation>
+    </message>
+    <message>
+      <source>{folder}: the workspace folder cannot be written ({reason}); choose another folder</source>
+      <translation>{folder}: não é possível gravar na pasta da área de trabalho ({reason}); escolha outra pasta</translation>
     </message>
     <message>
       <source>{frame} (row {row}, col {col}): predicted {name}, {reason} (score {score})</source>
@@ -2461,12 +2553,20 @@ Produz o arquivo do modelo (models/iteration_NNN.safetensors na área de trabalh
       <translation>{path}: não há quadro chamado '{frame}' (quadros: {known}); adicione o quadro primeiro</translation>
     </message>
     <message>
+      <source>{path}: no iSAGE PostGIS record pointer here; open the record from its connection</source>
+      <translation>{path}: nenhum ponteiro de registro PostGIS do iSAGE aqui; abra o registro pela conexão dele</translation>
+    </message>
+    <message>
       <source>{path}: no readable proposals layer; run Predict (or isage propose) again</source>
       <translation>{path}: nenhuma camada de propostas legível; execute Prever (ou isage propose) novamente</translation>
     </message>
     <message>
       <source>{path}: not a raster file on disk; save the layer to a GeoTIFF</source>
       <translation>{path}: não é um arquivo raster em disco; salve a camada como GeoTIFF</translation>
+    </message>
+    <message>
+      <source>{path}: not an iSAGE PostGIS record pointer</source>
+      <translation>{path}: não é um ponteiro de registro PostGIS do iSAGE</translation>
     </message>
     <message>
       <source>{path}: not an iSAGE click record; open a clicks.gpkg made by iSAGE</source>
@@ -2542,6 +2642,30 @@ Produz o arquivo do modelo (models/iteration_NNN.safetensors na área de trabalh
     <message>
       <source>{unresolved} of {clicks} clicks are still predicted wrong (frames {frames})</source>
       <translation>{unresolved} de {clicks} cliques ainda são previstos incorretamente (quadros {frames})</translation>
+    </message>
+    <message>
+      <source>{value} is not a finite number</source>
+      <translation>{value} não é um número finito</translation>
+    </message>
+    <message>
+      <source>{where}: iSAGE record without a schema version</source>
+      <translation>{where}: registro do iSAGE sem versão de esquema</translation>
+    </message>
+    <message>
+      <source>{where}: no frame named '{frame}'; the record's administrator adds frames</source>
+      <translation>{where}: nenhum quadro chamado '{frame}'; quem administra o registro adiciona quadros</translation>
+    </message>
+    <message>
+      <source>{where}: no iSAGE record here that this login may read; check the schema name, or ask the administrator to add this login to the team</source>
+      <translation>{where}: não há aqui um registro do iSAGE que este login possa ler; verifique o nome do esquema ou peça a quem administra que adicione este login à equipe</translation>
+    </message>
+    <message>
+      <source>{where}: the database cannot be reached or refused the statement ({reason})</source>
+      <translation>{where}: o banco de dados está inacessível ou recusou a instrução ({reason})</translation>
+    </message>
+    <message>
+      <source>{where}: written by a newer iSAGE (record schema {version}, plugin reads {supported}); upgrade the plugin</source>
+      <translation>{where}: gravado por um iSAGE mais novo (esquema do registro {version}, o plugin lê {supported}); atualize o plugin</translation>
     </message>
     <message>
       <source>{width} × {height} px ({megapixels} Mpx); about {low}–{high} MB to download</source>

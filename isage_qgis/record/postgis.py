@@ -39,7 +39,7 @@ POINTER_VERSION = 1
 DEFAULT_SCHEMA = "isage"
 PROVIDER = "postgres"
 _ERROR = re.compile(
-    r"ERROR:\s+(?P<message>[^\n\]]*)(?:\n\s*DETAIL:[^\n]*)?(?:\n\s*HINT:\s+(?P<hint>[^\n]*))?"
+    r"ERROR:\s+(?P<message>[^\n\]]*)(?:\n\s*DETAIL:[^\n]*)?(?:\n\s*HINT:\s+(?P<hint>[^\n]*))?"  # no-i18n
 )
 TABLES = ("isage_meta", "classes", "frames", "runs", "clicks", "assessment_points")
 _SSL_MODES = {"disable", "allow", "prefer", "require", "verify-ca", "verify-full"}
@@ -221,18 +221,19 @@ def _literal(value) -> str:
     return f"${tag}${text}${tag}$"
 
 
-def database_error(exc: Exception, where: str, secret: str = "") -> PostgisError:
-    """The one-line error of a failed statement: the database's message (its kind first) and hint."""
+def database_error(exc: Exception, where: str, hidden: str = "") -> PostgisError:
+    """The one-line error of a failed statement: the database's message (its kind first) and hint;
+    ``hidden`` (the login's password) never appears in it."""
     raw = str(exc.args[0] if exc.args else exc)
-    if secret:
-        raw = raw.replace(secret, "***")
+    if hidden:
+        raw = raw.replace(hidden, "***")
     found = _ERROR.search(raw)
     if found is None:
         reason = " ".join(raw.split())[-300:] or type(exc).__name__
         text = tr("{where}: the database cannot be reached or refused the statement ({reason})")
         return PostgisError(text.format(where=where, reason=reason))
     message, hint = found.group("message").strip(), (found.group("hint") or "").strip()
-    kind = message.split(":", 1)[0] if re.match(r"^[a-z][a-z ]*:", message) else ""
+    kind = message.split(":", 1)[0] if re.match(r"^[a-z][a-z ]*:", message) else ""  # no-i18n
     return PostgisError(f"{message}; {hint}" if hint else message, kind)
 
 

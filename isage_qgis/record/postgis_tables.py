@@ -28,50 +28,54 @@ ANNOTATOR, REVIEWER, TRAINER, ADMIN = GROUPS = (
     "isage_trainer",
     "isage_admin",
 )
-_CLICK_COLS = (
-    "fid, uid, frame, row, col, class_id, iteration, annotator, "
+_SELECT_CLICKS = (
+    "SELECT fid, uid, frame, row, col, class_id, iteration, annotator, "  # no-i18n
     "to_char(created_utc AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS\"+00:00\"'), "
-    "coalesce(note, ''), retracted, ST_X(geom), ST_Y(geom)"
-)  # no-i18n
-_SELECT_CLICKS = "SELECT " + _CLICK_COLS + " FROM {clicks} WHERE {condition} ORDER BY fid"  # no-i18n
+    "coalesce(note, ''), retracted, ST_X(geom), ST_Y(geom) FROM {clicks} WHERE {condition} ORDER BY fid"
+)
 _READABLE = (
-    "SELECT coalesce(has_schema_privilege(n.oid, 'USAGE') AND has_table_privilege(c.oid, 'SELECT'), false) "
-    "FROM pg_namespace n JOIN pg_class c ON c.relnamespace = n.oid AND c.relname = 'isage_meta' "
+    "SELECT coalesce(has_schema_privilege(n.oid, 'USAGE') "  # no-i18n
+    "AND has_table_privilege(c.oid, 'SELECT'), false) FROM pg_namespace n "
+    "JOIN pg_class c ON c.relnamespace = n.oid AND c.relname = 'isage_meta' "
     "WHERE n.nspname = {schema}"
 )  # no-i18n
 _WHO = (
-    "SELECT session_user::text, (SELECT array_to_string(array_agg(rolname ORDER BY rolname), ',') "
+    "SELECT session_user::text, (SELECT array_to_string(array_agg(rolname ORDER BY rolname), ',') "  # no-i18n
     "FROM pg_roles WHERE rolname IN ({groups}) AND pg_has_role(session_user, oid, 'MEMBER'))"
 )  # no-i18n
 _FRAMES = (
-    "SELECT name, path, width, height, crs_wkt, transform, band_count, nodata "
+    "SELECT name, path, width, height, crs_wkt, transform, band_count, nodata "  # no-i18n
     "FROM {frames} ORDER BY fid"
 )  # no-i18n
 _NEAREST = (
-    "SELECT fid FROM {clicks} WHERE NOT retracted AND ST_DWithin(geom, {at}, {tolerance}) "
+    "SELECT fid FROM {clicks} WHERE NOT retracted AND ST_DWithin(geom, {at}, {tolerance}) "  # no-i18n
     "ORDER BY ST_Distance(geom, {at}), fid LIMIT 1"
 )  # no-i18n
 _VERSION = (
-    "SELECT (SELECT count(*) FROM {clicks}), (SELECT count(*) FROM {clicks} WHERE retracted), "
+    "SELECT (SELECT count(*) FROM {clicks}), (SELECT count(*) FROM {clicks} WHERE retracted), "  # no-i18n
     "(SELECT count(*) FROM {runs}), (SELECT count(*) FROM {frames}), "
     "(SELECT md5(coalesce(string_agg(id || name || color, ',' ORDER BY id), '')) FROM {classes})"
 )  # no-i18n
 _RUNS = (
-    "SELECT iteration, clicks_used, metrics, unresolved, device, duration_s "
+    "SELECT iteration, clicks_used, metrics, unresolved, device, duration_s "  # no-i18n
     "FROM {runs} ORDER BY iteration, fid"
 )  # no-i18n
 _INSERT_CLICK = (
-    "INSERT INTO {clicks} (frame, row, col, class_id, note, geom) "
+    "INSERT INTO {clicks} (frame, row, col, class_id, note, geom) "  # no-i18n
     "VALUES ({frame}, {row}, {col}, {class_id}, {note}, {geom}) RETURNING fid"
 )  # no-i18n
 _RETRACT = (
-    "UPDATE {clicks} SET retracted = true, retract_reason = {reason} WHERE fid = {fid} AND NOT retracted "
-    "RETURNING fid"
+    "UPDATE {clicks} SET retracted = true, retract_reason = {reason} "  # no-i18n
+    "WHERE fid = {fid} AND NOT retracted RETURNING fid"
 )  # no-i18n
 _SAVE_CLASS = (
-    "INSERT INTO {classes} (id, name, color) VALUES ({id}, {name}, {color}) "
+    "INSERT INTO {classes} (id, name, color) VALUES ({id}, {name}, {color}) "  # no-i18n
     "ON CONFLICT (id) DO UPDATE SET name = excluded.name, color = excluded.color"
 )  # no-i18n
+_SAMPLE_PIXEL = (
+    "SELECT 1 FROM {assessment_points} "  # no-i18n
+    "WHERE frame = {frame} AND row = {row} AND col = {col} LIMIT 1"
+)
 _POINT = "ST_SetSRID(ST_MakePoint({x}, {y}), {srid})"  # no-i18n
 
 
@@ -128,18 +132,19 @@ class PostgisTables:
 
     # ---- reads ---------------------------------------------------------------------------------------
     def meta(self) -> dict[str, str]:
-        return {_text(k): _text(v) for k, v in self.sql.rows("SELECT key, value FROM {isage_meta}")}
+        rows = self.sql.rows("SELECT key, value FROM {isage_meta}")  # no-i18n
+        return {_text(k): _text(v) for k, v in rows}
 
     @property
     def crs(self) -> QgsCoordinateReferenceSystem:
         if self.srid:
-            return QgsCoordinateReferenceSystem(f"EPSG:{self.srid}")
+            return QgsCoordinateReferenceSystem(f"EPSG:{self.srid}")  # no-i18n
         if self.crs_wkt:
             return QgsCoordinateReferenceSystem.fromWkt(self.crs_wkt)
         return QgsCoordinateReferenceSystem()
 
     def classes(self) -> list[ClassInfo]:
-        rows = self.sql.rows("SELECT id, name, color FROM {classes} ORDER BY id")
+        rows = self.sql.rows("SELECT id, name, color FROM {classes} ORDER BY id")  # no-i18n
         return [ClassInfo(int(i), _text(n), _text(c)) for i, n, c in rows]
 
     def frames(self) -> list[FrameInfo]:
@@ -166,24 +171,24 @@ class PostgisTables:
         return next((f for f in self.frames() if f.name == name), None)
 
     def current_iteration(self) -> int:
-        return int(self.sql.rows("SELECT coalesce(max(iteration) + 1, 0) FROM {runs}")[0][0])
+        return int(self.sql.rows("SELECT coalesce(max(iteration) + 1, 0) FROM {runs}")[0][0])  # no-i18n
 
     def clicks(self, include_retracted: bool = False, where: Fragment | None = None) -> list[ClickInfo]:
         """Clicks in the order made (unretracted only by default); ``where``: a condition whose values are
         :func:`literal`."""
-        terms = [t for t in (where, "" if include_retracted else "NOT retracted") if t]
+        terms = [t for t in (where, "" if include_retracted else "NOT retracted") if t]  # no-i18n
         condition = Fragment(" AND ".join(f"({t})" for t in terms) or "true")
         return [_click(r) for r in self.sql.rows(_SELECT_CLICKS, condition=condition)]
 
     def click(self, fid: int) -> ClickInfo | None:
-        found = self.clicks(include_retracted=True, where=Fragment(f"fid = {int(fid)}"))
+        found = self.clicks(include_retracted=True, where=Fragment(f"fid = {int(fid)}"))  # no-i18n
         return found[0] if found else None
 
     def counts(self, frame: str | None = None) -> dict[int, ClassCount]:
         """Per class id, unretracted clicks of the current iteration and in all (optionally of one frame)."""
         iteration = self.current_iteration()
         out = {c.id: ClassCount(0, 0) for c in self.classes()}
-        where = Fragment(f"frame = {literal(frame)}") if frame is not None else None
+        where = Fragment(f"frame = {literal(frame)}") if frame is not None else None  # no-i18n
         for c in self.clicks(where=where):
             now, total = out.get(c.class_id, ClassCount(0, 0))
             out[c.class_id] = ClassCount(now + (c.iteration == iteration), total + 1)
@@ -192,7 +197,8 @@ class PostgisTables:
     def budget_allows(self, frame: str, class_id: int) -> bool:
         """True when the team has no unretracted click of ``class_id`` on ``frame`` in this iteration."""
         iteration = self.current_iteration()
-        where = f"frame = {literal(frame)} AND class_id = {int(class_id)} AND iteration = {int(iteration)}"
+        where = f"frame = {literal(frame)} AND class_id = {int(class_id)} "  # no-i18n
+        where += f"AND iteration = {int(iteration)}"  # no-i18n
         return not self.clicks(where=Fragment(where))
 
     def nearest_click(
@@ -221,10 +227,7 @@ class PostgisTables:
 
     def is_sample_pixel(self, frame: str, row: int, col: int) -> bool:
         """Whether the pixel is a point of an accuracy assessment sample (the database refuses it too)."""
-        rows = self.sql.rows(
-            "SELECT 1 FROM {assessment_points} WHERE frame = {frame} AND row = {row} AND col = {col} LIMIT 1",
-            frame=literal(frame), row=int(row), col=int(col),
-        )  # fmt: skip
+        rows = self.sql.rows(_SAMPLE_PIXEL, frame=literal(frame), row=int(row), col=int(col))
         return bool(rows)
 
     def version(self) -> tuple:

@@ -13,7 +13,6 @@ import json
 import logging
 import secrets
 import subprocess
-from pathlib import Path
 
 import pytest
 from qgis.core import (
@@ -35,7 +34,7 @@ from isage_qgis.record.model import ClassInfo
 from isage_qgis.record.postgis import POINTER_NAME, PostgisTarget, literal
 
 from ..postgres_testutil import SUPERUSER, ThrowawayCluster, find_postgres
-from .conftest import ENGINE_PYTHON, REPO
+from .conftest import REPO
 from .dock_testutil import messages, spin
 
 WARNING, CRITICAL = Qgis.MessageLevel.Warning, Qgis.MessageLevel.Critical
@@ -181,7 +180,8 @@ def last_message(dock) -> str:
 
 
 def row_of(team: Team, where: str) -> list:
-    rows = team.sql(f'SELECT annotator, class_id, retracted, retracted_by, retract_reason, note FROM "{SCHEMA}".clicks WHERE {where}')  # fmt: skip
+    columns = "annotator, class_id, retracted, retracted_by, retract_reason, note"
+    rows = team.sql(f'SELECT {columns} FROM "{SCHEMA}".clicks WHERE {where}')
     return rows[0] if rows else []
 
 
