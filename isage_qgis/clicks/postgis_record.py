@@ -55,7 +55,7 @@ class PostgisClickRecord(QObject, PostgisTables):
         """Open the record and write its workspace's pointer for the engine (no login in it)."""
         try:
             record = cls(target)
-            postgis.pointer_for(target)
+            postgis.pointer_for(target)  # after the record is known readable: no folder for a typo
         except PostgisError as exc:
             raise ClickRecordError(str(exc)) from None
         except OSError as exc:

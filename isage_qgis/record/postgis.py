@@ -37,6 +37,8 @@ POINTER_NAME = "isage-postgis.json"
 POINTER_FORMAT = "isage-postgis-record"
 POINTER_VERSION = 1
 DEFAULT_SCHEMA = "isage"
+SCHEMA_NAME = re.compile(r"^[a-z_][a-z0-9_]{0,62}$")  # the engine's rule for a record's schema name
+RECORD_FILE = "clicks.gpkg"  # a GeoPackage workspace's record
 PROVIDER = "postgres"
 _ERROR = re.compile(
     r"ERROR:\s+(?P<message>[^\n\]]*)(?:\n\s*DETAIL:[^\n]*)?(?:\n\s*HINT:\s+(?P<hint>[^\n]*))?"  # no-i18n
@@ -142,7 +144,25 @@ def engine_environment(uri: QgsDataSourceUri, title: str = "") -> dict[str, str]
 
 # ---- the workspace's pointer file ------------------------------------------------------------------
 def write_pointer(target: PostgisTarget, conninfo: str) -> Path:
-    """Create the workspace folder (with ``models/`` and ``outputs/``) and its ``isage-postgis.json``."""
+    """Create the workspace folder (with ``models/`` and ``outputs/``) and its ``isage-postgis.json``; a
+    pointer already there to the same record is kept as it is (with the engine's ``trainer_connection``,
+    if someone set one), one to another record is refused."""
+    if not SCHEMA_NAME.match(target.schema):
+        text = tr(
+            "schema name '{schema}' is not a plain lower-case SQL name; give one like 'isage' or 'city_2026'"
+        )
+        raise PostgisError(text.format(schema=target.schema))
+    if target.pointer.is_file():
+        found = read_pointer(target.workspace)
+        if (found.get("connection"), found.get("schema")) != (conninfo, target.schema):
+            text = tr(
+                "{path}: this folder already points to another record ({schema}); choose another folder"
+            )
+            raise PostgisError(text.format(path=target.pointer, schema=found.get("schema")))
+        return target.pointer
+    if (target.workspace / RECORD_FILE).exists():
+        text = tr("{folder}: this folder holds a GeoPackage workspace; choose another folder")
+        raise PostgisError(text.format(folder=target.workspace))
     for folder in (target.workspace, target.workspace / "models", target.workspace / "outputs"):
         folder.mkdir(parents=True, exist_ok=True)
     content = {
@@ -151,9 +171,7 @@ def write_pointer(target: PostgisTarget, conninfo: str) -> Path:
         "connection": conninfo,
         "schema": target.schema,
     }
-    text = json.dumps(content, indent=2) + "\n"
-    if not target.pointer.is_file() or target.pointer.read_text(encoding="utf-8") != text:
-        target.pointer.write_text(text, encoding="utf-8")
+    target.pointer.write_text(json.dumps(content, indent=2) + "\n", encoding="utf-8")
     return target.pointer
 
 
