@@ -291,3 +291,32 @@ def test_the_accuracy_assessment_works_on_the_team_record(team):
         "--row", point.row, "--col", point.col,
     )  # fmt: skip
     assert "assessment" in message
+
+
+def test_live_training_follows_the_team_record_and_the_press_records_the_audit(team):
+    from isage_core.live.trainer import LiveTrainer
+    from tests.test_live import live_settings, wait_for
+    from tests.test_train import TINY as TINY_MODEL
+
+    click_each_class(team, "ann1", frames=("bsb_1",))
+    ann1 = team.record("ann1")  # connected as ann1 before the trainer logs in as tom
+    team.as_("tom")
+    trainer = LiveTrainer(team.folder("tom"), TINY_MODEL, live_settings(), lambda e: None, poll_s=0.05,
+                          status_every_s=0)  # fmt: skip
+    trainer.start()
+    try:
+        wait_for(lambda: trainer.state == "training" and len(trainer.losses) >= 2, what="training")
+        rows, cols = np.nonzero(team.masks["bsb_1000"] == 0)
+        late = ann1.add_click("bsb_1000", 0, row=int(rows[0]), col=int(cols[0]))
+        wait_for(lambda: late.uid in trainer.sampler.seen, what="the colleague's click drawn")
+        ann1.retract_click(late.uid, reason="")
+        wait_for(lambda: late.uid not in {c.uid for c in trainer.sampler.clicks}, what="the retraction")
+        with trainer.paused():
+            result = trainer.close()
+    finally:
+        trainer.stop()
+    run = ann1.runs()[-1]
+    alive = ann1.clicks()
+    assert result.iteration == 0 and run.clicks_hash == hash_clicks(alive) and run.metrics["mode"] == "live"
+    assert run.metrics["clicks_seen_retracted"] == [late.uid]
+    assert set(run.metrics["clicks_seen"]) == {c.uid for c in alive} | {late.uid}
