@@ -18,7 +18,8 @@ import numpy as np
 
 from ..errors import IsageError
 from ..events import utc_now
-from ..record.assessment import NEAR_CLICK_PX, AssessmentStore, Design, click_distances
+from ..record.assessment import NEAR_CLICK_PX, Design, click_distances
+from ..record.backends import assessment_store
 from ..record.workspace import Workspace
 from ..settings import AssessSettings
 from . import estimators
@@ -115,7 +116,7 @@ def population_of(workspace: Workspace, settings: AssessSettings) -> Population:
     frames = tuple(f.name for f in workspace.record.frames())
     if not frames:
         raise IsageError(
-            f"{workspace.record.path}: no frames; add frames, train and predict before assessing"
+            f"{workspace.record.where}: no frames; add frames, train and predict before assessing"
         )
     extent = settings.extent
     record_crs = workspace.record.crs
@@ -160,7 +161,7 @@ def choose_iteration(workspace: Workspace, requested: int | None) -> int:
     if requested is not None:
         if requested not in {r.iteration for r in workspace.record.runs()}:
             raise IsageError(
-                f"{workspace.record.path}: no iteration {requested}; see `isage info {workspace.folder}`"
+                f"{workspace.record.where}: no iteration {requested}; see `isage info {workspace.folder}`"
             )
         return requested
     if not ready:
@@ -191,7 +192,7 @@ def create_design(workspace: Workspace, settings: AssessSettings) -> tuple[Desig
         counted = count_strata(blocks(), class_ids)
         if counted.total_pixels == 0:
             raise IsageError(
-                f"{workspace.record.path}: no mapped pixel lies in the extent/AOI; "
+                f"{workspace.record.where}: no mapped pixel lies in the extent/AOI; "
                 "widen it or predict there first"
             )
         weights = {h: n / counted.total_pixels for h, n in counted.pixels.items()}
@@ -202,7 +203,7 @@ def create_design(workspace: Workspace, settings: AssessSettings) -> tuple[Desig
         total = settings.size or estimators.sample_size(weights, anticipated, settings.target_se)
         if total > counted.total_pixels:
             raise IsageError(
-                f"{workspace.record.path}: a sample of {total} points is larger than the "
+                f"{workspace.record.where}: a sample of {total} points is larger than the "
                 f"{counted.total_pixels} "
                 "mapped pixels of the population; ask for fewer points (--size) or a larger area"
             )
@@ -226,7 +227,7 @@ def create_design(workspace: Workspace, settings: AssessSettings) -> tuple[Desig
         uuid.uuid4().hex, utc_now(), settings.annotator, iteration, settings.seed, design_settings, strata,
         dict(population.as_dict(), pixels=counted.total_pixels, area_m2=counted.total_area_m2),
     )  # fmt: skip
-    AssessmentStore(record).add_design(
+    assessment_store(record).add_design(
         design, [(f, r, c, h, d) for (f, r, c, h), d in zip(points, distances, strict=True)]
     )
     names = {c.id: c.name for c in classes}

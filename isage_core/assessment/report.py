@@ -14,7 +14,8 @@ import numpy as np
 
 from ..areas import M2_PER_HA, pixel_areas_m2
 from ..errors import IsageError
-from ..record.assessment import AssessmentStore, Design, SamplePoint
+from ..record.assessment import Design, SamplePoint
+from ..record.backends import assessment_store
 from ..record.workspace import Workspace
 from . import estimators
 from .population import MapReader, Population, iterations_with_maps
@@ -40,7 +41,7 @@ class LabelledPoints:
 def labelled_points(workspace: Workspace, design_id: str | None, partial: bool) -> LabelledPoints:
     """The design's points that carry a class label; refuses an unlabelled sample, and a half-labelled one
     unless ``partial``."""
-    store = AssessmentStore(workspace.record)
+    store = assessment_store(workspace.record)
     design = store.design(design_id)
     points = store.points(design.design_id)
     labels = {lab.point_id: lab for lab in store.labels(design.design_id)}
@@ -48,22 +49,24 @@ def labelled_points(workspace: Workspace, design_id: str | None, partial: bool) 
     short = design.design_id[:8]
     if len(unlabelled) == len(points):
         raise IsageError(
-            f"{workspace.record.path}: no point of design {short} is labelled yet; label them (the panel's "
+            f"{workspace.record.where}: no point of design {short} is labelled yet; label them (the panel's "
             f"Assess map, or `isage assess label`) before a report"
         )
     if unlabelled and not partial:
         raise IsageError(
-            f"{workspace.record.path}: {len(unlabelled)} of {len(points)} points of design {short} are "
+            f"{workspace.record.where}: {len(unlabelled)} of {len(points)} points of design {short} are "
             "unlabelled; label them, or pass --partial to estimate from the labelled ones"
         )
     frames = {f.name for f in workspace.record.frames()}
     missing = sorted({p.frame for p in points} - frames)
     if missing:
-        raise IsageError(f"{workspace.record.path}: design {short} lies on frames {missing} the record lacks")
+        raise IsageError(
+            f"{workspace.record.where}: design {short} lies on frames {missing} the record lacks"
+        )
     with_class = [p for p in points if p.point_id in labels and not labels[p.point_id].unsure]
     if not with_class:
         raise IsageError(
-            f"{workspace.record.path}: every labelled point of design {short} is unsure; label some"
+            f"{workspace.record.where}: every labelled point of design {short} is unsure; label some"
         )
     reference = np.array([labels[p.point_id].class_id for p in with_class], dtype=np.int64)
     unsure = sum(1 for lab in labels.values() if lab.unsure)

@@ -9,7 +9,8 @@ from pathlib import Path
 import numpy as np
 import rasterio
 
-from ..record.assessment import AssessmentStore, LabelRequest
+from ..record.assessment import LabelRequest
+from ..record.backends import assessment_store
 from ..record.click_record import ClickRecord
 
 
@@ -18,7 +19,7 @@ def label_sample(
 ) -> int:
     """Label every point of the design with the reference class at its pixel; points on a pixel the
     reference leaves unlabelled (a class the record lacks) are marked unsure. How many were labelled."""
-    store = AssessmentStore(record)
+    store = assessment_store(record)
     known = {c.id for c in record.classes()}
     requests = []
     for point in store.points(design_id):

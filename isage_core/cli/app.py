@@ -35,12 +35,33 @@ def build_parser() -> argparse.ArgumentParser:
         p.set_defaults(handler=handler)
         return p
 
-    p = command("init", c.init, "create a workspace folder with an empty click GeoPackage")
+    p = command(
+        "init", c.init,
+        "create a workspace folder with an empty click GeoPackage, or on a team's PostGIS record",
+    )  # fmt: skip
     p.add_argument("workspace")
     p.add_argument(
-        "--classes", required=True, help='"id:name:#rrggbb,..." or a JSON file [{"id","name","color"}]'
-    )
-    p.add_argument("--crs", help="the record's CRS (default: the first frame's)")
+        "--classes", help='"id:name:#rrggbb,..." or a JSON file [{"id","name","color"}] (required unless '
+        "joining a PostGIS record)",
+    )  # fmt: skip
+    p.add_argument("--crs", help="the record's CRS (default: the first frame's; PostGIS: an EPSG code)")
+    p.add_argument(
+        "--postgres", metavar="CONNECTION",
+        help="keep the record in PostgreSQL/PostGIS: a pg_service.conf service name or a libpq connection "
+        "string without password; joins the record in --schema, or creates it (the administrator)",
+    )  # fmt: skip
+    p.add_argument("--schema", default="isage", help="the record's schema in the database (default isage)")
+    p.add_argument(
+        "--trainer-connection", default="",
+        help="PostGIS: the engine's account that records training runs (default: --postgres)",
+    )  # fmt: skip
+
+    p = command(
+        "offline", c.offline,
+        "copy a PostGIS record into a GeoPackage workspace to work offline; bring it back with `isage merge`",
+    )  # fmt: skip
+    p.add_argument("workspace")
+    p.add_argument("destination", help="a new folder for the offline workspace")
 
     p = command(
         "frames", frames_cmd,
@@ -90,9 +111,13 @@ def build_parser() -> argparse.ArgumentParser:
     )
     p.add_argument("--all", action="store_true", help="list: include retracted clicks")
 
-    p = command("merge", c.merge, "merge another annotator's click GeoPackage into the workspace")
+    p = command(
+        "merge", c.merge,
+        "merge another annotator's click GeoPackage (or an offline copy of a PostGIS record) into the "
+        "workspace",
+    )  # fmt: skip
     p.add_argument("workspace")
-    p.add_argument("other", help="the other GeoPackage")
+    p.add_argument("other", help="the other GeoPackage, or the offline workspace folder")
 
     p = command("train", c.train, "train the next iteration's model from the clicks")
     p.add_argument("workspace")

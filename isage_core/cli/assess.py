@@ -101,14 +101,14 @@ def _design(a, ws, reporter: Reporter) -> None:
         annotator=a.annotator,
     )  # fmt: skip
     _, summary = create_design(ws, settings)
-    reporter.result(design=summary, outputs={"record": ws.record.path.resolve()})
+    reporter.result(design=summary, outputs={"record": ws.record_location.resolve()})
 
 
 def _points(a, ws, reporter: Reporter) -> None:
     from ..assessment.sample_files import write_points
-    from ..record.assessment import AssessmentStore
+    from ..record.backends import assessment_store
 
-    store = AssessmentStore(ws.record)
+    store = assessment_store(ws.record)
     design = store.design(a.design)
     path = write_points(a.out, design, store.points(design.design_id), ws.record.crs)
     reporter.result(design_id=design.design_id, points=design.size, outputs={"points": path.resolve()})
@@ -116,9 +116,9 @@ def _points(a, ws, reporter: Reporter) -> None:
 
 def _label(a, ws, reporter: Reporter) -> None:
     from ..assessment.sample_files import read_labels
-    from ..record.assessment import AssessmentStore
+    from ..record.backends import assessment_store
 
-    store = AssessmentStore(ws.record)
+    store = assessment_store(ws.record)
     design = store.design(a.design)
     names = {c.name: c.id for c in ws.record.classes()}
     requests, empty = read_labels(

@@ -189,8 +189,26 @@ def parse_classes(text: str) -> list[ClassDef]:
 
 # ---- subcommands -----------------------------------------------------------------------------------
 def init(a, reporter: Reporter, cancel: CancelToken) -> None:
-    ws = Workspace.create(a.workspace, parse_classes(a.classes), crs=a.crs)
-    reporter.result(outputs={"workspace": ws.folder.resolve(), "record": ws.record.path.resolve()})
+    classes = parse_classes(a.classes) if a.classes else None
+    if a.postgres:
+        from ..record.postgres.pointer import RecordPointer
+
+        pointer = RecordPointer(a.postgres, a.schema, a.trainer_connection)
+        ws = Workspace.create_postgres(a.workspace, pointer, classes, crs=a.crs)
+        reporter.log(f"workspace on {ws.record.where}, as {ws.record.login}", "info")
+    else:
+        if classes is None:
+            raise IsageError("init: give --classes (or --postgres to join a team's record)")
+        ws = Workspace.create(a.workspace, classes, crs=a.crs)
+    reporter.result(outputs={"workspace": ws.folder.resolve(), "record": ws.record_location.resolve()})
+
+
+def offline(a, reporter: Reporter, cancel: CancelToken) -> None:
+    from ..record.offline import export_offline
+
+    ws = Workspace.open(a.workspace)
+    copy = export_offline(ws, a.destination)
+    reporter.result(outputs={"workspace": copy.folder.resolve(), "record": copy.record_location.resolve()})
 
 
 def classes(a, reporter: Reporter, cancel: CancelToken) -> None:
@@ -211,9 +229,9 @@ def _frame_at(record, x: float, y: float, crs: str | None) -> str:
         return names[0]
     if not names:
         raise IsageError(
-            f"{record.path}: no frame has a pixel at ({x}, {y}); check the point and --crs, or give --frame"
+            f"{record.where}: no frame has a pixel at ({x}, {y}); check the point and --crs, or give --frame"
         )
-    raise IsageError(f"{record.path}: frames {', '.join(names)} all cover ({x}, {y}); give --frame")
+    raise IsageError(f"{record.where}: frames {', '.join(names)} all cover ({x}, {y}); give --frame")
 
 
 def click(a, reporter: Reporter, cancel: CancelToken) -> None:
@@ -301,9 +319,14 @@ def _click_dict(c) -> dict:
 
 def merge(a, reporter: Reporter, cancel: CancelToken) -> None:
     ws = Workspace.open(a.workspace)
-    from ..record.merge import merge_records
+    if ws.record.backend == "postgis":
+        from ..record.offline import import_offline
 
-    report = merge_records(ws.record, a.other)
+        report = import_offline(ws, a.other)
+    else:
+        from ..record.merge import merge_records
+
+        report = merge_records(ws.record, a.other)
     for conflict in report.conflicts:
         reporter.log(f"conflict ({conflict.kind}): {conflict.message}", "warning")
     reporter.result(
@@ -460,7 +483,8 @@ def info(a, reporter: Reporter, cancel: CancelToken) -> None:
         clicks = record.clicks()
         runs = record.runs()
         payload["workspace"] = {
-            "record": str(record.path.resolve()),
+            "record": str(ws.record_location.resolve()),
+            "record_backend": record.backend,
             "crs": record.crs.to_string() if record.crs else None,
             "iteration": record.current_iteration(),
             "frames": len(record.frames()),

@@ -113,7 +113,7 @@ def frames_cmd(a, reporter: Reporter, cancel: CancelToken) -> None:
         sourced = sorted({row.frame for row in FrameSources(record).history() if row.event == "added"})
         names = a.paths or sourced
         if not names:
-            raise IsageError(f"{record.path}: no frame was added from a service, a URL or a STAC item")
+            raise IsageError(f"{record.where}: no frame was added from a service, a URL or a STAC item")
         checked = {}
         for index, name in enumerate(names):
             step = reporter.scaled(index / len(names), (index + 1) / len(names))

@@ -34,7 +34,7 @@ from ..record.workspace import Workspace
 from ..settings import ModelSettings, TrainSettings
 from ..training.optimiser import TRAIN_SHARE, Optimisation, Stepper
 from .replay import ReplaySampler
-from .watch import RecordWatcher
+from .watch import RecordWatcher, watcher_for
 
 log = logging.getLogger(__name__)
 Publish = Callable[[dict], None]
@@ -122,7 +122,7 @@ class LiveTrainer:
         if self.nice and hasattr(os, "setpriority"):  # this thread and the compute threads it starts
             with suppress(OSError):
                 os.setpriority(os.PRIO_PROCESS, threading.get_native_id(), self.nice)
-        self._watcher = RecordWatcher(self.workspace.record.path)
+        self._watcher = watcher_for(self.workspace.record)
         dirty = True
         try:
             while self._wait_while_paused():
@@ -230,7 +230,7 @@ class LiveTrainer:
         frame = self.workspace.record.frame(name)
         if not frame.exists:
             raise IsageError(
-                f"{self.workspace.record.path}: the file of frame '{name}' is missing ({frame.path}); "
+                f"{self.workspace.record.where}: the file of frame '{name}' is missing ({frame.path}); "
                 f"re-link it with `isage frames relink {self.workspace.folder} {name} NEW_PATH`"
             )
         with geo.open_raster(frame.path) as src:
@@ -342,7 +342,7 @@ class LiveTrainer:
             if {c.uid for c in clicks} == {c.uid for c in self.sampler.clicks}:
                 break
         else:
-            raise IsageError(f"{self.workspace.record.path}: the clicks kept changing; press Train again")
+            raise IsageError(f"{self.workspace.record.where}: the clicks kept changing; press Train again")
         opened = self.round
         timings = {"open_s": round(time.monotonic() - began, 3)}  # here: re-reading the record
         began, due, before = time.monotonic(), self.sampler.pending, len(self.losses)

@@ -29,3 +29,27 @@ class RecordWatcher:
 
     def close(self) -> None:
         self._conn.close()
+
+
+class TeamRecordWatcher:
+    """The same question for a PostGIS record: a cheap query of the newest click and run and the count of
+    retractions (:meth:`TeamRecord.changes`)."""
+
+    def __init__(self, record):
+        self.record = record
+        self._token = record.changes()
+
+    def changed(self) -> bool:
+        token = self.record.changes()
+        if token == self._token:
+            return False
+        self._token = token
+        return True
+
+    def close(self) -> None:
+        """Nothing to close: the record's connection is the workspace's."""
+
+
+def watcher_for(record) -> RecordWatcher | TeamRecordWatcher:
+    """The watcher of ``record``'s backend."""
+    return RecordWatcher(record.path) if record.backend == "geopackage" else TeamRecordWatcher(record)

@@ -33,14 +33,15 @@ def check_workspace(workspace: Workspace, deep: bool = False) -> Health:
     health = Health()
     record = workspace.record
     try:
-        with sqlite3.connect(f"file:{record.path}?mode=ro", uri=True) as conn:
-            verdict = conn.execute("PRAGMA integrity_check").fetchone()[0]
-        if verdict != "ok":
-            health.problems.append(f"{record.path}: integrity check: {verdict}")
+        if record.backend == "geopackage":  # a database server checks its own pages
+            with sqlite3.connect(f"file:{record.path}?mode=ro", uri=True) as conn:
+                verdict = conn.execute("PRAGMA integrity_check").fetchone()[0]
+            if verdict != "ok":
+                health.problems.append(f"{record.where}: integrity check: {verdict}")
         runs = record.runs()
         record.clicks(include_retracted=True)
     except (sqlite3.Error, IsageError) as exc:
-        health.problems.append(f"{record.path}: {exc}")
+        health.problems.append(f"{record.where}: {exc}")
         runs = []
     for run in runs:
         path = workspace.folder / run.model_path

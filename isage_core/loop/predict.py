@@ -25,7 +25,7 @@ def resolve_model(workspace: Workspace, model_path: str | Path | None = None) ->
     latest = workspace.latest_model()
     if latest is None:
         raise IsageError(
-            f"{workspace.record.path}: no trained model yet; run `isage train {workspace.folder}` first"
+            f"{workspace.record.where}: no trained model yet; run `isage train {workspace.folder}` first"
         )
     return latest[1]
 
@@ -81,7 +81,7 @@ def _frame_names(workspace: Workspace, known: dict, frames: list[str] | None) ->
     unknown = [n for n in names if n not in known]
     if unknown:
         raise IsageError(
-            f"{workspace.record.path}: no frame named {', '.join(unknown)}; "
+            f"{workspace.record.where}: no frame named {', '.join(unknown)}; "
             f"see `isage frames list {workspace.folder}`"
         )
     return names

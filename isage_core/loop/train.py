@@ -138,7 +138,7 @@ def open_round(workspace: Workspace, model_settings: ModelSettings, train_settin
 
     started, clock = utc_now(), time.monotonic()
     record = workspace.record
-    _check_settings(record.path, train_settings)
+    _check_settings(record.where, train_settings)
     record.check_writable()  # the run is stored at the end: a record that cannot take it fails first
     models = make_folder(workspace.models_dir)
     if not os.access(models, os.W_OK):
@@ -262,7 +262,7 @@ def close_round(
 
 
 # ---- inputs ----------------------------------------------------------------------------------------
-def _check_settings(gpkg: Path, ts: TrainSettings) -> None:
+def _check_settings(gpkg: str, ts: TrainSettings) -> None:
     problems = []
     if ts.patch_size < 32 or ts.patch_size % 32:
         problems.append(f"patch size {ts.patch_size} is not a multiple of 32 (at least 32)")
@@ -290,7 +290,7 @@ def _training_inputs(
 ) -> tuple[list[ClassDef], dict[str, Frame], list[Click]]:
     """Classes, frames with clicks and clicks of this run, refusing input that cannot train a model."""
     record, folder = workspace.record, workspace.folder
-    gpkg = record.path
+    gpkg = record.where
     all_frames = {f.name: f for f in record.frames()}
     if not all_frames:
         raise IsageError(f"{gpkg}: no frames to train on; add one with `isage frames add {folder} RASTER`")

@@ -17,7 +17,7 @@ from ..inference.predict import FramePrediction
 from ..inference.tiling import tile_pixels
 from ..loop.predict import resolve_model, workspace_tasks
 from ..model.checkpoint import read_meta
-from ..record.assessment import AssessmentStore
+from ..record.backends import assessment_store
 from ..record.workspace import Workspace
 from ..settings import ProposeSettings
 from .features import scan_frame
@@ -89,7 +89,7 @@ def propose_workspace(
     proposals: list[Proposal] = []
     xy: list[tuple[float, float]] = []
     scanned = 0
-    sample = AssessmentStore(record).sample_pixels()  # never proposed: the assessment stays independent
+    sample = assessment_store(record).sample_pixels()  # never proposed: the assessment stays independent
     for index, task in enumerate(tasks):
         clicks = record.clicks(frame=task.name)
         excluded = [(row, col) for frame, row, col in sample if frame == task.name]

@@ -14,11 +14,11 @@ import uuid
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
-from .. import geo
 from ..errors import IsageError
 from ..events import utc_now
 from . import gpkg
-from .click_record import ClickRecord, _transformer
+from .click_record import ClickRecord
+from .locate import record_point
 
 NEAR_CLICK_PX = 3  # a sample point this close to a training click (pixels, either axis) is counted as near
 _POINT_COLS = "design_id, point_id, frame, row, col, stratum, click_distance_px, geom"
@@ -104,7 +104,7 @@ class AssessmentStore:
 
     def __init__(self, record: ClickRecord):
         self.record = record
-        self.path = record.path
+        self.path = record.where  # what messages call the record
 
     # ---- designs and points ----------------------------------------------------------------------
     def add_design(self, design: Design, points: Iterable[tuple[str, int, int, int, int | None]]) -> None:
@@ -122,10 +122,7 @@ class AssessmentStore:
             rows = []
             for point_id, (frame, row, col, stratum, distance) in enumerate(points, start=1):
                 info = frames[frame].info
-                x, y = geo.pixel_center(info.affine, row, col)
-                to_record = _transformer(info.crs_wkt, record_wkt)
-                if to_record is not None:
-                    x, y = (float(v) for v in to_record.transform(x, y))
+                x, y = record_point(info, row, col, record_wkt)
                 geom = gpkg.encode_point(x, y, srs_id)
                 rows.append(
                     (design.design_id, point_id, frame, int(row), int(col), int(stratum), distance, geom)
@@ -220,24 +217,7 @@ class AssessmentStore:
             sql = "SELECT point_id FROM assessment_points WHERE design_id = ?"
             known = {int(r[0]) for r in conn.execute(sql, (design_id,))}
             live = {lab.point_id: lab for lab in self._labels(conn, design_id, False)}
-            seen: set[int] = set()
-            for req in requests:
-                reason = ""
-                if req.point_id not in known:
-                    reason = f"unknown point: design {design_id[:8]} has no point {req.point_id}"
-                elif req.point_id in seen:
-                    reason = f"twice: point {req.point_id} is labelled twice in this batch"
-                elif not req.unsure and req.class_id not in classes:
-                    reason = f"unknown class: {req.class_id!r} is not a class of the record"
-                elif req.point_id in live and not replace:
-                    earlier = live[req.point_id]
-                    said = "unsure" if earlier.unsure else f"class {earlier.class_id}"
-                    reason = (
-                        f"labelled: point {req.point_id} already says {said} (pass --replace to correct it)"
-                    )
-                seen.add(req.point_id)
-                if reason:
-                    report.refused.append((req.source, reason))
+            report.refused = label_refusals(design_id, requests, known, classes, live, replace)
             if report.refused:
                 return report
             for req in requests:
@@ -280,6 +260,35 @@ class AssessmentStore:
             (when or utc_now(), by, reason, fid),
         )
         gpkg.touch(conn, "assessment_labels")
+
+
+def label_refusals(
+    design_id: str,
+    requests: list[LabelRequest],
+    known: set[int],
+    classes: set[int],
+    live: dict[int, Label],
+    replace: bool,
+) -> list[tuple[str, str]]:
+    """``(source, reason)`` of each label request a batch refuses: an unknown point or class, a point
+    labelled twice in the batch, or (unless ``replace``) a point already labelled."""
+    refused, seen = [], set()
+    for req in requests:
+        reason = ""
+        if req.point_id not in known:
+            reason = f"unknown point: design {design_id[:8]} has no point {req.point_id}"
+        elif req.point_id in seen:
+            reason = f"twice: point {req.point_id} is labelled twice in this batch"
+        elif not req.unsure and req.class_id not in classes:
+            reason = f"unknown class: {req.class_id!r} is not a class of the record"
+        elif req.point_id in live and not replace:
+            earlier = live[req.point_id]
+            said = "unsure" if earlier.unsure else f"class {earlier.class_id}"
+            reason = f"labelled: point {req.point_id} already says {said} (pass --replace to correct it)"
+        seen.add(req.point_id)
+        if reason:
+            refused.append((req.source, reason))
+    return refused
 
 
 def click_distances(
@@ -335,10 +344,7 @@ def merge_assessment(
         for row in (r for r in points if r[0] == design.design_id):
             frame = frame_map[row[2]]
             info = frames[frame].info
-            x, y = geo.pixel_center(info.affine, row[3], row[4])
-            to_record = _transformer(info.crs_wkt, record_wkt)
-            if to_record is not None:
-                x, y = (float(v) for v in to_record.transform(x, y))
+            x, y = record_point(info, row[3], row[4], record_wkt)
             sql = f"INSERT INTO assessment_points ({_POINT_COLS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?)"  # nosec B608
             conn.execute(sql, (row[0], row[1], frame, *row[3:7], gpkg.encode_point(x, y, srs_id)))
         report.added_designs.append(design.design_id)

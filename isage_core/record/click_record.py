@@ -9,11 +9,9 @@ the point geometry is the pixel centre in the record CRS, for display.
 
 from __future__ import annotations
 
-import functools
 import json
 import logging
 import operator
-import os
 import sqlite3
 import uuid
 from collections.abc import Iterator
@@ -21,7 +19,6 @@ from contextlib import ExitStack, contextmanager
 from dataclasses import asdict
 from pathlib import Path
 
-import numpy as np
 from rasterio.crs import CRS
 from rasterio.windows import Window
 
@@ -29,7 +26,7 @@ from .. import geo
 from ..atomic import atomic_output
 from ..errors import IsageError
 from ..events import utc_now
-from . import gpkg
+from . import gpkg, locate
 from .batch_check import BatchCheck
 from .frame_sources import insert_frame_source
 from .schema import (  # noqa: F401 (re-exported: the record's public types)
@@ -64,11 +61,17 @@ log = logging.getLogger(__name__)
 class ClickRecord:
     """A click record GeoPackage; use :meth:`create` or :meth:`open`."""
 
+    backend = "geopackage"
     BUSY_TIMEOUT_MS = 5000  # how long a write waits for another program's lock
 
     def __init__(self, path: str | Path):
         self.path = Path(path).resolve()
         self._schema_current = False
+
+    @property
+    def where(self) -> str:
+        """What messages call the record: its file."""
+        return str(self.path)
 
     # ---- opening -------------------------------------------------------------------------------
     @classmethod
@@ -190,15 +193,7 @@ class ClickRecord:
 
     def frames_at(self, x: float, y: float, crs=None) -> list[str]:
         """Names of the frames with a pixel at map point ``(x, y)`` (in ``crs``, default each frame's)."""
-        names = []
-        for frame in self.frames():
-            px, py = x, y
-            if crs is not None and frame.info.crs is not None:
-                (px,), (py,) = geo.reproject_points([x], [y], crs, frame.info.crs)
-            row, col = geo.map_to_pixel(frame.info.affine, float(px), float(py))
-            if 0 <= row < frame.info.height and 0 <= col < frame.info.width:
-                names.append(frame.name)
-        return names
+        return locate.frames_at(self.frames(), x, y, crs)
 
     def frame(self, name: str) -> Frame:
         with self._connect(write=False) as conn:
@@ -211,8 +206,7 @@ class ClickRecord:
     def _frame(self, r: tuple) -> Frame:
         stored = r[1] or ""
         info = geo.FrameInfo(*map(int, r[2:5]), r[5], r[6] or "", tuple(json.loads(r[7])), r[8], r[9])
-        path = Path(stored) if Path(stored).is_absolute() else self.path.parent / stored
-        return Frame(r[0], path.resolve(), stored, info)
+        return Frame(r[0], locate.resolve_stored(stored, self.path.parent), stored, info)
 
     def _get_frame(self, conn: sqlite3.Connection, name: str) -> Frame:
         found = self._load_frames(conn, "WHERE name = ?", (name,))
@@ -223,14 +217,7 @@ class ClickRecord:
 
     def stored_path(self, path: str | Path) -> str:
         """``path`` as the record stores it: relative to its folder unless they share only the root."""
-        target, base = Path(path).resolve(), self.path.parent
-        try:
-            common = Path(os.path.commonpath([target, base]))
-        except ValueError:  # another drive
-            return target.as_posix()
-        if common == Path(common.anchor):
-            return target.as_posix()
-        return Path(os.path.relpath(target, base)).as_posix()
+        return locate.stored_path(path, self.path.parent)
 
     def add_frame(self, path: str | Path, name: str | None = None, source: dict | None = None) -> Frame:
         """Add a frame raster; ``name`` defaults to its file stem, made unique. ``source`` (where its
@@ -289,25 +276,7 @@ class ClickRecord:
     def resolve_missing_frames(self, search_dirs: list[str | Path]) -> list[str]:
         """Re-link frames whose file is missing to a file with the same fingerprint under ``search_dirs``
         (files with the same name first, then other rasters); returns the names re-linked."""
-        missing = [f for f in self.frames() if not f.exists]
-        if not missing:
-            return []
-        files = sorted({p.resolve() for d in search_dirs for p in Path(d).rglob("*") if p.is_file()})
-        seen: dict[Path, str | None] = {}
-        found: dict[str, Path] = {}
-        for f in missing:
-            suffixes = _RASTER_SUFFIXES | {f.path.suffix.lower()}
-            same = [p for p in files if p.name == f.path.name]
-            other = [p for p in files if p.name != f.path.name and p.suffix.lower() in suffixes]
-            for cand in same + other:
-                if cand not in seen:
-                    try:
-                        seen[cand] = geo.frame_info(cand).fingerprint
-                    except IsageError:
-                        seen[cand] = None
-                if seen[cand] == f.info.fingerprint:
-                    found[f.name] = cand
-                    break
+        found = locate.find_moved_frames(self.frames(), search_dirs)
         if found:
             with self._connect(write=True) as conn:
                 for name, cand in found.items():
@@ -345,16 +314,7 @@ class ClickRecord:
             class_id = int(class_id)
             fr = self._get_frame(conn, frame)
             if x is not None:
-                if crs is not None:
-                    if fr.info.crs is None:
-                        raise IsageError(f"{fr.path}: frame '{frame}' has no CRS; give the click as row/col")
-                    to_frame = _transformer(_as_crs(crs, self.path).to_wkt(), fr.info.crs_wkt)
-                    x, y = (float(v) for v in to_frame.transform(x, y)) if to_frame else (x, y)
-                    if not (np.isfinite(x) and np.isfinite(y)):
-                        raise IsageError(
-                            f"{self.path}: the click cannot be placed in CRS {crs!r}; check its CRS"
-                        )
-                row, col = geo.map_to_pixel(fr.info.affine, x, y)
+                row, col = locate.pixel_at(fr, x, y, crs, str(self.path))
             row, col = operator.index(row), operator.index(col)
             where = f"pixel (row {row}, col {col})"
             if not (0 <= row < fr.info.height and 0 <= col < fr.info.width):
@@ -432,10 +392,7 @@ class ClickRecord:
 
     def _insert_click(self, conn: sqlite3.Connection, values: dict, info: geo.FrameInfo) -> int:
         """Insert a click row (its geometry computed here from row/col); returns its fid."""
-        x, y = geo.pixel_center(info.affine, values["row"], values["col"])
-        to_record = _transformer(info.crs_wkt, self._meta(conn, "crs_wkt") or "")
-        if to_record is not None:
-            x, y = (float(v) for v in to_record.transform(x, y))
+        x, y = locate.record_point(info, values["row"], values["col"], self._meta(conn, "crs_wkt") or "")
         values = dict(values, geom=gpkg.encode_point(x, y, gpkg.features_srs_id(conn, "clicks")))
         sql = f"INSERT INTO clicks ({', '.join(values)}) VALUES ({', '.join('?' * len(values))})"  # nosec B608
         cur = conn.execute(sql, tuple(values.values()))
@@ -507,21 +464,8 @@ class ClickRecord:
         return [Run(*r[:4], json.loads(r[4] or "{}"), json.loads(r[5] or "[]"), *r[6:]) for r in rows]
 
 
-@functools.lru_cache(maxsize=32)
-def _transformer(src_wkt: str, dst_wkt: str):
-    """A cached frame-to-record pyproj transformer; None when no reprojection is needed."""
-    if not src_wkt or not dst_wkt or src_wkt == dst_wkt or CRS.from_wkt(src_wkt) == CRS.from_wkt(dst_wkt):
-        return None
-    from pyproj import Transformer
-
-    return Transformer.from_crs(src_wkt, dst_wkt, always_xy=True)
-
-
 def _as_crs(crs, path: Path) -> CRS:
-    try:
-        return CRS.from_user_input(crs)
-    except Exception as exc:
-        raise IsageError(f"{path}: unknown CRS {crs!r}; give an EPSG code like 'EPSG:31983' or WKT") from exc
+    return locate.as_crs(crs, str(path))
 
 
 def _check_class(path: Path, c: ClassDef, others: list[ClassDef]) -> None:

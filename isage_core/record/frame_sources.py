@@ -31,12 +31,17 @@ class FrameSources:
         self.record = record
 
     def add(self, frame: str, event: str, source: dict, fingerprint: str, detail: str = "") -> None:
+        if self.record.backend != "geopackage":
+            self.record.add_frame_source(frame, event, source, fingerprint, detail)
+            return
         with self.record._connect(write=True) as conn:
             self.record._get_frame(conn, frame)  # a known frame, or a one-line error
             insert_frame_source(conn, frame, event, source, fingerprint, detail)
 
     def history(self, frame: str | None = None) -> list[FrameSource]:
         """Rows of ``frame`` (all frames: None), oldest first."""
+        if self.record.backend != "geopackage":
+            return self.record.frame_sources(frame)
         where, params = ("WHERE frame = ?", (frame,)) if frame is not None else ("", ())
         with self.record._connect(write=False) as conn:
             tables = {r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}

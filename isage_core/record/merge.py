@@ -11,7 +11,10 @@ from ..events import utc_now
 from .assessment import merge_assessment
 from .click_record import Click, ClickRecord, unique_name
 
-CONFLICT_KINDS = ("pixel_class", "duplicate", "class_table", "uid_mismatch", "sample_pixel", "label")
+CONFLICT_KINDS = (
+    "pixel_class", "duplicate", "class_table", "uid_mismatch", "sample_pixel", "label",
+    "frame", "refused", "not_imported",  # bringing an offline copy back into a PostGIS record
+)  # fmt: skip
 _CONTENT = ("frame", "row", "col", "class_id", "iteration", "annotator", "created_utc", "note")
 
 

@@ -20,6 +20,7 @@ SCHEMA_VERSION = 4  # 2: REPLACE, UPSERT and a retraction's who, when and why ar
 # accuracy assessment's designs, sample points and reference labels (record/assessment.py); 4: where each
 # frame's imagery came from (a service, a remote COG, a STAC item) and every fetch of it (frame_sources)
 _COLOR = re.compile(r"^#[0-9a-fA-F]{6}$")
+POINTER_NAME = "isage-postgis.json"  # in a workspace folder whose record is in PostGIS: where it is
 RASTER_SUFFIXES = _RASTER_SUFFIXES = {".tif", ".tiff", ".vrt", ".jp2", ".img", ".png", ".jpg", ".jpeg"}
 _FIXED = ("fid", "geom", "uid", "frame", "row", "col", "class_id", "iteration", "annotator", "created_utc")
 _CLICK_COLS = (
@@ -264,6 +265,7 @@ class ClickRequest:
     annotator: str = ""
     note: str = ""
     refusal: str = ""  # set when the point was refused before reaching the record
+    uid: str = ""  # kept when a click comes back from an offline copy; new clicks get a new one
 
 
 @dataclass

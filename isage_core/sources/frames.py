@@ -87,7 +87,7 @@ def add_frame_from_source(
     taken = {f.name for f in record.frames()}
     if name is not None and (not name.strip() or name in taken or not re.fullmatch(r"[A-Za-z0-9_.-]+", name)):
         raise IsageError(
-            f"{record.path}: frame name '{name}' is empty, taken or not a plain file name; choose another"
+            f"{record.where}: frame name '{name}' is empty, taken or not a plain file name; choose another"
         )
     name = name or unique_name(default_name(source), taken)
     folder = frames_dir(workspace)
@@ -212,7 +212,7 @@ def refresh_frame(
     described = history.source_of(name)
     if described is None:
         raise IsageError(
-            f"{record.path}: frame '{name}' was added from a local file; it has no source to refresh"
+            f"{record.where}: frame '{name}' was added from a local file; it has no source to refresh"
         )
     source = ImagerySource.from_public(described, location)
     if source.needs_secret:

@@ -256,6 +256,16 @@ def _check_classes(schema: str, classes: Sequence[ClassDef]) -> None:
             )
 
 
+def record_exists(conn: psycopg.Connection, schema: str) -> bool:
+    """Whether ``schema`` of the connected database holds an iSAGE record (readable or not)."""
+    found = conn.execute(
+        "SELECT 1 FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace "
+        "WHERE n.nspname = %s AND c.relname = 'isage_meta'",
+        (schema,),
+    ).fetchone()
+    return found is not None
+
+
 def open_record(conn: psycopg.Connection, schema: str = DEFAULT_SCHEMA) -> PostgisRecord:
     """The record in ``schema``, checked to be one this version reads."""
     return PostgisRecord(conn, schema)
@@ -386,9 +396,11 @@ class PostgisRecord:
 
     # ---- reading -------------------------------------------------------------------------------------
     def classes(self) -> list[ClassDef]:
-        return self._run(
-            lambda cur: [ClassDef(*r) for r in cur.execute("SELECT id, name, color FROM classes ORDER BY id")]
-        )
+        return self._run(self._read_classes)
+
+    @staticmethod
+    def _read_classes(cur: psycopg.Cursor) -> list[ClassDef]:
+        return [ClassDef(*r) for r in cur.execute("SELECT id, name, color FROM classes ORDER BY id")]
 
     def frames(self) -> list[Frame]:
         return self._run(lambda cur: self._load_frames(cur))
@@ -455,12 +467,12 @@ class PostgisRecord:
         return self._run(lambda cur: _current_iteration(cur))
 
     def runs(self) -> list[Run]:
-        rows = self._run(lambda cur: cur.execute(_SELECT_RUNS).fetchall())
-        return [Run(*r[:4], json.loads(r[4] or "{}"), json.loads(r[5] or "[]"), *r[6:]) for r in rows]
+        return [_json_run(r) for r in self._run(lambda cur: cur.execute(_SELECT_RUNS).fetchall())]
 
     def frame_sources(self, frame: str | None = None) -> list[FrameSource]:
-        rows = self._run(lambda cur: cur.execute(_SELECT_SOURCES, {"f": frame}).fetchall())
-        return [FrameSource(r[0], r[1], json.loads(r[2]), r[3], _utc(r[4]) or "", r[5] or "") for r in rows]
+        return [
+            _source(r) for r in self._run(lambda cur: cur.execute(_SELECT_SOURCES, {"f": frame}).fetchall())
+        ]
 
     # ---- clicks --------------------------------------------------------------------------------------
     def add_click(
@@ -541,13 +553,14 @@ class PostgisRecord:
             geom = sql.SQL("NULL")
         else:
             geom = sql.SQL("ST_SetSRID(ST_MakePoint(%(x)s, %(y)s), %(srid)s)")
+        uid = sql.SQL("%(uid)s") if request.uid else sql.DEFAULT
         query = sql.SQL(
-            "INSERT INTO clicks (frame, row, col, class_id, annotator, note, geom) VALUES (%(frame)s, "
-            "%(row)s, %(col)s, %(class_id)s, %(annotator)s, %(note)s, {}) RETURNING {}"
-        ).format(geom, sql.SQL(_CLICK_COLS))
+            "INSERT INTO clicks (uid, frame, row, col, class_id, annotator, note, geom) VALUES ({}, "
+            "%(frame)s, %(row)s, %(col)s, %(class_id)s, %(annotator)s, %(note)s, {}) RETURNING {}"
+        ).format(uid, geom, sql.SQL(_CLICK_COLS))
         params = dict(
-            frame=request.frame, row=int(request.row), col=int(request.col), class_id=int(request.class_id),
-            annotator=request.annotator or None, note=request.note,
+            uid=request.uid or None, frame=request.frame, row=int(request.row), col=int(request.col),
+            class_id=int(request.class_id), annotator=request.annotator or None, note=request.note,
             x=point[0] if point else None, y=point[1] if point else None, srid=self.srid,
         )  # fmt: skip
         try:
@@ -696,6 +709,14 @@ class PostgisRecord:
 
 def _current_iteration(cur: psycopg.Cursor) -> int:
     return int(cur.execute("SELECT coalesce(max(iteration) + 1, 0) FROM runs").fetchone()[0])
+
+
+def _json_run(r: tuple) -> Run:
+    return Run(*r[:4], json.loads(r[4] or "{}"), json.loads(r[5] or "[]"), *r[6:])
+
+
+def _source(r: tuple) -> FrameSource:
+    return FrameSource(r[0], r[1], json.loads(r[2]), r[3], _utc(r[4]) or "", r[5] or "")
 
 
 def _utc(value: datetime | None) -> str | None:
