@@ -37,8 +37,11 @@ from ..postgres_testutil import SUPERUSER, ThrowawayCluster, find_postgres
 from .conftest import REPO
 from .dock_testutil import messages, spin
 
+SUCCESS = Qgis.MessageLevel.Success
+
 WARNING, CRITICAL = Qgis.MessageLevel.Warning, Qgis.MessageLevel.Critical
 SCHEMA = "isage"
+TRAIN_SCHEMA = "isage_train"
 CLASSES = [(0, "background", "#9e9e9e"), (1, "car", "#e53935"), (2, "road", "#3c3c3c"),
            (3, "building", "#ff9800"), (4, "permeable", "#43a047")]  # fmt: skip
 NASTY_FRAME = "f'; DROP SCHEMA isage CASCADE; --\"$$ {x}"
@@ -47,6 +50,7 @@ PEOPLE = {
     "ann1": "isage_annotator",
     "ann2": "isage_annotator",
     "rita": "isage_reviewer",
+    "tom": "isage_trainer",
     "ada": "isage_admin",
 }
 SETUP = r"""
@@ -67,6 +71,20 @@ for name, patch in a["frames"].items():
     info = frame_info(path)
     ada.add_frame(name, str(path), info)
     out[name] = {"path": str(path), "transform": list(info.transform)[:6]}
+# a second record to train on: one seed click per class of train_1 and train_11, by ann1
+# (its CRS as the engine writes it: the database computes each click's point; the first record's CRS is
+# PostGIS's text of EPSG:31983, so the plugin sends the point)
+wkt = frame_info(layout.train.images["train_1"]).crs_wkt
+create_record(dba, a["train_schema"], [ClassDef(*c) for c in a["classes"]], "EPSG:31983", crs_wkt=wkt)
+ada = open_record(connect(a["ada"]), a["train_schema"])
+ann = open_record(connect(a["ann1"]), a["train_schema"])
+for patch in ("train_1", "train_11"):
+    ada.add_frame(patch, str(layout.train.images[patch]), frame_info(layout.train.images[patch]))
+    firsts = {}
+    for row, col, class_id in layout.seed_clicks[patch]:
+        firsts.setdefault(class_id, (row, col))
+    for class_id, (row, col) in sorted(firsts.items()):
+        ann.add_click(patch, class_id, row, col)
 print(json.dumps(out))
 """
 
@@ -122,6 +140,7 @@ def team(tmp_path_factory, engine_python):
         args = {
             "data": str(tmp_path_factory.mktemp("pg_sample")), "dba": cluster.superuser_conninfo(),
             "ada": cluster.conninfo("ada", passwords["ada"]), "schema": SCHEMA, "classes": CLASSES,
+            "ann1": cluster.conninfo("ann1", passwords["ann1"]), "train_schema": TRAIN_SCHEMA,
             "people": {login: (group, passwords[login]) for login, group in PEOPLE.items()}, "frames": FRAMES,
         }  # fmt: skip
         done = subprocess.run(
@@ -144,9 +163,9 @@ def open_dock(make_dock, team, tmp_path, qgis_new_project):
     """``open_dock(login)``: a dock with ``login``'s record open through their QGIS connection, the record's
     frames shown as raster layers."""
 
-    def make(login: str):
+    def make(login: str, schema: str = SCHEMA):
         dock = make_dock()
-        target = PostgisTarget(team.connection(login), SCHEMA, tmp_path / f"ws_{login}")
+        target = PostgisTarget(team.connection(login), schema, tmp_path / f"ws_{login}_{schema}")
         assert dock.session.open_postgis(target), messages(dock.iface, CRITICAL)
         for name, frame in team.frames.items():
             if not qgis_new_project.mapLayersByName(name):
@@ -330,3 +349,28 @@ def test_without_the_notifications_the_panel_still_sees_the_others_within_second
             f'CREATE TRIGGER clicks_notify AFTER INSERT OR UPDATE ON "{SCHEMA}".clicks FOR EACH STATEMENT '
             f'EXECUTE FUNCTION "{SCHEMA}".isage_notify_change()'
         )
+
+
+def test_the_trainer_trains_from_the_panel_and_the_team_sees_the_new_iteration(
+    open_dock, team, qgis_new_project
+):
+    """The engine runs on the workspace folder with the connection's login in its environment only; the
+    run is recorded in the database and every panel sees the next iteration."""
+    annotator, trainer = open_dock("ann1", TRAIN_SCHEMA), open_dock("tom", TRAIN_SCHEMA)
+    assert trainer.session.state.iteration == 0 and not trainer.session.state.train_blocker()
+    trainer.ui.train_button.click()
+    assert trainer.session.busy
+    spin(lambda: not trainer.session.busy, 300)
+    assert not messages(trainer.iface, CRITICAL), messages(trainer.iface, CRITICAL)
+    assert any("iteration 0 trained on 10 clicks" in m for m in messages(trainer.iface, SUCCESS))
+    assert team.sql(f'SELECT iteration, clicks_used FROM "{TRAIN_SCHEMA}".runs') == [[0, 10]]
+    ws = trainer.session.record.workspace
+    assert list((ws / "models").glob("*.safetensors")) and (ws / "outputs" / "iteration_000").is_dir()
+    group = qgis_new_project.layerTreeRoot().findGroup("iSAGE iteration 0")
+    assert group is not None and group.findLayers(), [
+        c.name() for c in qgis_new_project.layerTreeRoot().children()
+    ]
+    assert all(layer.layer().isValid() for layer in group.findLayers())
+    assert trainer.session.state.iteration == 1
+    spin(lambda: annotator.session.state.iteration == 1, 10)  # the run's NOTIFY reached the other panel
+    assert "iteration 0" in annotator.ui.run_label.text()
