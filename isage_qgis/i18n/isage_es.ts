@@ -2230,6 +2230,10 @@ Produce el archivo del modelo (models/iteration_NNN.safetensors en el espacio de
       <translation>guardar las clases</translation>
     </message>
     <message>
+      <source>schema name '{schema}' is not a plain lower-case SQL name; give one like 'isage' or 'city_2026'</source>
+      <translation>el nombre de esquema '{schema}' no es un nombre SQL simple en minúsculas; use uno como 'isage' o 'city_2026'</translation>
+    </message>
+    <message>
       <source>segmentation-models-pytorch encoder of a new model (a warm start keeps the previous model's network); tu-efficientnet_lite2 is the larger one with offline weights.</source>
       <translation>codificador segmentation-models-pytorch de un modelo nuevo (un arranque en caliente conserva la red del modelo anterior); tu-efficientnet_lite2 es el más grande con pesos sin conexión.</translation>
     </message>
@@ -2368,6 +2372,10 @@ Produce el archivo del modelo (models/iteration_NNN.safetensors en el espacio de
     <message>
       <source>{folder}: the workspace folder cannot be written ({reason}); choose another folder</source>
       <translation>{folder}: no se puede escribir en la carpeta del espacio de trabajo ({reason}); elija otra carpeta</translation>
+    </message>
+    <message>
+      <source>{folder}: this folder holds a GeoPackage workspace; choose another folder</source>
+      <translation>{folder}: esta carpeta contiene un espacio de trabajo GeoPackage; elija otra carpeta</translation>
     </message>
     <message>
       <source>{frame} (row {row}, col {col}): predicted {name}, {reason} (score {score})</source>
@@ -2595,6 +2603,10 @@ Produce el archivo del modelo (models/iteration_NNN.safetensors en el espacio de
     <message>
       <source>{path}: the click record was closed; open it again</source>
       <translation>{path}: el registro de clics se cerró; vuelva a abrirlo</translation>
+    </message>
+    <message>
+      <source>{path}: this folder already points to another record ({schema}); choose another folder</source>
+      <translation>{path}: esta carpeta ya apunta a otro registro ({schema}); elija otra carpeta</translation>
     </message>
     <message>
       <source>{path}: this record holds no accuracy assessment yet; create a design first (Assess map in the iSAGE panel, or isage assess design)</source>

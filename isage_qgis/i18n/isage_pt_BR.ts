@@ -2230,6 +2230,10 @@ Produz o arquivo do modelo (models/iteration_NNN.safetensors na área de trabalh
       <translation>salvar as classes</translation>
     </message>
     <message>
+      <source>schema name '{schema}' is not a plain lower-case SQL name; give one like 'isage' or 'city_2026'</source>
+      <translation>o nome de esquema '{schema}' não é um nome SQL simples em minúsculas; use um como 'isage' ou 'city_2026'</translation>
+    </message>
+    <message>
       <source>segmentation-models-pytorch encoder of a new model (a warm start keeps the previous model's network); tu-efficientnet_lite2 is the larger one with offline weights.</source>
       <translation>codificador segmentation-models-pytorch de um novo modelo (uma partida a quente mantém a rede do modelo anterior); tu-efficientnet_lite2 é o maior com pesos offline.</translation>
     </message>
@@ -2368,6 +2372,10 @@ Produz o arquivo do modelo (models/iteration_NNN.safetensors na área de trabalh
     <message>
       <source>{folder}: the workspace folder cannot be written ({reason}); choose another folder</source>
       <translation>{folder}: não é possível gravar na pasta da área de trabalho ({reason}); escolha outra pasta</translation>
+    </message>
+    <message>
+      <source>{folder}: this folder holds a GeoPackage workspace; choose another folder</source>
+      <translation>{folder}: esta pasta contém uma área de trabalho GeoPackage; escolha outra pasta</translation>
     </message>
     <message>
       <source>{frame} (row {row}, col {col}): predicted {name}, {reason} (score {score})</source>
@@ -2595,6 +2603,10 @@ Produz o arquivo do modelo (models/iteration_NNN.safetensors na área de trabalh
     <message>
       <source>{path}: the click record was closed; open it again</source>
       <translation>{path}: o registro de cliques foi fechado; abra-o novamente</translation>
+    </message>
+    <message>
+      <source>{path}: this folder already points to another record ({schema}); choose another folder</source>
+      <translation>{path}: esta pasta já aponta para outro registro ({schema}); escolha outra pasta</translation>
     </message>
     <message>
       <source>{path}: this record holds no accuracy assessment yet; create a design first (Assess map in the iSAGE panel, or isage assess design)</source>

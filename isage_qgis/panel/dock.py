@@ -31,7 +31,6 @@ from . import dialogs
 from .assessment_session import AssessmentSession
 from .assessment_view import AssessmentView
 from .model import DockState, frame_candidates, next_class, service_candidates
-from .postgis_dialog import PostgisRecordDialog
 from .proposals import ProposalQueue, proposal_extent
 from .service_dialog import ServiceFrameDialog
 from .session import Extent, IsageSession
@@ -247,9 +246,9 @@ class IsageDock(QgsDockWidget):
         if path:
             self.session.open_record(path)
 
-    def postgis_dialog(self) -> PostgisRecordDialog:
+    def postgis_dialog(self) -> dialogs.PostgisRecordDialog:
         """Ask for a QGIS PostGIS connection, the record's schema and a workspace folder; open the record."""
-        dialog = PostgisRecordDialog(connection_names(), self, self.session.workspace)
+        dialog = dialogs.PostgisRecordDialog(connection_names(), self, self.session.workspace)
         if dialog.exec() and dialog.target() is not None:
             self.session.open_postgis(dialog.target())
         return dialog

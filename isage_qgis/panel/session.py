@@ -26,10 +26,9 @@ from ..engine import handshake
 from ..engine.discovery import find_engine_python
 from ..engine.pipeline import Pipeline, Step
 from ..engine.resident import ResidentEngine
-from ..engine.worker import EngineRun, is_executable, missing_engine_message
+from ..engine.worker import is_executable, missing_engine_message
 from ..layers import postgis_clicks as record_layers
 from ..layers import results as layers
-from ..layers.live_preview import remove_live_preview, show_live_preview
 from ..layers.service_source import ServiceFrame, ServiceSourceError, service_environment, service_of
 from ..record.model import ClassInfo, ClickRecordError
 from ..record.postgis import PostgisTarget
@@ -37,15 +36,15 @@ from ..record.view import RecordError, RecordSnapshot, read_record
 from ..settings import PluginSettings
 from ..translation import tr
 from . import model as dm
+from .live_session import ResidentEngineMixin
 from .proposals import Proposal, ProposalQueue, ProposalsError
 
 log = logging.getLogger(__name__)
 RECORD_NAME = "clicks.gpkg"
-LIVE_PREVIEW_EVERY_S = 5.0  # the live preview of the map at most this often (each costs a small prediction)
 Extent = tuple[QgsRectangle, QgsCoordinateReferenceSystem]
 
 
-class IsageSession(QObject):
+class IsageSession(ResidentEngineMixin, QObject):
     """One open click record and at most one engine pipeline at a time."""
 
     stateChanged = pyqtSignal(object)  # noqa: N815 - DockState
@@ -536,62 +535,3 @@ class IsageSession(QObject):
             self.watcher.stop()
             self.watcher.deleteLater()
             self.watcher = None
-
-    # ---- the resident engine -----------------------------------------------------------------------
-    def resident_engine(self, python: str) -> ResidentEngine:
-        """The session's resident engine for ``python`` (a new one when the engine Python changed)."""
-        if self.engine is not None and self.engine.python != python:
-            self.stop_engine()
-        if self.engine is None:
-            self.engine = ResidentEngine(python, self)
-            self.engine.liveChanged.connect(self._live_changed)
-        return self.engine
-
-    def _live_changed(self, status: dict) -> None:
-        """Pass the live status on; a new preview of the map replaces the live preview layer."""
-        mine = self.record is not None and status.get("workspace") == str(Path(self.workspace).resolve())
-        if status.get("preview") and mine:
-            frame, iteration = str(status.get("frame", "")), int(status.get("iteration") or 0)
-            show_live_preview(self.project, status["preview"], frame, iteration, self.state.classes)
-        self.liveChanged.emit(status)
-
-    def _run_for(self, python: str, args: list[str]):
-        """A step's run: on the resident engine, except the version check, which must pass before an
-        engine is trusted to stay up (its own process, as without the resident engine)."""
-        if args == handshake.ARGS:
-            return EngineRun(python, args, self)
-        return self.resident_engine(python).run(args)
-
-    def update_live(self) -> None:
-        """While a record is open: the resident engine up, training live if the settings ask for it."""
-        settings = self.load_settings()
-        python = self.engine_python() if self.record is not None else None
-        wanted = settings.resident_engine and python and is_executable(python)
-        wanted = wanted and handshake.is_verified(python)  # else after the first run checked it
-        wanted = wanted and not record_layers.is_postgis(self.record)  # it would need the login: not shared
-        if not wanted:
-            if self.engine is not None:
-                self.engine.set_live(None)
-            return
-        options = dm.train_options(settings, self.train_extra)
-        engine = self.resident_engine(python)
-        engine.start()  # up before the press, whether it trains live or not
-        preview = LIVE_PREVIEW_EVERY_S if settings.live_preview else None
-        engine.set_live(self.workspace if settings.live_training else None, options, preview)
-        if not (settings.live_training and settings.live_preview):
-            remove_live_preview(self.project)
-
-    def restart_engine(self) -> None:
-        """Start the resident engine again (after a crash, a kill or an engine update)."""
-        if self.engine is not None and not self.busy:
-            self.engine.restart()
-        else:
-            self.update_live()
-
-    def stop_engine(self) -> None:
-        """End the resident engine process (its live round is discarded; nothing of it was written)."""
-        remove_live_preview(self.project)
-        if self.engine is not None:
-            self.engine.stop()
-            self.engine.deleteLater()
-            self.engine = None
