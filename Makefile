@@ -109,7 +109,8 @@ PLUGIN_ZIP ?= dist/isage_qgis.zip
 PROFILE_DIR ?= $(HOME)/.local/share/QGIS/QGIS3/profiles/default
 SCREENSHOT_PACKAGES := xvfb xauth imagemagick fonts-open-sans
 
-.PHONY: plugin-stage package bandit deploy screenshot-packages screenshot screenshot-service-frames
+.PHONY: plugin-stage package bandit deploy screenshot-packages screenshot screenshot-service-frames \
+	screenshot-postgis-record
 
 ENGINE_SRC := build/engine-src
 
@@ -178,6 +179,13 @@ screenshot: install plugin-stage screenshot-packages
 	$(PY) scripts/screenshot.py --plugin $(PLUGIN_STAGE) --engine-python $(PY) --out docs/screenshot_pt_BR.png \
 	  --locale pt_BR
 	$(MAKE) --no-print-directory screenshot-service-frames
+	$(MAKE) --no-print-directory screenshot-postgis-record
+
+# docs/screenshot_postgis_record.png: an annotator's panel on a team's PostGIS record after the trainer trained
+# from the panel, beside the map (the model's classes, the team's clicks), grabbed by its headless test.
+screenshot-postgis-record: install
+	ISAGE_SCREENSHOT_DIR=docs QT_QPA_PLATFORM=offscreen $(PY) -m pytest -q tests/qgis/test_postgis_record.py \
+	  -k trainer_trains
 
 # docs/screenshot_service_frames.png: the dialog of frames from an XYZ layer, grabbed by its headless test.
 screenshot-service-frames: install

@@ -11,8 +11,10 @@ from __future__ import annotations
 
 import json
 import logging
+import os
 import secrets
 import subprocess
+from pathlib import Path
 
 import pytest
 from qgis.core import (
@@ -21,13 +23,16 @@ from qgis.core import (
     QgsAuthMethodConfig,
     QgsCoordinateReferenceSystem,
     QgsDataSourceUri,
+    QgsMapRendererSequentialJob,
+    QgsMapSettings,
     QgsPointXY,
     QgsProviderRegistry,
     QgsRasterLayer,
     QgsRectangle,
 )
 from qgis.gui import QgsMapMouseEvent
-from qgis.PyQt.QtCore import QEvent, QPoint, Qt
+from qgis.PyQt.QtCore import QEvent, QPoint, QSize, Qt
+from qgis.PyQt.QtGui import QColor, QImage, QPainter
 
 from isage_qgis.layers import postgis_clicks
 from isage_qgis.record.model import ClassInfo
@@ -374,3 +379,107 @@ def test_the_trainer_trains_from_the_panel_and_the_team_sees_the_new_iteration(
     assert trainer.session.state.iteration == 1
     spin(lambda: annotator.session.state.iteration == 1, 10)  # the run's NOTIFY reached the other panel
     assert "iteration 0" in annotator.ui.run_label.text()
+    # the next iteration's budget is fresh: a click of class 1 on train_1 is taken, a second one refused
+    annotator.select_class_row(1)
+    click(annotator, team, "train_1", 128, 128)
+    assert "Click" in last_message(annotator), last_message(annotator)
+    click(annotator, team, "train_1", 40, 200)
+    assert "budget: frame 'train_1' already has a click of class 1 in iteration 1" in last_message(annotator)
+    screenshot(annotator, team, qgis_new_project, group, Path(os.environ.get("ISAGE_SCREENSHOT_DIR") or ws))
+
+
+def screenshot(dock, team: Team, project, group, folder: Path) -> None:
+    """docs/screenshot_postgis_record.png (make screenshot-postgis-record): the annotator's panel on the
+    team's record beside the map of train_1 with the model's classes and the team's clicks."""
+    dock.resize(440, 1180)
+    dock.show()
+    spin(lambda: dock.isVisible(), 5)
+    panel = dock.grab()
+    side = panel.height()
+    frame = QgsRasterLayer(team.frames["train_1"]["path"], "train_1", "gdal")
+    classes = next(n.layer() for n in group.findLayers() if "classes" in n.layer().name())
+    settings = QgsMapSettings()
+    settings.setLayers([dock.session.click_layer(), classes, frame])
+    settings.setDestinationCrs(frame.crs())
+    settings.setExtent(frame.extent())
+    settings.setOutputSize(QSize(side, side))
+    settings.setBackgroundColor(QColor("white"))
+    job = QgsMapRendererSequentialJob(settings)
+    job.start()
+    job.waitForFinished()
+    image = QImage(side + panel.width(), side, QImage.Format.Format_RGB32)
+    image.fill(QColor("white"))
+    painter = QPainter(image)
+    painter.drawPixmap(0, 0, panel)
+    painter.drawImage(panel.width(), 0, job.renderedImage())
+    painter.end()
+    assert image.save(str(folder / "screenshot_postgis_record.png"))
+    dock.hide()
+
+
+def test_the_panels_dialog_lists_qgis_connections_and_opens_the_record(
+    make_dock, team, tmp_path, monkeypatch
+):
+    from isage_qgis.panel import dialogs
+
+    name = team.connection("ann2")
+    dialog = dialogs.PostgisRecordDialog(["other", name], folder="")
+    ok = dialog.buttons.button(dialog.buttons.StandardButton.Ok)
+    assert dialog.schema_edit.text() == "isage" and not ok.isEnabled() and dialog.target() is None
+    dialog.connection_combo.setCurrentText(name)
+    dialog.folder_edit.setText(str(tmp_path / "ws"))
+    assert ok.isEnabled() and dialog.target() == PostgisTarget(name, SCHEMA, (tmp_path / "ws").resolve())
+
+    dock = make_dock()
+    chosen = {"folder": str(tmp_path / "from_dialog")}
+
+    def accept(self):
+        assert name in [self.connection_combo.itemText(i) for i in range(self.connection_combo.count())]
+        self.connection_combo.setCurrentText(name)
+        self.folder_edit.setText(chosen["folder"])
+        return True
+
+    monkeypatch.setattr(dialogs.PostgisRecordDialog, "exec", accept)
+    dock.ui.postgis_button.click()
+    assert dock.session.state.is_open and "ann2" in dock.ui.record_label.text()
+    assert (tmp_path / "from_dialog" / POINTER_NAME).is_file() and dock.click_action.isEnabled()
+    # a schema holding no record, a folder pointing to another record: one-line errors, nothing opened
+    assert not dock.session.open_postgis(PostgisTarget(name, "nothing_here", tmp_path / "nothing"))
+    assert "no iSAGE record here that this login may read" in messages(dock.iface, CRITICAL)[-1]
+    assert not (tmp_path / "nothing").exists()
+    moved = json.loads((tmp_path / "from_dialog" / POINTER_NAME).read_text())
+    moved["schema"] = TRAIN_SCHEMA
+    (tmp_path / "from_dialog" / POINTER_NAME).write_text(json.dumps(moved))
+    assert not dock.session.open_postgis(PostgisTarget(name, SCHEMA, tmp_path / "from_dialog"))
+    assert "already points to another record (isage_train)" in messages(dock.iface, CRITICAL)[-1]
+
+
+def test_a_pointer_already_there_is_kept_with_the_engines_trainer_connection(open_dock, team, tmp_path):
+    ws = tmp_path / "ws_ann1_isage"  # where open_dock puts ann1's workspace of the record
+    ws.mkdir()
+    conninfo = f"host={team.cluster.socket_dir} port=5432 dbname=isage_test"
+    pointer = {"format": "isage-postgis-record", "version": 1, "connection": conninfo, "schema": SCHEMA,
+               "trainer_connection": "service=isage_trainer"}  # fmt: skip
+    (ws / POINTER_NAME).write_text(json.dumps(pointer))
+    open_dock("ann1")
+    assert json.loads((ws / POINTER_NAME).read_text()) == pointer
+
+
+def test_a_connection_with_a_stored_user_and_password_gives_them_to_the_engine_only(team):
+    from isage_qgis.record import postgis
+
+    uri = QgsDataSourceUri()
+    uri.setConnection(
+        "db.example.org", "5433", "team db", "ann1", "s3cr'et pw", QgsDataSourceUri.SslMode.SslRequire
+    )
+    assert postgis.engine_conninfo(uri) == "host=db.example.org port=5433 dbname='team db' sslmode=require"
+    assert postgis.engine_environment(uri) == {"PGUSER": "ann1", "PGPASSWORD": "s3cr'et pw"}
+    service = QgsDataSourceUri()
+    service.setConnection("isage_team", "", "", "")
+    assert (
+        postgis.engine_conninfo(service) == "service=isage_team" and postgis.engine_environment(service) == {}
+    )
+    error = postgis.database_error(
+        Exception("connection failed for user ann1 password=s3cr'et pw"), "here", "s3cr'et pw"
+    )
+    assert "s3cr'et pw" not in str(error) and "***" in str(error)
