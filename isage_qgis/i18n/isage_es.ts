@@ -1552,6 +1552,10 @@ La carpeta de salida recibe benchmark.md (el informe), benchmark.png (mIoU frent
       <translation>El modelo cuyas clases dan nombre a las métricas (indique este o el espacio de trabajo).</translation>
     </message>
     <message>
+      <source>The panel does not assess a team's record in PostGIS yet: run isage assess on its workspace folder.</source>
+      <translation>El panel todavía no evalúa el registro de un equipo en PostGIS: ejecute isage assess en la carpeta de su espacio de trabajo.</translation>
+    </message>
+    <message>
       <source>The points: a GeoPackage, shapefile, GeoJSON or CSV layer (others are copied to a GeoPackage).</source>
       <translation>Los puntos: una capa GeoPackage, shapefile, GeoJSON o CSV (las demás se copian a un GeoPackage).</translation>
     </message>

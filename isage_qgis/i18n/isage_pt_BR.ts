@@ -1552,6 +1552,10 @@ A pasta de saída recebe benchmark.md (o relatório), benchmark.png (mIoU em fun
       <translation>O modelo cujas classes nomeiam as métricas (informe este ou a área de trabalho).</translation>
     </message>
     <message>
+      <source>The panel does not assess a team's record in PostGIS yet: run isage assess on its workspace folder.</source>
+      <translation>O painel ainda não avalia o registro de uma equipe no PostGIS: execute isage assess na pasta da área de trabalho dele.</translation>
+    </message>
+    <message>
       <source>The points: a GeoPackage, shapefile, GeoJSON or CSV layer (others are copied to a GeoPackage).</source>
       <translation>Os pontos: uma camada GeoPackage, shapefile, GeoJSON ou CSV (as demais são copiadas para um GeoPackage).</translation>
     </message>

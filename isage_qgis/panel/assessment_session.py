@@ -70,6 +70,13 @@ class AssessmentSession(QObject):
         if self.session.record is None:
             self._say("warning", tr("Open or create a click record first."))
             return False
+        if getattr(self.session.record, "is_postgis", False):
+            text = tr(
+                "The panel does not assess a team's record in PostGIS yet: run isage assess on its workspace "
+                "folder."
+            )
+            self._say("warning", text)
+            return False
         return True
 
     # ---- starting and stopping -----------------------------------------------------------------

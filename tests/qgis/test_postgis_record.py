@@ -443,6 +443,8 @@ def test_the_panels_dialog_lists_qgis_connections_and_opens_the_record(
     dock.ui.postgis_button.click()
     assert dock.session.state.is_open and "ann2" in dock.ui.record_label.text()
     assert (tmp_path / "from_dialog" / POINTER_NAME).is_file() and dock.click_action.isEnabled()
+    assert not dock.assessment.start()  # not in the panel yet: said, nothing run
+    assert "does not assess a team's record" in messages(dock.iface, WARNING)[-1] and not dock.session.busy
     # a schema holding no record, a folder pointing to another record: one-line errors, nothing opened
     assert not dock.session.open_postgis(PostgisTarget(name, "nothing_here", tmp_path / "nothing"))
     assert "no iSAGE record here that this login may read" in messages(dock.iface, CRITICAL)[-1]
