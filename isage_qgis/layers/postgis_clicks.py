@@ -14,7 +14,7 @@ from __future__ import annotations
 import logging
 from collections.abc import Sequence
 
-from qgis.core import QgsProject, QgsVectorLayer
+from qgis.core import QgsCredentials, QgsProject, QgsVectorLayer
 from qgis.PyQt.QtCore import QObject, QTimer, pyqtSignal
 
 from ..clicks.postgis_record import PostgisClickRecord
@@ -39,11 +39,18 @@ def _key(record: PostgisClickRecord) -> str:
 
 
 def layer_uri(record: PostgisClickRecord) -> str:
-    """The clicks table on the saved connection, as a layer source (its authcfg, not its password)."""
+    """The clicks table on the saved connection, as a layer source that holds no password (the project
+    file keeps layer sources): its authentication configuration's id, or, for a connection that stores a
+    password itself, the user name only, the password handed to QGIS's credentials cache, which the
+    PostgreSQL provider asks when a connection needs one."""
     uri = connection_uri(record.target.connection)
     if uri.authConfigId():
         uri.setUsername("")
         uri.setPassword("")
+    elif uri.password():
+        password = uri.password()
+        uri.setPassword("")
+        QgsCredentials.instance().put(uri.connectionInfo(False), uri.username(), password)
     uri.setDataSource(record.target.schema, "clicks", "geom", "", "fid")  # no-i18n
     return uri.uri(False)
 

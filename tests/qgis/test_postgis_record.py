@@ -104,6 +104,17 @@ class Team:
     def conninfo(self, login: str) -> str:
         return self.cluster.conninfo(login, self.passwords[login])
 
+    def plain_connection(self, login: str) -> str:
+        """A PostGIS connection saved in QGIS for ``login`` that stores the user name and password itself."""
+        name = f"isage team {login} plain"
+        uri = QgsDataSourceUri()
+        uri.setConnection(str(self.cluster.socket_dir), "5432", "isage_test", login, self.passwords[login])
+        metadata = QgsProviderRegistry.instance().providerMetadata("postgres")
+        metadata.saveConnection(
+            metadata.createConnection(uri.uri(False), {"saveUsername": True, "savePassword": True}), name
+        )
+        return name
+
     def connection(self, login: str) -> str:
         """A PostGIS connection saved in QGIS for ``login``, its password in an authentication config."""
         name = f"isage team {login}"
@@ -465,6 +476,28 @@ def test_a_pointer_already_there_is_kept_with_the_engines_trainer_connection(ope
     (ws / POINTER_NAME).write_text(json.dumps(pointer))
     open_dock("ann1")
     assert json.loads((ws / POINTER_NAME).read_text()) == pointer
+
+
+def test_a_connection_that_stores_its_password_shows_the_clicks_without_writing_it(
+    make_dock, team, tmp_path, qgis_new_project
+):
+    dock = make_dock()
+    name = team.plain_connection("ann2")
+    assert dock.session.open_postgis(PostgisTarget(name, SCHEMA, tmp_path / "ws")), messages(
+        dock.iface, CRITICAL
+    )
+    dock.session.record.add_click(NASTY_FRAME, 220, 220, 0)
+    layer = dock.session.click_layer()
+    layer.reload()
+    total = team.sql(f'SELECT count(*) FROM "{SCHEMA}".clicks')[0][0]
+    assert layer.isValid() and layer.featureCount() == total > 0 and "user='ann2'" in layer.source()
+    assert dock.session.record.engine_environment() == {
+        "PGUSER": "ann2",
+        "PGPASSWORD": team.passwords["ann2"],
+    }
+    assert qgis_new_project.write(str(tmp_path / "project.qgs"))
+    assert team.passwords["ann2"] not in (tmp_path / "project.qgs").read_text()
+    assert team.passwords["ann2"] not in (tmp_path / "ws" / POINTER_NAME).read_text()
 
 
 def test_a_connection_with_a_stored_user_and_password_gives_them_to_the_engine_only(team):
