@@ -262,6 +262,10 @@
       <translation>Examinar…</translation>
     </message>
     <message>
+      <source>CRS</source>
+      <translation>SRC</translation>
+    </message>
+    <message>
       <source>Cancel</source>
       <translation>Cancelar</translation>
     </message>
@@ -428,6 +432,10 @@
     <message>
       <source>Create engine environment</source>
       <translation>Crear el entorno del motor</translation>
+    </message>
+    <message>
+      <source>Create the record in this schema (the database's administrator)</source>
+      <translation>Crear el registro en este esquema (quien administra la base de datos)</translation>
     </message>
     <message>
       <source>Created by</source>
@@ -1566,6 +1574,10 @@ La carpeta de salida recibe benchmark.md (el informe), benchmark.png (mIoU frent
     <message>
       <source>The record has a frame named {name} already; choose another name.</source>
       <translation>El registro ya tiene un marco llamado {name}; elija otro nombre.</translation>
+    </message>
+    <message>
+      <source>The record's CRS as an EPSG code, e.g. EPSG:31983</source>
+      <translation>El SRC del registro como código EPSG, p. ej. EPSG:31983</translation>
     </message>
     <message>
       <source>The run succeeded but its results could not be shown: {reason}</source>

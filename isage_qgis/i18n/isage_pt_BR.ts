@@ -262,6 +262,10 @@
       <translation>Procurar…</translation>
     </message>
     <message>
+      <source>CRS</source>
+      <translation>SRC</translation>
+    </message>
+    <message>
       <source>Cancel</source>
       <translation>Cancelar</translation>
     </message>
@@ -428,6 +432,10 @@
     <message>
       <source>Create engine environment</source>
       <translation>Criar o ambiente do motor</translation>
+    </message>
+    <message>
+      <source>Create the record in this schema (the database's administrator)</source>
+      <translation>Criar o registro neste esquema (quem administra o banco de dados)</translation>
     </message>
     <message>
       <source>Created by</source>
@@ -1566,6 +1574,10 @@ A pasta de saída recebe benchmark.md (o relatório), benchmark.png (mIoU em fun
     <message>
       <source>The record has a frame named {name} already; choose another name.</source>
       <translation>O registro já tem um quadro chamado {name}; escolha outro nome.</translation>
+    </message>
+    <message>
+      <source>The record's CRS as an EPSG code, e.g. EPSG:31983</source>
+      <translation>O SRC do registro como código EPSG, p. ex. EPSG:31983</translation>
     </message>
     <message>
       <source>The run succeeded but its results could not be shown: {reason}</source>

@@ -10,6 +10,7 @@ from qgis.gui import QgsColorButton
 from qgis.PyQt.QtCore import Qt
 from qgis.PyQt.QtGui import QColor
 from qgis.PyQt.QtWidgets import (
+    QCheckBox,
     QComboBox,
     QDialog,
     QDialogButtonBox,
@@ -170,9 +171,12 @@ class FramePickerDialog(QDialog):
 
 
 class PostgisRecordDialog(QDialog):
-    """Connection (QGIS's saved PostGIS connections), schema (``isage``) and workspace folder."""
+    """Connection (QGIS's saved PostGIS connections), schema (``isage``) and workspace folder; or, for the
+    database's administrator, a new record there: its classes and CRS."""
 
-    def __init__(self, connections: Sequence[str], parent: QWidget | None = None, folder: str = ""):
+    def __init__(
+        self, connections: Sequence[str], parent: QWidget | None = None, folder: str = "", crs: str = ""
+    ):
         super().__init__(parent)
         self.setWindowTitle(tr("Open a team's click record in PostGIS"))
         self.connection_combo = QComboBox()
@@ -197,6 +201,15 @@ class PostgisRecordDialog(QDialog):
         form.addRow(tr("Connection"), self.connection_combo)
         form.addRow(tr("Schema"), self.schema_edit)
         form.addRow(tr("Workspace folder"), row)
+        self.create_check = QCheckBox(tr("Create the record in this schema (the database's administrator)"))
+        self.classes_edit = QPlainTextEdit(class_lines(DEFAULT_CLASSES))
+        self.classes_edit.setToolTip(tr("One class per line: a name, then optionally a colour #rrggbb"))
+        self.crs_edit = QLineEdit(crs)
+        self.crs_edit.setToolTip(tr("The record's CRS as an EPSG code, e.g. EPSG:31983"))
+        form.addRow(self.create_check)
+        form.addRow(tr("Classes"), self.classes_edit)
+        form.addRow(tr("CRS"), self.crs_edit)
+        self.create_check.toggled.connect(self._update_ok)
         self.buttons = QDialogButtonBox(
             QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
         )
@@ -213,8 +226,18 @@ class PostgisRecordDialog(QDialog):
             self.folder_edit.setText(folder)
 
     def _update_ok(self) -> None:
+        creating = self.create_check.isChecked()
+        self.classes_edit.setEnabled(creating)
+        self.crs_edit.setEnabled(creating)
         ok = self.buttons.button(QDialogButtonBox.StandardButton.Ok)
-        ok.setEnabled(self.target() is not None)
+        ok.setEnabled(self.target() is not None and (not creating or bool(self.new_classes())))
+
+    def new_classes(self) -> list[ClassInfo] | None:
+        """The classes of the record to create; None when the record is to be opened."""
+        return parse_class_lines(self.classes_edit.toPlainText()) if self.create_check.isChecked() else None
+
+    def crs(self) -> str:
+        return self.crs_edit.text().strip()
 
     def target(self) -> PostgisTarget | None:
         """The record chosen; None until a connection, a schema and a folder are given."""

@@ -248,9 +248,13 @@ class IsageDock(QgsDockWidget):
 
     def postgis_dialog(self) -> dialogs.PostgisRecordDialog:
         """Ask for a QGIS PostGIS connection, the record's schema and a workspace folder; open the record."""
-        dialog = dialogs.PostgisRecordDialog(connection_names(), self, self.session.workspace)
+        crs = self.canvas.mapSettings().destinationCrs().authid()
+        dialog = dialogs.PostgisRecordDialog(connection_names(), self, self.session.workspace, crs)
         if dialog.exec() and dialog.target() is not None:
-            self.session.open_postgis(dialog.target())
+            if dialog.new_classes() is None:
+                self.session.open_postgis(dialog.target())
+            else:
+                self.session.create_postgis(dialog.target(), dialog.new_classes(), dialog.crs())
         return dialog
 
     def retract_reason(self, click) -> str | None:

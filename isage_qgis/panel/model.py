@@ -30,6 +30,7 @@ from ..engine.pipeline import Step
 from ..layers.results import EXTENT_SCOPE, PROP_ROLE
 from ..layers.service_source import ServiceFrame, ServiceLayer, frame_args, service_kind
 from ..record.model import ClassInfo
+from ..record.postgis import PostgisTarget
 from ..record.view import RecordSnapshot, RunInfo
 from ..settings import PluginSettings, scheduler_args
 from ..translation import deferred_tr, tr
@@ -210,6 +211,15 @@ def create_steps(folder: str, classes_json: str, frame_paths: Sequence[str]) -> 
     if frame_paths:
         steps.append(Step(tr("add frames"), ["frames", "add", folder, *frame_paths], 0.8))
     return steps
+
+
+def postgis_create_steps(
+    target: PostgisTarget, conninfo: str, classes_json: str, crs: str, env: Mapping[str, str]
+) -> list[Step]:
+    """``init`` a workspace folder on a new record in ``target``'s schema (the login in ``env`` only)."""
+    args = ["init", str(target.workspace), "--postgres", conninfo, "--schema", target.schema]
+    args += ["--classes", classes_json, *(["--crs", crs] if crs else [])]
+    return [Step(tr("create workspace"), args, 1.0, env=env)]
 
 
 def add_frames_steps(workspace: str, frame_paths: Sequence[str]) -> list[Step]:

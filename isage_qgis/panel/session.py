@@ -30,6 +30,7 @@ from ..engine.worker import is_executable, missing_engine_message
 from ..layers import postgis_clicks as record_layers
 from ..layers import results as layers
 from ..layers.service_source import ServiceFrame, ServiceSourceError, service_environment, service_of
+from ..record import postgis
 from ..record.model import ClassInfo, ClickRecordError
 from ..record.postgis import PostgisTarget
 from ..record.view import RecordError, RecordSnapshot, read_record
@@ -156,6 +157,18 @@ class IsageSession(ResidentEngineMixin, QObject):
             self._say("critical", tr("Cannot open the click record"), str(exc))
             return False
         return self._opened(record, snapshot)
+
+    def create_postgis(self, target: PostgisTarget, classes: Sequence[ClassInfo], crs: str = "") -> bool:
+        """Create a record in ``target``'s schema (``isage init --postgres``: the database's administrator,
+        a member of isage_owner), then open it."""
+        try:
+            conninfo, env = postgis.engine_access(target)
+        except postgis.PostgisError as exc:
+            self._say("critical", tr("Cannot open the click record"), str(exc))
+            return False
+        self._temp_files.append(dm.write_classes_json(classes))
+        steps = dm.postgis_create_steps(target, conninfo, self._temp_files[-1], crs, env)
+        return self.run_steps(steps, lambda results: self.open_postgis(target), "create")
 
     def _opened(self, record, snapshot: RecordSnapshot) -> bool:
         if self.record is not None:

@@ -287,3 +287,9 @@ def pointer_for(target: PostgisTarget) -> Path:
 
 def environment_for(target: PostgisTarget) -> Mapping[str, str]:
     return engine_environment(connection_uri(target.connection), target.connection)
+
+
+def engine_access(target: PostgisTarget) -> tuple[str, Mapping[str, str]]:
+    """The engine's connection string (no login) and environment (the login) for ``target``."""
+    uri = connection_uri(target.connection)
+    return engine_conninfo(uri), engine_environment(uri, target.connection)

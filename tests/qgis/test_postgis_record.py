@@ -163,7 +163,7 @@ def team(tmp_path_factory, engine_python):
             [engine_python, "-c", SETUP], input=json.dumps(args), capture_output=True, text=True, timeout=300
         )
         assert done.returncode == 0, done.stderr[-2000:]
-        team = Team(cluster, passwords, json.loads(done.stdout))
+        team = Team(cluster, {**passwords, SUPERUSER: cluster.password}, json.loads(done.stdout))
         yield team
     finally:
         metadata = QgsProviderRegistry.instance().providerMetadata("postgres")
@@ -518,3 +518,36 @@ def test_a_connection_with_a_stored_user_and_password_gives_them_to_the_engine_o
         Exception("connection failed for user ann1 password=s3cr'et pw"), "here", "s3cr'et pw"
     )
     assert "s3cr'et pw" not in str(error) and "***" in str(error)
+
+
+def test_the_database_administrator_creates_a_record_from_the_panel(make_dock, team, tmp_path, monkeypatch):
+    from isage_qgis.panel import dialogs
+
+    dock = make_dock()
+    name = team.connection(SUPERUSER)
+    nasty = "land'); DROP SCHEMA isage CASCADE; --"
+
+    def accept(self):
+        self.connection_combo.setCurrentText(name)
+        self.schema_edit.setText("isage_new")
+        self.folder_edit.setText(str(tmp_path / "new"))
+        assert not self.classes_edit.isEnabled()
+        self.create_check.setChecked(True)
+        assert (
+            self.classes_edit.isEnabled() and self.buttons.button(self.buttons.StandardButton.Ok).isEnabled()
+        )
+        self.classes_edit.setPlainText(f"water #0000ff\n{nasty} #00ff00")
+        self.crs_edit.setText("EPSG:31983")
+        return True
+
+    monkeypatch.setattr(dialogs.PostgisRecordDialog, "exec", accept)
+    dock.ui.postgis_button.click()
+    assert dock.session.busy  # the engine's isage init --postgres, the login in its environment
+    spin(lambda: not dock.session.busy, 120)
+    assert not messages(dock.iface, CRITICAL), messages(dock.iface, CRITICAL)
+    assert [(c.id, c.name) for c in dock.session.state.classes] == [(0, "water"), (1, nasty)]
+    assert "isage_new" in dock.ui.record_label.text() and dock.session.click_layer().isValid()
+    text = (tmp_path / "new" / POINTER_NAME).read_text()
+    assert json.loads(text)["schema"] == "isage_new" and team.cluster.password not in text
+    assert team.sql("SELECT value FROM isage_new.isage_meta WHERE key = 'srid'") == [["31983"]]
+    assert team.sql(f'SELECT count(*) FROM "{SCHEMA}".classes')[0][0] >= 5  # the other record untouched
