@@ -551,3 +551,20 @@ def test_the_database_administrator_creates_a_record_from_the_panel(make_dock, t
     assert json.loads(text)["schema"] == "isage_new" and team.cluster.password not in text
     assert team.sql("SELECT value FROM isage_new.isage_meta WHERE key = 'srid'") == [["31983"]]
     assert team.sql(f'SELECT count(*) FROM "{SCHEMA}".classes')[0][0] >= 5  # the other record untouched
+
+
+def test_sql_takes_only_quoted_values():
+    from isage_qgis.record.postgis import compose, ident
+
+    assert compose(
+        "SELECT {a}, {b} FROM {t}", {"a": literal("it's"), "b": 3, "t": ident('we"ird')}
+    ).startswith("SELECT $isage_")
+    assert compose("{t}", {"t": ident('we"ird')}) == '"we""ird"'
+    for raw in ("x'); DROP TABLE clicks; --", 1.5, True, None):
+        with pytest.raises(TypeError, match="must be quoted"):
+            compose("SELECT {v}", {"v": raw})
+    sneaky = "a$isage_0$b"  # a tag-like text: the tag chosen is never one the text holds
+    quoted = literal(sneaky)
+    tag = quoted[: quoted.index("$", 1) + 1]
+    assert quoted == f"{tag}{sneaky}{tag}" and tag not in sneaky
+    assert literal(None) == "NULL" and literal(False) == "false" and literal(7) == "7"
