@@ -181,6 +181,14 @@ def test_the_trainer_trains_on_a_snapshot_and_annotators_cannot_record_runs(team
     status, events = team.run("tom", "predict", team.folder("tom"), "--frame", "bsb_1")
     assert status == 0, events[-1]
     assert (team.folder("tom") / "outputs" / "iteration_000" / "bsb_1_classes.tif").is_file()
+    # proposals: where to click next, never on a pixel the team already clicked
+    status, events = team.run("tom", "propose", team.folder("tom"), "--frame", "bsb_1", "--per-frame", "4")
+    assert status == 0, events[-1]
+    import geopandas as gpd
+
+    proposals = gpd.read_file(events[-1]["outputs"]["proposals"])
+    taken = {(c.row, c.col) for c in team.record("ann1").clicks(frame="bsb_1")}
+    assert 0 < len(proposals) <= 4 and not taken & set(zip(proposals["row"], proposals["col"], strict=True))
 
 
 def test_the_trainer_killed_while_training_leaves_the_record_as_it_was(team, tmp_path):
