@@ -110,6 +110,7 @@ class IsageSession(ResidentEngineMixin, QObject):
                 self.state = dm.build_state(self.snapshot)
                 if record_layers.is_postgis(self.record):
                     self.state.record_path = self.record.describe()
+                    self.state.admin_refusal = self.record.admin_refusal()
                 self.proposals.sync(self.snapshot.clicks)
             except RecordError as exc:
                 self._say("critical", tr("Click record"), str(exc))
@@ -209,7 +210,7 @@ class IsageSession(ResidentEngineMixin, QObject):
 
     def add_frames(self, paths: Sequence[str]) -> bool:
         """Add frame rasters to the record (``isage frames add``); rasters already in it are skipped."""
-        if not self._require_record():
+        if not self._require_record() or self._refused_to_non_admin(tr("Frames")):
             return False
         wanted = self._new_frame_files(paths)
         if not wanted:
@@ -306,7 +307,7 @@ class IsageSession(ResidentEngineMixin, QObject):
 
     def set_class(self, c: ClassInfo) -> bool:
         """Add or rename/recolour a class in the record, then restyle clicks and class rasters."""
-        if not self._require_record(idle=True):
+        if not self._require_record(idle=True) or self._refused_to_non_admin(tr("Classes")):
             return False
         try:
             self.record.set_classes([c])
@@ -326,6 +327,8 @@ class IsageSession(ResidentEngineMixin, QObject):
         if not self._require_record():
             return False
         blocker = self.refresh().train_blocker()
+        if not blocker and record_layers.is_postgis(self.record):
+            blocker = self.record.train_refusal()
         if blocker:
             self._say("warning", tr("Train"), blocker)
             return False
@@ -392,6 +395,13 @@ class IsageSession(ResidentEngineMixin, QObject):
         settings = self.load_settings()
         return settings.engine_python or find_engine_python(settings)
 
+    def _refused_to_non_admin(self, title: str) -> bool:
+        """Said and True when the open record is a PostGIS one whose administrator this login is not."""
+        refusal = self.state.admin_refusal if record_layers.is_postgis(self.record) else ""
+        if refusal:
+            self._say("warning", title, refusal)
+        return bool(refusal)
+
     def _require_record(self, idle: bool = False) -> bool:
         if self.busy:
             self._say("warning", "iSAGE", tr("an engine run is in progress; wait for it or cancel it"))
@@ -419,17 +429,24 @@ class IsageSession(ResidentEngineMixin, QObject):
                 return False
             if saved:
                 log.info("saved pending edits of %s before the engine run", ", ".join(saved))
-        if record_layers.is_postgis(self.record):  # the login: in each engine process's environment only
+        resident = self.load_settings().resident_engine
+        if record_layers.is_postgis(self.record):  # the login: in the engine processes' environment only
             try:
                 env = dict(self.record.engine_environment())
             except ClickRecordError as exc:
                 self._say("critical", tr("iSAGE engine"), str(exc))
                 return False
-            steps = [dataclasses.replace(step, env={**(step.env or {}), **env}) for step in steps]
+            # the resident engine holds the record's login already (it restarts when the record changes);
+            # a step run in its own process gets it with its own variables
+            steps = [
+                step
+                if resident and not step.env
+                else dataclasses.replace(step, env={**(step.env or {}), **env})
+                for step in steps
+            ]
         if is_executable(python) and not handshake.is_verified(python):  # a missing one fails at once
             check = Step(handshake.LABEL, handshake.ARGS, 0.05, handshake.result_check(python))
             steps = [check, *steps]
-        resident = self.load_settings().resident_engine
         self.pipeline = Pipeline(python, steps, self, run_factory=self._run_for if resident else None)
         self.pipeline.progress.connect(self.progress)
         self.pipeline.succeeded.connect(self._succeeded)
