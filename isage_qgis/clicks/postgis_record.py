@@ -90,7 +90,7 @@ class PostgisClickRecord(QObject, PostgisTables):
             return ""
         text = tr(
             "{login} ({role}) may not record training runs; choose the team's trainer account under Trainer "
-            "account in Open PostGIS record of the iSAGE panel"
+            "account in the panel's Team (PostGIS)… dialog"
         )
         return text.format(login=self.login, role=self._role())
 
@@ -100,8 +100,7 @@ class PostgisClickRecord(QObject, PostgisTables):
             return ""
         text = tr(
             "{login} ({role}) may not record an assessment design; choose the team's trainer account under "
-            "Trainer account in Open PostGIS record of the iSAGE panel, or ask the trainer to press "
-            "Assess map"
+            "Trainer account in the panel's Team (PostGIS)… dialog, or ask the trainer to press Assess map"
         )
         return text.format(login=self.login, role=self._role())
 

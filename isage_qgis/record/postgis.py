@@ -367,8 +367,8 @@ def workspace_environment(path: str | Path) -> dict[str, str]:
         name = reaching[0] if len(reaching) == 1 else ""
         if not name and not conninfo.startswith("service="):  # no-i18n
             text = tr(
-                "{path}: no single PostGIS connection in QGIS reaches this record; open it once with Open "
-                "PostGIS record in the iSAGE panel, so its connection is known"
+                "{path}: no single PostGIS connection in QGIS reaches this record; open it once with the "
+                "iSAGE panel's Team (PostGIS)… button, so its connection is known"
             )
             raise PostgisError(text.format(path=folder / POINTER_NAME))
     env = engine_environment(connection_uri(name), name) if name else {}
