@@ -95,8 +95,9 @@ class PostgisClickRecord(QObject, PostgisTables):
         return text.format(login=self.login, role=self._role())
 
     def design_refusal(self) -> str:
-        """Why an assessment design cannot be recorded ("" when it can)."""
-        if self.may_design or postgis.has_trainer(self.workspace):
+        """Why an assessment design cannot be recorded ("" when it can): the engine records it with the
+        account that records runs (and checks that it may, as before training)."""
+        if (self.may_train and self.may_design) or postgis.has_trainer(self.workspace):
             return ""
         text = tr(
             "{login} ({role}) may not record an assessment design; choose the team's trainer account under "

@@ -4,16 +4,19 @@ stopping it, the runs it takes, live training and its preview of the map. A part
 
 from __future__ import annotations
 
+import dataclasses
 import logging
 from collections.abc import Mapping
 from pathlib import Path
 
 from ..engine import handshake
+from ..engine.pipeline import Step
 from ..engine.resident import ResidentEngine
 from ..engine.worker import EngineRun, is_executable
 from ..layers import postgis_clicks as record_layers
 from ..layers.live_preview import remove_live_preview, show_live_preview
 from ..record.model import ClickRecordError
+from ..translation import tr
 from . import model as dm
 
 log = logging.getLogger(__name__)
@@ -45,6 +48,23 @@ class ResidentEngineMixin:
         except ClickRecordError as exc:
             log.warning("the resident engine gets no login: %s", exc)
             return {}
+
+    def steps_with_login(self, steps: list[Step], resident: bool) -> list[Step] | None:
+        """``steps`` for the open record: a PostGIS record's login in the engine processes' environment only
+        (None, and why said, when it cannot be read). The resident engine holds it already (it starts again
+        when the record changes); a step run in its own process gets it under its own variables (creating
+        another record: that record's login wins)."""
+        if not record_layers.is_postgis(self.record):
+            return steps
+        try:
+            env = dict(self.record.engine_environment())
+        except ClickRecordError as exc:
+            self._say("critical", tr("iSAGE engine"), str(exc))
+            return None
+        return [
+            step if resident and not step.env else dataclasses.replace(step, env={**env, **(step.env or {})})
+            for step in steps
+        ]
 
     def _live_changed(self, status: dict) -> None:
         """Pass the live status on; a new preview of the map replaces the live preview layer."""

@@ -11,7 +11,6 @@ the record at once: pending edits are saved before a run and click editing is re
 
 from __future__ import annotations
 
-import dataclasses
 import logging
 import os
 from collections.abc import Callable, Sequence
@@ -430,20 +429,9 @@ class IsageSession(ResidentEngineMixin, QObject):
             if saved:
                 log.info("saved pending edits of %s before the engine run", ", ".join(saved))
         resident = self.load_settings().resident_engine
-        if record_layers.is_postgis(self.record):  # the login: in the engine processes' environment only
-            try:
-                env = dict(self.record.engine_environment())
-            except ClickRecordError as exc:
-                self._say("critical", tr("iSAGE engine"), str(exc))
-                return False
-            # the resident engine holds the record's login already (it restarts when the record changes);
-            # a step run in its own process gets it with its own variables
-            steps = [
-                step
-                if resident and not step.env
-                else dataclasses.replace(step, env={**(step.env or {}), **env})
-                for step in steps
-            ]
+        steps = self.steps_with_login(steps, resident)
+        if steps is None:
+            return False
         if is_executable(python) and not handshake.is_verified(python):  # a missing one fails at once
             check = Step(handshake.LABEL, handshake.ARGS, 0.05, handshake.result_check(python))
             steps = [check, *steps]
