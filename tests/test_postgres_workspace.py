@@ -265,6 +265,34 @@ def test_an_offline_copy_goes_out_equal_and_comes_back_without_loss(team):
     assert record_content(Workspace.open(offline).record)["clicks"]
 
 
+def test_an_annotator_trains_and_designs_with_the_trainer_login_from_the_environment(team):
+    """The pointer's trainer_connection without a login; the login in ISAGE_TRAINER_PGUSER/PGPASSWORD (as the
+    QGIS plugin passes a saved connection's): runs and designs are recorded as the trainer, labels as the
+    person."""
+    click_each_class(team, "ann1", frames=("bsb_1",))
+    pointer = team.folder("ann1") / "isage-postgis.json"
+    content = json.loads(pointer.read_text())
+    pointer.write_text(json.dumps({**content, "trainer_connection": team.where}))
+    message = team.refused("ann1", "train", team.folder("ann1"), *TINY, "--steps", "1")
+    assert "may not record training runs" in message  # no trainer login given: the person's is used
+    team.monkeypatch.setenv("ISAGE_TRAINER_PGUSER", "tom")
+    team.monkeypatch.setenv("ISAGE_TRAINER_PGPASSWORD", "wrong password")
+    message = team.refused("ann1", "train", team.folder("ann1"), *TINY, "--steps", "1")
+    assert "tom@" in message and "wrong password" not in message and team.password("tom") not in message
+    team.monkeypatch.setenv("ISAGE_TRAINER_PGPASSWORD", team.password("tom"))
+    status, events = team.run("ann1", "train", team.folder("ann1"), *TINY, "--steps", "1")
+    assert status == 0, events[-1]
+    assert team.run("ann1", "predict", team.folder("ann1"))[0] == 0
+    status, events = team.run("ann1", "assess", "design", team.folder("ann1"), "--size", "6", "--seed", "1")
+    assert status == 0, events[-1]
+    designs = assessment_store(team.record("ada")).designs()
+    assert [d.created_by for d in designs] == ["tom"] and len(team.record("ada").runs()) == 1
+    team.monkeypatch.delenv("ISAGE_TRAINER_PGUSER")
+    team.monkeypatch.delenv("ISAGE_TRAINER_PGPASSWORD")
+    message = team.refused("ann2", "assess", "design", team.folder("ann2"), "--size", "6", "--seed", "2")
+    assert "trainer_connection" in message and len(assessment_store(team.record("ada")).designs()) == 1
+
+
 def test_the_accuracy_assessment_works_on_the_team_record(team):
     click_each_class(team, "ann1")
     assert team.run("tom", "train", team.folder("tom"), *TINY, "--steps", "1")[0] == 0

@@ -79,6 +79,41 @@ class PostgisClickRecord(QObject, PostgisTables):
         except PostgisError as exc:
             raise ClickRecordError(str(exc)) from None
 
+    # ---- what this login may do (the database refuses the rest) ---------------------------------------
+    def _role(self) -> str:
+        return self.group.removeprefix("isage_") or tr("not on the team")
+
+    def train_refusal(self) -> str:
+        """Why Train cannot record a run ("" when it can): the login is no trainer and no trainer account
+        is set for the workspace."""
+        if self.may_train or postgis.has_trainer(self.workspace):
+            return ""
+        text = tr(
+            "{login} ({role}) may not record training runs; choose the team's trainer account under Trainer "
+            "account in the panel's Team (PostGIS)… dialog"
+        )
+        return text.format(login=self.login, role=self._role())
+
+    def design_refusal(self) -> str:
+        """Why an assessment design cannot be recorded ("" when it can): the engine records it with the
+        account that records runs (and checks that it may, as before training)."""
+        if (self.may_train and self.may_design) or postgis.has_trainer(self.workspace):
+            return ""
+        text = tr(
+            "{login} ({role}) may not record an assessment design; choose the team's trainer account under "
+            "Trainer account in the panel's Team (PostGIS)… dialog, or ask the trainer to press Assess map"
+        )
+        return text.format(login=self.login, role=self._role())
+
+    def admin_refusal(self) -> str:
+        """Why classes and frames cannot be changed ("" for the record's administrator)."""
+        if self.is_admin:
+            return ""
+        text = tr(
+            "Only the record's administrator (isage_admin) adds classes and frames; {login} is not one."
+        )
+        return text.format(login=self.login)
+
     def close(self) -> None:
         self._rasters.clear()
 

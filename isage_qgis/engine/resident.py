@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import json
 import logging
+from collections.abc import Mapping
 from itertools import count
 
 from qgis.PyQt.QtCore import QObject, QProcess, QProcessEnvironment, QTimer, pyqtSignal
@@ -106,10 +107,15 @@ class ResidentEngine(QObject):
     liveChanged = pyqtSignal(dict)  # noqa: N815
 
     def __init__(
-        self, python: str, parent: QObject | None = None, grace_seconds: float = CANCEL_GRACE_SECONDS
+        self,
+        python: str,
+        parent: QObject | None = None,
+        grace_seconds: float = CANCEL_GRACE_SECONDS,
+        env: Mapping[str, str] | None = None,
     ):
         super().__init__(parent)
         self.python, self.grace_seconds = python, grace_seconds
+        self.env = dict(env or {})  # a PostGIS record's logins: this process's environment only, never logged
         self.state = DOWN
         self.live: dict | None = None  # the live request in force ({"workspace", "args"}), re-sent on restart
         self.last_live: dict = {"state": "off"}
@@ -128,7 +134,7 @@ class ResidentEngine(QObject):
             return False
         process = QProcess(self)
         env = QProcessEnvironment()
-        for key, value in engine_environment().items():
+        for key, value in {**engine_environment(), **self.env}.items():
             env.insert(key, value)
         process.setProcessEnvironment(env)
         command = engine_command(self.python, ["serve"])

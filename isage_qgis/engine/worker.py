@@ -227,11 +227,13 @@ def run_engine(
     feedback: QgsProcessingFeedback | None = None,
     timeout: float | None = None,
     grace_seconds: float = CANCEL_GRACE_SECONDS,
+    env: Mapping[str, str] | None = None,
 ) -> dict:
     """Run the engine to the end in this thread; return its ``result`` event or raise :class:`EngineError`.
 
     Progress and log events go to ``feedback`` when given; ``feedback.isCanceled()`` (or ``timeout``
-    seconds) terminates the engine, which then stops cleanly.
+    seconds) terminates the engine, which then stops cleanly. ``env``: added to the process's environment
+    only (a PostGIS record's login), never logged.
     """
     if not is_executable(python):
         raise EngineError(missing_engine_message(python))
@@ -245,7 +247,7 @@ def run_engine(
             text=True,
             encoding="utf-8",
             errors="replace",
-            env=engine_environment(),
+            env={**engine_environment(), **(env or {})},
         )
     except OSError as exc:
         raise EngineError(f"{missing_engine_message(python)} ({exc.strerror})") from exc
@@ -318,9 +320,14 @@ def _to_feedback(event: dict[str, Any], feedback: QgsProcessingFeedback) -> None
             feedback.pushInfo(message)
 
 
-def run_engine_blocking(python: str, args: list[str], feedback: QgsProcessingFeedback | None = None) -> dict:
+def run_engine_blocking(
+    python: str,
+    args: list[str],
+    feedback: QgsProcessingFeedback | None = None,
+    env: Mapping[str, str] | None = None,
+) -> dict:
     """:func:`run_engine` for Processing: failures and cancels raise ``QgsProcessingException``."""
     try:
-        return run_engine(python, args, feedback)
+        return run_engine(python, args, feedback, env=env)
     except EngineError as exc:
         raise QgsProcessingException(str(exc)) from exc

@@ -1012,6 +1012,10 @@
       <translation>Muestrear solo dentro de esta extensión (cualquier SRC). Vacío: los marcos completos.</translation>
     </message>
     <message>
+      <source>Only the record's administrator (isage_admin) adds classes and frames; {login} is not one.</source>
+      <translation>Solo el administrador del registro (isage_admin) añade clases y marcos; {login} no lo es.</translation>
+    </message>
+    <message>
       <source>Open a team's click record in PostGIS</source>
       <translation>Abrir el registro de clics de un equipo en PostGIS</translation>
     </message>
@@ -1050,6 +1054,10 @@
     <message>
       <source>Optimisation steps of the first (cold) run; 'Optimisation steps' then sets the later runs. Empty or 0: the engine's schedule.</source>
       <translation>Pasos de optimización de la primera ejecución (en frío); 'Pasos de optimización' fija después las siguientes. Vacío o 0: el programa del motor.</translation>
+    </message>
+    <message>
+      <source>Optional: the team's trainer account the engine records training runs and assessment designs with: a saved PostGIS connection (its login goes to the engine only) or service=NAME</source>
+      <translation>Opcional: la cuenta de entrenador del equipo con la que el motor registra entrenamientos y diseños de evaluación: una conexión PostGIS guardada (su usuario solo llega al motor) o service=NOMBRE</translation>
     </message>
     <message>
       <source>Optionally write what was added and every conflict as JSON.</source>
@@ -1560,10 +1568,6 @@ La carpeta de salida recibe benchmark.md (el informe), benchmark.png (mIoU frent
       <translation>El modelo cuyas clases dan nombre a las métricas (indique este o el espacio de trabajo).</translation>
     </message>
     <message>
-      <source>The panel does not assess a team's record in PostGIS yet: run isage assess on its workspace folder.</source>
-      <translation>El panel todavía no evalúa el registro de un equipo en PostGIS: ejecute isage assess en la carpeta de su espacio de trabajo.</translation>
-    </message>
-    <message>
       <source>The points: a GeoPackage, shapefile, GeoJSON or CSV layer (others are copied to a GeoPackage).</source>
       <translation>Los puntos: una capa GeoPackage, shapefile, GeoJSON o CSV (las demás se copian a un GeoPackage).</translation>
     </message>
@@ -1674,6 +1678,10 @@ La carpeta de salida recibe benchmark.md (el informe), benchmark.png (mIoU frent
     <message>
       <source>Train while I click (live training)</source>
       <translation>Entrenar mientras hago clic (entrenamiento en tiempo real)</translation>
+    </message>
+    <message>
+      <source>Trainer account</source>
+      <translation>Cuenta de entrenador</translation>
     </message>
     <message>
       <source>Training frames (most)</source>
@@ -2458,6 +2466,14 @@ Produce el archivo del modelo (models/iteration_NNN.safetensors en el espacio de
       <translation>{layer}: no es una capa XYZ, WMTS o WMS en línea (su fuente es {kind} {url}); añada una capa así, o guarde esta en un GeoTIFF</translation>
     </message>
     <message>
+      <source>{login} ({role}) may not record an assessment design; choose the team's trainer account under Trainer account in the panel's Team (PostGIS)… dialog, or ask the trainer to press Assess map</source>
+      <translation>{login} ({role}) no puede registrar un diseño de evaluación; elija la cuenta de entrenador del equipo en Cuenta de entrenador del diálogo Equipo (PostGIS)… del panel, o pida al entrenador que pulse Evaluar el mapa</translation>
+    </message>
+    <message>
+      <source>{login} ({role}) may not record training runs; choose the team's trainer account under Trainer account in the panel's Team (PostGIS)… dialog</source>
+      <translation>{login} ({role}) no puede registrar entrenamientos; elija la cuenta de entrenador del equipo en Cuenta de entrenador del diálogo Equipo (PostGIS)… del panel</translation>
+    </message>
+    <message>
       <source>{megapixels} Mpx in one frame, over the engine's limit of {limit} Mpx; choose a coarser level or a smaller area.</source>
       <translation>{megapixels} Mpx en un marco, por encima del límite del motor de {limit} Mpx; elija un nivel menos detallado o un área menor.</translation>
     </message>
@@ -2585,6 +2601,10 @@ Produce el archivo del modelo (models/iteration_NNN.safetensors en el espacio de
       <translation>{path}: ninguna capa de propuestas legible; vuelva a ejecutar Predecir (o isage propose)</translation>
     </message>
     <message>
+      <source>{path}: no single PostGIS connection in QGIS reaches this record; open it once with the iSAGE panel's Team (PostGIS)… button, so its connection is known</source>
+      <translation>{path}: no hay una única conexión PostGIS en QGIS que llegue a este registro; ábralo una vez con el botón Equipo (PostGIS)… del panel de iSAGE para que se conozca su conexión</translation>
+    </message>
+    <message>
       <source>{path}: not a raster file on disk; save the layer to a GeoTIFF</source>
       <translation>{path}: no es un archivo ráster en disco; guarde la capa como GeoTIFF</translation>
     </message>
@@ -2678,6 +2698,10 @@ Produce el archivo del modelo (models/iteration_NNN.safetensors en el espacio de
     <message>
       <source>{where}: iSAGE record without a schema version</source>
       <translation>{where}: registro de iSAGE sin versión de esquema</translation>
+    </message>
+    <message>
+      <source>{where}: label {fid} was already retracted; nothing to do</source>
+      <translation>{where}: la etiqueta {fid} ya estaba retirada; no hay nada que hacer</translation>
     </message>
     <message>
       <source>{where}: no frame named '{frame}'; the record's administrator adds frames</source>

@@ -1012,6 +1012,10 @@
       <translation>Amostrar apenas dentro desta extensão (qualquer SRC). Vazio: os quadros inteiros.</translation>
     </message>
     <message>
+      <source>Only the record's administrator (isage_admin) adds classes and frames; {login} is not one.</source>
+      <translation>Só o administrador do registro (isage_admin) adiciona classes e quadros; {login} não é.</translation>
+    </message>
+    <message>
       <source>Open a team's click record in PostGIS</source>
       <translation>Abrir o registro de cliques de uma equipe no PostGIS</translation>
     </message>
@@ -1050,6 +1054,10 @@
     <message>
       <source>Optimisation steps of the first (cold) run; 'Optimisation steps' then sets the later runs. Empty or 0: the engine's schedule.</source>
       <translation>Passos de otimização da primeira execução (a frio); 'Passos de otimização' define então as execuções seguintes. Vazio ou 0: o cronograma do motor.</translation>
+    </message>
+    <message>
+      <source>Optional: the team's trainer account the engine records training runs and assessment designs with: a saved PostGIS connection (its login goes to the engine only) or service=NAME</source>
+      <translation>Opcional: a conta de treinador da equipe com que o motor registra treinamentos e desenhos de avaliação: uma conexão PostGIS salva (seu login vai só para o motor) ou service=NOME</translation>
     </message>
     <message>
       <source>Optionally write what was added and every conflict as JSON.</source>
@@ -1560,10 +1568,6 @@ A pasta de saída recebe benchmark.md (o relatório), benchmark.png (mIoU em fun
       <translation>O modelo cujas classes nomeiam as métricas (informe este ou a área de trabalho).</translation>
     </message>
     <message>
-      <source>The panel does not assess a team's record in PostGIS yet: run isage assess on its workspace folder.</source>
-      <translation>O painel ainda não avalia o registro de uma equipe no PostGIS: execute isage assess na pasta da área de trabalho dele.</translation>
-    </message>
-    <message>
       <source>The points: a GeoPackage, shapefile, GeoJSON or CSV layer (others are copied to a GeoPackage).</source>
       <translation>Os pontos: uma camada GeoPackage, shapefile, GeoJSON ou CSV (as demais são copiadas para um GeoPackage).</translation>
     </message>
@@ -1674,6 +1678,10 @@ A pasta de saída recebe benchmark.md (o relatório), benchmark.png (mIoU em fun
     <message>
       <source>Train while I click (live training)</source>
       <translation>Treinar enquanto eu clico (treinamento em tempo real)</translation>
+    </message>
+    <message>
+      <source>Trainer account</source>
+      <translation>Conta de treinador</translation>
     </message>
     <message>
       <source>Training frames (most)</source>
@@ -2458,6 +2466,14 @@ Produz o arquivo do modelo (models/iteration_NNN.safetensors na área de trabalh
       <translation>{layer}: não é uma camada XYZ, WMTS ou WMS on-line (a fonte é {kind} {url}); adicione uma camada assim, ou salve esta em um GeoTIFF</translation>
     </message>
     <message>
+      <source>{login} ({role}) may not record an assessment design; choose the team's trainer account under Trainer account in the panel's Team (PostGIS)… dialog, or ask the trainer to press Assess map</source>
+      <translation>{login} ({role}) não pode registrar um desenho de avaliação; escolha a conta de treinador da equipe em Conta de treinador no diálogo Equipe (PostGIS)… do painel, ou peça ao treinador que clique em Avaliar o mapa</translation>
+    </message>
+    <message>
+      <source>{login} ({role}) may not record training runs; choose the team's trainer account under Trainer account in the panel's Team (PostGIS)… dialog</source>
+      <translation>{login} ({role}) não pode registrar treinamentos; escolha a conta de treinador da equipe em Conta de treinador no diálogo Equipe (PostGIS)… do painel</translation>
+    </message>
+    <message>
       <source>{megapixels} Mpx in one frame, over the engine's limit of {limit} Mpx; choose a coarser level or a smaller area.</source>
       <translation>{megapixels} Mpx em um quadro, acima do limite do motor de {limit} Mpx; escolha um nível menos detalhado ou uma área menor.</translation>
     </message>
@@ -2585,6 +2601,10 @@ Produz o arquivo do modelo (models/iteration_NNN.safetensors na área de trabalh
       <translation>{path}: nenhuma camada de propostas legível; execute Prever (ou isage propose) novamente</translation>
     </message>
     <message>
+      <source>{path}: no single PostGIS connection in QGIS reaches this record; open it once with the iSAGE panel's Team (PostGIS)… button, so its connection is known</source>
+      <translation>{path}: nenhuma conexão PostGIS única do QGIS alcança este registro; abra-o uma vez com o botão Equipe (PostGIS)… do painel do iSAGE, para que sua conexão seja conhecida</translation>
+    </message>
+    <message>
       <source>{path}: not a raster file on disk; save the layer to a GeoTIFF</source>
       <translation>{path}: não é um arquivo raster em disco; salve a camada como GeoTIFF</translation>
     </message>
@@ -2678,6 +2698,10 @@ Produz o arquivo do modelo (models/iteration_NNN.safetensors na área de trabalh
     <message>
       <source>{where}: iSAGE record without a schema version</source>
       <translation>{where}: registro do iSAGE sem versão de esquema</translation>
+    </message>
+    <message>
+      <source>{where}: label {fid} was already retracted; nothing to do</source>
+      <translation>{where}: o rótulo {fid} já estava retirado; nada a fazer</translation>
     </message>
     <message>
       <source>{where}: no frame named '{frame}'; the record's administrator adds frames</source>

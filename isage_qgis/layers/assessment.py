@@ -13,6 +13,7 @@ from collections.abc import Iterable, Mapping
 from pathlib import Path
 
 from qgis.core import (
+    QgsDataSourceUri,
     QgsEditorWidgetSetup,
     QgsMarkerSymbol,
     QgsProject,
@@ -74,18 +75,25 @@ def remove_assessment_layers(project: QgsProject) -> None:
 
 
 def add_assessment_layer(
-    project: QgsProject, gpkg: str | Path, design_id: str, labelled: Iterable[int] = ()
+    project: QgsProject, gpkg: str | Path | tuple[str, str], design_id: str, labelled: Iterable[int] = ()
 ) -> QgsVectorLayer | None:
     """Show the sample points of ``design_id`` at the top of the layer tree, replacing an earlier sample
-    layer; None when the record has no readable sample."""
+    layer; None when the record has no readable sample. ``gpkg``: the GeoPackage record, or ``(provider,
+    source)`` of a team record's ``assessment_points`` table."""
     remove_assessment_layers(project)
-    # the filter goes into the source: set later, OGR cannot count the features while other layers hold
-    # the GeoPackage open ("unable to open database file")
-    parts = {"path": str(Path(gpkg).resolve()), "layerName": "assessment_points"}
-    source = QgsProviderRegistry.instance().encodeUri(
-        "ogr", dict(parts, subset=eq_filter(design_id=design_id))
-    )
-    layer = QgsVectorLayer(source, tr(LAYER_NAME), "ogr")
+    if isinstance(gpkg, tuple):
+        provider, uri = gpkg[0], QgsDataSourceUri(gpkg[1])
+        uri.setSql(eq_filter(design_id=design_id))
+        source = uri.uri(False)
+    else:
+        # the filter goes into the source: set later, OGR cannot count the features while other layers
+        # hold the GeoPackage open ("unable to open database file")
+        provider, parts = "ogr", {"path": str(Path(gpkg).resolve()), "layerName": "assessment_points"}
+        source = QgsProviderRegistry.instance().encodeUri(
+            "ogr", dict(parts, subset=eq_filter(design_id=design_id))
+        )
+    layer = QgsVectorLayer(source, tr(LAYER_NAME), provider)
+    layer.setReadOnly(provider == "postgres")  # no-i18n: labels are written by the panel, never here
     if not layer.isValid():
         return None
     layer.setCustomProperty(PROP_ROLE, ROLE)

@@ -38,7 +38,7 @@ def _key(record: PostgisClickRecord) -> str:
     return f"{record.target.connection}/{record.target.schema}"  # no-i18n
 
 
-def layer_uri(record: PostgisClickRecord) -> str:
+def layer_uri(record: PostgisClickRecord, table: str = "clicks") -> str:
     """The clicks table on the saved connection, as a layer source that holds no password (the project
     file keeps layer sources): its authentication configuration's id, or, for a connection that stores a
     password itself, the user name only, the password handed to QGIS's credentials cache, which the
@@ -51,8 +51,14 @@ def layer_uri(record: PostgisClickRecord) -> str:
         password = uri.password()
         uri.setPassword("")
         QgsCredentials.instance().put(uri.connectionInfo(False), uri.username(), password)
-    uri.setDataSource(record.target.schema, "clicks", "geom", "", "fid")  # no-i18n
+    uri.setDataSource(record.target.schema, table, "geom", "", "fid")  # no-i18n
     return uri.uri(False)
+
+
+def postgis_layer_source(record: PostgisClickRecord) -> tuple[str, str]:
+    """``(provider, source)`` of the record's assessment sample points, as for the clicks layer (no
+    password in it): the sample layer's (:func:`isage_qgis.layers.assessment.add_assessment_layer`)."""
+    return "postgres", layer_uri(record, "assessment_points")  # no-i18n
 
 
 def find_click_layer(project: QgsProject, record: PostgisClickRecord) -> QgsVectorLayer | None:

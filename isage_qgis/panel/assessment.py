@@ -11,12 +11,11 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from pathlib import Path
 
 from qgis.core import QgsCoordinateReferenceSystem, QgsRectangle
 
 from ..engine.pipeline import Step
-from ..record.assessment import DesignInfo, LabelInfo, SamplePoint, live_labels, newest_design, sample_points
+from ..record.assessment import DesignInfo, LabelInfo, SamplePoint, reader_of
 from ..translation import deferred_tr, tr
 
 DESIGN_LABEL = deferred_tr("create the accuracy assessment design")
@@ -35,16 +34,18 @@ class AssessmentQueue:
     history: list[int] = field(default_factory=list)  # point ids labelled in this session, oldest first
 
     @classmethod
-    def load(cls, record: str | Path) -> AssessmentQueue | None:
-        """The newest design of ``record`` with its points and live labels; None when it has none."""
-        design = newest_design(record)
+    def load(cls, record) -> AssessmentQueue | None:
+        """The newest design of ``record`` (a GeoPackage's path, or an assessment reader such as a PostGIS
+        record's) with its points and live labels; None when it has none."""
+        reader = reader_of(record)
+        design = reader.newest_design()
         if design is None:
             return None
-        return cls(design, sample_points(record, design.design_id), live_labels(record, design.design_id))
+        return cls(design, reader.sample_points(design.design_id), reader.live_labels(design.design_id))
 
-    def sync(self, record: str | Path) -> None:
-        """Re-read the live labels (another program may have labelled or retracted some)."""
-        self.labels = live_labels(record, self.design.design_id)
+    def sync(self, record) -> None:
+        """Re-read the live labels (another program, or person, may have labelled or retracted some)."""
+        self.labels = reader_of(record).live_labels(self.design.design_id)
         self.history = [p for p in self.history if p in self.labels]
 
     # ---- counts ----------------------------------------------------------------------------------

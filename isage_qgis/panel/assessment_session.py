@@ -5,8 +5,9 @@ the session's engine pipeline, with the design options of the plugin settings, o
 map's visible extent). While assessing, every iSAGE result layer (class rasters, heatmaps,
 proposals) is hidden, so the person labels what they see in the imagery, not the map; the layers get their
 check state back when assessing stops (the person stops, or every point is labelled). Labels go through
-QGIS into the record (:class:`~isage_qgis.record.labels.LabelWriter`), whose triggers refuse what breaks
-the audit rules. The report (``isage assess report``) comes back as
+QGIS into the record (:class:`~isage_qgis.record.labels.LabelWriter`; a team's record in PostGIS through
+QGIS's connection, :class:`~isage_qgis.record.postgis_assessment.PostgisLabelWriter`), whose triggers refuse
+what breaks the audit rules. The report (``isage assess report``) comes back as
 :class:`~isage_qgis.panel.assessment_report.AssessmentFigures`.
 
 Signals: ``changed(AssessmentQueue or None)``, ``pointShown(SamplePoint)``, ``activeChanged(bool)``,
@@ -21,9 +22,11 @@ from qgis.PyQt.QtCore import QObject, pyqtSignal
 
 from ..clicks.actions import Outcome
 from ..layers import assessment as assessment_layers
-from ..record.assessment import LabelInfo
+from ..layers.postgis_clicks import is_postgis, postgis_layer_source
+from ..record.assessment import GpkgAssessment, LabelInfo
 from ..record.labels import LabelWriter
 from ..record.model import ClickRecordError
+from ..record.postgis_assessment import PostgisAssessment, PostgisLabelWriter
 from ..record.view import RecordError
 from ..settings import assessment_args
 from ..translation import tr
@@ -52,7 +55,7 @@ class AssessmentSession(QObject):
         self.figures: AssessmentFigures | None = None
         # extra `isage assess design` options (--size, --allocation...), for experts and tests
         self.design_extra: list[str] = []
-        self._writer: LabelWriter | None = None
+        self._writer: LabelWriter | PostgisLabelWriter | None = None
         self._record = ""
         self._in_extent = False  # the design being created is limited to the visible extent
         self._hidden: dict[str, bool] = {}  # layer id -> check state before assessing
@@ -70,14 +73,24 @@ class AssessmentSession(QObject):
         if self.session.record is None:
             self._say("warning", tr("Open or create a click record first."))
             return False
-        if getattr(self.session.record, "is_postgis", False):
-            text = tr(
-                "The panel does not assess a team's record in PostGIS yet: run isage assess on its workspace "
-                "folder."
-            )
-            self._say("warning", text)
-            return False
         return True
+
+    # ---- the record's kind -----------------------------------------------------------------------
+    def _key(self) -> str:
+        """What names the open record (as the panel's state does)."""
+        return self.session.state.record_path
+
+    def _reader(self):
+        record = self.session.record
+        return PostgisAssessment(record.sql) if is_postgis(record) else GpkgAssessment(str(record.path))
+
+    def _new_writer(self):
+        record = self.session.record
+        return PostgisLabelWriter(record.sql) if is_postgis(record) else LabelWriter(str(record.path))
+
+    def _annotator(self) -> str:
+        record = self.session.record
+        return record.login if is_postgis(record) else self.session.load_settings().annotator
 
     # ---- starting and stopping -----------------------------------------------------------------
     def start(self, extent: Extent | None = None) -> bool:
@@ -86,16 +99,16 @@ class AssessmentSession(QObject):
         whole frames or, given the map's ``extent`` (rectangle and CRS), over the pixels inside it."""
         if not self._ready():
             return False
-        record = str(self.session.record.path)
+        record = self._key()
         try:
-            queue, kept = AssessmentQueue.load(record), self.queue
+            queue, kept = AssessmentQueue.load(self._reader()), self.queue
             if (
                 queue is not None
                 and kept is not None
                 and self._record == record
                 and kept.design == queue.design
             ):
-                kept.sync(record)  # the same design again: the points skipped so far stay last
+                kept.sync(self._reader())  # the same design again: the points skipped so far stay last
                 queue = kept
         except RecordError as exc:
             self._say("critical", str(exc))
@@ -109,6 +122,10 @@ class AssessmentSession(QObject):
         if self.session.snapshot is None or self.session.snapshot.last_run is None:
             self._say("warning", tr("No model yet: train one first; the assessment samples its map."))
             return False
+        refusal = self.session.record.design_refusal() if is_postgis(self.session.record) else ""
+        if refusal:
+            self._say("warning", refusal)
+            return False
         settings = self.session.load_settings()
         options = assessment_args(settings) + (extent_args(*extent) if extent is not None else [])
         steps = design_steps(self.session.workspace, self.design_extra, settings.annotator, options)
@@ -117,7 +134,7 @@ class AssessmentSession(QObject):
 
     def _designed(self, results: list) -> None:
         design = results[-1][1].get("design") or {}
-        queue = AssessmentQueue.load(str(self.session.record.path)) if self.session.record else None
+        queue = AssessmentQueue.load(self._reader()) if self.session.record else None
         if queue is None:
             self._say("critical", tr("The engine made no design: see the iSAGE log messages."))
             return
@@ -143,10 +160,11 @@ class AssessmentSession(QObject):
         self._open(queue)
 
     def _open(self, queue: AssessmentQueue) -> bool:
-        project, record = self.session.project, str(self.session.record.path)
-        self.queue, self._record = queue, record
-        self._writer = LabelWriter(record)
-        assessment_layers.add_assessment_layer(project, record, queue.design.design_id, queue.labels)
+        project, record = self.session.project, self.session.record
+        self.queue, self._record = queue, self._key()
+        self._writer = self._new_writer()
+        source = postgis_layer_source(record) if is_postgis(record) else str(record.path)
+        assessment_layers.add_assessment_layer(project, source, queue.design.design_id, queue.labels)
         if not self.active:
             self._hidden = assessment_layers.hide_result_layers(project)
             self.active = True
@@ -195,7 +213,7 @@ class AssessmentSession(QObject):
         point = self.queue.current if self.active and self.queue is not None else None
         if point is None or not self._ready():
             return False
-        annotator = self.session.load_settings().annotator
+        annotator = self._annotator()
         try:
             fid = self._writer.add(point.design_id, point.point_id, class_id, annotator)
         except ClickRecordError as exc:
@@ -222,7 +240,7 @@ class AssessmentSession(QObject):
         if self.session.busy:
             return Outcome("refused", "warning", tr("An engine run is in progress; wait for it."))
         try:
-            self._writer.retract(last.fid, self.session.load_settings().annotator, UNDO_REASON)
+            self._writer.retract(last.fid, self._annotator(), UNDO_REASON)
         except ClickRecordError as exc:
             return Outcome("refused", "warning", str(exc))
         self.queue.retracted_now(last.point_id)
@@ -250,12 +268,12 @@ class AssessmentSession(QObject):
         """``isage assess report`` of the design (partial while points are unlabelled)."""
         if not self._ready():
             return False
-        record = str(self.session.record.path)
+        record = self._key()
         try:
             if self.queue is None or self._record != record:
-                self.queue, self._record = AssessmentQueue.load(record), record
+                self.queue, self._record = AssessmentQueue.load(self._reader()), record
             else:
-                self.queue.sync(record)
+                self.queue.sync(self._reader())
         except RecordError as exc:
             self._say("critical", str(exc))
             return False

@@ -201,6 +201,16 @@ class PostgisRecordDialog(QDialog):
         form.addRow(tr("Connection"), self.connection_combo)
         form.addRow(tr("Schema"), self.schema_edit)
         form.addRow(tr("Workspace folder"), row)
+        self.trainer_combo = QComboBox()
+        self.trainer_combo.setEditable(True)
+        self.trainer_combo.addItems(["", *connections])
+        self.trainer_combo.setToolTip(
+            tr(
+                "Optional: the team's trainer account the engine records training runs and assessment "
+                "designs with: a saved PostGIS connection (its login goes to the engine only) or service=NAME"
+            )
+        )
+        form.addRow(tr("Trainer account"), self.trainer_combo)
         self.create_check = QCheckBox(tr("Create the record in this schema (the database's administrator)"))
         self.classes_edit = QPlainTextEdit(class_lines(DEFAULT_CLASSES))
         self.classes_edit.setToolTip(tr("One class per line: a name, then optionally a colour #rrggbb"))
@@ -245,4 +255,5 @@ class PostgisRecordDialog(QDialog):
         schema, folder = self.schema_edit.text().strip(), self.folder_edit.text().strip()
         if not (connection and schema and folder):
             return None
-        return PostgisTarget(connection, schema, Path(folder).expanduser().resolve())
+        trainer = self.trainer_combo.currentText().strip()
+        return PostgisTarget(connection, schema, Path(folder).expanduser().resolve(), trainer)

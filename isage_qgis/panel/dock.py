@@ -126,7 +126,7 @@ class IsageDock(QgsDockWidget):
 
     def set_busy(self, busy: bool) -> None:
         is_open = self.session.state.is_open
-        self.ui.set_busy(busy, is_open)
+        self.ui.set_busy(busy, is_open, self.session.state.admin_refusal)
         self.click_action.setEnabled(not busy and is_open)
         self.ui.show_proposals(self.session.proposals, busy)
         if busy and self.canvas.mapTool() is self.tool:
@@ -330,6 +330,8 @@ class IsageDock(QgsDockWidget):
             self.session.set_class(dialog.value())
 
     def edit_class(self) -> None:
+        if not self.ui.edit_class_button.isEnabled():  # a double click on the table: the same rule
+            return
         current = next((c for c in self.session.state.classes if c.id == self.active_class_id), None)
         dialog = dialogs.ClassDialog(current, self) if current is not None else None
         if dialog is not None and dialog.exec():

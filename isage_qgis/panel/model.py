@@ -66,6 +66,7 @@ class DockState:
     counts: list[ClassCount] = field(default_factory=list)
     run_summary: str = deferred_tr("no model trained yet")
     unresolved: list[str] = field(default_factory=list)
+    admin_refusal: str = ""  # why classes and frames cannot be changed (a PostGIS record, not its admin)
 
     @property
     def is_open(self) -> bool:

@@ -11,7 +11,6 @@ the record at once: pending edits are saved before a run and click editing is re
 
 from __future__ import annotations
 
-import dataclasses
 import logging
 import os
 from collections.abc import Callable, Sequence
@@ -110,6 +109,7 @@ class IsageSession(ResidentEngineMixin, QObject):
                 self.state = dm.build_state(self.snapshot)
                 if record_layers.is_postgis(self.record):
                     self.state.record_path = self.record.describe()
+                    self.state.admin_refusal = self.record.admin_refusal()
                 self.proposals.sync(self.snapshot.clicks)
             except RecordError as exc:
                 self._say("critical", tr("Click record"), str(exc))
@@ -209,7 +209,7 @@ class IsageSession(ResidentEngineMixin, QObject):
 
     def add_frames(self, paths: Sequence[str]) -> bool:
         """Add frame rasters to the record (``isage frames add``); rasters already in it are skipped."""
-        if not self._require_record():
+        if not self._require_record() or self._refused_to_non_admin(tr("Frames")):
             return False
         wanted = self._new_frame_files(paths)
         if not wanted:
@@ -306,7 +306,7 @@ class IsageSession(ResidentEngineMixin, QObject):
 
     def set_class(self, c: ClassInfo) -> bool:
         """Add or rename/recolour a class in the record, then restyle clicks and class rasters."""
-        if not self._require_record(idle=True):
+        if not self._require_record(idle=True) or self._refused_to_non_admin(tr("Classes")):
             return False
         try:
             self.record.set_classes([c])
@@ -326,6 +326,8 @@ class IsageSession(ResidentEngineMixin, QObject):
         if not self._require_record():
             return False
         blocker = self.refresh().train_blocker()
+        if not blocker and record_layers.is_postgis(self.record):
+            blocker = self.record.train_refusal()
         if blocker:
             self._say("warning", tr("Train"), blocker)
             return False
@@ -392,6 +394,13 @@ class IsageSession(ResidentEngineMixin, QObject):
         settings = self.load_settings()
         return settings.engine_python or find_engine_python(settings)
 
+    def _refused_to_non_admin(self, title: str) -> bool:
+        """Said and True when the open record is a PostGIS one whose administrator this login is not."""
+        refusal = self.state.admin_refusal if record_layers.is_postgis(self.record) else ""
+        if refusal:
+            self._say("warning", title, refusal)
+        return bool(refusal)
+
     def _require_record(self, idle: bool = False) -> bool:
         if self.busy:
             self._say("warning", "iSAGE", tr("an engine run is in progress; wait for it or cancel it"))
@@ -419,17 +428,13 @@ class IsageSession(ResidentEngineMixin, QObject):
                 return False
             if saved:
                 log.info("saved pending edits of %s before the engine run", ", ".join(saved))
-        if record_layers.is_postgis(self.record):  # the login: in each engine process's environment only
-            try:
-                env = dict(self.record.engine_environment())
-            except ClickRecordError as exc:
-                self._say("critical", tr("iSAGE engine"), str(exc))
-                return False
-            steps = [dataclasses.replace(step, env={**(step.env or {}), **env}) for step in steps]
+        resident = self.load_settings().resident_engine
+        steps = self.steps_with_login(steps, resident)
+        if steps is None:
+            return False
         if is_executable(python) and not handshake.is_verified(python):  # a missing one fails at once
             check = Step(handshake.LABEL, handshake.ARGS, 0.05, handshake.result_check(python))
             steps = [check, *steps]
-        resident = self.load_settings().resident_engine
         self.pipeline = Pipeline(python, steps, self, run_factory=self._run_for if resident else None)
         self.pipeline.progress.connect(self.progress)
         self.pipeline.succeeded.connect(self._succeeded)

@@ -111,6 +111,8 @@ class DockUi(QScrollArea):
         self.tool_button.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextBesideIcon)
         self.add_class_button = _button(tr("Add class"))
         self.edit_class_button = _button(tr("Edit class…"))
+        admin_only = (self.frames_button, self.relink_button, self.add_class_button, self.edit_class_button)
+        self._admin_tips = {widget: widget.toolTip() for widget in admin_only}
 
         self.run_label = _label()
         self.unresolved_list = QListWidget()
@@ -255,8 +257,9 @@ class DockUi(QScrollArea):
         rows = self.class_table.selectionModel().selectedRows()
         return self.class_table.item(rows[0].row(), 0).data(ID_ROLE) if rows else None
 
-    def set_busy(self, busy: bool, is_open: bool) -> None:
-        """Enable what makes sense: nothing that writes the record while the engine runs."""
+    def set_busy(self, busy: bool, is_open: bool, admin_refusal: str = "") -> None:
+        """Enable what makes sense: nothing that writes the record while the engine runs, and on a team's
+        record nothing of its administrator's for others (``admin_refusal``: why, as their tooltip)."""
         for widget in (self.new_button, self.open_button, self.postgis_button, self.settings_button):
             widget.setEnabled(not busy)
         for widget in (
@@ -269,6 +272,9 @@ class DockUi(QScrollArea):
             self.predict_button,
         ):
             widget.setEnabled(not busy and is_open)
+        for widget, tip in self._admin_tips.items():
+            widget.setEnabled(widget.isEnabled() and not admin_refusal)
+            widget.setToolTip(admin_refusal or tip)
         self.cancel_button.setEnabled(busy)
         if busy:
             self.progress_bar.setValue(0)

@@ -29,6 +29,7 @@ from ..compat import FILE_BEHAVIOR_FILE, FLAG_ADVANCED, NUMBER_DOUBLE, NUMBER_IN
 from ..engine import handshake
 from ..engine.discovery import find_engine_python, probe_engine
 from ..engine.worker import EngineError, missing_engine_message, run_engine_blocking
+from ..record import postgis
 from ..settings import PluginSettings
 from ..translation import tr
 
@@ -276,9 +277,25 @@ class IsageAlgorithm(QgsProcessingAlgorithm):
         return python
 
     def run_engine(self, args: list[str], feedback: QgsProcessingFeedback) -> dict:
-        """Run ``isage --json *args`` with progress and cancel through ``feedback``; the result event."""
+        """Run ``isage --json *args`` with progress and cancel through ``feedback``; the result event. A
+        workspace on a team's PostGIS record among ``args`` gets its QGIS connection's login (and the
+        trainer account's) in the engine process's environment only."""
+        env = self.record_environment(args)
         feedback.pushInfo(self.tr("Running the iSAGE engine: isage ") + " ".join(str(a) for a in args))
-        return run_engine_blocking(self.engine_python(), args, feedback)
+        return run_engine_blocking(self.engine_python(), args, feedback, env=env)
+
+    def record_environment(self, args: list[str]) -> dict[str, str]:
+        """The logins the engine needs for the PostGIS workspaces among ``args`` ({} for none)."""
+        env: dict[str, str] = {}
+        for arg in args:
+            text = str(arg)
+            if text.startswith("-") or not postgis.is_postgis_workspace(text):
+                continue
+            try:
+                env.update(postgis.workspace_environment(text))
+            except postgis.PostgisError as exc:
+                raise QgsProcessingException(str(exc)) from None
+        return env
 
 
 @contextmanager

@@ -117,3 +117,25 @@ def is_sample_pixel(path: str | Path, frame: str, row: int, col: int) -> bool:
         (frame, int(row), int(col)),
     )
     return bool(rows)
+
+
+class GpkgAssessment:
+    """The reads above for one GeoPackage record, as an object (the interface of
+    :class:`~isage_qgis.record.postgis_assessment.PostgisAssessment`)."""
+
+    def __init__(self, path: str | Path):
+        self.path = path
+
+    def newest_design(self) -> DesignInfo | None:
+        return newest_design(self.path)
+
+    def sample_points(self, design_id: str) -> list[SamplePoint]:
+        return sample_points(self.path, design_id)
+
+    def live_labels(self, design_id: str) -> dict[int, LabelInfo]:
+        return live_labels(self.path, design_id)
+
+
+def reader_of(source):
+    """``source``'s assessment reader: itself when it is one, else a GeoPackage record's path."""
+    return source if hasattr(source, "newest_design") else GpkgAssessment(source)

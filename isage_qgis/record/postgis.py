@@ -6,6 +6,13 @@ folder (models and outputs, and ``isage-postgis.json``, the pointer the engine r
 stored user name and password) reaches QGIS's own connection and, as ``PGUSER``/``PGPASSWORD``, only the
 environment of the engine processes the plugin starts: never a file, a log line or a command line.
 
+The pointer also names, for the plugin only (the engine ignores them), the QGIS connection the record was
+opened with (``qgis_connection``) and, optionally, the team's trainer account (``qgis_trainer_connection``:
+a saved QGIS connection, or ``service=NAME``), whose connection string goes to the engine's
+``trainer_connection`` and whose login to ``ISAGE_TRAINER_PGUSER``/``ISAGE_TRAINER_PGPASSWORD``: so
+Processing algorithms and the resident engine find the logins of a workspace folder alone
+(:func:`workspace_environment`).
+
 :class:`PostgisSql` runs statements on the connection (``executeSql``: one autocommitted READ COMMITTED
 transaction each). Values are never spliced raw into SQL: :func:`literal` dollar-quotes text with a random
 tag that does not occur in it, :func:`ident` double-quotes names. The database's refusals ("budget: ...")
@@ -43,8 +50,11 @@ PROVIDER = "postgres"
 _ERROR = re.compile(
     r"ERROR:\s+(?P<message>[^\n\]]*)(?:\n\s*DETAIL:[^\n]*)?(?:\n\s*HINT:\s+(?P<hint>[^\n]*))?"  # no-i18n
 )
-TABLES = ("isage_meta", "classes", "frames", "runs", "clicks", "assessment_points")
+TABLES = ("isage_meta", "classes", "frames", "runs", "clicks", "assessment_designs", "assessment_points",
+          "assessment_labels")  # fmt: skip
 _SSL_MODES = {"disable", "allow", "prefer", "require", "verify-ca", "verify-full"}
+QGIS_CONNECTION, QGIS_TRAINER = "qgis_connection", "qgis_trainer_connection"  # the plugin's pointer keys
+TRAINER_USER, TRAINER_PASSWORD = "ISAGE_TRAINER_PGUSER", "ISAGE_TRAINER_PGPASSWORD"  # the engine's names
 
 
 class PostgisError(Exception):
@@ -58,11 +68,14 @@ class PostgisError(Exception):
 @dataclass(frozen=True)
 class PostgisTarget:
     """A record in ``schema`` of the database QGIS's saved PostGIS connection ``connection`` reaches; the
-    plugin keeps its models and outputs in ``workspace``."""
+    plugin keeps its models and outputs in ``workspace``; ``trainer``: the team's trainer account for the
+    engine's runs and assessment designs (a saved QGIS connection, or ``service=NAME``), "" to keep the
+    pointer's."""
 
     connection: str
     schema: str
     workspace: Path
+    trainer: str = ""
 
     @property
     def pointer(self) -> Path:
@@ -143,15 +156,29 @@ def engine_environment(uri: QgsDataSourceUri, title: str = "") -> dict[str, str]
 
 
 # ---- the workspace's pointer file ------------------------------------------------------------------
-def write_pointer(target: PostgisTarget, conninfo: str) -> Path:
-    """Create the workspace folder (with ``models/`` and ``outputs/``) and its ``isage-postgis.json``; a
-    pointer already there to the same record is kept as it is (with the engine's ``trainer_connection``,
-    if someone set one), one to another record is refused."""
+def is_service(text: str) -> bool:
+    return text.strip().startswith("service=")  # no-i18n
+
+
+def trainer_conninfo(trainer: str) -> str:
+    """The engine's ``trainer_connection`` for the dialog's trainer account: ``service=NAME`` as given, a
+    saved QGIS connection's connection string (its login goes to the engine's environment)."""
+    return trainer.strip() if is_service(trainer) else engine_conninfo(connection_uri(trainer))
+
+
+def write_pointer(target: PostgisTarget, conninfo: str, trainer: str = "") -> Path:
+    """Create the workspace folder (with ``models/`` and ``outputs/``) and its ``isage-postgis.json``; in a
+    pointer already there to the same record the engine's keys are kept (``trainer_connection`` too,
+    unless ``trainer``, the engine's connection string of ``target.trainer``, replaces it) and the plugin's
+    connection names are updated; one to another record is refused."""
     if not SCHEMA_NAME.match(target.schema):
         text = tr(
             "schema name '{schema}' is not a plain lower-case SQL name; give one like 'isage' or 'city_2026'"
         )
         raise PostgisError(text.format(schema=target.schema))
+    ours = {QGIS_CONNECTION: target.connection}
+    if target.trainer:
+        ours.update({"trainer_connection": trainer, QGIS_TRAINER: target.trainer})
     if target.pointer.is_file():
         found = read_pointer(target.workspace)
         if (found.get("connection"), found.get("schema")) != (conninfo, target.schema):
@@ -159,6 +186,8 @@ def write_pointer(target: PostgisTarget, conninfo: str) -> Path:
                 "{path}: this folder already points to another record ({schema}); choose another folder"
             )
             raise PostgisError(text.format(path=target.pointer, schema=found.get("schema")))
+        if {k: found.get(k) for k in ours} != ours:
+            _write_json(target.pointer, {**found, **ours})
         return target.pointer
     if (target.workspace / RECORD_FILE).exists():
         text = tr("{folder}: this folder holds a GeoPackage workspace; choose another folder")
@@ -170,9 +199,16 @@ def write_pointer(target: PostgisTarget, conninfo: str) -> Path:
         "version": POINTER_VERSION,
         "connection": conninfo,
         "schema": target.schema,
+        **ours,
     }
-    target.pointer.write_text(json.dumps(content, indent=2) + "\n", encoding="utf-8")
+    _write_json(target.pointer, content)
     return target.pointer
+
+
+def _write_json(path: Path, content: dict) -> None:
+    temporary = path.with_name(path.name + ".tmp")
+    temporary.write_text(json.dumps(content, indent=2) + "\n", encoding="utf-8")
+    temporary.replace(path)
 
 
 def read_pointer(workspace: Path) -> dict:
@@ -281,12 +317,62 @@ class PostgisSql:
 
 
 def pointer_for(target: PostgisTarget) -> Path:
-    """Write the workspace's pointer for ``target`` (the engine's connection string, no login)."""
-    return write_pointer(target, engine_conninfo(connection_uri(target.connection)))
+    """Write the workspace's pointer for ``target`` (the engine's connection strings, no login)."""
+    trainer = trainer_conninfo(target.trainer) if target.trainer else ""
+    return write_pointer(target, engine_conninfo(connection_uri(target.connection)), trainer)
 
 
 def environment_for(target: PostgisTarget) -> Mapping[str, str]:
-    return engine_environment(connection_uri(target.connection), target.connection)
+    """The engine's environment for ``target``: its connection's login and the pointer's trainer's."""
+    env = engine_environment(connection_uri(target.connection), target.connection)
+    pointer = read_pointer(target.workspace) if target.pointer.is_file() else {}
+    return {**env, **trainer_environment(pointer)}
+
+
+def trainer_environment(pointer: Mapping) -> dict[str, str]:
+    """``ISAGE_TRAINER_PGUSER``/``ISAGE_TRAINER_PGPASSWORD`` of the pointer's QGIS trainer connection ({}
+    for none, or a service whose login libpq finds itself)."""
+    trainer = str(pointer.get(QGIS_TRAINER) or "")
+    if not trainer or is_service(trainer):
+        return {}
+    user, password = login_of(connection_uri(trainer), trainer)
+    return {key: value for key, value in ((TRAINER_USER, user), (TRAINER_PASSWORD, password)) if value}
+
+
+def has_trainer(workspace: Path) -> bool:
+    """Whether the workspace's pointer names a trainer account for the engine."""
+    try:
+        return bool(read_pointer(workspace).get("trainer_connection"))
+    except PostgisError:
+        return False
+
+
+def is_postgis_workspace(path: str | Path) -> bool:
+    """Whether ``path`` is a workspace folder on a PostGIS record (or its pointer file)."""
+    path = Path(path)
+    return (path / POINTER_NAME).is_file() or (path.name == POINTER_NAME and path.is_file())
+
+
+def workspace_environment(path: str | Path) -> dict[str, str]:
+    """The engine's environment for the PostGIS workspace ``path``: the login of the QGIS connection the
+    record was opened with (or of the one saved connection reaching it) and the trainer's; {} for a
+    connection through a service (libpq reads its login). Raises :class:`PostgisError`, naming the fix."""
+    path = Path(path)
+    folder = path.parent if path.name == POINTER_NAME else path
+    pointer = read_pointer(folder)
+    conninfo = str(pointer.get("connection") or "")
+    name = str(pointer.get(QGIS_CONNECTION) or "")
+    if name not in connection_names():
+        reaching = [n for n in connection_names() if engine_conninfo(connection_uri(n)) == conninfo]
+        name = reaching[0] if len(reaching) == 1 else ""
+        if not name and not conninfo.startswith("service="):  # no-i18n
+            text = tr(
+                "{path}: no single PostGIS connection in QGIS reaches this record; open it once with the "
+                "iSAGE panel's Team (PostGIS)… button, so its connection is known"
+            )
+            raise PostgisError(text.format(path=folder / POINTER_NAME))
+    env = engine_environment(connection_uri(name), name) if name else {}
+    return {**env, **trainer_environment(pointer)}
 
 
 def engine_access(target: PostgisTarget) -> tuple[str, Mapping[str, str]]:

@@ -43,6 +43,10 @@ _WHO = (
     "SELECT session_user::text, (SELECT array_to_string(array_agg(rolname ORDER BY rolname), ',') "  # no-i18n
     "FROM pg_roles WHERE rolname IN ({groups}) AND pg_has_role(session_user, oid, 'MEMBER'))"
 )  # no-i18n
+_MAY = (
+    "SELECT pg_has_role(session_user, 'isage_admin', 'MEMBER'), "  # no-i18n
+    "has_any_column_privilege({runs_name}, 'INSERT'), has_any_column_privilege({designs_name}, 'INSERT')"
+)  # no-i18n
 _FRAMES = (
     "SELECT name, path, width, height, crs_wkt, transform, band_count, nodata "  # no-i18n
     "FROM {frames} ORDER BY fid"
@@ -123,6 +127,11 @@ class PostgisTables:
         self.login = _text(login)
         roles = [r for r in _text(roles).split(",") if r]
         self.group = roles[0] if len(roles) == 1 else ""
+        names = {f"{t}_name": literal(str(self.sql.table(t))) for t in ("runs", "assessment_designs")}
+        admin, runs, designs = self.sql.rows(_MAY, runs_name=names["runs_name"],
+                                             designs_name=names["assessment_designs_name"])[0]  # fmt: skip
+        # what the database lets this login do (it refuses the rest): the panel disables or explains it
+        self.is_admin, self.may_train, self.may_design = bool(admin), bool(runs), bool(designs)
 
     def reload(self) -> None:
         self._open()

@@ -238,6 +238,7 @@ def test_an_annotator_opens_the_record_through_a_qgis_connection_and_clicks(
     assert pointer == {
         "format": "isage-postgis-record", "version": 1, "schema": SCHEMA,
         "connection": f"host={team.cluster.socket_dir} port=5432 dbname=isage_test",
+        "qgis_connection": team.connection("ann1"),  # the plugin's: which QGIS connection (no login)
     }  # fmt: skip
     assert (ws / "models").is_dir() and (ws / "outputs").is_dir()
 
@@ -454,8 +455,8 @@ def test_the_panels_dialog_lists_qgis_connections_and_opens_the_record(
     dock.ui.postgis_button.click()
     assert dock.session.state.is_open and "ann2" in dock.ui.record_label.text()
     assert (tmp_path / "from_dialog" / POINTER_NAME).is_file() and dock.click_action.isEnabled()
-    assert not dock.assessment.start()  # not in the panel yet: said, nothing run
-    assert "does not assess a team's record" in messages(dock.iface, WARNING)[-1] and not dock.session.busy
+    assert not dock.assessment.start()  # no model yet: said, nothing run
+    assert "No model yet" in messages(dock.iface, WARNING)[-1] and not dock.session.busy
     # a schema holding no record, a folder pointing to another record: one-line errors, nothing opened
     assert not dock.session.open_postgis(PostgisTarget(name, "nothing_here", tmp_path / "nothing"))
     assert "no iSAGE record here that this login may read" in messages(dock.iface, CRITICAL)[-1]
@@ -474,8 +475,11 @@ def test_a_pointer_already_there_is_kept_with_the_engines_trainer_connection(ope
     pointer = {"format": "isage-postgis-record", "version": 1, "connection": conninfo, "schema": SCHEMA,
                "trainer_connection": "service=isage_trainer"}  # fmt: skip
     (ws / POINTER_NAME).write_text(json.dumps(pointer))
-    open_dock("ann1")
-    assert json.loads((ws / POINTER_NAME).read_text()) == pointer
+    open_dock("ann1")  # the engine's keys kept; the plugin's name of the connection added
+    assert json.loads((ws / POINTER_NAME).read_text()) == {
+        **pointer,
+        "qgis_connection": team.connection("ann1"),
+    }
 
 
 def test_a_connection_that_stores_its_password_shows_the_clicks_without_writing_it(

@@ -47,6 +47,8 @@ class TeamAssessmentStore(AssessmentStore):
 
     # ---- designs and points ----------------------------------------------------------------------
     def add_design(self, design: Design, points: Iterable[tuple[str, int, int, int, int | None]]) -> None:
+        """Written with the trainer's connection (the pointer's ``trainer_connection``, else the person's):
+        annotators label designs, the trainer and the administrator make them."""
         frames = {f.name: f for f in self.record.frames()}
         record_wkt, srid = self.store.crs_wkt, self.store.srid
         rows = []
@@ -74,7 +76,7 @@ class TeamAssessmentStore(AssessmentStore):
                 rows,
             )
 
-        self.store._run(body)
+        self.record.trainer()._run(body)
 
     def designs(self) -> list[Design]:
         return self.store._run(read_designs)

@@ -103,11 +103,15 @@ class Snapshot(NamedTuple):
 
 
 # ---- connecting ---------------------------------------------------------------------------------------
-def connect(dsn_or_service: str, *, connect_timeout_s: int = 10) -> psycopg.Connection:
+def connect(
+    dsn_or_service: str, *, connect_timeout_s: int = 10, user: str = "", password: str = ""
+) -> psycopg.Connection:
     """A connection (autocommit) to the server: ``dsn_or_service`` is a libpq connection string
     (``host=... dbname=... user=...``, or a ``postgresql://`` URI) or ``service=NAME`` (a section of
     pg_service.conf); a bare NAME means ``service=NAME``. Passwords come from the service file, ~/.pgpass
-    or the connection string, and never appear in an error: errors name the service, host and database."""
+    or the connection string, and never appear in an error: errors name the service, host and database.
+    ``user``/``password``, when given, override the connection string's and the environment's (the trainer's
+    login handed to the engine process, beside the person's ``PGUSER``/``PGPASSWORD``)."""
     conninfo = dsn_or_service.strip()
     if conninfo and "=" not in conninfo and "://" not in conninfo:
         conninfo = f"service={conninfo}"
@@ -118,11 +122,12 @@ def connect(dsn_or_service: str, *, connect_timeout_s: int = 10) -> psycopg.Conn
             "PostgreSQL: the connection string is not understood; give service=NAME (pg_service.conf) "
             "or host=... dbname=... user=..."
         ) from None
-    target = describe_target(params)
-    secret = str(params.get("password") or "")
+    login = {key: value for key, value in (("user", user), ("password", password)) if value}
+    target = describe_target({**params, **login})
+    secret = str(password or params.get("password") or "")
     try:
         conn = psycopg.connect(
-            conninfo, autocommit=True, connect_timeout=connect_timeout_s, application_name="isage"
+            conninfo, autocommit=True, connect_timeout=connect_timeout_s, application_name="isage", **login
         )
     except psycopg.Error as exc:
         why = _redact(_first_line(exc), secret)

@@ -6,7 +6,10 @@ The database keeps the rules (:mod:`.store`, schema.sql); this adapter does what
 files: frame paths are stored relative to the workspace folder and resolved against it, a click given as
 a map point is snapped to its pixel, nodata is checked against the frame's raster, and a frame in another
 CRS than the record's sends its point reprojected. Training records its run with the trainer's connection
-(``trainer_connection`` of the pointer) when one is set.
+(``trainer_connection`` of the pointer) when one is set, and so are assessment designs; that connection's
+login comes from its service file or ~/.pgpass, or from ``ISAGE_TRAINER_PGUSER``/``ISAGE_TRAINER_PGPASSWORD``
+in the engine's environment (the QGIS plugin passes a saved connection's login that way, beside the
+person's ``PGUSER``/``PGPASSWORD``).
 """
 
 from __future__ import annotations
@@ -14,6 +17,7 @@ from __future__ import annotations
 import dataclasses
 import logging
 import operator
+import os
 from contextlib import ExitStack
 from pathlib import Path
 
@@ -29,6 +33,7 @@ from .store import TRAINER, PostgisRecord, connect
 
 log = logging.getLogger(__name__)
 BACKEND = "postgis"
+TRAINER_USER, TRAINER_PASSWORD = "ISAGE_TRAINER_PGUSER", "ISAGE_TRAINER_PGPASSWORD"
 _NO_OVERRIDE = "the team's budget is kept by the database; it cannot be overridden (drop --over-budget)"
 
 
@@ -61,11 +66,15 @@ class TeamRecord:
                 store.conn.close()
 
     def trainer(self) -> PostgisRecord:
-        """The connection runs are recorded with: the pointer's trainer connection, else the person's."""
+        """The connection runs and assessment designs are recorded with: the pointer's trainer connection
+        (its login from ``ISAGE_TRAINER_PGUSER``/``ISAGE_TRAINER_PGPASSWORD`` when set), else the
+        person's."""
         if not self.pointer.trainer_connection:
             return self.store
         if self._trainer is None:
-            self._trainer = PostgisRecord(connect(self.pointer.trainer_connection), self.pointer.schema)
+            user, password = os.environ.get(TRAINER_USER, ""), os.environ.get(TRAINER_PASSWORD, "")
+            conn = connect(self.pointer.trainer_connection, user=user, password=password)
+            self._trainer = PostgisRecord(conn, self.pointer.schema)
         return self._trainer
 
     def check_writable(self) -> None:
