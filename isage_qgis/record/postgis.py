@@ -54,7 +54,7 @@ TABLES = ("isage_meta", "classes", "frames", "runs", "clicks", "assessment_desig
           "assessment_labels")  # fmt: skip
 _SSL_MODES = {"disable", "allow", "prefer", "require", "verify-ca", "verify-full"}
 QGIS_CONNECTION, QGIS_TRAINER = "qgis_connection", "qgis_trainer_connection"  # the plugin's pointer keys
-TRAINER_USER, TRAINER_PASSWORD = "ISAGE_TRAINER_PGUSER", "ISAGE_TRAINER_PGPASSWORD"  # the engine's names
+TRAINER_LOGIN_ENV = ("ISAGE_TRAINER_PGUSER", "ISAGE_TRAINER_PGPASSWORD")  # the engine's names
 
 
 class PostgisError(Exception):
@@ -336,7 +336,7 @@ def trainer_environment(pointer: Mapping) -> dict[str, str]:
     if not trainer or is_service(trainer):
         return {}
     user, password = login_of(connection_uri(trainer), trainer)
-    return {key: value for key, value in ((TRAINER_USER, user), (TRAINER_PASSWORD, password)) if value}
+    return {key: value for key, value in zip(TRAINER_LOGIN_ENV, (user, password), strict=True) if value}
 
 
 def has_trainer(workspace: Path) -> bool:

@@ -33,7 +33,7 @@ from .store import TRAINER, PostgisRecord, connect
 
 log = logging.getLogger(__name__)
 BACKEND = "postgis"
-TRAINER_USER, TRAINER_PASSWORD = "ISAGE_TRAINER_PGUSER", "ISAGE_TRAINER_PGPASSWORD"
+TRAINER_LOGIN_ENV = ("ISAGE_TRAINER_PGUSER", "ISAGE_TRAINER_PGPASSWORD")
 _NO_OVERRIDE = "the team's budget is kept by the database; it cannot be overridden (drop --over-budget)"
 
 
@@ -72,7 +72,7 @@ class TeamRecord:
         if not self.pointer.trainer_connection:
             return self.store
         if self._trainer is None:
-            user, password = os.environ.get(TRAINER_USER, ""), os.environ.get(TRAINER_PASSWORD, "")
+            user, password = (os.environ.get(name, "") for name in TRAINER_LOGIN_ENV)
             conn = connect(self.pointer.trainer_connection, user=user, password=password)
             self._trainer = PostgisRecord(conn, self.pointer.schema)
         return self._trainer
