@@ -1,10 +1,11 @@
-"""Patches around a click set that changes while training runs: new clicks first, older ones replayed.
+"""Patches around a click set that changes while training runs: new clicks first, mixed with a replay.
 
 :class:`ReplaySampler` is what live training draws from. :meth:`ReplaySampler.update` replaces the click
-set (a retracted click leaves it before the next patch is drawn); each click new to the sampler is drawn
-first, ``fresh_draws`` times, before the replay of all clicks (a class uniformly, then one of its clicks)
-goes on. Every click labelled in a drawn patch is added to :attr:`ReplaySampler.seen`, the audit of what
-the model saw.
+set (a retracted click leaves it before the next patch is drawn); each click new to the sampler is due
+``fresh_draws`` times. A batch draws due clicks first, but at most ``fresh_share`` of it (at least one
+patch): the rest is the replay of all clicks (a class uniformly, then one of its clicks), so a batch never
+holds the newest click alone and the older clicks are not forgotten. Every click labelled in a drawn patch
+is added to :attr:`ReplaySampler.seen`, the audit of what the model saw.
 """
 
 from __future__ import annotations
@@ -25,7 +26,8 @@ class ReplaySampler(PatchSampler):
 
     Args:
         class_ids: the model's class ids; a label is the index of the click's class in this list.
-        fresh_draws: how often a new click is drawn before the replay takes over.
+        fresh_draws: how often a new click is due to be drawn first.
+        fresh_share: the most of a batch (at least one patch) that due clicks take.
         The other arguments are :class:`PatchSampler`'s (``frames`` may grow through :meth:`update`).
     """
 
@@ -38,11 +40,13 @@ class ReplaySampler(PatchSampler):
         patch_size: int,
         augment: bool = True,
         seed: int | Sequence[int] = 0,
-        fresh_draws: int = 4,
+        fresh_draws: int = 2,
+        fresh_share: float = 0.25,
     ):
         super().__init__({}, bands, mean, std, patch_size, augment, seed)
         self.channel = {int(cid): i for i, cid in enumerate(class_ids)}
-        self.fresh_draws = fresh_draws
+        self.fresh_draws, self.fresh_share = fresh_draws, fresh_share
+        self._fresh_room = float("inf")  # due draws the current batch may still take
         self.seen: set[str] = set()
         self._clicks: list[Click] = []
         self._uids: set[str] = set()
@@ -103,11 +107,20 @@ class ReplaySampler(PatchSampler):
     def choose(self) -> int:
         if not self._clicks:
             raise ValueError("no clicks to sample patches around")
-        if self._fresh:
+        if self._fresh and self._fresh_room > 0:
+            self._fresh_room -= 1
             return self._index[self._fresh.popleft()]
         classes = list(self._by_class)
         members = self._by_class[classes[int(self.rng.integers(len(classes)))]]
         return int(members[int(self.rng.integers(len(members)))])
+
+    def batch(self, batch_size: int):
+        """A batch whose due draws take at most ``fresh_share`` of it (see the module docstring)."""
+        self._fresh_room = max(1, int(batch_size * self.fresh_share))
+        try:
+            return super().batch(batch_size)
+        finally:
+            self._fresh_room = float("inf")
 
     def anchor(self, index: int) -> tuple[str, int, int]:
         click = self._clicks[index]
