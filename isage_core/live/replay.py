@@ -64,6 +64,10 @@ class ReplaySampler(PatchSampler):
         """Draws of new clicks still due before the replay."""
         return len(self._fresh)
 
+    def drop_seen_due(self) -> None:
+        """Forget the due draws of clicks already seen (a press out of time draws only the unseen ones)."""
+        self._fresh = deque(u for u in self._fresh if u not in self.seen)
+
     def update(self, clicks: Sequence[Click], frames: Mapping[str, str | Path]) -> tuple[int, int]:
         """Train on ``clicks`` from now on (rasters in ``frames``); returns (clicks added, removed)."""
         for click in clicks:

@@ -433,6 +433,9 @@ class LiveTrainer:
                         stopped_by = "max_steps" if steps >= 0.8 * ts.max_steps else "time_budget"
                     self._anneal(elapsed, steps)
                 over = budget is not None and steps > 0 and elapsed >= budget
+                if over and sampler.pending:  # out of time: the unseen clicks due, in whole batches
+                    sampler.drop_seen_due()
+                    sampler.fresh_share = 1.0
                 if not sampler.pending and ((not learning and plan.annealed) or over):
                     return stopped_by if plan.annealed else "time_budget"
                 check()
@@ -440,8 +443,9 @@ class LiveTrainer:
                 steps += 1
                 share = min(elapsed / budget, 1.0) if budget else steps / max(ts.max_steps, 1)
                 report(TRAIN_SHARE * share, f"finishing the round: step {steps}, rate {plan.rate():.2g}")
-        finally:
-            self._closing = False
+        finally:  # a cancelled press: the round goes on as before it
+            self._closing, sampler.fresh_share = False, self.fresh_share
+            plan.resume()
 
     def _anneal(self, elapsed: float, steps: int) -> None:
         """Decay to the floor at a cycle's pace, or faster to end the close within ``max_steps`` steps and

@@ -152,6 +152,10 @@ class LiveSchedule:
         """Keep the current rate until :meth:`anneal` or :meth:`restart`."""
         self.pace = 0.0
 
+    def resume(self) -> None:
+        """Decay at a cycle's pace again (after :meth:`hold` or :meth:`anneal`)."""
+        self.pace = 1.0 / (self.cycle - 1)
+
     def anneal(self, steps: int) -> None:
         """Reach the floor from the current rate in ``steps`` steps, the last at the floor."""
         if steps <= 1:
