@@ -106,6 +106,7 @@ def test_live_training_follows_the_record_and_the_press_writes_an_exact_audit(tm
         click_on(ws, "bsb_1", mask, 1, seed=9)
         wait_for(lambda: trainer.round is not None and trainer.round.iteration == 1, what="round 1")
         assert trainer.round.origin.startswith("warm-start:models/iteration_000")
+        assert trainer.sampler.pending <= trainer.fresh_draws  # round 0's clicks are replayed, not due
     finally:
         trainer.stop()
     states = {e["state"] for e in events}
@@ -242,9 +243,11 @@ def test_the_press_on_clicks_that_do_not_fit_stops_at_the_cap_annealed(tmp_path,
     rates, floor = trainer.rates[1:], ts.learning_rate * ts.final_lr_fraction
     assert metrics["final_learning_rate"] == pytest.approx(floor) and rates == sorted(rates, reverse=True)
     if metrics["close_stopped_by"] == "max_steps":  # unfit for 16 steps (80 % of the cap), then 4 to anneal
-        assert len(rates) == 20 and len(set(rates[:16])) == 1
+        assert len(set(rates[:16])) == 1 and rates[18] > rates[19] == pytest.approx(floor)
+        assert all(r == pytest.approx(floor) for r in rates[20:])  # then the clicks still due, at the floor
     else:  # every labelled pixel of a check fit: the decay follows
-        assert metrics["close_stopped_by"] == "fit" and len(rates) <= 20
+        assert metrics["close_stopped_by"] == "fit"
+    assert metrics["clicks_unseen"] == [] and trainer.sampler is None
     trainer.stop()
 
 

@@ -1,11 +1,12 @@
 """Patches around a click set that changes while training runs: new clicks first, mixed with a replay.
 
-:class:`ReplaySampler` is what live training draws from. :meth:`ReplaySampler.update` replaces the click
-set (a retracted click leaves it before the next patch is drawn); each click new to the sampler is due
-``fresh_draws`` times. A batch draws due clicks first, but at most ``fresh_share`` of it (at least one
-patch): the rest is the replay of all clicks (a class uniformly, then one of its clicks), so a batch never
-holds the newest click alone and the older clicks are not forgotten. Every click labelled in a drawn patch
-is added to :attr:`ReplaySampler.seen`, the audit of what the model saw.
+:class:`ReplaySampler` is what live training draws from. :meth:`ReplaySampler.update` replaces the click set
+(a retracted click leaves it before the next patch is drawn); each click new to the sampler is due
+``fresh_draws`` times (unless added as learnt already: the earlier rounds' clicks). A batch draws due clicks
+first, but at most ``fresh_share`` of it (at least one patch): the rest is the replay of all clicks (a class
+uniformly, then one of its clicks), so a batch never holds the newest click alone and the older clicks are not
+forgotten. Every click labelled in a drawn patch is added to :attr:`ReplaySampler.seen`, the audit of what the
+model saw.
 """
 
 from __future__ import annotations
@@ -68,8 +69,15 @@ class ReplaySampler(PatchSampler):
         """Forget the due draws of clicks already seen (a press out of time draws only the unseen ones)."""
         self._fresh = deque(u for u in self._fresh if u not in self.seen)
 
-    def update(self, clicks: Sequence[Click], frames: Mapping[str, str | Path]) -> tuple[int, int]:
-        """Train on ``clicks`` from now on (rasters in ``frames``); returns (clicks added, removed)."""
+    def make_due(self, uids: Sequence[str]) -> None:
+        """Draw these clicks (once each) before the replay, as new ones."""
+        self._fresh.extend(u for u in uids if u in self._uids)
+
+    def update(
+        self, clicks: Sequence[Click], frames: Mapping[str, str | Path], due: bool = True
+    ) -> tuple[int, int]:
+        """Train on ``clicks`` from now on (rasters in ``frames``); returns (clicks added, removed). With
+        ``due`` false the clicks added join the replay only (clicks a warm start has learnt)."""
         for click in clicks:
             if click.class_id not in self.channel:
                 raise ValueError(f"click {click.uid} has class {click.class_id}, not in {list(self.channel)}")
@@ -85,7 +93,7 @@ class ReplaySampler(PatchSampler):
         self._clicks, self._uids = list(clicks), uids
         self._index = {c.uid: i for i, c in enumerate(self._clicks)}
         self._fresh = deque(u for u in self._fresh if u in uids)
-        for _ in range(self.fresh_draws):
+        for _ in range(self.fresh_draws if due else 0):
             self._fresh.extend(added)
         by_class: dict[int, list[int]] = {}
         by_frame: dict[str, list[int]] = {}

@@ -214,7 +214,8 @@ class LiveTrainer:
             classes = [(c.id, c.name) for c in record.classes()]
             if iteration != self.round.iteration or classes != [(c.id, c.name) for c in self.round.classes]:
                 self.round = None
-        if self.round is None:
+        opening = self.round is None
+        if opening:
             self._open()
         clicks = record.clicks(max_iteration=self.round.iteration)
         frames = {name: record.frame(name).path for name in {c.frame for c in clicks}}
@@ -225,6 +226,8 @@ class LiveTrainer:
             raise IsageError(f"click {stray.uid} has class {stray.class_id}, new to this round; reopening it")
         for name in set(frames) - set(self.sampler.frames):
             self._check_new_frame(name)
+        if opening and self.round.warm:  # the clicks of earlier rounds, which the warm start learnt: replayed
+            self.sampler.update([c for c in clicks if c.iteration < self.round.iteration], frames, due=False)
         added, removed = self.sampler.update(clicks, frames)
         if added or removed:
             log.info("live training: %d click(s) added, %d retracted; %d in all", added, removed, len(clicks))
@@ -409,12 +412,14 @@ class LiveTrainer:
         return result
 
     def _finish(self, report: ProgressCallback, check) -> str:
-        """The close's training, as the converge schedule ends a run: until a check since the last change
-        finds the clicks fit, the rate holds (from the peak when the cycle had ended); then it anneals to
-        the floor, both within ``time_budget_s`` (the clicks due are drawn whatever the budget). Returns why
-        the learning ended: fit, time_budget or max_steps."""
+        """The close's training, as the converge schedule ends a run: the clicks not seen in the round yet
+        are due (once each); until a check since the last change finds the clicks fit, the rate holds (from
+        the peak when the cycle had ended); then it anneals to the floor, both within ``time_budget_s`` (the
+        clicks due are drawn whatever the budget). Returns why the learning ended: fit, time_budget or
+        max_steps."""
         ts, plan, sampler = self.train_settings, self.schedule, self.sampler
         budget, began, steps = ts.time_budget_s, time.monotonic(), 0
+        sampler.make_due([c.uid for c in sampler.clicks if c.uid not in sampler.seen])  # seen in the round
         learning, stopped_by = not self.fitted, "fit"
         if learning:
             if plan.annealed:
