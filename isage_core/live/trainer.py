@@ -414,8 +414,9 @@ class LiveTrainer:
     def _finish(self, report: ProgressCallback, check) -> str:
         """The close's training, as the converge schedule ends a run: the clicks not seen in the round yet
         are due (once each); until a check since the last change finds the clicks fit, the rate holds (from
-        the peak when the cycle had ended); then it anneals to the floor, both within ``time_budget_s`` (the
-        clicks due are drawn whatever the budget). Returns why the learning ended: fit, time_budget or
+        the peak when the cycle had ended), leaving time for a whole cycle's anneal (at most half the budget);
+        then it anneals to the floor, both within ``time_budget_s`` (the clicks due are drawn whatever the
+        budget). Returns why the learning ended: fit, time_budget or
         max_steps."""
         ts, plan, sampler = self.train_settings, self.schedule, self.sampler
         budget, began, steps = ts.time_budget_s, time.monotonic(), 0
@@ -426,17 +427,20 @@ class LiveTrainer:
                 plan.restart()
             plan.hold()
         else:
-            self._anneal(0.0, 0)
+            self._anneal(0.0, 0, self._step_seconds / max(len(self.losses), 1))
         self._closing = True
         try:
             while True:
                 elapsed = time.monotonic() - began
-                long = steps >= 0.8 * ts.max_steps or (budget is not None and elapsed >= 0.8 * budget)
+                per_step = elapsed / steps if steps else self._step_seconds / max(len(self.losses), 1)
+                # time kept for a whole anneal (with a margin), at most half the budget
+                cut = budget and max(0.5 * budget, budget - 1.25 * plan.steps_left * per_step)
+                long = steps >= 0.8 * ts.max_steps or (budget is not None and elapsed >= cut)
                 if learning and (self.fitted or long):
                     learning = False
                     if not self.fitted:
                         stopped_by = "max_steps" if steps >= 0.8 * ts.max_steps else "time_budget"
-                    self._anneal(elapsed, steps)
+                    self._anneal(elapsed, steps, per_step)
                 over = budget is not None and steps > 0 and elapsed >= budget
                 if over and sampler.pending:  # out of time: the unseen clicks due, in whole batches
                     sampler.drop_seen_due()
@@ -452,12 +456,11 @@ class LiveTrainer:
             self._closing, sampler.fresh_share = False, self.fresh_share
             plan.resume()
 
-    def _anneal(self, elapsed: float, steps: int) -> None:
+    def _anneal(self, elapsed: float, steps: int, per_step: float) -> None:
         """Decay to the floor at a cycle's pace, or faster to end the close within ``max_steps`` steps and
-        what is left of the time budget."""
+        what is left of the time budget (at ``per_step`` seconds a step)."""
         ts = self.train_settings
         decay, budget = min(self.schedule.steps_left, max(1, ts.max_steps - steps)), ts.time_budget_s
-        if budget is not None and decay and self.losses:
-            per_step = self._step_seconds / len(self.losses)
-            decay = min(decay, max(1, int((budget - elapsed) / max(per_step, 1e-9))))
+        if budget is not None and decay and per_step > 0:
+            decay = min(decay, max(1, int((budget - elapsed) / per_step)))
         self.schedule.anneal(decay)
