@@ -1,5 +1,6 @@
-"""Live training on real frames: clicks join and leave the replay as the record changes, the press closes
-the round with an exact audit, and nothing is written until then."""
+"""Live training on real frames: clicks join and leave the replay as the record changes, the learning rate
+decays within a round and restarts on new clicks, the press trains until the clicks fit then anneals and
+closes the round with an exact audit, and nothing is written until then."""
 
 import time
 
@@ -12,6 +13,7 @@ from isage_core.live.replay import ReplaySampler
 from isage_core.live.trainer import LiveTrainer
 from isage_core.live.watch import RecordWatcher
 from isage_core.settings import TrainSettings
+from isage_core.training.optimiser import LiveSchedule
 from tests.test_train import TINY, add_clicks, make_workspace
 
 
@@ -55,6 +57,12 @@ def test_the_replay_draws_new_clicks_first_and_drops_a_retracted_one_at_once(tmp
     sampler.update(clicks, frames)
     due = {(c.row, c.col) for c in clicks[4:]}
     assert {sampler.anchor(sampler.choose())[1:] for _ in range(sampler.pending)} == due
+    more = ReplaySampler(range(5), [1, 2, 3], [0.0] * 3, [1.0] * 3, 64, seed=0, fresh_draws=2)
+    more.update(clicks, frames)  # 10 new clicks, 20 draws due: a batch of 4 takes one, replays three
+    for due in (19, 18, 17):
+        more.batch(4)
+        assert more.pending == due
+    more.close()
     gone = clicks[0]
     assert sampler.update(clicks[1:], frames) == (0, 1)
     anchors = {sampler.anchor(sampler.choose())[1:] for _ in range(300)}
@@ -98,6 +106,7 @@ def test_live_training_follows_the_record_and_the_press_writes_an_exact_audit(tm
         click_on(ws, "bsb_1", mask, 1, seed=9)
         wait_for(lambda: trainer.round is not None and trainer.round.iteration == 1, what="round 1")
         assert trainer.round.origin.startswith("warm-start:models/iteration_000")
+        assert trainer.sampler.pending <= trainer.fresh_draws  # round 0's clicks are replayed, not due
     finally:
         trainer.stop()
     states = {e["state"] for e in events}
@@ -122,6 +131,7 @@ def test_a_class_without_clicks_waits_and_a_cancelled_press_writes_nothing(tmp_p
             trainer.close(cancel=token)
         assert not ws.record.runs() and not list(ws.models_dir.glob("*.safetensors"))
         wait_for(lambda: trainer.state == "training" and trainer.sampler.pending == 0, what="going on")
+        assert trainer.schedule.pace > 0  # the rate decays again after the cancelled press
     finally:
         trainer.stop()
     assert trainer.state == "stopped"
@@ -151,3 +161,104 @@ def test_the_live_preview_maps_the_window_around_the_newest_click(tmp_path, bsb_
         assert 0 <= row < out.height and 0 <= col < out.width  # the window holds the newest click
     assert set(np.unique(classes)) <= {0, 1, 2, 3, 4, 255}
     assert ws.folder / "live" == type(ws.folder)(preview["preview"]).parent and not ws.record.runs()
+
+
+def test_the_live_schedule_restarts_holds_and_anneals_in_the_steps_given():
+    ts = live_settings(steps_per_run=5)
+    plan, floor = LiveSchedule(ts), ts.learning_rate * ts.final_lr_fraction
+    rates = []
+    while not plan.annealed:
+        rates.append(plan.rate())
+        plan.advance()
+    assert len(rates) == 5 and rates[0] == ts.learning_rate and rates == sorted(rates, reverse=True)
+    assert rates[-1] == pytest.approx(floor) and plan.steps_left == 0
+    plan.restart()
+    plan.advance()
+    plan.hold()
+    held = plan.rate()
+    plan.advance()
+    assert plan.rate() == held < ts.learning_rate and plan.steps_left == 4
+    plan.anneal(3)
+    rates = []
+    while not plan.annealed:
+        rates.append(plan.rate())
+        plan.advance()
+    assert rates[0] == held and len(rates) == 3 and rates[-1] == pytest.approx(floor)
+    assert LiveSchedule(live_settings(lr_schedule="constant")).annealed
+
+
+def test_the_rate_decays_between_clicks_restarts_on_a_new_one_and_idles_at_the_floor(
+    tmp_path, bsb_train_frames
+):
+    ws = make_workspace(tmp_path / "ws", bsb_train_frames, names=["bsb_1"], per_class=1)
+    path, mask = bsb_train_frames["bsb_1"]
+    ts = live_settings(steps_per_run=6, fit_target=0.01)
+    trainer = LiveTrainer(ws.folder, TINY, ts, lambda e: None)
+    peak, floor = ts.learning_rate, ts.learning_rate * ts.final_lr_fraction
+    try:
+        assert trainer.train_for(4) == 4  # the clicks may fit at the check of step 3, the rate is not low yet
+        assert trainer.rates[0] == peak and trainer.rates == sorted(trainer.rates, reverse=True)
+        assert len(set(trainer.rates)) == 4 and not trainer.settled
+        click_on(ws, "bsb_1", mask, 2, seed=5)
+        done = trainer.train_for(60)
+        rates = trainer.rates[4:]
+        assert rates[0] == peak and trainer.status()["learning_rate"] == pytest.approx(floor, rel=1e-3)
+        first_floor = next(i for i, r in enumerate(rates) if r == pytest.approx(floor))
+        assert rates[: first_floor + 1] == sorted(rates[: first_floor + 1], reverse=True) and first_floor == 5
+        assert done < 60 and trainer.settled and rates[-1] == pytest.approx(floor)  # fit, at the floor: idle
+        assert trainer.train_for(5) == 0
+    finally:
+        trainer.stop()
+
+
+def _closed(trainer, ws) -> dict:
+    with trainer.paused():  # no thread: returns at once
+        trainer.close()
+    return ws.record.runs()[-1].metrics
+
+
+def test_the_press_trains_until_the_clicks_fit_then_anneals(tmp_path, bsb_train_frames):
+    ws = make_workspace(tmp_path / "ws", bsb_train_frames, names=["bsb_1"], per_class=1)
+    path, mask = bsb_train_frames["bsb_1"]
+    ts = live_settings(steps_per_run=8, fit_target=0.05, time_budget_s=None)
+    trainer = LiveTrainer(ws.folder, TINY, ts, lambda e: None)
+    trainer.train_for(2)
+    late = click_on(ws, "bsb_1", mask, 3, seed=7)  # the press comes right after a click: its fit is unknown
+    metrics = _closed(trainer, ws)
+    close, rates = metrics["timings"]["close_steps"], trainer.rates[2:]
+    assert metrics["close_stopped_by"] == "fit" and late.uid in metrics["clicks_seen"]
+    assert ts.check_steps <= close <= 2 * ts.check_steps + 8  # a check to find the fit, then the decay
+    assert rates[0] == ts.learning_rate and rates == sorted(rates, reverse=True)  # held, then annealed
+    assert metrics["final_learning_rate"] == pytest.approx(ts.learning_rate * ts.final_lr_fraction)
+    assert metrics["stopped_by"] == "live" and metrics["steps"] == 2 + close
+    trainer.stop()
+
+
+def test_the_press_on_clicks_that_do_not_fit_stops_at_the_cap_annealed(tmp_path, bsb_train_frames):
+    ws = make_workspace(tmp_path / "ws", bsb_train_frames, names=["bsb_1"], per_class=2)
+    ts = live_settings(steps_per_run=8, fit_target=1.0, max_steps=20, time_budget_s=None)
+    trainer = LiveTrainer(ws.folder, TINY, ts, lambda e: None)
+    trainer.train_for(1)
+    metrics = _closed(trainer, ws)
+    rates, floor = trainer.rates[1:], ts.learning_rate * ts.final_lr_fraction
+    assert metrics["final_learning_rate"] == pytest.approx(floor) and rates == sorted(rates, reverse=True)
+    if metrics["close_stopped_by"] == "max_steps":  # unfit for 16 steps (80 % of the cap), then 4 to anneal
+        assert len(set(rates[:16])) == 1 and rates[18] > rates[19] == pytest.approx(floor)
+        assert all(r == pytest.approx(floor) for r in rates[20:])  # then the clicks still due, at the floor
+    else:  # every labelled pixel of a check fit: the decay follows
+        assert metrics["close_stopped_by"] == "fit"
+    assert metrics["clicks_unseen"] == [] and trainer.sampler is None
+    trainer.stop()
+
+
+def test_the_press_keeps_to_the_time_budget(tmp_path, bsb_train_frames):
+    ws = make_workspace(tmp_path / "ws", bsb_train_frames, names=["bsb_1"], per_class=2)
+    ts = live_settings(steps_per_run=1000, fit_target=1.0, max_steps=100_000, time_budget_s=3.0)
+    trainer = LiveTrainer(ws.folder, TINY, ts, lambda e: None)
+    trainer.train_for(20)  # the new clicks drawn
+    assert trainer.sampler.pending == 0
+    metrics = _closed(trainer, ws)
+    assert metrics["close_stopped_by"] in ("time_budget", "fit")
+    assert metrics["timings"]["steps_s"] < 3.0 + 1.5  # the budget, and a slow step or two
+    assert metrics["final_learning_rate"] < ts.learning_rate  # the rate fell in what was left of it
+    trainer.stop()

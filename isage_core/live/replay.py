@@ -1,10 +1,12 @@
-"""Patches around a click set that changes while training runs: new clicks first, older ones replayed.
+"""Patches around a click set that changes while training runs: new clicks first, mixed with a replay.
 
-:class:`ReplaySampler` is what live training draws from. :meth:`ReplaySampler.update` replaces the click
-set (a retracted click leaves it before the next patch is drawn); each click new to the sampler is drawn
-first, ``fresh_draws`` times, before the replay of all clicks (a class uniformly, then one of its clicks)
-goes on. Every click labelled in a drawn patch is added to :attr:`ReplaySampler.seen`, the audit of what
-the model saw.
+:class:`ReplaySampler` is what live training draws from. :meth:`ReplaySampler.update` replaces the click set
+(a retracted click leaves it before the next patch is drawn); each click new to the sampler is due
+``fresh_draws`` times (unless added as learnt already: the earlier rounds' clicks). A batch draws due clicks
+first, but at most ``fresh_share`` of it (at least one patch): the rest is the replay of all clicks (a class
+uniformly, then one of its clicks), so a batch never holds the newest click alone and the older clicks are not
+forgotten. Every click labelled in a drawn patch is added to :attr:`ReplaySampler.seen`, the audit of what the
+model saw.
 """
 
 from __future__ import annotations
@@ -25,7 +27,8 @@ class ReplaySampler(PatchSampler):
 
     Args:
         class_ids: the model's class ids; a label is the index of the click's class in this list.
-        fresh_draws: how often a new click is drawn before the replay takes over.
+        fresh_draws: how often a new click is due to be drawn first.
+        fresh_share: the most of a batch (at least one patch) that due clicks take.
         The other arguments are :class:`PatchSampler`'s (``frames`` may grow through :meth:`update`).
     """
 
@@ -38,11 +41,13 @@ class ReplaySampler(PatchSampler):
         patch_size: int,
         augment: bool = True,
         seed: int | Sequence[int] = 0,
-        fresh_draws: int = 4,
+        fresh_draws: int = 2,
+        fresh_share: float = 0.25,
     ):
         super().__init__({}, bands, mean, std, patch_size, augment, seed)
         self.channel = {int(cid): i for i, cid in enumerate(class_ids)}
-        self.fresh_draws = fresh_draws
+        self.fresh_draws, self.fresh_share = fresh_draws, fresh_share
+        self._fresh_room = float("inf")  # due draws the current batch may still take
         self.seen: set[str] = set()
         self._clicks: list[Click] = []
         self._uids: set[str] = set()
@@ -60,8 +65,19 @@ class ReplaySampler(PatchSampler):
         """Draws of new clicks still due before the replay."""
         return len(self._fresh)
 
-    def update(self, clicks: Sequence[Click], frames: Mapping[str, str | Path]) -> tuple[int, int]:
-        """Train on ``clicks`` from now on (rasters in ``frames``); returns (clicks added, removed)."""
+    def drop_seen_due(self) -> None:
+        """Forget the due draws of clicks already seen (a press out of time draws only the unseen ones)."""
+        self._fresh = deque(u for u in self._fresh if u not in self.seen)
+
+    def make_due(self, uids: Sequence[str]) -> None:
+        """Draw these clicks (once each) before the replay, as new ones."""
+        self._fresh.extend(u for u in uids if u in self._uids)
+
+    def update(
+        self, clicks: Sequence[Click], frames: Mapping[str, str | Path], due: bool = True
+    ) -> tuple[int, int]:
+        """Train on ``clicks`` from now on (rasters in ``frames``); returns (clicks added, removed). With
+        ``due`` false the clicks added join the replay only (clicks a warm start has learnt)."""
         for click in clicks:
             if click.class_id not in self.channel:
                 raise ValueError(f"click {click.uid} has class {click.class_id}, not in {list(self.channel)}")
@@ -77,7 +93,7 @@ class ReplaySampler(PatchSampler):
         self._clicks, self._uids = list(clicks), uids
         self._index = {c.uid: i for i, c in enumerate(self._clicks)}
         self._fresh = deque(u for u in self._fresh if u in uids)
-        for _ in range(self.fresh_draws):
+        for _ in range(self.fresh_draws if due else 0):
             self._fresh.extend(added)
         by_class: dict[int, list[int]] = {}
         by_frame: dict[str, list[int]] = {}
@@ -103,11 +119,20 @@ class ReplaySampler(PatchSampler):
     def choose(self) -> int:
         if not self._clicks:
             raise ValueError("no clicks to sample patches around")
-        if self._fresh:
+        if self._fresh and self._fresh_room > 0:
+            self._fresh_room -= 1
             return self._index[self._fresh.popleft()]
         classes = list(self._by_class)
         members = self._by_class[classes[int(self.rng.integers(len(classes)))]]
         return int(members[int(self.rng.integers(len(members)))])
+
+    def batch(self, batch_size: int):
+        """A batch whose due draws take at most ``fresh_share`` of it (see the module docstring)."""
+        self._fresh_room = max(1, int(batch_size * self.fresh_share))
+        try:
+            return super().batch(batch_size)
+        finally:
+            self._fresh_room = float("inf")
 
     def anchor(self, index: int) -> tuple[str, int, int]:
         click = self._clicks[index]

@@ -3,15 +3,18 @@
 A :class:`LiveTrainer` runs one thread, at a lower scheduling priority, in the resident engine
 (:mod:`isage_core.cli.serve`). It opens a round on the workspace's current iteration (the same checks and
 the same warm start as ``isage train``), then steps on the clicks as they are: before every step it asks
-SQLite whether the record changed, and on a change re-reads the clicks, so a new click is drawn first and a
-retracted one leaves the replay before the next patch. Once the clicks fit (``fit_target``) with no new
-click due, or ``max_steps`` steps passed since the last change, it idles until the record changes again
-(unlike a one-off run it does not stop on a settled loss: the CPU would idle anyway).
+SQLite whether the record changed, and on a change re-reads the clicks, so a new click is drawn first (in a
+bounded share of each batch, the rest replays all clicks) and a retracted one leaves the replay before the
+next patch. The learning rate follows a :class:`~isage_core.training.optimiser.LiveSchedule`: new clicks
+restart a cosine decay to the floor. Once the clicks fit (``fit_target``) with no new click due and the
+rate at its floor, or ``max_steps`` steps passed since the last change, it idles until the record changes
+again (unlike a one-off run it does not stop on a settled loss: the CPU would idle anyway).
 
 Nothing is written while it trains: a crash or kill leaves the last closed iteration's model as it was,
 and the clicks live in the record, which the plugin writes. :meth:`LiveTrainer.close` (the person's Train
-press) finishes the round: the clicks made since the last step are drawn, then the checkpoint and the run
-row are written as ``isage train`` writes them, with the audit of every click the model saw in the round
+press) finishes the round: it trains on until the clicks made since the last step are drawn and the clicks
+fit, then anneals the rate (as the converge schedule, within ``time_budget_s``); then the checkpoint and the
+run row are written as ``isage train`` writes them, with the audit of every click the model saw in the round
 (``clicks_seen``; those retracted since in ``clicks_seen_retracted``).
 """
 
@@ -32,7 +35,7 @@ from ..events import ProgressCallback
 from ..record.click_record import hash_clicks
 from ..record.workspace import Workspace
 from ..settings import ModelSettings, TrainSettings
-from ..training.optimiser import TRAIN_SHARE, Optimisation, Stepper
+from ..training.optimiser import TRAIN_SHARE, LiveSchedule, Optimisation, Stepper
 from .replay import ReplaySampler
 from .watch import RecordWatcher, watcher_for
 
@@ -57,7 +60,8 @@ class LiveTrainer:
         *,
         poll_s: float = 0.5,
         status_every_s: float = 2.0,
-        fresh_draws: int = 4,
+        fresh_draws: int = 2,
+        fresh_share: float = 0.25,
         nice: int = 10,
         preview_every_s: float | None = None,
     ):
@@ -65,7 +69,7 @@ class LiveTrainer:
         self.model_settings, self.train_settings = model_settings, train_settings
         self.publish = publish
         self.poll_s, self.status_every_s = poll_s, status_every_s
-        self.fresh_draws, self.nice = fresh_draws, nice
+        self.fresh_draws, self.fresh_share, self.nice = fresh_draws, fresh_share, nice
         self.preview_every_s = preview_every_s  # None: no live preview of the map
         self._preview_due, self._previews, self._last_preview = False, 0, 0.0
         self._cond = threading.Condition()
@@ -77,9 +81,11 @@ class LiveTrainer:
         self.round = None
         self.sampler: ReplaySampler | None = None
         self.stepper: Stepper | None = None
+        self.schedule: LiveSchedule | None = None
         self.state, self.message = "starting", ""
         self._reset_stats()
         self._last_status = 0.0
+        self._closing = False
 
     @property
     def folder(self) -> Path:
@@ -170,7 +176,9 @@ class LiveTrainer:
     # ---- the round ---------------------------------------------------------------------------------
     def _reset_stats(self) -> None:
         self.losses: list[float] = []
+        self.rates: list[float] = []  # the learning rate of each step
         self.fit_rates: list[float] = []
+        self._fit_current = False  # a check of steps completed since the clicks last changed
         self._window: list[tuple[float, int, int]] = []
         self._settled = False
         self._steps_since_change = 0
@@ -185,9 +193,10 @@ class LiveTrainer:
         meta, ts = opened.meta, self.train_settings
         self.sampler = ReplaySampler(
             meta.class_ids, meta.bands, meta.mean, meta.std, ts.patch_size, ts.augment,
-            seed=[ts.seed, opened.iteration], fresh_draws=self.fresh_draws,
+            seed=[ts.seed, opened.iteration], fresh_draws=self.fresh_draws, fresh_share=self.fresh_share,
         )  # fmt: skip
         self.stepper = Stepper(opened.network, ts, opened.device)
+        self.schedule = LiveSchedule(ts)
         self.round = opened
         self._reset_stats()
         log.info("live training of iteration %d started", opened.iteration)
@@ -205,7 +214,8 @@ class LiveTrainer:
             classes = [(c.id, c.name) for c in record.classes()]
             if iteration != self.round.iteration or classes != [(c.id, c.name) for c in self.round.classes]:
                 self.round = None
-        if self.round is None:
+        opening = self.round is None
+        if opening:
             self._open()
         clicks = record.clicks(max_iteration=self.round.iteration)
         frames = {name: record.frame(name).path for name in {c.frame for c in clicks}}
@@ -216,11 +226,15 @@ class LiveTrainer:
             raise IsageError(f"click {stray.uid} has class {stray.class_id}, new to this round; reopening it")
         for name in set(frames) - set(self.sampler.frames):
             self._check_new_frame(name)
+        if opening and self.round.warm:  # the clicks of earlier rounds, which the warm start learnt: replayed
+            self.sampler.update([c for c in clicks if c.iteration < self.round.iteration], frames, due=False)
         added, removed = self.sampler.update(clicks, frames)
         if added or removed:
             log.info("live training: %d click(s) added, %d retracted; %d in all", added, removed, len(clicks))
-            self._settled, self._steps_since_change = False, 0
+            self._settled, self._steps_since_change, self._fit_current = False, 0, False
             self._preview_due = True
+            if added:
+                self.schedule.restart()
 
     def _check_new_frame(self, name: str) -> None:
         """A frame clicked for the first time in this round must suit the round's network, as in a run."""
@@ -240,21 +254,34 @@ class LiveTrainer:
             self.round.mismatched[name] = reason
 
     def step(self) -> None:
-        ts = self.train_settings
-        began = time.monotonic()
-        loss, fit, labelled = self.stepper.step(*self.sampler.batch(ts.batch_size), ts.learning_rate)
+        ts, plan = self.train_settings, self.schedule
+        began, rate = time.monotonic(), plan.rate()
+        loss, fit, labelled = self.stepper.step(*self.sampler.batch(ts.batch_size), rate)
+        plan.advance()
         self._step_seconds += time.monotonic() - began
         self.losses.append(loss)
+        self.rates.append(rate)
         self._window.append((loss, fit, labelled))
         self._steps_since_change += 1
         if len(self._window) >= max(1, ts.check_steps):
-            rate = sum(w[1] for w in self._window) / max(sum(w[2] for w in self._window), 1)
-            self.fit_rates.append(round(rate, 4))
-            fitted = rate >= ts.fit_target and not self.sampler.pending  # the CPU is free: no stop on a
-            # settled loss while clicks are unfit, only at max_steps since the last change
-            self._settled = fitted or self._steps_since_change >= ts.max_steps
+            fit_rate = sum(w[1] for w in self._window) / max(sum(w[2] for w in self._window), 1)
+            self.fit_rates.append(round(fit_rate, 4))
+            self._fit_current = True
+            # the CPU is free: no stop on a settled loss while clicks are unfit, only at max_steps since the
+            # last change; a cycle that ended on unfit clicks starts again if it can end before that
+            fitted = self.fitted and not self.sampler.pending
+            room = self._steps_since_change + plan.cycle <= ts.max_steps
+            if not (fitted or self._closing) and plan.annealed and room:
+                plan.restart()
+            self._settled = (fitted and plan.annealed) or self._steps_since_change >= ts.max_steps
             self._window = []
         self._publish_status()
+
+    @property
+    def fitted(self) -> bool:
+        """Whether a check since the clicks last changed found them fit (``fit_target``)."""
+        target = self.train_settings.fit_target
+        return self._fit_current and bool(self.fit_rates) and self.fit_rates[-1] >= target
 
     def _maybe_preview(self) -> None:
         """A live preview around the newest click, once a check's steps followed a change (or the clicks
@@ -281,7 +308,8 @@ class LiveTrainer:
 
     @property
     def settled(self) -> bool:
-        """Whether the clicks fit (or ``max_steps`` passed since the last change): nothing to train."""
+        """Whether the clicks fit at the floor rate (or ``max_steps`` passed since the last change): nothing
+        to train."""
         return self.round is not None and self._settled
 
     def train_for(self, steps: int) -> int:
@@ -323,14 +351,16 @@ class LiveTrainer:
             "clicks": len(sampler.clicks) if sampler is not None and self.round is not None else 0,
             "clicks_seen": len(sampler.seen) if sampler is not None and self.round is not None else 0,
             "fit": self.fit_rates[-1] if self.fit_rates else None,
+            "learning_rate": float(f"{self.schedule.rate():.3g}") if self.schedule is not None else None,
             "seconds_per_step": round(self._step_seconds / len(self.losses), 4) if self.losses else None,
         }
 
     # ---- the press ---------------------------------------------------------------------------------
     def close(self, progress: ProgressCallback | None = None, cancel: CancelToken | None = None):
-        """Finish the round (call inside :meth:`paused`): draw the clicks new since the last step, then
-        write the checkpoint and the run row; returns the :class:`~isage_core.loop.train.TrainResult`.
-        A cancel or a failure writes nothing and the round goes on."""
+        """Finish the round (call inside :meth:`paused`): train until the clicks new since the last step
+        are drawn and the clicks fit, anneal (:meth:`_finish`), then write the checkpoint and the run row;
+        returns the :class:`~isage_core.loop.train.TrainResult`. A cancel or a failure writes nothing and the
+        round goes on."""
         from ..loop.train import _training_inputs, close_round
 
         report = progress or (lambda fraction, message="": None)
@@ -345,11 +375,8 @@ class LiveTrainer:
             raise IsageError(f"{self.workspace.record.where}: the clicks kept changing; press Train again")
         opened = self.round
         timings = {"open_s": round(time.monotonic() - began, 3)}  # here: re-reading the record
-        began, due, before = time.monotonic(), self.sampler.pending, len(self.losses)
-        while self.sampler.pending:
-            check()
-            self.step()
-            report(TRAIN_SHARE * 0.5 * (1 - self.sampler.pending / max(due, 1)), "training the newest clicks")
+        began, before = time.monotonic(), len(self.losses)
+        stopped_by = self._finish(report, check)
         timings |= {"steps_s": round(time.monotonic() - began, 3), "close_steps": len(self.losses) - before}
         seen, alive = set(self.sampler.seen), {c.uid for c in clicks}
         run = Optimisation(
@@ -366,6 +393,9 @@ class LiveTrainer:
             "clicks_seen": sorted(seen),
             "clicks_seen_retracted": sorted(seen - alive),
             "clicks_unseen": sorted(alive - seen),
+            "close_stopped_by": stopped_by,
+            "lr_restarts": self.schedule.restarts,
+            "final_learning_rate": self.rates[-1] if self.rates else None,
         }
         closing = replace(opened, clicks=clicks, frames=frames, clicks_hash=hash_clicks(clicks))
         opened.network.eval()
@@ -378,5 +408,59 @@ class LiveTrainer:
             raise
         self.round = None  # the next round warm-starts from the model just written
         self._close_sampler()
-        self.sampler, self.stepper = None, None
+        self.sampler, self.stepper, self.schedule = None, None, None
         return result
+
+    def _finish(self, report: ProgressCallback, check) -> str:
+        """The close's training, as the converge schedule ends a run: the clicks not seen in the round yet
+        are due (once each); until a check since the last change finds the clicks fit, the rate holds (from
+        the peak when the cycle had ended), leaving time for a whole cycle's anneal (at most half the budget);
+        then it anneals to the floor, both within ``time_budget_s`` (the clicks due are drawn whatever the
+        budget). Returns why the learning ended: fit, time_budget or
+        max_steps."""
+        ts, plan, sampler = self.train_settings, self.schedule, self.sampler
+        budget, began, steps = ts.time_budget_s, time.monotonic(), 0
+        sampler.make_due([c.uid for c in sampler.clicks if c.uid not in sampler.seen])  # seen in the round
+        learning, stopped_by = not self.fitted, "fit"
+        if learning:
+            if plan.annealed:
+                plan.restart()
+            plan.hold()
+        else:
+            self._anneal(0.0, 0, self._step_seconds / max(len(self.losses), 1))
+        self._closing = True
+        try:
+            while True:
+                elapsed = time.monotonic() - began
+                per_step = elapsed / steps if steps else self._step_seconds / max(len(self.losses), 1)
+                # time kept for a whole anneal (with a margin), at most half the budget
+                cut = budget and max(0.5 * budget, budget - 1.25 * plan.steps_left * per_step)
+                long = steps >= 0.8 * ts.max_steps or (budget is not None and elapsed >= cut)
+                if learning and (self.fitted or long):
+                    learning = False
+                    if not self.fitted:
+                        stopped_by = "max_steps" if steps >= 0.8 * ts.max_steps else "time_budget"
+                    self._anneal(elapsed, steps, per_step)
+                over = budget is not None and steps > 0 and elapsed >= budget
+                if over and sampler.pending:  # out of time: the unseen clicks due, in whole batches
+                    sampler.drop_seen_due()
+                    sampler.fresh_share = 1.0
+                if not sampler.pending and ((not learning and plan.annealed) or over):
+                    return stopped_by if plan.annealed else "time_budget"
+                check()
+                self.step()
+                steps += 1
+                share = min(elapsed / budget, 1.0) if budget else steps / max(ts.max_steps, 1)
+                report(TRAIN_SHARE * share, f"finishing the round: step {steps}, rate {plan.rate():.2g}")
+        finally:  # a cancelled press: the round goes on as before it
+            self._closing, sampler.fresh_share = False, self.fresh_share
+            plan.resume()
+
+    def _anneal(self, elapsed: float, steps: int, per_step: float) -> None:
+        """Decay to the floor at a cycle's pace, or faster to end the close within ``max_steps`` steps and
+        what is left of the time budget (at ``per_step`` seconds a step)."""
+        ts = self.train_settings
+        decay, budget = min(self.schedule.steps_left, max(1, ts.max_steps - steps)), ts.time_budget_s
+        if budget is not None and decay and per_step > 0:
+            decay = min(decay, max(1, int((budget - elapsed) / per_step)))
+        self.schedule.anneal(decay)

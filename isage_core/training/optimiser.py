@@ -127,6 +127,64 @@ class StepPlan:
             self.decay_from, self.end = done, min(done + decay, self.cap)
 
 
+class LiveSchedule:
+    """The learning rate of a live round: cosine cycles from ``ts.learning_rate`` to its floor
+    (``final_lr_fraction``), restarted when new clicks arrive.
+
+    A cycle lasts ``cycle`` steps (default ``ts.steps_per_run``, the fixed schedule's warm round); once it
+    ends the rate stays at the floor (:attr:`annealed`). :meth:`hold` keeps the rate where it is (the
+    close, while the clicks do not fit yet) and :meth:`anneal` reaches the floor in a given number of
+    steps. A ``constant`` ``lr_schedule`` keeps ``ts.learning_rate`` and is always annealed.
+    """
+
+    def __init__(self, ts: TrainSettings, cycle: int | None = None):
+        self.ts = ts
+        self.cycle = max(2, cycle or ts.steps_per_run)
+        self.restarts = -1
+        self.restart()
+
+    def restart(self) -> None:
+        """Back to the peak rate, decaying over a whole cycle."""
+        self.phase, self.pace, self._floored = 0.0, 1.0 / (self.cycle - 1), False
+        self.restarts += 1
+
+    def hold(self) -> None:
+        """Keep the current rate until :meth:`anneal` or :meth:`restart`."""
+        self.pace = 0.0
+
+    def resume(self) -> None:
+        """Decay at a cycle's pace again (after :meth:`hold` or :meth:`anneal`)."""
+        self.pace = 1.0 / (self.cycle - 1)
+
+    def anneal(self, steps: int) -> None:
+        """Reach the floor from the current rate in ``steps`` steps, the last at the floor."""
+        if steps <= 1:
+            self.phase, self.pace = 1.0, 0.0
+        else:
+            self.pace = (1.0 - self.phase) / (steps - 1)
+
+    @property
+    def annealed(self) -> bool:
+        """Whether a step ran at the floor since the last restart (always, for a constant rate)."""
+        return self.ts.lr_schedule == "constant" or self._floored
+
+    @property
+    def steps_left(self) -> int:
+        """Steps to the floor at a cycle's pace, the floor's included (0 once annealed)."""
+        return 0 if self.annealed else math.ceil((1.0 - self.phase) * (self.cycle - 1) - 1e-9) + 1
+
+    def rate(self) -> float:
+        if self.ts.lr_schedule == "constant":
+            return self.ts.learning_rate
+        floor = self.ts.learning_rate * self.ts.final_lr_fraction
+        return floor + (self.ts.learning_rate - floor) * 0.5 * (1 + math.cos(math.pi * self.phase))
+
+    def advance(self) -> None:
+        """One step done at :meth:`rate`."""
+        self._floored = self._floored or self.phase >= 1.0 - 1e-9
+        self.phase = min(1.0, self.phase + self.pace)
+
+
 class Stepper:
     """Adam steps of the Error-Weighted Dice Loss on a network: the step every training loop shares.
 
