@@ -12,13 +12,13 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from qgis.core import QgsCoordinateReferenceSystem, QgsCoordinateTransform, QgsPointXY, QgsProject
+from qgis.core import QgsCoordinateReferenceSystem, QgsPointXY
 
 from ..translation import tr
 from .frames import FrameInfo
 from .model import ClassCount, ClassInfo, ClickInfo, is_null
 from .postgis import Fragment, PostgisError, PostgisSql, PostgisTarget, compose, literal
-from .tables import SCHEMA_VERSION
+from .tables import SCHEMA_VERSION, to_record_crs
 from .view import ClickRow, RecordSnapshot, RunInfo
 from .view import FrameInfo as SnapshotFrame
 
@@ -215,7 +215,7 @@ class PostgisTables:
     ) -> int | None:
         """fid of the unretracted click nearest ``point`` (in ``crs``) within ``tolerance`` (record CRS
         units); None when there is none."""
-        here = self._to_record(point, crs)
+        here = to_record_crs(point, crs, self.crs)
         if here is None:
             return None
         at = self._point(here)
@@ -224,15 +224,6 @@ class PostgisTables:
 
     def _point(self, point: QgsPointXY) -> Fragment:
         return Fragment(compose(_POINT, dict(x=literal(point.x()), y=literal(point.y()), srid=self.srid)))
-
-    def _to_record(self, point: QgsPointXY, crs: QgsCoordinateReferenceSystem) -> QgsPointXY | None:
-        record = self.crs
-        if not crs.isValid() or not record.isValid() or crs == record:
-            return QgsPointXY(point)
-        try:
-            return QgsCoordinateTransform(crs, record, QgsProject.instance()).transform(point)
-        except Exception:  # noqa: BLE001 - QgsCsException: the point has no place in the record CRS
-            return None
 
     def is_sample_pixel(self, frame: str, row: int, col: int) -> bool:
         """Whether the pixel is a point of an accuracy assessment sample (the database refuses it too)."""

@@ -169,7 +169,7 @@ class RecordTables:
     ) -> int | None:
         """fid of the unretracted click nearest ``point`` (given in ``crs``) within ``tolerance``, in units
         of the record CRS; None when there is none."""
-        here = self._to_record(point, crs)
+        here = to_record_crs(point, crs, self.crs)
         if here is None:
             return None
         box = QgsRectangle(
@@ -184,11 +184,14 @@ class RecordTables:
                     best = (d, f.id())
         return None if best is None else best[1]
 
-    def _to_record(self, point: QgsPointXY, crs: QgsCoordinateReferenceSystem) -> QgsPointXY | None:
-        record = self.crs
-        if not crs.isValid() or not record.isValid() or crs == record:
-            return QgsPointXY(point)
-        try:
-            return QgsCoordinateTransform(crs, record, QgsProject.instance()).transform(point)
-        except Exception:  # noqa: BLE001 - QgsCsException: the point has no place in the record CRS
-            return None
+
+def to_record_crs(
+    point: QgsPointXY, crs: QgsCoordinateReferenceSystem, record: QgsCoordinateReferenceSystem
+) -> QgsPointXY | None:
+    """``point`` (in ``crs``) in the record's CRS; None where it has no place there."""
+    if not crs.isValid() or not record.isValid() or crs == record:
+        return QgsPointXY(point)
+    try:
+        return QgsCoordinateTransform(crs, record, QgsProject.instance()).transform(point)
+    except Exception:  # noqa: BLE001 - QgsCsException: the point has no place in the record CRS
+        return None
