@@ -155,7 +155,7 @@ class ClickMethod(Method):
             self.live = LiveTrainer(
                 self.folder, self.data.model_settings, self.data.train_settings, lambda event: None
             )
-        self.live.train_for(steps)
+        self.live.train_for(steps, self.data.cancel)
 
     def strategy(self) -> str:
         """What this round's picks follow: an expert strategy, ``random``, ``representative`` or

@@ -312,15 +312,18 @@ class LiveTrainer:
         to train."""
         return self.round is not None and self._settled
 
-    def train_for(self, steps: int) -> int:
+    def train_for(self, steps: int, cancel: CancelToken | None = None) -> int:
         """Without the thread (the benchmark's simulated person): re-read the record, then up to ``steps``
-        steps unless the clicks fit; the steps run. A round that cannot open yet runs none."""
+        steps unless the clicks fit; the steps run. A round that cannot open yet runs none. ``cancel`` is
+        checked before every step (it raises :class:`~isage_core.errors.Cancelled`; nothing is written)."""
         try:
             self.sync()
         except IsageError:
             return 0
         done = 0
         while done < steps and not self._settled:
+            if cancel is not None:
+                cancel.check()
             self.step()
             done += 1
         return done
