@@ -115,6 +115,18 @@ def test_a_workspace_on_the_database_holds_no_secret_and_says_where_its_record_i
     assert "no record in schema 'nope'" in message and not (team.root / "empty").exists()
 
 
+def test_joining_a_record_refuses_the_options_that_only_create_one_and_writes_nothing(team):
+    before = [(c.id, c.name, c.color) for c in team.record("ada").classes()]
+    join = ("init", team.root / "late", "--postgres", team.where, "--schema", team.schema)
+    message = team.refused(SUPERUSER, *join, "--classes", "0:other:#000000", "--crs", "EPSG:4326")
+    assert f"schema '{team.schema}' already holds a record" in message
+    assert "drop --classes and --crs" in message and "isage classes set" in message
+    (team.root / "late").mkdir()  # an empty folder picked for the workspace stays empty
+    assert "drop --crs (" in team.refused("ann2", *join, "--crs", "EPSG:31983")
+    assert not any((team.root / "late").iterdir())
+    assert [(c.id, c.name, c.color) for c in team.record("ada").classes()] == before
+
+
 def test_each_person_clicks_as_themselves_within_the_teams_budget(team):
     ws1, ws2 = team.folder("ann1"), team.folder("ann2")
     status, events = team.run("ann1", "click", "add", ws1, "--frame", "bsb_1", "--class", "1", "--row", "10",

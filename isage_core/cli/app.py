@@ -41,10 +41,13 @@ def build_parser() -> argparse.ArgumentParser:
     )  # fmt: skip
     p.add_argument("workspace")
     p.add_argument(
-        "--classes", help='"id:name:#rrggbb,..." or a JSON file [{"id","name","color"}] (required unless '
-        "joining a PostGIS record)",
+        "--classes", help='"id:name:#rrggbb,..." or a JSON file [{"id","name","color"}] (required to '
+        "create a record; refused when joining a PostGIS one)",
     )  # fmt: skip
-    p.add_argument("--crs", help="the record's CRS (default: the first frame's; PostGIS: an EPSG code)")
+    p.add_argument(
+        "--crs", help="the new record's CRS (default: the first frame's; PostGIS: an EPSG code; refused when "
+        "joining)",
+    )  # fmt: skip
     p.add_argument(
         "--postgres", metavar="CONNECTION",
         help="keep the record in PostgreSQL/PostGIS: a pg_service.conf service name or a libpq connection "

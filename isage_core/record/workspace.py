@@ -54,8 +54,9 @@ class Workspace:
         cls, folder: str | Path, pointer, classes: list[ClassDef] | None = None, crs=None
     ) -> Workspace:
         """A workspace on the PostGIS record ``pointer`` names: joins the record when the schema holds
-        one, else creates it (the administrator's login; ``classes`` needed). The folder and its pointer
-        are written only once the database said yes."""
+        one (``classes`` and ``crs`` refused: they apply only to creating), else creates it (the
+        administrator's login; ``classes`` needed). The folder and its pointer are written only once the
+        database said yes."""
         from .postgres.store import PostgisRecord, connect, create_record, record_exists
         from .postgres.team_record import TeamRecord
 
@@ -68,6 +69,14 @@ class Workspace:
         conn = connect(pointer.connection)
         try:
             if record_exists(conn, pointer.schema):
+                given = [flag for flag, value in (("--classes", classes), ("--crs", crs)) if value]
+                if given:
+                    raise IsageError(
+                        f"PostgreSQL {conn.info.user}@{conn.info.dbname}: schema '{pointer.schema}' already "
+                        f"holds a record, which init joins; drop {' and '.join(given)} (the record keeps the "
+                        "classes and CRS it was created with; an isage_admin member adds or renames classes "
+                        "with `isage classes set`)"
+                    )
                 store = PostgisRecord(conn, pointer.schema)
             elif not classes:
                 raise IsageError(
