@@ -12,6 +12,7 @@ import numpy as np
 import rasterio
 from rasterio._err import CPLE_BaseError
 from rasterio.crs import CRS
+from rasterio.enums import MaskFlags
 from rasterio.errors import NotGeoreferencedWarning, RasterioError, RasterioIOError
 from rasterio.transform import Affine
 from rasterio.windows import Window
@@ -194,8 +195,12 @@ def reproject_points(xs, ys, src_crs: CRS | str, dst_crs: CRS | str) -> tuple[np
 def valid_mask(src, window: Window | None = None) -> np.ndarray:
     """Boolean mask (rows, cols) of pixels that hold data in every band: nodata and masks honoured, and
     in floating-point rasters NaN and infinite values are nodata too."""
+    floating = any(np.dtype(d).kind == "f" for d in src.dtypes)
+    if not floating and all(MaskFlags.all_valid in flags for flags in src.mask_flag_enums):
+        height, width = (src.height, src.width) if window is None else (int(window.height), int(window.width))
+        return np.ones((height, width), dtype=bool)  # no nodata, no mask: nothing to read
     valid = np.all(src.read_masks(window=window) > 0, axis=0)
-    if any(np.dtype(d).kind == "f" for d in src.dtypes):
+    if floating:
         valid &= np.all(np.isfinite(read_pixels(src, window=window)), axis=0)
     return valid
 

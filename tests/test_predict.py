@@ -20,8 +20,15 @@ from isage_core.benchmark.sample_data import sample_root
 from isage_core.cancel import CancelToken
 from isage_core.errors import Cancelled, IsageError
 from isage_core.inference.predict import pixel_tiles, predict_at_pixels, predict_frame, predict_probabilities
-from isage_core.inference.rasterout import ClassTable, category_xml, overview_factors
-from isage_core.inference.tiling import tile_starts, tile_weights
+from isage_core.inference.rasterout import HEATMAP_STEP, ClassTable, category_xml, overview_factors
+from isage_core.inference.tiling import (
+    grid_starts,
+    padded_read,
+    strip_tiles,
+    tile_starts,
+    tile_weights,
+    unit_span,
+)
 from isage_core.model.network import build_network
 from isage_core.settings import ModelMeta, PredictSettings
 
@@ -121,6 +128,45 @@ def read(path: Path) -> np.ndarray:
 # --- tiling arithmetic -------------------------------------------------------------------------------
 
 
+@pytest.mark.parametrize(
+    "height,width,tile,overlap", [(300, 500, 128, 32), (90, 700, 128, 16), (40, 60, 64, 8)]
+)
+def test_a_row_of_tiles_read_at_once_equals_each_tile_read_alone(height, width, tile, overlap):
+    image = np.random.default_rng(0).random((2, height, width), dtype=np.float32)
+    reads = []
+
+    def read(win):
+        reads.append(win)
+        rows, cols = win.toslices()
+        return image[:, rows, cols].copy()
+
+    cols = grid_starts(width, tile, overlap)
+    for row in grid_starts(height, tile, overlap):
+        reads.clear()
+        together = strip_tiles(read, height, width, row, cols, tile)
+        assert len(reads) == 1  # the row's tiles share one read
+        for col, got in zip(cols, together, strict=True):
+            alone = padded_read(read, height, width, row, row + tile, col, col + tile)
+            np.testing.assert_array_equal(got, alone)
+
+
+def test_only_pixels_one_tile_covers_have_weight_one():
+    from isage_core.inference.tiling import TileRunner
+
+    runner = TileRunner(pointwise_model(), make_meta(), PredictSettings(tile_size=64, overlap=16), CPU, None)
+    for length in (64, 100, 300):
+        starts = grid_starts(length, 64, 16)
+        cover = np.zeros(length, int)
+        for start in starts:
+            cover[max(start, 0) : start + 64] += 1
+        for start in starts:
+            weights = runner.weights(start, length)
+            low, high = unit_span(weights)
+            inside = np.arange(start, start + 64)
+            alone = (inside >= 0) & (inside < length) & (cover[np.clip(inside, 0, length - 1)] == 1)
+            assert high > low and np.array_equal(np.flatnonzero(alone), np.arange(low, high)), (length, start)
+
+
 def test_tile_layout_covers_everything():
     assert tile_starts(100, 64, 40) == [0, 36]
     assert tile_starts(64, 64, 40) == [0]
@@ -179,12 +225,15 @@ def test_outputs_keep_georeferencing_colours_names_and_overviews(tmp_path, mosai
         for ds in (cls, conf):
             assert ds.crs == rasterio.crs.CRS.from_string(CRS)
             assert ds.transform == TRANSFORM and (ds.width, ds.height) == (512, 512)
-            assert ds.block_shapes[0] == (512, 512) and ds.compression.name == "deflate"
+            assert ds.block_shapes[0] == (512, 512)
             assert ds.overviews(1) == [2]
-        assert cls.dtypes[0] == "uint8" and cls.nodata == 255
-        assert conf.dtypes[0] == "float32" and conf.nodata == -1
+        assert cls.dtypes[0] == "uint8" and cls.nodata == 255 and cls.compression.name == "deflate"
+        assert conf.dtypes[0] == "float32" and conf.nodata == -1 and conf.compression.name == "lerc"
         np.testing.assert_array_equal(cls.read(1), expected.argmax(0))
-        np.testing.assert_allclose(conf.read(1), expected.max(0), atol=1e-6)
+        # a heatmap is stored to the nearest multiple of HEATMAP_STEP, and nothing further is lost
+        stored = conf.read(1)
+        assert np.abs(stored - expected.max(0)).max() <= HEATMAP_STEP / 2
+        assert np.array_equal(np.round(stored / HEATMAP_STEP) * HEATMAP_STEP, stored)
         colormap = cls.colormap(1)
         assert colormap[1] == (0x37, 0x7E, 0xB8, 255) and colormap[255][3] == 0
         tags = cls.tags()
@@ -284,10 +333,10 @@ def test_change_and_error_heatmaps_on_a_hand_made_case(tmp_path):
         reference=tmp_path / "ref.tif",
     )
     change, error = read(out["change"]), read(out["error"])
-    np.testing.assert_allclose(change[:, :20], confidence[:, :20], atol=1e-6)
+    np.testing.assert_allclose(change[:, :20], confidence[:, :20], atol=HEATMAP_STEP / 2)
     assert np.all(change[:, 20:40] == 0) and np.all(change[10:, 40:] == 0)
     assert np.all(change[:10, 40:] == -1)
-    np.testing.assert_allclose(error[30:, :], confidence[30:, :], atol=1e-6)
+    np.testing.assert_allclose(error[30:, :], confidence[30:, :], atol=HEATMAP_STEP / 2)
     assert np.all(error[5:30, :] == 0) and np.all(error[:5, 5:] == 0) and np.all(error[:5, :5] == -1)
 
 

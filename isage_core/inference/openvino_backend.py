@@ -59,10 +59,13 @@ class OpenVinoBackend:
         self.name = f"openvino-{self.precision}"
         self.outputs = len(self.compiled.outputs)
 
-    def run(self, batch: np.ndarray) -> list[np.ndarray]:
-        """Every output of the graph for ``batch`` (copies, float32)."""
+    def run(self, batch: np.ndarray, transient: bool = False) -> list[np.ndarray]:
+        """Every output of the graph for ``batch``, float32: copies, or (``transient``) the request's own
+        buffers, which the next call overwrites."""
         try:
-            results = self.request.infer({0: np.ascontiguousarray(batch, dtype=np.float32)})
+            results = self.request.infer(
+                {0: np.ascontiguousarray(batch, dtype=np.float32)}, share_inputs=True, share_outputs=True
+            )
         except Exception as exc:  # OpenVINO raises its own exception types
             if "divisible" in str(exc) or "Concat" in str(exc) or "shape" in str(exc).lower():
                 raise IsageError(
@@ -70,11 +73,17 @@ class OpenVinoBackend:
                     "use a tile size that is a multiple of 32"
                 ) from exc
             raise
-        return [np.array(results[i], dtype=np.float32) for i in range(self.outputs)]
+        outputs = [np.asarray(results[i], dtype=np.float32) for i in range(self.outputs)]
+        return outputs if transient else [out.copy() for out in outputs]
 
     def probabilities(self, batch: np.ndarray) -> np.ndarray:
-        """The first output, copied (the request's own buffer is overwritten by the next call)."""
+        """The first output, copied."""
         return self.run(batch)[0]
+
+    def transient_probabilities(self, batch: np.ndarray) -> np.ndarray:
+        """The first output in the request's own buffer, valid (and writable) until the next call: the tile
+        runner blends it at once, without a copy."""
+        return self.run(batch, transient=True)[0]
 
 
 @dataclass(frozen=True)

@@ -261,11 +261,22 @@ def predict_frame(
                 pending.result()
         if cancel is not None:
             cancel.check()
-        for out in outputs.values():
-            out.finish()
+        finish_outputs(list(outputs.values()))
     if progress is not None:
         progress(1.0, "written")
     return paths
+
+
+def finish_outputs(outputs: Sequence) -> None:
+    """Finish the outputs (their overviews) side by side: each builds in GDAL, which releases the GIL, and
+    the first failure is raised."""
+    if len(outputs) < 2:
+        for out in outputs:
+            out.finish()
+        return
+    with ThreadPoolExecutor(max_workers=len(outputs), thread_name_prefix="isage-finish") as pool:
+        for done in [pool.submit(out.finish) for out in outputs]:
+            done.result()
 
 
 def _write_block(outputs: dict, arrays: dict[str, np.ndarray], window: Window) -> None:

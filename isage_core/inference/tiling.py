@@ -10,6 +10,7 @@ cluster of any size compute the same pixels.
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
+from itertools import islice
 
 import numpy as np
 from rasterio.windows import Window
@@ -97,11 +98,41 @@ def padded_read(
     """Rows ``row0:row1`` and columns ``col0:col1`` of a raster, reflected where they leave it."""
     r0, r1 = max(row0, 0), min(row1, height)
     c0, c1 = max(col0, 0), min(col1, width)
-    data = read(Window(c0, r0, c1 - c0, r1 - r0))
-    pad = ((0, 0), (r0 - row0, row1 - r1), (c0 - col0, col1 - c1))
+    return _reflect(read(Window(c0, r0, c1 - c0, r1 - r0)), (row0, row1, col0, col1), (r0, r1, c0, c1))
+
+
+def _reflect(data: np.ndarray, wanted: tuple[int, ...], held: tuple[int, ...]) -> np.ndarray:
+    """``data`` (the raster's rows ``held[0]:held[1]``, columns ``held[2]:held[3]``) reflected out to the
+    rows and columns ``wanted`` (row0, row1, col0, col1)."""
+    pad = ((0, 0), (held[0] - wanted[0], wanted[1] - held[1]), (held[2] - wanted[2], wanted[3] - held[3]))
     if any(p for axis in pad for p in axis):
-        data = np.pad(data, pad, mode="reflect")
+        return np.pad(data, pad, mode="reflect")
     return data
+
+
+def strip_tiles(
+    read: Reader, height: int, width: int, row: int, cols: Sequence[int], tile: int
+) -> list[np.ndarray]:
+    """The tiles at ``(row, col)`` for each of ``cols``, each as :func:`padded_read` gives it, from one read
+    of the raster window they share (neighbouring tiles overlap: each pixel is read once)."""
+    r0, r1 = max(row, 0), min(row + tile, height)
+    low, high = max(min(cols), 0), min(max(cols) + tile, width)
+    data = read(Window(low, r0, high - low, r1 - r0))
+    tiles = []
+    for col in cols:
+        c0, c1 = max(col, 0), min(col + tile, width)
+        part = data[:, :, c0 - low : c1 - low]
+        tiles.append(_reflect(part, (row, row + tile, col, col + tile), (r0, r1, c0, c1)))
+    return tiles
+
+
+def unit_span(weights: np.ndarray) -> tuple[int, int]:
+    """The run ``[start, stop)`` of a weight axis whose weights are exactly 1 (one tile alone covers those
+    pixels), or ``(0, 0)`` when there is none or it is broken."""
+    ones = np.flatnonzero(weights == 1.0)
+    if ones.size and ones[-1] - ones[0] + 1 == ones.size:
+        return int(ones[0]), int(ones[-1]) + 1
+    return 0, 0
 
 
 class TileRunner:
@@ -123,10 +154,12 @@ class TileRunner:
         self.n_classes = len(meta.class_ids)
         self.ramp = tile_weights(self.tile, self.overlap, separable=True)
         self._grids: dict[int, tuple[np.ndarray, np.ndarray]] = {}
+        # a backend's output in its own buffer where it offers one (no copy): blended before the next call
+        self._probabilities = getattr(self.backend, "transient_probabilities", self.backend.probabilities)
 
     def run(self, batch: np.ndarray) -> np.ndarray:
-        """Softmax probabilities (N, C, h, w), float32."""
-        probs = self.backend.probabilities(batch)
+        """Softmax probabilities (N, C, h, w), float32, valid until the next call."""
+        probs = self._probabilities(batch)
         if probs.shape[1] != self.n_classes:
             raise IsageError(
                 f"the network outputs {probs.shape[1]} channels for {self.n_classes} classes; "
@@ -182,25 +215,58 @@ class TileRunner:
     ) -> np.ndarray:
         """Probabilities (C, h, w) of one block of a (height, width) raster read through ``read``.
 
-        ``valid`` (the block's valid pixels) lets tiles without any be skipped; their pixels are 0.
+        ``valid`` (the block's valid pixels) lets tiles without any be skipped; their pixels are 0. A row
+        of tiles is read at once (:func:`strip_tiles`); where one tile alone covers pixels (weight 1) its
+        probabilities are copied, elsewhere weighted and summed.
         """
         r0, c0 = int(block.row_off), int(block.col_off)
         r1, c1 = r0 + int(block.height), c0 + int(block.width)
         positions = self.block_tiles(height, width, block, valid)
         acc = np.zeros((self.n_classes, r1 - r0, c1 - c0), dtype=np.float32)
         tile = self.tile
-        for start in range(0, len(positions), self.batch):
+
+        def tiles():
+            rows: dict[int, list[int]] = {}
+            for r, c in positions:
+                rows.setdefault(r, []).append(c)
+            for r, cols in rows.items():
+                data = strip_tiles(read, height, width, r, cols, tile)
+                yield from zip(((r, c) for c in cols), data, strict=True)
+
+        pending = tiles()
+        while chunk := list(islice(pending, self.batch)):
             if self.cancel is not None:
                 self.cancel.check()
-            chunk = positions[start : start + self.batch]
-            batch = np.stack([padded_read(read, height, width, r, r + tile, c, c + tile) for r, c in chunk])
-            for (r, c), p in zip(chunk, self.run(batch), strict=True):
+            batch = np.stack([data for _, data in chunk])
+            for ((r, c), _), p in zip(chunk, self.run(batch), strict=True):
                 # the tile's part inside the block, in tile and in block coordinates
                 tr0, tr1 = max(r0 - r, 0), min(r1 - r, tile)
                 tc0, tc1 = max(c0 - c, 0), min(c1 - c, tile)
-                weight = np.outer(self.weights(r, height)[tr0:tr1], self.weights(c, width)[tc0:tc1])
-                inside = (slice(None), slice(r + tr0 - r0, r + tr1 - r0), slice(c + tc0 - c0, c + tc1 - c0))
-                part = p[:, tr0:tr1, tc0:tc1]
-                np.multiply(part, weight, out=part)  # in place: the backend's output is not read again
-                acc[inside] += part
+                self._blend(
+                    acc[:, r + tr0 - r0 : r + tr1 - r0, c + tc0 - c0 : c + tc1 - c0],
+                    p[:, tr0:tr1, tc0:tc1],
+                    self.weights(r, height)[tr0:tr1],
+                    self.weights(c, width)[tc0:tc1],
+                )
         return acc
+
+    @staticmethod
+    def _blend(acc: np.ndarray, part: np.ndarray, rows: np.ndarray, cols: np.ndarray) -> None:
+        """``acc += part * outer(rows, cols)``; the pixels of weight exactly 1 are copied (no other tile
+        covers them, so their sum is the tile's value) and ``part`` is overwritten (the backend's output
+        is not read again)."""
+        (a, b), (c, d) = unit_span(rows), unit_span(cols)
+        if a == b or c == d:
+            a = b = c = d = 0
+        acc[:, a:b, c:d] = part[:, a:b, c:d]
+        for rs, cs in (
+            (slice(0, a), slice(None)),
+            (slice(b, None), slice(None)),
+            (slice(a, b), slice(0, c)),
+            (slice(a, b), slice(d, None)),
+        ):
+            weight = np.outer(rows[rs], cols[cs])
+            if weight.size:
+                region = part[:, rs, cs]
+                np.multiply(region, weight, out=region)
+                acc[:, rs, cs] += region

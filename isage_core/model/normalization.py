@@ -36,10 +36,11 @@ def normalise(data: np.ndarray, mean: Sequence[float], std: Sequence[float]) -> 
     mean, so that they cannot spread through a network's tile."""
     m = np.asarray(mean, dtype=np.float32)[:, None, None]
     s = np.asarray(std, dtype=np.float32)[:, None, None]
-    out = (data - m) / s
-    finite = np.isfinite(out)
-    if not finite.all():
-        out[~finite] = 0.0
+    out = np.subtract(data, m, dtype=np.float32)
+    np.divide(out, s, out=out)
+    # one sum finds any NaN or infinity (it would be NaN or infinite); only then the per-pixel pass
+    if not np.isfinite(out.sum()):
+        out[~np.isfinite(out)] = 0.0
     return out
 
 
