@@ -30,16 +30,25 @@ def feature_graph_path(model_path: Path, digest: str) -> Path:
 
 
 class GraphFeatures:
-    """A prediction backend over the two-output graph that keeps each batch's features for :meth:`take`."""
+    """A prediction backend over the two-output graph that keeps each batch's features for :meth:`take`.
 
-    def __init__(self, runner, name: str):
-        self.runner, self.name = runner, name
+    ``runner(batch)`` gives (probabilities, features); with ``transient`` they lie in the runner's own
+    buffers until its next call, so the features kept are copied and the probabilities are handed to the
+    tile runner as they are (:meth:`transient_probabilities`) or copied."""
+
+    def __init__(self, runner, name: str, transient: bool = False):
+        self.runner, self.name, self.transient = runner, name, transient
         self.kept: list[np.ndarray] = []
 
-    def probabilities(self, batch: np.ndarray) -> np.ndarray:
+    def transient_probabilities(self, batch: np.ndarray) -> np.ndarray:
+        """The probabilities, valid until the next call; the features kept."""
         probabilities, features = self.runner(batch)
-        self.kept.append(features)
+        self.kept.append(features.copy() if self.transient else features)
         return probabilities
+
+    def probabilities(self, batch: np.ndarray) -> np.ndarray:
+        probabilities = self.transient_probabilities(batch)
+        return probabilities.copy() if self.transient else probabilities
 
     def take(self) -> np.ndarray:
         """The features (tiles, channels, t/16, t/16) of the tiles run since the last call, in order."""
@@ -95,9 +104,8 @@ def load_feature_predictor(
             threads = settings.threads or cpu_count()
             if runner == "openvino":  # bfloat16 after the same guard as prediction, on this graph
                 ov, precision_why = _openvino(graph, threads, settings.precision, meta.in_channels)
-                return FeaturePredictor(
-                    meta, GraphFeatures(lambda b: tuple(ov.run(b)), ov.name), f"{why}; {precision_why}"
-                )
+                features = GraphFeatures(lambda b: tuple(ov.run(b, transient=True)), ov.name, transient=True)
+                return FeaturePredictor(meta, features, f"{why}; {precision_why}")
             from ..model.onnx_export import INPUT_NAME, open_session
 
             session = open_session(str(graph) if isinstance(graph, Path) else graph, threads)

@@ -24,17 +24,20 @@ from ..model.onnx_export import FEATURE_STRIDE  # the encoder level kept: one fe
 
 def top_two(probs: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """Per pixel of (C, h, w) probabilities: the index of the largest (the first of ties, as argmax) and
-    the margin between the largest and the second largest (0 with one class, or a tie), in one pass."""
-    best = np.zeros(probs.shape[1:], dtype=np.int64)
+    the margin between the largest and the second largest (0 with one class, or a tie), in one pass, in
+    place (the second largest after class i is ``max(second, min(p_i, largest))``)."""
+    best = np.zeros(probs.shape[1:], dtype=np.uint8 if probs.shape[0] <= 256 else np.int64)
     top1 = probs[0].copy()
     top2 = np.zeros_like(top1)
+    lower = np.empty_like(top1)
     for index in range(1, probs.shape[0]):
         p = probs[index]
-        higher = p > top1
-        top2 = np.where(higher, top1, np.maximum(top2, p))
-        top1 = np.where(higher, p, top1)
-        best[higher] = index
-    return best, (top1 - top2).astype(np.float32)
+        best[p > top1] = index
+        np.minimum(p, top1, out=lower)
+        np.maximum(top2, lower, out=top2)
+        np.maximum(top1, p, out=top1)
+    np.subtract(top1, top2, out=top1)
+    return best, top1
 
 
 def position_keys(rows: np.ndarray, cols: np.ndarray, seed: int) -> np.ndarray:
@@ -104,8 +107,9 @@ def allowed_pixels(
         er1, ec1 = min(r0 + h + spacing, src.height), min(c0 + w + spacing, src.width)
         around = valid_mask(src, Window(ec0, er0, ec1 - ec0, er1 - er0))
         around[r0 - er0 : r0 - er0 + h, c0 - ec0 : c0 - ec0 + w] &= valid
-        far = ndimage.distance_transform_edt(around) >= spacing
-        allowed &= far[r0 - er0 : r0 - er0 + h, c0 - ec0 : c0 - ec0 + w]
+        if not around.all():  # no nodata within reach: every pixel is far from it (the common case)
+            far = ndimage.distance_transform_edt(around) >= spacing
+            allowed &= far[r0 - er0 : r0 - er0 + h, c0 - ec0 : c0 - ec0 + w]
         for row, col in clicks:
             rr0, rr1 = max(row - spacing + 1, r0), min(row + spacing, r0 + h)
             cc0, cc1 = max(col - spacing + 1, c0), min(col + spacing, c0 + w)
