@@ -27,7 +27,12 @@ log = logging.getLogger(__name__)
 BACKENDS = ("auto", "torch", "onnxruntime", "openvino")
 PRECISIONS = ("auto", "f32", "bf16")
 GRAPH_VERSION = "1"  # bump when the exported prediction graph changes: old cache files are then ignored
-EXPORT_WORTH_PIXELS = 16_000_000  # tile pixels from which exporting (about 2 s) beats PyTorch on a CPU
+# tile pixels from which exporting the graph (3-4 s, the guard included) beats PyTorch on a CPU. Measured on
+# 2 cores, 2026-12-07: OpenVINO bfloat16 runs 2.4 Mpx of tiles a second, PyTorch about 0.65; a 3072² frame
+# (14.7 Mpx of tiles), under the 16 Mpx this was, took PyTorch 24 s against 6 s once exported. Break-even is
+# about 2 Mpx from the command line (PyTorch's import costs as much as an export) and 4.5 in the resident
+# engine (PyTorch already loaded)
+EXPORT_WORTH_PIXELS = 4_000_000
 
 
 class Backend(Protocol):
