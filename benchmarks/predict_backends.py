@@ -5,7 +5,8 @@ checkpoint with random weights, interleaved ``--repeat`` times and reported as m
 
 - ``openvino_bf16_forward`` / ``openvino_f32_forward`` / ``onnxruntime_forward`` (``torch_forward`` with
   ``--torch``): the backend's forward passes alone, on exactly the tiles (and batches) the pipeline runs
-  for that raster; reading and blending are not timed;
+  for that raster, built beforehand and run as the pipeline runs them (OpenVINO: one batch per stream at
+  once); reading and blending are not timed;
 - ``end_to_end``: ``isage predict --raster`` as a user runs it (a new process, the graph and its precision
   guard already cached, classes and confidence written with overviews), wall time; ``end_to_end_f32``
   the same with ``--precision f32`` (a CPU without bfloat16), ``end_to_end_onnxruntime`` with
@@ -102,17 +103,18 @@ class _NoBackend:
 
 
 def forward_seconds(backend_name: str, raster: Path, settings, precision: str = "auto") -> tuple[float, int]:
-    """Seconds inside the backend's forward calls over the pipeline's tiles, and the tiles run."""
+    """Seconds of the backend's forward passes over the pipeline's tiles (the batches built beforehand,
+    run as the pipeline runs them: OpenVINO's streams each computing a batch), and the tiles run."""
     from isage_core.inference.backends import load_predictor
 
     predictor = load_predictor(MODEL, backend=backend_name, device="cpu", precision=precision)
-    busy, tiles = 0.0, 0
-    for batch in pipeline_batches(raster, settings):
-        start = time.perf_counter()
-        predictor.backend.probabilities(batch)
-        busy += time.perf_counter() - start
-        tiles += len(batch)
-    return busy, tiles
+    batches = list(pipeline_batches(raster, settings))
+    backend = predictor.backend
+    stream = getattr(backend, "stream_probabilities", None) or (lambda b: map(backend.probabilities, b))
+    start = time.perf_counter()
+    for _ in stream(batches):
+        pass
+    return time.perf_counter() - start, sum(len(batch) for batch in batches)
 
 
 def end_to_end(raster: Path, model: Path, out: Path, checkout: Path | None = None, extra=()) -> dict:

@@ -16,7 +16,7 @@ from isage_core.errors import IsageError
 from isage_core.inference import backends, openvino_backend
 from isage_core.inference.backends import checkpoint_digest, graph_cache_path, load_predictor
 from isage_core.inference.predict import predict_frame, predict_probabilities
-from isage_core.inference.tiling import TileRunner, grid_starts, top_class
+from isage_core.inference.tiling import grid_starts, top_class
 from isage_core.model import onnx_export
 from isage_core.model.checkpoint import save_checkpoint
 from isage_core.model.network import build_network
@@ -154,14 +154,14 @@ def test_tiles_over_nodata_only_are_not_run(tmp_path, checkpoint, mosaic):
     frame = write_frame(tmp_path / "f.tif", image, nodata=0)
     settings = PredictSettings(tile_size=128, overlap=32, heatmaps=())
     counted = {}
-    original = TileRunner.run
+    original = backend.probabilities
 
-    def counting(self, batch):
+    def counting(batch):
         counted["tiles"] = counted.get("tiles", 0) + len(batch)
-        return original(self, batch)
+        return original(batch)
 
     with pytest.MonkeyPatch.context() as patch:
-        patch.setattr(TileRunner, "run", counting)
+        patch.setattr(backend, "probabilities", counting)
         out = predict_frame(frame, backend, meta, tmp_path / "o", "f", settings, device=None)
     # tiles start every 96 px from -32 (rows -32, 64, 160, 256, 352 and 416 flush with the end, columns
     # alike); those of rows -32 and 64 end by row 192, inside the nodata half, and are skipped
@@ -277,3 +277,18 @@ def test_the_feature_graph_gives_pytorchs_probabilities_and_features_in_one_pass
     small = load_feature_predictor(checkpoint, settings, work_pixels=512 * 512)
     assert isinstance(small.backend, TorchFeatures) and small.reason.startswith("a small job")
     assert not feature_graph_path(checkpoint, checkpoint_digest(checkpoint)).is_file()
+
+
+def test_openvino_streams_give_each_batch_its_own_outputs_in_order(checkpoint):
+    backend = load_predictor(checkpoint, backend="openvino", precision="f32", threads=2).backend
+    assert len(backend.requests) == 2  # one stream per thread, each batch on one of them
+    rng = np.random.default_rng(5)
+    batches = [rng.standard_normal((2, 3, 64, 64)).astype(np.float32) for _ in range(5)]
+    streamed = [probs.copy() for probs in backend.stream_probabilities(iter(batches))]
+    assert len(streamed) == len(batches)
+    for batch, got in zip(batches, streamed, strict=True):
+        np.testing.assert_array_equal(got, backend.probabilities(batch))
+    abandoned = backend.stream_probabilities(iter(batches))
+    next(abandoned)
+    abandoned.close()  # the other stream's batch is waited for, not freed under it
+    assert all(request.wait_for(0) for request in backend.requests)

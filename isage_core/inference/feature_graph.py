@@ -36,15 +36,19 @@ class GraphFeatures:
     buffers until its next call, so the features kept are copied and the probabilities are handed to the
     tile runner as they are (:meth:`transient_probabilities`) or copied."""
 
-    def __init__(self, runner, name: str, transient: bool = False):
+    def __init__(self, runner, name: str, transient: bool = False, streamer=None):
         self.runner, self.name, self.transient = runner, name, transient
         self.kept: list[np.ndarray] = []
+        if streamer is not None:  # batches in order, several at once: (probabilities, features) of each
+            self.stream_probabilities = lambda batches: (self._keep(*out) for out in streamer(batches))
+
+    def _keep(self, probabilities: np.ndarray, features: np.ndarray) -> np.ndarray:
+        self.kept.append(features.copy() if self.transient else features)
+        return probabilities
 
     def transient_probabilities(self, batch: np.ndarray) -> np.ndarray:
         """The probabilities, valid until the next call; the features kept."""
-        probabilities, features = self.runner(batch)
-        self.kept.append(features.copy() if self.transient else features)
-        return probabilities
+        return self._keep(*self.runner(batch))
 
     def probabilities(self, batch: np.ndarray) -> np.ndarray:
         probabilities = self.transient_probabilities(batch)
@@ -104,7 +108,9 @@ def load_feature_predictor(
             threads = settings.threads or cpu_count()
             if runner == "openvino":  # bfloat16 after the same guard as prediction, on this graph
                 ov, precision_why = _openvino(graph, threads, settings.precision, meta.in_channels)
-                features = GraphFeatures(lambda b: tuple(ov.run(b, transient=True)), ov.name, transient=True)
+                features = GraphFeatures(
+                    lambda b: tuple(ov.run(b, transient=True)), ov.name, transient=True, streamer=ov.stream
+                )
                 return FeaturePredictor(meta, features, f"{why}; {precision_why}")
             from ..model.onnx_export import INPUT_NAME, open_session
 

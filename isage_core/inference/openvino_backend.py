@@ -12,6 +12,9 @@ from __future__ import annotations
 
 import json
 import logging
+from collections import deque
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager, suppress
 from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Literal
@@ -43,16 +46,28 @@ def openvino_version() -> str | None:
 
 
 class OpenVinoBackend:
-    """An OpenVINO CPU compilation of the prediction graph at one precision (``f32`` or ``bf16``)."""
+    """An OpenVINO CPU compilation of the prediction graph at one precision (``f32`` or ``bf16``).
+
+    It runs one stream of one thread per CPU thread it is given: :meth:`stream` keeps every stream busy
+    with a batch of its own (2 streams of 1 thread computed 16-18 % more tiles a second than 1 request on
+    2 threads, 2 cores, 2026-12-07), and each batch is computed by one thread, so the same batch gives the
+    same numbers whatever the thread count. :meth:`run` computes one batch on one stream.
+    """
 
     def __init__(self, graph: bytes | Path, threads: int, precision: Literal["f32", "bf16"]):
         import openvino as ov
 
         core = ov.Core()
         model = core.read_model(str(graph) if isinstance(graph, Path) else graph)
-        config = {"INFERENCE_PRECISION_HINT": precision, "INFERENCE_NUM_THREADS": int(threads)}
+        streams = max(int(threads), 1)
+        config = {
+            "INFERENCE_PRECISION_HINT": precision,
+            "INFERENCE_NUM_THREADS": streams,
+            "NUM_STREAMS": streams,
+        }
         self.compiled = core.compile_model(model, "CPU", config)
-        self.request = self.compiled.create_infer_request()
+        self.requests = [self.compiled.create_infer_request() for _ in range(streams)]
+        self.request = self.requests[0]
         # what OpenVINO actually computes in: a CPU without bfloat16 runs float32 whatever the hint
         actual = str(self.compiled.get_property("INFERENCE_PRECISION_HINT")).lower()
         self.precision = "bf16" if "bf16" in actual or "bfloat16" in actual else "f32"
@@ -62,19 +77,45 @@ class OpenVinoBackend:
     def run(self, batch: np.ndarray, transient: bool = False) -> list[np.ndarray]:
         """Every output of the graph for ``batch``, float32: copies, or (``transient``) the request's own
         buffers, which the next call overwrites."""
-        try:
+        with _tile_errors(batch):
             results = self.request.infer(
                 {0: np.ascontiguousarray(batch, dtype=np.float32)}, share_inputs=True, share_outputs=True
             )
-        except Exception as exc:  # OpenVINO raises its own exception types
-            if "divisible" in str(exc) or "Concat" in str(exc) or "shape" in str(exc).lower():
-                raise IsageError(
-                    f"tile size {batch.shape[-1]} does not suit this encoder; "
-                    "use a tile size that is a multiple of 32"
-                ) from exc
-            raise
         outputs = [np.asarray(results[i], dtype=np.float32) for i in range(self.outputs)]
         return outputs if transient else [out.copy() for out in outputs]
+
+    def stream(self, batches: Iterable[np.ndarray]) -> Iterator[list[np.ndarray]]:
+        """Every output of each batch, in order, with up to one batch per stream computing at once; each
+        yielded list holds a request's own buffers, valid until the generator is resumed (the next batch
+        is read from ``batches`` while the streams compute)."""
+        source = iter(batches)
+        pending: deque = deque()  # (request, its input batch, kept alive while it computes)
+        try:
+            for request in self.requests:
+                if not self._start(request, source, pending):
+                    break
+            while pending:
+                request, batch = pending.popleft()
+                with _tile_errors(batch):
+                    request.wait()
+                outputs = range(self.outputs)
+                yield [np.asarray(request.get_output_tensor(i).data, dtype=np.float32) for i in outputs]
+                self._start(request, source, pending)
+        finally:  # a cancel or a failure: no request may still read a batch about to be freed
+            for request, _ in pending:
+                with suppress(Exception):
+                    request.wait()
+
+    @staticmethod
+    def _start(request, source: Iterator[np.ndarray], pending: deque) -> bool:
+        batch = next(source, None)
+        if batch is None:
+            return False
+        batch = np.ascontiguousarray(batch, dtype=np.float32)
+        with _tile_errors(batch):
+            request.start_async({0: batch}, share_inputs=True)
+        pending.append((request, batch))
+        return True
 
     def probabilities(self, batch: np.ndarray) -> np.ndarray:
         """The first output, copied."""
@@ -84,6 +125,24 @@ class OpenVinoBackend:
         """The first output in the request's own buffer, valid (and writable) until the next call: the tile
         runner blends it at once, without a copy."""
         return self.run(batch, transient=True)[0]
+
+    def stream_probabilities(self, batches: Iterable[np.ndarray]) -> Iterator[np.ndarray]:
+        """The first output of each batch (see :meth:`stream`)."""
+        return (outputs[0] for outputs in self.stream(batches))
+
+
+@contextmanager
+def _tile_errors(batch: np.ndarray) -> Iterator[None]:
+    """OpenVINO's refusal of a tile size the encoder cannot take, as a one-line error."""
+    try:
+        yield
+    except Exception as exc:  # OpenVINO raises its own exception types
+        if "divisible" in str(exc) or "Concat" in str(exc) or "shape" in str(exc).lower():
+            raise IsageError(
+                f"tile size {batch.shape[-1]} does not suit this encoder; "
+                "use a tile size that is a multiple of 32"
+            ) from exc
+        raise
 
 
 @dataclass(frozen=True)

@@ -9,6 +9,7 @@ cluster of any size compute the same pixels.
 
 from __future__ import annotations
 
+from collections import deque
 from collections.abc import Callable, Sequence
 from itertools import islice
 
@@ -156,10 +157,16 @@ class TileRunner:
         self._grids: dict[int, tuple[np.ndarray, np.ndarray]] = {}
         # a backend's output in its own buffer where it offers one (no copy): blended before the next call
         self._probabilities = getattr(self.backend, "transient_probabilities", self.backend.probabilities)
+        # batches in order, several computing at once where the backend can (OpenVINO's streams)
+        self._stream = getattr(self.backend, "stream_probabilities", None) or (
+            lambda batches: map(self._probabilities, batches)
+        )
 
     def run(self, batch: np.ndarray) -> np.ndarray:
         """Softmax probabilities (N, C, h, w), float32, valid until the next call."""
-        probs = self._probabilities(batch)
+        return self._checked(self._probabilities(batch))
+
+    def _checked(self, probs: np.ndarray) -> np.ndarray:
         if probs.shape[1] != self.n_classes:
             raise IsageError(
                 f"the network outputs {probs.shape[1]} channels for {self.n_classes} classes; "
@@ -233,12 +240,17 @@ class TileRunner:
                 data = strip_tiles(read, height, width, r, cols, tile)
                 yield from zip(((r, c) for c in cols), data, strict=True)
 
-        pending = tiles()
-        while chunk := list(islice(pending, self.batch)):
-            if self.cancel is not None:
-                self.cancel.check()
-            batch = np.stack([data for _, data in chunk])
-            for ((r, c), _), p in zip(chunk, self.run(batch), strict=True):
+        pending, submitted = tiles(), deque()
+
+        def batches():
+            while chunk := list(islice(pending, self.batch)):
+                if self.cancel is not None:
+                    self.cancel.check()
+                submitted.append([position for position, _ in chunk])
+                yield np.stack([data for _, data in chunk])
+
+        for probs in self._stream(batches()):  # in the order submitted: the sums do not depend on timing
+            for (r, c), p in zip(submitted.popleft(), self._checked(probs), strict=True):
                 # the tile's part inside the block, in tile and in block coordinates
                 tr0, tr1 = max(r0 - r, 0), min(r1 - r, tile)
                 tc0, tc1 = max(c0 - c, 0), min(c1 - c, tile)
