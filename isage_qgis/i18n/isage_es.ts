@@ -1392,6 +1392,10 @@ La carpeta de salida recibe benchmark.md (el informe), benchmark.png (mIoU frent
       <translation>Esquema</translation>
     </message>
     <message>
+      <source>Schema {schema} already holds a click record; it was opened instead.</source>
+      <translation>El esquema {schema} ya contiene un registro de clics; se abrió en su lugar.</translation>
+    </message>
+    <message>
       <source>Score on the last N training frames instead of the validation split (for tuning a recipe without looking at the validation split). Empty or 0: score on val.</source>
       <translation>Puntuar sobre los últimos N marcos de entrenamiento en lugar de la partición de validación (para ajustar una receta sin mirar la partición de validación). Vacío o 0: puntuar sobre val.</translation>
     </message>

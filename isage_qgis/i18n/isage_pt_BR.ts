@@ -1392,6 +1392,10 @@ A pasta de saída recebe benchmark.md (o relatório), benchmark.png (mIoU em fun
       <translation>Esquema</translation>
     </message>
     <message>
+      <source>Schema {schema} already holds a click record; it was opened instead.</source>
+      <translation>O esquema {schema} já contém um registro de cliques; ele foi aberto em vez disso.</translation>
+    </message>
+    <message>
       <source>Score on the last N training frames instead of the validation split (for tuning a recipe without looking at the validation split). Empty or 0: score on val.</source>
       <translation>Pontuar nos últimos N quadros de treinamento em vez da divisão de validação (para ajustar uma receita sem olhar a divisão de validação). Vazio ou 0: pontuar em val.</translation>
     </message>

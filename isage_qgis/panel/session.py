@@ -163,9 +163,14 @@ class IsageSession(ResidentEngineMixin, QObject):
         a member of isage_owner), then open it."""
         try:
             conninfo, env = postgis.engine_access(target)
+            existing = postgis.holds_record(target)
         except postgis.PostgisError as exc:
             self._say("critical", tr("Cannot open the click record"), str(exc))
             return False
+        if existing:  # as a folder that holds a workspace: the team's record is opened, never re-created
+            text = tr("Schema {schema} already holds a click record; it was opened instead.")
+            self._say("info", tr("Workspace"), text.format(schema=target.schema))
+            return self.open_postgis(target)
         self._temp_files.append(dm.write_classes_json(classes))
         steps = dm.postgis_create_steps(target, conninfo, self._temp_files[-1], crs, env)
         return self.run_steps(steps, lambda results: self.open_postgis(target), "create")

@@ -316,6 +316,16 @@ class PostgisSql:
         return Fragment(f"{ident(self.target.schema)}.{ident(name)}")
 
 
+def holds_record(target: PostgisTarget) -> bool:
+    """Whether ``target``'s schema already holds an iSAGE record (readable by this login or not)."""
+    query = (
+        "SELECT 1 FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace "  # no-i18n
+        "WHERE n.nspname = {schema} AND c.relname = 'isage_meta'"  # no-i18n
+    )
+    found = PostgisSql(target).rows(query, schema=literal(target.schema))
+    return bool(found)
+
+
 def pointer_for(target: PostgisTarget) -> Path:
     """Write the workspace's pointer for ``target`` (the engine's connection strings, no login)."""
     trainer = trainer_conninfo(target.trainer) if target.trainer else ""

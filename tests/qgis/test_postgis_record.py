@@ -44,7 +44,7 @@ from .dock_testutil import messages, spin
 
 SUCCESS = Qgis.MessageLevel.Success
 
-WARNING, CRITICAL = Qgis.MessageLevel.Warning, Qgis.MessageLevel.Critical
+WARNING, CRITICAL, INFO = Qgis.MessageLevel.Warning, Qgis.MessageLevel.Critical, Qgis.MessageLevel.Info
 SCHEMA = "isage"
 TRAIN_SCHEMA = "isage_train"
 CLASSES = [(0, "background", "#9e9e9e"), (1, "car", "#e53935"), (2, "road", "#3c3c3c"),
@@ -555,6 +555,20 @@ def test_the_database_administrator_creates_a_record_from_the_panel(make_dock, t
     assert json.loads(text)["schema"] == "isage_new" and team.cluster.password not in text
     assert team.sql("SELECT value FROM isage_new.isage_meta WHERE key = 'srid'") == [["31983"]]
     assert team.sql(f'SELECT count(*) FROM "{SCHEMA}".classes')[0][0] >= 5  # the other record untouched
+    # creating it again (another folder, other classes) opens the team's record instead and changes nothing
+    def again(self):
+        accept(self)
+        self.folder_edit.setText(str(tmp_path / "again"))
+        self.classes_edit.setPlainText("sand #ffff00")
+        return True
+
+    monkeypatch.setattr(dialogs.PostgisRecordDialog, "exec", again)
+    dock.ui.postgis_button.click()
+    spin(lambda: not dock.session.busy, 120)
+    assert not messages(dock.iface, CRITICAL), messages(dock.iface, CRITICAL)
+    assert any("already holds a click record" in text for text in messages(dock.iface, INFO))
+    assert [(c.id, c.name) for c in dock.session.state.classes] == [(0, "water"), (1, nasty)]
+    assert team.sql("SELECT count(*) FROM isage_new.classes") == [[2]]
 
 
 def test_sql_takes_only_quoted_values():
