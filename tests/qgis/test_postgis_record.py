@@ -555,6 +555,7 @@ def test_the_database_administrator_creates_a_record_from_the_panel(make_dock, t
     assert json.loads(text)["schema"] == "isage_new" and team.cluster.password not in text
     assert team.sql("SELECT value FROM isage_new.isage_meta WHERE key = 'srid'") == [["31983"]]
     assert team.sql(f'SELECT count(*) FROM "{SCHEMA}".classes')[0][0] >= 5  # the other record untouched
+
     # creating it again (another folder, other classes) opens the team's record instead and changes nothing
     def again(self):
         accept(self)
