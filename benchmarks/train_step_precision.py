@@ -2,7 +2,9 @@
 
 Same network (U-Net, default encoder, 5 classes), same batches (``--batch`` × ``--patch``², seeded),
 Adam steps with the error-weighted loss. Variants: fp32; fp32 channels-last; bf16 autocast; bf16
-autocast channels-last. Each runs ``--steps`` steps per round, ``--rounds`` rounds in turn (after one
+autocast channels-last; with ``--variants``, also the encoder's stem and first 2, 3 or 4 blocks frozen
+(``..._frozen_N``: what a round would save by not training them; their effect on accuracy is not measured
+here). Each runs ``--steps`` steps per round, ``--rounds`` rounds in turn (after one
 warm-up step); the median round gives s/step. Also reports whether this CPU computes bf16 natively
 (oneDNN's AVX-512 BF16 / AMX check). Prints one JSON object.
 
@@ -21,12 +23,18 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+# name: (bf16 autocast, channels-last, encoder stages frozen: the stem and that many first blocks)
 VARIANTS = {
-    "fp32": (False, False),
-    "fp32_channels_last": (False, True),
-    "bf16_autocast": (True, False),
-    "bf16_autocast_channels_last": (True, True),
+    "fp32": (False, False, 0),
+    "fp32_channels_last": (False, True, 0),
+    "bf16_autocast": (True, False, 0),
+    "bf16_autocast_channels_last": (True, True, 0),
+    "fp32_channels_last_frozen_2": (False, True, 2),
+    "bf16_autocast_channels_last_frozen_2": (True, True, 2),
+    "bf16_autocast_channels_last_frozen_3": (True, True, 3),
+    "bf16_autocast_channels_last_frozen_4": (True, True, 4),
 }
+DEFAULT_VARIANTS = "fp32,fp32_channels_last,bf16_autocast,bf16_autocast_channels_last"
 
 
 def main() -> None:
@@ -35,7 +43,7 @@ def main() -> None:
     parser.add_argument("--rounds", type=int, default=3)
     parser.add_argument("--batch", type=int, default=4)
     parser.add_argument("--patch", type=int, default=256)
-    parser.add_argument("--variants", default=",".join(VARIANTS))
+    parser.add_argument("--variants", default=DEFAULT_VARIANTS, help=f"of {', '.join(VARIANTS)}")
     args = parser.parse_args()
 
     import torch
@@ -65,13 +73,19 @@ def main() -> None:
     for name in chosen:
         torch.manual_seed(0)
         network = build_network(meta).train()
-        if VARIANTS[name][1]:
+        _, channels_last, frozen = VARIANTS[name]
+        if channels_last:
             network = network.to(memory_format=torch.channels_last)
-        models[name] = (network, torch.optim.Adam(network.parameters(), lr=1e-4))
+        if frozen:  # the stem and first blocks keep weights and statistics: no gradient reaches them
+            encoder = network.encoder.model
+            for part in [encoder.conv_stem, encoder.bn1, *encoder.blocks[:frozen]]:
+                part.eval().requires_grad_(False)
+        trained = [p for p in network.parameters() if p.requires_grad]
+        models[name] = (network, torch.optim.Adam(trained, lr=1e-4))
 
     def step(name: str) -> float:
         network, optimizer = models[name]
-        bf16, channels_last = VARIANTS[name]
+        bf16, channels_last, _ = VARIANTS[name]
         x = images.contiguous(memory_format=torch.channels_last) if channels_last else images
         optimizer.zero_grad(set_to_none=True)
         with torch.autocast("cpu", dtype=torch.bfloat16, enabled=bf16):
