@@ -63,6 +63,10 @@ class TrainSettings:
     converge_floor: int = 20  # the converge schedule's least steps when warm-starting
     max_steps: int = 600  # the converge schedule's cap
     time_budget_s: float | None = 120.0  # the converge schedule's limit in seconds of steps; None: none
+    # a live round's close (the Train press, isage_core.live): seconds of steps at most to anneal the rate
+    # (the clicks not seen yet are drawn whatever it says); the background trained them meanwhile. None: the
+    # anneal takes what is left of the cycle
+    press_budget_s: float | None = 2.0
     check_steps: int = 10  # the converge schedule's check interval
     fit_target: float = 0.98
     plateau: float = 0.02

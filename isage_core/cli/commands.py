@@ -51,6 +51,10 @@ def add_train_options(p: argparse.ArgumentParser) -> None:
         "--time-budget", type=float, default=d.time_budget_s,
         help="converge: seconds of training at most (0: no limit but --max-steps)",
     )  # fmt: skip
+    p.add_argument(
+        "--press-budget", type=float, default=d.press_budget_s,
+        help="live training: seconds of steps a Train press may take to anneal the round (0: no limit)",
+    )  # fmt: skip
     p.add_argument("--check-steps", type=int, default=d.check_steps, help="converge: steps between checks")
     p.add_argument("--fit-target", type=float, default=d.fit_target, help="converge: clicks' fit rate")
     p.add_argument("--plateau", type=float, default=d.plateau, help="converge: relative loss gain")
@@ -129,6 +133,7 @@ def train_settings(a: argparse.Namespace) -> TrainSettings:
         schedule=a.schedule,
         max_steps=a.max_steps,
         time_budget_s=a.time_budget or None,
+        press_budget_s=a.press_budget or None,
         check_steps=a.check_steps,
         fit_target=a.fit_target,
         plateau=a.plateau,

@@ -65,13 +65,9 @@ class ReplaySampler(PatchSampler):
         """Draws of new clicks still due before the replay."""
         return len(self._fresh)
 
-    def drop_seen_due(self) -> None:
-        """Forget the due draws of clicks already seen (a press out of time draws only the unseen ones)."""
-        self._fresh = deque(u for u in self._fresh if u not in self.seen)
-
-    def make_due(self, uids: Sequence[str]) -> None:
-        """Draw these clicks (once each) before the replay, as new ones."""
-        self._fresh.extend(u for u in uids if u in self._uids)
+    def due_only(self, uids: Sequence[str]) -> None:
+        """Draw these clicks (once each) before the replay, and no other click's due draws."""
+        self._fresh = deque(u for u in uids if u in self._uids)
 
     def update(
         self, clicks: Sequence[Click], frames: Mapping[str, str | Path], due: bool = True

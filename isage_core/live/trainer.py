@@ -10,12 +10,17 @@ restart a cosine decay to the floor. Once the clicks fit (``fit_target``) with n
 rate at its floor, or ``max_steps`` steps passed since the last change, it idles until the record changes
 again (unlike a one-off run it does not stop on a settled loss: the CPU would idle anyway).
 
+A round opened on the model just closed (a warm start, no click of the new iteration yet) starts settled:
+that model learnt every click there is, so the engine idles until the next click instead of competing with
+the press's prediction for the CPU.
+
 Nothing is written while it trains: a crash or kill leaves the last closed iteration's model as it was,
 and the clicks live in the record, which the plugin writes. :meth:`LiveTrainer.close` (the person's Train
-press) finishes the round: it trains on until the clicks made since the last step are drawn and the clicks
-fit, then anneals the rate (as the converge schedule, within ``time_budget_s``); then the checkpoint and the
-run row are written as ``isage train`` writes them, with the audit of every click the model saw in the round
-(``clicks_seen``; those retracted since in ``clicks_seen_retracted``).
+press) only closes the round: the background trained the clicks meanwhile, so the press draws the clicks not
+seen yet (once each) and anneals the rate to the floor within ``press_budget_s`` seconds of steps; then the
+checkpoint and the run row are written as ``isage train`` writes them, with the audit of every click the
+model saw in the round (``clicks_seen``; those retracted since in ``clicks_seen_retracted``) and whether
+the clicks fit at the last check (``close_stopped_by``: ``fit`` or ``unfit``).
 """
 
 from __future__ import annotations
@@ -229,7 +234,10 @@ class LiveTrainer:
         if opening and self.round.warm:  # the clicks of earlier rounds, which the warm start learnt: replayed
             self.sampler.update([c for c in clicks if c.iteration < self.round.iteration], frames, due=False)
         added, removed = self.sampler.update(clicks, frames)
-        if added or removed:
+        if opening and self.round.warm and not added:  # the closed model learnt every click: idle
+            self.schedule.settle()
+            self._settled = True
+        elif added or removed:
             log.info("live training: %d click(s) added, %d retracted; %d in all", added, removed, len(clicks))
             self._settled, self._steps_since_change, self._fit_current = False, 0, False
             self._preview_due = True
@@ -360,10 +368,10 @@ class LiveTrainer:
 
     # ---- the press ---------------------------------------------------------------------------------
     def close(self, progress: ProgressCallback | None = None, cancel: CancelToken | None = None):
-        """Finish the round (call inside :meth:`paused`): train until the clicks new since the last step
-        are drawn and the clicks fit, anneal (:meth:`_finish`), then write the checkpoint and the run row;
-        returns the :class:`~isage_core.loop.train.TrainResult`. A cancel or a failure writes nothing and the
-        round goes on."""
+        """Close the round (call inside :meth:`paused`): draw the clicks not seen yet and anneal
+        (:meth:`_finish`), then write the checkpoint and the run row; returns the
+        :class:`~isage_core.loop.train.TrainResult`. A cancel or a failure writes nothing and the round goes
+        on."""
         from ..loop.train import _training_inputs, close_round
 
         report = progress or (lambda fraction, message="": None)
@@ -415,55 +423,38 @@ class LiveTrainer:
         return result
 
     def _finish(self, report: ProgressCallback, check) -> str:
-        """The close's training, as the converge schedule ends a run: the clicks not seen in the round yet
-        are due (once each); until a check since the last change finds the clicks fit, the rate holds (from
-        the peak when the cycle had ended), leaving time for a whole cycle's anneal (at most half the budget);
-        then it anneals to the floor, both within ``time_budget_s`` (the clicks due are drawn whatever the
-        budget). Returns why the learning ended: fit, time_budget or
-        max_steps."""
-        ts, plan, sampler = self.train_settings, self.schedule, self.sampler
-        budget, began, steps = ts.time_budget_s, time.monotonic(), 0
-        sampler.make_due([c.uid for c in sampler.clicks if c.uid not in sampler.seen])  # seen in the round
-        learning, stopped_by = not self.fitted, "fit"
-        if learning:
-            if plan.annealed:
-                plan.restart()
-            plan.hold()
-        else:
-            self._anneal(0.0, 0, self._step_seconds / max(len(self.losses), 1))
+        """The press's training: the clicks not seen in the round yet are due (once each, whatever the
+        budget; in whole batches once it is spent; no other click's due draws), and the rate anneals from
+        where it is to the floor, in what is left of the cycle but at most ``press_budget_s`` seconds of
+        steps at the round's pace. The press does not train on until the clicks fit: the background did
+        that while the person clicked.
+        Returns ``fit`` when the last check since the clicks last changed found them fit, else ``unfit``."""
+        budget, plan, sampler = self.train_settings.press_budget_s, self.schedule, self.sampler
+        sampler.due_only([c.uid for c in sampler.clicks if c.uid not in sampler.seen])
+        began, steps, annealing = time.monotonic(), 0, plan.annealed
         self._closing = True
         try:
-            while True:
+            while sampler.pending or not plan.annealed or not self.losses:
                 elapsed = time.monotonic() - began
-                per_step = elapsed / steps if steps else self._step_seconds / max(len(self.losses), 1)
-                # time kept for a whole anneal (with a margin), at most half the budget
-                cut = budget and max(0.5 * budget, budget - 1.25 * plan.steps_left * per_step)
-                long = steps >= 0.8 * ts.max_steps or (budget is not None and elapsed >= cut)
-                if learning and (self.fitted or long):
-                    learning = False
-                    if not self.fitted:
-                        stopped_by = "max_steps" if steps >= 0.8 * ts.max_steps else "time_budget"
-                    self._anneal(elapsed, steps, per_step)
-                over = budget is not None and steps > 0 and elapsed >= budget
-                if over and sampler.pending:  # out of time: the unseen clicks due, in whole batches
-                    sampler.drop_seen_due()
-                    sampler.fresh_share = 1.0
-                if not sampler.pending and ((not learning and plan.annealed) or over):
-                    return stopped_by if plan.annealed else "time_budget"
+                if not annealing and self.losses:  # the pace is known once a step ran
+                    self._anneal(elapsed, self._step_seconds / len(self.losses))
+                    annealing = True
+                if budget is not None and steps and elapsed >= budget:
+                    sampler.fresh_share = 1.0  # out of time: the unseen clicks in whole batches
                 check()
                 self.step()
                 steps += 1
-                share = min(elapsed / budget, 1.0) if budget else steps / max(ts.max_steps, 1)
-                report(TRAIN_SHARE * share, f"finishing the round: step {steps}, rate {plan.rate():.2g}")
+                share = min(elapsed / budget, 1.0) if budget else 0.0
+                report(TRAIN_SHARE * share, f"closing the round: step {steps}, rate {plan.rate():.2g}")
         finally:  # a cancelled press: the round goes on as before it
             self._closing, sampler.fresh_share = False, self.fresh_share
             plan.resume()
+        return "fit" if self.fitted else "unfit"
 
-    def _anneal(self, elapsed: float, steps: int, per_step: float) -> None:
-        """Decay to the floor at a cycle's pace, or faster to end the close within ``max_steps`` steps and
-        what is left of the time budget (at ``per_step`` seconds a step)."""
-        ts = self.train_settings
-        decay, budget = min(self.schedule.steps_left, max(1, ts.max_steps - steps)), ts.time_budget_s
-        if budget is not None and decay and per_step > 0:
+    def _anneal(self, elapsed: float, per_step: float) -> None:
+        """Decay to the floor at a cycle's pace, or faster to end within what is left of the press budget
+        (at ``per_step`` seconds a step)."""
+        decay, budget = self.schedule.steps_left, self.train_settings.press_budget_s
+        if budget is not None and per_step > 0:
             decay = min(decay, max(1, int((budget - elapsed) / per_step)))
         self.schedule.anneal(decay)

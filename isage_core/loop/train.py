@@ -281,6 +281,8 @@ def _check_settings(gpkg: str, ts: TrainSettings) -> None:
         problems.append("the converge schedule needs max steps and check steps >= 1 and 0 < fit target <= 1")
     if converge and ts.time_budget_s is not None and not ts.time_budget_s > 0:
         problems.append(f"time budget {ts.time_budget_s} s is not positive")
+    if ts.press_budget_s is not None and not ts.press_budget_s > 0:
+        problems.append(f"press budget {ts.press_budget_s} s is not positive")
     if problems:
         raise IsageError(f"{gpkg}: cannot train: {'; '.join(problems)}; change the training settings")
 

@@ -156,6 +156,10 @@ class LiveSchedule:
         """Decay at a cycle's pace again (after :meth:`hold` or :meth:`anneal`)."""
         self.pace = 1.0 / (self.cycle - 1)
 
+    def settle(self) -> None:
+        """At the floor, annealed (a round opened on a model that learnt every click it has)."""
+        self.phase, self.pace, self._floored = 1.0, 0.0, True
+
     def anneal(self, steps: int) -> None:
         """Reach the floor from the current rate in ``steps`` steps, the last at the floor."""
         if steps <= 1:

@@ -45,12 +45,14 @@ def test_the_engine_trains_while_clicking_and_train_closes_the_round(
         assert session.engine is None  # an engine not yet checked is not trusted to stay up
         assert session.predict()
         spin(lambda: not session.busy, 120)
-        spin(lambda: any(s.get("state") == "training" for s in statuses), 120)  # checked: live now
-        live = next(s for s in statuses if s.get("state") == "training")
-        assert live["iteration"] == 1 and live["workspace"] == str(ws.resolve())
+        # checked: live now, idle on the model of iteration 0, which learnt every click there is
+        spin(lambda: any(s.get("state") == "idle" for s in statuses), 120)
+        live = next(s for s in statuses if s.get("state") == "idle")
+        assert live["iteration"] == 1 and live["workspace"] == str(ws.resolve()) and live["steps"] == 0
         pid = session.engine._process.processId()
         add_click(engine_python, ws, 40, 40, 2)
         spin(lambda: any(s.get("clicks", 0) > live["clicks"] for s in statuses), 60)  # the new click joined
+        spin(lambda: any(s.get("state") == "training" for s in statuses), 60)  # and training followed
         spin(lambda: any(s.get("preview") and s["clicks"] > live["clicks"] for s in statuses), 60)
         preview = live_preview_layer(qgis_new_project)  # the map around the new click, before any Train
         assert preview is not None and preview.isValid()
@@ -79,7 +81,9 @@ def test_a_killed_engine_is_down_loses_nothing_and_restarts_on_demand(
         assert session.open_record(ws / "clicks.gpkg")
         assert session.predict()
         spin(lambda: not session.busy, 120)
-        spin(lambda: statuses and statuses[-1].get("state") == "training", 120)
+        spin(lambda: statuses and statuses[-1].get("state") == "idle", 120)
+        add_click(engine_python, ws, 40, 40, 2)
+        spin(lambda: statuses[-1].get("state") == "training", 60)
         before = read_record(ws / "clicks.gpkg")
         os.kill(session.engine._process.processId(), signal.SIGKILL)
         spin(lambda: statuses[-1].get("state") == "down" and session.engine.state == "down", 30)
@@ -87,7 +91,7 @@ def test_a_killed_engine_is_down_loses_nothing_and_restarts_on_demand(
         assert len(after.clicks) == len(before.clicks) and len(after.runs) == len(before.runs) == 1
         assert sorted(p.name for p in (ws / "models").iterdir()) == ["iteration_000.safetensors"]
         session.restart_engine()
-        spin(lambda: statuses[-1].get("state") == "training", 120)
+        spin(lambda: statuses[-1].get("state") == "training", 120)  # the click made before the kill
     finally:
         session.close()
 
