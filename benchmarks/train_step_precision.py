@@ -4,9 +4,10 @@ Same network (U-Net, default encoder, 5 classes), same batches (``--batch`` × `
 Adam steps with the error-weighted loss. Variants: fp32; fp32 channels-last; bf16 autocast; bf16
 autocast channels-last; with ``--variants``, also the encoder's stem and first 2, 3 or 4 blocks frozen
 (``..._frozen_N``: what a round would save by not training them; their effect on accuracy is not measured
-here). Each runs ``--steps`` steps per round, ``--rounds`` rounds in turn (after one
-warm-up step); the median round gives s/step. Also reports whether this CPU computes bf16 natively
-(oneDNN's AVX-512 BF16 / AMX check). Prints one JSON object.
+here), and the network compiled by ``torch.compile`` (``..._compiled``; its first step, the compilation
+included, is reported as ``warmup_seconds``). Each runs ``--steps`` steps per round, ``--rounds`` rounds
+in turn (after one warm-up step); the median round gives s/step. Also reports whether this CPU computes
+bf16 natively (oneDNN's AVX-512 BF16 / AMX check). Prints one JSON object.
 
 Example: ``python benchmarks/train_step_precision.py --steps 10 --rounds 3``
 """
@@ -19,20 +20,30 @@ import statistics
 import sys
 import time
 from pathlib import Path
+from typing import NamedTuple
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-# name: (bf16 autocast, channels-last, encoder stages frozen: the stem and that many first blocks)
+
+class Variant(NamedTuple):
+    bf16: bool  # bf16 autocast
+    channels_last: bool
+    frozen: int = 0  # encoder stages frozen: the stem and that many first blocks
+    compiled: bool = False  # torch.compile (inductor)
+
+
 VARIANTS = {
-    "fp32": (False, False, 0),
-    "fp32_channels_last": (False, True, 0),
-    "bf16_autocast": (True, False, 0),
-    "bf16_autocast_channels_last": (True, True, 0),
-    "fp32_channels_last_frozen_2": (False, True, 2),
-    "bf16_autocast_channels_last_frozen_2": (True, True, 2),
-    "bf16_autocast_channels_last_frozen_3": (True, True, 3),
-    "bf16_autocast_channels_last_frozen_4": (True, True, 4),
+    "fp32": Variant(False, False),
+    "fp32_channels_last": Variant(False, True),
+    "bf16_autocast": Variant(True, False),
+    "bf16_autocast_channels_last": Variant(True, True),
+    "fp32_channels_last_frozen_2": Variant(False, True, 2),
+    "bf16_autocast_channels_last_frozen_2": Variant(True, True, 2),
+    "bf16_autocast_channels_last_frozen_3": Variant(True, True, 3),
+    "bf16_autocast_channels_last_frozen_4": Variant(True, True, 4),
+    "fp32_channels_last_compiled": Variant(False, True, compiled=True),
+    "bf16_autocast_channels_last_compiled": Variant(True, True, compiled=True),
 }
 DEFAULT_VARIANTS = "fp32,fp32_channels_last,bf16_autocast,bf16_autocast_channels_last"
 
@@ -73,22 +84,23 @@ def main() -> None:
     for name in chosen:
         torch.manual_seed(0)
         network = build_network(meta).train()
-        _, channels_last, frozen = VARIANTS[name]
-        if channels_last:
+        variant = VARIANTS[name]
+        if variant.channels_last:
             network = network.to(memory_format=torch.channels_last)
-        if frozen:  # the stem and first blocks keep weights and statistics: no gradient reaches them
+        if variant.frozen:  # the stem and first blocks keep weights and statistics: no gradient reaches them
             encoder = network.encoder.model
-            for part in [encoder.conv_stem, encoder.bn1, *encoder.blocks[:frozen]]:
+            for part in [encoder.conv_stem, encoder.bn1, *encoder.blocks[: variant.frozen]]:
                 part.eval().requires_grad_(False)
         trained = [p for p in network.parameters() if p.requires_grad]
-        models[name] = (network, torch.optim.Adam(trained, lr=1e-4))
+        forward = torch.compile(network) if variant.compiled else network
+        models[name] = (forward, torch.optim.Adam(trained, lr=1e-4))
 
     def step(name: str) -> float:
         network, optimizer = models[name]
-        bf16, channels_last, _ = VARIANTS[name]
-        x = images.contiguous(memory_format=torch.channels_last) if channels_last else images
+        variant = VARIANTS[name]
+        x = images.contiguous(memory_format=torch.channels_last) if variant.channels_last else images
         optimizer.zero_grad(set_to_none=True)
-        with torch.autocast("cpu", dtype=torch.bfloat16, enabled=bf16):
+        with torch.autocast("cpu", dtype=torch.bfloat16, enabled=variant.bf16):
             logits = network(x)
         loss = loss_fn(logits.float(), labels)
         loss.backward()
@@ -97,8 +109,11 @@ def main() -> None:
 
     times: dict[str, list[float]] = {name: [] for name in chosen}
     losses: dict[str, float] = {}
+    warmup: dict[str, float] = {}
     for name in chosen:
-        step(name)  # warm-up
+        start = time.perf_counter()
+        step(name)  # warm-up (and compilation)
+        warmup[name] = round(time.perf_counter() - start, 2)
     for _ in range(args.rounds):
         for name in chosen:
             start = time.perf_counter()
@@ -119,6 +134,7 @@ def main() -> None:
         if "fp32" in median
         else {},
         "last_loss": {name: round(v, 4) for name, v in losses.items()},
+        "warmup_seconds": warmup,
     }
     sys.stdout.write(json.dumps(report, indent=2) + "\n")
 

@@ -41,6 +41,14 @@ class BenchmarkSettings:
     # round. None: the round's clicks first, then one training run (``isage train``)
     click_seconds: float | None = None
     step_seconds: float = 0.5  # seconds per training step of the default network here (batch 4, 256 px)
+    # the person's look at the map between a round's last click and Train: the live engine trains meanwhile
+    look_seconds: float = 0.0
+
+    @property
+    def steps_per_look(self) -> int:
+        if self.click_seconds is None or not self.look_seconds:
+            return 0
+        return round(self.look_seconds / self.step_seconds)
 
     @property
     def steps_per_click(self) -> int | None:

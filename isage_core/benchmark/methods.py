@@ -89,6 +89,7 @@ class Dataset:
     cancel: CancelToken | None = None
     steps_per_click: int | None = None  # live training during the person's time per click; None: off
     images: dict[str, np.ndarray] = field(default_factory=dict)  # read on demand (superpixels)
+    steps_per_look: int = 0  # live training during the person's look at the map before Train
 
     @property
     def seed_count(self) -> int:
@@ -197,7 +198,8 @@ class ClickMethod(Method):
         return added
 
     def train(self, iteration: int, progress: ProgressCallback) -> TrainedRound:
-        if self.live is not None:  # the press: the live round closes
+        if self.live is not None:  # the person looks at the map, then presses: the live round closes
+            self.live.train_for(self.data.steps_per_look, self.data.cancel)
             result = self.live.close(progress=progress, cancel=self.data.cancel)
         else:
             result = train_iteration(

@@ -186,6 +186,7 @@ def run_benchmark(
         "selection": settings.selection,
         "click_seconds": settings.click_seconds,  # the person's time per click, live training meanwhile
         "step_seconds": settings.step_seconds,
+        "look_seconds": settings.look_seconds,  # the person's look at the map before each Train
         "recommended": settings.recommended,
         "dataset": str(settings.dataset) if settings.dataset else "bundled sample (BsB Aerial toy)",
         "validation": f"last {settings.holdout} training frames (tuning)"
@@ -220,6 +221,8 @@ def _check(settings: BenchmarkSettings) -> None:
         raise IsageError("the benchmark needs at least one seed; use e.g. --seeds 0,1,2")
     if settings.click_seconds is not None and not (settings.click_seconds > 0 and settings.step_seconds > 0):
         raise IsageError("--click-seconds and --step-seconds must be positive")
+    if settings.look_seconds and (settings.click_seconds is None or not settings.look_seconds > 0):
+        raise IsageError("--look-seconds needs --click-seconds (live training) and must be positive")
     if settings.click_seconds is not None and settings.selection == "reference":
         raise IsageError("live training keeps its last weights: use --click-seconds with --selection last")
     if settings.seed_clicks == "human" and settings.dataset is not None:
@@ -276,7 +279,7 @@ class _SeedRun:
         data = Dataset(
             dict(self.train.images), self.references, class_ids, seeds, self.settings.margin,
             human_click_depths(), self.train_settings, self.model_settings, self.cancel,
-            self.settings.steps_per_click,
+            self.settings.steps_per_click, steps_per_look=self.settings.steps_per_look,
         )  # fmt: skip
         log.info("seed %d: %d seed clicks", self.seed, data.seed_count)
         iterations = self.settings.iterations

@@ -71,6 +71,11 @@ def add_benchmark_options(p: argparse.ArgumentParser) -> None:
         "--step-seconds", type=float, default=0.5, help="seconds per training step the person's time buys"
     )
     p.add_argument(
+        "--look-seconds", type=float, default=0.0,
+        help="with --click-seconds: the person's look at the map between a round's last click and Train "
+        "(the live engine trains meanwhile)",
+    )  # fmt: skip
+    p.add_argument(
         "--recipe", choices=["authors"],
         help="authors: the method authors' sample recipe (replaces the training and model options)",
     )  # fmt: skip
@@ -125,6 +130,7 @@ def benchmark_cmd(a, reporter: Reporter, cancel: CancelToken) -> None:
         assess_points=a.assess_points,
         click_seconds=a.click_seconds,
         step_seconds=a.step_seconds,
+        look_seconds=a.look_seconds,
     )
     model = model_settings(a)
     if a.recipe:
