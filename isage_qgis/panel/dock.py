@@ -4,7 +4,7 @@ It shows the record (frames, classes with click counts, iteration, the last run 
 clicks) and the proposals in :class:`~isage_qgis.panel.widgets.DockUi`, forwards button presses to the
 session, owns the click map tool, and shows the session's messages in the message bar. A class key pressed
 while a proposal is shown labels it: an ordinary click of that class on the proposal's pixel. While the map
-is assessed (:mod:`~isage_qgis.panel.assessment_view`), class keys, N, U and Ctrl+Z go to the sample point.
+is assessed (:mod:`~isage_qgis.panel.assessment.view`), class keys, N, U and Ctrl+Z go to the sample point.
 """
 
 from __future__ import annotations
@@ -28,8 +28,8 @@ from ..resources import icon
 from ..settings import PluginSettings
 from ..translation import tr
 from . import dialogs
-from .assessment_session import AssessmentSession
-from .assessment_view import AssessmentView
+from .assessment.session import AssessmentSession
+from .assessment.view import AssessmentView
 from .model import DockState, frame_candidates, next_class, service_candidates
 from .proposals import ProposalQueue, proposal_extent
 from .service_dialog import ServiceFrameDialog

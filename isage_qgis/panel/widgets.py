@@ -28,7 +28,7 @@ from qgis.PyQt.QtWidgets import (
 
 from ..resources import icon
 from ..translation import deferred_tr, tr
-from .assessment_widgets import AssessmentBox
+from .assessment.widgets import AssessmentBox
 from .model import DockState, live_text
 from .proposals import ProposalQueue
 

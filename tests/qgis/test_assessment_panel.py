@@ -12,7 +12,6 @@ from contextlib import closing
 from dataclasses import replace
 
 import pytest
-from isage_qgis.panel.assessment.queue.queue import AssessmentQueue, design_steps, extent_args, report_steps
 from qgis.core import (
     Qgis,
     QgsCoordinateReferenceSystem,
@@ -30,6 +29,7 @@ from isage_qgis.clicks.layer import ClickRecordLayer
 from isage_qgis.layers import assessment as assessment_layers
 from isage_qgis.layers import results as layers
 from isage_qgis.panel.assessment.figures import AssessmentFigures
+from isage_qgis.panel.assessment.queue import AssessmentQueue, design_steps, extent_args, report_steps
 from isage_qgis.record.assessment import DesignInfo, LabelInfo, SamplePoint, is_sample_pixel, newest_design
 from isage_qgis.record.labels import LabelWriter
 from isage_qgis.record.model import ClickRecordError

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from ..translation import tr
+from ...translation import tr
 
 
 @dataclass(frozen=True)

@@ -4,7 +4,7 @@ No widgets. :class:`AssessmentQueue` knows which point is shown, which points ha
 or unsure), which the person skipped for now, and the labels written in this session (for undo). Points
 come in point-id order, a random order: labelling in that order keeps any prefix a random sample, so a
 skipped point comes back once every other open point is labelled. The engine steps (``assess design``,
-``assess report``) are built here too; :mod:`isage_qgis.panel.assessment_report` reads the report.
+``assess report``) are built here too; :mod:`isage_qgis.panel.assessment.figures` reads the report.
 """
 
 from __future__ import annotations
@@ -14,9 +14,9 @@ from dataclasses import dataclass, field
 
 from qgis.core import QgsCoordinateReferenceSystem, QgsRectangle
 
-from ..engine.pipeline import Step
-from ..record.assessment import DesignInfo, LabelInfo, SamplePoint, reader_of
-from ..translation import deferred_tr, tr
+from ...engine.pipeline import Step
+from ...record.assessment import DesignInfo, LabelInfo, SamplePoint, reader_of
+from ...translation import deferred_tr, tr
 
 DESIGN_LABEL = deferred_tr("create the accuracy assessment design")
 REPORT_LABEL = deferred_tr("accuracy assessment report")

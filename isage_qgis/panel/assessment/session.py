@@ -8,7 +8,7 @@ check state back when assessing stops (the person stops, or every point is label
 QGIS into the record (:class:`~isage_qgis.record.labels.LabelWriter`; a team's record in PostGIS through
 QGIS's connection, :class:`~isage_qgis.record.postgis_assessment.PostgisLabelWriter`), whose triggers refuse
 what breaks the audit rules. The report (``isage assess report``) comes back as
-:class:`~isage_qgis.panel.assessment_report.AssessmentFigures`.
+:class:`~isage_qgis.panel.assessment.figures.AssessmentFigures`.
 
 Signals: ``changed(AssessmentQueue or None)``, ``pointShown(SamplePoint)``, ``activeChanged(bool)``,
 ``reportReady(AssessmentFigures)``, ``message(level, title, text)``.
@@ -20,19 +20,19 @@ import logging
 
 from qgis.PyQt.QtCore import QObject, pyqtSignal
 
-from ..clicks.actions import Outcome
-from ..layers import assessment as assessment_layers
-from ..layers.postgis_clicks import is_postgis, postgis_layer_source
-from ..record.assessment import GpkgAssessment, LabelInfo
-from ..record.labels import LabelWriter
-from ..record.model import ClickRecordError
-from ..record.postgis_assessment import PostgisAssessment, PostgisLabelWriter
-from ..record.view import RecordError
-from ..settings import assessment_args
-from ..translation import tr
-from .assessment import AssessmentQueue, design_steps, extent_args, report_steps
-from .assessment_report import AssessmentFigures
-from .session import Extent, IsageSession
+from ...clicks.actions import Outcome
+from ...layers import assessment as assessment_layers
+from ...layers.postgis_clicks import is_postgis, postgis_layer_source
+from ...record.assessment import GpkgAssessment, LabelInfo
+from ...record.labels import LabelWriter
+from ...record.model import ClickRecordError
+from ...record.postgis_assessment import PostgisAssessment, PostgisLabelWriter
+from ...record.view import RecordError
+from ...settings import assessment_args
+from ...translation import tr
+from ..session import Extent, IsageSession
+from .figures import AssessmentFigures
+from .queue import AssessmentQueue, design_steps, extent_args, report_steps
 
 log = logging.getLogger(__name__)
 UNDO_REASON = "undo"

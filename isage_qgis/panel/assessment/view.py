@@ -1,6 +1,6 @@
 """The dock's side of the accuracy assessment: the Map accuracy box, the click tool's keys and the map.
 
-A thin view over :class:`~isage_qgis.panel.assessment_session.AssessmentSession`: it forwards the box's
+A thin view over :class:`~isage_qgis.panel.assessment.session.AssessmentSession`: it forwards the box's
 buttons (Assess map with the dock's extent: a new design covers the visible extent when it is chosen) and
 key U, routes Ctrl+Z to the assessment while assessing, and pans and zooms to each sample
 point as the proposals do (the point is selected on the sample layer; the map's classes stay hidden).
@@ -13,9 +13,9 @@ from pathlib import Path
 from qgis.PyQt.QtCore import QObject, QUrl
 from qgis.PyQt.QtGui import QDesktopServices
 
-from ..layers import assessment as assessment_layers
-from ..record.assessment import SamplePoint
-from .assessment_session import AssessmentSession
+from ...layers import assessment as assessment_layers
+from ...record.assessment import SamplePoint
+from .session import AssessmentSession
 
 
 class AssessmentView(QObject):

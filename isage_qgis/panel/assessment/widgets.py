@@ -1,15 +1,15 @@
 """The panel's "Map accuracy" box: Assess map, the sample point shown, its keys, the counter and the report.
 
-No behaviour: :mod:`isage_qgis.panel.assessment_view` connects the buttons to the assessment session.
+No behaviour: :mod:`isage_qgis.panel.assessment.view` connects the buttons to the assessment session.
 """
 
 from __future__ import annotations
 
 from qgis.PyQt.QtWidgets import QGroupBox, QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget
 
-from ..translation import tr
-from .assessment import AssessmentQueue
-from .assessment_report import AssessmentFigures
+from ...translation import tr
+from .figures import AssessmentFigures
+from .queue import AssessmentQueue
 
 
 class AssessmentBox(QGroupBox):
