@@ -182,8 +182,15 @@ def check_translations(messages: dict[str, bool], ts_files: list[Path]) -> list[
 
 
 def shipped_ts() -> list[Path]:
-    """The full translations (``isage_en.ts`` only gives English plural forms, and is not checked)."""
+    """The full translations (``isage_en.ts`` only gives English plural forms: :func:`english_problems`)."""
     return sorted(p for p in I18N.glob("isage_*.ts") if p.stem != "isage_en")
+
+
+def english_problems(messages: dict[str, bool]) -> list[str]:
+    """Each plural sentence with its English forms (else the panel shows the source's "click(s)")."""
+    plural = {source: True for source, numerus in messages.items() if numerus}
+    english = I18N / "isage_en.ts"
+    return check_translations(plural, [english]) if english.is_file() else [f"{english.name} is missing"]
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -200,6 +207,7 @@ def main(argv: list[str] | None = None) -> int:
         write_ts(english, "en", plural, read_ts(english) if english.is_file() else {})
         log.info("%d sentences, %d with plural forms", len(found.messages), len(plural))
     problems = found.problems + check_translations(found.messages, shipped_ts())
+    problems += english_problems(found.messages)
     for problem in problems:
         log.info("%s", problem)
     return 1 if problems and args.command == "check" else 0

@@ -258,10 +258,12 @@ def test_a_round_opened_on_the_model_just_closed_idles_until_a_new_click(tmp_pat
     _closed(trainer, ws)
     try:
         assert trainer.train_for(5) == 0 and trainer.settled  # opens the next iteration's round, warm: idle
+        assert trainer.status()["rests"] == "closed"
         assert trainer.round.iteration == 1 and trainer.status()["learning_rate"] == pytest.approx(
             ts.learning_rate * ts.final_lr_fraction, rel=1e-3
         )
         click_on(ws, "bsb_1", mask, 2, seed=11)
         assert trainer.train_for(2) == 2 and trainer.rates[0] == ts.learning_rate  # a new click: the peak
+        assert trainer.status()["rests"] is None
     finally:
         trainer.stop()

@@ -350,7 +350,8 @@ class LiveTrainer:
         self.publish(self.status(state))
 
     def status(self, state: str | None = None) -> dict:
-        """The status event: state, iteration, steps, clicks trained on and seen, and the last fit rate."""
+        """The status event: state, iteration, steps, clicks trained on and seen, the last fit rate and
+        why the round rests (:meth:`_rest_reason`)."""
         sampler = self.sampler
         return {
             "event": "live",
@@ -364,7 +365,18 @@ class LiveTrainer:
             "fit": self.fit_rates[-1] if self.fit_rates else None,
             "learning_rate": float(f"{self.schedule.rate():.3g}") if self.schedule is not None else None,
             "seconds_per_step": round(self._step_seconds / len(self.losses), 4) if self.losses else None,
+            "rests": self._rest_reason(),
         }
+
+    def _rest_reason(self) -> str | None:
+        """Why the round idles: ``fit`` (the clicks fit at the floor rate), ``closed`` (opened on the model
+        the last press wrote, no click since), ``max_steps`` (unfit after that many steps); None: it does
+        not idle."""
+        if not self.settled:
+            return None
+        if not self.losses:
+            return "closed"
+        return "fit" if self.fitted else "max_steps"
 
     # ---- the press ---------------------------------------------------------------------------------
     def close(self, progress: ProgressCallback | None = None, cancel: CancelToken | None = None):

@@ -74,6 +74,13 @@
       </translation>
     </message>
     <message numerus="yes">
+      <source>Live training of iteration {iteration} rests after {steps} steps, not every one of its %n click(s) fitting; a new click resumes it.</source>
+      <translation>
+        <numerusform>Live training of iteration {iteration} rests after {steps} steps, its %n click not fitting; a new click resumes it.</numerusform>
+        <numerusform>Live training of iteration {iteration} rests after {steps} steps, not every one of its %n clicks fitting; a new click resumes it.</numerusform>
+      </translation>
+    </message>
+    <message numerus="yes">
       <source>Live training of iteration {iteration} rests: its %n click(s) fit; a new click resumes it.</source>
       <translation>
         <numerusform>Live training of iteration {iteration} rests: its %n click fits; a new click resumes it.</numerusform>

@@ -798,11 +798,22 @@
       <translation>El entrenamiento en tiempo real está desactivado: {reason}</translation>
     </message>
     <message numerus="yes">
+      <source>Live training of iteration {iteration} rests after {steps} steps, not every one of its %n click(s) fitting; a new click resumes it.</source>
+      <translation>
+        <numerusform>El entrenamiento en tiempo real de la iteración {iteration} está en reposo tras {steps} pasos, sin que su %n clic se ajuste; un nuevo clic lo reanuda.</numerusform>
+        <numerusform>El entrenamiento en tiempo real de la iteración {iteration} está en reposo tras {steps} pasos, sin que todos sus %n clics se ajusten; un nuevo clic lo reanuda.</numerusform>
+      </translation>
+    </message>
+    <message numerus="yes">
       <source>Live training of iteration {iteration} rests: its %n click(s) fit; a new click resumes it.</source>
       <translation>
         <numerusform>El entrenamiento en tiempo real de la iteración {iteration} está en reposo: su %n clic se ajusta; un nuevo clic lo reanuda.</numerusform>
         <numerusform>El entrenamiento en tiempo real de la iteración {iteration} está en reposo: sus %n clics se ajustan; un nuevo clic lo reanuda.</numerusform>
       </translation>
+    </message>
+    <message>
+      <source>Live training of iteration {iteration} waits for its first click.</source>
+      <translation>El entrenamiento en tiempo real de la iteración {iteration} espera su primer clic.</translation>
     </message>
     <message numerus="yes">
       <source>Live training of iteration {iteration}: {steps} steps on %n click(s).</source>

@@ -798,11 +798,22 @@
       <translation>O treinamento em tempo real está desligado: {reason}</translation>
     </message>
     <message numerus="yes">
+      <source>Live training of iteration {iteration} rests after {steps} steps, not every one of its %n click(s) fitting; a new click resumes it.</source>
+      <translation>
+        <numerusform>O treinamento em tempo real da iteração {iteration} está em repouso após {steps} passos, sem que o seu %n clique se ajuste; um novo clique o retoma.</numerusform>
+        <numerusform>O treinamento em tempo real da iteração {iteration} está em repouso após {steps} passos, sem que todos os seus %n cliques se ajustem; um novo clique o retoma.</numerusform>
+      </translation>
+    </message>
+    <message numerus="yes">
       <source>Live training of iteration {iteration} rests: its %n click(s) fit; a new click resumes it.</source>
       <translation>
         <numerusform>O treinamento em tempo real da iteração {iteration} está em repouso: seu %n clique se ajusta; um novo clique o retoma.</numerusform>
         <numerusform>O treinamento em tempo real da iteração {iteration} está em repouso: seus %n cliques se ajustam; um novo clique o retoma.</numerusform>
       </translation>
+    </message>
+    <message>
+      <source>Live training of iteration {iteration} waits for its first click.</source>
+      <translation>O treinamento em tempo real da iteração {iteration} aguarda o seu primeiro clique.</translation>
     </message>
     <message numerus="yes">
       <source>Live training of iteration {iteration}: {steps} steps on %n click(s).</source>

@@ -418,6 +418,16 @@ def live_text(status: dict) -> tuple[str, bool]:
     if state == "training":
         text = tr("Live training of iteration {iteration}: {steps} steps on %n click(s).", clicks)
         return " ".join(t for t in (text.format(iteration=iteration, steps=steps), fit_text) if t), False
+    if state == "idle" and status.get("rests") == "closed":
+        text = tr("Live training of iteration {iteration} waits for its first click.")
+        return text.format(iteration=iteration), False
+    if state == "idle" and status.get("rests") == "max_steps":
+        text = tr(
+            "Live training of iteration {iteration} rests after {steps} steps, not every one of its %n "
+            "click(s) fitting; a new click resumes it.",
+            clicks,
+        )
+        return " ".join(t for t in (text.format(iteration=iteration, steps=steps), fit_text) if t), False
     if state == "idle":
         text = tr(
             "Live training of iteration {iteration} rests: its %n click(s) fit; a new click resumes it.",

@@ -123,6 +123,13 @@ def test_the_panel_says_what_live_training_does_and_offers_a_restart_when_down()
     text = ui.live_label.text()
     assert "iteration 2" in text and "40 steps on 3 clicks" in text and "91 % of the clicked pixels" in text
     assert not ui.live_label.isHidden() and ui.restart_button.isHidden()
+    ui.show_live({"state": "idle", "iteration": 2, "steps": 40, "clicks": 3, "fit": 1.0, "rests": "fit"})
+    assert "rests: its 3 clicks fit" in ui.live_label.text()
+    unfit = {"state": "idle", "iteration": 2, "steps": 600, "clicks": 3, "fit": 0.8, "rests": "max_steps"}
+    ui.show_live(unfit)
+    assert "after 600 steps, not every one of its 3 clicks fitting" in ui.live_label.text()
+    ui.show_live({"state": "idle", "iteration": 3, "steps": 0, "clicks": 3, "fit": None, "rests": "closed"})
+    assert ui.live_label.text() == "Live training of iteration 3 waits for its first click."
     ui.show_live({"state": "waiting", "message": "class 'car' (id 1) has no clicks"})
     assert ui.live_label.text() == "Live training waits: class 'car' (id 1) has no clicks"
     ui.show_live({"state": "down"})
