@@ -163,7 +163,7 @@ def test_the_live_preview_maps_the_window_around_the_newest_click(tmp_path, bsb_
     assert ws.folder / "live" == type(ws.folder)(preview["preview"]).parent and not ws.record.runs()
 
 
-def test_the_live_schedule_restarts_holds_and_anneals_in_the_steps_given():
+def test_the_live_schedule_restarts_and_anneals_in_the_steps_given():
     ts = live_settings(steps_per_run=5)
     plan, floor = LiveSchedule(ts), ts.learning_rate * ts.final_lr_fraction
     rates = []
@@ -174,16 +174,15 @@ def test_the_live_schedule_restarts_holds_and_anneals_in_the_steps_given():
     assert rates[-1] == pytest.approx(floor) and plan.steps_left == 0
     plan.restart()
     plan.advance()
-    plan.hold()
-    held = plan.rate()
-    plan.advance()
-    assert plan.rate() == held < ts.learning_rate and plan.steps_left == 4
+    decayed = plan.rate()
+    assert decayed < ts.learning_rate and plan.steps_left == 4
     plan.anneal(3)
+    assert plan.steps_left == 3
     rates = []
     while not plan.annealed:
         rates.append(plan.rate())
         plan.advance()
-    assert rates[0] == held and len(rates) == 3 and rates[-1] == pytest.approx(floor)
+    assert rates[0] == decayed and len(rates) == 3 and rates[-1] == pytest.approx(floor)
     assert LiveSchedule(live_settings(lr_schedule="constant")).annealed
 
 
@@ -207,6 +206,28 @@ def test_the_rate_decays_between_clicks_restarts_on_a_new_one_and_idles_at_the_f
         assert rates[: first_floor + 1] == sorted(rates[: first_floor + 1], reverse=True) and first_floor == 5
         assert done < 60 and trainer.settled and rates[-1] == pytest.approx(floor)  # fit, at the floor: idle
         assert trainer.train_for(5) == 0
+    finally:
+        trainer.stop()
+
+
+def test_once_the_clicks_pause_the_rate_anneals_and_stays_at_the_floor_until_a_new_click(
+    tmp_path, bsb_train_frames
+):
+    ws = make_workspace(tmp_path / "ws", bsb_train_frames, names=["bsb_1"], per_class=1)
+    path, mask = bsb_train_frames["bsb_1"]
+    ts = live_settings(steps_per_run=40, fit_target=1.0)
+    trainer = LiveTrainer(ws.folder, TINY, ts, lambda e: None, quiet_steps=3, quiet_anneal_steps=4)
+    peak, floor = ts.learning_rate, ts.learning_rate * ts.final_lr_fraction
+    try:
+        done = trainer.train_for(14)
+        rates = trainer.rates
+        assert done >= 7 and rates[0] == peak and rates == sorted(rates, reverse=True)
+        assert rates[2] > 0.9 * peak  # three steps at the 40-step cycle's pace, then four to the floor
+        assert rates[6] == pytest.approx(floor) and rates[5] > floor * 1.01
+        assert all(r == pytest.approx(floor) for r in rates[6:])  # unfit clicks: on at the floor, no restart
+        click_on(ws, "bsb_1", mask, 2, seed=5)
+        trainer.train_for(2)
+        assert trainer.rates[done] == peak and trainer.rates[done + 1] > 0.9 * peak
     finally:
         trainer.stop()
 
@@ -237,7 +258,7 @@ def test_the_press_draws_a_late_click_then_anneals_what_is_left_of_the_cycle(tmp
 def test_the_press_anneals_within_its_budget_and_says_whether_the_clicks_fit(tmp_path, bsb_train_frames):
     ws = make_workspace(tmp_path / "ws", bsb_train_frames, names=["bsb_1"], per_class=2)
     ts = live_settings(steps_per_run=1000, fit_target=1.0, max_steps=100_000, press_budget_s=1.5)
-    trainer = LiveTrainer(ws.folder, TINY, ts, lambda e: None)
+    trainer = LiveTrainer(ws.folder, TINY, ts, lambda e: None, quiet_steps=None)
     trainer.train_for(20)  # the new clicks drawn, the rate still near its peak
     assert trainer.sampler.pending == 0 and trainer.schedule.steps_left > 950
     metrics = _closed(trainer, ws)

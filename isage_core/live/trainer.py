@@ -6,9 +6,12 @@ the same warm start as ``isage train``), then steps on the clicks as they are: b
 SQLite whether the record changed, and on a change re-reads the clicks, so a new click is drawn first (in a
 bounded share of each batch, the rest replays all clicks) and a retracted one leaves the replay before the
 next patch. The learning rate follows a :class:`~isage_core.training.optimiser.LiveSchedule`: new clicks
-restart a cosine decay to the floor. Once the clicks fit (``fit_target``) with no new click due and the
-rate at its floor, or ``max_steps`` steps passed since the last change, it idles until the record changes
-again (unlike a one-off run it does not stop on a settled loss: the CPU would idle anyway).
+restart a cosine decay to the floor. Once the clicks pause (``quiet_steps`` steps without a change: the
+person looks at the map), the rate anneals to the floor within ``quiet_anneal_steps`` steps and stays
+there, so a press a few seconds after the last click finds a model trained to the end of its schedule.
+Once the clicks fit (``fit_target``) with no new click due and the rate at its floor, or ``max_steps``
+steps passed since the last change, it idles until the record changes again (unlike a one-off run it does
+not stop on a settled loss: the CPU would idle anyway).
 
 A round opened on the model just closed (a warm start, no click of the new iteration yet) starts settled:
 that model learnt every click there is, so the engine idles until the next click instead of competing with
@@ -69,6 +72,8 @@ class LiveTrainer:
         fresh_share: float = 0.25,
         nice: int = 10,
         preview_every_s: float | None = None,
+        quiet_steps: int | None = 8,
+        quiet_anneal_steps: int = 10,
     ):
         self.workspace = Workspace.open(workspace)
         self.model_settings, self.train_settings = model_settings, train_settings
@@ -76,6 +81,8 @@ class LiveTrainer:
         self.poll_s, self.status_every_s = poll_s, status_every_s
         self.fresh_draws, self.fresh_share, self.nice = fresh_draws, fresh_share, nice
         self.preview_every_s = preview_every_s  # None: no live preview of the map
+        self.quiet_steps = quiet_steps  # None: the rate decays at a cycle's pace however long the pause
+        self.quiet_anneal_steps = max(1, quiet_anneal_steps)
         self._preview_due, self._previews, self._last_preview = False, 0, 0.0
         self._cond = threading.Condition()
         self._pause_requests = 0
@@ -271,16 +278,16 @@ class LiveTrainer:
         self.rates.append(rate)
         self._window.append((loss, fit, labelled))
         self._steps_since_change += 1
+        quiet = self.quiet_steps is not None and self._steps_since_change >= self.quiet_steps
+        if quiet and not self._closing and plan.steps_left > self.quiet_anneal_steps:
+            plan.anneal(self.quiet_anneal_steps)  # the clicks pause: the press may come any second
         if len(self._window) >= max(1, ts.check_steps):
             fit_rate = sum(w[1] for w in self._window) / max(sum(w[2] for w in self._window), 1)
             self.fit_rates.append(round(fit_rate, 4))
             self._fit_current = True
             # the CPU is free: no stop on a settled loss while clicks are unfit, only at max_steps since the
-            # last change; a cycle that ended on unfit clicks starts again if it can end before that
+            # last change; unfit clicks train on at the floor (no restart: a press finds the rate annealed)
             fitted = self.fitted and not self.sampler.pending
-            room = self._steps_since_change + plan.cycle <= ts.max_steps
-            if not (fitted or self._closing) and plan.annealed and room:
-                plan.restart()
             self._settled = (fitted and plan.annealed) or self._steps_since_change >= ts.max_steps
             self._window = []
         self._publish_status()

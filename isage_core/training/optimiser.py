@@ -132,9 +132,8 @@ class LiveSchedule:
     (``final_lr_fraction``), restarted when new clicks arrive.
 
     A cycle lasts ``cycle`` steps (default ``ts.steps_per_run``, the fixed schedule's warm round); once it
-    ends the rate stays at the floor (:attr:`annealed`). :meth:`hold` keeps the rate where it is (the
-    close, while the clicks do not fit yet) and :meth:`anneal` reaches the floor in a given number of
-    steps. A ``constant`` ``lr_schedule`` keeps ``ts.learning_rate`` and is always annealed.
+    ends the rate stays at the floor (:attr:`annealed`). :meth:`anneal` reaches the floor sooner, in a given
+    number of steps. A ``constant`` ``lr_schedule`` keeps ``ts.learning_rate`` and is always annealed.
     """
 
     def __init__(self, ts: TrainSettings, cycle: int | None = None):
@@ -148,12 +147,8 @@ class LiveSchedule:
         self.phase, self.pace, self._floored = 0.0, 1.0 / (self.cycle - 1), False
         self.restarts += 1
 
-    def hold(self) -> None:
-        """Keep the current rate until :meth:`anneal` or :meth:`restart`."""
-        self.pace = 0.0
-
     def resume(self) -> None:
-        """Decay at a cycle's pace again (after :meth:`hold` or :meth:`anneal`)."""
+        """Decay at a cycle's pace again (after :meth:`anneal`)."""
         self.pace = 1.0 / (self.cycle - 1)
 
     def settle(self) -> None:
@@ -174,8 +169,10 @@ class LiveSchedule:
 
     @property
     def steps_left(self) -> int:
-        """Steps to the floor at a cycle's pace, the floor's included (0 once annealed)."""
-        return 0 if self.annealed else math.ceil((1.0 - self.phase) * (self.cycle - 1) - 1e-9) + 1
+        """Steps to the floor at the current pace, the floor's included (0 once annealed)."""
+        if self.annealed:
+            return 0
+        return (math.ceil((1.0 - self.phase) / self.pace - 1e-9) if self.pace > 0 else 0) + 1
 
     def rate(self) -> float:
         if self.ts.lr_schedule == "constant":
