@@ -23,6 +23,7 @@ EXIT_CANCELLED = 130
 def build_parser() -> argparse.ArgumentParser:
     """The argument parser of every subcommand."""
     from . import commands as c
+    from . import options as o
 
     parser = argparse.ArgumentParser(prog="isage", description=__doc__)
     parser.add_argument("--version", action="version", version=f"isage {__version__}")
@@ -124,8 +125,8 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = command("train", c.train, "train the next iteration's model from the clicks")
     p.add_argument("workspace")
-    c.add_model_options(p)
-    c.add_train_options(p)
+    o.add_model_options(p)
+    o.add_train_options(p)
 
     p = command("predict", c.predict, "predict class rasters and heatmaps for frames or any raster")
     p.add_argument("workspace", nargs="?", help="workspace (omit with --raster and --model)")
@@ -136,7 +137,7 @@ def build_parser() -> argparse.ArgumentParser:
     )  # fmt: skip
     p.add_argument("--model", help="model file (default: the workspace's latest)")
     p.add_argument("--out", help="output folder (default: workspace outputs/iteration_NNN)")
-    c.add_predict_options(p)
+    o.add_predict_options(p)
     add_cluster_options(p)
 
     p = command("propose", propose_cmd, "propose where to click next (proposals.gpkg, never the record)")

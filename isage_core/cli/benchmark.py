@@ -6,7 +6,7 @@ import argparse
 
 from ..benchmark.config import DEFAULT_ITERATIONS, DEFAULT_METHODS, RECOMMENDED
 from ..cancel import CancelToken
-from .commands import add_model_options, add_train_options, int_list, model_settings, train_settings
+from .options import add_model_options, add_train_options, int_list, model_settings, train_settings
 from .reporters import Reporter
 
 

@@ -178,7 +178,7 @@ class Server:
     def _set_live(self, spec: dict | None) -> None:
         from ..live.trainer import LiveTrainer
         from .app import build_parser
-        from .commands import model_settings, train_settings
+        from .options import model_settings, train_settings
 
         self._stop_live()
         if not spec:
@@ -222,7 +222,7 @@ def _parse(parser: argparse.ArgumentParser, argv: list[str]) -> argparse.Namespa
 
 def _closes_live_round(args: argparse.Namespace, trainer) -> bool:
     """A ``train`` run of the live workspace with the live options: the press that closes the round."""
-    from .commands import model_settings, train_settings
+    from .options import model_settings, train_settings
 
     if args.command != "train":
         return False

@@ -31,7 +31,7 @@ from .frame_sources import FrameSources
 from .locate import stored_path
 from .merge import Conflict, MergeReport
 from .postgres.assessment import read_designs, read_labels, read_points
-from .postgres.store import _SELECT_RUNS, _SELECT_SOURCES, _json_run, _source
+from .postgres.queries import SELECT_RUNS, SELECT_SOURCES, run_row, source_row
 from .postgres.team_record import TeamRecord
 from .schema import _RUN_COLS, ClickRequest, _json
 from .workspace import RECORD_NAME, Workspace
@@ -134,8 +134,8 @@ def _read_all(team: TeamRecord, cur: psycopg.Cursor) -> dict:
     classes = store._read_classes(cur)
     frames = [team._local(f) for f in store._load_frames(cur)]
     clicks = store._select_clicks(cur, None, True)
-    runs = [_json_run(r) for r in cur.execute(_SELECT_RUNS).fetchall()]
-    sources = [_source(r) for r in cur.execute(_SELECT_SOURCES, {"f": None}).fetchall()]
+    runs = [run_row(r) for r in cur.execute(SELECT_RUNS).fetchall()]
+    sources = [source_row(r) for r in cur.execute(SELECT_SOURCES, {"f": None}).fetchall()]
     designs = read_designs(cur)
     points = {d.design_id: read_points(cur, d.design_id) for d in designs}
     labels = {d.design_id: read_labels(cur, d.design_id, True) for d in designs}

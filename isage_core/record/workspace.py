@@ -57,7 +57,9 @@ class Workspace:
         one (``classes`` and ``crs`` refused: they apply only to creating), else creates it (the
         administrator's login; ``classes`` needed). The folder and its pointer are written only once the
         database said yes."""
-        from .postgres.store import PostgisRecord, connect, create_record, record_exists
+        from .postgres.connection import connect
+        from .postgres.create import create_record, record_exists
+        from .postgres.store import PostgisRecord
         from .postgres.team_record import TeamRecord
 
         folder = Path(folder)

@@ -1,8 +1,11 @@
 """The click record on PostgreSQL/PostGIS, for a team on shared infrastructure (issue 28): the database
 layer. schema.sql holds the tables and the rules the database enforces, admin.sql the administrator's
-setup; :mod:`.store` is the engine's typed way in, :mod:`.team` the administrator's."""
+setup; :mod:`.store` is the engine's typed way in, :mod:`.connection` connects, :mod:`.create` creates a
+record, :mod:`.team` is the administrator's."""
 
 from ..schema import BatchReport, ClassDef, Click, ClickRequest, Frame, FrameSource, Run, hash_clicks
+from .connection import connect, describe_target
+from .create import create_record
 from .store import (
     ADMIN,
     ANNOTATOR,
@@ -13,9 +16,6 @@ from .store import (
     TRAINER,
     PostgisRecord,
     Snapshot,
-    connect,
-    create_record,
-    describe_target,
     open_record,
 )
 from .team import add_person, admin_sql_path

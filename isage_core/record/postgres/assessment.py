@@ -24,7 +24,7 @@ from ..assessment import (
     label_refusals,
 )
 from ..locate import record_point
-from .store import _utc
+from .queries import utc
 
 _SELECT_DESIGNS = sql.SQL("SELECT {} FROM assessment_designs ORDER BY fid").format(sql.SQL(_DESIGN_COLS))
 _SELECT_POINTS = sql.SQL(
@@ -141,7 +141,7 @@ class TeamAssessmentStore(AssessmentStore):
 def read_designs(cur: psycopg.Cursor) -> list[Design]:
     """Every design, oldest first, read in the caller's transaction."""
     return [
-        Design(r[0], _utc(r[1]) or "", r[2] or "", int(r[3]), int(r[4]), *(json.loads(v) for v in r[5:]))
+        Design(r[0], utc(r[1]) or "", r[2] or "", int(r[3]), int(r[4]), *(json.loads(v) for v in r[5:]))
         for r in cur.execute(_SELECT_DESIGNS).fetchall()
     ]
 
@@ -155,7 +155,7 @@ def read_labels(cur: psycopg.Cursor, design_id: str, include_retracted: bool) ->
     """A design's labels in the order given, read in the caller's transaction."""
     rows = cur.execute(_SELECT_LABELS, {"design": design_id, "all": include_retracted}).fetchall()
     return [
-        Label(r[0], r[1], r[2], int(r[3]), r[4], bool(r[5]), r[6] or "", _utc(r[7]) or "", r[8] or "",
-              bool(r[9]), _utc(r[10]), r[11], r[12])
+        Label(r[0], r[1], r[2], int(r[3]), r[4], bool(r[5]), r[6] or "", utc(r[7]) or "", r[8] or "",
+              bool(r[9]), utc(r[10]), r[11], r[12])
         for r in rows
     ]  # fmt: skip

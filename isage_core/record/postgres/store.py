@@ -7,8 +7,8 @@ one live click per pixel. This module is the engine's typed way in: every public
 transaction (retried on a deadlock between two batches), and every refusal is a one-line
 :class:`~isage_core.errors.IsageError` naming the record (schema, login, database), never a password.
 
-The connection is in autocommit mode; this module opens each transaction itself. A
-:class:`PostgisRecord` sets its connection's ``search_path`` to the record's schema: one record per
+The connection (:func:`~.connection.connect`) is in autocommit mode; this module opens each transaction
+itself. A :class:`PostgisRecord` sets its connection's ``search_path`` to the record's schema: one record per
 connection.
 """
 
@@ -16,19 +16,15 @@ from __future__ import annotations
 
 import json
 import random
-import re
 import time
 from collections.abc import Callable, Sequence
 from dataclasses import asdict
-from datetime import datetime, timezone
-from importlib import resources
 from pathlib import Path
 from typing import NamedTuple, TypeVar
 
 import psycopg
 from psycopg import errors as pg
 from psycopg import sql
-from psycopg.conninfo import conninfo_to_dict
 
 from ...errors import IsageError
 from ...geo import FrameInfo
@@ -45,6 +41,22 @@ from ..schema import (
     _json,
     hash_clicks,
 )
+from .connection import database_error, first_line
+from .queries import (
+    CLICK_COLS,
+    INSERT_FRAME,
+    INSERT_RUN,
+    RETRACT,
+    SELECT_CLICK,
+    SELECT_CLICKS,
+    SELECT_FRAMES,
+    SELECT_RUNS,
+    SELECT_SOURCES,
+    click_row,
+    current_iteration,
+    run_row,
+    source_row,
+)
 
 OWNER = "isage_owner"
 ANNOTATOR, REVIEWER, TRAINER, ADMIN = GROUPS = (
@@ -57,40 +69,6 @@ DEFAULT_SCHEMA = "isage"
 RETRIES = 8  # a deadlock between two batches, or a serialization failure: the whole transaction again
 RUN_LOCK_TIMEOUT_S = 60.0  # how long add_run waits for clicks being added (an idle open transaction)
 
-_CLICK_COLS = (
-    "fid, uid, frame, row, col, class_id, iteration, annotator, created_utc, note, retracted, "
-    "retracted_utc, retracted_by, retract_reason, ST_X(geom), ST_Y(geom)"
-)
-_FRAME_COLS = "name, path, width, height, band_count, dtype, crs_wkt, transform, nodata, fingerprint"
-_RUN_COLS = (
-    "iteration, model_path, clicks_used, clicks_hash, metrics, unresolved, started_utc, finished_utc, "
-    "duration_s, device"
-)
-_SOURCE_COLS = "frame, event, source, fingerprint, fetched_utc, detail"
-# The queries: composed from the constant column lists above; every value is a bound parameter.
-_RETRACT = sql.SQL(
-    "UPDATE clicks SET retracted = true, retract_reason = %s WHERE uid = %s RETURNING {}"
-).format(sql.SQL(_CLICK_COLS))
-_SELECT_CLICKS = sql.SQL("SELECT {} FROM clicks WHERE (%(all)s OR NOT retracted)").format(
-    sql.SQL(_CLICK_COLS)
-)
-_SELECT_CLICK = sql.SQL("SELECT {} FROM clicks WHERE uid = %s").format(sql.SQL(_CLICK_COLS))
-_SELECT_FRAMES = sql.SQL(
-    "SELECT {} FROM frames WHERE (%(name)s::text IS NULL OR name = %(name)s) ORDER BY fid"
-)
-_SELECT_FRAMES = _SELECT_FRAMES.format(sql.SQL(_FRAME_COLS))
-_SELECT_RUNS = sql.SQL("SELECT {} FROM runs ORDER BY iteration, fid").format(sql.SQL(_RUN_COLS))
-_SELECT_SOURCES = sql.SQL(
-    "SELECT {} FROM frame_sources WHERE (%(f)s::text IS NULL OR frame = %(f)s) ORDER BY fid"
-)
-_SELECT_SOURCES = _SELECT_SOURCES.format(sql.SQL(_SOURCE_COLS))
-_INSERT_RUN = sql.SQL("INSERT INTO runs ({}) VALUES ({})").format(
-    sql.SQL(_RUN_COLS), sql.SQL(", ".join(["%s"] * 10))
-)
-_INSERT_FRAME = sql.SQL("INSERT INTO frames ({}) VALUES ({})").format(
-    sql.SQL(_FRAME_COLS), sql.SQL(", ".join(["%s"] * 10))
-)
-_EPSG = re.compile(r"^(?:EPSG:)?(\d+)$", re.IGNORECASE)
 T = TypeVar("T")
 
 
@@ -102,154 +80,7 @@ class Snapshot(NamedTuple):
     clicks_hash: str
 
 
-# ---- connecting ---------------------------------------------------------------------------------------
-def connect(
-    dsn_or_service: str, *, connect_timeout_s: int = 10, user: str = "", password: str = ""
-) -> psycopg.Connection:
-    """A connection (autocommit) to the server: ``dsn_or_service`` is a libpq connection string
-    (``host=... dbname=... user=...``, or a ``postgresql://`` URI) or ``service=NAME`` (a section of
-    pg_service.conf); a bare NAME means ``service=NAME``. Passwords come from the service file, ~/.pgpass
-    or the connection string, and never appear in an error: errors name the service, host and database.
-    ``user``/``password``, when given, override the connection string's and the environment's (the trainer's
-    login handed to the engine process, beside the person's ``PGUSER``/``PGPASSWORD``)."""
-    conninfo = dsn_or_service.strip()
-    if conninfo and "=" not in conninfo and "://" not in conninfo:
-        conninfo = f"service={conninfo}"
-    try:
-        params = conninfo_to_dict(conninfo)
-    except psycopg.Error:
-        raise IsageError(
-            "PostgreSQL: the connection string is not understood; give service=NAME (pg_service.conf) "
-            "or host=... dbname=... user=..."
-        ) from None
-    login = {key: value for key, value in (("user", user), ("password", password)) if value}
-    target = describe_target({**params, **login})
-    secret = str(password or params.get("password") or "")
-    try:
-        conn = psycopg.connect(
-            conninfo, autocommit=True, connect_timeout=connect_timeout_s, application_name="isage", **login
-        )
-    except psycopg.Error as exc:
-        why = _redact(_first_line(exc), secret)
-        raise IsageError(
-            f"PostgreSQL {target}: cannot connect ({why}); check the service (pg_service.conf), the "
-            "password (~/.pgpass or the service file) and that the server is running"
-        ) from None
-    return conn
-
-
-def describe_target(params: dict) -> str:
-    """What a connection's parameters name, for messages: service, user, host, port, database; never
-    the password."""
-    if params.get("service") and not params.get("host"):
-        return f"service '{params['service']}'"
-    who = f"{params['user']}@" if params.get("user") else ""
-    where = str(params.get("host") or "localhost")
-    port = f":{params['port']}" if params.get("port") else ""
-    return f"{who}{where}{port}/{params.get('dbname') or params.get('user') or '?'}"
-
-
-def _first_line(exc: BaseException) -> str:
-    lines = [line.strip() for line in str(exc).splitlines() if line.strip()]
-    return lines[0] if lines else type(exc).__name__
-
-
-def _redact(text: str, secret: str) -> str:
-    return text.replace(secret, "***") if secret else text
-
-
-# ---- creating and opening a record --------------------------------------------------------------------
-def _srid(crs: int | str | None) -> int:
-    if crs is None:
-        return 0
-    match = _EPSG.match(str(crs).strip())
-    if not match:
-        raise IsageError(f"PostGIS record: CRS {crs!r} is not an EPSG code; give one like 'EPSG:31983'")
-    return int(match.group(1))
-
-
-def create_record(
-    conn: psycopg.Connection,
-    schema: str = DEFAULT_SCHEMA,
-    classes: Sequence[ClassDef] = (),
-    crs: int | str | None = None,
-    *,
-    crs_wkt: str | None = None,
-) -> PostgisRecord:
-    """Create a record in ``schema`` (created when missing) of the database ``conn`` is connected to, in
-    one transaction: the tables, triggers, policies and grants of schema.sql, owned by isage_owner, the
-    ``classes`` and the CRS (an EPSG code: the SRID of the points; None: not georeferenced). ``crs_wkt``
-    is the CRS as the engine writes it (rasterio's WKT), compared with each frame's; by default PostGIS's
-    definition of the SRID. Run by the administrator (a member of isage_owner) after admin.sql."""
-    srid = _srid(crs)
-    _check_classes(schema, classes)
-    where = f"PostGIS record '{schema}' ({conn.info.user}@{conn.info.dbname})"
-    found = {
-        r[0]
-        for r in conn.execute(
-            "SELECT rolname FROM pg_roles WHERE rolname = ANY(%s)", ([OWNER, *GROUPS],)
-        ).fetchall()
-    }
-    missing = sorted({OWNER, *GROUPS} - found)
-    if missing:
-        raise IsageError(f"{where}: roles {', '.join(missing)} missing; run admin.sql on the database first")
-    postgis = conn.execute(
-        "SELECT n.nspname FROM pg_extension e JOIN pg_namespace n ON n.oid = e.extnamespace "
-        "WHERE e.extname = 'postgis'"
-    ).fetchone()
-    if postgis is None:
-        raise IsageError(f"{where}: the PostGIS extension is not in the database; run admin.sql first")
-    name = sql.Identifier(schema)
-    try:
-        with conn.transaction():
-            exists = conn.execute(
-                "SELECT 1 FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace "
-                "WHERE n.nspname = %s AND c.relname = 'isage_meta'",
-                (schema,),
-            ).fetchone()
-            if exists:
-                raise IsageError(f"{where}: already holds a record; open it, or choose another schema")
-            conn.execute(
-                sql.SQL("CREATE SCHEMA IF NOT EXISTS {} AUTHORIZATION {}").format(name, sql.Identifier(OWNER))
-            )
-            conn.execute(sql.SQL("SET LOCAL ROLE {}").format(sql.Identifier(OWNER)))
-            path = sql.SQL("{}, {}, pg_temp").format(name, sql.Identifier(postgis[0])).as_string(conn)
-            conn.execute("SELECT pg_catalog.set_config('search_path', %s, true)", (path,))
-            conn.execute(_schema_sql())
-            for table in ("clicks", "assessment_points"):
-                conn.execute(
-                    sql.SQL("ALTER TABLE {} ALTER COLUMN geom TYPE geometry(Point, {})").format(
-                        sql.Identifier(table), sql.Literal(srid)
-                    )
-                )
-            if crs_wkt is None and srid:
-                row = conn.execute("SELECT srtext FROM spatial_ref_sys WHERE srid = %s", (srid,)).fetchone()
-                if row is None:
-                    raise IsageError(f"{where}: PostGIS does not know EPSG:{srid}; give another CRS")
-                crs_wkt = row[0]
-            meta = [
-                ("schema_version", str(SCHEMA_VERSION)),
-                ("backend", "postgis"),
-                ("crs_wkt", crs_wkt or ""),
-                ("srid", str(srid)),
-            ]
-            with conn.cursor() as cur:
-                cur.executemany("INSERT INTO isage_meta (key, value) VALUES (%s, %s)", meta)
-                cur.executemany(
-                    "INSERT INTO classes (id, name, color) VALUES (%s, %s, %s)",
-                    [(c.id, c.name, c.color.lower()) for c in classes],
-                )
-    except IsageError:
-        raise
-    except psycopg.Error as exc:
-        raise IsageError(f"{where}: could not create the record ({_first_line(exc)})") from exc
-    return open_record(conn, schema)
-
-
-def _schema_sql() -> str:
-    return resources.files(__package__).joinpath("schema.sql").read_text(encoding="utf-8")
-
-
+# ---- checking classes, opening a record -------------------------------------------------------------
 def _check_classes(schema: str, classes: Sequence[ClassDef]) -> None:
     if len({c.id for c in classes}) != len(classes) or len({c.name for c in classes}) != len(classes):
         raise IsageError(f"PostGIS record '{schema}': class ids and names must be unique; fix the class list")
@@ -259,16 +90,6 @@ def _check_classes(schema: str, classes: Sequence[ClassDef]) -> None:
                 f"PostGIS record '{schema}': invalid class {c!r}; give an id >= 0, a name and a colour like "
                 "'#ff0000'"
             )
-
-
-def record_exists(conn: psycopg.Connection, schema: str) -> bool:
-    """Whether ``schema`` of the connected database holds an iSAGE record (readable or not)."""
-    found = conn.execute(
-        "SELECT 1 FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace "
-        "WHERE n.nspname = %s AND c.relname = 'isage_meta'",
-        (schema,),
-    ).fetchone()
-    return found is not None
 
 
 def open_record(conn: psycopg.Connection, schema: str = DEFAULT_SCHEMA) -> PostgisRecord:
@@ -364,7 +185,7 @@ class PostgisRecord:
                 if attempt == RETRIES - 1:
                     raise IsageError(
                         f"{self.where}: the transaction collided with others {RETRIES} times "
-                        f"({_first_line(exc)}); nothing was written: try again"
+                        f"({first_line(exc)}); nothing was written: try again"
                     ) from exc
                 time.sleep(random.uniform(0.01, 0.05) * (attempt + 1))  # nosec B311: retry jitter
             except pg.LockNotAvailable as exc:
@@ -378,26 +199,9 @@ class PostgisRecord:
         raise AssertionError("unreachable")  # pragma: no cover
 
     def _error(self, exc: psycopg.Error) -> IsageError:
-        """A database error as the one line people read: what the rule says and what to do."""
-        diag = exc.diag
-        message = diag.message_primary or _first_line(exc)
-        hint = f"; {diag.message_hint}" if diag.message_hint else ""
-        if isinstance(exc, pg.RaiseException):
-            return IsageError(f"{self.where}: {message}{hint}")
-        if isinstance(exc, pg.InsufficientPrivilege):
-            role = self.__dict__.get("group") or "not on the team"
-            return IsageError(
-                f"{self.where}: {self.__dict__.get('login', self.conn.info.user)} ({role}) may not do this "
-                f"({message}); ask the record's administrator"
-            )
-        if isinstance(exc, pg.IntegrityError):
-            return IsageError(f"{self.where}: refused by the record's rules ({message}){hint}")
-        if isinstance(exc, psycopg.OperationalError) or self.conn.closed:
-            return IsageError(
-                f"{self.where}: the connection to the server was lost ({_first_line(exc)}); the transaction "
-                "was not confirmed, so nothing of it counts as written: connect again and retry"
-            )
-        return IsageError(f"{self.where}: {type(exc).__name__}: {message}{hint}")
+        login, group = self.__dict__.get("login", self.conn.info.user), self.__dict__.get("group")
+        who = f"{login} ({group or 'not on the team'})"  # either may be unknown while opening
+        return database_error(exc, self.where, who, lost=self.conn.closed)
 
     # ---- reading -------------------------------------------------------------------------------------
     def classes(self) -> list[ClassDef]:
@@ -414,7 +218,7 @@ class PostgisRecord:
         return self._run(lambda cur: self._get_frame(cur, name))
 
     def _load_frames(self, cur: psycopg.Cursor, name: str | None = None) -> list[Frame]:
-        rows = cur.execute(_SELECT_FRAMES, {"name": name}).fetchall()
+        rows = cur.execute(SELECT_FRAMES, {"name": name}).fetchall()
         frames = []
         for r in rows:
             info = FrameInfo(
@@ -442,20 +246,20 @@ class PostgisRecord:
         include_retracted: bool,
         frame: str | None = None,
     ) -> list[Click]:
-        query = _SELECT_CLICKS
+        query = SELECT_CLICKS
         if max_iteration is not None:
             query += sql.SQL(" AND iteration <= %(max)s")
         if frame is not None:
             query += sql.SQL(" AND frame = %(frame)s")
         params = {"all": include_retracted, "max": max_iteration, "frame": frame}
-        return [_click(r) for r in cur.execute(query + sql.SQL(" ORDER BY fid"), params)]
+        return [click_row(r) for r in cur.execute(query + sql.SQL(" ORDER BY fid"), params)]
 
     def click(self, uid: str) -> Click:
         def body(cur: psycopg.Cursor) -> Click:
-            row = cur.execute(_SELECT_CLICK, (uid,)).fetchone()
+            row = cur.execute(SELECT_CLICK, (uid,)).fetchone()
             if row is None:
                 raise IsageError(f"{self.where}: no click with uid {uid}; check the click id")
-            return _click(row)
+            return click_row(row)
 
         return self._run(body)
 
@@ -469,14 +273,14 @@ class PostgisRecord:
 
     def current_iteration(self) -> int:
         """0 before any run, else one more than the last run's iteration (what a click added now gets)."""
-        return self._run(lambda cur: _current_iteration(cur))
+        return self._run(lambda cur: current_iteration(cur))
 
     def runs(self) -> list[Run]:
-        return [_json_run(r) for r in self._run(lambda cur: cur.execute(_SELECT_RUNS).fetchall())]
+        return [run_row(r) for r in self._run(lambda cur: cur.execute(SELECT_RUNS).fetchall())]
 
     def frame_sources(self, frame: str | None = None) -> list[FrameSource]:
         return [
-            _source(r) for r in self._run(lambda cur: cur.execute(_SELECT_SOURCES, {"f": frame}).fetchall())
+            source_row(r) for r in self._run(lambda cur: cur.execute(SELECT_SOURCES, {"f": frame}).fetchall())
         ]
 
     # ---- clicks --------------------------------------------------------------------------------------
@@ -562,7 +366,7 @@ class PostgisRecord:
         query = sql.SQL(
             "INSERT INTO clicks (uid, frame, row, col, class_id, annotator, note, geom) VALUES ({}, "
             "%(frame)s, %(row)s, %(col)s, %(class_id)s, %(annotator)s, %(note)s, {}) RETURNING {}"
-        ).format(uid, geom, sql.SQL(_CLICK_COLS))
+        ).format(uid, geom, sql.SQL(CLICK_COLS))
         params = dict(
             uid=request.uid or None, frame=request.frame, row=int(request.row), col=int(request.col),
             class_id=int(request.class_id), annotator=request.annotator or None, note=request.note,
@@ -570,11 +374,9 @@ class PostgisRecord:
         )  # fmt: skip
         try:
             with self.conn.transaction():
-                return _click(cur.execute(query, params).fetchone())
+                return click_row(cur.execute(query, params).fetchone())
         except pg.RaiseException as exc:
-            raise _Refused(
-                exc.diag.message_primary or _first_line(exc), exc.diag.message_hint or ""
-            ) from None
+            raise _Refused(exc.diag.message_primary or first_line(exc), exc.diag.message_hint or "") from None
         except pg.UniqueViolation as exc:
             raise self._raced(cur, request, exc) from None
 
@@ -594,7 +396,7 @@ class PostgisRecord:
                     f"{kind}: {here} already has a click of class {live[0]}", f"retract click {live[1]} first"
                 )
         if exc.diag.constraint_name == "clicks_team_budget":
-            iteration = _current_iteration(cur)
+            iteration = current_iteration(cur)
             live = cur.execute(
                 "SELECT uid, iteration FROM clicks WHERE frame = %s AND class_id = %s AND NOT retracted "
                 "ORDER BY iteration DESC LIMIT 1",
@@ -606,7 +408,7 @@ class PostgisRecord:
                 f"iteration {iteration} (uid {uid})",
                 "the team's budget is one click per class per frame per iteration; retract that click first",
             )
-        return _Refused(f"duplicate: {_first_line(exc)}")
+        return _Refused(f"duplicate: {first_line(exc)}")
 
     def retract_click(self, uid_or_fid: str | int, reason: str = "") -> Click:
         """Retract a click (it stays, with who, when and why, written by the database). An annotator
@@ -632,7 +434,7 @@ class PostgisRecord:
                 )
             try:
                 with self.conn.transaction():
-                    row = cur.execute(_RETRACT, (reason, uid)).fetchone()
+                    row = cur.execute(RETRACT, (reason, uid)).fetchone()
             except pg.InsufficientPrivilege as exc:
                 if "row-level security" not in str(exc):
                     raise
@@ -642,7 +444,7 @@ class PostgisRecord:
                 ) from None
             if row is None:  # retracted by someone else meanwhile
                 raise IsageError(f"{self.where}: click {uid} was already retracted; nothing to do")
-            return _click(row)
+            return click_row(row)
 
         return self._run(body)
 
@@ -653,7 +455,7 @@ class PostgisRecord:
         values = dict(asdict(run), model_path=str(run.model_path))
         values.update(metrics=_json(run.metrics), unresolved=_json(run.unresolved))
 
-        self._run(lambda cur: cur.execute(_INSERT_RUN, tuple(values.values())), lock_timeout_s=lock_timeout_s)
+        self._run(lambda cur: cur.execute(INSERT_RUN, tuple(values.values())), lock_timeout_s=lock_timeout_s)
 
     # ---- classes and frames (the administrator) ----------------------------------------------------
     def set_class(self, c: ClassDef) -> None:
@@ -674,7 +476,7 @@ class PostgisRecord:
 
         def body(cur: psycopg.Cursor) -> Frame:
             cur.execute(
-                _INSERT_FRAME,
+                INSERT_FRAME,
                 (
                     name, path, info.width, info.height, info.band_count, info.dtype, info.crs_wkt or "",
                     json.dumps(list(info.transform)[:6]), info.nodata, info.fingerprint,
@@ -710,27 +512,3 @@ class PostgisRecord:
             "VALUES (%s, %s, %s, %s, %s)",
             (frame, event, json.dumps(source, sort_keys=True), fingerprint, detail),
         )
-
-
-def _current_iteration(cur: psycopg.Cursor) -> int:
-    return int(cur.execute("SELECT coalesce(max(iteration) + 1, 0) FROM runs").fetchone()[0])
-
-
-def _json_run(r: tuple) -> Run:
-    return Run(*r[:4], json.loads(r[4] or "{}"), json.loads(r[5] or "[]"), *r[6:])
-
-
-def _source(r: tuple) -> FrameSource:
-    return FrameSource(r[0], r[1], json.loads(r[2]), r[3], _utc(r[4]) or "", r[5] or "")
-
-
-def _utc(value: datetime | None) -> str | None:
-    """A server timestamp as the GeoPackage record writes times: ISO 8601, UTC, seconds."""
-    return None if value is None else value.astimezone(timezone.utc).isoformat(timespec="seconds")
-
-
-def _click(r: tuple) -> Click:
-    x = float("nan") if r[14] is None else float(r[14])
-    y = float("nan") if r[15] is None else float(r[15])
-    return Click(r[0], r[1], r[2], r[3], r[4], r[5], r[6], r[7], _utc(r[8]) or "", r[9] or "", bool(r[10]),
-                 _utc(r[11]), r[12], r[13], x, y)  # fmt: skip

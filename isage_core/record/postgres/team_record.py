@@ -28,8 +28,9 @@ from ... import geo
 from ...errors import IsageError
 from .. import locate
 from ..schema import BatchReport, ClassDef, Click, ClickRequest, Frame, FrameSource, Run, unique_name
+from .connection import connect
 from .pointer import RecordPointer
-from .store import TRAINER, PostgisRecord, connect
+from .store import TRAINER, PostgisRecord
 
 log = logging.getLogger(__name__)
 BACKEND = "postgis"
