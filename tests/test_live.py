@@ -6,6 +6,7 @@ import time
 
 import numpy as np
 import pytest
+import torch
 
 from isage_core.cancel import CancelToken
 from isage_core.errors import Cancelled
@@ -267,6 +268,31 @@ def test_the_press_anneals_within_its_budget_and_says_whether_the_clicks_fit(tmp
     assert metrics["timings"]["steps_s"] < 1.5 + 1.5  # the budget, and a slow step or two
     assert 1 <= metrics["timings"]["close_steps"] < 100
     assert metrics["final_learning_rate"] == pytest.approx(ts.learning_rate * ts.final_lr_fraction)
+    trainer.stop()
+
+
+@pytest.mark.parametrize("decay", [0.5, None])
+def test_the_press_writes_the_moving_average_of_the_weights_or_the_last_step(
+    tmp_path, bsb_train_frames, decay
+):
+    from safetensors.torch import load_file
+
+    ws = make_workspace(tmp_path / "ws", bsb_train_frames, names=["bsb_1"], per_class=1)
+    ts = live_settings(steps_per_run=6, fit_target=1.0, press_budget_s=None)
+    trainer = LiveTrainer(ws.folder, TINY, ts, lambda e: None, average_decay=decay)
+    trainer.train_for(4)
+    network, average = trainer.stepper.network, trainer.average
+    metrics = _closed(trainer, ws)
+    written = load_file(str(ws.model_path(0)))
+    last = {k: v.detach().contiguous() for k, v in network.state_dict().items()}
+    weights = [k for k, v in written.items() if v.is_floating_point() and v.numel() > 100]
+    same_as_last = all(torch.equal(written[k], last[k]) for k in weights)
+    if decay is None:
+        assert average is None and same_as_last and metrics["weights"] == "last step"
+    else:
+        averaged = {k: v.detach().contiguous() for k, v in average.module.state_dict().items()}
+        assert all(torch.equal(written[k], averaged[k]) for k in written) and not same_as_last
+        assert metrics["weights"] == "moving average" and int(average.n_averaged) == metrics["steps"]
     trainer.stop()
 
 

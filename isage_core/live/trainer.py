@@ -9,6 +9,9 @@ next patch. The learning rate follows a :class:`~isage_core.training.optimiser.L
 restart a cosine decay to the floor. Once the clicks pause (``quiet_steps`` steps without a change: the
 person looks at the map), the rate anneals to the floor within ``quiet_anneal_steps`` steps and stays
 there, so a press a few seconds after the last click finds a model trained to the end of its schedule.
+Beside the network it keeps an exponential moving average of its weights (``average_decay``; batch-norm
+statistics included, :class:`torch.optim.swa_utils.AveragedModel`): while clicks keep coming the rate
+stays near its peak, and the average is the smoother model a press at any moment closes.
 Once the clicks fit (``fit_target``) with no new click due and the rate at its floor, or ``max_steps``
 steps passed since the last change, it idles until the record changes again (unlike a one-off run it does
 not stop on a settled loss: the CPU would idle anyway).
@@ -21,9 +24,10 @@ Nothing is written while it trains: a crash or kill leaves the last closed itera
 and the clicks live in the record, which the plugin writes. :meth:`LiveTrainer.close` (the person's Train
 press) only closes the round: the background trained the clicks meanwhile, so the press draws the clicks not
 seen yet (once each) and anneals the rate to the floor within ``press_budget_s`` seconds of steps; then the
-checkpoint and the run row are written as ``isage train`` writes them, with the audit of every click the
-model saw in the round (``clicks_seen``; those retracted since in ``clicks_seen_retracted``) and whether
-the clicks fit at the last check (``close_stopped_by``: ``fit`` or ``unfit``).
+averaged model is checked on the clicks and written, with the run row, as ``isage train`` writes them,
+with the audit of every click the model saw in the round (``clicks_seen``; those retracted since in
+``clicks_seen_retracted``), whether the clicks fit the trained network at the last check
+(``close_stopped_by``: ``fit`` or ``unfit``) and which weights were written (``weights``).
 """
 
 from __future__ import annotations
@@ -74,6 +78,7 @@ class LiveTrainer:
         preview_every_s: float | None = None,
         quiet_steps: int | None = 8,
         quiet_anneal_steps: int = 10,
+        average_decay: float | None = 0.95,
     ):
         self.workspace = Workspace.open(workspace)
         self.model_settings, self.train_settings = model_settings, train_settings
@@ -83,6 +88,10 @@ class LiveTrainer:
         self.preview_every_s = preview_every_s  # None: no live preview of the map
         self.quiet_steps = quiet_steps  # None: the rate decays at a cycle's pace however long the pause
         self.quiet_anneal_steps = max(1, quiet_anneal_steps)
+        if average_decay is not None and not 0.0 <= average_decay < 1.0:
+            raise ValueError(f"average_decay must be in [0, 1), not {average_decay}")
+        self.average_decay = average_decay  # None: the press closes the network as trained
+        self.average = None  # the weights' moving average (an AveragedModel), from the round's first step
         self._preview_due, self._previews, self._last_preview = False, 0, 0.0
         self._cond = threading.Condition()
         self._pause_requests = 0
@@ -209,6 +218,12 @@ class LiveTrainer:
         )  # fmt: skip
         self.stepper = Stepper(opened.network, ts, opened.device)
         self.schedule = LiveSchedule(ts)
+        self.average = None
+        if self.average_decay is not None:
+            from torch.optim.swa_utils import AveragedModel, get_ema_multi_avg_fn
+
+            ema = get_ema_multi_avg_fn(self.average_decay)
+            self.average = AveragedModel(opened.network, multi_avg_fn=ema, use_buffers=True)
         self.round = opened
         self._reset_stats()
         log.info("live training of iteration %d started", opened.iteration)
@@ -272,6 +287,8 @@ class LiveTrainer:
         ts, plan = self.train_settings, self.schedule
         began, rate = time.monotonic(), plan.rate()
         loss, fit, labelled = self.stepper.step(*self.sampler.batch(ts.batch_size), rate)
+        if self.average is not None:
+            self.average.update_parameters(self.stepper.network)
         plan.advance()
         self._step_seconds += time.monotonic() - began
         self.losses.append(loss)
@@ -310,9 +327,10 @@ class LiveTrainer:
 
         newest = self.sampler.clicks[-1]
         opened = self.round
-        try:
+        network = self.average.module if self.average is not None and self.losses else opened.network
+        try:  # the model a press now would close
             path = write_preview(
-                opened.network, opened.meta, self.workspace.record.frame(newest.frame), newest,
+                network, opened.meta, self.workspace.record.frame(newest.frame), newest,
                 self.workspace.folder, self._previews, opened.device,
             )  # fmt: skip
         finally:
@@ -427,8 +445,13 @@ class LiveTrainer:
             "lr_restarts": self.schedule.restarts,
             "final_learning_rate": self.rates[-1] if self.rates else None,
         }
-        closing = replace(opened, clicks=clicks, frames=frames, clicks_hash=hash_clicks(clicks))
+        closed = self.average.module if self.average is not None and self.losses else opened.network
+        extra["weights"] = "moving average" if closed is not opened.network else "last step"
+        closing = replace(
+            opened, network=closed, clicks=clicks, frames=frames, clicks_hash=hash_clicks(clicks)
+        )
         opened.network.eval()
+        closed.eval()
         try:
             result = close_round(
                 self.workspace, closing, self.train_settings, run, report, check, extra, timings
@@ -438,7 +461,7 @@ class LiveTrainer:
             raise
         self.round = None  # the next round warm-starts from the model just written
         self._close_sampler()
-        self.sampler, self.stepper, self.schedule = None, None, None
+        self.sampler, self.stepper, self.schedule, self.average = None, None, None, None
         return result
 
     def _finish(self, report: ProgressCallback, check) -> str:
