@@ -259,7 +259,7 @@ def test_the_press_draws_a_late_click_then_anneals_what_is_left_of_the_cycle(tmp
 def test_the_press_anneals_within_its_budget_and_says_whether_the_clicks_fit(tmp_path, bsb_train_frames):
     ws = make_workspace(tmp_path / "ws", bsb_train_frames, names=["bsb_1"], per_class=2)
     ts = live_settings(steps_per_run=1000, fit_target=1.0, max_steps=100_000, press_budget_s=1.5)
-    trainer = LiveTrainer(ws.folder, TINY, ts, lambda e: None, quiet_steps=None)
+    trainer = LiveTrainer(ws.folder, TINY, ts, lambda e: None)
     trainer.train_for(20)  # the new clicks drawn, the rate still near its peak
     assert trainer.sampler.pending == 0 and trainer.schedule.steps_left > 950
     metrics = _closed(trainer, ws)

@@ -6,9 +6,10 @@ the same warm start as ``isage train``), then steps on the clicks as they are: b
 SQLite whether the record changed, and on a change re-reads the clicks, so a new click is drawn first (in a
 bounded share of each batch, the rest replays all clicks) and a retracted one leaves the replay before the
 next patch. The learning rate follows a :class:`~isage_core.training.optimiser.LiveSchedule`: new clicks
-restart a cosine decay to the floor. Once the clicks pause (``quiet_steps`` steps without a change: the
+restart a cosine decay to the floor. With ``quiet_steps``, once the clicks pause that many steps (the
 person looks at the map), the rate anneals to the floor within ``quiet_anneal_steps`` steps and stays
-there, so a press a few seconds after the last click finds a model trained to the end of its schedule.
+there, so a press a few seconds after the last click finds a model trained to the end of its schedule
+(off by default: on the benchmark's seed 1 it ended a 10 s look at mIoU 0.508 against 0.558 without it).
 Beside the network it keeps an exponential moving average of its weights (``average_decay``; batch-norm
 statistics included, :class:`torch.optim.swa_utils.AveragedModel`): while clicks keep coming the rate
 stays near its peak, and the average is the smoother model a press at any moment closes.
@@ -76,7 +77,7 @@ class LiveTrainer:
         fresh_share: float = 0.25,
         nice: int = 10,
         preview_every_s: float | None = None,
-        quiet_steps: int | None = 8,
+        quiet_steps: int | None = None,
         quiet_anneal_steps: int = 10,
         average_decay: float | None = 0.95,
     ):
