@@ -288,11 +288,11 @@ def test_the_press_writes_the_moving_average_of_the_weights_or_the_last_step(
     weights = [k for k, v in written.items() if v.is_floating_point() and v.numel() > 100]
     same_as_last = all(torch.equal(written[k], last[k]) for k in weights)
     if decay is None:
-        assert average is None and same_as_last and metrics["weights"] == "last step"
+        assert average is None and same_as_last and metrics["closed_weights"] == "last step"
     else:
         averaged = {k: v.detach().contiguous() for k, v in average.module.state_dict().items()}
         assert all(torch.equal(written[k], averaged[k]) for k in written) and not same_as_last
-        assert metrics["weights"] == "moving average" and int(average.n_averaged) == metrics["steps"]
+        assert metrics["closed_weights"] == "moving average" and int(average.n_averaged) == metrics["steps"]
     trainer.stop()
 
 

@@ -28,7 +28,7 @@ seen yet (once each) and anneals the rate to the floor within ``press_budget_s``
 averaged model is checked on the clicks and written, with the run row, as ``isage train`` writes them,
 with the audit of every click the model saw in the round (``clicks_seen``; those retracted since in
 ``clicks_seen_retracted``), whether the clicks fit the trained network at the last check
-(``close_stopped_by``: ``fit`` or ``unfit``) and which weights were written (``weights``).
+(``close_stopped_by``: ``fit`` or ``unfit``) and which weights were written (``closed_weights``).
 """
 
 from __future__ import annotations
@@ -447,7 +447,7 @@ class LiveTrainer:
             "final_learning_rate": self.rates[-1] if self.rates else None,
         }
         closed = self.average.module if self.average is not None and self.losses else opened.network
-        extra["weights"] = "moving average" if closed is not opened.network else "last step"
+        extra["closed_weights"] = "moving average" if closed is not opened.network else "last step"
         closing = replace(
             opened, network=closed, clicks=clicks, frames=frames, clicks_hash=hash_clicks(clicks)
         )
