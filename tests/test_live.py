@@ -211,28 +211,6 @@ def test_the_rate_decays_between_clicks_restarts_on_a_new_one_and_idles_at_the_f
         trainer.stop()
 
 
-def test_once_the_clicks_pause_the_rate_anneals_and_stays_at_the_floor_until_a_new_click(
-    tmp_path, bsb_train_frames
-):
-    ws = make_workspace(tmp_path / "ws", bsb_train_frames, names=["bsb_1"], per_class=1)
-    path, mask = bsb_train_frames["bsb_1"]
-    ts = live_settings(steps_per_run=40, fit_target=1.0)
-    trainer = LiveTrainer(ws.folder, TINY, ts, lambda e: None, quiet_steps=3, quiet_anneal_steps=4)
-    peak, floor = ts.learning_rate, ts.learning_rate * ts.final_lr_fraction
-    try:
-        done = trainer.train_for(14)
-        rates = trainer.rates
-        assert done >= 7 and rates[0] == peak and rates == sorted(rates, reverse=True)
-        assert rates[2] > 0.9 * peak  # three steps at the 40-step cycle's pace, then four to the floor
-        assert rates[6] == pytest.approx(floor) and rates[5] > floor * 1.01
-        assert all(r == pytest.approx(floor) for r in rates[6:])  # unfit clicks: on at the floor, no restart
-        click_on(ws, "bsb_1", mask, 2, seed=5)
-        trainer.train_for(2)
-        assert trainer.rates[done] == peak and trainer.rates[done + 1] > 0.9 * peak
-    finally:
-        trainer.stop()
-
-
 def _closed(trainer, ws) -> dict:
     with trainer.paused():  # no thread: returns at once
         trainer.close()

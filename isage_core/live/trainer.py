@@ -6,10 +6,7 @@ the same warm start as ``isage train``), then steps on the clicks as they are: b
 SQLite whether the record changed, and on a change re-reads the clicks, so a new click is drawn first (in a
 bounded share of each batch, the rest replays all clicks) and a retracted one leaves the replay before the
 next patch. The learning rate follows a :class:`~isage_core.training.optimiser.LiveSchedule`: new clicks
-restart a cosine decay to the floor. With ``quiet_steps``, once the clicks pause that many steps (the
-person looks at the map), the rate anneals to the floor within ``quiet_anneal_steps`` steps and stays
-there, so a press a few seconds after the last click finds a model trained to the end of its schedule
-(off by default: on the benchmark's seed 1 it ended a 10 s look at mIoU 0.508 against 0.558 without it).
+restart a cosine decay to the floor.
 Beside the network it keeps an exponential moving average of its weights (``average_decay``; batch-norm
 statistics included, :class:`torch.optim.swa_utils.AveragedModel`): while clicks keep coming the rate
 stays near its peak, and the average is the smoother model a press at any moment closes.
@@ -77,8 +74,6 @@ class LiveTrainer:
         fresh_share: float = 0.25,
         nice: int = 10,
         preview_every_s: float | None = None,
-        quiet_steps: int | None = None,
-        quiet_anneal_steps: int = 10,
         average_decay: float | None = 0.95,
     ):
         self.workspace = Workspace.open(workspace)
@@ -87,8 +82,6 @@ class LiveTrainer:
         self.poll_s, self.status_every_s = poll_s, status_every_s
         self.fresh_draws, self.fresh_share, self.nice = fresh_draws, fresh_share, nice
         self.preview_every_s = preview_every_s  # None: no live preview of the map
-        self.quiet_steps = quiet_steps  # None: the rate decays at a cycle's pace however long the pause
-        self.quiet_anneal_steps = max(1, quiet_anneal_steps)
         if average_decay is not None and not 0.0 <= average_decay < 1.0:
             raise ValueError(f"average_decay must be in [0, 1), not {average_decay}")
         self.average_decay = average_decay  # None: the press closes the network as trained
@@ -296,9 +289,6 @@ class LiveTrainer:
         self.rates.append(rate)
         self._window.append((loss, fit, labelled))
         self._steps_since_change += 1
-        quiet = self.quiet_steps is not None and self._steps_since_change >= self.quiet_steps
-        if quiet and not self._closing and plan.steps_left > self.quiet_anneal_steps:
-            plan.anneal(self.quiet_anneal_steps)  # the clicks pause: the press may come any second
         if len(self._window) >= max(1, ts.check_steps):
             fit_rate = sum(w[1] for w in self._window) / max(sum(w[2] for w in self._window), 1)
             self.fit_rates.append(round(fit_rate, 4))
@@ -328,7 +318,7 @@ class LiveTrainer:
 
         newest = self.sampler.clicks[-1]
         opened = self.round
-        network = self.average.module if self.average is not None and self.losses else opened.network
+        network = self._closing_network
         try:  # the model a press now would close
             path = write_preview(
                 network, opened.meta, self.workspace.record.frame(newest.frame), newest,
@@ -339,6 +329,11 @@ class LiveTrainer:
         self._previews += 1
         self._preview_due, self._last_preview = False, time.monotonic()
         self.publish({**self.status(), "preview": str(path), "frame": newest.frame})
+
+    @property
+    def _closing_network(self):
+        """What a press closes: the weights' moving average once a step ran, else the network."""
+        return self.average.module if self.average is not None and self.losses else self.round.network
 
     @property
     def settled(self) -> bool:
@@ -446,7 +441,7 @@ class LiveTrainer:
             "lr_restarts": self.schedule.restarts,
             "final_learning_rate": self.rates[-1] if self.rates else None,
         }
-        closed = self.average.module if self.average is not None and self.losses else opened.network
+        closed = self._closing_network
         extra["closed_weights"] = "moving average" if closed is not opened.network else "last step"
         closing = replace(
             opened, network=closed, clicks=clicks, frames=frames, clicks_hash=hash_clicks(clicks)
