@@ -187,6 +187,30 @@ def test_the_lowest_margins_kept_are_those_a_full_sort_keeps_ties_included():
     assert kept.seen == 18000
 
 
+def test_offering_a_masked_block_keeps_what_a_full_sort_of_its_pixels_keeps():
+    from isage_core.proposals.features import Lowest, position_keys
+
+    rng = np.random.default_rng(5)
+    kept = Lowest(40)
+    margins, keys, masks = [], [], 0
+    for block in range(5):  # 60x70 blocks side by side, tied margins, about half the pixels offered
+        margin = rng.integers(0, 15, (60, 70)).astype(np.float32) / 15
+        mask = rng.random((60, 70)) < 0.5
+        if block == 3:
+            mask[:] = False  # a block without any pixel of the class
+        r0, c0 = 60 * block, 7
+        kept.offer(mask, margin, r0, c0, seed=9)
+        rows, cols = np.nonzero(mask)
+        margins.append(margin[mask])
+        keys.append(position_keys(rows + r0, cols + c0, 9))
+        masks += int(mask.sum())
+    margin, key = np.concatenate(margins), np.concatenate(keys)
+    order = np.lexsort((key, margin))[:40]
+    assert np.array_equal(kept.key, key[order]) and np.array_equal(kept.margin, margin[order])
+    assert np.array_equal(position_keys(kept.rows, kept.cols, 9), kept.key)
+    assert kept.seen == masks
+
+
 def test_top_two_is_argmax_and_the_sorted_margin_ties_included():
     from isage_core.proposals.features import top_two
 

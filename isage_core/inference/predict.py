@@ -68,7 +68,7 @@ def predict_probabilities(
 
     def read(win: Window) -> np.ndarray:
         rows, cols = win.toslices()
-        return normalise(image[:, rows, cols].astype(np.float32), meta.mean, meta.std)
+        return normalise(image[:, rows, cols].astype(np.float32), meta.mean, meta.std, in_place=True)
 
     out = np.empty((len(meta.class_ids), height, width), dtype=np.float32)
     for block in iter_blocks(width, height, settings.block_size):
@@ -173,7 +173,8 @@ class FramePrediction:
             valid &= aoi_mask(self.aoi, block, grid_transform(src))
 
         def read(win: Window) -> np.ndarray:
-            return normalise(read_bands(src, self.meta.bands, win), self.meta.mean, self.meta.std)
+            meta = self.meta
+            return normalise(read_bands(src, meta.bands, win), meta.mean, meta.std, in_place=True)
 
         return block, valid, self.runner.block_probabilities(read, src.height, src.width, block, valid)
 
@@ -409,7 +410,7 @@ def predict_at_pixels(
             )
 
     def read(win: Window) -> np.ndarray:
-        return normalise(read_bands(src, meta.bands, win), meta.mean, meta.std)
+        return normalise(read_bands(src, meta.bands, win), meta.mean, meta.std, in_place=True)
 
     groups = pixel_tiles(pixels, src.height, src.width, settings.tile_size)
     results: list[tuple[int, float]] = [(0, 0.0)] * len(pixels)

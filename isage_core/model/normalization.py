@@ -31,12 +31,18 @@ def read_bands(
     return data.astype(np.float32, copy=False)
 
 
-def normalise(data: np.ndarray, mean: Sequence[float], std: Sequence[float]) -> np.ndarray:
+def normalise(
+    data: np.ndarray, mean: Sequence[float], std: Sequence[float], *, in_place: bool = False
+) -> np.ndarray:
     """``(data - mean) / std`` per band, float32; NaN and infinite values (nodata) become 0, the band's
-    mean, so that they cannot spread through a network's tile."""
+    mean, so that they cannot spread through a network's tile. ``in_place``: a float32 ``data`` nothing
+    else holds (just read) is overwritten and returned, sparing an array as large."""
     m = np.asarray(mean, dtype=np.float32)[:, None, None]
     s = np.asarray(std, dtype=np.float32)[:, None, None]
-    out = np.subtract(data, m, dtype=np.float32)
+    if in_place and data.dtype == np.float32:
+        out = np.subtract(data, m, out=data)
+    else:
+        out = np.subtract(data, m, dtype=np.float32)
     np.divide(out, s, out=out)
     # one sum finds any NaN or infinity (it would be NaN or infinite); only then the per-pixel pass
     if not np.isfinite(out.sum()):

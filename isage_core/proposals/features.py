@@ -64,6 +64,21 @@ class Lowest:
     cols: np.ndarray = field(default_factory=lambda: np.zeros(0, np.int64))
     seen: int = 0
 
+    def offer(self, mask: np.ndarray, margin: np.ndarray, r0: int, c0: int, seed: int) -> None:
+        """Add the pixels of a block's ``mask`` (the block's top-left pixel at ``r0``, ``c0``) with their
+        ``margin``: only those at or below the ``limit``-th lowest margin among them can enter, so only
+        their positions and keys are computed."""
+        values = margin[mask]
+        if not values.size:
+            return
+        if values.size > self.limit:
+            threshold = np.partition(values, self.limit - 1)[self.limit - 1]
+            mask = mask & (margin <= threshold)
+        local_r, local_c = np.nonzero(mask)
+        self.seen += values.size - local_r.size  # add() counts the rest
+        rows, cols = local_r + r0, local_c + c0
+        self.add(margin[local_r, local_c], position_keys(rows, cols, seed), rows, cols)
+
     def add(self, margin, key, rows, cols) -> None:
         self.seen += len(margin)
         if len(margin) > self.limit:  # only the new pixels at or below their limit-th margin can enter
@@ -162,11 +177,8 @@ def scan_frame(
                 (uncertain, here & allowed),
                 (changed, None if flipped is None else here & flipped),
             ):
-                if mask is None or not mask.any():
-                    continue
-                rows, cols = np.nonzero(mask)
-                rows, cols = rows + r0, cols + c0
-                pool[class_id].add(margin[mask], position_keys(rows, cols, settings.seed), rows, cols)
+                if mask is not None:
+                    pool[class_id].offer(mask, margin, r0, c0, settings.seed)
         # the feature cells each tile owns (the tiles' own regions partition the raster)
         half = overlap // 2
         for (tr, tc), cells in zip(positions, features, strict=True):
@@ -177,16 +189,17 @@ def scan_frame(
             own_c = (centres_c >= tc + half) & (centres_c < tc + half + stride)
             own_r &= (centres_r >= r0) & (centres_r < r0 + h)
             own_c &= (centres_c >= c0) & (centres_c < c0 + w)
-            for i in np.nonzero(own_r)[0]:
-                rows = np.full(int(own_c.sum()), centres_r[i])
-                cols = centres_c[own_c]
-                ok = allowed[rows - r0, cols - c0]
-                if ok.any():
-                    kept["key"].append(position_keys(rows[ok], cols[ok], settings.seed))
-                    kept["rows"].append(rows[ok])
-                    kept["cols"].append(cols[ok])
-                    kept["classes"].append(best[rows[ok] - r0, cols[ok] - c0])
-                    kept["features"].append(cells[:, i, np.nonzero(own_c)[0][ok]].T)
+            # the owned cells row by row (row-major), those on allowed pixels
+            cell_r, cell_c = np.nonzero(own_r[:, None] & own_c[None, :])
+            rows, cols = centres_r[cell_r], centres_c[cell_c]
+            ok = allowed[rows - r0, cols - c0]
+            if ok.any():
+                rows, cols = rows[ok], cols[ok]
+                kept["key"].append(position_keys(rows, cols, settings.seed))
+                kept["rows"].append(rows)
+                kept["cols"].append(cols)
+                kept["classes"].append(best[rows - r0, cols - c0])
+                kept["features"].append(cells[:, cell_r[ok], cell_c[ok]].T)
             for k, (row, col) in enumerate(clicks):
                 inside = (tr + half <= row < tr + half + stride) and (tc + half <= col < tc + half + stride)
                 if inside and r0 <= row < r0 + h and c0 <= col < c0 + w:

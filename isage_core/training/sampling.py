@@ -108,7 +108,7 @@ class PatchSampler:
         col0, width, pad_left = self._place(col, src.width)
         window = Window(col0, row0, width, height)
         valid = geo.valid_mask(src, window)
-        image = normalise(read_bands(src, self.bands, window), self.mean, self.std)
+        image = normalise(read_bands(src, self.bands, window), self.mean, self.std, in_place=True)
         image[:, ~valid] = 0.0
         labels = self.labels(index, name, row0, col0, height, width)
         labels[~valid] = IGNORE
