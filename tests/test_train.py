@@ -412,3 +412,38 @@ def test_sigterm_during_training_keeps_the_previous_model(tmp_path, bsb_train_fr
     assert sorted(p.name for p in ws.models_dir.iterdir()) == ["iteration_000.safetensors"]
     assert ws.record.runs() == runs_before and ws.latest_model() == (0, first.model_path)
     assert digest(first.model_path) == model_digest
+
+
+def test_depthwise_convolutions_train_in_float32_under_bf16_autocast_the_rest_in_bf16():
+    import copy
+
+    from isage_core.model.network import build_network
+    from isage_core.settings import ModelMeta
+    from isage_core.training.precision import Float32Conv2d, keep_depthwise_float32
+
+    meta = ModelMeta(
+        architecture="unet", encoder="tu-mobilenetv3_small_100", in_channels=3, class_ids=[0, 1, 2],
+        class_names=["a", "b", "c"], class_colors=["#000000"] * 3, bands=[1, 2, 3], mean=[0.0] * 3,
+        std=[1.0] * 3, decoder_channels=[64, 32, 16, 16, 8],
+    )  # fmt: skip
+    torch.manual_seed(0)
+    network = build_network(meta).eval()
+    untouched = copy.deepcopy(network)
+    assert keep_depthwise_float32(network) > 0
+    assert network.state_dict().keys() == untouched.state_dict().keys()
+    outputs: dict[str, torch.dtype] = {}
+    for name, module in network.named_modules():
+        if isinstance(module, torch.nn.Conv2d):
+            module.register_forward_hook(lambda m, i, out, name=name: outputs.__setitem__(name, out.dtype))
+    x = torch.randn(1, 3, 64, 64)
+    with torch.no_grad(), torch.autocast("cpu", dtype=torch.bfloat16):
+        network(x)
+    depthwise = {n for n, m in network.named_modules() if isinstance(m, Float32Conv2d)}
+    assert depthwise and all(
+        m.groups == m.in_channels > 1 for m in network.modules() if type(m) is Float32Conv2d
+    )
+    assert {outputs[n] for n in depthwise} == {torch.float32}
+    assert {outputs[n] for n in outputs.keys() - depthwise} == {torch.bfloat16}
+    with torch.no_grad():  # without autocast nothing changes, in a copy too (the live round's average)
+        assert torch.equal(network(x), untouched(x))
+        assert torch.equal(copy.deepcopy(network)(x), untouched(x))

@@ -190,8 +190,8 @@ class Stepper:
     """Adam steps of the Error-Weighted Dice Loss on a network: the step every training loop shares.
 
     On CPUs the network runs channels-last, with bf16 autocast only where the CPU computes bf16 natively
-    (``ts.amp``); on CUDA with fp16 autocast and a gradient scaler. The network is left in train mode on
-    ``device``.
+    (``ts.amp``), its depthwise convolutions in float32 (:mod:`.precision`); on CUDA with fp16 autocast
+    and a gradient scaler. The network is left in train mode on ``device``.
     """
 
     def __init__(self, network, ts: TrainSettings, device):
@@ -212,6 +212,10 @@ class Stepper:
         self.loss_fn = make_loss(ts)
         self.amp = bool(ts.amp) and (device.type == "cuda" or (cpu and cpu_has_native_bf16()))
         self.half = torch.bfloat16 if cpu else torch.float16
+        if self.amp and cpu:
+            from .precision import keep_depthwise_float32
+
+            keep_depthwise_float32(network)
         self.scaler = torch.amp.GradScaler("cuda") if self.amp and device.type == "cuda" else None
         self.precision = ("bf16" if cpu else "fp16") if self.amp else "fp32"
         self.memory_format = "channels_last" if cpu else "contiguous"
