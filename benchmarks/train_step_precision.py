@@ -2,7 +2,8 @@
 
 Same network (U-Net, default encoder, 5 classes), same batches (``--batch`` × ``--patch``², seeded),
 Adam steps with the error-weighted loss. Variants: fp32; fp32 channels-last; bf16 autocast; bf16
-autocast channels-last; with ``--variants``, also the encoder's stem and first 2, 3 or 4 blocks frozen
+autocast channels-last; the same with the depthwise convolutions in float32 (the engine's default where
+the CPU computes bf16); with ``--variants``, also the encoder's stem and first 2, 3 or 4 blocks frozen
 (``..._frozen_N``: what a round would save by not training them; their effect on accuracy is not measured
 here), and the network compiled by ``torch.compile`` (``..._compiled``; its first step, the compilation
 included, is reported as ``warmup_seconds``). Each runs ``--steps`` steps per round, ``--rounds`` rounds
@@ -31,6 +32,7 @@ class Variant(NamedTuple):
     channels_last: bool
     frozen: int = 0  # encoder stages frozen: the stem and that many first blocks
     compiled: bool = False  # torch.compile (inductor)
+    depthwise_fp32: bool = False  # depthwise convolutions in float32 (isage_core.training.precision)
 
 
 VARIANTS = {
@@ -38,6 +40,7 @@ VARIANTS = {
     "fp32_channels_last": Variant(False, True),
     "bf16_autocast": Variant(True, False),
     "bf16_autocast_channels_last": Variant(True, True),
+    "bf16_autocast_channels_last_depthwise_fp32": Variant(True, True, depthwise_fp32=True),
     "fp32_channels_last_frozen_2": Variant(False, True, 2),
     "bf16_autocast_channels_last_frozen_2": Variant(True, True, 2),
     "bf16_autocast_channels_last_frozen_3": Variant(True, True, 3),
@@ -45,7 +48,10 @@ VARIANTS = {
     "fp32_channels_last_compiled": Variant(False, True, compiled=True),
     "bf16_autocast_channels_last_compiled": Variant(True, True, compiled=True),
 }
-DEFAULT_VARIANTS = "fp32,fp32_channels_last,bf16_autocast,bf16_autocast_channels_last"
+DEFAULT_VARIANTS = ",".join(
+    ["fp32", "fp32_channels_last", "bf16_autocast", "bf16_autocast_channels_last"]
+    + ["bf16_autocast_channels_last_depthwise_fp32"]
+)
 
 
 def main() -> None:
@@ -62,6 +68,7 @@ def main() -> None:
     from isage_core.model.network import build_network
     from isage_core.settings import ModelMeta, TrainSettings
     from isage_core.training.losses import make_loss
+    from isage_core.training.precision import keep_depthwise_float32
 
     meta = ModelMeta(
         architecture="unet",
@@ -87,6 +94,8 @@ def main() -> None:
         variant = VARIANTS[name]
         if variant.channels_last:
             network = network.to(memory_format=torch.channels_last)
+        if variant.depthwise_fp32:
+            keep_depthwise_float32(network)
         if variant.frozen:  # the stem and first blocks keep weights and statistics: no gradient reaches them
             encoder = network.encoder.model
             for part in [encoder.conv_stem, encoder.bn1, *encoder.blocks[: variant.frozen]]:
