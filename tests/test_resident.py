@@ -22,10 +22,10 @@ TINY_ARGS = [
 class Engine:
     """``isage serve`` in a subprocess, its events collected by a reader thread."""
 
-    def __init__(self):
+    def __init__(self, *options: str):
         env = {**os.environ, "PYTHONUNBUFFERED": "1"}
         self.process = subprocess.Popen(
-            [sys.executable, "-m", "isage_core.cli", "serve"],
+            [sys.executable, "-m", "isage_core.cli", *options, "serve"],
             stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env,
         )  # fmt: skip
         self.events: queue.Queue = queue.Queue()
@@ -98,6 +98,20 @@ def test_commands_run_in_one_process_and_a_live_round_closes_on_train(tmp_path, 
         engine.process.stdin.close()
         assert engine.process.wait(timeout=60) == 0
         assert len("".join(engine.stderr)) < 4000, engine.stderr[-5:]  # nothing floods the pipe
+    finally:
+        engine.process.kill()
+
+
+def test_a_fresh_engine_answers_ready_at_once_then_imports_what_a_press_needs():
+    engine = Engine("-v")
+    try:
+        engine.wait(lambda e: e["event"] == "ready")
+        engine.send({"status": True})  # queued behind the warm-up, answered after it
+        warmed = engine.wait(lambda e: e["event"] == "log" and "warm-up" in e["message"])
+        assert warmed["message"].startswith("warm-up imports took"), warmed  # not "warm-up stopped"
+        engine.wait(lambda e: e["event"] == "live" and e["state"] == "off")
+        engine.process.stdin.close()
+        assert engine.process.wait(timeout=60) == 0
     finally:
         engine.process.kill()
 

@@ -26,6 +26,12 @@ OFFLINE_ENCODERS = {
 }
 
 
+def import_network_library() -> None:
+    """Import segmentation-models-pytorch (and with it timm and torchvision): about 1.6 s cold."""
+    ensure_torchvision_importable()
+    import segmentation_models_pytorch  # noqa: F401
+
+
 def build_network(meta: ModelMeta):
     """An untrained network with the architecture, encoder and sizes ``meta`` describes."""
     ensure_torchvision_importable()
