@@ -36,7 +36,8 @@ class TrainSettings:
     The default schedule (``schedule`` ``auto`` with no step count given is ``converge``) grows with the
     record: at least ``first_steps`` for a model trained from scratch and ``converge_floor`` when
     warm-starting, then on at a constant rate, one check of ``check_steps`` steps at a time, until the
-    labelled pixels' fit rate reaches ``fit_target`` or the loss has stopped falling (less than
+    labelled pixels' fit rate over the latest half check reaches ``fit_target`` (looked at after every
+    step) or the loss has stopped falling (less than
     ``plateau`` of relative improvement over the previous check), or 80 % of ``max_steps`` or of
     ``time_budget_s`` has passed; a cosine schedule then decays the rate over a quarter of the steps so
     far, within the budget (a constant one stops there). The run reports the fit it reached and why it
@@ -60,7 +61,7 @@ class TrainSettings:
     final_lr_fraction: float = 0.05
     grad_clip: float | None = None  # clip the gradient's norm to this; None: no clipping
     schedule: StepSchedule = "auto"  # converge, or fixed where steps, epochs or frame_epochs are given
-    converge_floor: int = 20  # the converge schedule's least steps when warm-starting
+    converge_floor: int = 10  # the converge schedule's least steps when warm-starting: one check
     max_steps: int = 600  # the converge schedule's cap
     time_budget_s: float | None = 120.0  # the converge schedule's limit in seconds of steps; None: none
     # a live round's close (the Train press, isage_core.live): seconds of steps at most to anneal the rate

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import math
 import time
+from collections import deque
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
@@ -31,6 +32,12 @@ def schedule_steps(ts: TrainSettings, clicks: int, warm: bool, frames: int = 1) 
     if ts.step_schedule == "converge":
         return ts.converge_floor if warm else ts.first_steps
     return ts.steps_per_run if warm else ts.first_steps
+
+
+def recent_steps(ts: TrainSettings) -> int:
+    """The steps whose patches the converge schedule's fit looks at after every step: half a check. The
+    check's whole window lags: its first steps' logits predate what the later steps learnt."""
+    return max(1, ts.check_steps // 2)
 
 
 def learning_rate(ts: TrainSettings, step: int, steps: int) -> float:
@@ -62,13 +69,15 @@ class Optimisation:
 class StepPlan:
     """When a run ends and what rate each step gets.
 
-    Fixed: ``steps`` steps under :func:`learning_rate`. Converge: a constant rate until, at a check past
-    ``steps``, the labelled pixels fit (``fit_target``) or the loss has settled (no check's mean loss
+    Fixed: ``steps`` steps under :func:`learning_rate`. Converge: a constant rate until, past ``steps``,
+    the labelled pixels of the latest patches fit (``fit_target``; :meth:`fitted`, after every step, over
+    the last :func:`recent_steps` steps) or, at a check, the loss has settled (no check's mean loss
     ``plateau`` below the best one for :data:`PLATEAU_CHECKS` checks: one noisy window is no plateau), or 80 %
     of ``max_steps`` or of the time budget (``time_budget_s``) has passed; then the cosine schedule
-    decays over a quarter of the steps run so far (a constant schedule stops there), within what is left
-    of the budget. So an early stop never leaves the weights at a high rate. ``stopped_by`` says why the
-    run ended: ``steps`` (fixed), ``fit``, ``settled``, ``max_steps`` or ``time_budget``.
+    decays over a quarter of the steps run so far, at least one check (a constant schedule stops there),
+    within what is left of the budget. So an early stop never leaves the weights at a high rate.
+    ``stopped_by`` says why the run ended: ``steps`` (fixed), ``fit``, ``settled``, ``max_steps`` or
+    ``time_budget``.
     """
 
     def __init__(self, ts: TrainSettings, steps: int, clock=time.monotonic):
@@ -113,18 +122,27 @@ class StepPlan:
             return
         settled = self.checks_since_best >= PLATEAU_CHECKS
         converged = done >= self.floor and (fit_rate >= self.ts.fit_target or settled)
-        budget, elapsed = self.ts.time_budget_s, self.elapsed()
-        out_of_time = budget is not None and elapsed >= 0.8 * budget
-        if converged or out_of_time or done >= 0.8 * self.cap:
-            if converged:
-                self.stopped_by = "fit" if fit_rate >= self.ts.fit_target else "settled"
-            else:
-                self.stopped_by = "time_budget" if out_of_time else "max_steps"
-            decay = max(self.ts.check_steps, done // 4) if self.ts.lr_schedule == "cosine" else 0
-            if budget is not None and decay:  # the decay fits in what is left of the budget
-                per_step = elapsed / max(done, 1)
-                decay = min(decay, max(1, int((budget - elapsed) / max(per_step, 1e-9))))
-            self.decay_from, self.end = done, min(done + decay, self.cap)
+        out_of_time = self.ts.time_budget_s is not None and self.elapsed() >= 0.8 * self.ts.time_budget_s
+        if converged:
+            self._decay(done, "fit" if fit_rate >= self.ts.fit_target else "settled")
+        elif out_of_time or done >= 0.8 * self.cap:
+            self._decay(done, "time_budget" if out_of_time else "max_steps")
+
+    def fitted(self, done: int, recent_fit: float) -> None:
+        """After every step: the latest steps' fit (``recent_fit``) at the target past the floor starts the
+        decay (converge), without waiting for the next check."""
+        if self.converge and self.end is None and done >= self.floor and recent_fit >= self.ts.fit_target:
+            self._decay(done, "fit")
+
+    def _decay(self, done: int, reason: str) -> None:
+        self.stopped_by = reason
+        budget = self.ts.time_budget_s
+        decay = max(self.ts.check_steps, done // 4) if self.ts.lr_schedule == "cosine" else 0
+        if budget is not None and decay:  # the decay fits in what is left of the budget
+            elapsed = self.elapsed()
+            per_step = elapsed / max(done, 1)
+            decay = min(decay, max(1, int((budget - elapsed) / max(per_step, 1e-9))))
+        self.decay_from, self.end = done, min(done + decay, self.cap)
 
 
 class LiveSchedule:
@@ -280,6 +298,7 @@ def optimise(
     result = Optimisation([], 0.0, precision=stepper.precision, memory_format=stepper.memory_format)
     best: tuple[float, int, dict] | None = None
     fit, labelled, window = 0, 0, []
+    recent: deque[tuple[int, int]] = deque(maxlen=recent_steps(ts))
     begin = time.monotonic()
     while not plan.finished(result.steps):
         check()
@@ -289,6 +308,9 @@ def optimise(
         window.append(value)
         fit, labelled = fit + batch_fit, labelled + batch_labelled
         done = step + 1
+        recent.append((batch_fit, batch_labelled))
+        if len(recent) == recent.maxlen:
+            plan.fitted(done, sum(f for f, _ in recent) / max(sum(n for _, n in recent), 1))
         share = done / plan.cap
         if plan.converge and ts.time_budget_s:
             share = max(share, min(plan.elapsed() / ts.time_budget_s, 1.0))
