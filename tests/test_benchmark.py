@@ -216,6 +216,8 @@ def test_benchmark_end_to_end(tmp_path, capsys):
     assert all(0 <= r["val_miou"] <= 1 for r in rows)
     assert len(list(csv.DictReader(open(out / "benchmark.csv")))) == 4
     assert "| expert-confident | 1 |" in (out / "benchmark.md").read_text()
+    assert summary["train_settings"]["step_schedule"] == "fixed"  # --steps given
+    assert "3 steps in the seed round, 2 per later run" in (out / "benchmark.md").read_text()
     assert set(result["outputs"]) >= {"json", "csv", "plot", "markdown"}
     # the accuracy assessment beside the truth: one sample per seed, each round's map estimated from it
     estimates = [r["val_overall_accuracy_estimated"] for r in rows]
@@ -224,6 +226,20 @@ def test_benchmark_end_to_end(tmp_path, capsys):
     for row, e in zip(rows, estimates, strict=True):
         assert abs(e["estimate"] - row["val_overall_accuracy"]) < 5 * e["se"]
     assert "## Accuracy assessment beside the truth" in (out / "benchmark.md").read_text()
+
+
+def test_the_report_states_the_converge_schedule_a_round_ran():
+    from dataclasses import asdict
+
+    from isage_core.benchmark.report import _converge_schedule
+    from isage_core.settings import TrainSettings
+
+    text = _converge_schedule(asdict(TrainSettings()))
+    assert text.startswith("converge: at least 120 (seed round) / 10 steps, until the clicks fit 0.98 or")
+    assert text.endswith("at most 600 steps or 120 s")
+    assert _converge_schedule({**asdict(TrainSettings(time_budget_s=None)), "steps": 30}).startswith(
+        "converge: at least 30 steps"
+    ) and "600 steps" in _converge_schedule(asdict(TrainSettings(time_budget_s=None)))
 
 
 # ---- label-expansion baselines -------------------------------------------------------------------

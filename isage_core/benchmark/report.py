@@ -244,17 +244,8 @@ def _miou(row: dict) -> str:
 def markdown(summary: dict, aggregated: list[dict], plot: str | None) -> str:
     """A short report: the setting, the final table against the dense ceiling, then every iteration."""
     model, train = summary["model_settings"], summary["train_settings"]
-    if train.get("schedule") == "converge":
-        floor = (
-            f"{train.get('steps')}" if train.get("steps") is not None
-            else f"{train.get('first_steps')} (seed round) / {train.get('steps_per_run')}"
-        )  # fmt: skip
-        schedule = (
-            f"converge: at least {floor} steps, until the clicks fit {train.get('fit_target')} and the loss "
-            f"settles ({train.get('plateau')}), at most {train.get('max_steps')}"
-        )
-    else:
-        schedule = _fixed_schedule(train)
+    converge = train.get("step_schedule", train.get("schedule")) == "converge"  # "auto" resolved
+    schedule = _converge_schedule(train) if converge else _fixed_schedule(train)
     protocol = (
         "checkpoint of each round selected on the scoring split's reference masks (the paper's protocol; "
         "it reads masks no user has)"
@@ -310,6 +301,19 @@ def _recipe_lines(name: str | None) -> list[str]:
         f"- recipe `{name}`: {recipe.summary}; what this machine trims:",
         *(f"  - {t}" for t in recipe.trims),
     ]
+
+
+def _converge_schedule(train: dict) -> str:
+    floor = (
+        f"{train.get('steps')}" if train.get("steps") is not None
+        else f"{train.get('first_steps')} (seed round) / {train.get('converge_floor')}"
+    )  # fmt: skip
+    budget = train.get("time_budget_s")
+    return (
+        f"converge: at least {floor} steps, until the clicks fit {train.get('fit_target')} or the loss "
+        f"settles ({train.get('plateau')}), at most {train.get('max_steps')} steps"
+        + (f" or {budget:g} s" if budget else "")
+    )
 
 
 def _fixed_schedule(train: dict) -> str:

@@ -196,7 +196,7 @@ def run_benchmark(
         "val_frames": list(val.images),
         "train_labelled_pixels": train_pixels,
         "classes": [c.name for c in classes],
-        "train_settings": vars(train_settings).copy(),
+        "train_settings": {**vars(train_settings), "step_schedule": train_settings.step_schedule},
         "model_settings": vars(model_settings).copy(),
         "predict_settings": vars(predict_settings).copy(),
         "rows": rows,
