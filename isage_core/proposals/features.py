@@ -75,12 +75,12 @@ class Lowest:
             threshold = np.partition(values, self.limit - 1)[self.limit - 1]
             mask = mask & (margin <= threshold)
         local_r, local_c = np.nonzero(mask)
-        self.seen += values.size - local_r.size  # add() counts the rest
         rows, cols = local_r + r0, local_c + c0
-        self.add(margin[local_r, local_c], position_keys(rows, cols, seed), rows, cols)
+        self.add(margin[local_r, local_c], position_keys(rows, cols, seed), rows, cols, seen=values.size)
 
-    def add(self, margin, key, rows, cols) -> None:
-        self.seen += len(margin)
+    def add(self, margin, key, rows, cols, seen: int | None = None) -> None:
+        """Add these pixels; ``seen`` counts the pixels they were chosen from (default: themselves)."""
+        self.seen += len(margin) if seen is None else seen
         if len(margin) > self.limit:  # only the new pixels at or below their limit-th margin can enter
             threshold = np.partition(margin, self.limit - 1)[self.limit - 1]
             near = margin <= threshold  # ties at the threshold too: the key decides among them below
