@@ -37,9 +37,9 @@ class TrainSettings:
     record: at least ``first_steps`` for a model trained from scratch and ``converge_floor`` when
     warm-starting, then on at a constant rate, one check of ``check_steps`` steps at a time, until the
     labelled pixels' fit rate over the latest half check reaches ``fit_target`` (looked at after every
-    step) or the loss has stopped falling (less than
-    ``plateau`` of relative improvement over the previous check), or 80 % of ``max_steps`` or of
-    ``time_budget_s`` has passed; a cosine schedule then decays the rate over a quarter of the steps so
+    step) or neither the loss nor the fit moves any more (the latest 3 checks' mean loss less than
+    ``plateau`` below the 3 before them, their fit less than 1 point above), or 80 % of ``max_steps`` or
+    of ``time_budget_s`` has passed; a cosine schedule then decays the rate over a quarter of the steps so
     far, within the budget (a constant one stops there). The run reports the fit it reached and why it
     stopped.
 

@@ -47,12 +47,17 @@ def test_the_converge_plan_holds_the_rate_until_converged_then_decays_a_quarter_
     assert abs(rates[-1] - ts.learning_rate * ts.final_lr_fraction) < 1e-12
     assert plan.finished(50) and not plan.finished(49)
     assert plan.stopped_by == "fit"
+    ts = fast(schedule="converge", max_steps=400, check_steps=10, fit_target=0.9, plateau=0.1)
     settling = StepPlan(ts, steps=20)
-    losses = ((10, 1.0), (20, 0.7), (30, 0.6), (40, 0.58), (50, 0.59), (60, 0.57))
-    for done, loss in losses:  # unfit all along; none 10 % better than 0.6 for three checks: settled at 60
-        settling.checked(done, 0.5, loss)
-        assert (settling.decay_from is None) == (done < 60)
-    assert settling.decay_from == 60 and settling.stopped_by == "settled"
+    losses = [1.0, 0.8, 0.7, 0.6, 0.55, 0.5, 0.49, 0.5, 0.49, 0.5, 0.49]  # a check each 10 steps
+    for check, loss in enumerate(losses[:10], 1):  # unfit all along; 80-100 are 3 % below 50-70, not 10 %
+        settling.checked(10 * check, 0.5, loss)
+        assert (settling.decay_from is None) == (check < 10)
+    assert settling.decay_from == 100 and settling.stopped_by == "settled"
+    fitting = StepPlan(ts, steps=20)  # the same losses while the clicks still get fit: not settled
+    for check, loss in enumerate(losses, 1):
+        fitting.checked(10 * check, 0.3 + check / 50, loss)
+    assert fitting.decay_from is None
     fixed = StepPlan(fast(steps=7), steps=7)
     assert fixed.end == 7 and fixed.rate(0) > fixed.rate(6)
 

@@ -16,7 +16,8 @@ from .losses import make_loss
 from .sampling import PatchSampler
 
 TRAIN_SHARE = 0.9  # share of the progress bar given to the optimisation steps
-PLATEAU_CHECKS = 3  # checks without a better loss that make it settled
+PLATEAU_CHECKS = 3  # settled: the latest this many checks against the this many before them
+PLATEAU_FIT = 0.01  # settled: the labelled pixels' fit gained less than this between those checks
 
 
 def schedule_steps(ts: TrainSettings, clicks: int, warm: bool, frames: int = 1) -> int:
@@ -72,7 +73,9 @@ class StepPlan:
     Fixed: ``steps`` steps under :func:`learning_rate`. Converge: a constant rate until, past ``steps``,
     the labelled pixels of the latest patches fit (``fit_target``; :meth:`fitted`, after every step, over
     the last :func:`recent_steps` steps) or, at a check, the loss has settled (no check's mean loss
-    ``plateau`` below the best one for :data:`PLATEAU_CHECKS` checks: one noisy window is no plateau), or 80 %
+    ``plateau`` below the mean of the :data:`PLATEAU_CHECKS` checks before them, and their fit not
+    :data:`PLATEAU_FIT` above: one noisy window is no plateau, nor is a loss flat while the clicks still
+    get fit), or 80 %
     of ``max_steps`` or of the time budget (``time_budget_s``) has passed; then the cosine schedule
     decays over a quarter of the steps run so far, at least one check (a constant schedule stops there),
     within what is left of the budget. So an early stop never leaves the weights at a high rate.
@@ -86,8 +89,7 @@ class StepPlan:
         self.cap = max(ts.max_steps, steps) if self.converge else steps
         self.end = None if self.converge else steps
         self.decay_from: int | None = None
-        self.best_loss: float | None = None
-        self.checks_since_best = 0
+        self.history: list[tuple[float, float]] = []  # (mean loss, fit rate) of every check
         self.began = clock()
         self.stopped_by = "steps" if not self.converge else ""
 
@@ -113,20 +115,29 @@ class StepPlan:
 
     def checked(self, done: int, fit_rate: float, mean_loss: float) -> None:
         """A check after ``done`` steps: maybe start the decay (converge)."""
-        best = self.best_loss
-        if best is None or best - mean_loss >= self.ts.plateau * abs(best):
-            self.best_loss, self.checks_since_best = mean_loss, 0
-        else:
-            self.checks_since_best += 1
+        self.history.append((mean_loss, fit_rate))
         if not self.converge or self.end is not None:
             return
-        settled = self.checks_since_best >= PLATEAU_CHECKS
+        settled = self._settled()
         converged = done >= self.floor and (fit_rate >= self.ts.fit_target or settled)
         out_of_time = self.ts.time_budget_s is not None and self.elapsed() >= 0.8 * self.ts.time_budget_s
         if converged:
             self._decay(done, "fit" if fit_rate >= self.ts.fit_target else "settled")
         elif out_of_time or done >= 0.8 * self.cap:
             self._decay(done, "time_budget" if out_of_time else "max_steps")
+
+    def _settled(self) -> bool:
+        """Neither the loss nor the fit moved: the latest :data:`PLATEAU_CHECKS` checks' mean loss is less
+        than ``plateau`` (relative) below the mean of the checks before them, and their mean fit less than
+        :data:`PLATEAU_FIT` above."""
+        n = PLATEAU_CHECKS
+        if len(self.history) < 2 * n:
+            return False
+        earlier, later = self.history[-2 * n : -n], self.history[-n:]
+        loss_before, loss_now = (sum(loss for loss, _ in part) / n for part in (earlier, later))
+        fit_before, fit_now = (sum(fit for _, fit in part) / n for part in (earlier, later))
+        falling = loss_before - loss_now >= self.ts.plateau * abs(loss_before)
+        return not falling and fit_now - fit_before < PLATEAU_FIT
 
     def fitted(self, done: int, recent_fit: float) -> None:
         """After every step: the latest steps' fit (``recent_fit``) at the target past the floor starts the
