@@ -310,8 +310,8 @@ def _converge_schedule(train: dict) -> str:
     )  # fmt: skip
     budget = train.get("time_budget_s")
     return (
-        f"converge: at least {floor} steps, until the clicks fit {train.get('fit_target')} or the loss "
-        f"settles ({train.get('plateau')}), at most {train.get('max_steps')} steps"
+        f"converge: at least {floor} steps, until the clicks fit {train.get('fit_target')} or neither the "
+        f"loss ({train.get('plateau')}) nor the fit moves, at most {train.get('max_steps')} steps"
         + (f" or {budget:g} s" if budget else "")
     )
 
