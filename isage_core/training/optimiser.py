@@ -72,11 +72,11 @@ class StepPlan:
 
     Fixed: ``steps`` steps under :func:`learning_rate`. Converge: a constant rate until, past ``steps``,
     the labelled pixels of the latest patches fit (``fit_target``; :meth:`fitted`, after every step, over
-    the last :func:`recent_steps` steps) or, at a check, the loss has settled (no check's mean loss
-    ``plateau`` below the mean of the :data:`PLATEAU_CHECKS` checks before them, and their fit not
-    :data:`PLATEAU_FIT` above: one noisy window is no plateau, nor is a loss flat while the clicks still
-    get fit), or 80 %
-    of ``max_steps`` or of the time budget (``time_budget_s``) has passed; then the cosine schedule
+    the last :func:`recent_steps` steps) or, at a check, training has settled (:meth:`_settled`: the
+    latest :data:`PLATEAU_CHECKS` checks' mean loss less than ``plateau`` below that of the checks before
+    them, and their fit less than :data:`PLATEAU_FIT` above; one noisy window is no plateau, nor is a loss
+    flat while the clicks still get fit), or 80 % of ``max_steps`` or of the time budget
+    (``time_budget_s``) has passed; then the cosine schedule
     decays over a quarter of the steps run so far, at least one check (a constant schedule stops there),
     within what is left of the budget. So an early stop never leaves the weights at a high rate.
     ``stopped_by`` says why the run ended: ``steps`` (fixed), ``fit``, ``settled``, ``max_steps`` or
